@@ -1,0 +1,1 @@
+"""Chat platforms, each behind the small contract in :mod:`bot.adapters.base`."""

@@ -1,0 +1,86 @@
+"""Settings: read from the environment and ``.env``, in this one place.
+
+Every field here is documented in ``.env.example`` (a test checks it).
+Secrets are ``SecretStr``: they never show in a repr or a log line.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import ConfigError
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    # storage
+    database_url: str = "sqlite:///claimwatch.db"
+
+    # analysis
+    spacy_model: str = "en_core_web_sm"
+    nlp_batch_size: int = Field(default=8, ge=1, le=64)
+    event_window_days: int = Field(default=7, ge=1)
+    event_similarity: float = Field(default=0.22, gt=0, lt=1)
+    duplicate_distance: int = Field(default=3, ge=0, le=32)
+    claim_similarity: float = Field(default=0.5, gt=0, lt=1)
+    min_salience: float = Field(default=0.2, ge=0, le=1)
+
+    # delivery
+    delivery_max_attempts: int = Field(default=8, ge=1)
+    delivery_backoff_seconds: float = Field(default=2.0, gt=0)
+    delivery_lease_seconds: float = Field(default=60.0, gt=0)
+    delivery_poll_seconds: float = Field(default=1.0, gt=0)
+    per_chat_per_second: float = Field(default=1.0, gt=0)
+    global_per_second: float = Field(default=25.0, gt=0)
+
+    # chat
+    command_max_chars: int = Field(default=200, ge=10)
+    claims_default_count: int = Field(default=5, ge=1, le=50)
+    log_level: str = "INFO"
+
+    # adapters (an adapter is on when its token is set)
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    slack_bot_token: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        if not (value.startswith(("sqlite:///", "postgresql://", "postgres://")) or "://" not in value):
+            raise ValueError("use sqlite:///PATH, a file path, or postgresql://...")
+        return value
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite file, relative to the working directory, or None for PostgreSQL."""
+        url = self.database_url
+        if url.startswith(("postgresql://", "postgres://")):
+            return None
+        if url.startswith("sqlite:///"):
+            url = url[len("sqlite:///") :]
+        return Path(url)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']).upper()}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"bad settings: {problems}") from None

@@ -1,0 +1,408 @@
+"""The value types that cross boxes.
+
+Every box of the flow (ingest -> analyse -> store -> match -> outbox -> deliver)
+hands one of these to the next. They are frozen: a box that needs a changed
+value makes a new one with :func:`dataclasses.replace`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class Stance(StrEnum):
+    ASSERT = "assert"
+    DENY = "deny"
+    CONFIRM = "confirm"
+    QUESTION = "question"
+
+
+class Novelty(StrEnum):
+    NEW = "new"
+    UPDATE = "update"
+    CONTRADICTION = "contradiction"
+    REPEAT = "repeat"
+
+
+FRESH = frozenset({Novelty.NEW, Novelty.UPDATE, Novelty.CONTRADICTION})
+
+_WS = re.compile(r"\s+")
+
+
+def normalise_body(text: str) -> str:
+    """The form of a body used to recognise the same story twice."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = re.sub(r"[^\w\s]", " ", text)
+    return _WS.sub(" ", text).strip()
+
+
+def body_hash(text: str) -> str:
+    return hashlib.sha256(normalise_body(text).encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------- stories
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """One article as ingested, before analysis."""
+
+    source: str  # the path or URL it was read from, as given
+    title: str
+    body: str
+    url: str | None = None
+    outlet: str | None = None
+    published: date | None = None
+
+    @property
+    def link(self) -> str:
+        """What an alert links to: the article URL, else the file it came from."""
+        return self.url or self.source
+
+    @property
+    def body_hash(self) -> str:
+        return body_hash(self.body)
+
+    @property
+    def outlet_name(self) -> str:
+        if self.outlet:
+            return self.outlet
+        if self.url:
+            host = re.sub(r"^https?://(www\.)?", "", self.url).split("/")[0]
+            if host:
+                return host
+        return self.source.rsplit("/", 1)[-1]
+
+
+# --------------------------------------------------------------------------- entities
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A thing stories are about. ``id`` is stable across stories and runs
+    (``gpe:china``, ``person:zelensky``, ``org:nato``)."""
+
+    id: str
+    name: str
+    type: str  # GPE, PERSON, ORG, NORP, LOC, ...
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One place in a story's text that refers to an entity."""
+
+    entity: Entity
+    text: str  # the surface form ("Beijing", "Chinese")
+    start: int  # character offsets into Analysis.text
+    end: int
+    sentence: int  # index of the sentence in the story
+
+
+@dataclass(frozen=True, slots=True)
+class EntityStat:
+    """How much a story is about one entity."""
+
+    entity: Entity
+    mentions: int
+    salience: float  # 0..1; a passing mention scores low
+    in_title: bool = False
+
+
+# --------------------------------------------------------------------------- claims
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """An attributed claim. Extraction fills the first block; the novelty step
+    fills ``id``, ``novelty``, ``matches`` and ``why``."""
+
+    speaker: str  # display name ("Volodymyr Zelensky", "China", "The Guardian")
+    cue: str  # the cue as written ("said", "according to", "dismissed")
+    stance: Stance
+    direct: bool  # a direct quote
+    text: str  # the content of the claim, not the whole sentence
+    speaker_id: str | None = None  # entity id of the speaker, when linked
+    entities: tuple[str, ...] = ()  # entity ids the claim is about (speaker excluded)
+    numbers: tuple[float, ...] = ()  # normalised figures in the content
+    sentence: int = 0
+    id: str | None = None
+    novelty: Novelty | None = None
+    matches: str | None = None  # id of the earlier canonical claim
+    why: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CanonicalClaim:
+    """A proposition already known, as the novelty step sees it."""
+
+    id: str
+    event_id: str
+    speaker: str
+    speaker_id: str | None
+    stance: Stance
+    text: str
+    entities: tuple[str, ...]
+    numbers: tuple[float, ...]
+    first_seen: datetime
+    sources: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class NoveltyDecision:
+    novelty: Novelty
+    matches: str | None
+    similarity: float
+    why: str
+
+
+# --------------------------------------------------------------------------- events
+
+
+@dataclass(frozen=True, slots=True)
+class EventFeatures:
+    """What the event step compares: weighted terms (entity ids and content
+    lemmas), a near-duplicate fingerprint and the date."""
+
+    terms: dict[str, float]
+    fingerprint: int
+    published: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EventCandidate:
+    """A recent event, with the merged features of its stories."""
+
+    id: str
+    title: str
+    terms: dict[str, float]
+    last_seen: date
+    stories: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class StoryFingerprint:
+    story_id: int
+    fingerprint: int
+    event_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EventDecision:
+    event_id: str | None  # None: start a new event
+    similarity: float
+    duplicate_of: int | None  # story id of the story this one repeats
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """The context-free analysis of one story (no store needed)."""
+
+    text: str  # the analysed text: title, blank line, body
+    entities: tuple[EntityStat, ...]
+    mentions: tuple[Mention, ...]
+    claims: tuple[Claim, ...]
+    features: EventFeatures
+
+
+# --------------------------------------------------------------------------- chats
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRef:
+    platform: str  # "console", "telegram", "slack"
+    chat_id: str
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.chat_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class WatchTarget:
+    """What a subscription watches: an entity, or a keyword phrase when the
+    name is no known entity."""
+
+    kind: str  # "entity" | "keyword"
+    key: str  # entity id, or the normalised phrase
+    name: str  # display name
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    id: int
+    chat: ChatRef
+    target: WatchTarget
+    paused: bool = False
+    created: datetime | None = None
+
+
+# --------------------------------------------------------------------------- messages
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A run of text. Adapters escape ``text`` for their markup."""
+
+    text: str
+    url: str | None = None
+    bold: bool = False
+    code: bool = False
+
+
+Line = tuple[Span, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    label: str
+    action: str  # "sources", "mute", "unwatch"
+    arg: str
+
+
+def _plain(lines: tuple[Line, ...]) -> str:
+    out = []
+    for line in lines:
+        parts = []
+        for span in line:
+            if span.url and span.url != span.text:
+                parts.append(f"{span.text} <{span.url}>")
+            else:
+                parts.append(span.text)
+        out.append("".join(parts))
+    return "\n".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What a handler answers: platform-neutral rich text."""
+
+    lines: tuple[Line, ...]
+    ok: bool = True
+    buttons: tuple[Button, ...] = ()
+
+    @classmethod
+    def text(cls, *lines: str, ok: bool = True) -> Reply:
+        return cls(tuple((Span(line),) for line in lines), ok=ok)
+
+    @classmethod
+    def error(cls, *lines: str) -> Reply:
+        return cls.text(*lines, ok=False)
+
+    @property
+    def plain(self) -> str:
+        return _plain(self.lines)
+
+
+@dataclass(frozen=True, slots=True)
+class AlertClaim:
+    claim_id: str
+    speaker: str
+    text: str
+    tag: str  # NEW, UPDATE, DENIAL
+    stance: Stance = Stance.ASSERT
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """One alert for one chat about one story."""
+
+    chat: ChatRef
+    watch: str  # display name of what the chat watches
+    watch_key: str
+    event_id: str
+    event_title: str
+    story_title: str
+    claims: tuple[AlertClaim, ...]
+    links: tuple[Link, ...]
+    outlets: int
+    new_event: bool
+    key: str  # idempotency key: (chat, event, claim set)
+    lines: tuple[Line, ...] = ()
+    buttons: tuple[Button, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return _plain(self.lines)
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    id: int
+    alert: Alert
+    attempts: int = 0
+    reply_to: str | None = None  # platform message id of the event's first alert
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """An incoming chat command, platform-neutral."""
+
+    platform: str
+    chat_id: str
+    user_id: str
+    text: str  # "/watch china" (the bot mention already stripped)
+    chat_type: str = "private"  # private | group | channel
+    is_admin: bool = True
+    user_name: str | None = None
+    reply_to: str | None = None
+    received: datetime | None = None
+
+    @property
+    def chat(self) -> ChatRef:
+        return ChatRef(self.platform, self.chat_id)
+
+
+# --------------------------------------------------------------------------- views
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    title: str
+    url: str
+    outlet: str
+    published: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimView:
+    """A canonical claim as /claims and /event show it."""
+
+    id: str
+    event_id: str
+    speaker: str
+    text: str
+    stance: Stance
+    first_seen: datetime
+    sources: tuple[Source, ...] = ()
+    figures: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EventView:
+    id: str
+    title: str
+    first_seen: datetime
+    last_seen: datetime
+    claims: tuple[ClaimView, ...] = ()
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRecord:
+    id: int
+    story: Story
+    status: str  # pending | analysed | duplicate | failed
+    event_id: str | None = None
+    ingested: datetime | None = None
+    extra: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,1 @@
+"""Chat commands, platform-neutral: ``Command`` in, ``Reply`` out."""

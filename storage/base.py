@@ -1,0 +1,170 @@
+"""The one storage interface. All SQL lives in the implementations.
+
+Every method returns the value types of :mod:`bot.models`, never raw rows.
+Times are timezone-aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from bot.models import (
+    Alert,
+    Analysis,
+    CanonicalClaim,
+    ChatRef,
+    Claim,
+    ClaimView,
+    Entity,
+    EventCandidate,
+    EventView,
+    OutboxItem,
+    Story,
+    StoryFingerprint,
+    StoryRecord,
+    Subscription,
+    WatchTarget,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisRecord:
+    """Everything the analysis of one story decided, written in one transaction.
+
+    ``event_id`` is the event the story joins; when ``new_event`` is true the
+    event row is created with ``event_title``. ``claims`` carry their final
+    ``id``, ``novelty`` and ``matches``: a claim whose novelty is ``repeat``
+    (or whose ``matches`` is set) adds a source to the canonical claim
+    ``matches``; any other becomes a canonical claim of its own with its id.
+    ``alerts`` are queued in the outbox in the same transaction; an alert whose
+    ``key`` is already in the outbox is skipped (and not returned).
+    """
+
+    story_id: int
+    analysis: Analysis
+    event_id: str
+    new_event: bool
+    event_title: str
+    duplicate_of: int | None
+    claims: tuple[Claim, ...]
+    alerts: tuple[Alert, ...]
+    analysed_at: datetime
+
+
+class Store(Protocol):
+    # ------------------------------------------------------------- lifecycle
+    async def upgrade(self) -> int:
+        """Apply pending numbered migrations; return the schema version."""
+        ...
+
+    async def schema_version(self) -> int: ...
+
+    async def close(self) -> None: ...
+
+    # --------------------------------------------------------------- stories
+    async def find_story(self, url: str | None, body_hash: str) -> StoryRecord | None:
+        """A story already ingested with the same URL or the same normalised body."""
+        ...
+
+    async def add_story(self, story: Story, now: datetime) -> int:
+        """Record a story (status ``pending``); return its id."""
+        ...
+
+    async def pending_stories(self, limit: int) -> list[StoryRecord]:
+        """Stories awaiting analysis, oldest first (another process may have added them)."""
+        ...
+
+    async def mark_story_failed(self, story_id: int, reason: str) -> None: ...
+
+    async def story(self, story_id: int) -> StoryRecord | None: ...
+
+    # ------------------------------------------------------ analysis context
+    async def recent_events(self, since: date) -> list[EventCandidate]:
+        """Events with a story published (or ingested) on or after ``since``."""
+        ...
+
+    async def recent_fingerprints(self, since: date) -> list[StoryFingerprint]: ...
+
+    async def event_claims(self, event_id: str) -> list[CanonicalClaim]:
+        """The canonical claims of an event, oldest first."""
+        ...
+
+    async def event_outlets(self, event_id: str) -> int:
+        """How many distinct outlets cover the event so far."""
+        ...
+
+    async def save_analysis(self, record: AnalysisRecord) -> list[Alert]:
+        """Write one story's analysis and queue its alerts, atomically.
+        Returns the alerts actually queued (new idempotency keys only)."""
+        ...
+
+    # -------------------------------------------------------------- entities
+    async def find_entity(self, name: str) -> Entity | None:
+        """An entity seen in stories whose name or alias equals ``name`` (case-insensitive)."""
+        ...
+
+    async def entity(self, entity_id: str) -> Entity | None: ...
+
+    async def entity_names(self) -> list[tuple[str, str]]:
+        """(name or alias, entity id) for every known entity, for suggestions."""
+        ...
+
+    # ---------------------------------------------------- chats and watches
+    async def add_subscription(self, chat: ChatRef, target: WatchTarget, now: datetime) -> tuple[Subscription, bool]:
+        """Watch ``target`` in ``chat``; the bool says whether it is new."""
+        ...
+
+    async def remove_subscription(self, chat: ChatRef, key: str) -> bool: ...
+
+    async def chat_subscriptions(self, chat: ChatRef) -> list[Subscription]: ...
+
+    async def all_subscriptions(self) -> list[Subscription]:
+        """Active (unpaused) subscriptions, for building the match index."""
+        ...
+
+    async def subscriptions_changed_since(self, version: int) -> tuple[int, list[Subscription], list[int]]:
+        """(current version, added or changed subscriptions, removed ids) since ``version``."""
+        ...
+
+    async def set_chat_paused(self, chat: ChatRef, paused: bool, reason: str | None) -> int:
+        """Pause or resume every subscription of a chat; returns how many changed."""
+        ...
+
+    async def migrate_chat(self, old: ChatRef, new: ChatRef) -> int:
+        """Move a chat's subscriptions to a new chat id (Telegram supergroup migration)."""
+        ...
+
+    async def mute_chat(self, chat: ChatRef, until: datetime | None) -> None: ...
+
+    async def chat_muted_until(self, chat: ChatRef) -> datetime | None: ...
+
+    # --------------------------------------------------------------- queries
+    async def claims_about(self, entity_key: str, limit: int) -> list[ClaimView]:
+        """Latest canonical claims whose speaker or content is about the entity
+        (or, for a keyword key, whose text contains the phrase), newest first."""
+        ...
+
+    async def event_view(self, event_id: str) -> EventView | None: ...
+
+    # ---------------------------------------------------------------- outbox
+    async def claim_due_alerts(self, now: datetime, limit: int, lease_seconds: float) -> list[OutboxItem]:
+        """Lease up to ``limit`` alerts that are due (pending, retry time passed,
+        or lease expired), oldest first per chat; chats that are muted or paused are skipped."""
+        ...
+
+    async def mark_sent(self, item_id: int, message_id: str | None, now: datetime) -> None: ...
+
+    async def mark_retry(self, item_id: int, at: datetime, error: str) -> None: ...
+
+    async def mark_undeliverable(self, item_id: int, reason: str, now: datetime) -> None: ...
+
+    async def first_alert_message(self, chat: ChatRef, event_id: str) -> str | None:
+        """The platform message id of the first alert sent to ``chat`` about ``event_id``."""
+        ...
+
+    async def outbox_counts(self) -> dict[str, int]:
+        """Rows per status (pending, sent, retry, undeliverable)."""
+        ...
+
