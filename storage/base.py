@@ -36,8 +36,9 @@ class AnalysisRecord:
     ``event_id`` is the event the story joins; when ``new_event`` is true the
     event row is created with ``event_title``. ``claims`` carry their final
     ``id``, ``novelty`` and ``matches``: a claim whose novelty is ``repeat``
-    (or whose ``matches`` is set) adds a source to the canonical claim
-    ``matches``; any other becomes a canonical claim of its own with its id.
+    adds a source to the canonical claim ``matches``; any other (new, update,
+    contradiction — the latter two with ``matches`` naming the earlier claim
+    they update or dispute) becomes a canonical claim of its own with its id.
     ``alerts`` are queued in the outbox in the same transaction; an alert whose
     ``key`` is already in the outbox is skipped (and not returned).
     """
