@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
+    slack_admin_only: bool = False  # only workspace admins/owners change a channel's watches
+
+    # the service's HTTP port (Slack HTTP mode at /slack/events)
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=0, le=65535)
 
     @field_validator("database_url")
     @classmethod
