@@ -1,0 +1,225 @@
+"""ingest → analyse → store → match → outbox, for one story at a time.
+
+The context-free analysis (spaCy) runs in a worker thread so the event loop
+keeps answering chat commands; the contextual steps (event, novelty, alerts)
+run on the loop against the store and are written in one transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.analysis.analyser import Analyser
+from bot.analysis.events import assign_event, event_title
+from bot.analysis.novelty import classify
+from bot.config import Settings
+from bot.models import (
+    Alert,
+    Analysis,
+    CanonicalClaim,
+    Claim,
+    EventDecision,
+    Link,
+    Novelty,
+    Story,
+    StoryRecord,
+)
+from bot.watch import AlertPlan, WatchIndex, plan_alerts
+from storage.base import AnalysisRecord, Store
+
+log = logging.getLogger(__name__)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened to one story: the analysis contract's object."""
+
+    story_id: int
+    story: Story
+    status: str  # analysed | duplicate | seen-before | failed
+    event_id: str | None = None
+    duplicate_of: int | None = None
+    analysis: Analysis | None = None
+    claims: tuple[Claim, ...] = ()
+    alerts: tuple[Alert, ...] = ()
+    why: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Pipeline:
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        index: WatchIndex,
+        analyser: Analyser | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.index = index
+        self._analyser = analyser
+        self.clock = clock
+        self._lock = asyncio.Lock()
+
+    @property
+    def analyser(self) -> Analyser:
+        if self._analyser is None:
+            self._analyser = Analyser(self.settings.spacy_model, self.settings.nlp_batch_size)
+        return self._analyser
+
+    async def refresh_index(self) -> None:
+        version, changed, removed = await self.store.subscriptions_changed_since(self.index.version)
+        if version != self.index.version:
+            self.index.apply_changes(version, changed, removed)
+
+    # ------------------------------------------------------------------ ingest
+    async def ingest(self, story: Story) -> tuple[int, bool]:
+        """Record a story; ``(id, False)`` when the same URL or body was seen before."""
+        seen = await self.store.find_story(story.url, story.body_hash)
+        if seen is not None:
+            log.info("story %s already ingested as #%d (%s)", story.source, seen.id, seen.story.source)
+            return seen.id, False
+        story_id = await self.store.add_story(story, self.clock())
+        log.info("ingested story #%d from %s", story_id, story.source)
+        return story_id, True
+
+    async def process(self, story: Story) -> Outcome:
+        """Ingest and, when new, analyse one story now (what `replay` and `demo` do)."""
+        story_id, fresh = await self.ingest(story)
+        if not fresh:
+            return Outcome(story_id, story, "seen-before", duplicate_of=story_id, why="same URL or body")
+        record = await self.store.story(story_id)
+        assert record is not None
+        return await self.analyse_record(record)
+
+    async def analyse_pending(self, limit: int = 16) -> list[Outcome]:
+        """Analyse stories that are waiting (another process may have ingested them)."""
+        records = await self.store.pending_stories(limit)
+        return [await self.analyse_record(r) for r in records]
+
+    # ---------------------------------------------------------------- analyse
+    async def analyse_record(self, record: StoryRecord) -> Outcome:
+        story = record.story
+        try:
+            analysis = await asyncio.to_thread(self.analyser.analyse, story)
+        except Exception as exc:  # a hostile article must not stop the others
+            log.exception("analysis of story #%d (%s) failed", record.id, story.source)
+            await self.store.mark_story_failed(record.id, f"{type(exc).__name__}: {exc}")
+            return Outcome(record.id, story, "failed", why=str(exc))
+        async with self._lock:  # one story at a time decides events and novelty
+            await self.refresh_index()
+            return await self._decide(record, analysis)
+
+    async def _decide(self, record: StoryRecord, analysis: Analysis) -> Outcome:
+        story = record.story
+        s = self.settings
+        now = self.clock()
+        day = story.published or now.date()
+        since = day - timedelta(days=s.event_window_days)
+        candidates = await self.store.recent_events(since)
+        fingerprints = [f for f in await self.store.recent_fingerprints(since) if f.story_id != record.id]
+        decision: EventDecision = assign_event(
+            analysis.features,
+            candidates,
+            fingerprints,
+            threshold=s.event_similarity,
+            duplicate_distance=s.duplicate_distance,
+            window_days=s.event_window_days,
+        )
+        new_event = decision.event_id is None
+        event_id = decision.event_id or f"ev{record.id}"
+        title = (
+            event_title(story.title, story.body)
+            if new_event
+            else next((c.title for c in candidates if c.id == event_id), story.title)
+        )
+        earlier = [] if new_event else await self.store.event_claims(event_id)
+        claims = self._novelty(record.id, event_id, analysis.claims, earlier, now)
+        if decision.duplicate_of is not None:
+            claims = [
+                replace(c, novelty=Novelty.REPEAT, why=f"near-duplicate of story #{decision.duplicate_of}")
+                if c.novelty is not Novelty.REPEAT
+                else c
+                for c in claims
+            ]
+        alerts: list[Alert] = []
+        if decision.duplicate_of is None:
+            outlets = await self.store.event_outlets(event_id) if not new_event else 0
+            links = (Link(story.outlet_name, story.link),)
+            plan = AlertPlan(event_id, title, new_event, max(outlets, 0) + 1, links)
+            alerts = plan_alerts(self.index, story, analysis, claims, plan, min_salience=s.min_salience)
+        queued = await self.store.save_analysis(
+            AnalysisRecord(
+                story_id=record.id,
+                analysis=analysis,
+                event_id=event_id,
+                new_event=new_event,
+                event_title=title,
+                duplicate_of=decision.duplicate_of,
+                claims=tuple(claims),
+                alerts=tuple(alerts),
+                analysed_at=now,
+            )
+        )
+        log.info(
+            "story #%d → %s (%s); %d claims, %d fresh, %d alerts queued",
+            record.id,
+            event_id,
+            decision.why,
+            len(claims),
+            sum(1 for c in claims if c.novelty is not Novelty.REPEAT),
+            len(queued),
+        )
+        return Outcome(
+            record.id,
+            story,
+            "duplicate" if decision.duplicate_of is not None else "analysed",
+            event_id=event_id,
+            duplicate_of=decision.duplicate_of,
+            analysis=analysis,
+            claims=tuple(claims),
+            alerts=tuple(queued),
+            why=decision.why,
+        )
+
+    def _novelty(
+        self,
+        story_id: int,
+        event_id: str,
+        extracted: tuple[Claim, ...],
+        earlier: list[CanonicalClaim],
+        now: datetime,
+    ) -> list[Claim]:
+        known = list(earlier)
+        out: list[Claim] = []
+        for n, claim in enumerate(extracted, 1):
+            claim_id = f"c{story_id}.{n}"
+            d = classify(claim, known, threshold=self.settings.claim_similarity)
+            decided = replace(claim, id=claim_id, novelty=d.novelty, matches=d.matches, why=d.why)
+            out.append(decided)
+            if d.novelty is not Novelty.REPEAT:
+                known.append(
+                    CanonicalClaim(
+                        id=claim_id,
+                        event_id=event_id,
+                        speaker=claim.speaker,
+                        speaker_id=claim.speaker_id,
+                        stance=claim.stance,
+                        text=claim.text,
+                        entities=claim.entities,
+                        numbers=claim.numbers,
+                        first_seen=now,
+                    )
+                )
+        return out
+

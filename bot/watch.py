@@ -1,0 +1,209 @@
+"""Match analysed stories against subscriptions, and decide what deserves an alert.
+
+Subscriptions are found through an index — entity id → subscriptions, and a
+keyword automaton over the story text — never by looping over all of them.
+The index updates incrementally as chats watch and unwatch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import ahocorasick
+
+from bot.analysis.summary import alert_buttons, alert_claim, alert_lines
+from bot.models import (
+    FRESH,
+    Alert,
+    Analysis,
+    Claim,
+    Link,
+    Story,
+    Subscription,
+)
+
+
+def normalise_phrase(text: str) -> str:
+    """Keyword form: NFKC, case-folded, inner white space collapsed."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(re.findall(r"\w+", text))
+
+
+class WatchIndex:
+    """Subscriptions by entity id, plus an Aho-Corasick automaton of keyword phrases."""
+
+    def __init__(self, subscriptions: Iterable[Subscription] = ()) -> None:
+        self._subs: dict[int, Subscription] = {}
+        self._by_key: dict[str, set[int]] = {}
+        self._keywords: dict[str, set[int]] = {}
+        self._automaton: ahocorasick.Automaton | None = None
+        self.version = 0
+        for sub in subscriptions:
+            self.add(sub)
+
+    def __len__(self) -> int:
+        return len(self._subs)
+
+    def add(self, sub: Subscription) -> None:
+        if sub.id in self._subs:
+            self.remove(sub.id)
+        if sub.paused:
+            return
+        self._subs[sub.id] = sub
+        if sub.target.kind == "keyword":
+            phrase = normalise_phrase(sub.target.key)
+            if phrase not in self._keywords:
+                self._automaton = None
+            self._keywords.setdefault(phrase, set()).add(sub.id)
+        else:
+            self._by_key.setdefault(sub.target.key, set()).add(sub.id)
+
+    def remove(self, sub_id: int) -> None:
+        sub = self._subs.pop(sub_id, None)
+        if sub is None:
+            return
+        if sub.target.kind == "keyword":
+            phrase = normalise_phrase(sub.target.key)
+            ids = self._keywords.get(phrase, set())
+            ids.discard(sub_id)
+            if not ids:
+                self._keywords.pop(phrase, None)
+                self._automaton = None
+        else:
+            ids = self._by_key.get(sub.target.key, set())
+            ids.discard(sub_id)
+            if not ids:
+                self._by_key.pop(sub.target.key, None)
+
+    def apply_changes(self, version: int, changed: Sequence[Subscription], removed: Sequence[int]) -> None:
+        for sid in removed:
+            self.remove(sid)
+        for sub in changed:
+            self.add(sub)
+        self.version = version
+
+    def for_entities(self, entity_ids: Iterable[str]) -> list[Subscription]:
+        out: list[Subscription] = []
+        for eid in entity_ids:
+            out.extend(self._subs[i] for i in sorted(self._by_key.get(eid, ())))
+        return out
+
+    def _build(self) -> ahocorasick.Automaton | None:
+        if not self._keywords:
+            return None
+        if self._automaton is None:
+            auto = ahocorasick.Automaton()
+            for phrase in self._keywords:
+                auto.add_word(f" {phrase} ", phrase)
+            auto.make_automaton()
+            self._automaton = auto
+        return self._automaton
+
+    def keywords_in(self, text: str) -> set[str]:
+        """Keyword phrases found in ``text`` on word boundaries."""
+        auto = self._build()
+        if auto is None:
+            return set()
+        hay = f" {normalise_phrase(text)} "
+        return {phrase for _end, phrase in auto.iter(hay)}
+
+    def for_keywords(self, phrases: Iterable[str]) -> list[Subscription]:
+        out: list[Subscription] = []
+        for phrase in phrases:
+            out.extend(self._subs[i] for i in sorted(self._keywords.get(phrase, ())))
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class AlertPlan:
+    event_id: str
+    event_title: str
+    new_event: bool
+    outlets: int
+    links: tuple[Link, ...]
+
+
+def _claim_about(claim: Claim, key: str, keyword: bool) -> bool:
+    if keyword:
+        return f" {key} " in f" {normalise_phrase(claim.speaker + ' ' + claim.text)} "
+    return key in claim.entities or claim.speaker_id == key
+
+
+def idempotency_key(chat: str, event_id: str, claims: Sequence[Claim]) -> str:
+    props = sorted({c.matches or c.id or normalise_phrase(c.text) for c in claims}) or ["event-start"]
+    raw = "\x1f".join([chat, event_id, *props])
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+
+
+def plan_alerts(
+    index: WatchIndex,
+    story: Story,
+    analysis: Analysis,
+    claims: Sequence[Claim],
+    plan: AlertPlan,
+    *,
+    min_salience: float,
+) -> list[Alert]:
+    """At most one alert per chat for this story, and only when the story brings
+    something fresh about what the chat watches: the first story of a new event
+    in which the watched entity is salient, or a new / updated / contradicting
+    claim about it. Repeats alert nobody."""
+    fresh = [c for c in claims if c.novelty in FRESH]
+    if not fresh and not plan.new_event:
+        return []
+    salience = {s.entity.id: s.salience for s in analysis.entities}
+    names = {s.entity.id: s.entity.name for s in analysis.entities}
+    touched = set(salience)
+    for c in fresh:
+        touched.update(c.entities)
+        if c.speaker_id:
+            touched.add(c.speaker_id)
+    candidates = index.for_entities(sorted(touched))
+    candidates += index.for_keywords(sorted(index.keywords_in(analysis.text)))
+
+    alerts: dict[str, Alert] = {}
+    for sub in candidates:
+        chat = str(sub.chat)
+        if chat in alerts:
+            continue
+        keyword = sub.target.kind == "keyword"
+        key = normalise_phrase(sub.target.key) if keyword else sub.target.key
+        about = [c for c in fresh if _claim_about(c, key, keyword)]
+        if keyword:
+            lead = normalise_phrase(analysis.text[:600])
+            salient = f" {key} " in f" {lead} "
+        else:
+            salient = salience.get(key, 0.0) >= min_salience
+        if not about and not (plan.new_event and salient):
+            continue
+        shown = about or fresh[:3]
+        watch = sub.target.name if keyword else names.get(key, sub.target.name)
+        alert_claims = tuple(alert_claim(c) for c in shown[:6])
+        alerts[chat] = Alert(
+            chat=sub.chat,
+            watch=watch,
+            watch_key=sub.target.key,
+            event_id=plan.event_id,
+            event_title=plan.event_title,
+            story_title=story.title,
+            claims=alert_claims,
+            links=plan.links,
+            outlets=plan.outlets,
+            new_event=plan.new_event,
+            key=idempotency_key(chat, plan.event_id, about if about else []),
+            lines=alert_lines(
+                watch=watch,
+                event_title=plan.event_title,
+                new_event=plan.new_event,
+                story_title=story.title,
+                claims=alert_claims,
+                links=plan.links,
+                outlets=plan.outlets,
+            ),
+            buttons=alert_buttons(plan.event_id, sub.target.key),
+        )
+    return list(alerts.values())

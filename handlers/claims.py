@@ -1,0 +1,85 @@
+"""/claims, /event, /sources."""
+
+from __future__ import annotations
+
+from bot.models import ClaimView, Command, Reply, Source, Span
+from handlers.base import Context, did_you_mean, resolve
+
+MAX_CLAIMS = 20
+
+
+def _source_spans(sources: tuple[Source, ...], limit: int = 4) -> list[Span]:
+    spans: list[Span] = []
+    for n, src in enumerate(sources[:limit]):
+        if n:
+            spans.append(Span(" · "))
+        spans.append(Span(src.outlet or src.title, url=src.url))
+    if len(sources) > limit:
+        spans.append(Span(f" +{len(sources) - limit} more"))
+    return spans
+
+
+def claim_lines(view: ClaimView) -> list[tuple[Span, ...]]:
+    count = len(view.sources)
+    when = view.first_seen.strftime("%Y-%m-%d %H:%M")
+    return [
+        (Span(view.speaker, bold=True), Span(f" — {view.text}")),
+        (
+            Span(f"   {view.stance.value} · first seen {when} · {count} source{'s' if count != 1 else ''} · event "),
+            Span(view.event_id, code=True),
+            Span(" · "),
+            *_source_spans(view.sources),
+        ),
+    ]
+
+
+async def claims(cmd: Command, ctx: Context, args: list[str]) -> Reply:
+    if not args:
+        return Reply.error("Tell me about what, e.g. /claims china or /claims china 10")
+    count = ctx.settings.claims_default_count
+    if len(args) > 1 and args[-1].isdigit():
+        count = int(args.pop())
+        if not 1 <= count <= MAX_CLAIMS:
+            return Reply.error(f"Ask for 1 to {MAX_CLAIMS} claims.")
+    name = " ".join(args)
+    found = await resolve(ctx, name)
+    views = await ctx.store.claims_about(found.target.key, count)
+    shown = found.entity.name if found.entity else f"“{name}”"
+    if not views:
+        lines = [f"No claims about {shown} yet."]
+        if found.entity is None and (hint := did_you_mean(found.suggestions)):
+            lines.append(hint)
+        return Reply.text(*lines)
+    out: list[tuple[Span, ...]] = [(Span(f"Latest claims about {shown}, newest first:", bold=True),)]
+    for view in views:
+        out.extend(claim_lines(view))
+    return Reply(tuple(out))
+
+
+async def event(cmd: Command, ctx: Context, args: list[str]) -> Reply:
+    if len(args) != 1:
+        return Reply.error("Give one event id, e.g. /event ev12 (alerts and /claims show them).")
+    view = await ctx.store.event_view(args[0])
+    if view is None:
+        return Reply.error(f"No event with id “{args[0]}”.")
+    out: list[tuple[Span, ...]] = [
+        (Span(view.title, bold=True),),
+        (Span(f"{view.first_seen:%Y-%m-%d} – {view.last_seen:%Y-%m-%d} · {len(view.sources)} sources"),),
+    ]
+    for claim in view.claims:
+        out.extend(claim_lines(claim))
+    out.append((Span("Sources: "), *_source_spans(view.sources, limit=20)))
+    return Reply(tuple(out))
+
+
+async def sources(cmd: Command, ctx: Context, args: list[str]) -> Reply:
+    if len(args) != 1:
+        return Reply.error("Give one event id, e.g. /sources ev12")
+    view = await ctx.store.event_view(args[0])
+    if view is None:
+        return Reply.error(f"No event with id “{args[0]}”.")
+    out: list[tuple[Span, ...]] = [(Span(f"Sources for: {view.title}", bold=True),)]
+    for src in view.sources:
+        when = f" ({src.published:%Y-%m-%d})" if src.published else ""
+        out.append((Span("• "), Span(src.outlet, bold=True), Span(" — "), Span(src.title, url=src.url), Span(when)))
+    return Reply(tuple(out))

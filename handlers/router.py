@@ -1,0 +1,105 @@
+"""Maps command names to handlers and applies the cross-cutting rules
+(input limits, admin-only commands in groups, per-user rate) before a handler runs."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.models import Command, Reply
+from handlers import claims, help, settings, watch
+from handlers.base import Context, Handler
+
+log = logging.getLogger(__name__)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_NAME = re.compile(r"^/([a-z_]{1,32})(?:@\w+)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    name: str
+    handler: Handler
+    args: str
+    summary: str
+    changes_state: bool = False
+    in_menu: bool = True
+
+
+COMMANDS: dict[str, Spec] = {
+    s.name: s
+    for s in (
+        Spec("start", help.start, "", "what ClaimWatch does"),
+        Spec("help", help.help_, "[command]", "the commands, or one in detail"),
+        Spec("watch", watch.watch, "NAME", "alert this chat about an entity or phrase", True),
+        Spec("unwatch", watch.unwatch, "NAME", "stop watching it", True),
+        Spec("watching", watch.watching, "", "what this chat watches"),
+        Spec("claims", claims.claims, "NAME [N]", "the latest claims about it, with sources"),
+        Spec("event", claims.event, "ID", "an event's claims and sources"),
+        Spec("sources", claims.sources, "ID", "every outlet covering an event", in_menu=False),
+        Spec("mute", settings.mute, "DURATION|off", "pause this chat's alerts (24h, 30m, 2d)", True),
+    )
+}
+help.COMMANDS = COMMANDS
+
+
+class RateLimiter:
+    """At most ``limit`` commands per user in ``window`` seconds."""
+
+    def __init__(self, limit: int = 20, window: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit = limit
+        self.window = window
+        self.clock = clock
+        self._seen: dict[str, deque[float]] = defaultdict(deque)
+
+    def allow(self, key: str) -> bool:
+        now = self.clock()
+        seen = self._seen[key]
+        while seen and now - seen[0] > self.window:
+            seen.popleft()
+        if len(seen) >= self.limit:
+            return False
+        seen.append(now)
+        return True
+
+
+class Router:
+    def __init__(self, ctx: Context, rate: RateLimiter | None = None) -> None:
+        self.ctx = ctx
+        self.rate = rate or RateLimiter()
+
+    async def __call__(self, cmd: Command) -> Reply:
+        return await self.dispatch(cmd)
+
+    async def dispatch(self, cmd: Command) -> Reply:
+        text = cmd.text.strip()
+        if not text:
+            return Reply.error("Empty command. Send /help to see what I can do.")
+        if len(text) > self.ctx.settings.command_max_chars:
+            return Reply.error(
+                f"That command is too long ({len(text)} characters; the limit is "
+                f"{self.ctx.settings.command_max_chars})."
+            )
+        if _CONTROL.search(text):
+            return Reply.error("That command contains control characters; please type it plainly.")
+        words = text.split()
+        m = _NAME.match(words[0].casefold())
+        if not m:
+            return Reply.error("Commands start with /, e.g. /watch china. Send /help for the list.")
+        spec = COMMANDS.get(m.group(1))
+        if spec is None:
+            return Reply.error(f"Unknown command /{m.group(1)}. Send /help for the list.")
+        if not self.rate.allow(f"{cmd.platform}:{cmd.user_id}"):
+            return Reply.error("Too many commands; please wait a minute.")
+        if spec.changes_state and cmd.chat_type != "private" and not cmd.is_admin:
+            return Reply.error(f"Only admins of this chat may use /{spec.name} here.")
+        log.info("command /%s in %s by user %s", spec.name, cmd.chat, cmd.user_id)
+        try:
+            return await spec.handler(cmd, self.ctx, words[1:])
+        except Exception:
+            log.exception("command /%s in %s failed", spec.name, cmd.chat)
+            return Reply.error("Something went wrong on our side; the error is logged. Please try again.")
