@@ -1,0 +1,125 @@
+"""Watches, chat pause and mute, chat migration."""
+
+from __future__ import annotations
+
+from bot.models import ChatRef, WatchTarget
+from storage.sqlite import SqliteStore
+from tests.storage.builders import ALICE, BOB, T0, at, make_alert, make_record, make_story
+
+CHINA_WATCH = WatchTarget("entity", "gpe:china", "China")
+RUSSIA_WATCH = WatchTarget("entity", "gpe:russia", "Russia")
+DRONES = WatchTarget("keyword", "drone strike", "drone strike")
+
+
+async def test_watching_twice_is_one_subscription(store: SqliteStore) -> None:
+    sub, created = await store.add_subscription(ALICE, CHINA_WATCH, T0)
+    assert created
+    assert (sub.chat, sub.target, sub.paused, sub.created) == (ALICE, CHINA_WATCH, False, T0)
+
+    again, created_again = await store.add_subscription(ALICE, CHINA_WATCH, at(1))
+    assert not created_again and again == sub
+
+    other, created_other = await store.add_subscription(BOB, CHINA_WATCH, at(2))
+    assert created_other and other.id != sub.id
+
+    await store.add_subscription(ALICE, DRONES, at(3))
+    assert [s.target for s in await store.chat_subscriptions(ALICE)] == [CHINA_WATCH, DRONES]
+    assert len(await store.all_subscriptions()) == 3
+
+
+async def test_unwatch_removes_only_that_watch(store: SqliteStore) -> None:
+    await store.add_subscription(ALICE, CHINA_WATCH, T0)
+    await store.add_subscription(ALICE, RUSSIA_WATCH, T0)
+    await store.add_subscription(BOB, CHINA_WATCH, T0)
+
+    assert await store.remove_subscription(ALICE, "gpe:china")
+    assert not await store.remove_subscription(ALICE, "gpe:china")
+    assert [s.target for s in await store.chat_subscriptions(ALICE)] == [RUSSIA_WATCH]
+    assert [s.target for s in await store.chat_subscriptions(BOB)] == [CHINA_WATCH]
+
+
+async def test_change_versions_report_only_what_changed(store: SqliteStore) -> None:
+    start, changed, removed = await store.subscriptions_changed_since(0)
+    assert (start, changed, removed) == (0, [], [])
+
+    china, _ = await store.add_subscription(ALICE, CHINA_WATCH, T0)
+    russia, _ = await store.add_subscription(ALICE, RUSSIA_WATCH, T0)
+    v1, changed, removed = await store.subscriptions_changed_since(start)
+    assert v1 > start and changed == [china, russia] and removed == []
+
+    await store.add_subscription(ALICE, CHINA_WATCH, at(1))  # already watched: no change
+    assert await store.subscriptions_changed_since(v1) == (v1, [], [])
+
+    await store.remove_subscription(ALICE, "gpe:china")
+    drones, _ = await store.add_subscription(BOB, DRONES, at(2))
+    v2, changed, removed = await store.subscriptions_changed_since(v1)
+    assert v2 > v1 and changed == [drones] and removed == [china.id]
+
+    # From scratch: everything active, and what is gone.
+    _, changed, removed = await store.subscriptions_changed_since(0)
+    assert changed == [russia, drones] and removed == [china.id]
+
+
+async def test_pausing_a_chat_pauses_all_its_watches(store: SqliteStore) -> None:
+    china, _ = await store.add_subscription(ALICE, CHINA_WATCH, T0)
+    russia, _ = await store.add_subscription(ALICE, RUSSIA_WATCH, T0)
+    bob, _ = await store.add_subscription(BOB, CHINA_WATCH, T0)
+    version, _, _ = await store.subscriptions_changed_since(0)
+
+    assert await store.set_chat_paused(ALICE, True, "bot was blocked") == 2
+    assert await store.set_chat_paused(ALICE, True, "bot was blocked") == 0
+    assert await store.all_subscriptions() == [bob]
+    assert all(s.paused for s in await store.chat_subscriptions(ALICE))
+    paused_version, changed, removed = await store.subscriptions_changed_since(version)
+    assert changed == [] and removed == [china.id, russia.id]
+
+    # A watch added while the chat is paused waits with the others.
+    drones, _ = await store.add_subscription(ALICE, DRONES, at(1))
+    assert drones.paused
+
+    assert await store.set_chat_paused(ALICE, False, None) == 3
+    assert {s.id for s in await store.all_subscriptions()} == {
+        china.id,
+        russia.id,
+        bob.id,
+        drones.id,
+    }
+    _, changed, removed = await store.subscriptions_changed_since(paused_version)
+    assert {s.id for s in changed} == {china.id, russia.id, drones.id} and removed == []
+
+
+async def test_a_migrated_chat_keeps_its_watches_and_pending_alerts(store: SqliteStore) -> None:
+    old = ChatRef("telegram", "-100")
+    new = ChatRef("telegram", "-1001234")
+    china, _ = await store.add_subscription(old, CHINA_WATCH, T0)
+    await store.add_subscription(old, RUSSIA_WATCH, T0)
+    await store.add_subscription(new, RUSSIA_WATCH, T0)  # the new chat already watches this
+    await store.mute_chat(old, at(30))
+    version, _, _ = await store.subscriptions_changed_since(0)
+
+    story_id = await store.add_story(make_story(1), T0)
+    await store.save_analysis(make_record(story_id, alerts=(make_alert(old, "k-old"),)))
+
+    assert await store.migrate_chat(old, new) == 2
+    assert await store.chat_subscriptions(old) == []
+    assert sorted(s.target.key for s in await store.chat_subscriptions(new)) == [
+        "gpe:china",
+        "gpe:russia",
+    ]
+    _, changed, removed = await store.subscriptions_changed_since(version)
+    assert [s.id for s in changed] == [china.id] and changed[0].chat == new
+    assert len(removed) == 1
+    assert await store.chat_muted_until(new) == at(30)
+    assert await store.chat_muted_until(old) is None
+
+    (item,) = await store.claim_due_alerts(at(31), 10, 60)
+    assert item.alert.chat == new
+
+
+async def test_mute_until_and_unmute(store: SqliteStore) -> None:
+    assert await store.chat_muted_until(ALICE) is None
+    await store.mute_chat(ALICE, at(60))
+    assert await store.chat_muted_until(ALICE) == at(60)
+    assert await store.chat_muted_until(BOB) is None
+    await store.mute_chat(ALICE, None)
+    assert await store.chat_muted_until(ALICE) is None
