@@ -15,7 +15,7 @@ import logging
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from importlib import resources
@@ -24,7 +24,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.errors import ConfigError
+from bot.errors import ConfigError, TransientError
 from bot.models import (
     Alert,
     CanonicalClaim,
@@ -198,14 +198,27 @@ class SqliteStore:
     @asynccontextmanager
     async def _tx(self, begin: str) -> AsyncIterator[aiosqlite.Connection]:
         async with self._lock:
-            await self._db.execute(begin)
             try:
+                try:
+                    await self._db.execute(begin)
+                except sqlite3.OperationalError as exc:
+                    if "locked" in str(exc) or "busy" in str(exc):
+                        raise TransientError(
+                            f"the database {self.path} stayed busy (another writer): {exc}"
+                        ) from exc
+                    raise
                 yield self._db
+                await self._db.execute("COMMIT")
             except BaseException:
-                if self._db.in_transaction:
-                    await self._db.execute("ROLLBACK")
+                await self._rollback()
                 raise
-            await self._db.execute("COMMIT")
+
+    async def _rollback(self) -> None:
+        # Queued after any statement still running for a cancelled caller, so the
+        # transaction never outlives the lock.
+        # OperationalError: no transaction was open (BEGIN itself failed).
+        with suppress(sqlite3.OperationalError):
+            await self._db.execute("ROLLBACK")
 
     def _write(self) -> AbstractAsyncContextManager[aiosqlite.Connection]:
         """A write transaction: ``BEGIN IMMEDIATE`` takes the file's write lock up front."""

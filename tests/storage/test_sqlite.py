@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 import sys
 import textwrap
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import ConfigError
+from bot.errors import ConfigError, TransientError
 from bot.models import body_hash
 from storage import open_store
 from storage.sqlite import SqliteStore, load_migrations
@@ -172,6 +173,32 @@ async def test_a_write_waits_for_another_writer_instead_of_failing(
         other.close()
     record = await store.story(story_id)
     assert record is not None and record.status == "pending"
+
+
+async def test_a_writer_that_never_lets_go_is_a_transient_error(db_path: Path) -> None:
+    store = await SqliteStore.open(db_path, busy_timeout=0.2)
+    other = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        await store.upgrade()
+        other.execute("BEGIN IMMEDIATE")
+        with pytest.raises(TransientError, match="busy"):
+            await store.add_story(make_story(1), T0)
+        other.execute("ROLLBACK")
+        assert await store.add_story(make_story(1), T0) == 1
+    finally:
+        other.close()
+        await store.close()
+
+
+async def test_a_cancelled_write_leaves_the_store_usable(store: SqliteStore) -> None:
+    for delay in (0, 0.001, 0.005):
+        task = asyncio.create_task(store.add_story(make_story(9), T0))
+        await asyncio.sleep(delay)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        story_id = await store.add_story(make_story(1, url=f"https://example.com/{delay}"), T0)
+        assert await store.story(story_id) is not None
 
 
 async def test_find_story_by_url_and_by_normalised_body(store: SqliteStore) -> None:
