@@ -1,0 +1,669 @@
+"""The Slack adapter: the real bolt ``AsyncApp`` and ``AsyncWebClient`` against the
+fake Slack Web API in :mod:`tests.fakes.slack_server`.
+
+Inbound requests are signed like Slack signs them and posted to the adapter's
+``/slack/events`` endpoint (HTTP mode), or delivered as envelopes over the fake
+Socket Mode WebSocket.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp
+import pytest
+
+from bot.adapters.slack import SlackAdapter, clean_incoming, render_blocks
+from bot.config import Settings, load_settings
+from bot.errors import ConfigError, PermanentError, TransientError
+from bot.models import Alert, AlertClaim, Button, ChatRef, Command, Link, Reply, Span
+from tests.fakes.slack_server import (
+    APP_TOKEN,
+    BOT_TOKEN,
+    BOT_USER_ID,
+    SIGNING_SECRET,
+    TEAM_ID,
+    FakeSlack,
+    signed_headers,
+)
+
+CHANNEL = "C0NEWS"
+
+
+class Recorder:
+    """The core as the adapter sees it: records commands, answers with a reply."""
+
+    def __init__(self) -> None:
+        self.commands: list[Command] = []
+        self.gate: asyncio.Event | None = None
+
+    async def __call__(self, command: Command) -> Reply:
+        self.commands.append(command)
+        if self.gate is not None:
+            await self.gate.wait()
+        if command.text == "/boom":
+            raise RuntimeError("handler failed")
+        return Reply(
+            lines=((Span("Now watching "), Span("China", bold=True), Span(" <&> here")),),
+            buttons=(Button("Unwatch", "unwatch", "gpe:china"),),
+        )
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlack]:
+    server = FakeSlack()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+def slack_settings(fake: FakeSlack, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "slack_bot_token": BOT_TOKEN,
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_api_url": fake.api_url,
+        "http_host": "127.0.0.1",
+        "http_port": 0,
+        "per_chat_per_second": 1000.0,
+    }
+    values.update(overrides)
+    return load_settings(_env_file=None, **values)
+
+
+@pytest.fixture
+def core() -> Recorder:
+    return Recorder()
+
+
+@pytest.fixture
+async def adapter(fake: FakeSlack, core: Recorder) -> AsyncIterator[SlackAdapter]:
+    slack = SlackAdapter(slack_settings(fake))
+    await slack.start(core)
+    yield slack
+    await slack.stop()
+
+
+async def post_signed(
+    adapter: SlackAdapter,
+    body: str,
+    content_type: str,
+    *,
+    secret: str = SIGNING_SECRET,
+    timestamp: int | None = None,
+) -> tuple[int, str]:
+    headers = signed_headers(body, secret=secret, timestamp=timestamp)
+    headers["Content-Type"] = content_type
+    url = f"http://127.0.0.1:{adapter.http_port}/slack/events"
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=body, headers=headers) as r,
+    ):
+        return r.status, await r.text()
+
+
+def slash_fields(text: str, *, channel: str = CHANNEL, user: str = "U0ANN") -> dict[str, str]:
+    return {
+        "token": "legacy-verification-token",
+        "team_id": TEAM_ID,
+        "team_domain": "fake",
+        "channel_id": channel,
+        "channel_name": "news",
+        "user_id": user,
+        "user_name": "ann",
+        "command": "/claimwatch",
+        "text": text,
+        "api_app_id": "A0APP",
+        "response_url": "https://hooks.slack.test/commands/1",
+        "trigger_id": "trigger-1",
+    }
+
+
+def slash_body(text: str, *, channel: str = CHANNEL, user: str = "U0ANN") -> str:
+    return urlencode(slash_fields(text, channel=channel, user=user))
+
+
+def event_body(event: dict[str, Any]) -> str:
+    return json.dumps(
+        {
+            "token": "legacy-verification-token",
+            "team_id": TEAM_ID,
+            "api_app_id": "A0APP",
+            "event": event,
+            "type": "event_callback",
+            "event_id": "Ev0001",
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}],
+        }
+    )
+
+
+def action_payload(value: str, *, message_ts: str = "1700000000.000001") -> dict[str, Any]:
+    return {
+        "type": "block_actions",
+        "team": {"id": TEAM_ID, "domain": "fake"},
+        "user": {"id": "U0ANN", "username": "ann", "team_id": TEAM_ID},
+        "api_app_id": "A0APP",
+        "container": {"type": "message", "message_ts": message_ts, "channel_id": CHANNEL},
+        "channel": {"id": CHANNEL, "name": "news"},
+        "message": {"type": "message", "ts": message_ts, "text": "alert"},
+        "trigger_id": "trigger-2",
+        "actions": [
+            {
+                "type": "button",
+                "action_id": "claimwatch:mute:1",
+                "block_id": "claimwatch_actions",
+                "value": value,
+                "action_ts": "1700000001.000000",
+            }
+        ],
+    }
+
+
+def make_alert(**overrides: Any) -> Alert:
+    values: dict[str, Any] = {
+        "chat": ChatRef("slack", CHANNEL),
+        "watch": "China",
+        "watch_key": "gpe:china",
+        "event_id": "ev-1",
+        "event_title": "Chinese citizens fighting for Russia",
+        "story_title": "Chinese citizens fighting for Russia",
+        "claims": (
+            AlertClaim(
+                "c1", "Volodymyr Zelensky", "at least 155 Chinese citizens are fighting", "NEW"
+            ),
+            AlertClaim("c2", "Beijing", "<script> & <@U123>", "DENIAL"),
+        ),
+        "links": (
+            Link("The Guardian", "https://example.com/a?x=1&y=2"),
+            Link("BBC <News>", "https://example.org/b"),
+        ),
+        "outlets": 2,
+        "new_event": True,
+        "key": "k1",
+    }
+    values.update(overrides)
+    return Alert(**values)
+
+
+def all_text(blocks: list[dict[str, Any]]) -> str:
+    return json.dumps(blocks, ensure_ascii=False)
+
+
+# --------------------------------------------------------------------------- HTTP mode: commands
+
+
+async def test_slash_command_becomes_a_command_and_the_reply_is_posted(
+    adapter: SlackAdapter, core: Recorder, fake: FakeSlack
+) -> None:
+    status, _ = await post_signed(
+        adapter, slash_body("watch china"), "application/x-www-form-urlencoded"
+    )
+    assert status == 200
+    [posted] = await fake.wait_for_messages(1)
+
+    [command] = core.commands
+    assert command.platform == "slack"
+    assert command.chat_id == CHANNEL
+    assert command.user_id == "U0ANN"
+    assert command.text == "/watch china"
+    assert command.chat_type == "channel"
+    assert command.is_admin is True
+    assert command.user_name == "ann"
+
+    assert posted.channel == CHANNEL
+    assert posted.thread_ts is None
+    assert posted.text == "Now watching China &lt;&amp;&gt; here"
+    assert posted.blocks[0]["text"]["text"] == "Now watching *China* &lt;&amp;&gt; here"
+    button = posted.blocks[1]["elements"][0]
+    assert button["value"] == "unwatch:gpe:china"
+    assert button["text"]["text"] == "Unwatch"
+
+
+async def test_empty_slash_command_asks_for_help(
+    adapter: SlackAdapter, core: Recorder, fake: FakeSlack
+) -> None:
+    await post_signed(adapter, slash_body(""), "application/x-www-form-urlencoded")
+    await fake.wait_for_messages(1)
+    assert [c.text for c in core.commands] == ["/help"]
+
+
+async def test_the_ack_comes_before_the_work(
+    adapter: SlackAdapter, core: Recorder, fake: FakeSlack
+) -> None:
+    core.gate = asyncio.Event()
+    started = time.monotonic()
+    status, _ = await post_signed(
+        adapter, slash_body("claims china"), "application/x-www-form-urlencoded"
+    )
+    assert status == 200
+    assert time.monotonic() - started < 3
+    assert fake.messages == []  # the command is still running
+    core.gate.set()
+    [posted] = await fake.wait_for_messages(1)
+    assert posted.channel == CHANNEL
+
+
+async def test_a_failing_command_still_gets_an_answer(
+    adapter: SlackAdapter, fake: FakeSlack
+) -> None:
+    await post_signed(adapter, slash_body("boom"), "application/x-www-form-urlencoded")
+    [posted] = await fake.wait_for_messages(1)
+    assert "failed" in posted.text
+
+
+async def test_a_bad_signature_is_refused(
+    adapter: SlackAdapter, core: Recorder, fake: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    status, _ = await post_signed(
+        adapter,
+        slash_body("watch china"),
+        "application/x-www-form-urlencoded",
+        secret="not-the-secret",
+    )
+    assert status == 401
+    await adapter.wait_idle()
+    assert core.commands == []
+    assert fake.messages == []
+    assert "bad or stale signature" in caplog.text
+    assert SIGNING_SECRET not in caplog.text and BOT_TOKEN not in caplog.text
+    assert "legacy-verification-token" not in caplog.text
+
+
+async def test_an_unsigned_request_is_refused(adapter: SlackAdapter, core: Recorder) -> None:
+    url = f"http://127.0.0.1:{adapter.http_port}/slack/events"
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
+            url,
+            data=slash_body("watch china"),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ) as response,
+    ):
+        assert response.status == 401
+    assert core.commands == []
+
+
+async def test_a_request_older_than_five_minutes_is_refused(
+    adapter: SlackAdapter, core: Recorder, fake: FakeSlack
+) -> None:
+    stale = int(time.time()) - 6 * 60
+    status, _ = await post_signed(
+        adapter, slash_body("watch china"), "application/x-www-form-urlencoded", timestamp=stale
+    )
+    assert status == 401
+    await adapter.wait_idle()
+    assert core.commands == []
+    # four minutes old is still fine
+    status, _ = await post_signed(
+        adapter,
+        slash_body("watch china"),
+        "application/x-www-form-urlencoded",
+        timestamp=int(time.time()) - 4 * 60,
+    )
+    assert status == 200
+    await fake.wait_for_messages(1)
+    assert len(core.commands) == 1
+
+
+async def test_an_app_mention_is_a_command(
+    adapter: SlackAdapter, core: Recorder, fake: FakeSlack
+) -> None:
+    event = {
+        "type": "app_mention",
+        "user": "U0BOB",
+        "text": f"<@{BOT_USER_ID}> claims china &amp; <https://x.test/a|russia>",
+        "ts": "1700000100.000100",
+        "channel": CHANNEL,
+        "event_ts": "1700000100.000100",
+    }
+    status, _ = await post_signed(adapter, event_body(event), "application/json")
+    assert status == 200
+    [posted] = await fake.wait_for_messages(1)
+    [command] = core.commands
+    assert command.text == "/claims china & russia"
+    assert (command.chat_id, command.user_id, command.chat_type) == (CHANNEL, "U0BOB", "channel")
+    assert posted.channel == CHANNEL
+    assert posted.thread_ts is None
+
+
+async def test_an_app_mention_in_a_thread_is_answered_in_the_thread(
+    adapter: SlackAdapter, fake: FakeSlack
+) -> None:
+    event = {
+        "type": "app_mention",
+        "user": "U0BOB",
+        "text": f"<@{BOT_USER_ID}> event ev-1",
+        "ts": "1700000100.000200",
+        "thread_ts": "1700000000.000001",
+        "channel": CHANNEL,
+    }
+    await post_signed(adapter, event_body(event), "application/json")
+    [posted] = await fake.wait_for_messages(1)
+    assert posted.thread_ts == "1700000000.000001"
+
+
+async def test_a_direct_message_is_a_command(
+    adapter: SlackAdapter, core: Recorder, fake: FakeSlack
+) -> None:
+    dm = {
+        "type": "message",
+        "channel_type": "im",
+        "user": "U0ANN",
+        "text": "watching",
+        "ts": "1700000100.000300",
+        "channel": "D0ANN",
+    }
+    await post_signed(adapter, event_body(dm), "application/json")
+    [posted] = await fake.wait_for_messages(1)
+    [command] = core.commands
+    assert (command.chat_id, command.text, command.chat_type) == ("D0ANN", "/watching", "private")
+    assert command.is_admin is True
+    assert posted.channel == "D0ANN"
+
+
+async def test_bot_messages_and_edits_are_not_commands(
+    adapter: SlackAdapter, core: Recorder
+) -> None:
+    for extra in ({"bot_id": "B0OTHER"}, {"subtype": "message_changed"}):
+        dm = {
+            "type": "message",
+            "channel_type": "im",
+            "user": "U0ANN",
+            "text": "watch china",
+            "ts": "1700000100.000400",
+            "channel": "D0ANN",
+            **extra,
+        }
+        status, _ = await post_signed(adapter, event_body(dm), "application/json")
+        assert status == 200
+    await adapter.wait_idle()
+    assert core.commands == []
+
+
+async def test_a_button_click_is_a_command_answered_in_the_alert_thread(
+    adapter: SlackAdapter, core: Recorder, fake: FakeSlack
+) -> None:
+    body = urlencode({"payload": json.dumps(action_payload("mute:24h"))})
+    status, _ = await post_signed(adapter, body, "application/x-www-form-urlencoded")
+    assert status == 200
+    [posted] = await fake.wait_for_messages(1)
+    [command] = core.commands
+    assert (command.text, command.chat_id, command.user_id) == ("/mute 24h", CHANNEL, "U0ANN")
+    assert posted.thread_ts == "1700000000.000001"
+
+
+# --------------------------------------------------------------------------- admin-only
+
+
+async def test_admin_only_asks_slack_who_is_an_admin(fake: FakeSlack, core: Recorder) -> None:
+    fake.set_user("U0BOSS", is_admin=True)
+    fake.set_user("U0OWNER", is_owner=True)
+    fake.set_user("U0ANN")
+    slack = SlackAdapter(slack_settings(fake, slack_admin_only=True))
+    await slack.start(core)
+    try:
+        for user in ("U0BOSS", "U0OWNER", "U0ANN", "U0ANN", "U0GHOST"):
+            await post_signed(
+                slack, slash_body("watch china", user=user), "application/x-www-form-urlencoded"
+            )
+        await fake.wait_for_messages(5)
+        # a DM is the user's own chat
+        dm = {"type": "message", "channel_type": "im", "user": "U0ANN", "text": "watch x"}
+        await post_signed(slack, event_body({**dm, "channel": "D0ANN"}), "application/json")
+        await fake.wait_for_messages(6)
+    finally:
+        await slack.stop()
+    admins = [(c.user_id, c.is_admin) for c in core.commands]
+    assert admins == [
+        ("U0BOSS", True),
+        ("U0OWNER", True),
+        ("U0ANN", False),
+        ("U0ANN", False),
+        ("U0GHOST", False),
+        ("U0ANN", True),
+    ]
+    asked = [c.params["user"] for c in fake.calls_of("users.info")]
+    assert asked.count("U0ANN") == 1  # cached
+
+
+async def test_everyone_is_admin_by_default(
+    adapter: SlackAdapter, core: Recorder, fake: FakeSlack
+) -> None:
+    fake.set_user("U0ANN")
+    await post_signed(adapter, slash_body("watch china"), "application/x-www-form-urlencoded")
+    await fake.wait_for_messages(1)
+    assert core.commands[0].is_admin is True
+    assert fake.calls_of("users.info") == []
+
+
+# --------------------------------------------------------------------------- alerts
+
+
+async def test_an_alert_is_block_kit_with_escaped_text_links_and_outlets(
+    adapter: SlackAdapter, fake: FakeSlack
+) -> None:
+    ts = await adapter.send_alert(make_alert(), None)
+    [posted] = fake.messages
+    assert ts == posted.ts
+    assert posted.channel == CHANNEL and posted.thread_ts is None
+    header, zelensky, beijing, context, actions = posted.blocks
+    assert header == {
+        "type": "header",
+        "block_id": "claimwatch_event",
+        "text": {"type": "plain_text", "text": "Chinese citizens fighting for Russia"},
+    }
+    assert zelensky["text"]["text"] == (
+        "*Volodymyr Zelensky* — at least 155 Chinese citizens are fighting `NEW`"
+    )
+    assert beijing["text"]["text"] == "*Beijing* — &lt;script&gt; &amp; &lt;@U123&gt; `DENIAL`"
+    assert "<script>" not in all_text(posted.blocks)
+    assert "<@U123>" not in all_text(posted.blocks)
+    links, outlets = context["elements"]
+    assert links["text"] == (
+        "<https://example.com/a?x=1&amp;y=2|The Guardian> · "
+        "<https://example.org/b|BBC &lt;News&gt;>"
+    )
+    assert outlets["text"] == "2 outlets"
+    labels = [(b["text"]["text"], b["value"]) for b in actions["elements"]]
+    assert labels == [
+        ("Sources", "sources:ev-1"),
+        ("Mute 24h", "mute:24h"),
+        ("Unwatch", "unwatch:gpe:china"),
+    ]
+    assert "&lt;script&gt; &amp; &lt;@U123&gt;" in posted.text
+    assert "<" not in posted.text
+
+
+async def test_a_follow_up_goes_into_the_thread_and_updates_the_first_alert(
+    adapter: SlackAdapter, fake: FakeSlack
+) -> None:
+    first = await adapter.send_alert(make_alert(), None)
+    assert first is not None
+    follow_up = make_alert(
+        claims=(AlertClaim("c3", "Kremlin", "the figure is 300", "UPDATE"),),
+        links=(Link("Reuters", "https://example.net/c"),),
+        outlets=3,
+        new_event=False,
+        key="k2",
+    )
+    second = await adapter.send_alert(follow_up, first)
+    assert second is not None and second != first
+    posted = fake.messages[1]
+    assert posted.thread_ts == first
+    assert "*Kremlin* — the figure is 300 `UPDATE`" in all_text(posted.blocks)
+
+    [update] = fake.updates
+    assert (update.channel, update.ts) == (CHANNEL, first)
+    parent_text = all_text(update.blocks)
+    assert "Volodymyr Zelensky" in parent_text  # the first alert keeps its claims
+    context = next(b for b in update.blocks if b["type"] == "context")
+    assert context["elements"][-1]["text"] == "3 outlets"
+    assert "https://example.net/c|Reuters" in context["elements"][0]["text"]
+
+
+async def test_a_failed_parent_update_does_not_fail_the_follow_up(
+    adapter: SlackAdapter, fake: FakeSlack
+) -> None:
+    first = await adapter.send_alert(make_alert(), None)
+    fake.rate_limit("chat.update", retry_after=30)
+    second = await adapter.send_alert(make_alert(outlets=4, key="k2"), first)
+    assert second is not None
+    assert fake.messages[1].thread_ts == first
+
+
+async def test_send_reply_posts_the_reply(adapter: SlackAdapter, fake: FakeSlack) -> None:
+    ts = await adapter.send_reply(ChatRef("slack", CHANNEL), Reply.text("hello & bye"))
+    [posted] = fake.messages
+    assert ts == posted.ts
+    assert posted.text == "hello &amp; bye"
+
+
+# --------------------------------------------------------------------------- errors
+
+
+async def test_429_is_transient_with_retry_after_and_not_retried_by_the_client(
+    adapter: SlackAdapter, fake: FakeSlack
+) -> None:
+    fake.rate_limit("chat.postMessage", retry_after=7)
+    with pytest.raises(TransientError) as raised:
+        await adapter.send_alert(make_alert(), None)
+    assert raised.value.retry_after == 7
+    assert len(fake.calls_of("chat.postMessage")) == 1
+    assert fake.messages == []
+    # nothing lost: the dispatcher's retry goes through
+    ts = await adapter.send_alert(make_alert(), None)
+    assert ts == fake.messages[0].ts
+
+
+@pytest.mark.parametrize(
+    "error", ["channel_not_found", "not_in_channel", "is_archived", "account_inactive"]
+)
+async def test_a_gone_channel_pauses_the_chat(
+    adapter: SlackAdapter, fake: FakeSlack, caplog: pytest.LogCaptureFixture, error: str
+) -> None:
+    fake.channel_errors[CHANNEL] = error
+    with (
+        caplog.at_level(logging.WARNING, logger="bot.adapters.slack"),
+        pytest.raises(PermanentError) as raised,
+    ):
+        await adapter.send_alert(make_alert(), None)
+    assert raised.value.pause_chat is True
+    assert f"pausing slack:{CHANNEL}" in caplog.text
+    assert error in caplog.text
+    assert BOT_TOKEN not in caplog.text
+
+
+async def test_other_errors_are_permanent_without_pausing(
+    adapter: SlackAdapter, fake: FakeSlack
+) -> None:
+    fake.fail("chat.postMessage", "invalid_blocks")
+    with pytest.raises(PermanentError) as raised:
+        await adapter.send_alert(make_alert(), None)
+    assert raised.value.pause_chat is False
+
+
+async def test_slack_server_errors_are_transient(adapter: SlackAdapter, fake: FakeSlack) -> None:
+    fake.fail("chat.postMessage", "internal_error", status=500)
+    with pytest.raises(TransientError):
+        await adapter.send_alert(make_alert(), None)
+
+
+async def test_an_unreachable_slack_is_transient(fake: FakeSlack, core: Recorder) -> None:
+    slack = SlackAdapter(slack_settings(fake))
+    await slack.start(core)
+    await fake.stop()
+    try:
+        with pytest.raises(TransientError):
+            await slack.send_alert(make_alert(), None)
+    finally:
+        await slack.stop()
+
+
+async def test_a_revoked_token_stops_start_with_a_clear_message(fake: FakeSlack) -> None:
+    slack = SlackAdapter(slack_settings(fake, slack_bot_token="xoxb-wrong"))
+    with pytest.raises(ConfigError, match="invalid_auth") as raised:
+        await slack.start(Recorder())
+    assert "xoxb-wrong" not in str(raised.value)
+
+
+def test_a_bot_token_and_a_way_in_are_required(fake: FakeSlack) -> None:
+    with pytest.raises(ConfigError):
+        SlackAdapter(slack_settings(fake, slack_bot_token=None))
+    with pytest.raises(ConfigError):
+        SlackAdapter(slack_settings(fake, slack_signing_secret=None))
+
+
+# --------------------------------------------------------------------------- Socket Mode
+
+
+async def test_socket_mode_receives_commands_over_the_websocket(
+    fake: FakeSlack, core: Recorder
+) -> None:
+    slack = SlackAdapter(slack_settings(fake, slack_app_token=APP_TOKEN, slack_signing_secret=None))
+    assert slack.mode == "socket"
+    await slack.start(core)
+    try:
+        [opened] = fake.calls_of("apps.connections.open")
+        assert opened.token == APP_TOKEN
+        ack = await fake.send_envelope("slash_commands", slash_fields("watch china"))
+        assert ack["envelope_id"].startswith("env-")
+        [posted] = await fake.wait_for_messages(1)
+        event = {
+            "type": "app_mention",
+            "user": "U0BOB",
+            "text": f"<@{BOT_USER_ID}> claims russia",
+            "ts": "1700000100.000500",
+            "channel": CHANNEL,
+        }
+        envelope = json.loads(event_body(event))
+        await fake.send_envelope("events_api", envelope)
+        await fake.wait_for_messages(2)
+        await fake.send_envelope("interactive", action_payload("sources:ev-1"))
+        await fake.wait_for_messages(3)
+    finally:
+        await slack.stop()
+    assert [c.text for c in core.commands] == ["/watch china", "/claims russia", "/sources ev-1"]
+    assert posted.channel == CHANNEL
+    assert fake.calls_of("apps.connections.open")[0].token == APP_TOKEN
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def test_render_blocks_marks_up_spans_and_escapes_text() -> None:
+    blocks = render_blocks(
+        (
+            (Span("Claims about "), Span("A&B ", bold=True), Span("id-1", code=True)),
+            (
+                Span("<Guardian>", url="https://ex.com/x|y"),
+                Span(" and "),
+                Span("file", url="x.txt"),
+            ),
+        ),
+        (Button("Sources", "sources", "ev-1"),),
+    )
+    assert blocks[0]["text"]["text"] == (
+        "Claims about *A&amp;B* `id-1`\n<https://ex.com/x%7Cy|&lt;Guardian&gt;> and file"
+    )
+    assert blocks[1]["type"] == "actions"
+    assert blocks[1]["elements"][0]["value"] == "sources:ev-1"
+
+
+def test_render_blocks_splits_long_text_into_sections() -> None:
+    line = (Span("x" * 1000),)
+    blocks = render_blocks([line] * 7)
+    texts = [b["text"]["text"] for b in blocks]
+    assert all(len(t) <= 3000 for t in texts)
+    assert [t.count("\n") + 1 for t in texts] == [2, 2, 2, 1]  # lines are never cut
+
+
+def test_incoming_text_is_unescaped_and_the_bot_mention_dropped() -> None:
+    text = f"<@{BOT_USER_ID}>  watch <#C1|general> &lt;x&gt; <mailto:a@b.c|a@b.c>"
+    assert clean_incoming(text, BOT_USER_ID) == "watch #general <x> a@b.c"
