@@ -7,7 +7,6 @@ Secrets are ``SecretStr``: they never show in a repr or a log line.
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -48,6 +47,11 @@ class Settings(BaseSettings):
     # adapters (an adapter is on when its token is set)
     telegram_bot_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"
+    telegram_webhook_url: str | None = None  # set: webhook mode instead of long polling
+    telegram_webhook_secret: SecretStr | None = None  # checked on every webhook request
+    telegram_webhook_listen: str = "127.0.0.1"
+    telegram_webhook_port: int = Field(default=8443, ge=0, le=65535)
+    telegram_link_previews: bool = False
     slack_bot_token: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
@@ -61,19 +65,11 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _known_scheme(cls, value: str) -> str:
-        if not (value.startswith(("sqlite:///", "postgresql://", "postgres://")) or "://" not in value):
+        if not (
+            value.startswith(("sqlite:///", "postgresql://", "postgres://")) or "://" not in value
+        ):
             raise ValueError("use sqlite:///PATH, a file path, or postgresql://...")
         return value
-
-    @property
-    def sqlite_path(self) -> Path | None:
-        """The SQLite file, relative to the working directory, or None for PostgreSQL."""
-        url = self.database_url
-        if url.startswith(("postgresql://", "postgres://")):
-            return None
-        if url.startswith("sqlite:///"):
-            url = url[len("sqlite:///") :]
-        return Path(url)
 
 
 @lru_cache(maxsize=1)
