@@ -33,6 +33,7 @@ from bot.models import (
     Entity,
     EventCandidate,
     EventView,
+    Novelty,
     OutboxItem,
     Source,
     Stance,
@@ -614,6 +615,19 @@ class SqliteStore:
                         claim_id,
                         claim.matches,
                     )
+            if canonical is None and claim.novelty is Novelty.REPEAT:
+                # A repeat without a usable match (a near-duplicate story): the same
+                # words by the same speaker already in the event.
+                same = await self._one(
+                    db,
+                    "SELECT m.canonical_id FROM claim_mentions m"
+                    " JOIN claims c ON c.id = m.canonical_id"
+                    " WHERE c.event_id = ? AND m.speaker = ? AND cw_norm(m.text) = ?"
+                    " ORDER BY m.rowid LIMIT 1",
+                    (record.event_id, claim.speaker, normalise_body(claim.text)),
+                )
+                if same is not None:
+                    canonical = same["canonical_id"]
             if canonical is None:
                 await db.execute(
                     "INSERT OR IGNORE INTO claims (id, event_id, speaker, speaker_id, stance, text,"

@@ -258,3 +258,20 @@ async def test_sources_without_outlet_or_url_fall_back_to_the_file(store: Sqlite
         Source("Story 1", "examples/story-1.txt", "story-1.txt", date(2025, 4, 9)),
     )
     assert await store.event_outlets("ev-1") == 1
+
+
+async def test_a_near_duplicate_repeats_the_claims_it_copies(store: SqliteStore) -> None:
+    first = await store.add_story(make_story(1), T0)
+    copy = await store.add_story(make_story(2, outlet="AP"), at(1))
+    await store.save_analysis(make_record(first, claims=(FIGHTING,)))
+    copied = replace(
+        FIGHTING,
+        id="c9",
+        novelty=Novelty.REPEAT,
+        text="At least 155 Chinese citizens are fighting for Russia.",
+    )
+    await store.save_analysis(
+        make_record(copy, new_event=False, duplicate_of=first, claims=(copied,))
+    )
+    (claim,) = await store.event_claims("ev-1")
+    assert claim.id == "c1" and claim.sources == 2
