@@ -87,7 +87,9 @@ class Pipeline:
         """Record a story; ``(id, False)`` when the same URL or body was seen before."""
         seen = await self.store.find_story(story.url, story.body_hash)
         if seen is not None:
-            log.info("story %s already ingested as #%d (%s)", story.source, seen.id, seen.story.source)
+            log.info(
+                "story %s already ingested as #%d (%s)", story.source, seen.id, seen.story.source
+            )
             return seen.id, False
         story_id = await self.store.add_story(story, self.clock())
         log.info("ingested story #%d from %s", story_id, story.source)
@@ -97,7 +99,9 @@ class Pipeline:
         """Ingest and, when new, analyse one story now (what `replay` and `demo` do)."""
         story_id, fresh = await self.ingest(story)
         if not fresh:
-            return Outcome(story_id, story, "seen-before", duplicate_of=story_id, why="same URL or body")
+            return Outcome(
+                story_id, story, "seen-before", duplicate_of=story_id, why="same URL or body"
+            )
         record = await self.store.story(story_id)
         assert record is not None
         return await self.analyse_record(record)
@@ -127,7 +131,9 @@ class Pipeline:
         day = story.published or now.date()
         since = day - timedelta(days=s.event_window_days)
         candidates = await self.store.recent_events(since)
-        fingerprints = [f for f in await self.store.recent_fingerprints(since) if f.story_id != record.id]
+        fingerprints = [
+            f for f in await self.store.recent_fingerprints(since) if f.story_id != record.id
+        ]
         decision: EventDecision = assign_event(
             analysis.features,
             candidates,
@@ -147,7 +153,11 @@ class Pipeline:
         claims = self._novelty(record.id, event_id, analysis.claims, earlier, now)
         if decision.duplicate_of is not None:
             claims = [
-                replace(c, novelty=Novelty.REPEAT, why=f"near-duplicate of story #{decision.duplicate_of}")
+                replace(
+                    c,
+                    novelty=Novelty.REPEAT,
+                    why=f"near-duplicate of story #{decision.duplicate_of}",
+                )
                 if c.novelty is not Novelty.REPEAT
                 else c
                 for c in claims
@@ -157,7 +167,9 @@ class Pipeline:
             outlets = await self.store.event_outlets(event_id) if not new_event else 0
             links = (Link(story.outlet_name, story.link),)
             plan = AlertPlan(event_id, title, new_event, max(outlets, 0) + 1, links)
-            alerts = plan_alerts(self.index, story, analysis, claims, plan, min_salience=s.min_salience)
+            alerts = plan_alerts(
+                self.index, story, analysis, claims, plan, min_salience=s.min_salience
+            )
         queued = await self.store.save_analysis(
             AnalysisRecord(
                 story_id=record.id,
@@ -222,4 +234,3 @@ class Pipeline:
                     )
                 )
         return out
-

@@ -79,7 +79,9 @@ class WatchIndex:
             if not ids:
                 self._by_key.pop(sub.target.key, None)
 
-    def apply_changes(self, version: int, changed: Sequence[Subscription], removed: Sequence[int]) -> None:
+    def apply_changes(
+        self, version: int, changed: Sequence[Subscription], removed: Sequence[int]
+    ) -> None:
         for sid in removed:
             self.remove(sid)
         for sub in changed:
@@ -134,7 +136,9 @@ def _claim_about(claim: Claim, key: str, keyword: bool) -> bool:
 
 
 def idempotency_key(chat: str, event_id: str, claims: Sequence[Claim]) -> str:
-    props = sorted({c.matches or c.id or normalise_phrase(c.text) for c in claims}) or ["event-start"]
+    props = sorted({c.matches or c.id or normalise_phrase(c.text) for c in claims}) or [
+        "event-start"
+    ]
     raw = "\x1f".join([chat, event_id, *props])
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
 

@@ -45,14 +45,16 @@ async def resolve(ctx: Context, name: str) -> Resolved:
         entity = await ctx.store.entity(name)
     if entity is not None:
         return Resolved(WatchTarget("entity", entity.id, entity.name), entity, ())
-    return Resolved(WatchTarget("keyword", normalise_phrase(name), name), None, await suggest(ctx, name))
+    return Resolved(
+        WatchTarget("keyword", normalise_phrase(name), name), None, await suggest(ctx, name)
+    )
 
 
 async def suggest(ctx: Context, name: str, limit: int = 3) -> tuple[str, ...]:
     choices: dict[str, str] = {}
     for alias, entity in ctx.gazetteer.all_names():
         choices.setdefault(alias.casefold(), entity.name)
-    for alias, entity_id in await ctx.store.entity_names():
+    for alias, _entity_id in await ctx.store.entity_names():
         choices.setdefault(alias.casefold(), alias)
     found = process.extract(name.casefold(), list(choices), scorer=fuzz.WRatio, limit=limit * 4)
     out: list[str] = []

@@ -8,6 +8,10 @@ from handlers.base import Context, did_you_mean, resolve
 MAX_CLAIMS = 20
 
 
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 def _source_spans(sources: tuple[Source, ...], limit: int = 4) -> list[Span]:
     spans: list[Span] = []
     for n, src in enumerate(sources[:limit]):
@@ -25,7 +29,9 @@ def claim_lines(view: ClaimView) -> list[tuple[Span, ...]]:
     return [
         (Span(view.speaker, bold=True), Span(f" — {view.text}")),
         (
-            Span(f"   {view.stance.value} · first seen {when} · {count} source{'s' if count != 1 else ''} · event "),
+            Span(
+                f"   {view.stance.value} · first seen {when} · {plural(count, 'source')} · event "
+            ),
             Span(view.event_id, code=True),
             Span(" · "),
             *_source_spans(view.sources),
@@ -50,7 +56,9 @@ async def claims(cmd: Command, ctx: Context, args: list[str]) -> Reply:
         if found.entity is None and (hint := did_you_mean(found.suggestions)):
             lines.append(hint)
         return Reply.text(*lines)
-    out: list[tuple[Span, ...]] = [(Span(f"Latest claims about {shown}, newest first:", bold=True),)]
+    out: list[tuple[Span, ...]] = [
+        (Span(f"Latest claims about {shown}, newest first:", bold=True),)
+    ]
     for view in views:
         out.extend(claim_lines(view))
     return Reply(tuple(out))
@@ -64,7 +72,12 @@ async def event(cmd: Command, ctx: Context, args: list[str]) -> Reply:
         return Reply.error(f"No event with id “{args[0]}”.")
     out: list[tuple[Span, ...]] = [
         (Span(view.title, bold=True),),
-        (Span(f"{view.first_seen:%Y-%m-%d} – {view.last_seen:%Y-%m-%d} · {len(view.sources)} sources"),),
+        (
+            Span(
+                f"{view.first_seen:%Y-%m-%d} – {view.last_seen:%Y-%m-%d} · "
+                f"{plural(len(view.sources), 'source')}"
+            ),
+        ),
     ]
     for claim in view.claims:
         out.extend(claim_lines(claim))
@@ -81,5 +94,13 @@ async def sources(cmd: Command, ctx: Context, args: list[str]) -> Reply:
     out: list[tuple[Span, ...]] = [(Span(f"Sources for: {view.title}", bold=True),)]
     for src in view.sources:
         when = f" ({src.published:%Y-%m-%d})" if src.published else ""
-        out.append((Span("• "), Span(src.outlet, bold=True), Span(" — "), Span(src.title, url=src.url), Span(when)))
+        out.append(
+            (
+                Span("• "),
+                Span(src.outlet, bold=True),
+                Span(" — "),
+                Span(src.title, url=src.url),
+                Span(when),
+            )
+        )
     return Reply(tuple(out))

@@ -20,9 +20,18 @@ def usage(name: str) -> str:
 async def start(cmd: Command, ctx: Context, args: list[str]) -> Reply:
     return Reply(
         (
-            (Span("ClaimWatch", bold=True), Span(" follows the news for you and alerts this chat only when something is new:")),
+            (
+                Span("ClaimWatch", bold=True),
+                Span(" follows the news for you and alerts this chat only when something is new:"),
+            ),
             (Span("a new event, a new claim, an updated figure, or a denial — with sources."),),
-            (Span("Start with "), Span("/watch china", code=True), Span(", then "), Span("/claims china", code=True), Span(".")),
+            (
+                Span("Start with "),
+                Span("/watch china", code=True),
+                Span(", then "),
+                Span("/claims china", code=True),
+                Span("."),
+            ),
             (Span("Send /help for every command."),),
         )
     )

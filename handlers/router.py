@@ -41,7 +41,9 @@ COMMANDS: dict[str, Spec] = {
         Spec("claims", claims.claims, "NAME [N]", "the latest claims about it, with sources"),
         Spec("event", claims.event, "ID", "an event's claims and sources"),
         Spec("sources", claims.sources, "ID", "every outlet covering an event", in_menu=False),
-        Spec("mute", settings.mute, "DURATION|off", "pause this chat's alerts (24h, 30m, 2d)", True),
+        Spec(
+            "mute", settings.mute, "DURATION|off", "pause this chat's alerts (24h, 30m, 2d)", True
+        ),
     )
 }
 help.COMMANDS = COMMANDS
@@ -50,7 +52,9 @@ help.COMMANDS = COMMANDS
 class RateLimiter:
     """At most ``limit`` commands per user in ``window`` seconds."""
 
-    def __init__(self, limit: int = 20, window: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, limit: int = 20, window: float = 60.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.limit = limit
         self.window = window
         self.clock = clock
@@ -102,4 +106,6 @@ class Router:
             return await spec.handler(cmd, self.ctx, words[1:])
         except Exception:
             log.exception("command /%s in %s failed", spec.name, cmd.chat)
-            return Reply.error("Something went wrong on our side; the error is logged. Please try again.")
+            return Reply.error(
+                "Something went wrong on our side; the error is logged. Please try again."
+            )

@@ -31,4 +31,3 @@ async def mute(cmd: Command, ctx: Context, args: list[str]) -> Reply:
     until = ctx.clock() + span
     await ctx.store.mute_chat(cmd.chat, until)
     return Reply.text(f"Muted until {until:%Y-%m-%d %H:%M} UTC. Alerts wait and arrive after that.")
-

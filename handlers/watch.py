@@ -11,7 +11,7 @@ async def watch(cmd: Command, ctx: Context, args: list[str]) -> Reply:
         return Reply.error("Tell me what to watch, e.g. /watch china")
     name = " ".join(args)
     found = await resolve(ctx, name)
-    sub, created = await ctx.store.add_subscription(cmd.chat, found.target, ctx.clock())
+    _, created = await ctx.store.add_subscription(cmd.chat, found.target, ctx.clock())
     await ctx.subscriptions_changed()
     if found.entity is None:
         lines = [

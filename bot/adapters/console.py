@@ -73,7 +73,9 @@ class ConsoleAdapter:
             self.closed.set()
 
     def command(self, text: str) -> Command:
-        return Command(platform=self.platform, chat_id=self.chat_id, user_id=self.user_id, text=text)
+        return Command(
+            platform=self.platform, chat_id=self.chat_id, user_id=self.user_id, text=text
+        )
 
     async def stop(self) -> None:
         if self._task is not None and not self._task.done():

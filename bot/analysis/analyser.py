@@ -30,8 +30,8 @@ def story_text(story: Story) -> str:
     """The analysed text: the title, a blank line, the body (control characters removed)."""
     title = _CONTROL.sub(" ", story.title.strip())
     body = _CONTROL.sub(" ", story.body.strip())[:MAX_CHARS]
-    if title and body.startswith(title):
-        return body
+    if title and body.startswith(title.rstrip("…").rstrip()):
+        return body  # the title was cut from the body's first line
     return f"{title}\n\n{body}" if title else body
 
 
@@ -55,7 +55,8 @@ class Analyser:
 
     def _analyse_doc(self, story: Story, text: str, doc: Any) -> Analysis:
         mentions = find_mentions(doc, self.gazetteer)
-        title_end = len(story.title.strip()) if text.startswith(story.title.strip()) else 0
+        title = story.title.strip().rstrip("…").rstrip()
+        title_end = len(title) if text.startswith(title) else 0
         sentences = sum(1 for _ in doc.sents)
         stats = entity_stats(mentions, title_end, sentences)
         claims = extract_claims(doc, mentions, story.outlet_name)

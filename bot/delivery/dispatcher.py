@@ -14,7 +14,7 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 
 from bot.adapters.base import Adapter
@@ -33,10 +33,17 @@ def utcnow() -> datetime:
 class Pacer:
     """Minimum spacing per chat and a global rate, without busy waiting."""
 
-    def __init__(self, per_chat: float, global_rate: float, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        per_chat: float,
+        global_rate: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self.chat_gap = 1.0 / per_chat
         self.global_gap = 1.0 / global_rate
         self.clock = clock
+        self.sleep = sleep
         self._chat_next: dict[ChatRef, float] = {}
         self._global_next = 0.0
         self._lock = asyncio.Lock()
@@ -44,12 +51,13 @@ class Pacer:
     async def wait(self, chat: ChatRef) -> None:
         async with self._lock:
             now = self.clock()
-            at = max(now, self._global_next, self._chat_next.get(chat, 0.0))
-            self._global_next = at + self.global_gap
+            slot = max(now, self._global_next)  # the next global slot, not held up by one slow chat
+            self._global_next = slot + self.global_gap
+            at = max(slot, self._chat_next.get(chat, 0.0))
             self._chat_next[chat] = at + self.chat_gap
         delay = at - now
         if delay > 0:
-            await asyncio.sleep(delay)
+            await self.sleep(delay)
 
 
 class Dispatcher:
@@ -70,7 +78,9 @@ class Dispatcher:
 
     async def run_once(self, limit: int = 50) -> int:
         """Send what is due now; return how many rows were handled."""
-        items = await self.store.claim_due_alerts(self.clock(), limit, self.settings.delivery_lease_seconds)
+        items = await self.store.claim_due_alerts(
+            self.clock(), limit, self.settings.delivery_lease_seconds
+        )
         if not items:
             return 0
         await asyncio.gather(*(self._deliver(item) for item in items))
@@ -95,7 +105,9 @@ class Dispatcher:
             self.wake.clear()
             waiters = {asyncio.create_task(stop.wait()), asyncio.create_task(self.wake.wait())}
             _done, pending = await asyncio.wait(
-                waiters, timeout=self.settings.delivery_poll_seconds, return_when=asyncio.FIRST_COMPLETED
+                waiters,
+                timeout=self.settings.delivery_poll_seconds,
+                return_when=asyncio.FIRST_COMPLETED,
             )
             for task in pending:
                 task.cancel()
@@ -105,7 +117,9 @@ class Dispatcher:
         adapter = self.adapters.get(alert.chat.platform)
         if adapter is None:
             await self.store.mark_retry(
-                item.id, self.clock() + timedelta(seconds=60), f"no {alert.chat.platform} adapter running"
+                item.id,
+                self.clock() + timedelta(seconds=60),
+                f"no {alert.chat.platform} adapter running",
             )
             return
         await self.pacer.wait(alert.chat)
@@ -128,8 +142,16 @@ class Dispatcher:
 
     async def _retry(self, item: OutboxItem, error: str, retry_after: float | None) -> None:
         if item.attempts >= self.settings.delivery_max_attempts:
-            log.warning("alert %d to %s gave up after %d attempts: %s", item.id, item.alert.chat, item.attempts, error)
-            await self.store.mark_undeliverable(item.id, f"gave up after {item.attempts} attempts: {error}", self.clock())
+            log.warning(
+                "alert %d to %s gave up after %d attempts: %s",
+                item.id,
+                item.alert.chat,
+                item.attempts,
+                error,
+            )
+            await self.store.mark_undeliverable(
+                item.id, f"gave up after {item.attempts} attempts: {error}", self.clock()
+            )
             return
         if retry_after is not None:
             delay = retry_after

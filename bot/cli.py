@@ -1,0 +1,342 @@
+"""The ``claimwatch`` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bot.adapters.console import ConsoleAdapter, render_text
+from bot.config import Settings, load_settings
+from bot.errors import ClaimWatchError, ConfigError
+from bot.ingest.files import FileProblem, read_stories
+from bot.models import ChatRef, Command
+from bot.pipeline import Outcome
+from bot.runtime import Services, adapters_from_settings, serve
+
+log = logging.getLogger("claimwatch")
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def _setup_logging(level: str, quiet: bool = False) -> None:
+    logging.basicConfig(
+        level=logging.WARNING if quiet else getattr(logging, level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    for noisy in ("httpx", "httpcore", "aiosqlite", "telegram", "slack_bolt", "slack_sdk"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+# ------------------------------------------------------------------- outcome → JSON
+
+
+def outcome_json(outcome: Outcome, duplicate_source: str | None = None) -> dict[str, Any]:
+    """One story in the shape of DESIGN.md's analysis contract."""
+    story = outcome.story
+    analysis = outcome.analysis
+    names: dict[str, str] = {}
+    entities: list[dict[str, Any]] = []
+    if analysis is not None:
+        for m in analysis.mentions:
+            names.setdefault(m.entity.id, m.entity.name)
+        for stat in analysis.entities:
+            names[stat.entity.id] = stat.entity.name
+            entities.append(
+                {
+                    "id": stat.entity.id,
+                    "name": stat.entity.name,
+                    "type": stat.entity.type,
+                    "mentions": stat.mentions,
+                    "salience": round(stat.salience, 3),
+                }
+            )
+    return {
+        "source": story.source,
+        "title": story.title,
+        "published": story.published.isoformat() if story.published else None,
+        "outlet": story.outlet_name,
+        "status": outcome.status,
+        "event_id": outcome.event_id,
+        "duplicate_of": duplicate_source,
+        "entities": entities,
+        "claims": [
+            {
+                "id": c.id,
+                "speaker": c.speaker,
+                "cue": c.cue,
+                "stance": c.stance.value,
+                "direct": c.direct,
+                "text": c.text,
+                "entities": [names.get(e, e) for e in c.entities],
+                "numbers": [int(n) if float(n).is_integer() else n for n in c.numbers],
+                "novelty": c.novelty.value if c.novelty else None,
+                "matches": c.matches,
+                "why": c.why,
+            }
+            for c in outcome.claims
+        ],
+        "alerts": [
+            {
+                "chat": str(a.chat),
+                "watch": a.watch,
+                "text": a.text,
+                "links": [link.url for link in a.links],
+            }
+            for a in outcome.alerts
+        ],
+        "why": outcome.why,
+    }
+
+
+async def _duplicate_source(services: Services, outcome: Outcome) -> str | None:
+    if outcome.duplicate_of is None:
+        return None
+    record = await services.store.story(outcome.duplicate_of)
+    return record.story.source if record else str(outcome.duplicate_of)
+
+
+def _problem(problem: FileProblem) -> None:
+    print(f"claimwatch: skipped {problem.path}: {problem.reason}", file=sys.stderr)
+
+
+# ------------------------------------------------------------------- commands
+
+
+async def cmd_replay(settings: Settings, args: argparse.Namespace) -> int:
+    with tempfile.TemporaryDirectory(prefix="claimwatch-replay-") as tmp:
+        settings = settings.model_copy(update={"database_url": f"sqlite:///{tmp}/replay.db"})
+        services = await Services.open(settings)
+        try:
+            chat = ChatRef("console", "replay")
+            for name in args.watch or []:
+                reply = await services.router(
+                    Command("console", chat.chat_id, "replay", f"/watch {name}")
+                )
+                if not reply.ok:
+                    print(f"claimwatch: --watch {name}: {reply.plain}", file=sys.stderr)
+            problems = 0
+            for item in read_stories(args.paths):
+                if isinstance(item, FileProblem):
+                    _problem(item)
+                    problems += 1
+                    continue
+                outcome = await services.pipeline.process(item)
+                obj = outcome_json(outcome, await _duplicate_source(services, outcome))
+                if args.json:
+                    print(json.dumps(obj, ensure_ascii=False), flush=True)
+                else:
+                    _print_outcome(obj)
+        finally:
+            await services.close()
+    return 1 if problems and args.strict else 0
+
+
+def _print_outcome(obj: dict[str, Any]) -> None:
+    print(f"{obj['source']} → {obj['event_id']} ({obj['status']})")
+    for c in obj["claims"]:
+        print(f"  [{c['novelty']}] {c['speaker']} {c['cue']}: {c['text']}")
+    for a in obj["alerts"]:
+        print("  alert → " + a["chat"])
+
+
+async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    services = await Services.open(settings)
+    problems = added = seen = 0
+    try:
+        items = list(read_stories(args.paths))
+        bar = tqdm(items, unit="story", disable=len(items) < 20 or args.quiet, file=sys.stderr)
+        for item in bar:
+            if isinstance(item, FileProblem):
+                _problem(item)
+                problems += 1
+                continue
+            if args.queue_only:
+                _, fresh = await services.pipeline.ingest(item)
+                added += fresh
+                seen += not fresh
+                continue
+            outcome = await services.pipeline.process(item)
+            if outcome.status == "seen-before":
+                seen += 1
+            else:
+                added += 1
+    finally:
+        await services.close()
+    verb = "queued" if args.queue_only else "ingested and analysed"
+    print(f"{added} stories {verb}, {seen} seen before, {problems} files skipped", file=sys.stderr)
+    return 1 if problems and not added else 0
+
+
+async def cmd_claims(settings: Settings, args: argparse.Namespace) -> int:
+    services = await Services.open(settings)
+    try:
+        text = f"/claims {' '.join(args.name)}" + (f" {args.n}" if args.n else "")
+        reply = await services.router(Command("console", "cli", "cli", text))
+        print(render_text(reply.lines))
+        return 0 if reply.ok else 1
+    finally:
+        await services.close()
+
+
+async def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
+    services = await Services.open(settings)  # opening applies pending migrations
+    try:
+        version = await services.store.schema_version()
+        print(f"database schema at version {version}")
+    finally:
+        await services.close()
+    return 0
+
+
+async def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
+    console = ConsoleAdapter(chat_id=args.chat, read_line=sys.stdin.readline)
+    services = await Services.open(settings, [console])
+    print("ClaimWatch console chat. Type /help; /quit or Ctrl-D to leave.", flush=True)
+    stop = asyncio.Event()
+
+    async def stop_when_closed() -> None:
+        await console.closed.wait()
+        stop.set()
+
+    watcher = asyncio.create_task(stop_when_closed())
+    try:
+        await serve(services, stop)
+    finally:
+        watcher.cancel()
+        await services.close()
+    return 0
+
+
+async def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    services = await Services.open(settings, adapters_from_settings(settings))
+    try:
+        await serve(services, asyncio.Event())
+    finally:
+        await services.close()
+    return 0
+
+
+def _examples(path: str) -> Path:
+    folder = Path(path)
+    if not folder.is_dir():
+        raise ConfigError(f"no sample stories at {folder}")
+    return folder
+
+
+async def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    folder = _examples(args.examples)
+    with tempfile.TemporaryDirectory(prefix="claimwatch-demo-") as tmp:
+        settings = settings.model_copy(update={"database_url": f"sqlite:///{tmp}/demo.db"})
+        console = ConsoleAdapter(chat_id="demo")
+        services = await Services.open(settings, [console])
+        try:
+            print("ClaimWatch demo — the whole pipeline on the sample stories in examples/,")
+            print("with a fresh SQLite database and a console chat.\n")
+            for text in [f"/watch {args.watch}"]:
+                print(f"you> {text}")
+                print(render_text((await services.router(console.command(text))).lines) + "\n")
+            for item in read_stories([folder]):
+                if isinstance(item, FileProblem):
+                    _problem(item)
+                    continue
+                outcome = await services.pipeline.process(item)
+                fresh = sum(1 for c in outcome.claims if c.novelty and c.novelty.value != "repeat")
+                print(
+                    f"· ingested {Path(item.source).name} ({item.outlet_name}): "
+                    f"event {outcome.event_id}, {len(outcome.claims)} claims, {fresh} fresh, "
+                    f"{len(outcome.alerts)} alert(s)"
+                )
+                await services.dispatcher.drain()
+            for text in [f"/claims {args.watch} 5", "/watching"]:
+                print(f"\nyou> {text}")
+                print(render_text((await services.router(console.command(text))).lines))
+        finally:
+            await services.close()
+    return 0
+
+
+# ------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="claimwatch", description="News alerts about who claimed what — only when it is new."
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="log warnings only")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    r = sub.add_parser(
+        "replay", help="analyse files into a fresh database and print one object per story"
+    )
+    r.add_argument("paths", nargs="+", help="files or folders (a folder: its files in name order)")
+    r.add_argument("--json", action="store_true", help="print JSON lines (the analysis contract)")
+    r.add_argument(
+        "--watch", action="append", metavar="NAME", help="watch NAME in a console chat (repeatable)"
+    )
+    r.add_argument("--strict", action="store_true", help="exit 1 when a file was skipped")
+
+    i = sub.add_parser("ingest", help="ingest files into the database and analyse them")
+    i.add_argument("paths", nargs="+")
+    i.add_argument(
+        "--queue-only",
+        action="store_true",
+        help="only record them; a running service analyses them",
+    )
+
+    c = sub.add_parser("claims", help="the latest claims about NAME")
+    c.add_argument("name", nargs="+")
+    c.add_argument("-n", type=int, default=None, help="how many (default 5)")
+
+    d = sub.add_parser("db", help="database maintenance")
+    d.add_argument("action", choices=["upgrade"])
+
+    ch = sub.add_parser("chat", help="a local chat on the terminal")
+    ch.add_argument("--chat", default="local", help="the console chat id (default: local)")
+
+    sub.add_parser(
+        "run", help="run the service: analysis, delivery and every configured chat adapter"
+    )
+
+    dm = sub.add_parser("demo", help="the whole pipeline on the sample stories, in a console chat")
+    dm.add_argument("--examples", default=str(EXAMPLES), help="folder of sample stories")
+    dm.add_argument("--watch", default="Bulgaria", help="what the demo chat watches")
+    return p
+
+
+COMMANDS = {
+    "replay": cmd_replay,
+    "ingest": cmd_ingest,
+    "claims": cmd_claims,
+    "db": cmd_db,
+    "chat": cmd_chat,
+    "run": cmd_run,
+    "demo": cmd_demo,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        quiet = args.quiet or args.command in {"replay", "demo", "claims"}
+        _setup_logging(settings.log_level, quiet)
+        return asyncio.run(COMMANDS[args.command](settings, args))
+    except ClaimWatchError as exc:
+        print(f"claimwatch: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,140 @@
+"""Starts and stops the pieces: analysis of waiting stories, the dispatcher,
+the adapters and the subscription index; stops cleanly on SIGINT/SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.adapters.base import Adapter
+from bot.analysis.aliases import default_gazetteer
+from bot.config import Settings
+from bot.delivery.dispatcher import Dispatcher
+from bot.models import ChatRef
+from bot.pipeline import Pipeline, utcnow
+from bot.watch import WatchIndex
+from handlers.base import Context
+from handlers.router import Router
+from storage import open_store
+from storage.base import Store
+
+log = logging.getLogger(__name__)
+
+
+def adapters_from_settings(settings: Settings) -> list[Adapter]:
+    """Every adapter whose settings are present; the console when there is none."""
+    adapters: list[Adapter] = []
+    if settings.telegram_bot_token is not None:
+        from bot.adapters.telegram import TelegramAdapter
+
+        adapters.append(TelegramAdapter(settings))
+    if settings.slack_bot_token is not None:
+        from bot.adapters.slack import SlackAdapter
+
+        adapters.append(SlackAdapter(settings))
+    if not adapters:
+        from bot.adapters.console import ConsoleAdapter
+
+        adapters.append(ConsoleAdapter())
+    return adapters
+
+
+@dataclass
+class Services:
+    """The wired core, shared by `run`, `chat`, `demo` and the tests."""
+
+    store: Store
+    settings: Settings
+    pipeline: Pipeline
+    router: Router
+    dispatcher: Dispatcher
+    adapters: list[Adapter] = field(default_factory=list)
+
+    @classmethod
+    async def open(cls, settings: Settings, adapters: Sequence[Adapter] = ()) -> Services:
+        store = await open_store(settings.database_url)
+        index = WatchIndex()
+        pipeline = Pipeline(store, settings, index)
+        await pipeline.refresh_index()
+        ctx = Context(
+            store=store,
+            settings=settings,
+            gazetteer=default_gazetteer(),
+            clock=utcnow,
+            on_subscriptions_changed=pipeline.refresh_index,
+        )
+        router = Router(ctx)
+        dispatcher = Dispatcher(store, {a.platform: a for a in adapters}, settings)
+        return cls(store, settings, pipeline, router, dispatcher, list(adapters))
+
+    async def close(self) -> None:
+        await self.store.close()
+
+    async def migrate_chat(self, old: ChatRef, new: ChatRef) -> None:
+        moved = await self.store.migrate_chat(old, new)
+        log.info("chat %s moved to %s with %d subscriptions", old, new, moved)
+        await self.pipeline.refresh_index()
+
+
+async def analysis_loop(services: Services, stop: asyncio.Event, poll: float = 0.5) -> None:
+    """Analyse stories as they wait in the store (ingested here or by another process)."""
+    while not stop.is_set():
+        try:
+            outcomes = await services.pipeline.analyse_pending()
+        except Exception:
+            log.exception("analysis pass failed; retrying")
+            outcomes = []
+        if any(o.alerts for o in outcomes):
+            services.dispatcher.wake.set()
+        if not outcomes:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), poll)
+
+
+async def index_loop(services: Services, stop: asyncio.Event, poll: float = 1.0) -> None:
+    """Pick up watches changed by other instances."""
+    while not stop.is_set():
+        try:
+            await services.pipeline.refresh_index()
+        except Exception:
+            log.exception("subscription index refresh failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), poll)
+
+
+async def serve(services: Services, stop: asyncio.Event, *, handle_signals: bool = True) -> None:
+    """Run until ``stop`` is set (or a signal arrives); in-flight work finishes,
+    unsent alerts stay in the outbox for the next start."""
+    loop = asyncio.get_running_loop()
+    if handle_signals:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
+    started: list[Adapter] = []
+    try:
+        for adapter in services.adapters:
+            await adapter.start(services.router)
+            started.append(adapter)
+            log.info("adapter %s started", adapter.platform)
+        tasks = [
+            asyncio.create_task(analysis_loop(services, stop), name="analysis"),
+            asyncio.create_task(services.dispatcher.run(stop), name="dispatcher"),
+            asyncio.create_task(index_loop(services, stop), name="index"),
+        ]
+        await stop.wait()
+        log.info("stopping: finishing in-flight work")
+        await asyncio.gather(*tasks, return_exceptions=True)
+    finally:
+        for adapter in reversed(started):
+            try:
+                await adapter.stop()
+            except Exception:
+                log.exception("adapter %s did not stop cleanly", adapter.platform)
+        if handle_signals:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                with contextlib.suppress(NotImplementedError, RuntimeError):
+                    loop.remove_signal_handler(sig)

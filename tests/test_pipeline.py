@@ -1,0 +1,108 @@
+"""The core flow with a fake chat platform: watch → ingest → analyse → outbox → deliver."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.ingest.files import read_stories
+from bot.models import Story
+from bot.runtime import Services, serve
+from tests.conftest import ROOT
+from tests.fakes.chat import FakeAdapter, FakeChat
+
+EXAMPLES = ROOT / "examples"
+
+
+def examples() -> list[Story]:
+    return [s for s in read_stories([EXAMPLES]) if isinstance(s, Story)]
+
+
+async def test_watchers_get_threaded_alerts_and_repeats_alert_nobody(
+    services: Services, chat: FakeChat, fake_adapter: FakeAdapter
+) -> None:
+    await chat.say("/watch bulgaria")
+    other = FakeChat(services.router, chat_id="c2")
+    await other.say("/watch japan")
+    stories = examples()
+    for story in stories:
+        await services.pipeline.process(story)
+        await services.dispatcher.drain()
+    alerts = fake_adapter.alerts_for("c1")
+    assert alerts, "the Bulgaria watcher is alerted"
+    assert fake_adapter.alerts_for("c2") == [], "nobody watching Japan hears of a Bulgarian spill"
+    first = alerts[0]
+    assert first.alert is not None and first.alert.new_event and first.reply_to is None
+    spill_event = first.alert.event_id
+    follow_ups = [a for a in alerts[1:] if a.alert is not None and a.alert.event_id == spill_event]
+    assert follow_ups and all(a.reply_to == first.message_id for a in follow_ups)
+    assert all(len(a.alert.links) >= 1 for a in alerts if a.alert)
+    # ingesting the same stories again alerts nobody
+    before = len(fake_adapter.sent)
+    for story in stories:
+        outcome = await services.pipeline.process(story)
+        assert outcome.status == "seen-before"
+    await services.dispatcher.drain()
+    assert len(fake_adapter.sent) == before
+
+
+async def test_claims_command_after_ingest_lists_sources(
+    services: Services, chat: FakeChat
+) -> None:
+    for story in examples()[:5]:
+        await services.pipeline.process(story)
+    reply = await chat.say("/claims bulgaria 3")
+    assert reply.ok and "Latest claims about Bulgaria" in reply.plain
+    urls = [span.url for line in reply.lines for span in line if span.url]
+    assert urls and all(u.startswith("https://") for u in urls)
+    event_id = next(span.text for line in reply.lines for span in line if span.code)
+    event = await chat.say(f"/event {event_id}")
+    assert event.ok and "Sources:" in event.plain
+    assert "Harbourwire" in (await chat.say(f"/sources {event_id}")).plain
+
+
+async def test_muted_chat_gets_alerts_after_the_mute(
+    services: Services, chat: FakeChat, fake_adapter: FakeAdapter
+) -> None:
+    await chat.say("/watch bulgaria")
+    await chat.say("/mute 1h")
+    await services.pipeline.process(examples()[0])
+    await services.dispatcher.drain()
+    assert fake_adapter.alerts_for("c1") == []
+    await chat.say("/mute off")
+    await services.dispatcher.drain()
+    assert len(fake_adapter.alerts_for("c1")) == 1
+
+
+async def test_stories_ingested_by_another_process_are_alerted(
+    services: Services, chat: FakeChat, fake_adapter: FakeAdapter, tmp_path: Path
+) -> None:
+    await chat.say("/watch bulgaria")
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(services, stop, handle_signals=False))
+    env = {**os.environ, "DATABASE_URL": services.settings.database_url}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "ingest",
+        "--queue-only",
+        str(EXAMPLES / "01_harbourwire_sorna_spill.txt"),
+        env=env,
+        cwd=str(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    _, err = await proc.communicate()
+    assert proc.returncode == 0, err.decode()
+    try:
+        async with asyncio.timeout(60):
+            while not fake_adapter.alerts_for("c1"):  # noqa: ASYNC110 - polling the fake's record
+                await asyncio.sleep(0.1)
+    finally:
+        stop.set()
+        await task
+    assert "harbourwire.example" in fake_adapter.alerts_for("c1")[0].text
