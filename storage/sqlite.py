@@ -167,6 +167,7 @@ class SqliteStore:
     def __init__(self, db: aiosqlite.Connection, path: str) -> None:
         self._db = db
         self._lock = asyncio.Lock()
+        self._closed = False
         self.path = path
 
     @classmethod
@@ -191,8 +192,11 @@ class SqliteStore:
         return cls(db, target)
 
     async def close(self) -> None:
+        """Close the connection (waiting for a running transaction); closing twice is fine."""
         async with self._lock:
-            await self._db.close()
+            if not self._closed:
+                self._closed = True
+                await self._db.close()
 
     # ------------------------------------------------------------ transactions
 

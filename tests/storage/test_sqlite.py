@@ -121,6 +121,7 @@ async def test_a_second_connection_sees_committed_data(store: SqliteStore, db_pa
         assert seen[0].story == make_story(1)
     finally:
         await other.close()
+        await other.close()  # twice is harmless
 
 
 async def test_stories_added_by_another_process_are_picked_up(
