@@ -113,7 +113,9 @@ class Store(Protocol):
         ...
 
     # ---------------------------------------------------- chats and watches
-    async def add_subscription(self, chat: ChatRef, target: WatchTarget, now: datetime) -> tuple[Subscription, bool]:
+    async def add_subscription(
+        self, chat: ChatRef, target: WatchTarget, now: datetime
+    ) -> tuple[Subscription, bool]:
         """Watch ``target`` in ``chat``; the bool says whether it is new."""
         ...
 
@@ -125,7 +127,9 @@ class Store(Protocol):
         """Active (unpaused) subscriptions, for building the match index."""
         ...
 
-    async def subscriptions_changed_since(self, version: int) -> tuple[int, list[Subscription], list[int]]:
+    async def subscriptions_changed_since(
+        self, version: int
+    ) -> tuple[int, list[Subscription], list[int]]:
         """(current version, added or changed subscriptions, removed ids) since ``version``."""
         ...
 
@@ -150,7 +154,9 @@ class Store(Protocol):
     async def event_view(self, event_id: str) -> EventView | None: ...
 
     # ---------------------------------------------------------------- outbox
-    async def claim_due_alerts(self, now: datetime, limit: int, lease_seconds: float) -> list[OutboxItem]:
+    async def claim_due_alerts(
+        self, now: datetime, limit: int, lease_seconds: float
+    ) -> list[OutboxItem]:
         """Lease up to ``limit`` alerts that are due (pending, retry time passed,
         or lease expired), oldest first per chat; chats that are muted or paused are skipped."""
         ...
@@ -168,4 +174,3 @@ class Store(Protocol):
     async def outbox_counts(self) -> dict[str, int]:
         """Rows per status (pending, sent, retry, undeliverable)."""
         ...
-
