@@ -13,13 +13,14 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
 import pytest
 
-from bot.adapters.slack import SlackAdapter, clean_incoming, render_blocks
+from bot.adapters.slack import SLASH_COMMAND, SlackAdapter, clean_incoming, render_blocks
 from bot.config import Settings, load_settings
 from bot.errors import ConfigError, PermanentError, TransientError
 from bot.models import Alert, AlertClaim, Button, ChatRef, Command, Link, Reply, Span
@@ -667,3 +668,21 @@ def test_render_blocks_splits_long_text_into_sections() -> None:
 def test_incoming_text_is_unescaped_and_the_bot_mention_dropped() -> None:
     text = f"<@{BOT_USER_ID}>  watch <#C1|general> &lt;x&gt; <mailto:a@b.c|a@b.c>"
     assert clean_incoming(text, BOT_USER_ID) == "watch #general <x> a@b.c"
+
+
+def test_the_manifest_matches_the_adapter() -> None:
+    manifest = (Path(__file__).resolve().parents[2] / "slack" / "manifest.yaml").read_text()
+    assert f"command: {SLASH_COMMAND}" in manifest
+    for scope in (
+        "commands",
+        "chat:write",
+        "app_mentions:read",
+        "im:history",
+        "users:read",
+        "channels:read",
+    ):
+        assert f"- {scope}" in manifest
+    for event in ("app_mention", "message.im"):
+        assert f"- {event}" in manifest
+    assert "socket_mode_enabled: true" in manifest
+    assert "is_enabled: true" in manifest  # interactivity, for the buttons
