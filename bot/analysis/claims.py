@@ -1,0 +1,1132 @@
+"""Attributed claims: who said what, how, and with which stance.
+
+Rules on top of spaCy's dependency parse, in four passes over one story:
+
+1. quotes: the character spans between quotation marks, joined across
+   paragraphs when a paragraph reopens a quote it left open;
+2. verb cues outside quotes (``said``, ``told reporters``, ``dismissed``,
+   ``were quoted as saying`` …): the speaker is the subject (inherited through
+   ``advcl``/``conj``/``xcomp`` and passives), the content is the reported
+   clause, the object, or the quote next to the cue;
+3. nominal cues: ``according to X``, ``in a statement``, ``X: “…”``;
+4. left-overs: an unattributed quote paragraph continues the previous speaker;
+   a sentence with a figure and a hard fact is the outlet's own claim.
+
+Speakers are resolved to entities through the mentions (gazetteer-linked),
+pronouns and role nouns ("he", "the spokesperson") to the most recent
+compatible speaker outside quotes. News agencies that relay a quote and
+datelines are never speakers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.analysis.cues import (
+    AUDIENCE,
+    CLAIM_NOUNS,
+    CUE_VERBS,
+    DENY_CONTENT,
+    FACT_LEMMAS,
+    INSTITUTION_NOUNS,
+    MODALS,
+    NEEDS_CLAUSE,
+    NEEDS_COMPLEMENT,
+    NON_SPEAKERS,
+    OBJECT_CUES,
+    ROLE_NOUNS,
+    STATEMENT_NOUNS,
+    is_outlet_name,
+)
+from bot.analysis.numbers import extract_numbers
+from bot.models import Claim, Mention, Stance
+
+__all__ = ["extract_claims", "quote_spans"]
+
+_OPEN = {"“": "”", "«": "»", "„": "“"}
+_PERSONAL = {"he", "she", "him", "her"}
+_GROUP_PRONOUNS = {"they", "it", "we"}
+_DATELINE = re.compile(
+    r"^[ \t]*(?:[A-Z][A-Z.'’-]+(?:[ ,]+[A-Z][A-Za-z.'’-]+)*)[ \t]*(?:\([^)\n]{1,40}\))?[ \t]*"
+    r"(?:[:—–-]|--)[ \t]+",
+    re.MULTILINE,
+)
+_LEAD_TRIM = re.compile(r"^(?:that|whether|if|,|:|;|—|–|-|\s)+", re.IGNORECASE)
+_TRAIL_TRIM = re.compile(r"(?:[\s,;:—–-]|\.(?=\s*$))+$")
+_SUBJ = ("nsubj", "nsubjpass", "csubj")
+
+
+# --------------------------------------------------------------------------- quotes
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Interior character spans of quotations, in order.
+
+    Curly, guillemet and straight double quotes are recognised. A paragraph
+    that ends inside a quote and a next paragraph that opens a quote again
+    continue one quotation (the newspaper convention for long quotes)."""
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    closer = ""
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if start is None:
+            if ch in _OPEN:
+                start, closer = i + 1, _OPEN[ch]
+            elif ch == '"':
+                start, closer = i + 1, '"'
+        elif ch == closer or (closer == "”" and ch == '"') or (closer == '"' and ch == "”"):
+            if i > start:
+                spans.append((start, i))
+            start = None
+        elif ch == "\n":
+            # a paragraph ends inside the quote: continue it when the next
+            # paragraph reopens a quote, else close it here
+            j = i
+            while j < n and text[j] in "\n \t":
+                j += 1
+            if j < n and text[j] in ('"', "“", "«") and j > i:
+                i = j + 1
+                continue
+            if i > start:
+                spans.append((start, i))
+            start = None
+        i += 1
+    if start is not None and n > start:
+        spans.append((start, n))
+    return spans
+
+
+# --------------------------------------------------------------------------- context
+
+
+@dataclass
+class _Speaker:
+    name: str
+    id: str | None
+    kind: str  # person | group | other
+    pos: int  # character offset, for recency
+    affil: frozenset[str] = frozenset()  # other entities named in the speaker phrase
+
+
+@dataclass
+class _Ctx:
+    doc: Any
+    mentions: Sequence[Mention]
+    outlet: str | None
+    quotes: list[tuple[int, int]]
+    sent_of: dict[int, int]
+    para_of: list[int]  # paragraph index by sentence
+    datelines: list[tuple[int, int]]
+    breaks: list[int] = field(default_factory=list)  # offsets of line breaks
+    history: list[_Speaker] = field(default_factory=list)
+
+    def same_para(self, a: int, b: int) -> bool:
+        lo, hi = min(a, b), max(a, b)
+        return not any(lo <= x < hi for x in self.breaks)
+
+    def in_quote(self, i: int) -> bool:
+        return any(s <= i < e for s, e in self.quotes)
+
+    def quote_at(self, i: int) -> tuple[int, int] | None:
+        for s, e in self.quotes:
+            if s <= i < e:
+                return (s, e)
+        return None
+
+    def in_dateline(self, i: int) -> bool:
+        return any(s <= i < e for s, e in self.datelines)
+
+    def mentions_in(self, start: int, end: int) -> list[Mention]:
+        return [m for m in self.mentions if m.start < end and m.end > start]
+
+
+@dataclass
+class _Draft:
+    speaker: _Speaker
+    cue: str
+    stance: Stance
+    direct: bool
+    start: int  # content span
+    end: int
+    tokens: list[Any] | None  # content tokens when not one contiguous span
+    sentence: int
+    order: int
+    cue_lemma: str = ""
+    cue_pos: int = -1
+
+
+def _sentence_index(doc: Any) -> tuple[dict[int, int], list[Any]]:
+    sents = list(doc.sents)
+    return {s.start: k for k, s in enumerate(sents)}, sents
+
+
+def _paragraphs(text: str, sents: list[Any]) -> list[int]:
+    out: list[int] = []
+    para = 0
+    last_end = 0
+    for s in sents:
+        gap = text[last_end : s.start_char]
+        if "\n" in gap or (out and "\n" in text[s.start_char : s.start_char]):
+            para += 1
+        out.append(para)
+        last_end = s.end_char
+    return out
+
+
+# --------------------------------------------------------------------------- speakers
+
+
+def _is_pronoun(tok: Any) -> bool:
+    return bool(tok.pos_ == "PRON" or tok.lower_ in _PERSONAL | _GROUP_PRONOUNS)
+
+
+def _speaker_tokens(head: Any, ctx: _Ctx) -> list[Any]:
+    """The speaker phrase: the subject subtree without relative clauses,
+    parentheticals and dateline tokens."""
+    skip: set[int] = set()
+    for t in head.subtree:
+        if t.dep_ in ("relcl", "acl", "advcl", "ccomp") and t.i != head.i:
+            skip.update(x.i for x in t.subtree)
+    toks = [
+        t
+        for t in head.subtree
+        if t.i not in skip and not ctx.in_dateline(t.idx) and ctx.same_para(t.idx, head.idx)
+    ]
+    while toks and (toks[0].is_punct or (toks[0].dep_ in ("cc", "prep") and toks[0].i < head.i)):
+        toks = toks[1:]
+    while toks and toks[-1].is_punct:
+        toks = toks[:-1]
+    return toks
+
+
+def _clean(tokens: Sequence[Any]) -> str:
+    text = "".join(t.text_with_ws for t in tokens).strip()
+    text = re.sub(r"\s+", " ", text)
+    text = text.strip(" ,;:—–-\"“”'")
+    return text[:1].upper() + text[1:] if text[:3].lower() == "the" else text
+
+
+def _kind(mention: Mention | None, head: Any) -> str:
+    if mention is not None:
+        return "person" if mention.entity.type == "PERSON" else "group"
+    if head.ent_type_ == "PERSON":
+        return "person"
+    if head.ent_type_ in ("ORG", "GPE", "NORP", "LOC", "FAC"):
+        return "group"
+    if head.lemma_.lower() in INSTITUTION_NOUNS or head.tag_ in ("NNS", "NNPS"):
+        return "group"
+    if head.lemma_.lower() in ROLE_NOUNS:
+        return "person"
+    return "other"
+
+
+def _core(head: Any) -> Any:
+    """The naming part of a subject with an apposition: "the foreign minister,
+    Andrii Sybiha" → "Andrii Sybiha"; "Tammy Bruce, a spokesperson" → "Bruce"."""
+    for child in head.children:
+        if child.dep_ == "appos" and child.pos_ == "PROPN" and head.pos_ != "PROPN":
+            return child
+    return head
+
+
+def _resolve_previous(
+    ctx: _Ctx, want: str, before: int, affil: frozenset[str] = frozenset()
+) -> _Speaker | None:
+    """The most recent speaker of the wanted kind before offset ``before``;
+    with ``affil`` (entities of a role phrase: "the Ukrainian leader"), one
+    whose own phrase named them."""
+    if want == "person" and not affil:
+        # a person named earlier in the same sentence, outside quotes
+        # ("Zelensky's announcement came after he confirmed …")
+        sent = ctx.doc.char_span(before, before + 1, alignment_mode="expand")
+        if sent is not None:
+            s0 = sent.sent.start_char
+            same = [
+                m
+                for m in ctx.mentions
+                if m.entity.type == "PERSON"
+                and s0 <= m.start
+                and m.end <= before
+                and not ctx.in_quote(m.start)
+            ]
+            if same:
+                m = same[-1]
+                known = [h for h in ctx.history if h.id == m.entity.id]
+                return (
+                    known[-1] if known else _Speaker(m.entity.name, m.entity.id, "person", m.start)
+                )
+    for sp in reversed(ctx.history):
+        if sp.pos >= before:
+            continue
+        if affil and not (affil & (sp.affil | {sp.id or ""})):
+            continue
+        if want == "any" or sp.kind == want or (want == "group" and sp.kind == "other"):
+            return sp
+    if affil:
+        return None
+    # no earlier speaker: the latest named person outside quotes
+    if want == "person":
+        best: Mention | None = None
+        for m in ctx.mentions:
+            if m.entity.type == "PERSON" and m.end <= before and not ctx.in_quote(m.start):
+                best = m
+        if best is not None:
+            return _Speaker(best.entity.name, best.entity.id, "person", best.start)
+        for ent in ctx.doc.ents:
+            if (
+                ent.label_ == "PERSON"
+                and ent.end_char <= before
+                and not ctx.in_quote(ent.start_char)
+            ):
+                return _Speaker(ent.text, None, "person", ent.start_char)
+    return None
+
+
+def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
+    """Resolve the subject token ``head`` to a speaker, or None if it names
+    nobody (expletive "it", "the claims")."""
+    low = head.lower_
+    if ctx.in_dateline(head.idx):
+        return None
+    if head.lemma_.lower() in ("who", "that") and head.head.dep_ == "relcl":
+        head = head.head.head
+        low = head.lower_
+    if _is_pronoun(head):
+        if low in _PERSONAL:
+            return _resolve_previous(ctx, "person", head.idx)
+        if low in ("they", "we"):
+            return _resolve_previous(ctx, "group", head.idx) or _resolve_previous(
+                ctx, "any", head.idx
+            )
+        return None
+    core = _core(head)
+    toks = _speaker_tokens(core, ctx)
+    if not toks:
+        return None
+    start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    found = ctx.mentions_in(start, end)
+    covering = [m for m in found if m.start <= core.idx < m.end]
+    # the whole subject phrase, appositions included, for affiliations
+    whole = list(head.subtree)
+    around = ctx.mentions_in(whole[0].idx, whole[-1].idx + len(whole[-1].text))
+    if covering:
+        m = max(covering, key=lambda x: x.end - x.start)
+        affil = frozenset(x.entity.id for x in around if x.entity.id != m.entity.id)
+        return _Speaker(m.entity.name, m.entity.id, _kind(m, core), start, affil)
+    persons = [m for m in found if m.entity.type == "PERSON"]
+    if persons:
+        m = persons[-1]
+        affil = frozenset(x.entity.id for x in around if x.entity.id != m.entity.id)
+        return _Speaker(m.entity.name, m.entity.id, "person", start, affil)
+    lemma = core.lemma_.lower()
+    if lemma in NON_SPEAKERS or lemma in CLAIM_NOUNS:
+        return None
+    name = _clean(toks)
+    if core.pos_ != "PROPN":
+        has_propn = any(t.pos_ == "PROPN" and t.ent_type_ in ("PERSON", "ORG") for t in toks)
+        definite = toks[0].lower_ in ("the", "this", "that")
+        if lemma in ROLE_NOUNS and definite and not has_propn and core.tag_ == "NN":
+            # "the spokesperson", "the Ukrainian leader": someone named before
+            prev = _resolve_previous(ctx, "person", head.idx, frozenset(m.entity.id for m in found))
+            if prev is not None:
+                return prev
+        if found and (lemma in INSTITUTION_NOUNS or lemma in ROLE_NOUNS):
+            m = found[0]
+            return _Speaker(name, m.entity.id, _kind(None, core), start)
+        if (
+            not has_propn
+            and lemma not in ROLE_NOUNS
+            and lemma not in INSTITUTION_NOUNS
+            and core.ent_type_ not in ("PERSON", "ORG", "GPE", "NORP")
+            and core.pos_ != "NOUN"
+        ):
+            return None
+    if core.ent_type_ == "PERSON":
+        ents = [e for e in ctx.doc.ents if e.start <= core.i < e.end]
+        if ents:
+            name = ents[0].text
+    return _Speaker(name, None, _kind(None, core), start)
+
+
+# --------------------------------------------------------------------------- content
+
+
+def _content_from_children(cue: Any) -> tuple[list[Any], str]:
+    """The content tokens of a verb cue from its complements, and a tag for
+    the kind of complement."""
+    lemma = cue.lemma_.lower()
+    kids = list(cue.children)
+    ccomp = [c for c in kids if c.dep_ in ("ccomp", "parataxis") and c.i > cue.i]
+    if ccomp:
+        return list(ccomp[0].subtree), "ccomp"
+    dobj = [c for c in kids if c.dep_ in ("dobj", "dative") and c.i > cue.i]
+    comp = [c for c in kids if c.dep_ in ("oprd", "xcomp", "acomp", "attr") and c.i > cue.i]
+    preps = [
+        c
+        for c in kids
+        if c.dep_ == "prep"
+        and c.lower_ in ("of", "for", "as", "about", "over", "against")
+        and c.i > cue.i
+    ]
+    if lemma == "tell":
+        dobj = [d for d in dobj if d.lemma_.lower() not in AUDIENCE and d.pos_ != "PRON"]
+    if lemma in NEEDS_COMPLEMENT:
+        if dobj and (comp or any(p.lower_ == "as" for p in preps)):
+            parts = dobj + comp + [p for p in preps if p.lower_ == "as"]
+            return _span_of(parts), "object"
+        if any(d.lemma_.lower() in CLAIM_NOUNS for d in dobj) and comp:
+            return _span_of(dobj + comp), "object"
+        return [], ""
+    if lemma in ("accuse", "blame", "criticise", "criticize", "condemn", "warn") and dobj:
+        return _span_of(dobj + preps), "object"
+    if comp and lemma in ("urge", "claim", "promise", "pledge", "vow", "warn", "tell"):
+        return _span_of(dobj + comp), "xcomp"
+    if dobj and (lemma in OBJECT_CUES):
+        d = dobj[0]
+        if d.lemma_.lower() in CLAIM_NOUNS:
+            inner = [c for c in d.children if c.dep_ in ("acl", "ccomp", "relcl") and c.i > d.i]
+            inner = [c for c in inner if any(x.lower_ == "that" for x in c.children)]
+            if inner:
+                return list(inner[0].subtree), "claim-of"
+        return _span_of(dobj + comp + preps), "object"
+    if comp and lemma not in NEEDS_CLAUSE:
+        return _span_of(comp), "xcomp"
+    if preps and lemma in ("warn", "speak", "complain", "boast"):
+        return _span_of(preps), "object"
+    return [], ""
+
+
+def _span_of(heads: Iterable[Any]) -> list[Any]:
+    toks: dict[int, Any] = {}
+    for h in heads:
+        for t in h.subtree:
+            toks[t.i] = t
+    if not toks:
+        return []
+    lo, hi = min(toks), max(toks)
+    doc = next(iter(toks.values())).doc
+    return [doc[i] for i in range(lo, hi + 1)]
+
+
+def _relay_tokens(sent: Any, ctx: _Ctx) -> set[int]:
+    """Token indices of relay phrases ("according to the AP", "per Reuters")."""
+    out: set[int] = set()
+    for t in sent:
+        if (t.lower_ == "per" and t.dep_ == "prep") or _according_to(t) is not None:
+            pobj = _according_to(t) if t.lower_ != "per" else _pobj(t)
+            if pobj is None:
+                continue
+            name = _clean(list(pobj.subtree))
+            if is_outlet_name(name, ctx.outlet) or t.lower_ == "per":
+                out.update(x.i for x in t.subtree)
+                # the comma before it
+                if t.i > 0 and t.doc[t.i - 1].is_punct and t.doc[t.i - 1].text == ",":
+                    out.add(t.i - 1)
+    return out
+
+
+def _pobj(prep: Any) -> Any:
+    for c in prep.children:
+        if c.dep_ == "pobj":
+            return c
+    return None
+
+
+def _according_to(tok: Any) -> Any:
+    """The object of "according to" when ``tok`` is "according"."""
+    if tok.lower_ != "according":
+        return None
+    for c in tok.children:
+        if c.lower_ == "to":
+            return _pobj(c)
+    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    if nxt is not None and nxt.lower_ == "to":
+        return _pobj(nxt)
+    return None
+
+
+def _cue_phrase(cue: Any) -> str:
+    words = [cue.text]
+    for c in cue.children:
+        if c.dep_ == "prt" and c.i == cue.i + 1:
+            words.append(c.text)
+    lemma = cue.lemma_.lower()
+    if lemma == "tell":
+        for c in cue.children:
+            if c.dep_ in ("dobj", "dative") and c.lemma_.lower() in AUDIENCE:
+                return " ".join([*words, *[t.text for t in c.subtree]])
+    if lemma in ("write", "post"):
+        for c in cue.children:
+            if c.dep_ == "prep" and c.lower_ in ("on", "in"):
+                obj = _pobj(c)
+                if obj is not None and obj.lemma_.lower() in ("medium", "media"):
+                    return " ".join([*words, *[t.text for t in c.subtree]])
+    if cue.dep_ == "pcomp" and cue.head.lower_ == "as" and cue.head.head.lemma_ == "quote":
+        return f"{cue.head.head.text} as {cue.text}"
+    return " ".join(words)
+
+
+def _modal_or_negated(cue: Any) -> tuple[bool, bool]:
+    modal = any(c.dep_ == "aux" and c.lower_ in MODALS for c in cue.children)
+    neg = any(c.dep_ == "neg" for c in cue.children)
+    head = cue
+    # "declined to say", "refused to confirm", "did not want to comment"
+    if cue.dep_ == "xcomp" and cue.head.lemma_.lower() in ("decline", "refuse", "fail"):
+        neg = True
+    while head.dep_ in ("xcomp",) and head.head is not head:
+        head = head.head
+        if any(c.dep_ == "neg" for c in head.children):
+            neg = True
+        if any(c.dep_ == "aux" and c.lower_ in MODALS for c in head.children):
+            modal = True
+    return modal, neg
+
+
+def _subject_of(cue: Any) -> tuple[Any, bool]:
+    """The subject token of ``cue`` (inherited through advcl/conj/xcomp and
+    "quoted as saying"), and whether it is the subject of a passive."""
+    node = cue
+    for _ in range(4):
+        for c in node.children:
+            if c.dep_ in ("nsubj", "csubj"):
+                return c, False
+            if c.dep_ == "nsubjpass":
+                return c, True
+        if node.dep_ in ("advcl", "conj", "xcomp", "pcomp", "prep") and node.head is not node:
+            node = node.head
+            continue
+        if node.dep_ == "relcl":
+            return node.head, False
+        break
+    return None, False
+
+
+def _agent(cue: Any) -> Any:
+    for c in cue.children:
+        if c.dep_ == "agent":
+            return _pobj(c)
+    return None
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+def _adjacent_quote(cue: Any, sent: Any, ctx: _Ctx) -> tuple[int, int] | None:
+    """A quotation that ends just before the cue's clause ("“…,” he said") or
+    starts just after the cue ("he said: “…”") in the same sentence."""
+    text = ctx.doc.text
+    s_start, s_end = sent.start_char, sent.end_char
+    best: tuple[int, int] | None = None
+    for qs, qe in ctx.quotes:
+        if qe - qs < 8:
+            continue
+        if qe <= cue.idx and qe >= s_start - 1:
+            between = text[qe + 1 : cue.idx]
+            if "\n" in between:
+                continue
+            if len(between.split()) <= 12 and not any(
+                a >= qe + 1 and b <= cue.idx for a, b in ctx.quotes
+            ):
+                best = (qs, qe)
+        elif qs > cue.idx and qs - 1 < s_end + 2:
+            between = text[cue.idx + len(cue.text) : qs - 1]
+            words = between.split()
+            if "\n" in between and not between.strip().endswith(":"):
+                break
+            if (
+                len(words) <= 8
+                and ("," in between or ":" in between or between.strip() == "" or len(words) <= 3)
+                and best is None
+            ):
+                return (qs, qe)
+    return best
+
+
+QUOTE_CUES = frozenset(CUE_VERBS) - {
+    "urge",
+    "call",
+    "label",
+    "accuse",
+    "blame",
+    "demand",
+    "describe",
+    "brand",
+    "criticise",
+    "criticize",
+    "condemn",
+    "praise",
+    "hail",
+    "dismiss",
+    "reject",
+    "question",
+    "doubt",
+    "promise",
+    "pledge",
+    "vow",
+    "signal",
+    "imply",
+    "hint",
+    "detail",
+    "specify",
+    "estimate",
+    "characterize",
+    "characterise",
+    "tout",
+    "disclose",
+    "reveal",
+    "indicate",
+    "mention",
+    "forecast",
+    "predict",
+    "inform",
+    "underline",
+    "underscore",
+    "highlight",
+}
+_CLAUSE_CUES = frozenset(
+    {"say", "claim", "assert", "insist", "warn", "argue", "allege", "suggest", "add", "write"}
+    | {"state", "note", "stress", "maintain", "confirm", "acknowledge", "admit", "deny"}
+    | {"reveal", "announce", "declare", "report", "tell", "explain", "emphasise", "emphasize"}
+)
+
+
+def _that_clause(cue: Any, ctx: _Ctx) -> list[Any]:
+    """Fallbacks for parses that lose the reported clause: "confirmed for the
+    first time that X" (X hung on "time"); "claims X suggests Y" (X a conj)."""
+    if cue.lemma_.lower() not in _CLAUSE_CUES:
+        return []
+    sub = sorted(cue.subtree, key=lambda t: t.i)
+    for t in sub:
+        if t.i > cue.i and t.i - cue.i <= 8 and t.lower_ == "that" and t.dep_ != "det":
+            rest = [x for x in sub if x.i > t.i]
+            if len([x for x in rest if not x.is_punct]) >= 3:
+                return rest
+    # the clause right after the cue, when the parse attached it elsewhere
+    doc = cue.doc
+    end = cue.sent.end
+    toks: list[Any] = []
+    for i in range(cue.i + 1, end):
+        tok = doc[i]
+        if tok.text == ";" or (ctx.in_quote(tok.idx) and not toks):
+            break
+        toks.append(tok)
+    has_clause = any(
+        t.pos_ in ("VERB", "AUX") and any(c.dep_ in _SUBJ and c.i > cue.i for c in t.children)
+        for t in toks
+    )
+    if toks and toks[0].pos_ in ("DET", "PROPN", "NOUN", "PRON", "ADJ", "NUM") and has_clause:
+        return toks
+    return []
+
+
+def _tokens_text(tokens: Sequence[Any]) -> str:
+    return "".join(t.text_with_ws for t in tokens)
+
+
+def _finish(
+    text: str, start: int, end: int, tokens: list[Any] | None, ctx: _Ctx
+) -> tuple[str, int, int]:
+    """Trim a content span; extend it to the end of a quote it opens."""
+    if tokens is not None:
+        q = ctx.quote_at(tokens[-1].idx)
+        if q is not None and q[1] > end and q[1] - end < 400:
+            extra = ctx.doc.char_span(end, q[1], alignment_mode="expand")
+            if extra is not None:
+                tokens = tokens + [t for t in extra if t.i > tokens[-1].i]
+                end = q[1]
+        raw = _tokens_text(tokens)
+    else:
+        raw = text[start:end]
+    raw = re.sub(r"\s+", " ", raw).strip()
+    raw = _LEAD_TRIM.sub("", raw)
+    raw = _TRAIL_TRIM.sub("", raw)
+    raw = raw.strip(' “”"«»')
+    raw = _TRAIL_TRIM.sub("", raw)
+    return _balance(raw), start, end
+
+
+def _balance(text: str) -> str:
+    """Close a quotation the content opens but does not close."""
+    if text.count("“") > text.count("”"):
+        text += "”"
+    if text.count('"') % 2:
+        text += '"'
+    return text
+
+
+def _stance(lemma: str, content: str, cue_tokens: Sequence[Any]) -> Stance:
+    base = CUE_VERBS.get(lemma, Stance.ASSERT)
+    if base is Stance.ASSERT and DENY_CONTENT.search(content):
+        return Stance.DENY
+    return base
+
+
+def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
+    lemma = cue.lemma_.lower()
+    if cue.pos_ not in ("VERB", "AUX") and not (cue.pos_ == "NOUN" and lemma == "say"):
+        return None
+    if lemma == "call" and any(
+        c.dep_ == "prep" and c.lower_ in ("for", "on") for c in cue.children
+    ):
+        return None
+    if lemma in ("point",) and not any(c.dep_ == "prt" and c.lower_ == "out" for c in cue.children):
+        return None
+    if lemma == "quote":  # "X was quoted as saying": the cue is "saying"
+        return None
+    modal, neg = _modal_or_negated(cue)
+    if neg:
+        return None
+    own_subject = any(c.dep_ in _SUBJ for c in cue.children)
+    if not own_subject:
+        # "to demand an explanation": a purpose, not an attribution
+        if any(c.tag_ == "TO" for c in cue.children) and cue.head.lemma_.lower() not in (
+            "claim",
+            "continue",
+            "go",
+        ):
+            return None
+        # "..., calling the claims unfounded": a participle after a comma,
+        # or opening the sentence; "cards confirming citizenship" is no cue
+        if cue.tag_ == "VBG" and cue.dep_ in ("advcl", "acl", "xcomp"):
+            prev = cue.doc[cue.i - 1] if cue.i > 0 else None
+            if cue.i != sent.start and (prev is None or prev.text not in (",", "—", "–", ";")):
+                return None
+    subj, passive = _subject_of(cue)
+    speaker: _Speaker | None = None
+    if passive and subj is not None and subj.lower_ == "it":
+        agent = _agent(cue)
+        if agent is not None:
+            speaker = _speaker(agent, ctx)
+        else:
+            speaker = _Speaker(ctx.outlet or "unattributed", None, "other", cue.idx)
+    elif passive and cue.dep_ != "pcomp":
+        agent = _agent(cue)
+        if agent is None or lemma not in OBJECT_CUES:
+            return None
+        speaker = _speaker(agent, ctx)
+        content = list(subj.subtree)
+        if speaker is None or not content:
+            return None
+        return _draft_from_tokens(speaker, cue, lemma, content, sent, k, ctx, modal)
+    elif subj is not None:
+        if not ctx.same_para(subj.idx, cue.idx):
+            # a headline the parser ran into the paragraph: keep the part of
+            # the subject that is in the cue's paragraph
+            part = {t.i: t for t in subj.subtree if ctx.same_para(t.idx, cue.idx)}
+            tops = [t for t in part.values() if t.head.i not in part]
+            if len(tops) != 1:
+                return None
+            subj = tops[0]
+        speaker = _speaker(subj, ctx)
+    if speaker is None:
+        return None
+    if ctx.in_quote(subj.idx if subj is not None else cue.idx) and not ctx.in_quote(cue.idx):
+        return None
+    toks, tag = _content_from_children(cue)
+    quote = None
+    if toks:
+        inside = sum(1 for t in toks if ctx.in_quote(t.idx) and not t.is_punct)
+        words = sum(1 for t in toks if not t.is_punct)
+        if words and inside == words and tag == "ccomp":
+            quote = ctx.quote_at(toks[0].idx) or ctx.quote_at(toks[-1].idx)
+    if not toks and quote is None and lemma in QUOTE_CUES and cue.dep_ != "xcomp":
+        quote = _adjacent_quote(cue, sent, ctx)
+    if quote is not None:
+        text, start, end = _finish(ctx.doc.text, quote[0], quote[1], None, ctx)
+        if not text:
+            return None
+        stance = Stance.QUESTION if modal else _stance(lemma, text, [cue])
+        return _Draft(
+            speaker, _cue_phrase(cue), stance, True, start, end, None, k, 0, lemma, cue.idx
+        )
+    if not toks:
+        toks = _that_clause(cue, ctx)
+    if not toks:
+        return None
+    return _draft_from_tokens(speaker, cue, lemma, toks, sent, k, ctx, modal)
+
+
+def _draft_from_tokens(
+    speaker: _Speaker,
+    cue: Any,
+    lemma: str,
+    toks: list[Any],
+    sent: Any,
+    k: int,
+    ctx: _Ctx,
+    modal: bool,
+) -> _Draft | None:
+    relay = _relay_tokens(sent, ctx)
+    toks = [t for t in toks if t.i not in relay and ctx.same_para(t.idx, cue.idx)]
+    while toks and (toks[-1].is_punct and toks[-1].text not in '”"»'):
+        toks = toks[:-1]
+    if not toks:
+        return None
+    words = [t for t in toks if not t.is_punct]
+    if len(words) < 2 and not (words and words[0].pos_ in ("PROPN", "NOUN")):
+        return None
+    inside = sum(1 for t in words if ctx.in_quote(t.idx))
+    start = toks[0].idx
+    end = toks[-1].idx + len(toks[-1].text)
+    text, start, end = _finish(ctx.doc.text, start, end, toks, ctx)
+    if not text:
+        return None
+    direct = bool(words) and inside == len(words)
+    stance = Stance.QUESTION if modal else _stance(lemma, text, [cue])
+    return _Draft(speaker, _cue_phrase(cue), stance, direct, start, end, toks, k, 0, lemma)
+
+
+def _according_claim(tok: Any, sent: Any, k: int, ctx: _Ctx, has_other: bool) -> _Draft | None:
+    pobj = _according_to(tok)
+    if pobj is None:
+        return None
+    name = _clean(list(pobj.subtree))
+    if has_other and (is_outlet_name(name, ctx.outlet) or pobj.pos_ != "PROPN"):
+        return None
+    # "according to data from the health ministry": the source is the ministry
+    target = pobj
+    if pobj.pos_ == "NOUN" and pobj.lemma_.lower() not in ROLE_NOUNS | INSTITUTION_NOUNS:
+        for c in pobj.children:
+            if c.dep_ == "prep" and c.lower_ in ("from", "by", "of"):
+                inner = _pobj(c)
+                if inner is not None:
+                    target = inner
+    speaker = _speaker(target, ctx)
+    if speaker is None:
+        return None
+    head = tok.head
+    skip = {t.i for t in tok.subtree}
+    toks = [t for t in head.subtree if t.i not in skip] if head is not tok else []
+    if head.dep_ != "ROOT" and head.head is not head:
+        # attached low: take the whole sentence minus the phrase
+        toks = [t for t in sent if t.i not in skip]
+    relay = _relay_tokens(sent, ctx)
+    toks = [t for t in toks if t.i not in relay]
+    while toks and toks[0].is_punct:
+        toks = toks[1:]
+    while toks and toks[-1].is_punct and toks[-1].text not in '”"»':
+        toks = toks[:-1]
+    if len([t for t in toks if not t.is_punct]) < 3:
+        return None
+    start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    text, start, end = _finish(ctx.doc.text, start, end, toks, ctx)
+    words = [t for t in toks if not t.is_punct]
+    direct = all(ctx.in_quote(t.idx) for t in words)
+    return _Draft(speaker, "according to", _stance("say", text, []), direct, start, end, toks, k, 0)
+
+
+def _statement_claim(tok: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
+    """ "In a statement, the ministry condemned …": a nominal cue on a verb
+    that is not a cue itself."""
+    obj = _pobj(tok)
+    if obj is None or obj.lemma_.lower() not in STATEMENT_NOUNS:
+        return None
+    verb = tok.head
+    if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() in CUE_VERBS:
+        return None
+    subj, passive = _subject_of(verb)
+    if subj is None or passive:
+        return None
+    speaker = _speaker(subj, ctx)
+    if speaker is None:
+        return None
+    skip = {t.i for t in tok.subtree} | {t.i for t in subj.subtree}
+    toks = [t for t in verb.subtree if t.i not in skip]
+    toks = [t for t in toks if not (t.dep_ == "punct" and t.head.i == verb.i and t.i < verb.i)]
+    cue = "".join(t.text_with_ws for t in tok.subtree).strip()
+    draft = _draft_from_tokens(speaker, verb, "state", toks, sent, k, ctx, False)
+    if draft is None:
+        return None
+    draft.cue = cue
+    return draft
+
+
+def _colon_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
+    """ "Zelensky: “…”" and transcript lines "NAME: …"."""
+    text = ctx.doc.text
+    colon = next((t for t in sent if t.text == ":" and not ctx.in_quote(t.idx)), None)
+    if colon is None or colon.i - sent.start > 8 or colon.i == sent.start:
+        return None
+    left = [t for t in sent if t.i < colon.i]
+    if any(ctx.in_dateline(t.idx) for t in left):
+        return None
+    rest_start = colon.idx + 1
+    while rest_start < len(text) and text[rest_start] == " ":
+        rest_start += 1
+    q = ctx.quote_at(rest_start + 1)
+    found = ctx.mentions_in(left[0].idx, colon.idx)
+    speaker: _Speaker | None = None
+    persons = [m for m in found if m.entity.type == "PERSON"]
+    pick = persons[0] if persons else (found[0] if found else None)
+    if pick is not None:
+        speaker = _Speaker(pick.entity.name, pick.entity.id, _kind(pick, left[0]), left[0].idx)
+    else:
+        ents = [e for e in ctx.doc.ents if e.start >= sent.start and e.end <= colon.i]
+        people = [e for e in ents if e.label_ in ("PERSON", "ORG")]
+        if people:
+            kind = "person" if people[0].label_ == "PERSON" else "group"
+            speaker = _Speaker(people[0].text, None, kind, left[0].idx)
+    if speaker is None:
+        return None
+    if q is not None and text[rest_start] in '"“«':
+        content, start, end = _finish(text, q[0], q[1], None, ctx)
+        direct = True
+    else:
+        # transcript line: a name alone before the colon, the rest of the paragraph
+        if len(left) > 4 or any(t.pos_ == "VERB" for t in left):
+            return None
+        end = text.find("\n", rest_start)
+        end = len(text) if end < 0 else end
+        content, start, end = _finish(text, rest_start, end, None, ctx)
+        direct = True
+    if len(content.split()) < 3:
+        return None
+    return _Draft(speaker, ":", _stance("say", content, []), direct, start, end, None, k, 0)
+
+
+def _outlet_fact(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
+    """A sentence with a figure and a hard fact and no speaker: the outlet's."""
+    text = sent.text.strip()
+    if not text or ctx.in_quote(sent.start_char + 1) or len(sent) < 6:
+        return None
+    if not any(t.lemma_.lower() in FACT_LEMMAS for t in sent if t.pos_ in ("VERB", "NOUN", "ADJ")):
+        return None
+    nums = extract_numbers(text)
+    if not nums:
+        return None
+    if not any(t.pos_ in ("VERB", "AUX") and t.dep_ == "ROOT" for t in sent):
+        return None
+    if any(t.lower_ in ("if", "would", "could", "might", "may") for t in sent):
+        return None
+    relay = _relay_tokens(sent, ctx)
+    toks = [t for t in sent if t.i not in relay and not ctx.in_dateline(t.idx)]
+    if not toks:
+        return None
+    start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    _, start, end = _finish(ctx.doc.text, start, end, toks, ctx)
+    speaker = _Speaker(ctx.outlet or "unattributed", None, "other", sent.start_char)
+    return _Draft(speaker, "reported", Stance.ASSERT, False, start, end, toks, k, 0)
+
+
+def _datelines(text: str) -> list[tuple[int, int]]:
+    out = []
+    for m in _DATELINE.finditer(text):
+        head = m.group(0)
+        # "SEOUL:" / "GENEVA (Reuters) -": caps words, short
+        word = re.sub(r"\([^)]*\)", "", head).strip(" :—–-\t")
+        if word and word.upper() == word and len(word) <= 40:
+            out.append((m.start(), m.end()))
+    return out
+
+
+def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) -> list[Claim]:
+    """The attributed claims of a parsed story, in text order."""
+    sent_of, sents = _sentence_index(doc)
+    text = doc.text
+    ctx = _Ctx(
+        doc=doc,
+        mentions=sorted(mentions, key=lambda m: m.start),
+        outlet=outlet,
+        quotes=quote_spans(text),
+        sent_of=sent_of,
+        para_of=_paragraphs(text, sents),
+        datelines=_datelines(text),
+        breaks=[m.start() for m in re.finditer(r"\n", text)],
+    )
+    drafts: list[_Draft] = []
+    covered_quotes: set[tuple[int, int]] = set()
+    for k, sent in enumerate(sents):
+        found: list[_Draft] = []
+        cues = [
+            t
+            for t in sent
+            if t.lemma_.lower() in CUE_VERBS
+            and not ctx.in_quote(t.idx)
+            and not ctx.in_dateline(t.idx)
+        ]
+        for cue in cues:
+            d = _verb_claim(cue, sent, k, ctx)
+            if d is not None:
+                found.append(d)
+        # a relay ("…, UNIAN has reported") whose content holds another claim
+        found = _drop_relays(found, ctx)
+        for t in sent:
+            if ctx.in_quote(t.idx):
+                continue
+            if t.lower_ == "according":
+                d = _according_claim(t, sent, k, ctx, has_other=bool(found))
+                if d is not None:
+                    found.append(d)
+            elif t.dep_ == "prep" and t.lower_ in ("in", "during"):
+                d = _statement_claim(t, sent, k, ctx)
+                if d is not None and not any(_overlap(d, f) for f in found):
+                    found.append(d)
+        if not found:
+            d = _colon_claim(sent, k, ctx)
+            if d is not None:
+                found.append(d)
+        found = _dedupe(found)
+        for d in found:
+            ctx.history.append(
+                _Speaker(
+                    d.speaker.name, d.speaker.id, d.speaker.kind, sent.start_char, d.speaker.affil
+                )
+            )
+        drafts.extend(found)
+    drafts = _one_per_quote(drafts)
+    for d in drafts:
+        if d.direct:
+            for q in ctx.quotes:
+                if q[0] < d.end and d.start < q[1]:
+                    covered_quotes.add(q)
+    # second pass: sentences without an attribution of their own
+    claimed = {d.sentence for d in drafts}
+    extra: list[_Draft] = []
+    for k, sent in enumerate(sents):
+        if k in claimed:
+            continue
+        before = sorted((d for d in [*drafts, *extra] if d.sentence < k), key=lambda d: d.sentence)
+        d = _continuation(sent, k, ctx, before, covered_quotes)
+        if d is None:
+            d = _carry_over(sent, k, ctx, before)
+        if d is None:
+            d = _outlet_fact(sent, k, ctx)
+        if d is not None:
+            extra.append(d)
+    drafts.extend(extra)
+    return [_to_claim(d, ctx) for d in sorted(drafts, key=lambda d: (d.sentence, d.start))]
+
+
+def _one_per_quote(drafts: list[_Draft]) -> list[_Draft]:
+    """A quotation has one speaker: the cue nearest to it wins."""
+    best: dict[tuple[int, int], _Draft] = {}
+    for d in drafts:
+        if not d.direct or d.tokens is not None or d.cue_pos < 0:
+            continue
+        key = (d.start, d.end)
+        dist = min(abs(d.cue_pos - d.start), abs(d.cue_pos - d.end))
+        old = best.get(key)
+        if old is None or dist < min(abs(old.cue_pos - old.start), abs(old.cue_pos - old.end)):
+            best[key] = d
+    return [
+        d
+        for d in drafts
+        if not d.direct or d.tokens is not None or d.cue_pos < 0 or best.get((d.start, d.end)) is d
+    ]
+
+
+def _overlap(a: _Draft, b: _Draft) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _dedupe(found: list[_Draft]) -> list[_Draft]:
+    out: list[_Draft] = []
+    for d in sorted(found, key=lambda d: d.end - d.start, reverse=True):
+        same = [o for o in out if o.start == d.start and o.end == d.end]
+        if same:
+            continue
+        # a content inside another claim's content by the same speaker
+        inner = [
+            o
+            for o in out
+            if o.speaker.name == d.speaker.name and o.start <= d.start and d.end <= o.end
+        ]
+        if inner and d.stance is Stance.ASSERT:
+            continue
+        out.append(d)
+    return sorted(out, key=lambda d: d.start)
+
+
+def _drop_relays(found: list[_Draft], ctx: _Ctx) -> list[_Draft]:
+    out = []
+    for d in found:
+        if is_outlet_name(d.speaker.name, ctx.outlet) and d.speaker.id is None:
+            others = [o for o in found if o is not d and not is_outlet_name(o.speaker.name)]
+            if others:
+                continue
+        if d.cue_lemma == "report" and any(
+            o is not d and d.start <= o.start and o.end <= d.end + 1 for o in found
+        ):
+            continue
+        out.append(d)
+    # the outer claim's content may hold a relay clause: cut it
+    for d in out:
+        for o in found:
+            if o in out or o is d or d.tokens is None:
+                continue
+            if d.start <= o.start < d.end and o.cue_lemma == "report":
+                pass
+    return out
+
+
+def _continuation(
+    sent: Any, k: int, ctx: _Ctx, drafts: list[_Draft], covered: set[tuple[int, int]]
+) -> _Draft | None:
+    """A quotation paragraph with no cue of its own continues the previous
+    speaker when it follows that speaker's claim closely."""
+    text = ctx.doc.text
+    first = sent.start_char
+    while first < sent.end_char and text[first] in " \n\t":
+        first += 1
+    if first >= len(text) or text[first] not in '"“«':
+        return None
+    q = ctx.quote_at(first + 1)
+    if q is None or q in covered or not drafts:
+        return None
+    prev = drafts[-1]
+    if k - prev.sentence > 3 or ctx.para_of[k] - ctx.para_of[prev.sentence] > 1:
+        return None
+    if prev.speaker.kind == "other" and prev.cue == "reported":
+        return None
+    covered.add(q)
+    content, start, end = _finish(text, q[0], q[1], None, ctx)
+    if len(content.split()) < 4:
+        return None
+    return _Draft(prev.speaker, prev.cue, _stance("say", content, []), True, start, end, None, k, 0)
+
+
+def _carry_over(sent: Any, k: int, ctx: _Ctx, drafts: list[_Draft]) -> _Draft | None:
+    """Sustained attribution: in the paragraph of an "according to X"
+    sentence, a following fact sentence with a figure is still X's."""
+    if not drafts or k == 0:
+        return None
+    prev = drafts[-1]
+    if prev.sentence != k - 1 or prev.cue != "according to":
+        return None
+    if ctx.para_of[k] != ctx.para_of[prev.sentence]:
+        return None
+    d = _outlet_fact(sent, k, ctx)
+    if d is None:
+        return None
+    d.speaker = prev.speaker
+    d.cue = "according to"
+    return d
+
+
+def _to_claim(d: _Draft, ctx: _Ctx) -> Claim:
+    text = ctx.doc.text
+    if d.tokens is not None:
+        content, _, _ = _finish(text, d.start, d.end, d.tokens, ctx)
+    else:
+        content, _, _ = _finish(text, d.start, d.end, None, ctx)
+    ents: list[str] = []
+    for m in ctx.mentions_in(d.start, d.end):
+        if m.entity.id != d.speaker.id and m.entity.id not in ents:
+            ents.append(m.entity.id)
+    return Claim(
+        speaker=d.speaker.name,
+        cue=d.cue,
+        stance=d.stance,
+        direct=d.direct,
+        text=content,
+        speaker_id=d.speaker.id,
+        entities=tuple(ents),
+        numbers=extract_numbers(content),
+        sentence=d.sentence,
+    )

@@ -1,0 +1,523 @@
+"""The lexicon of attribution: cue verbs, their stance, nominal cues, relays.
+
+Kept apart from the rules in :mod:`bot.analysis.claims` so that the lists can
+grow without touching the logic. Everything is lower-case lemmas.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.models import Stance
+
+# verbs of saying and of stance; the value is the stance the cue gives
+CUE_VERBS: dict[str, Stance] = {
+    **{
+        v: Stance.ASSERT
+        for v in (
+            "say",
+            "tell",
+            "claim",
+            "assert",
+            "add",
+            "write",
+            "state",
+            "declare",
+            "announce",
+            "reveal",
+            "maintain",
+            "insist",
+            "assure",
+            "stress",
+            "note",
+            "highlight",
+            "warn",
+            "argue",
+            "allege",
+            "suggest",
+            "explain",
+            "report",
+            "post",
+            "tweet",
+            "reply",
+            "respond",
+            "comment",
+            "conclude",
+            "emphasise",
+            "emphasize",
+            "underline",
+            "underscore",
+            "predict",
+            "estimate",
+            "indicate",
+            "reiterate",
+            "repeat",
+            "accuse",
+            "blame",
+            "label",
+            "call",
+            "describe",
+            "urge",
+            "caution",
+            "promise",
+            "pledge",
+            "vow",
+            "boast",
+            "complain",
+            "lament",
+            "testify",
+            "inform",
+            "disclose",
+            "contend",
+            "counter",
+            "retort",
+            "point",
+            "recall",
+            "forecast",
+            "mention",
+            "observe",
+            "remark",
+            "brand",
+            "characterize",
+            "characterise",
+            "hail",
+            "praise",
+            "criticise",
+            "criticize",
+            "condemn",
+            "demand",
+            "affirm",
+            "proclaim",
+            "announce",
+            "signal",
+            "imply",
+            "hint",
+            "tout",
+            "detail",
+            "specify",
+            "quote",
+        )
+    },
+    **{v: Stance.DENY for v in ("deny", "dismiss", "reject", "refute", "rebuff", "dispute")},
+    **{v: Stance.DENY for v in ("repudiate", "rebut", "debunk", "disavow", "contest", "decry")},
+    **{v: Stance.CONFIRM for v in ("confirm", "acknowledge", "admit", "concede", "verify")},
+    **{v: Stance.QUESTION for v in ("question", "doubt", "wonder", "query")},
+}
+
+# cues that carry no content by themselves and need a clause, a quote or an
+# object: "he added" alone is not a claim
+NEEDS_CLAUSE = frozenset(
+    {"add", "note", "post", "tweet", "reply", "respond", "comment", "point", "repeat", "signal"}
+)
+
+# cues whose object is a proposition in itself ("dismissed the claims")
+OBJECT_CUES = frozenset(
+    {
+        "deny",
+        "dismiss",
+        "reject",
+        "refute",
+        "rebuff",
+        "dispute",
+        "repudiate",
+        "rebut",
+        "debunk",
+        "disavow",
+        "contest",
+        "decry",
+        "confirm",
+        "acknowledge",
+        "admit",
+        "concede",
+        "verify",
+        "question",
+        "doubt",
+        "claim",
+        "allege",
+        "announce",
+        "reveal",
+        "declare",
+        "stress",
+        "highlight",
+        "accuse",
+        "blame",
+        "label",
+        "call",
+        "describe",
+        "brand",
+        "characterize",
+        "characterise",
+        "condemn",
+        "criticise",
+        "criticize",
+        "hail",
+        "praise",
+        "urge",
+        "warn",
+        "predict",
+        "estimate",
+        "forecast",
+        "maintain",
+        "disclose",
+        "detail",
+        "report",
+        "underline",
+        "underscore",
+        "emphasise",
+        "emphasize",
+        "affirm",
+        "proclaim",
+        "tout",
+        "reiterate",
+        "promise",
+        "pledge",
+        "vow",
+        "mention",
+    }
+)
+
+# cues that need a second complement after the object ("called the claims
+# unfounded", "labelled Beijing a decisive enabler"); bare "call" is a phone call
+NEEDS_COMPLEMENT = frozenset({"call", "label", "brand", "describe", "characterize", "characterise"})
+
+# nouns that make "in a statement" / "in a post" a nominal cue
+STATEMENT_NOUNS = frozenset(
+    {
+        "statement",
+        "post",
+        "tweet",
+        "interview",
+        "message",
+        "letter",
+        "briefing",
+        "remark",
+        "speech",
+        "address",
+        "release",
+        "communique",
+        "communiqué",
+        "video",
+        "op-ed",
+        "editorial",
+        "comment",
+        "testimony",
+        "memo",
+        "note",
+    }
+)
+
+# objects of "tell" that belong to the cue ("told reporters")
+AUDIENCE = frozenset(
+    {
+        "reporter",
+        "journalist",
+        "medium",
+        "media",
+        "press",
+        "audience",
+        "lawmaker",
+        "parliament",
+        "congress",
+        "supporter",
+        "crowd",
+        "viewer",
+        "listener",
+        "correspondent",
+        "broadcaster",
+        "newspaper",
+    }
+)
+
+# words that can open a speaker phrase but name nobody
+NON_SPEAKERS = frozenset(
+    {
+        "it",
+        "this",
+        "that",
+        "which",
+        "what",
+        "there",
+        "claim",
+        "allegation",
+        "accusation",
+        "rumour",
+        "rumor",
+        "speculation",
+        "question",
+        "one",
+        "nobody",
+        "no",
+        "none",
+        "some",
+        "everyone",
+        "anyone",
+    }
+)
+
+# nouns that stand for a person previously named ("the spokesperson said")
+ROLE_NOUNS = frozenset(
+    {
+        "spokesperson",
+        "spokesman",
+        "spokeswoman",
+        "president",
+        "minister",
+        "leader",
+        "official",
+        "chief",
+        "secretary",
+        "ambassador",
+        "envoy",
+        "commander",
+        "general",
+        "premier",
+        "chancellor",
+        "governor",
+        "mayor",
+        "senator",
+        "lawmaker",
+        "director",
+        "executive",
+        "ceo",
+        "founder",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "head",
+        "diplomat",
+        "analyst",
+        "expert",
+        "researcher",
+        "scientist",
+        "doctor",
+        "professor",
+        "author",
+        "prosecutor",
+        "judge",
+        "lawyer",
+        "attorney",
+        "king",
+        "queen",
+        "prince",
+        "pope",
+        "monarch",
+        "prime",
+        "deputy",
+        "aide",
+        "adviser",
+        "advisor",
+        "negotiator",
+        "representative",
+        "officer",
+        "colonel",
+        "captain",
+        "candidate",
+        "economist",
+        "strategist",
+        "witness",
+        "resident",
+        "survivor",
+        "activist",
+        "manager",
+    }
+)
+
+# institution heads that make "the Chinese government" a speaker of that side
+INSTITUTION_NOUNS = frozenset(
+    {
+        "government",
+        "ministry",
+        "administration",
+        "embassy",
+        "authority",
+        "official",
+        "military",
+        "army",
+        "force",
+        "navy",
+        "office",
+        "department",
+        "agency",
+        "cabinet",
+        "parliament",
+        "presidency",
+        "side",
+        "leadership",
+        "regime",
+        "state",
+        "spokesperson",
+        "spokesman",
+        "spokeswoman",
+        "mission",
+        "delegation",
+        "command",
+        "police",
+        "service",
+        "council",
+        "court",
+        "medium",
+        "media",
+    }
+)
+
+# news agencies and outlets: they relay, they are not speakers when someone
+# else is named in the same sentence
+AGENCIES = frozenset(
+    {
+        "reuters",
+        "ap",
+        "the ap",
+        "associated press",
+        "the associated press",
+        "afp",
+        "agence france-presse",
+        "agence france presse",
+        "bloomberg",
+        "interfax",
+        "tass",
+        "ria novosti",
+        "ria",
+        "xinhua",
+        "unian",
+        "ukrinform",
+        "yonhap",
+        "kyodo",
+        "anadolu",
+        "dpa",
+        "efe",
+        "ansa",
+        "pti",
+        "ani",
+        "bbc",
+        "cnn",
+        "nbc",
+        "cbs",
+        "abc",
+        "npr",
+        "cnbc",
+        "al jazeera",
+        "politico",
+        "axios",
+        "sky news",
+        "fox news",
+        "the hill",
+        "nikkei",
+        "kyiv independent",
+        "the kyiv independent",
+        "global times",
+    }
+)
+_OUTLET_WORDS = re.compile(
+    r"\b(?:news|times|post|journal|herald|tribune|gazette|press|agency|media|tv|television|"
+    r"radio|broadcast\w*|network|daily|telegraph|guardian|independent|observer|chronicle|"
+    r"wire|service|magazine|review)\b",
+    re.IGNORECASE,
+)
+
+# content that disputes what it is about
+DENY_CONTENT = re.compile(
+    r"\b(?:unfounded|baseless|groundless|no basis|without basis|untrue|not true|false(?:hood)?s?|"
+    r"fabricat\w+|fake|nonsense|absurd|slander\w*|smear|lies|lying|disinformation|"
+    r"misinformation|made[- ]up|not the case|never happened|no evidence|without evidence|"
+    r"categorically|ridiculous|groundless)\b",
+    re.IGNORECASE,
+)
+# claims-about-claims: "dismissed the claims that ...", "the allegations were ..."
+CLAIM_NOUNS = frozenset(
+    {
+        "claim",
+        "allegation",
+        "accusation",
+        "report",
+        "suggestion",
+        "assertion",
+        "notion",
+        "idea",
+        "rumour",
+        "rumor",
+        "charge",
+        "speculation",
+        "story",
+    }
+)
+
+MODALS = frozenset({"may", "might", "could", "would", "should", "can", "must"})
+
+# facts worth keeping when the outlet states them with a figure
+FACT_LEMMAS = frozenset(
+    {
+        "kill",
+        "die",
+        "dead",
+        "death",
+        "injure",
+        "wound",
+        "hurt",
+        "capture",
+        "detain",
+        "arrest",
+        "displace",
+        "evacuate",
+        "missing",
+        "infect",
+        "case",
+        "hospitalise",
+        "hospitalize",
+        "flee",
+        "rescue",
+        "destroy",
+        "damage",
+        "affect",
+        "casualty",
+        "victim",
+        "toll",
+        "fatality",
+        "strike",
+        "fire",
+        "launch",
+        "shoot",
+        "down",
+        "intercept",
+        "evacuee",
+        "refugee",
+        "hostage",
+        "prisoner",
+        "captive",
+        "release",
+        "free",
+        "seize",
+        "fight",
+        "deploy",
+        "vaccinate",
+        "test",
+        "confirm",
+        "declare",
+        "lay",
+        "cut",
+        "layoff",
+        "breach",
+        "leak",
+        "expose",
+        "outage",
+        "sign",
+        "approve",
+        "ban",
+        "fine",
+        "sanction",
+    }
+)
+
+ROLE_WORDS = ROLE_NOUNS | INSTITUTION_NOUNS
+
+
+def is_outlet_name(name: str, outlet: str | None = None) -> bool:
+    """Whether ``name`` is a news agency or outlet (a relay, not a speaker)."""
+    low = re.sub(r"\s+", " ", name.strip().lower())
+    low = re.sub(r"^(?:the )?(?:news agency|agency|outlet|newspaper|broadcaster) ", "", low)
+    if low in AGENCIES or low.removeprefix("the ") in AGENCIES:
+        return True
+    if outlet and low.removeprefix("the ") == outlet.strip().lower().removeprefix("the "):
+        return True
+    return bool(_OUTLET_WORDS.search(low)) and not re.search(
+        r"\b(?:ministry|government|office|department|council|service of)\b", low
+    )
