@@ -43,6 +43,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters.base import CommandSink
 from bot.config import Settings
@@ -80,6 +81,12 @@ MAX_ALERT_LINKS = 5
 
 ADMIN_CACHE_SECONDS = 600.0
 PARENT_CACHE_SIZE = 2000
+SEEN_EVENTS_SIZE = 1000
+
+NOT_IN_CHANNEL_HINT = (
+    "I can't post in this channel yet: invite me with /invite @ClaimWatch "
+    "so that replies and alerts can arrive here."
+)
 
 Mode = Literal["socket", "http"]
 
@@ -394,6 +401,7 @@ class SlackAdapter:
         self._admins: dict[str, tuple[bool, float]] = {}
         self._chat_types: dict[str, str] = {}
         self._parents: OrderedDict[tuple[str, str], Alert] = OrderedDict()
+        self._seen_events: OrderedDict[str, None] = OrderedDict()
         self._pace_locks: dict[str, asyncio.Lock] = {}
         self._last_post: dict[str, float] = {}
         self._interval = 1.0 / settings.per_chat_per_second
@@ -421,6 +429,21 @@ class SlackAdapter:
                 logger=logging.getLogger(f"{__name__}.socket"),
                 web_client=self.client,
             )
+            try:
+                # ask for the WebSocket URL ourselves, so a bad app token fails start
+                self._socket.client.wss_uri = await self._socket.client.issue_new_wss_url()
+            except SlackApiError as exc:
+                await self._socket.close_async()  # type: ignore[no-untyped-call]
+                self._socket = None
+                error = exc.response.get("error") if exc.response is not None else None
+                if error in (
+                    "invalid_auth",
+                    "not_authed",
+                    "token_revoked",
+                    "not_allowed_token_type",
+                ):
+                    raise ConfigError(f"Slack refused SLACK_APP_TOKEN ({error})") from None
+                raise translate_error(exc, "apps.connections.open") from None
             try:
                 await asyncio.wait_for(self._socket.connect_async(), timeout=30)  # type: ignore[no-untyped-call]
             except TimeoutError:
@@ -482,8 +505,14 @@ class SlackAdapter:
         self.app.event("message")(self._on_message)
         self.app.action(re.compile(rf"^{ACTION_PREFIX}:"))(self._on_action)
 
-    def _spawn(self, command: Command, channel: str, thread_ts: str | None) -> None:
-        task = asyncio.create_task(self._run(command, channel, thread_ts))
+    def _spawn(
+        self,
+        command: Command,
+        channel: str,
+        thread_ts: str | None,
+        response_url: str | None = None,
+    ) -> None:
+        task = asyncio.create_task(self._run(command, channel, thread_ts, response_url))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -502,9 +531,25 @@ class SlackAdapter:
             is_admin=await self._is_admin(user, chat_type),
             user_name=body.get("user_name"),
         )
-        self._spawn(command, channel, None)
+        response_url = body.get("response_url")
+        self._spawn(command, channel, None, response_url if isinstance(response_url, str) else None)
 
-    async def _on_mention(self, event: dict[str, Any]) -> None:
+    def _first_delivery(self, body: dict[str, Any]) -> bool:
+        """False for an event Slack delivers again (a retry after a slow ack)."""
+        event_id = body.get("event_id")
+        if not isinstance(event_id, str):
+            return True
+        if event_id in self._seen_events:
+            logger.info("slack: ignoring a repeated delivery of event %s", event_id)
+            return False
+        self._seen_events[event_id] = None
+        while len(self._seen_events) > SEEN_EVENTS_SIZE:
+            self._seen_events.popitem(last=False)
+        return True
+
+    async def _on_mention(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        if not self._first_delivery(body):
+            return
         channel = str(event.get("channel") or "")
         user = str(event.get("user") or "")
         if not channel or not user or event.get("bot_id"):
@@ -522,9 +567,11 @@ class SlackAdapter:
         )
         self._spawn(command, channel, event.get("thread_ts"))
 
-    async def _on_message(self, event: dict[str, Any]) -> None:
+    async def _on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         # only direct messages; mentions in channels arrive as app_mention
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+            return
+        if not self._first_delivery(body):
             return
         channel = str(event.get("channel") or "")
         user = str(event.get("user") or "")
@@ -570,7 +617,13 @@ class SlackAdapter:
         )
         self._spawn(command, channel, thread_ts)
 
-    async def _run(self, command: Command, channel: str, thread_ts: str | None) -> None:
+    async def _run(
+        self,
+        command: Command,
+        channel: str,
+        thread_ts: str | None,
+        response_url: str | None = None,
+    ) -> None:
         assert self._on_command is not None
         logger.info("slack: %s from %s in %s", command.text.split(" ")[0], command.user_id, channel)
         try:
@@ -580,8 +633,34 @@ class SlackAdapter:
             reply = Reply.error("Sorry, that failed. Please try again later.")
         try:
             await self._post(channel, reply_fallback(reply), _reply_blocks(reply), thread_ts)
-        except (TransientError, PermanentError) as exc:
+        except PermanentError as exc:
             logger.warning("slack: could not answer in %s: %s", channel, exc)
+            if exc.pause_chat and response_url:
+                await self._respond_privately(response_url, reply, channel)
+        except TransientError as exc:
+            logger.warning("slack: could not answer in %s: %s", channel, exc)
+
+    async def _respond_privately(self, response_url: str, reply: Reply, channel: str) -> None:
+        """The reply to a slash command as an ephemeral message through its
+        ``response_url``, with a hint to invite the bot: for channels the bot
+        cannot post in."""
+        hinted = Reply(((Span(NOT_IN_CHANNEL_HINT),), *reply.lines), reply.ok, reply.buttons)
+        webhook = AsyncWebhookClient(
+            response_url, retry_handlers=[], logger=logging.getLogger(f"{__name__}.web")
+        )
+        try:
+            response = await webhook.send(
+                text=reply_fallback(hinted),
+                blocks=_reply_blocks(hinted),
+                response_type="ephemeral",
+            )
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            logger.warning("slack: could not answer privately in %s: %s", channel, exc)
+            return
+        if response.status_code != 200:
+            logger.warning(
+                "slack: could not answer privately in %s: HTTP %s", channel, response.status_code
+            )
 
     async def _is_admin(self, user_id: str, chat_type: str) -> bool:
         """Everyone, unless SLACK_ADMIN_ONLY: then workspace admins and owners

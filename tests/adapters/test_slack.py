@@ -108,7 +108,13 @@ async def post_signed(
         return r.status, await r.text()
 
 
-def slash_fields(text: str, *, channel: str = CHANNEL, user: str = "U0ANN") -> dict[str, str]:
+def slash_fields(
+    text: str,
+    *,
+    channel: str = CHANNEL,
+    user: str = "U0ANN",
+    response_url: str = "https://hooks.slack.test/commands/1",
+) -> dict[str, str]:
     return {
         "token": "legacy-verification-token",
         "team_id": TEAM_ID,
@@ -120,16 +126,16 @@ def slash_fields(text: str, *, channel: str = CHANNEL, user: str = "U0ANN") -> d
         "command": "/claimwatch",
         "text": text,
         "api_app_id": "A0APP",
-        "response_url": "https://hooks.slack.test/commands/1",
+        "response_url": response_url,
         "trigger_id": "trigger-1",
     }
 
 
-def slash_body(text: str, *, channel: str = CHANNEL, user: str = "U0ANN") -> str:
-    return urlencode(slash_fields(text, channel=channel, user=user))
+def slash_body(text: str, **fields: str) -> str:
+    return urlencode(slash_fields(text, **fields))
 
 
-def event_body(event: dict[str, Any]) -> str:
+def event_body(event: dict[str, Any], event_id: str = "Ev0001") -> str:
     return json.dumps(
         {
             "token": "legacy-verification-token",
@@ -137,7 +143,7 @@ def event_body(event: dict[str, Any]) -> str:
             "api_app_id": "A0APP",
             "event": event,
             "type": "event_callback",
-            "event_id": "Ev0001",
+            "event_id": event_id,
             "event_time": int(time.time()),
             "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}],
         }
@@ -382,7 +388,9 @@ async def test_bot_messages_and_edits_are_not_commands(
             "channel": "D0ANN",
             **extra,
         }
-        status, _ = await post_signed(adapter, event_body(dm), "application/json")
+        status, _ = await post_signed(
+            adapter, event_body(dm, f"Ev{len(extra)}"), "application/json"
+        )
         assert status == 200
     await adapter.wait_idle()
     assert core.commands == []
@@ -398,6 +406,49 @@ async def test_a_button_click_is_a_command_answered_in_the_alert_thread(
     [command] = core.commands
     assert (command.text, command.chat_id, command.user_id) == ("/mute 24h", CHANNEL, "U0ANN")
     assert posted.thread_ts == "1700000000.000001"
+
+
+async def test_slack_retrying_an_event_does_not_run_the_command_twice(
+    adapter: SlackAdapter, core: Recorder, fake: FakeSlack
+) -> None:
+    event = {
+        "type": "app_mention",
+        "user": "U0BOB",
+        "text": f"<@{BOT_USER_ID}> watch china",
+        "ts": "1700000100.000600",
+        "channel": CHANNEL,
+    }
+    for _ in range(2):
+        status, _ = await post_signed(adapter, event_body(event, "Ev0RETRY"), "application/json")
+        assert status == 200
+    await fake.wait_for_messages(1)
+    await adapter.wait_idle()
+    assert len(core.commands) == 1
+    assert len(fake.messages) == 1
+
+
+async def test_slack_url_verification_is_answered(adapter: SlackAdapter) -> None:
+    body = json.dumps({"token": "t", "challenge": "abc123", "type": "url_verification"})
+    status, text = await post_signed(adapter, body, "application/json")
+    assert status == 200
+    assert "abc123" in text
+
+
+async def test_a_slash_command_where_the_bot_cannot_post_is_answered_privately(
+    adapter: SlackAdapter, core: Recorder, fake: FakeSlack
+) -> None:
+    fake.channel_errors["C0PRIVATE"] = "not_in_channel"
+    body = slash_body("watch china", channel="C0PRIVATE", response_url=fake.response_url("r1"))
+    status, _ = await post_signed(adapter, body, "application/x-www-form-urlencoded")
+    assert status == 200
+    await adapter.wait_idle()
+    assert [c.chat_id for c in core.commands] == ["C0PRIVATE"]
+    assert fake.messages == []
+    [response] = fake.responses
+    assert response["id"] == "r1"
+    assert response["response_type"] == "ephemeral"
+    assert "/invite @ClaimWatch" in response["text"]
+    assert "Now watching *China*" in all_text(response["blocks"])
 
 
 # --------------------------------------------------------------------------- admin-only
@@ -417,7 +468,9 @@ async def test_admin_only_asks_slack_who_is_an_admin(fake: FakeSlack, core: Reco
         await fake.wait_for_messages(5)
         # a DM is the user's own chat
         dm = {"type": "message", "channel_type": "im", "user": "U0ANN", "text": "watch x"}
-        await post_signed(slack, event_body({**dm, "channel": "D0ANN"}), "application/json")
+        await post_signed(
+            slack, event_body({**dm, "channel": "D0ANN"}, "Ev0002"), "application/json"
+        )
         await fake.wait_for_messages(6)
     finally:
         await slack.stop()
@@ -592,6 +645,16 @@ async def test_a_revoked_token_stops_start_with_a_clear_message(fake: FakeSlack)
     with pytest.raises(ConfigError, match="invalid_auth") as raised:
         await slack.start(Recorder())
     assert "xoxb-wrong" not in str(raised.value)
+
+
+async def test_socket_mode_with_a_bad_app_token_stops_start(fake: FakeSlack) -> None:
+    slack = SlackAdapter(
+        slack_settings(fake, slack_app_token="xapp-wrong", slack_signing_secret=None)
+    )
+    with pytest.raises(ConfigError, match="SLACK_APP_TOKEN") as raised:
+        await slack.start(Recorder())
+    assert "xapp-wrong" not in str(raised.value)
+    await slack.stop()
 
 
 def test_a_bot_token_and_a_way_in_are_required(fake: FakeSlack) -> None:

@@ -97,6 +97,7 @@ class FakeSlack:
     messages: list[Posted] = field(default_factory=list)
     updates: list[Updated] = field(default_factory=list)
     socket_acks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    responses: list[dict[str, Any]] = field(default_factory=list)  # posted to response_url
 
     def __post_init__(self) -> None:
         self._failures: dict[str, list[Failure]] = {}
@@ -115,6 +116,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_get("/socket", self._socket)
+        app.router.add_post("/response/{id}", self._response)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -132,6 +134,15 @@ class FakeSlack:
     @property
     def api_url(self) -> str:
         return f"http://127.0.0.1:{self._port}/api/"
+
+    def response_url(self, name: str = "1") -> str:
+        """A slash command's ``response_url``, answered by this fake."""
+        return f"http://127.0.0.1:{self._port}/response/{name}"
+
+    async def _response(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.responses.append({"id": request.match_info["id"], **body})
+        return web.Response(text="ok")
 
     # ------------------------------------------------------------------ test controls
 
