@@ -178,6 +178,32 @@ _DUPLICATES = frozenset(
 )
 _MIN_CAPITAL_POPULATION = 1_000_000
 _OVERRIDE_RANK = 1e12
+# Override aliases that are places standing for a government (kind "capital"):
+# inside an organisation's name they name the place, not the country.
+_METONYMS = frozenset(
+    {
+        "washington",
+        "white house",
+        "pentagon",
+        "state department",
+        "kremlin",
+        "moscow",
+        "kyiv",
+        "kiev",
+        "beijing",
+        "zhongnanhai",
+        "downing street",
+        "elysee",
+        "elysee palace",
+        "paris",
+        "berlin",
+        "pyongyang",
+        "seoul",
+        "taipei",
+        "tehran",
+        "riyadh",
+    }
+)
 
 
 def _plural(demonym: str) -> str | None:
@@ -197,6 +223,7 @@ class Gazetteer:
         self._by_key: dict[str, Alias] = {}
         self._entities: dict[str, Entity] = {}
         self._lock = threading.Lock()
+        self._automaton: Any = None
         for alias in aliases:
             self._put(alias)
 
@@ -215,6 +242,7 @@ class Gazetteer:
     def add(self, entity: Entity, *surfaces: str, rank: float = _OVERRIDE_RANK) -> None:
         """Register ``entity`` under its name and ``surfaces`` (overrides by default)."""
         with self._lock:
+            self._automaton = None
             for surface in (entity.name, *surfaces):
                 self._put(Alias(entity, surface, "override", _is_strict(surface), rank))
 
@@ -233,8 +261,22 @@ class Gazetteer:
         """Every alias with its entity, for "did you mean" suggestions."""
         return sorted(((a.surface, a.entity) for a in self._by_key.values()), key=lambda p: p[0])
 
-    def keys(self) -> list[tuple[str, Alias]]:
+    def aliases(self) -> list[tuple[str, Alias]]:
         return list(self._by_key.items())
+
+    def automaton(self) -> Any:
+        """An Aho-Corasick automaton of every folded alias, as `` key ``
+        (spaces around), for matching on token boundaries."""
+        with self._lock:
+            if self._automaton is None:
+                import ahocorasick
+
+                auto = ahocorasick.Automaton()
+                for key in self._by_key:
+                    auto.add_word(f" {key} ", key)
+                auto.make_automaton()
+                self._automaton = auto
+            return self._automaton
 
     def __len__(self) -> int:
         return len(self._by_key)
@@ -291,7 +333,8 @@ def _override_aliases() -> list[Alias]:
     for entity_id, name, type_, surfaces in _OVERRIDES:
         entity = Entity(entity_id, name, type_)
         for surface in (name, *surfaces):
-            out.append(Alias(entity, surface, "override", _is_strict(surface), _OVERRIDE_RANK))
+            kind = "capital" if fold(surface) in _METONYMS else "override"
+            out.append(Alias(entity, surface, kind, _is_strict(surface), _OVERRIDE_RANK))
     return out
 
 

@@ -1,0 +1,807 @@
+"""Recognise the entities a story mentions and link them.
+
+Three sources of mentions, in this order:
+
+1. **Gazetteer hits**: an Aho-Corasick automaton over the folded tokens of the
+   text finds every alias of a known entity on token boundaries, so demonyms
+   ("Chinese") and capitals ("Beijing") link to the country even where the
+   NER says nothing. In running text an alias must start with a capital letter,
+   and short all-capital aliases ("US", "WHO", "UN") must be written in
+   capitals. A hit inside a longer name is dropped ("New Mexico", "Jordan
+   Peterson", "South China Sea"); inside an organisation's name a capital
+   used as a metonym is dropped ("Washington Post") but a country is kept
+   ("Security Service of Ukraine" mentions Ukraine).
+2. **spaCy NER** spans (PERSON, ORG, GPE, NORP, LOC, FAC), cleaned of leading
+   articles, titles and possessives. A span whose name is in the gazetteer
+   links to that entity; other spans become story entities with readable ids
+   (``org:<slug>``, ``gpe:<slug>``, ``loc:<slug>``, ``norp:<slug>``). Junk is
+   refused: dates, numbers, weekdays and months, lower-case spans, spans
+   across lines, multi-word spans in capitals ("KEY POINTS").
+3. **Persons**. All forms of one person's name in a story are one entity:
+   titles (President, Prime Minister, Mr, Dr) are stripped, a surname alone
+   links to the full name seen in the story, and transliteration variants
+   share one key (:func:`name_key`: Zelensky = Zelenskyy = Zelenskiy).
+   The id is ``person:<key of the surname>`` (``person:zelensky``), stable
+   across stories that name the person differently; for names in family-name
+   first order (Chinese, Korean, Vietnamese: "Lin Jian", "Kim Jong Un") it is
+   the whole name (``person:lin-jian``) and the family name alone links to it
+   inside the story. The display name is the fullest form seen. Tokens of a
+   known surname that the NER missed (or labelled ORG/GPE) are mentions too.
+   **Role descriptions** ("the Ukrainian president", "the foreign minister",
+   "Ukraine's president", "the spokesperson") link to the person introduced
+   with that role in the same story, by a title ("Foreign Minister Andrii
+   Sybiha", "Ukrainian President Volodymyr Zelensky", "President Volodymyr
+   Zelensky of Ukraine") or by apposition ("The foreign minister, Andrii
+   Sybiha," / "Andrii Sybiha, Ukraine's foreign minister,"): same role noun,
+   the description's qualifiers ("foreign") among the introduction's, and no
+   conflicting nationality. When several people hold a matching role, the
+   nearest one introduced before wins.
+
+Mentions may nest (a country inside a role description or an organisation's
+name). They are sorted by start, the longer first; to find what a token
+refers to, prefer the mention that contains the token's syntactic head.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from bot.analysis.aliases import Alias, Gazetteer, fold, slug
+from bot.models import Entity, EntityStat, Mention
+
+__all__ = ["entity_stats", "find_mentions", "name_key", "person_id"]
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_NER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+_PREFIX = {"ORG": "org", "GPE": "gpe", "LOC": "loc", "NORP": "norp", "FAC": "loc"}
+
+_TIME_WORDS = _words(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april "
+    "may june july august september october november december today yesterday tomorrow"
+)
+_HONORIFICS = _words(
+    "mr mrs ms miss dr prof sir dame lord lady sen rep gov gen lt col maj capt sgt adm rev "
+    "hon president vice prime minister secretary chancellor premier king queen prince "
+    "princess pope sheikh emir ayatollah general commander chief senator governor mayor "
+    "ambassador judge justice former late deputy acting foreign defence defense interior "
+    "finance state spokesperson spokesman spokeswoman leader chairman chairwoman"
+)
+_PLACE_NOUNS = _words("region oblast province district county city town village krai governorate")
+_GOVERNMENT_NOUNS = _words("administration presidency cabinet")
+_PORTFOLIOS = _words(
+    "defence defense finance foreign interior health education justice energy trade economy "
+    "agriculture transport culture environment labour labor"
+)
+# The nouns a role description is built on, mapped to one form.
+_ROLES = {
+    "president": "president",
+    "minister": "minister",
+    "secretary": "secretary",
+    "chancellor": "chancellor",
+    "premier": "premier",
+    "spokesperson": "spokesperson",
+    "spokesman": "spokesperson",
+    "spokeswoman": "spokesperson",
+    "ambassador": "ambassador",
+    "envoy": "envoy",
+    "general": "general",
+    "commander": "commander",
+    "chief": "chief",
+    "leader": "leader",
+    "king": "king",
+    "queen": "queen",
+    "prince": "prince",
+    "pope": "pope",
+    "governor": "governor",
+    "mayor": "mayor",
+    "senator": "senator",
+    "director": "director",
+    "chairman": "chair",
+    "chairwoman": "chair",
+    "chair": "chair",
+    "ceo": "ceo",
+    "prosecutor": "prosecutor",
+    "commissioner": "commissioner",
+    "negotiator": "negotiator",
+    "adviser": "adviser",
+    "advisor": "adviser",
+    "emir": "emir",
+    "speaker": "speaker",
+}
+_QUALIFIER_SKIP = frozenset({"top", "senior", "new", "current", "then", "country", "own"})
+_QUALIFIER_SAME = {"defense": "defence"}
+_NAME_PARTICLES = _words("von van der den de da di du del la le al el bin ben")
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+# Frequent family names of names written family name first.
+_FAMILY_FIRST = _words(
+    "xi li wang zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he lin luo gao "
+    "zheng liang xie tang han feng deng cao peng zeng xiao tian dong pan yuan cai jiang du ye "
+    "cheng wei lu ding ren qin kim park choi jung kang cho yoon jang nguyen tran pham hoang "
+    "mao geng hua fu shi bai kong lai"
+)
+
+
+# --------------------------------------------------------------------------- keys
+
+
+def name_key(word: str) -> str:
+    """A transliteration-tolerant key of one name word: zelenskyy -> zelensky."""
+    key = re.sub(r"[^a-z]", "", fold(word))
+    if len(key) > 4:
+        key = re.sub(r"(?:yy|iy|yi|ij|ii)$", "y", key)
+        key = re.sub(r"off$", "ov", key)
+    return key
+
+
+def _name_words(name: str) -> list[str]:
+    words = [w for w in re.split(r"\s+", name.strip()) if w]
+    out = []
+    for w in words:
+        f = fold(w)
+        if not f or f in _NAME_SUFFIXES or (len(f) == 1 and w[:1].isupper()):
+            continue  # initials ("V.") and suffixes do not name anyone
+        out.append(w)
+    while out and fold(out[0]) in _HONORIFICS and len(out) > 1:
+        out.pop(0)
+    return out
+
+
+def _surname(words: Sequence[str]) -> list[str]:
+    """The words of the surname: the last word with its particles (von der Leyen)."""
+    if not words:
+        return []
+    i = len(words) - 1
+    while i > 0 and fold(words[i - 1]) in _NAME_PARTICLES:
+        i -= 1
+    return list(words[i:])
+
+
+def _family_first(words: Sequence[str]) -> bool:
+    return 2 <= len(words) <= 3 and fold(words[0]) in _FAMILY_FIRST
+
+
+def person_id(name: str) -> str:
+    """The stable id of a person's name: ``person:zelensky`` for "Volodymyr
+    Zelenskyy", ``person:lin-jian`` for "Lin Jian"."""
+    words = _name_words(name)
+    parts = words if _family_first(words) else _surname(words)
+    key = "-".join(k for k in (name_key(w) for w in parts) if k)
+    return f"person:{key or slug(name)}"
+
+
+# --------------------------------------------------------------------------- matching
+
+
+@dataclass(slots=True)
+class _Hit:
+    start: int  # token indices, end exclusive
+    end: int
+    entity: Entity
+    kind: str
+    source: str  # gazetteer | ner | person | role
+
+
+@dataclass(slots=True)
+class _Person:
+    key: str  # id without "person:"
+    words: list[str]  # fullest name words
+    short: set[str] = field(default_factory=set)  # keys a single word may link with
+    first: str = ""
+    display: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Role:
+    head: str
+    quals: frozenset[str]
+    nationality: str | None
+
+
+def _gazetteer_hits(doc: Any, gazetteer: Gazetteer) -> list[tuple[int, int, Alias]]:
+    """Longest non-overlapping alias matches on token boundaries."""
+    parts: list[str] = []
+    starts: dict[int, int] = {}  # char offset in the joined string -> token index
+    pos = 1
+    for tok in doc:
+        f = fold(tok.text)
+        if not f or "\n" in tok.text:
+            if "\n" in tok.text:
+                parts.append("\u0000")  # never match across paragraphs
+                pos += 2
+            continue
+        starts[pos] = tok.i
+        parts.append(f)
+        pos += len(f) + 1
+    joined = " " + " ".join(parts) + " "
+    ends: dict[int, int] = {}
+    for start, tok_i in starts.items():
+        ends[start + len(fold(doc[tok_i].text))] = tok_i
+    found: list[tuple[int, int, Alias]] = []
+    for end_char, key in gazetteer.automaton().iter(joined):
+        start_char = end_char - len(key)  # pattern is " key "
+        first = starts.get(start_char)
+        last = ends.get(end_char)
+        alias = gazetteer.alias(key)
+        if first is None or last is None or alias is None:
+            continue
+        found.append((first, last + 1, alias))
+    found.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+    out: list[tuple[int, int, Alias]] = []
+    taken = -1
+    for start, end, alias in found:
+        if start < taken:
+            continue
+        span = doc[start:end]
+        letters = [ch for ch in span.text if ch.isalpha()]
+        if not letters or not letters[0].isupper():
+            continue
+        if alias.strict_case and not all(ch.isupper() for ch in letters):
+            continue
+        out.append((start, end, alias))
+        taken = end
+    return out
+
+
+def _clean_span(span: Any, label: str, gazetteer: Gazetteer) -> tuple[int, int] | None:
+    """Token range of an NER span without articles, titles and possessives, or None
+    for junk."""
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and (doc[start].is_punct or doc[start].lower_ in {"the", "a", "an"}):
+        start += 1
+    if label == "PERSON":
+        # "Ukrainian President Volodymyr Zelensky": strip up to the last title word,
+        # but keep "Jordan" in "Jordan Peterson"
+        i = start
+        last_title = -1
+        while i < end - 1 and _is_title_token(doc[i], gazetteer):
+            if fold(doc[i].text) in _HONORIFICS or doc[i].lower_ in _ROLES or doc[i].is_lower:
+                last_title = i
+            i += 1
+        if last_title >= 0:
+            start = last_title + 1
+    while end > start and (
+        doc[end - 1].is_punct or doc[end - 1].tag_ == "POS" or doc[end - 1].is_space
+    ):
+        end -= 1
+    if start >= end:
+        return None
+    text = doc[start:end].text
+    if "\n" in text or not any(ch.isalpha() for ch in text):
+        return None
+    if not text[0].isupper():
+        return None
+    words = [t for t in doc[start:end] if t.is_alpha]
+    if any(t.lower_ in _TIME_WORDS for t in words) and len(words) <= 2:
+        return None
+    if any(t.like_num or t.is_digit for t in doc[start:end]) and label in {"PERSON", "NORP"}:
+        return None
+    if len(words) > 1 and all(t.is_upper for t in words):
+        return None  # "KEY POINTS"
+    if len(text) < 2:
+        return None
+    if label == "PERSON" and any(
+        t.is_alpha and t.is_lower and t.lower_ not in _NAME_PARTICLES for t in doc[start:end]
+    ):
+        return None
+    return start, end
+
+
+def _is_title_token(tok: Any, gazetteer: Gazetteer) -> bool:
+    f = fold(tok.text)
+    if f in _HONORIFICS or tok.lower_ in _ROLES:
+        return True
+    if tok.is_lower and tok.is_alpha:
+        return True
+    if tok.tag_ == "POS":
+        return True
+    alias = gazetteer.alias(f)
+    return alias is not None and alias.entity.type == "GPE"
+
+
+def _titled_names(doc: Any, taken: set[int], gazetteer: Gazetteer) -> list[tuple[int, int]]:
+    """Names right after a capitalised title that the NER missed:
+    "Defence Minister Rustem Umerov", "Dr Amina Diallo"."""
+    out = []
+    i = 0
+    n = len(doc)
+    while i < n:
+        tok = doc[i]
+        if not (tok.is_title and (fold(tok.text) in _HONORIFICS or tok.lower_ in _ROLES)):
+            i += 1
+            continue
+        j = i + 1
+        while j < n and j - i <= 4 and _name_like(doc[j], gazetteer) and j not in taken:
+            j += 1
+        if j > i + 1 and not (j < n and doc[j].is_title and doc[j].pos_ == "PROPN"):
+            out.append((i + 1, j))
+        i = max(j, i + 1)
+    return out
+
+
+def _name_like(tok: Any, gazetteer: Gazetteer) -> bool:
+    return bool(
+        tok.pos_ == "PROPN"
+        and tok.is_title
+        and tok.is_alpha
+        and fold(tok.text) not in _HONORIFICS
+        and tok.lower_ not in _ROLES
+        and tok.lower_ not in _TIME_WORDS
+        and gazetteer.alias(fold(tok.text)) is None
+    )
+
+
+def _sentence_index(doc: Any) -> list[int]:
+    index = [0] * len(doc)
+    for n, sent in enumerate(doc.sents):
+        for i in range(sent.start, sent.end):
+            index[i] = n
+    return index
+
+
+# --------------------------------------------------------------------------- roles
+
+
+def _role_head(tok: Any) -> str | None:
+    if tok.pos_ not in {"NOUN", "PROPN"}:
+        return None
+    word = str(tok.lower_)
+    lemma = str(tok.lemma_).lower()
+    return _ROLES.get(word) or _ROLES.get(lemma)
+
+
+def _qualifier(tok: Any) -> str | None:
+    if not tok.is_alpha or tok.lower_ in _QUALIFIER_SKIP or tok.is_stop:
+        return None
+    word = str(tok.lower_)
+    return _QUALIFIER_SAME.get(word, word)
+
+
+def _nationality(tok: Any, alias_at: dict[int, _Hit]) -> str | None:
+    hit = alias_at.get(tok.i)
+    if hit is not None and hit.entity.type == "GPE":
+        return hit.entity.id
+    return None
+
+
+def _role_from_tokens(tokens: Sequence[Any], head: Any, alias_at: dict[int, _Hit]) -> _Role:
+    quals: set[str] = set()
+    nat: str | None = None
+    for tok in tokens:
+        if tok.i == head.i:
+            continue
+        n = _nationality(tok, alias_at)
+        if n:
+            nat = nat or n
+            continue
+        if tok.tag_ == "POS" or tok.pos_ in {"DET", "PRON", "ADP", "PUNCT"}:
+            continue
+        q = _qualifier(tok)
+        if (q and q not in _ROLES) or (
+            q and tok.i != head.i and _ROLES[q] != _ROLES.get(head.lower_, "")
+        ):
+            quals.add(q)
+    # "President ... of Ukraine", "the president of Ukraine", "Secretary of State"
+    nxt = head.doc[head.i + 1] if head.i + 1 < len(head.doc) else None
+    if nxt is not None and nxt.lower_ == "of" and nxt.i + 1 < len(head.doc):
+        obj = head.doc[nxt.i + 1]
+        n = _nationality(obj, alias_at)
+        if n:
+            nat = nat or n
+        elif obj.is_title and obj.is_alpha:
+            q = _qualifier(obj)
+            if q:
+                quals.add(q)
+    return _Role(_role_head(head) or head.lower_, frozenset(quals), nat)
+
+
+def _title_prefix(doc: Any, start: int, alias_at: dict[int, _Hit]) -> list[Any]:
+    """Title tokens right before a name: "Chinese foreign ministry spokesperson"."""
+    out: list[Any] = []
+    i = start - 1
+    while i >= 0 and len(out) < 7:
+        tok = doc[i]
+        if tok.tag_ == "POS" and i - 1 >= 0 and i - 1 in alias_at:
+            out.insert(0, tok)
+            i -= 1
+            continue
+        if tok.lower_ == "of" and out and i >= 1 and _role_head(doc[i - 1]):
+            out.insert(0, tok)
+            i -= 1
+            continue
+        if tok.is_punct or tok.is_space or tok.pos_ in {"DET", "VERB", "AUX", "ADP", "PRON", "NUM"}:
+            break
+        if tok.pos_ not in {"NOUN", "PROPN", "ADJ"}:
+            break
+        out.insert(0, tok)
+        i -= 1
+    heads = [t for t in out if _role_head(t)]
+    if not heads:
+        return []
+    last = heads[-1]
+    # keep what leads up to the last role noun
+    return [t for t in out if t.i <= last.i] + [t for t in out if t.i > last.i and t.is_title]
+
+
+def _np_tokens(head: Any) -> list[Any]:
+    """The role noun with its left modifiers (det, amod, compound, poss)."""
+    return [t for t in head.subtree if t.i <= head.i]
+
+
+# --------------------------------------------------------------------------- main
+
+
+def find_mentions(doc: Any, gazetteer: Gazetteer) -> list[Mention]:
+    """Every reference to an entity in ``doc``, with character offsets into
+    ``doc.text`` and the sentence index."""
+    hits: list[_Hit] = [
+        _Hit(s, e, a.entity, a.kind, "gazetteer") for s, e, a in _gazetteer_hits(doc, gazetteer)
+    ]
+    persons_spans: list[tuple[int, int]] = []
+    other_spans: list[tuple[int, int, str]] = []
+
+    for ent in doc.ents:
+        if ent.label_ not in _NER_LABELS:
+            continue
+        cleaned = _clean_span(ent, ent.label_, gazetteer)
+        if cleaned is None:
+            continue
+        start, end = cleaned
+        if (
+            end - start == 1
+            and doc[start].lower_ in _PORTFOLIOS
+            and end < len(doc)
+            and doc[end].lower_ in _ROLES
+        ):
+            continue  # "Defence" in "Defence Minister": part of a title
+        if any(h.start <= start and end <= h.end for h in hits):
+            continue  # "D.C." inside the alias "Washington, D.C."
+        label = _relabel(doc, start, end, ent.label_)
+        inside = [h for h in hits if h.start >= start and h.end <= end]
+        known = gazetteer.lookup(doc[start:end].text)
+        if known is not None:
+            hits = [h for h in hits if h not in inside]
+            hits.append(_Hit(start, end, known, "name", "ner"))
+            continue
+        if label == "PERSON":
+            # a person span that is only a known place/demonym: NER noise
+            if inside and inside[0].start == start and inside[-1].end == end:
+                continue
+            hits = [h for h in hits if h not in inside]
+            persons_spans.append((start, end))
+        elif label == "NORP":
+            if inside:
+                continue  # "North Korean Soldiers": the gazetteer hit says it
+            other_spans.append((start, end, "NORP"))
+        elif label == "ORG":
+            hits = [h for h in hits if not (h in inside and h.kind == "capital")]
+            other_spans.append((start, end, "ORG"))
+        else:
+            hits = [h for h in hits if h not in inside]
+            other_spans.append((start, end, label))
+
+    # ---- persons
+    taken = {i for s, e in persons_spans for i in range(s, e)}
+    taken.update(i for h in hits for i in range(h.start, h.end))
+    taken.update(i for s, e, _ in other_spans for i in range(s, e) if e - s > 1)
+    for s, e in _titled_names(doc, taken, gazetteer):
+        other_spans = [o for o in other_spans if not (o[0] >= s and o[1] <= e)]
+        persons_spans.append((s, e))
+    persons_spans.sort()
+    persons = _cluster_persons(doc, persons_spans)
+    by_short: dict[str, _Person] = {}
+    for person in persons.values():
+        for short in person.short:
+            by_short.setdefault(short, person)
+
+    person_hits: list[_Hit] = []
+    for start, end in persons_spans:
+        found = _person_for(doc[start:end].text, persons, by_short)
+        if found is not None:
+            person_hits.append(_Hit(start, end, _person_entity(found), "name", "person"))
+
+    entities_by_id: dict[str, list[str]] = defaultdict(list)
+    other_hits: list[_Hit] = []
+    for start, end, label in other_spans:
+        text = doc[start:end].text
+        same = _same_person(text, persons, by_short) if label != "NORP" else None
+        if same is not None:
+            person_hits.append(_Hit(start, end, _person_entity(same), "name", "person"))
+            continue
+        entity_id = f"{_PREFIX[label]}:{slug(text)}"
+        entities_by_id[entity_id].append(text)
+        other_hits.append(_Hit(start, end, Entity(entity_id, text, label), "name", "ner"))
+
+    # one display name per story entity: the most frequent, then the longest form
+    names = {
+        eid: max(set(forms), key=lambda f: (forms.count(f), len(f)))
+        for eid, forms in entities_by_id.items()
+    }
+    other_hits = [
+        _Hit(
+            h.start, h.end, Entity(h.entity.id, names[h.entity.id], h.entity.type), h.kind, h.source
+        )
+        for h in other_hits
+    ]
+
+    covered: set[int] = set()
+    for h in (*hits, *person_hits, *other_hits):
+        covered.update(range(h.start, h.end))
+    # surnames the NER missed
+    for tok in doc:
+        if tok.i in covered or not tok.is_title or tok.pos_ not in {"PROPN", "NOUN", "ADJ"}:
+            continue
+        key = name_key(tok.text)
+        if len(key) >= 3 and key in by_short:
+            person_hits.append(
+                _Hit(tok.i, tok.i + 1, _person_entity(by_short[key]), "name", "person")
+            )
+            covered.add(tok.i)
+
+    # ---- roles
+    alias_at: dict[int, _Hit] = {}
+    for h in hits:
+        for i in range(h.start, h.end):
+            alias_at[i] = h
+    role_hits = _role_mentions(doc, person_hits, alias_at, covered)
+
+    all_hits = [*hits, *person_hits, *other_hits, *role_hits]
+    sent_of = _sentence_index(doc)
+    mentions: list[Mention] = []
+    seen: set[tuple[int, int, str]] = set()
+    for h in all_hits:
+        span = doc[h.start : h.end]
+        ident = (span.start_char, span.end_char, h.entity.id)
+        if ident in seen:
+            continue
+        seen.add(ident)
+        mentions.append(
+            Mention(h.entity, span.text, span.start_char, span.end_char, sent_of[h.start])
+        )
+    mentions.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    return mentions
+
+
+def _cluster_persons(doc: Any, spans: Sequence[tuple[int, int]]) -> dict[str, _Person]:
+    """Group the person names of a story: full names first, then single words."""
+    persons: dict[str, _Person] = {}
+    names = [doc[s:e].text for s, e in spans]
+    multi = [n for n in names if len(_name_words(n)) > 1]
+    single = [n for n in names if len(_name_words(n)) == 1]
+    for name in multi:
+        words = _name_words(name)
+        key = person_id(name).split(":", 1)[1]
+        first = name_key(words[0])
+        p = persons.get(key)
+        if p is not None and p.first and first and not _compatible(p.first, first):
+            key = f"{key}-{first}"  # another person with the same surname
+            p = persons.get(key)
+        if p is None:
+            p = _Person(key, words, first=first)
+            persons[key] = p
+        if (len(words), len(" ".join(words))) > (len(p.words), len(" ".join(p.words))):
+            p.words = words
+        p.short.add(key)
+        if _family_first(words):
+            p.short.add(name_key(words[0]))
+        else:
+            p.short.add(name_key(words[-1]))
+            p.short.add("-".join(name_key(w) for w in _surname(words)))
+    for name in single:
+        key = name_key(_name_words(name)[0])
+        if not key:
+            continue
+        if any(key in p.short for p in persons.values()):
+            continue
+        near = next(
+            (
+                p
+                for p in persons.values()
+                if len(key) >= 5
+                and any(
+                    len(s) >= 5 and s[0] == key[0] and fuzz.ratio(s, key) >= 88 for s in p.short
+                )
+            ),
+            None,
+        )
+        if near is not None:
+            near.short.add(key)
+            continue
+        # a given name or a family name written first ("Mao" for "Mao Ning")
+        firsts = [p for p in persons.values() if len(p.words) > 1 and name_key(p.words[0]) == key]
+        if len(firsts) == 1:
+            firsts[0].short.add(key)
+            continue
+        persons[key] = _Person(key, _name_words(name), short={key})
+    for p in persons.values():
+        p.display = " ".join(p.words)
+    return persons
+
+
+def _same_person(
+    text: str, persons: dict[str, _Person], by_short: dict[str, _Person]
+) -> _Person | None:
+    """The story's person that a span with another label names (NER noise:
+    "Zelenskyy" tagged ORG), when every word of it is a word of the name."""
+    words = _name_words(text)
+    if not words or len(words) > 4:
+        return None
+    found = _person_for(text, persons, by_short)
+    if found is None:
+        return None
+    known = {name_key(w) for w in found.words} | found.short
+    return found if all(name_key(w) in known for w in words) else None
+
+
+def _relabel(doc: Any, start: int, end: int, label: str) -> str:
+    """Correct two frequent NER slips with the words around the span."""
+    last = doc[end - 1].lower_
+    nxt = doc[end].lower_ if end < len(doc) else ""
+    if label in {"PERSON", "ORG", "NORP"} and (last in _PLACE_NOUNS or nxt in _PLACE_NOUNS):
+        return "GPE"  # "Zaporizhzhia region", "Donetsk Oblast"
+    if label in {"ORG", "GPE", "NORP"} and end - start == 1 and nxt in _GOVERNMENT_NOUNS:
+        return "PERSON"  # "the Trump administration"
+    return label
+
+
+def _compatible(a: str, b: str) -> bool:
+    return a.startswith(b) or b.startswith(a) or fuzz.ratio(a, b) >= 80
+
+
+def _person_for(
+    text: str, persons: dict[str, _Person], by_short: dict[str, _Person]
+) -> _Person | None:
+    words = _name_words(text)
+    if not words:
+        return None
+    key = person_id(text).split(":", 1)[1]
+    if len(words) > 1:
+        first = name_key(words[0])
+        exact = persons.get(f"{key}-{first}")
+        if exact is not None:
+            return exact
+        return persons.get(key) or by_short.get(key)
+    return by_short.get(name_key(words[0])) or persons.get(key)
+
+
+def _person_entity(p: _Person) -> Entity:
+    return Entity(f"person:{p.key}", p.display, "PERSON")
+
+
+def _role_mentions(
+    doc: Any, person_hits: Sequence[_Hit], alias_at: dict[int, _Hit], covered: set[int]
+) -> list[_Hit]:
+    """Introductions of persons by role, then the role descriptions linked to them."""
+    intros: list[tuple[int, _Role, Entity]] = []  # token index, role, person
+    used: set[int] = set()  # role tokens that are part of an introduction by title
+    appos_hits: list[_Hit] = []
+    starts = sorted(person_hits, key=lambda h: h.start)
+    for h in starts:
+        prefix = _title_prefix(doc, h.start, alias_at)
+        if prefix:
+            heads = [t for t in prefix if _role_head(t)]
+            head = heads[-1]
+            role = _role_from_tokens(prefix, head, alias_at)
+            # "President Volodymyr Zelensky of Ukraine"
+            if role.nationality is None and h.end + 1 < len(doc) and doc[h.end].lower_ == "of":
+                n = _nationality(doc[h.end + 1], alias_at)
+                if n:
+                    role = _Role(role.head, role.quals, n)
+            intros.append((h.start, role, h.entity))
+            used.update(t.i for t in prefix)
+        name_head = doc[h.start : h.end].root
+        # "The foreign minister, Andrii Sybiha," : the name is an apposition of the role
+        if name_head.dep_ == "appos" and _role_head(name_head.head) and name_head.head.i < h.start:
+            role_tok = name_head.head
+            tokens = _np_tokens(role_tok)
+            intros.append((h.start, _role_from_tokens(tokens, role_tok, alias_at), h.entity))
+            used.add(role_tok.i)
+            appos_hits.append(_Hit(tokens[0].i, role_tok.i + 1, h.entity, "role", "role"))
+        # "Andrii Sybiha, Ukraine's foreign minister,"
+        for child in name_head.children:
+            if child.dep_ == "appos" and _role_head(child) and child.i > h.end:
+                tokens = _np_tokens(child)
+                intros.append((h.start, _role_from_tokens(tokens, child, alias_at), h.entity))
+                used.add(child.i)
+                appos_hits.append(_Hit(tokens[0].i, child.i + 1, h.entity, "role", "role"))
+    if not intros:
+        return []
+    out: list[_Hit] = list(appos_hits)
+    for tok in doc:
+        if tok.i in used or tok.i in covered or tok.tag_ in {"NNS", "NNPS"}:
+            continue
+        head = _role_head(tok)
+        if not head:
+            continue
+        # a title right before a name is an introduction, not a description
+        nxt = tok.i + 1
+        if nxt < len(doc) and doc[nxt].i in covered and doc[nxt].is_title:
+            continue
+        left = [c for c in tok.children if c.i < tok.i]
+        dets = [c for c in left if c.dep_ == "det"]
+        if any(d.lower_ not in {"the", "this", "that"} for d in dets):
+            continue  # "a president", "every minister"
+        tokens = _np_tokens(tok)
+        role = _role_from_tokens(tokens, tok, alias_at)
+        possessive = any(c.dep_ == "poss" for c in left)
+        if not dets and not possessive and role.nationality is None:
+            continue
+        match = _match_role(role, tok.i, intros)
+        if match is None:
+            continue
+        start = min(t.i for t in tokens)
+        out.append(_Hit(start, tok.i + 1, match, "role", "role"))
+    return out
+
+
+def _match_role(role: _Role, at: int, intros: Sequence[tuple[int, _Role, Entity]]) -> Entity | None:
+    fits = [
+        (i, e)
+        for i, r, e in intros
+        if r.head == role.head
+        and role.quals <= r.quals
+        and (role.nationality is None or r.nationality is None or role.nationality == r.nationality)
+    ]
+    if not fits:
+        return None
+    people = {e.id for _, e in fits}
+    if len(people) == 1:
+        return fits[0][1]
+    before = [(i, e) for i, e in fits if i < at]
+    if not before:
+        return None
+    return max(before, key=lambda p: p[0])[1]
+
+
+# --------------------------------------------------------------------------- salience
+
+
+def entity_stats(mentions: Sequence[Mention], title_end: int, sentences: int) -> list[EntityStat]:
+    """Per entity: the number of mentions and a salience in 0..1.
+
+    Salience adds up: in the title (0.3), in the lead, the first three sentences
+    after the title (0.15), frequency relative to the story's most mentioned
+    entity (0.25) and in absolute terms (0.1, saturating near eight mentions),
+    and spread over the story's sentences (0.2). A passing mention scores
+    below 0.1; the subject of a story near 1."""
+    by_id: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        by_id[m.entity.id].append(m)
+    if not by_id:
+        return []
+    top = max(len(ms) for ms in by_id.values())
+    first_body = min((m.sentence for m in mentions if m.start >= title_end), default=0)
+    total = max(1, sentences)
+    stats = []
+    for ms in by_id.values():
+        entity = _best_entity(ms)
+        count = len(ms)
+        in_title = title_end > 0 and any(m.start < title_end for m in ms)
+        in_lead = any(m.start >= title_end and m.sentence < first_body + 3 for m in ms)
+        spread = len({m.sentence for m in ms}) / total
+        score = (
+            (0.3 if in_title else 0.0)
+            + (0.15 if in_lead else 0.0)
+            + 0.25 * count / top
+            + 0.1 * min(1.0, math.log1p(count) / math.log1p(8))
+            + 0.2 * min(1.0, spread * 2.5)
+        )
+        stats.append(EntityStat(entity, count, round(min(1.0, score), 3), in_title))
+    stats.sort(key=lambda s: (-s.salience, -s.mentions, s.entity.name))
+    return stats
+
+
+def _best_entity(mentions: Sequence[Mention]) -> Entity:
+    """The entity value with the fullest name among a group's mentions."""
+    return max((m.entity for m in mentions), key=lambda e: (len(e.name.split()), len(e.name)))
