@@ -405,7 +405,8 @@ class SlackAdapter:
         self._pace_locks: dict[str, asyncio.Lock] = {}
         self._last_post: dict[str, float] = {}
         self._interval = 1.0 / settings.per_chat_per_second
-        self.http_port: int | None = None
+        self.http_port: int | None = None  # the bound port in HTTP mode
+        self.ready = asyncio.Event()  # set once start() has connected or is listening
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -467,8 +468,10 @@ class SlackAdapter:
             )
         else:
             logger.info("slack: HTTP mode, %s mounted by the runtime", EVENTS_PATH)
+        self.ready.set()
 
     async def stop(self) -> None:
+        self.ready.clear()
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None

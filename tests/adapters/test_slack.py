@@ -11,6 +11,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import re
+import sys
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -35,6 +38,7 @@ from tests.fakes.slack_server import (
 )
 
 CHANNEL = "C0NEWS"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class Recorder:
@@ -734,7 +738,7 @@ def test_incoming_text_is_unescaped_and_the_bot_mention_dropped() -> None:
 
 
 def test_the_manifest_matches_the_adapter() -> None:
-    manifest = (Path(__file__).resolve().parents[2] / "slack" / "manifest.yaml").read_text()
+    manifest = (ROOT / "slack" / "manifest.yaml").read_text()
     assert f"command: {SLASH_COMMAND}" in manifest
     for scope in (
         "commands",
@@ -749,3 +753,138 @@ def test_the_manifest_matches_the_adapter() -> None:
         assert f"- {event}" in manifest
     assert "socket_mode_enabled: true" in manifest
     assert "is_enabled: true" in manifest  # interactivity, for the buttons
+
+
+# --------------------------------------------------------------------------- end to end
+
+STORY_A = """title: Zelensky says Chinese citizens are fighting for Russia
+url: https://kyivwire.example/2025/04/08/chinese-citizens-fighting
+outlet: Kyiv & Co <Wire>
+date: 2025-04-08
+
+KYIV (Kyiv Wire) - Ukrainian President Volodymyr Zelensky said on Tuesday that at least \
+155 Chinese citizens are fighting for Russia in Ukraine, after Ukrainian troops captured two \
+Chinese men in the Donetsk region.
+
+"We have the names and passport details of 155 Chinese citizens who are fighting on the \
+territory of Ukraine," Zelensky told reporters in Kyiv. He said Beijing was aware that Russia \
+was recruiting Chinese citizens through social media.
+
+Ukraine's foreign minister, Andrii Sybiha, said he had summoned China's charge d'affaires to \
+demand an explanation.
+"""
+
+STORY_B = """title: China rejects Zelensky's claim that its citizens fight for Russia
+url: https://ledger.example/2025/04/09/china-rejects-zelensky-claim
+outlet: Global Ledger
+date: 2025-04-09
+
+BEIJING (Global Ledger) - China on Wednesday rejected claims by Ukrainian President Volodymyr \
+Zelensky that at least 155 Chinese citizens are fighting for Russia in Ukraine.
+
+Chinese foreign ministry spokesperson Lin Jian said the claims were "totally unfounded" and \
+that the Chinese government always asks its citizens to stay away from armed conflict.
+
+Zelensky said on Tuesday that 155 Chinese citizens are fighting for Russia, after Ukrainian \
+troops captured two Chinese men in the Donetsk region.
+"""
+
+
+def assert_mrkdwn_escaped(text: str) -> None:
+    """Outside ``<url|label>`` links no raw ``<``/``>``, and every ``&`` is an entity."""
+    outside = re.sub(r"<https?://[^<>|\s]+\|[^<>]*>", "", text)
+    assert "<" not in outside and ">" not in outside, text
+    assert not re.search(r"&(?!amp;|lt;|gt;)", text), text
+
+
+async def ingest_in_another_process(path: Path, database_url: str, workdir: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.upper().startswith(("SLACK_", "TELEGRAM_"))}
+    env.update(DATABASE_URL=database_url, PYTHONPATH=str(ROOT), LOG_LEVEL="WARNING")
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "ingest",
+        "--queue-only",  # the running service analyses it
+        str(path),
+        cwd=workdir,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    out, _ = await asyncio.wait_for(proc.communicate(), 180)
+    assert proc.returncode == 0, out.decode(errors="replace")
+
+
+async def test_end_to_end_watch_in_a_channel_then_alert_and_follow_up_in_its_thread(
+    fake: FakeSlack, tmp_path: Path
+) -> None:
+    from bot.runtime import Services, serve
+
+    database_url = f"sqlite:///{tmp_path / 'claimwatch.db'}"
+    settings = slack_settings(
+        fake, database_url=database_url, delivery_poll_seconds=0.1, per_chat_per_second=20.0
+    )
+    slack = SlackAdapter(settings)
+    services = await Services.open(settings, [slack])
+    stop = asyncio.Event()
+    service = asyncio.create_task(serve(services, stop, handle_signals=False))
+    try:
+        await asyncio.wait_for(slack.ready.wait(), 30)
+
+        # a channel watches China
+        status, _ = await post_signed(
+            slack, slash_body("watch china"), "application/x-www-form-urlencoded"
+        )
+        assert status == 200
+        [answer] = await fake.wait_for_messages(1)
+        assert answer.channel == CHANNEL
+        assert "china" in answer.text.casefold()
+
+        # a forged request is refused and changes nothing
+        status, _ = await post_signed(
+            slack,
+            slash_body("unwatch china"),
+            "application/x-www-form-urlencoded",
+            secret="forged",
+        )
+        assert status == 401
+
+        # another process ingests a story into the same database: the alert arrives
+        (tmp_path / "a.txt").write_text(STORY_A)
+        await ingest_in_another_process(tmp_path / "a.txt", database_url, tmp_path)
+        messages = await fake.wait_for_messages(2, within=30)
+        alert = messages[1]
+        assert alert.channel == CHANNEL and alert.thread_ts is None
+        kinds = [b["type"] for b in alert.blocks]
+        assert kinds[0] == "header" and kinds[-2:] == ["context", "actions"]
+        assert "section" in kinds
+        context = alert.blocks[-2]["elements"]
+        assert context[0]["text"] == (
+            "<https://kyivwire.example/2025/04/08/chinese-citizens-fighting"
+            "|Kyiv &amp; Co &lt;Wire&gt;>"
+        )
+        assert context[-1]["text"] == "1 outlet"
+        for block in alert.blocks:
+            if block["type"] == "section":
+                assert_mrkdwn_escaped(block["text"]["text"])
+        assert_mrkdwn_escaped(alert.text)
+        assert any("Zelensky" in b.get("text", {}).get("text", "") for b in alert.blocks)
+
+        # the next story about the same event: a follow-up in the first alert's thread
+        (tmp_path / "b.txt").write_text(STORY_B)
+        await ingest_in_another_process(tmp_path / "b.txt", database_url, tmp_path)
+        messages = await fake.wait_for_messages(3, within=30)
+        follow_up = messages[2]
+        assert follow_up.channel == CHANNEL
+        assert follow_up.thread_ts == alert.ts
+        [update] = await fake.wait_for_updates(1)
+        await asyncio.sleep(0.5)  # nothing else arrives: one alert per story
+        assert len(fake.messages) == 3 and len(fake.updates) == 1
+        assert update.ts == alert.ts
+        parent_context = next(b for b in update.blocks if b["type"] == "context")
+        assert parent_context["elements"][-1]["text"] == "2 outlets"
+    finally:
+        stop.set()
+        await asyncio.wait_for(service, 30)
+        await services.close()

@@ -184,6 +184,14 @@ class FakeSlack:
             )
         return list(self.messages)
 
+    async def wait_for_updates(self, count: int, within: float = 5.0) -> list[Updated]:
+        """Wait until at least ``count`` chat.update calls succeeded; return them all."""
+        async with self._posted:
+            await asyncio.wait_for(
+                self._posted.wait_for(lambda: len(self.updates) >= count), within
+            )
+        return list(self.updates)
+
     # ------------------------------------------------------------------ Socket Mode
 
     async def wait_for_socket(self, within: float = 5.0) -> None:
@@ -324,9 +332,13 @@ class FakeSlack:
         channel, ts = str(params["channel"]), str(params["ts"])
         if not any(m.channel == channel and m.ts == ts for m in self.messages):
             return _error("message_not_found")
-        self.updates.append(
-            Updated(channel, ts, str(params.get("text") or ""), list(params.get("blocks") or []))
-        )
+        async with self._posted:
+            self.updates.append(
+                Updated(
+                    channel, ts, str(params.get("text") or ""), list(params.get("blocks") or [])
+                )
+            )
+            self._posted.notify_all()
         return _ok(channel=channel, ts=ts)
 
     async def _m_users_info(self, params: dict[str, Any]) -> web.Response:
