@@ -749,21 +749,22 @@ class SlackAdapter:
     async def _post(
         self, channel: str, text: str, blocks: list[dict[str, Any]], thread_ts: str | None
     ) -> str | None:
+        """``chat.postMessage``, one at a time per channel and at most
+        ``PER_CHAT_PER_SECOND`` (Slack allows about one a second per channel)."""
         chat = f"slack:{channel}"
         lock = self._pace_locks.setdefault(channel, asyncio.Lock())
         async with lock:
-            wait = self._last_post.get(channel, 0.0) + self._interval - time.monotonic()
+            wait = self._last_post.get(channel, float("-inf")) + self._interval - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
+            self._last_post[channel] = time.monotonic()
+            kwargs: dict[str, Any] = {"channel": channel, "text": text, "blocks": blocks}
+            if thread_ts:
+                kwargs["thread_ts"] = thread_ts
             try:
-                kwargs: dict[str, Any] = {"channel": channel, "text": text, "blocks": blocks}
-                if thread_ts:
-                    kwargs["thread_ts"] = thread_ts
                 response = await self.client.chat_postMessage(**kwargs)
             except (TimeoutError, SlackApiError, aiohttp.ClientError, OSError) as exc:
                 raise translate_error(exc, chat) from None
-            finally:
-                self._last_post[channel] = time.monotonic()
         ts = response.get("ts")
         return str(ts) if ts else None
 

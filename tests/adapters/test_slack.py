@@ -583,6 +583,25 @@ async def test_send_reply_posts_the_reply(adapter: SlackAdapter, fake: FakeSlack
     assert posted.text == "hello &amp; bye"
 
 
+async def test_posts_to_one_channel_are_paced_and_other_channels_are_not_held_up(
+    fake: FakeSlack, core: Recorder
+) -> None:
+    slack = SlackAdapter(slack_settings(fake, per_chat_per_second=5.0))
+    await slack.start(core)
+    try:
+        started = time.monotonic()
+        await asyncio.gather(
+            *(slack.send_reply(ChatRef("slack", CHANNEL), Reply.text(f"n{i}")) for i in range(3)),
+            slack.send_reply(ChatRef("slack", "C0OTHER"), Reply.text("other")),
+        )
+    finally:
+        await slack.stop()
+    assert [m.text for m in fake.messages if m.channel == CHANNEL] == ["n0", "n1", "n2"]
+    assert time.monotonic() - started >= 0.38  # 3 posts at 5/s: 0.4 s
+    # the other channel is not queued behind the busy one
+    assert "C0OTHER" in [m.channel for m in fake.messages[:2]]
+
+
 # --------------------------------------------------------------------------- errors
 
 
