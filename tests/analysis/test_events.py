@@ -1,0 +1,313 @@
+"""Event grouping on short articles written for these tests.
+
+Two events about the same parties (Ukraine, China, Russia) a few days apart,
+each covered by three outlets in their own words, a third story on the same
+parties about another matter, an unrelated story, and a follow-up on the first
+event weeks later. Stories of one event must join; the others must not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+
+from bot.analysis.aliases import Gazetteer
+from bot.analysis.entities import find_mentions
+from bot.analysis.events import (
+    assign_event,
+    cosine,
+    event_title,
+    features,
+    fingerprint,
+    hamming,
+    merge_terms,
+)
+from bot.models import EventCandidate, EventDecision, EventFeatures, StoryFingerprint
+
+THRESHOLD = 0.28  # the value recommended for Settings.event_similarity
+DISTANCE = 6  # the value recommended for Settings.duplicate_distance
+WINDOW = 7
+
+
+@dataclass(frozen=True)
+class Article:
+    key: str
+    event: str  # the event it belongs to, by this test's own judgement
+    published: date
+    title: str
+    body: str
+
+
+ARTICLES = [
+    Article(
+        "capture-1",
+        "capture",
+        date(2031, 3, 4),
+        "Ukraine says it captured two Chinese nationals fighting for Russia",
+        "Ukrainian troops captured two Chinese nationals who were fighting in the ranks of "
+        "the Russian army near the town of Siversk, President Petro Hnatiuk said on Monday. "
+        "Hnatiuk said the men carried Chinese passports and bank cards. He told reporters "
+        "that Kyiv believed many more Chinese citizens were serving in Russian units and "
+        "asked Beijing to explain how its citizens ended up at the front. Ukraine's foreign "
+        "ministry summoned the Chinese ambassador.",
+    ),
+    Article(
+        "capture-2",
+        "capture",
+        date(2031, 3, 4),
+        "Zelenskyy rival? No - Hnatiuk: Chinese fighters taken prisoner near Siversk",
+        "Two citizens of China have been taken prisoner after fighting alongside Russian "
+        "forces in eastern Ukraine, the Ukrainian president, Petro Hnatiuk, announced. "
+        "According to Hnatiuk, a Ukrainian unit clashed with six Chinese fighters near "
+        "Siversk and captured two of them. Their passports were shown in a video. "
+        "The president said the capture proved that Moscow was recruiting foreigners.",
+    ),
+    Article(
+        "capture-3",
+        "capture",
+        date(2031, 3, 5),
+        "China denies sending soldiers after two nationals captured in Ukraine",
+        "Beijing on Tuesday rejected suggestions that it had sent soldiers to fight for "
+        "Russia, a day after Ukraine said its forces had captured two Chinese nationals near "
+        "Siversk. A Chinese foreign ministry spokesperson said Chinese citizens were told to "
+        "stay away from armed conflict and that the two prisoners had acted on their own. "
+        "Hnatiuk had said the captured men held Chinese passports.",
+    ),
+    Article(
+        "drones-1",
+        "drones",
+        date(2031, 3, 7),
+        "Ukraine finds Chinese-made engines in Russian attack drones",
+        "Ukrainian military intelligence said on Thursday that engines and navigation "
+        "modules made in China were found in the wreckage of Russian attack drones shot "
+        "down over Kharkiv. The agency said the components were shipped through trading "
+        "companies in Hong Kong. Kyiv urged its partners to sanction the suppliers. "
+        "Russia has launched hundreds of drones at Ukrainian cities this month.",
+    ),
+    Article(
+        "drones-2",
+        "drones",
+        date(2031, 3, 7),
+        "Chinese components power Russia's drones, Ukrainian spies say",
+        "Drone wreckage recovered in Kharkiv contained Chinese engines and satellite "
+        "navigation modules, Ukraine's military intelligence agency said. Investigators "
+        "traced the parts to suppliers registered in Hong Kong and asked allies to impose "
+        "sanctions on the trading firms. The drones were among dozens that struck the city "
+        "overnight.",
+    ),
+    Article(
+        "drones-3",
+        "drones",
+        date(2031, 3, 8),
+        "Beijing rejects Kyiv's report on drone parts",
+        "China's foreign ministry on Friday rejected a Ukrainian intelligence report that "
+        "Chinese engines and navigation modules were found in Russian drones, saying Beijing "
+        "strictly controls exports of dual-use items. The report said the components had been "
+        "shipped to Russia through Hong Kong trading companies and found in drone wreckage "
+        "in Kharkiv.",
+    ),
+    Article(
+        "grain",
+        "grain",
+        date(2031, 3, 6),
+        "Russia and Ukraine wheat harvests lift Chinese imports",
+        "China bought record volumes of wheat from Russia in February while Ukrainian grain "
+        "shipments through the Black Sea also rose, customs data showed. Traders said "
+        "Chinese mills were buying cheaper wheat after a poor domestic harvest, and freight "
+        "rates for bulk carriers climbed to a two-year high.",
+    ),
+    Article(
+        "measles",
+        "measles",
+        date(2031, 3, 6),
+        "Measles cases rise sharply across Europe, WHO warns",
+        "The World Health Organization said measles cases in Europe tripled last year as "
+        "vaccination rates fell after the pandemic. Health officials urged parents to check "
+        "that children had received both doses of the vaccine, and several countries "
+        "reported outbreaks in schools.",
+    ),
+    Article(
+        "capture-later",
+        "capture-later",
+        date(2031, 4, 20),
+        "Captured Chinese fighters to be exchanged, Ukraine says",
+        "The two Chinese nationals captured near Siversk in March will be handed over in a "
+        "prisoner exchange with Russia, Ukrainian officials said. Hnatiuk said the men had "
+        "been questioned by the security service and had cooperated with investigators.",
+    ),
+]
+
+
+def analyse(nlp: Any, gazetteer: Gazetteer, articles: list[Article]) -> list[EventFeatures]:
+    texts = [f"{a.title}\n\n{a.body}" for a in articles]
+    out = []
+    for art, doc in zip(articles, nlp.pipe(texts, batch_size=8), strict=True):
+        out.append(features(doc, find_mentions(doc, gazetteer), art.published))
+    return out
+
+
+def replay(
+    articles: list[Article], feats: list[EventFeatures]
+) -> tuple[dict[str, str], list[EventDecision]]:
+    """Assign events in order, as the pipeline does, with the store kept in memory."""
+    events: dict[str, EventCandidate] = {}
+    prints: list[StoryFingerprint] = []
+    assigned: dict[str, str] = {}
+    decisions = []
+    for n, (art, feat) in enumerate(zip(articles, feats, strict=True)):
+        decision = assign_event(
+            feat,
+            list(events.values()),
+            prints,
+            threshold=THRESHOLD,
+            duplicate_distance=DISTANCE,
+            window_days=WINDOW,
+        )
+        decisions.append(decision)
+        event_id = decision.event_id or f"ev{n}"
+        old = events.get(event_id)
+        if old is None:
+            events[event_id] = EventCandidate(event_id, art.title, dict(feat.terms), art.published)
+        else:
+            events[event_id] = EventCandidate(
+                event_id,
+                old.title,
+                merge_terms(old.terms, feat.terms),
+                max(old.last_seen, art.published),
+                old.stories + 1,
+            )
+        prints.append(StoryFingerprint(n, feat.fingerprint, event_id))
+        assigned[art.key] = event_id
+    return assigned, decisions
+
+
+@pytest.fixture(scope="module")
+def feats(nlp: Any, gazetteer: Gazetteer) -> list[EventFeatures]:
+    return analyse(nlp, gazetteer, ARTICLES)
+
+
+def test_same_event_joins_and_other_matters_do_not(feats: list[EventFeatures]) -> None:
+    assigned, decisions = replay(ARTICLES, feats)
+    groups: dict[str, set[str]] = {}
+    for art in ARTICLES:
+        groups.setdefault(assigned[art.key], set()).add(art.event)
+    # every predicted event holds one true event, and every true event is one predicted event
+    assert all(len(events) == 1 for events in groups.values()), groups
+    assert len(groups) == len({a.event for a in ARTICLES}), groups
+    assert all(d.duplicate_of is None for d in decisions)
+
+
+def test_why_explains_the_decision(feats: list[EventFeatures]) -> None:
+    _, decisions = replay(ARTICLES, feats)
+    joined = decisions[1]
+    assert joined.event_id == "ev0"
+    assert joined.why.startswith("cosine ") and "ev0" in joined.why
+    assert joined.similarity >= THRESHOLD
+    assert decisions[0].why == "no recent event"
+    assert "new event" in decisions[6].why  # grain: same countries, another matter
+
+
+def test_same_event_is_more_similar_than_same_parties(feats: list[EventFeatures]) -> None:
+    by_key = {a.key: f for a, f in zip(ARTICLES, feats, strict=True)}
+    same = cosine(by_key["drones-1"].terms, by_key["drones-3"].terms)
+    other = cosine(by_key["drones-1"].terms, by_key["capture-1"].terms)
+    unrelated = cosine(by_key["capture-1"].terms, by_key["measles"].terms)
+    assert same > THRESHOLD > other > unrelated
+
+
+def test_a_follow_up_weeks_later_is_a_new_event(feats: list[EventFeatures]) -> None:
+    assigned, decisions = replay(ARTICLES, feats)
+    assert assigned["capture-later"] != assigned["capture-1"]
+    assert "outside 7 days" in decisions[-1].why or "new event" in decisions[-1].why
+
+
+def test_a_republished_copy_is_a_near_duplicate(nlp: Any, gazetteer: Gazetteer) -> None:
+    original = ARTICLES[0]
+    copy = Article(
+        "copy",
+        "capture",
+        original.published,
+        "Kyiv: two Chinese men fought for Russia",  # another headline, same wire copy
+        original.body.replace("on Monday", "on Monday morning") + " (Reporting by staff.)",
+    )
+    feats = analyse(nlp, gazetteer, [original, copy])
+    assigned, decisions = replay([original, copy], feats)
+    assert decisions[1].duplicate_of == 0
+    assert assigned["copy"] == assigned[original.key]
+    assert "near-duplicate of story #0" in decisions[1].why
+
+
+def test_terms_weigh_content_and_damp_common_words(feats: list[EventFeatures]) -> None:
+    terms = feats[3].terms  # drones-1
+    assert terms["engine"] > terms.get("month", 0.0)
+    assert "say" not in terms
+    assert "gpe:china" in terms and "gpe:ukraine" in terms
+    entity_weight = sum(w for t, w in terms.items() if ":" in t)
+    assert entity_weight <= 0.36 * sum(terms.values())
+    assert feats[0].terms["2"] > 0  # "two" is the figure 2
+
+
+def test_fingerprint_is_a_signed_64_bit_simhash() -> None:
+    text = "The quick brown fox jumps over the lazy dog near the river bank today."
+    fp = fingerprint(text)
+    assert -(2**63) <= fp < 2**63
+    assert fingerprint(text.upper().replace(" ", "  ")) == fp  # normalised first
+    assert hamming(fp, fp % 2**64) == 0  # signed and unsigned forms are the same print
+    other = fingerprint("Completely different words about markets, bonds and the central bank.")
+    assert hamming(fp, other) > DISTANCE
+    assert fingerprint("") == 0
+
+
+def test_empty_bodies_are_not_duplicates_of_each_other() -> None:
+    feat = EventFeatures({"x": 1.0}, fingerprint(""), date(2031, 1, 1))
+    decision = assign_event(
+        feat,
+        [],
+        [StoryFingerprint(1, 0, "ev1")],
+        threshold=THRESHOLD,
+        duplicate_distance=DISTANCE,
+        window_days=WINDOW,
+    )
+    assert decision.duplicate_of is None and decision.event_id is None
+
+
+def test_merge_terms_sums() -> None:
+    assert merge_terms({"a": 1.0, "b": 2.0}, {"b": 1.0, "c": 0.5}) == {
+        "a": 1.0,
+        "b": 3.0,
+        "c": 0.5,
+    }
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "expected"),
+    [
+        ("Ukraine says it captured two Chinese fighters - Reuters", "", None),
+        (
+            "Markets rally as inflation cools | The Daily Ledger",
+            "",
+            "Markets rally as inflation cools",
+        ),
+        (
+            "",
+            "Officials confirmed the outbreak. More tests follow.",
+            "Officials confirmed the outbreak.",
+        ),
+        ("  Spaces   everywhere  ", "", "Spaces everywhere"),
+    ],
+)
+def test_event_title(title: str, body: str, expected: str | None) -> None:
+    got = event_title(title, body)
+    if expected is None:
+        assert got == "Ukraine says it captured two Chinese fighters"
+    else:
+        assert got == expected
+
+
+def test_event_title_is_short() -> None:
+    long = "word " * 60
+    got = event_title(long, "")
+    assert len(got) <= 120 and got.endswith("…")
