@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,6 +63,8 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+_LABEL_ORDER = ("ORG", "GPE", "LOC", "NORP", "FAC")
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "poss"})
 _NER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 _PREFIX = {"ORG": "org", "GPE": "gpe", "LOC": "loc", "NORP": "norp", "FAC": "loc"}
 
@@ -289,6 +291,8 @@ def _clean_span(span: Any, label: str, gazetteer: Gazetteer) -> tuple[int, int] 
         return None
     if len(words) > 1 and all(t.is_upper for t in words):
         return None  # "KEY POINTS"
+    if len(text) <= 2 and text.isupper() and gazetteer.lookup(text) is None:
+        return None  # "AI", "TV": known short names are in the gazetteer
     if len(text) < 2:
         return None
     if label == "PERSON" and any(
@@ -513,12 +517,18 @@ def find_mentions(doc: Any, gazetteer: Gazetteer) -> list[Mention]:
 
     entities_by_id: dict[str, list[str]] = defaultdict(list)
     other_hits: list[_Hit] = []
+    # the NER may label one name differently in two places: the story's majority wins
+    labels: dict[str, Counter[str]] = defaultdict(Counter)
+    for start, end, label in other_spans:
+        labels[slug(doc[start:end].text)][label] += 1
     for start, end, label in other_spans:
         text = doc[start:end].text
         same = _same_person(text, persons, by_short) if label != "NORP" else None
         if same is not None:
             person_hits.append(_Hit(start, end, _person_entity(same), "name", "person"))
             continue
+        votes = labels[slug(text)]
+        label = max(votes, key=lambda lb: (votes[lb], -_LABEL_ORDER.index(lb)))
         entity_id = f"{_PREFIX[label]}:{slug(text)}"
         entities_by_id[entity_id].append(text)
         other_hits.append(_Hit(start, end, Entity(entity_id, text, label), "name", "ner"))
@@ -548,6 +558,14 @@ def find_mentions(doc: Any, gazetteer: Gazetteer) -> list[Mention]:
                 _Hit(tok.i, tok.i + 1, _person_entity(by_short[key]), "name", "person")
             )
             covered.add(tok.i)
+        elif len(key) >= 3 and tok.pos_ == "PROPN" and tok.dep_ in _SUBJECT_DEPS:
+            # a given name used alone as a subject ("Tedros said")
+            firsts = [p for p in persons.values() if len(p.words) > 1 and p.first == key]
+            if len(firsts) == 1:
+                person_hits.append(
+                    _Hit(tok.i, tok.i + 1, _person_entity(firsts[0]), "name", "person")
+                )
+                covered.add(tok.i)
 
     # ---- roles
     alias_at: dict[int, _Hit] = {}

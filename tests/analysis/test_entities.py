@@ -285,3 +285,26 @@ def test_salience_ranks_the_subject_above_a_passing_mention(nlp: Any, gazetteer:
 
 def test_entity_stats_of_nothing() -> None:
     assert entity_stats([], 0, 0) == []
+
+
+def test_one_name_is_one_entity_whatever_the_ner_label(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Regulators open probe into Microsoft's AI deal with OpenAI\n\n"
+        "The European Commission said on Thursday it would examine Microsoft's investment "
+        "in OpenAI. Sam Altman, OpenAI's chief executive, said the partnership was healthy."
+    )
+    ms = mentions_of(nlp, gazetteer, text)
+    openai = {m.entity.id for m in ms if m.text == "OpenAI"}
+    assert len(openai) == 1 and openai.pop().startswith("org:")
+    assert all(m.text != "AI" for m in ms)
+    assert linked(ms, "European Commission") == {"org:european-commission"}
+
+
+def test_a_given_name_alone_as_subject(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Tedros Adhanom Ghebreyesus, the WHO director-general, called for a ceasefire. "
+        "Tedros said hospitals in Khartoum were overwhelmed."
+    )
+    ms = mentions_of(nlp, gazetteer, text)
+    assert linked(ms, "Tedros") == {"person:ghebreyesus"}
+    assert linked(ms, "Khartoum") == {"gpe:sudan"}
