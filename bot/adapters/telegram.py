@@ -87,6 +87,7 @@ BOT_COMMANDS: tuple[tuple[str, str], ...] = (
     ("watching", "What this chat watches"),
     ("claims", "Recent claims about something: /claims china"),
     ("event", "One event: its claims and sources"),
+    ("mute", "Pause this chat's alerts: /mute 24h, /mute off"),
 )
 
 _CHAT_TYPES = {
@@ -137,7 +138,15 @@ def render_span(span: Span) -> str:
 
 
 def render_line(line: Line) -> str:
-    return "".join(render_span(span) for span in line)
+    """One line; neighbouring spans with the same formatting share their tags."""
+    merged: list[Span] = []
+    for span in line:
+        last = merged[-1] if merged else None
+        if last and (last.url, last.bold, last.code) == (span.url, span.bold, span.code):
+            merged[-1] = Span(last.text + span.text, span.url, span.bold, span.code)
+        else:
+            merged.append(span)
+    return "".join(render_span(span) for span in merged)
 
 
 def render_html(lines: tuple[Line, ...]) -> str:
@@ -229,7 +238,7 @@ def inline_keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup([row]) if row else None
 
 
-def alert_lines(alert: Alert) -> tuple[Line, ...]:
+def alert_message_lines(alert: Alert) -> tuple[Line, ...]:
     """The lines to send for ``alert``: its own, or a plain layout of its fields."""
     if alert.lines:
         return alert.lines
@@ -544,19 +553,23 @@ class TelegramAdapter:
             raise TransientError(f"cannot reach the Telegram Bot API: {self._clean(exc)}") from None
         self._username = self._app.bot.username
         await self._register_commands()
-        await self._app.start()
-        if self._webhook_url:
-            await self._start_webhook(self._webhook_url)
-            mode = "webhook"
-        else:
-            updater = self._app.updater
-            assert updater is not None
-            await updater.start_polling(
-                timeout=timedelta(seconds=self._poll_timeout),
-                allowed_updates=ALLOWED_UPDATES,
-                error_callback=self._on_polling_error,
-            )
-            mode = "long polling"
+        try:
+            await self._app.start()
+            if self._webhook_url:
+                await self._start_webhook(self._webhook_url)
+                mode = "webhook"
+            else:
+                updater = self._app.updater
+                assert updater is not None
+                await updater.start_polling(
+                    timeout=timedelta(seconds=self._poll_timeout),
+                    allowed_updates=ALLOWED_UPDATES,
+                    error_callback=self._on_polling_error,
+                )
+                mode = "long polling"
+        except BaseException:
+            await self.stop()
+            raise
         log.info("telegram adapter started as @%s (%s)", self._username, mode)
 
     async def stop(self) -> None:
@@ -794,7 +807,7 @@ class TelegramAdapter:
     # ------------------------------------------------------------------ sending
 
     async def send_alert(self, alert: Alert, reply_to: str | None) -> str | None:
-        return await self._send(alert.chat, alert_lines(alert), alert.buttons, reply_to)
+        return await self._send(alert.chat, alert_message_lines(alert), alert.buttons, reply_to)
 
     async def send_reply(self, chat: ChatRef, reply: Reply) -> str | None:
         return await self._send(chat, reply.lines, reply.buttons, None)
