@@ -214,21 +214,23 @@ def _gazetteer_hits(doc: Any, gazetteer: Gazetteer) -> list[tuple[int, int, Alia
     """Longest non-overlapping alias matches on token boundaries."""
     parts: list[str] = []
     starts: dict[int, int] = {}  # char offset in the joined string -> token index
+    ends: dict[int, int] = {}
+    folded: dict[str, str] = {}
     pos = 1
     for tok in doc:
-        f = fold(tok.text)
+        f = folded.get(tok.text)
+        if f is None:
+            f = folded[tok.text] = fold(tok.text)
         if not f or "\n" in tok.text:
             if "\n" in tok.text:
                 parts.append("\u0000")  # never match across paragraphs
                 pos += 2
             continue
         starts[pos] = tok.i
+        ends[pos + len(f)] = tok.i
         parts.append(f)
         pos += len(f) + 1
     joined = " " + " ".join(parts) + " "
-    ends: dict[int, int] = {}
-    for start, tok_i in starts.items():
-        ends[start + len(fold(doc[tok_i].text))] = tok_i
     found: list[tuple[int, int, Alias]] = []
     for end_char, key in gazetteer.automaton().iter(joined):
         start_char = end_char - len(key)  # pattern is " key "
@@ -253,6 +255,38 @@ def _gazetteer_hits(doc: Any, gazetteer: Gazetteer) -> list[tuple[int, int, Alia
         out.append((start, end, alias))
         taken = end
     return out
+
+
+class _HitIndex:
+    """Non-overlapping hits by token, for quick containment tests."""
+
+    def __init__(self, size: int) -> None:
+        self._by_start: dict[int, _Hit] = {}
+        self._owner = [-1] * size
+
+    def add(self, hit: _Hit) -> None:
+        self._by_start[hit.start] = hit
+        for i in range(hit.start, hit.end):
+            self._owner[i] = hit.start
+
+    def remove(self, hits: Sequence[_Hit]) -> None:
+        for hit in hits:
+            if self._by_start.get(hit.start) is hit:
+                del self._by_start[hit.start]
+                for i in range(hit.start, hit.end):
+                    self._owner[i] = -1
+
+    def covers(self, start: int, end: int) -> bool:
+        owner = self._owner[start]
+        return owner >= 0 and self._by_start[owner].end >= end
+
+    def inside(self, start: int, end: int) -> list[_Hit]:
+        starts = dict.fromkeys(o for o in self._owner[start:end] if o >= 0)
+        found = [self._by_start[o] for o in starts]
+        return [h for h in found if h.start >= start and h.end <= end]
+
+    def hits(self) -> list[_Hit]:
+        return [self._by_start[k] for k in sorted(self._by_start)]
 
 
 def _clean_span(span: Any, label: str, gazetteer: Gazetteer) -> tuple[int, int] | None:
@@ -449,9 +483,9 @@ def _np_tokens(head: Any) -> list[Any]:
 def find_mentions(doc: Any, gazetteer: Gazetteer) -> list[Mention]:
     """Every reference to an entity in ``doc``, with character offsets into
     ``doc.text`` and the sentence index."""
-    hits: list[_Hit] = [
-        _Hit(s, e, a.entity, a.kind, "gazetteer") for s, e, a in _gazetteer_hits(doc, gazetteer)
-    ]
+    index = _HitIndex(len(doc))
+    for s, e, a in _gazetteer_hits(doc, gazetteer):
+        index.add(_Hit(s, e, a.entity, a.kind, "gazetteer"))
     persons_spans: list[tuple[int, int]] = []
     other_spans: list[tuple[int, int, str]] = []
 
@@ -469,31 +503,32 @@ def find_mentions(doc: Any, gazetteer: Gazetteer) -> list[Mention]:
             and doc[end].lower_ in _ROLES
         ):
             continue  # "Defence" in "Defence Minister": part of a title
-        if any(h.start <= start and end <= h.end for h in hits):
+        if index.covers(start, end):
             continue  # "D.C." inside the alias "Washington, D.C."
         label = _relabel(doc, start, end, ent.label_)
-        inside = [h for h in hits if h.start >= start and h.end <= end]
+        inside = index.inside(start, end)
         known = gazetteer.lookup(doc[start:end].text)
         if known is not None:
-            hits = [h for h in hits if h not in inside]
-            hits.append(_Hit(start, end, known, "name", "ner"))
+            index.remove(inside)
+            index.add(_Hit(start, end, known, "name", "ner"))
             continue
         if label == "PERSON":
             # a person span that is only a known place/demonym: NER noise
             if inside and inside[0].start == start and inside[-1].end == end:
                 continue
-            hits = [h for h in hits if h not in inside]
+            index.remove(inside)
             persons_spans.append((start, end))
         elif label == "NORP":
             if inside:
                 continue  # "North Korean Soldiers": the gazetteer hit says it
             other_spans.append((start, end, "NORP"))
         elif label == "ORG":
-            hits = [h for h in hits if not (h in inside and h.kind == "capital")]
+            index.remove([h for h in inside if h.kind == "capital"])
             other_spans.append((start, end, "ORG"))
         else:
-            hits = [h for h in hits if h not in inside]
+            index.remove(inside)
             other_spans.append((start, end, label))
+    hits = index.hits()
 
     # ---- persons
     taken = {i for s, e in persons_spans for i in range(s, e)}
