@@ -1,0 +1,459 @@
+"""Is a claim new? Compare it with the canonical claims already known for its event.
+
+The proposition of a claim is its content words (stemmed, with a small table
+of news synonyms: "troops" = "soldiers", "captured" = "taken prisoner") plus
+the entities it is about; names and demonyms that the gazetteer knows count as
+their entity ("Chinese" = "Beijing" = ``gpe:china``). Figures are left out of
+the comparison: two claims that differ only in a figure are the same
+proposition.
+
+Similarity = the larger of a weighted term overlap and a fuzzy token-set
+ratio (rapidfuzz) of the figure-free texts. Then, in order:
+
+* a denial (stance deny) of a proposition by another side → ``contradiction``
+  (``matches`` = the claim it denies); a denial that names no content ("the
+  claims are unfounded") denies the latest claim of another side about the
+  denier;
+* the same proposition from the same speaker or side, same figures →
+  ``repeat``; with other figures → ``update``;
+* else ``new``.
+
+The side of a speaker is its entity id, and for places and organisations of a
+country the country ("the Chinese government", "Beijing", "China" are one
+side).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from bot.analysis.numbers import extract_numbers
+from bot.models import CanonicalClaim, Claim, Novelty, NoveltyDecision, Stance
+
+__all__ = ["DEFAULT_THRESHOLD", "classify", "side", "similarity"]
+
+DEFAULT_THRESHOLD = 0.5
+_W_ENTITY = 0.5  # an entity counts half a content word
+_W_OVERLAP = 0.5  # lexical = this × overlap coefficient + the rest × Dice
+_W_FUZZY = 0.9  # the fuzzy ratio is discounted against the lexical score
+_CROSS = 0.8  # near-identical wording from a speaker of no known side
+
+_STOP = frozenset(
+    {
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "almost",
+        "along",
+        "also",
+        "although",
+        "am",
+        "among",
+        "an",
+        "and",
+        "any",
+        "are",
+        "around",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "either",
+        "even",
+        "ever",
+        "every",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "him",
+        "his",
+        "how",
+        "however",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "least",
+        "less",
+        "like",
+        "may",
+        "me",
+        "might",
+        "more",
+        "most",
+        "much",
+        "must",
+        "my",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "out",
+        "over",
+        "own",
+        "per",
+        "rather",
+        "same",
+        "she",
+        "should",
+        "since",
+        "so",
+        "some",
+        "still",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "upon",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "whether",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "whose",
+        "why",
+        "will",
+        "with",
+        "within",
+        "without",
+        "would",
+        "yet",
+        "you",
+        "your",
+        "ours",
+        "us",
+        "say",
+        "said",
+        "says",
+        "tell",
+        "told",
+        "claim",
+        "claimed",
+        "claims",
+        "assert",
+        "asserted",
+        "add",
+        "added",
+        "write",
+        "wrote",
+        "state",
+        "stated",
+        "stating",
+        "according",
+        "ongoing",
+        "recently",
+        "reportedly",
+        "allegedly",
+        "already",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+    }
+)
+# "many more" is a figure word and a content word at once: keep "more", "many"
+_KEEP = frozenset({"more", "many", "fewer", "most", "not", "no", "never"})
+
+_SYNONYMS: dict[str, str] = {}
+for _canon, _words in {
+    "soldier": "troop fighter serviceman servicemen combatant mercenary",
+    "citizen": "national nationals citizenship",
+    "capture": "captured captive prisoner detain detained seize seized catch caught taken",
+    "kill": "killed dead die died death fatality fatalities",
+    "injure": "injured wound wounded hurt casualty casualties",
+    "attack": "strike struck assault raid bombardment shelling",
+    "country": "nation state",
+    "fight": "fought fighting combat battle",
+    "support": "backing back aid assist assistance help",
+    "weapon": "weaponry arm arms munition munitions",
+    "deny": "denied reject rejected dismiss dismissed refute refuted",
+    "unfounded": "baseless groundless false untrue",
+    "information": "intelligence evidence data",
+    "document": "documents passport papers",
+    "verify": "verifying verification check checking",
+}.items():
+    for _w in _words.split():
+        _SYNONYMS[_w] = _canon
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_NUMBER_WORDS = re.compile(
+    r"\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+    r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|"
+    r"seventy|eighty|ninety|hundred|thousand|million|billion|dozen|percent|per cent)\b|"
+    r"\d[\d,.]*%?",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_lookup() -> dict[str, str]:
+    """Surface (folded) → entity id, from the shared gazetteer, if present."""
+    try:
+        from bot.analysis.aliases import default_gazetteer
+    except ImportError:  # pragma: no cover - the gazetteer is optional here
+        return {}
+    out: dict[str, str] = {}
+    for name, entity in default_gazetteer().all_names():
+        if " " not in name.strip():
+            out[name.strip().lower()] = entity.id
+    return out
+
+
+def _stem(word: str) -> str:
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    if w in _SYNONYMS:
+        return _SYNONYMS[w]
+    for suffix, repl in (
+        ("ies", "y"),
+        ("ied", "y"),
+        ("ing", ""),
+        ("edly", ""),
+        ("ed", ""),
+        ("es", ""),
+        ("ly", ""),
+        ("s", ""),
+    ):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: len(w) - len(suffix)] + repl
+            break
+    return _SYNONYMS.get(w, w)
+
+
+def _terms(text: str, entities: Sequence[str]) -> dict[str, float]:
+    """Weighted proposition terms: content-word stems 1.0, entities 0.5."""
+    names = _gazetteer_lookup()
+    out: dict[str, float] = {}
+    for raw in _WORD.findall(_NUMBER_WORDS.sub(" ", text)):
+        low = raw.lower().replace("’", "'")
+        if low.endswith("'s"):
+            low = low[:-2]
+        if raw[:1].isupper() and low in names:
+            out[names[low]] = _W_ENTITY
+            continue
+        if (low in _STOP and low not in _KEEP) or len(low) < 2:
+            continue
+        out[_stem(low)] = 1.0
+    for e in entities:
+        out.setdefault(e, _W_ENTITY)
+    return out
+
+
+def _fuzzy_text(text: str) -> str:
+    text = _NUMBER_WORDS.sub(" ", text.lower())
+    words = [_stem(w) for w in _WORD.findall(text) if w not in _STOP]
+    return " ".join(words)
+
+
+def similarity(
+    a_text: str, a_entities: Sequence[str], b_text: str, b_entities: Sequence[str]
+) -> float:
+    """How much two claim contents state the same proposition, 0..1, figures ignored."""
+    ta, tb = _terms(a_text, a_entities), _terms(b_text, b_entities)
+    if not ta or not tb:
+        return 0.0
+    common = sum(min(ta[k], tb[k]) for k in ta.keys() & tb.keys())
+    wa, wb = sum(ta.values()), sum(tb.values())
+    overlap = common / min(wa, wb)
+    dice = 2 * common / (wa + wb)
+    lexical = _W_OVERLAP * overlap + (1 - _W_OVERLAP) * dice
+    fa, fb = _fuzzy_text(a_text), _fuzzy_text(b_text)
+    fuzzy = fuzz.token_sort_ratio(fa, fb) / 100 if fa and fb else 0.0
+    return round(max(lexical, _W_FUZZY * fuzzy), 3)
+
+
+def side(speaker_id: str | None, speaker: str = "") -> str:
+    """The side a speaker speaks for: its country for places and state bodies
+    (``gpe:china`` for "Beijing" and "the Chinese government"), else itself."""
+    if speaker_id:
+        return speaker_id
+    return "name:" + _name_key(speaker)
+
+
+def _name_key(name: str) -> str:
+    words = [w for w in _WORD.findall(name.lower()) if w not in ("the", "a", "an")]
+    return words[-1] if words else name.lower()
+
+
+def _same_side(claim: Claim, known: CanonicalClaim) -> bool:
+    a, b = side(claim.speaker_id, claim.speaker), side(known.speaker_id, known.speaker)
+    if a == b:
+        return True
+    # unlinked spellings of one name: "Zelenskyy" / "Volodymyr Zelensky"
+    return bool(
+        (claim.speaker_id is None or known.speaker_id is None)
+        and fuzz.ratio(_name_key(claim.speaker), _name_key(known.speaker)) >= 85
+    )
+
+
+_GENERIC_DENIAL = re.compile(
+    r"^\W*(?:(?:the|these|those|such|similar|this|that|all|any)\s+)*"
+    r"(?:claims?|allegations?|accusations?|reports?|charges?|suggestions?|assertions?|it|this)\b",
+    re.IGNORECASE,
+)
+
+
+def _figures(claim_numbers: Sequence[float], text: str) -> set[float]:
+    return set(claim_numbers) or set(extract_numbers(text))
+
+
+def classify(
+    claim: Claim, earlier: Sequence[CanonicalClaim], *, threshold: float = DEFAULT_THRESHOLD
+) -> NoveltyDecision:
+    """Decide whether ``claim`` is new, a repeat, an update or a contradiction
+    of the canonical claims ``earlier`` (same event)."""
+    if not earlier:
+        return NoveltyDecision(Novelty.NEW, None, 0.0, "first claim of the event")
+    scored = [
+        (similarity(claim.text, claim.entities, k.text, k.entities), n, k)
+        for n, k in enumerate(earlier)
+    ]
+    same = [(s, n, k) for s, n, k in scored if _same_side(claim, k)]
+    other = [(s, n, k) for s, n, k in scored if not _same_side(claim, k)]
+
+    # 1. the same proposition from the same side
+    if same:
+        s, _, best = max(same, key=lambda x: (x[0], x[1]))
+        if s >= threshold and (claim.stance is Stance.DENY) == (best.stance is Stance.DENY):
+            mine, theirs = _figures(claim.numbers, claim.text), set(best.numbers)
+            seen = {x for k in earlier for x in k.numbers}
+            if mine - seen:
+                return NoveltyDecision(
+                    Novelty.UPDATE,
+                    best.id,
+                    s,
+                    f"similarity {s:.2f} ≥ {threshold:.2f} with {best.id} by the same side "
+                    f"({best.speaker}); figures {sorted(mine - seen)} new to the event "
+                    f"(it had {sorted(theirs)}) → update",
+                )
+            return NoveltyDecision(
+                Novelty.REPEAT,
+                best.id,
+                s,
+                f"similarity {s:.2f} ≥ {threshold:.2f} with {best.id} by the same side "
+                f"({best.speaker}), no new figure → repeat",
+            )
+
+    # 2. a denial of another side's proposition
+    if claim.stance is Stance.DENY:
+        asserted = [(s, n, k) for s, n, k in other if k.stance is not Stance.DENY]
+        if asserted:
+            s, _, best = max(asserted, key=lambda x: (x[0], x[1]))
+            if s >= threshold * 0.6:
+                return NoveltyDecision(
+                    Novelty.CONTRADICTION,
+                    best.id,
+                    s,
+                    f"deny by {claim.speaker} of {best.id} by {best.speaker}: similarity "
+                    f"{s:.2f} ≥ {threshold * 0.6:.2f} → contradiction",
+                )
+            generic = _GENERIC_DENIAL.match(claim.text) or len(_terms(claim.text, ())) <= 4
+            if generic:
+                about = [
+                    (n, k)
+                    for s_, n, k in asserted
+                    if claim.speaker_id and claim.speaker_id in k.entities
+                ]
+                _, target = max(about or [(n, k) for _, n, k in asserted], key=lambda x: x[0])
+                return NoveltyDecision(
+                    Novelty.CONTRADICTION,
+                    target.id,
+                    s,
+                    f"generic deny by {claim.speaker} ('{claim.text[:40]}'): latest claim of "
+                    f"another side about it is {target.id} by {target.speaker} → contradiction",
+                )
+
+    # 3. the same proposition, in nearly the same words, from a speaker we
+    # could not tie to the same side ("the State Department" / its spokesperson)
+    alike = [(s, n, k) for s, n, k in other if k.stance is claim.stance]
+    if alike:
+        s, _, best = max(alike, key=lambda x: (x[0], x[1]))
+        seen = {x for k in earlier for x in k.numbers}
+        if s >= max(_CROSS, threshold) and not set(claim.numbers) - seen:
+            return NoveltyDecision(
+                Novelty.REPEAT,
+                best.id,
+                s,
+                f"similarity {s:.2f} ≥ {max(_CROSS, threshold):.2f} with {best.id} by "
+                f"{best.speaker}, same stance, no new figure → repeat",
+            )
+
+    best_any = max(scored, key=lambda x: (x[0], x[1]))
+    s = best_any[0]
+    return NoveltyDecision(
+        Novelty.NEW,
+        None,
+        s,
+        f"best similarity {s:.2f} with {best_any[2].id} ({best_any[2].speaker})"
+        + (" by another side" if not _same_side(claim, best_any[2]) else "")
+        + f"; below {threshold:.2f} or not the same side → new",
+    )
