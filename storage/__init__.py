@@ -26,10 +26,20 @@ def sqlite_path(database_url: str) -> str | None:
 
 
 async def open_store(database_url: str) -> Store:
-    """Open the store ``database_url`` names and bring its schema up to date."""
+    """Open the store ``database_url`` names and bring its schema up to date:
+    :class:`~storage.postgres.PostgresStore` for ``postgresql://…`` (or
+    ``postgres://…``), :class:`~storage.sqlite.SqliteStore` otherwise."""
     path = sqlite_path(database_url)
     if path is None:
-        raise ConfigError("PostgreSQL support is not built yet; use sqlite:///PATH")
+        from storage.postgres import PostgresStore
+
+        pg = await PostgresStore.open(database_url)
+        try:
+            await pg.upgrade()
+        except BaseException:
+            await pg.close()
+            raise
+        return pg
     if not path:
         raise ConfigError("the database URL names no file; use sqlite:///PATH")
     from storage.sqlite import SqliteStore

@@ -6,10 +6,12 @@ import sqlite3
 from dataclasses import replace
 from datetime import date
 
+import asyncpg
 import pytest
 
 from bot.models import Entity, Novelty, Source, Stance
-from storage.sqlite import MAX_EVENT_TERMS, SqliteStore
+from storage.base import Store
+from storage.sqlite import MAX_EVENT_TERMS
 from tests.storage.builders import (
     ALICE,
     BOB,
@@ -23,6 +25,9 @@ from tests.storage.builders import (
     make_record,
     make_story,
 )
+
+# What each backend raises when a foreign key fails.
+INTEGRITY_ERRORS = (sqlite3.IntegrityError, asyncpg.IntegrityConstraintViolationError)
 
 BIG_FINGERPRINT = 0xF0E1_D2C3_B4A5_9687  # above 2**63: must survive a signed column
 
@@ -39,7 +44,7 @@ DENIAL = make_claim(
 )
 
 
-async def two_stories(store: SqliteStore) -> tuple[int, int]:
+async def two_stories(store: Store) -> tuple[int, int]:
     """Reuters breaks the story; the Guardian repeats the claim and adds a denial."""
     first = await store.add_story(
         make_story(1, url="https://reuters.example/a", published=date(2025, 4, 8)), T0
@@ -74,7 +79,7 @@ async def two_stories(store: SqliteStore) -> tuple[int, int]:
     return first, second
 
 
-async def test_an_analysed_story_joins_its_event_with_its_claims(store: SqliteStore) -> None:
+async def test_an_analysed_story_joins_its_event_with_its_claims(store: Store) -> None:
     story_id = await store.add_story(make_story(1), T0)
     alert = make_alert(ALICE, "k1")
     queued = await store.save_analysis(
@@ -104,7 +109,7 @@ async def test_an_analysed_story_joins_its_event_with_its_claims(store: SqliteSt
     assert await store.outbox_counts() == {"pending": 1, "sent": 0, "retry": 0, "undeliverable": 0}
 
 
-async def test_a_repeated_claim_adds_a_source_instead_of_a_new_claim(store: SqliteStore) -> None:
+async def test_a_repeated_claim_adds_a_source_instead_of_a_new_claim(store: Store) -> None:
     await two_stories(store)
     claims = await store.event_claims("ev-1")
     assert [(c.id, c.sources) for c in claims] == [("c1", 2), ("c2", 1)]
@@ -116,7 +121,7 @@ async def test_a_repeated_claim_adds_a_source_instead_of_a_new_claim(store: Sqli
     assert event.stories == 2
 
 
-async def test_event_terms_keep_only_the_heaviest(store: SqliteStore) -> None:
+async def test_event_terms_keep_only_the_heaviest(store: Store) -> None:
     story_id = await store.add_story(make_story(1), T0)
     terms = {f"term{i:03d}": float(i) for i in range(MAX_EVENT_TERMS + 50)}
     await store.save_analysis(make_record(story_id, terms=terms))
@@ -125,7 +130,7 @@ async def test_event_terms_keep_only_the_heaviest(store: SqliteStore) -> None:
     assert "term249" in event.terms and "term000" not in event.terms
 
 
-async def test_an_alert_key_is_queued_once(store: SqliteStore) -> None:
+async def test_an_alert_key_is_queued_once(store: Store) -> None:
     first = await store.add_story(make_story(1), T0)
     second = await store.add_story(make_story(2), at(1))
     await store.save_analysis(make_record(first, alerts=(make_alert(ALICE, "k1"),)))
@@ -139,7 +144,7 @@ async def test_an_alert_key_is_queued_once(store: SqliteStore) -> None:
     assert (await store.outbox_counts())["pending"] == 2
 
 
-async def test_a_duplicate_story_is_marked_so(store: SqliteStore) -> None:
+async def test_a_duplicate_story_is_marked_so(store: Store) -> None:
     first = await store.add_story(make_story(1), T0)
     copy = await store.add_story(make_story(2, outlet="AP"), at(1))
     await store.save_analysis(make_record(first))
@@ -150,7 +155,7 @@ async def test_a_duplicate_story_is_marked_so(store: SqliteStore) -> None:
     assert await store.pending_stories(10) == []
 
 
-async def test_a_failed_save_leaves_nothing_behind(store: SqliteStore) -> None:
+async def test_a_failed_save_leaves_nothing_behind(store: Store) -> None:
     story_id = await store.add_story(make_story(1), T0)
     broken = make_record(
         story_id,
@@ -158,7 +163,7 @@ async def test_a_failed_save_leaves_nothing_behind(store: SqliteStore) -> None:
         alerts=(make_alert(ALICE, "k1"),),
         duplicate_of=9999,  # no such story: the foreign key fails mid-transaction
     )
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(INTEGRITY_ERRORS):
         await store.save_analysis(broken)
     assert await store.recent_events(date(2000, 1, 1)) == []
     assert await store.event_claims("ev-1") == []
@@ -169,7 +174,7 @@ async def test_a_failed_save_leaves_nothing_behind(store: SqliteStore) -> None:
     assert await store.save_analysis(make_record(story_id, alerts=(make_alert(ALICE, "k1"),)))
 
 
-async def test_analysing_a_story_again_does_not_double_count(store: SqliteStore) -> None:
+async def test_analysing_a_story_again_does_not_double_count(store: Store) -> None:
     story_id = await store.add_story(make_story(1), T0)
     await store.save_analysis(make_record(story_id, claims=(FIGHTING,)))
     await store.save_analysis(make_record(story_id, claims=(FIGHTING,), new_event=False))
@@ -177,7 +182,7 @@ async def test_analysing_a_story_again_does_not_double_count(store: SqliteStore)
     assert claim.sources == 1
 
 
-async def test_entities_are_found_by_name_and_alias_ignoring_case(store: SqliteStore) -> None:
+async def test_entities_are_found_by_name_and_alias_ignoring_case(store: Store) -> None:
     story_id = await store.add_story(make_story(1), T0)
     await store.save_analysis(make_record(story_id))
 
@@ -196,7 +201,7 @@ async def test_entities_are_found_by_name_and_alias_ignoring_case(store: SqliteS
 
 
 async def test_an_entity_renamed_by_a_later_analysis_keeps_its_old_alias(
-    store: SqliteStore,
+    store: Store,
 ) -> None:
     first = await store.add_story(make_story(1), T0)
     await store.save_analysis(make_record(first))
@@ -212,7 +217,7 @@ async def test_an_entity_renamed_by_a_later_analysis_keeps_its_old_alias(
     assert await store.find_entity("China") == renamed
 
 
-async def test_claims_about_an_entity_newest_first_with_sources(store: SqliteStore) -> None:
+async def test_claims_about_an_entity_newest_first_with_sources(store: Store) -> None:
     await two_stories(store)
 
     about_china = await store.claims_about(CHINA.id, 10)
@@ -230,7 +235,7 @@ async def test_claims_about_an_entity_newest_first_with_sources(store: SqliteSto
     assert [c.id for c in by_zelensky] == ["c1"]
 
 
-async def test_claims_about_a_keyword_match_the_phrase(store: SqliteStore) -> None:
+async def test_claims_about_a_keyword_match_the_phrase(store: Store) -> None:
     await two_stories(store)
     assert [c.id for c in await store.claims_about("chinese citizens", 10)] == ["c1"]
     assert [c.id for c in await store.claims_about("Totally Unfounded!", 10)] == ["c2"]
@@ -238,7 +243,7 @@ async def test_claims_about_a_keyword_match_the_phrase(store: SqliteStore) -> No
     assert await store.claims_about("north korea", 10) == []
 
 
-async def test_event_view_lists_claims_and_every_source(store: SqliteStore) -> None:
+async def test_event_view_lists_claims_and_every_source(store: Store) -> None:
     await two_stories(store)
     view = await store.event_view("ev-1")
     assert view is not None
@@ -250,7 +255,7 @@ async def test_event_view_lists_claims_and_every_source(store: SqliteStore) -> N
     assert await store.event_view("no-such-event") is None
 
 
-async def test_sources_without_outlet_or_url_fall_back_to_the_file(store: SqliteStore) -> None:
+async def test_sources_without_outlet_or_url_fall_back_to_the_file(store: Store) -> None:
     story_id = await store.add_story(make_story(1, outlet=None), T0)
     await store.save_analysis(make_record(story_id, claims=(FIGHTING,)))
     (claim,) = await store.claims_about(CHINA.id, 5)
@@ -260,7 +265,7 @@ async def test_sources_without_outlet_or_url_fall_back_to_the_file(store: Sqlite
     assert await store.event_outlets("ev-1") == 1
 
 
-async def test_a_near_duplicate_repeats_the_claims_it_copies(store: SqliteStore) -> None:
+async def test_a_near_duplicate_repeats_the_claims_it_copies(store: Store) -> None:
     first = await store.add_story(make_story(1), T0)
     copy = await store.add_story(make_story(2, outlet="AP"), at(1))
     await store.save_analysis(make_record(first, claims=(FIGHTING,)))

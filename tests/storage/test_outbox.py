@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from bot.models import Alert
-from storage.sqlite import SqliteStore
+from storage.base import Store
 from tests.storage.builders import ALICE, BOB, T0, at, make_alert, make_record, make_story
 
 LEASE = 60.0
 
 
-async def queue(store: SqliteStore, *alerts: Alert) -> None:
+async def queue(store: Store, *alerts: Alert) -> None:
     """Queue alerts the way the pipeline does: with the analysis of a story."""
     story_id = await store.add_story(make_story(len(alerts)), T0)
     await store.save_analysis(make_record(story_id, alerts=alerts))
 
 
-async def test_one_alert_per_chat_per_call_in_queue_order(store: SqliteStore) -> None:
+async def test_one_alert_per_chat_per_call_in_queue_order(store: Store) -> None:
     a1, a2, b1 = make_alert(ALICE, "a1"), make_alert(ALICE, "a2"), make_alert(BOB, "b1")
     await queue(store, a1, a2, b1)
 
@@ -32,14 +32,14 @@ async def test_one_alert_per_chat_per_call_in_queue_order(store: SqliteStore) ->
     assert await store.outbox_counts() == {"pending": 2, "sent": 1, "retry": 0, "undeliverable": 0}
 
 
-async def test_limit_caps_the_batch(store: SqliteStore) -> None:
+async def test_limit_caps_the_batch(store: Store) -> None:
     await queue(store, make_alert(ALICE, "a1"), make_alert(BOB, "b1"))
     assert [i.alert.key for i in await store.claim_due_alerts(T0, 1, LEASE)] == ["a1"]
     assert [i.alert.key for i in await store.claim_due_alerts(T0, 1, LEASE)] == ["b1"]
     assert await store.claim_due_alerts(T0, 0, LEASE) == []
 
 
-async def test_an_expired_lease_delivers_again(store: SqliteStore) -> None:
+async def test_an_expired_lease_delivers_again(store: Store) -> None:
     await queue(store, make_alert(ALICE, "a1"))
     (item,) = await store.claim_due_alerts(T0, 10, LEASE)
     assert await store.claim_due_alerts(at(0.9), 10, LEASE) == []
@@ -47,7 +47,7 @@ async def test_an_expired_lease_delivers_again(store: SqliteStore) -> None:
     assert again.id == item.id and again.attempts == 2
 
 
-async def test_a_retry_waits_for_its_time_and_holds_the_chat(store: SqliteStore) -> None:
+async def test_a_retry_waits_for_its_time_and_holds_the_chat(store: Store) -> None:
     a1, a2, b1 = make_alert(ALICE, "a1"), make_alert(ALICE, "a2"), make_alert(BOB, "b1")
     await queue(store, a1, a2, b1)
     (item, bob) = await store.claim_due_alerts(T0, 10, LEASE)
@@ -60,7 +60,7 @@ async def test_a_retry_waits_for_its_time_and_holds_the_chat(store: SqliteStore)
     assert (await store.outbox_counts())["retry"] == 1
 
 
-async def test_an_undeliverable_alert_lets_the_next_one_go(store: SqliteStore) -> None:
+async def test_an_undeliverable_alert_lets_the_next_one_go(store: Store) -> None:
     await queue(store, make_alert(ALICE, "a1"), make_alert(ALICE, "a2"))
     (item,) = await store.claim_due_alerts(T0, 10, LEASE)
     await store.mark_undeliverable(item.id, "chat not found", at(1))
@@ -70,7 +70,7 @@ async def test_an_undeliverable_alert_lets_the_next_one_go(store: SqliteStore) -
     assert counts["undeliverable"] == 1 and counts["pending"] == 1
 
 
-async def test_muted_and_paused_chats_are_skipped(store: SqliteStore) -> None:
+async def test_muted_and_paused_chats_are_skipped(store: Store) -> None:
     await queue(store, make_alert(ALICE, "a1"), make_alert(BOB, "b1"))
     await store.mute_chat(ALICE, at(10))
     await store.set_chat_paused(BOB, True, "kicked from channel")
@@ -82,7 +82,7 @@ async def test_muted_and_paused_chats_are_skipped(store: SqliteStore) -> None:
     assert [i.alert.key for i in await store.claim_due_alerts(at(10.5), 10, LEASE)] == ["b1"]
 
 
-async def test_later_alerts_of_an_event_reply_to_the_first(store: SqliteStore) -> None:
+async def test_later_alerts_of_an_event_reply_to_the_first(store: Store) -> None:
     await queue(
         store,
         make_alert(ALICE, "a1", event_id="ev-1"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.models import ChatRef, WatchTarget
-from storage.sqlite import SqliteStore
+from storage.base import Store
 from tests.storage.builders import ALICE, BOB, T0, at, make_alert, make_record, make_story
 
 CHINA_WATCH = WatchTarget("entity", "gpe:china", "China")
@@ -11,7 +11,7 @@ RUSSIA_WATCH = WatchTarget("entity", "gpe:russia", "Russia")
 DRONES = WatchTarget("keyword", "drone strike", "drone strike")
 
 
-async def test_watching_twice_is_one_subscription(store: SqliteStore) -> None:
+async def test_watching_twice_is_one_subscription(store: Store) -> None:
     sub, created = await store.add_subscription(ALICE, CHINA_WATCH, T0)
     assert created
     assert (sub.chat, sub.target, sub.paused, sub.created) == (ALICE, CHINA_WATCH, False, T0)
@@ -27,7 +27,7 @@ async def test_watching_twice_is_one_subscription(store: SqliteStore) -> None:
     assert len(await store.all_subscriptions()) == 3
 
 
-async def test_unwatch_removes_only_that_watch(store: SqliteStore) -> None:
+async def test_unwatch_removes_only_that_watch(store: Store) -> None:
     await store.add_subscription(ALICE, CHINA_WATCH, T0)
     await store.add_subscription(ALICE, RUSSIA_WATCH, T0)
     await store.add_subscription(BOB, CHINA_WATCH, T0)
@@ -38,7 +38,7 @@ async def test_unwatch_removes_only_that_watch(store: SqliteStore) -> None:
     assert [s.target for s in await store.chat_subscriptions(BOB)] == [CHINA_WATCH]
 
 
-async def test_change_versions_report_only_what_changed(store: SqliteStore) -> None:
+async def test_change_versions_report_only_what_changed(store: Store) -> None:
     start, changed, removed = await store.subscriptions_changed_since(0)
     assert (start, changed, removed) == (0, [], [])
 
@@ -60,7 +60,7 @@ async def test_change_versions_report_only_what_changed(store: SqliteStore) -> N
     assert changed == [russia, drones] and removed == [china.id]
 
 
-async def test_pausing_a_chat_pauses_all_its_watches(store: SqliteStore) -> None:
+async def test_pausing_a_chat_pauses_all_its_watches(store: Store) -> None:
     china, _ = await store.add_subscription(ALICE, CHINA_WATCH, T0)
     russia, _ = await store.add_subscription(ALICE, RUSSIA_WATCH, T0)
     bob, _ = await store.add_subscription(BOB, CHINA_WATCH, T0)
@@ -88,7 +88,7 @@ async def test_pausing_a_chat_pauses_all_its_watches(store: SqliteStore) -> None
     assert {s.id for s in changed} == {china.id, russia.id, drones.id} and removed == []
 
 
-async def test_a_migrated_chat_keeps_its_watches_and_pending_alerts(store: SqliteStore) -> None:
+async def test_a_migrated_chat_keeps_its_watches_and_pending_alerts(store: Store) -> None:
     old = ChatRef("telegram", "-100")
     new = ChatRef("telegram", "-1001234")
     china, _ = await store.add_subscription(old, CHINA_WATCH, T0)
@@ -116,7 +116,7 @@ async def test_a_migrated_chat_keeps_its_watches_and_pending_alerts(store: Sqlit
     assert item.alert.chat == new
 
 
-async def test_mute_until_and_unmute(store: SqliteStore) -> None:
+async def test_mute_until_and_unmute(store: Store) -> None:
     assert await store.chat_muted_until(ALICE) is None
     await store.mute_chat(ALICE, at(60))
     assert await store.chat_muted_until(ALICE) == at(60)
