@@ -785,6 +785,8 @@ def _role_mentions(
         dets = [c for c in left if c.dep_ == "det"]
         if any(d.lower_ not in {"the", "this", "that"} for d in dets):
             continue  # "a president", "every minister"
+        if _of_something_else(tok, alias_at):
+            continue  # "the president of the football club"
         tokens = _np_tokens(tok)
         role = _role_from_tokens(tokens, tok, alias_at)
         possessive = any(c.dep_ == "poss" for c in left)
@@ -796,6 +798,17 @@ def _role_mentions(
         start = min(t.i for t in tokens)
         out.append(_Hit(start, tok.i + 1, match, "role", "role"))
     return out
+
+
+def _of_something_else(tok: Any, alias_at: dict[int, _Hit]) -> bool:
+    """The role is "of" something that is not a country: another body's role."""
+    doc = tok.doc
+    if tok.i + 2 >= len(doc) or doc[tok.i + 1].lower_ != "of":
+        return False
+    obj = next((c for c in doc[tok.i + 1].children if c.dep_ == "pobj"), None)
+    if obj is None:
+        return False
+    return _nationality(obj, alias_at) is None and not (obj.is_title and obj.i == tok.i + 2)
 
 
 def _match_role(role: _Role, at: int, intros: Sequence[tuple[int, _Role, Entity]]) -> Entity | None:

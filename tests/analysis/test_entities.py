@@ -308,3 +308,15 @@ def test_a_given_name_alone_as_subject(nlp: Any, gazetteer: Gazetteer) -> None:
     ms = mentions_of(nlp, gazetteer, text)
     assert linked(ms, "Tedros") == {"person:ghebreyesus"}
     assert linked(ms, "Khartoum") == {"gpe:sudan"}
+
+
+def test_a_role_of_another_body_is_not_the_person(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "President Ana Costa of Brazil attended the final. "
+        "The president of the football club said tickets had sold out. "
+        "The Brazilian president praised the fans."
+    )
+    ms = mentions_of(nlp, gazetteer, text)
+    roles = {m.text: m.entity.id for m in ms if m.entity.type == "PERSON"}
+    assert "The president" not in roles
+    assert roles["The Brazilian president"] == "person:costa"
