@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import socket
+import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +21,7 @@ from bot.adapters.telegram import BOT_COMMANDS, TelegramAdapter, parse_command, 
 from bot.config import Settings
 from bot.errors import ConfigError, PermanentError, TransientError
 from bot.models import Alert, Button, ChatRef, Command, Line, Reply, Span
-from tests.fakes.telegram_server import FakeTelegramServer
+from tests.fakes.telegram_server import FakeTelegramServer, SentMessage
 
 GROUP = -1001234567890
 ADMIN = 42
@@ -612,3 +615,117 @@ async def test_webhook_mode_checks_the_secret(server: FakeTelegramServer, chats:
         await tg.stop()
     assert chats.commands.empty()
     assert server.webhook_deliveries == [200]
+
+
+# --------------------------------------------------------------------------- end to end
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+HOSTILE_TITLE = 'Chemical leak <script>alert(1)</script> & "<b>" on the Sorna river'
+
+
+async def ingest_in_another_process(database_url: str, *paths: Path) -> None:
+    """`claimwatch ingest PATH...` as its own process, against the same database."""
+    env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING"}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "-q",
+        "ingest",
+        *map(str, paths),
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, err = await asyncio.wait_for(proc.communicate(), 240)
+    assert proc.returncode == 0, err.decode()
+
+
+def alerts_in(server: FakeTelegramServer, chat_id: int) -> list[SentMessage]:
+    return [m for m in server.messages_to(chat_id) if m.buttons]
+
+
+async def test_end_to_end_watch_ingest_alert_follow_up_buttons(
+    server: FakeTelegramServer, tmp_path: Path
+) -> None:
+    from bot.runtime import Services, serve
+
+    first_story = tmp_path / "01.txt"
+    original = (EXAMPLES / "01_harbourwire_sorna_spill.txt").read_text(encoding="utf-8")
+    first_story.write_text(
+        original.replace("title: Chemical leak on the Sorna river", f"title: {HOSTILE_TITLE}", 1),
+        encoding="utf-8",
+    )
+    follow_up = EXAMPLES / "03_balkanbroadcast_sorna_day2.txt"
+    database_url = f"sqlite:///{tmp_path / 'claimwatch.db'}"
+    settings = make_settings(server, database_url=database_url, delivery_poll_seconds=0.2)
+    adapter = TelegramAdapter(settings, poll_timeout=1)
+    services = await Services.open(settings, [adapter])
+    adapter.on_migrate = services.migrate_chat
+    stop = asyncio.Event()
+    running = asyncio.create_task(serve(services, stop, handle_signals=False))
+    try:
+        await server.wait_for(lambda: bool(server.called("getUpdates")), within=30)
+        # A private chat and a group watch Bulgaria; a non-admin is refused.
+        server.push_message(1001, "/watch bulgaria")
+        server.set_admins(GROUP, ADMIN)
+        server.push_message(
+            GROUP, "/watch@ClaimWatchBot bulgaria", chat_type="supergroup", user_id=ADMIN
+        )
+        server.push_message(GROUP, "/unwatch bulgaria", chat_type="supergroup", user_id=MEMBER)
+        await server.wait_for_messages(3, within=30)
+        private_ok, group_ok, refused = server.sent[:3]
+        assert "Bulgaria" in private_ok.plain and "Bulgaria" in group_ok.plain
+        assert refused.chat_id == GROUP and "Only admins" in refused.plain
+
+        # Another process ingests the story; the running service delivers the alert.
+        await ingest_in_another_process(database_url, first_story)
+        await server.wait_for(
+            lambda: bool(alerts_in(server, 1001)) and bool(alerts_in(server, GROUP)), within=60
+        )
+        [alert] = alerts_in(server, 1001)
+        assert alert.parse_mode == "HTML" and alert.link_preview_disabled
+        assert HOSTILE_TITLE in alert.plain  # shown literally, not as markup
+        assert "script" not in alert.parsed.tags
+        assert (
+            "Harbourwire",
+            "https://harbourwire.example/2026/03/10/sorna-river-chemical-leak",
+        ) in alert.links
+        labels = [label for label, _ in alert.buttons]
+        assert labels == ["Sources", "Mute 24h", "Unwatch"]
+
+        # The follow-up about the same event is a reply to the first alert.
+        await ingest_in_another_process(database_url, follow_up)
+        await server.wait_for(lambda: len(alerts_in(server, 1001)) >= 2, within=60)
+        second = alerts_in(server, 1001)[1]
+        assert second.reply_to_message_id == alert.message_id
+        assert any("balkanbroadcast.example" in href for _, href in second.links)
+
+        # "Sources" works: the outlets of the event come back under the alert.
+        sources = dict(alert.buttons)["Sources"]
+        before = len(server.sent)
+        server.push_callback(1001, alert.message_id, sources, user_id=1001)
+        await server.wait_for(lambda: len(server.sent) > before, within=10)
+        shown = server.sent[-1]
+        assert shown.reply_to_message_id == alert.message_id
+        assert "Harbourwire" in shown.plain and "Balkan Broadcast" in shown.plain
+        await server.wait_for(lambda: len(server.answered) >= 1)
+
+        # A non-admin pressing "Unwatch" in the group is refused, privately.
+        [group_alert, *_] = alerts_in(server, GROUP)
+        unwatch = dict(group_alert.buttons)["Unwatch"]
+        before = len(server.sent)
+        server.push_callback(GROUP, group_alert.message_id, unwatch, user_id=MEMBER)
+        await server.wait_for(lambda: len(server.answered) >= 2, within=10)
+        assert "Only admins" in server.answered[-1]["text"]
+        assert len(server.sent) == before
+        server.push_message(GROUP, "/watching", chat_type="supergroup", user_id=MEMBER)
+        await server.wait_for(lambda: len(server.sent) > before, within=10)
+        assert "Bulgaria" in server.sent[-1].plain  # still watching
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, 30)
+        await services.close()
