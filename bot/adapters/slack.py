@@ -387,6 +387,9 @@ class SlackAdapter:
             bolt_logger.setLevel(logging.WARNING)
         self.app = AsyncApp(
             client=self.client,
+            # listeners only ack and hand the work to a task, so they end at once;
+            # answering after they end means no request is in limbo on stop()
+            process_before_response=True,
             signing_secret=secret.get_secret_value() if secret is not None else "unused",
             request_verification_enabled=self.mode == "http",
             logger=bolt_logger,
@@ -511,11 +514,14 @@ class SlackAdapter:
     def _spawn(
         self,
         command: Command,
-        channel: str,
         thread_ts: str | None,
+        *,
+        resolve_type: bool = False,
         response_url: str | None = None,
     ) -> None:
-        task = asyncio.create_task(self._run(command, channel, thread_ts, response_url))
+        """Run the command after the ack. The listener returns at once; the
+        lookups (channel type, admin) happen in the task."""
+        task = asyncio.create_task(self._run(command, thread_ts, resolve_type, response_url))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -523,19 +529,25 @@ class SlackAdapter:
         await ack()
         channel = str(body.get("channel_id") or "")
         user = str(body.get("user_id") or "")
+        if not channel or not user:
+            return
         text = as_command_text(clean_incoming(str(body.get("text") or ""), self._bot_user_id))
-        chat_type = await self._channel_type(channel, body.get("channel_name"))
+        private = channel.startswith("D") or body.get("channel_name") == "directmessage"
         command = Command(
             platform=self.platform,
             chat_id=channel,
             user_id=user,
             text=text,
-            chat_type=chat_type,
-            is_admin=await self._is_admin(user, chat_type),
+            chat_type="private" if private else _chat_type(channel),
             user_name=body.get("user_name"),
         )
         response_url = body.get("response_url")
-        self._spawn(command, channel, None, response_url if isinstance(response_url, str) else None)
+        self._spawn(
+            command,
+            None,
+            resolve_type=not private,
+            response_url=response_url if isinstance(response_url, str) else None,
+        )
 
     def _first_delivery(self, body: dict[str, Any]) -> bool:
         """False for an event Slack delivers again (a retry after a slow ack)."""
@@ -558,17 +570,15 @@ class SlackAdapter:
         if not channel or not user or event.get("bot_id"):
             return
         text = as_command_text(clean_incoming(str(event.get("text") or ""), self._bot_user_id))
-        chat_type = _chat_type(channel, event.get("channel_type"))
         command = Command(
             platform=self.platform,
             chat_id=channel,
             user_id=user,
             text=text,
-            chat_type=chat_type,
-            is_admin=await self._is_admin(user, chat_type),
+            chat_type=_chat_type(channel, event.get("channel_type")),
             reply_to=event.get("ts"),
         )
-        self._spawn(command, channel, event.get("thread_ts"))
+        self._spawn(command, event.get("thread_ts"))
 
     async def _on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         # only direct messages; mentions in channels arrive as app_mention
@@ -587,10 +597,9 @@ class SlackAdapter:
             user_id=user,
             text=text,
             chat_type="private",
-            is_admin=True,
             reply_to=event.get("ts"),
         )
-        self._spawn(command, channel, event.get("thread_ts"))
+        self._spawn(command, event.get("thread_ts"))
 
     async def _on_action(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
@@ -607,27 +616,31 @@ class SlackAdapter:
             return
         message = body.get("message") or {}
         thread_ts = message.get("thread_ts") or message.get("ts")
-        chat_type = await self._channel_type(channel, None)
         command = Command(
             platform=self.platform,
             chat_id=channel,
             user_id=user,
             text=f"/{action} {arg}".strip(),
-            chat_type=chat_type,
-            is_admin=await self._is_admin(user, chat_type),
+            chat_type=_chat_type(channel),
             user_name=(body.get("user") or {}).get("username"),
             reply_to=message.get("ts"),
         )
-        self._spawn(command, channel, thread_ts)
+        self._spawn(command, thread_ts, resolve_type=not channel.startswith("D"))
 
     async def _run(
         self,
         command: Command,
-        channel: str,
         thread_ts: str | None,
-        response_url: str | None = None,
+        resolve_type: bool,
+        response_url: str | None,
     ) -> None:
         assert self._on_command is not None
+        channel = command.chat_id
+        if resolve_type:
+            command = dataclasses.replace(command, chat_type=await self._channel_type(channel))
+        command = dataclasses.replace(
+            command, is_admin=await self._is_admin(command.user_id, command.chat_type)
+        )
         logger.info("slack: %s from %s in %s", command.text.split(" ")[0], command.user_id, channel)
         try:
             reply = await self._on_command(command)
@@ -686,8 +699,9 @@ class SlackAdapter:
         self._admins[user_id] = (admin, now + ADMIN_CACHE_SECONDS)
         return admin
 
-    async def _channel_type(self, channel: str, channel_name: Any) -> str:
-        if channel.startswith("D") or channel_name == "directmessage":
+    async def _channel_type(self, channel: str) -> str:
+        """private | group | channel, from ``conversations.info`` (cached)."""
+        if channel.startswith("D"):
             return "private"
         cached = self._chat_types.get(channel)
         if cached is not None:
