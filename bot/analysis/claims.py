@@ -377,6 +377,8 @@ def _content_from_children(cue: Any) -> tuple[list[Any], str]:
     if lemma == "tell":
         dobj = [d for d in dobj if d.lemma_.lower() not in AUDIENCE and d.pos_ != "PRON"]
     if lemma in NEEDS_COMPLEMENT:
+        if len(dobj) >= 2:
+            return _span_of(dobj), "object"
         if dobj and (comp or any(p.lower_ == "as" for p in preps)):
             parts = dobj + comp + [p for p in preps if p.lower_ == "as"]
             return _span_of(parts), "object"
@@ -488,9 +490,42 @@ def _modal_or_negated(cue: Any) -> tuple[bool, bool]:
     return modal, neg
 
 
-def _subject_of(cue: Any) -> tuple[Any, bool]:
+def _subject_of(cue: Any, ctx: _Ctx | None = None) -> tuple[Any, bool]:
     """The subject token of ``cue`` (inherited through advcl/conj/xcomp and
     "quoted as saying"), and whether it is the subject of a passive."""
+    subj, passive = _parsed_subject(cue)
+    if subj is not None and ctx is not None and ctx.in_dateline(subj.idx):
+        # "GENEVA (Reuters) - The WHO said": the parser made the dateline a subject too
+        others = [
+            c
+            for c in subj.head.children
+            if c.dep_ in _SUBJ and c.i != subj.i and not ctx.in_dateline(c.idx)
+        ]
+        subj = others[0] if others else None
+    if subj is None and ctx is not None:
+        subj = _stranded_subject(cue, ctx)
+    return subj, passive
+
+
+def _stranded_subject(cue: Any, ctx: _Ctx) -> Any:
+    """A headline run into the first paragraph makes the parser hang the
+    paragraph's subject on the headline's verb: take the noun of the cue's
+    paragraph, before the cue, that is attached across the break."""
+    sent = cue.sent
+    if ctx.same_para(sent.start_char, cue.idx):
+        return None
+    found = None
+    for t in sent:
+        if t.i >= cue.i:
+            break
+        if not ctx.same_para(t.idx, cue.idx) or t.is_space:
+            continue
+        if t.pos_ in ("NOUN", "PROPN", "PRON") and not ctx.same_para(t.head.idx, cue.idx):
+            found = t
+    return found
+
+
+def _parsed_subject(cue: Any) -> tuple[Any, bool]:
     node = cue
     for _ in range(4):
         for c in node.children:
@@ -697,7 +732,7 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
             prev = cue.doc[cue.i - 1] if cue.i > 0 else None
             if cue.i != sent.start and (prev is None or prev.text not in (",", "—", "–", ";")):
                 return None
-    subj, passive = _subject_of(cue)
+    subj, passive = _subject_of(cue, ctx)
     speaker: _Speaker | None = None
     if passive and subj is not None and subj.lower_ == "it":
         agent = _agent(cue)
@@ -830,7 +865,7 @@ def _statement_claim(tok: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     verb = tok.head
     if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() in CUE_VERBS:
         return None
-    subj, passive = _subject_of(verb)
+    subj, passive = _subject_of(verb, ctx)
     if subj is None or passive:
         return None
     speaker = _speaker(subj, ctx)
@@ -847,47 +882,67 @@ def _statement_claim(tok: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     return draft
 
 
+_HOSTS = frozenset(
+    {"anchor", "host", "presenter", "interviewer", "moderator", "q", "question", "narrator"}
+)
+
+
 def _colon_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
-    """ "Zelensky: “…”" and transcript lines "NAME: …"."""
+    """ "Zelensky: “…”" and transcript turns "ORTIZ: …"."""
     text = ctx.doc.text
     colon = next((t for t in sent if t.text == ":" and not ctx.in_quote(t.idx)), None)
-    if colon is None or colon.i - sent.start > 8 or colon.i == sent.start:
+    if colon is None:
         return None
-    left = [t for t in sent if t.i < colon.i]
-    if any(ctx.in_dateline(t.idx) for t in left):
+    left = [t for t in sent if t.i < colon.i and ctx.same_para(t.idx, colon.idx) and not t.is_space]
+    if not left or len(left) > 8 or any(ctx.in_dateline(t.idx) for t in left):
         return None
     rest_start = colon.idx + 1
     while rest_start < len(text) and text[rest_start] == " ":
         rest_start += 1
-    q = ctx.quote_at(rest_start + 1)
+    if rest_start >= len(text):
+        return None
+    quoted = text[rest_start] in '"“«'
     found = ctx.mentions_in(left[0].idx, colon.idx)
     speaker: _Speaker | None = None
     persons = [m for m in found if m.entity.type == "PERSON"]
     pick = persons[0] if persons else (found[0] if found else None)
-    if pick is not None:
+    if pick is not None and (quoted or len(left) <= 4):
         speaker = _Speaker(pick.entity.name, pick.entity.id, _kind(pick, left[0]), left[0].idx)
-    else:
-        ents = [e for e in ctx.doc.ents if e.start >= sent.start and e.end <= colon.i]
-        people = [e for e in ents if e.label_ in ("PERSON", "ORG")]
-        if people:
-            kind = "person" if people[0].label_ == "PERSON" else "group"
-            speaker = _Speaker(people[0].text, None, kind, left[0].idx)
+    elif len(left) <= 5 and not any(t.pos_ in ("VERB", "AUX") for t in left):
+        words = [t for t in left if t.is_alpha]
+        if not words or not all(t.text[:1].isupper() for t in words):
+            return None
+        if words[0].lower_ in _HOSTS:
+            return None
+        name = _clean(left)
+        speaker = _transcript_speaker(name, ctx, left[0].idx)
     if speaker is None:
         return None
-    if q is not None and text[rest_start] in '"“«':
+    q = ctx.quote_at(rest_start + 1)
+    if quoted and q is not None:
         content, start, end = _finish(text, q[0], q[1], None, ctx)
-        direct = True
-    else:
-        # transcript line: a name alone before the colon, the rest of the paragraph
-        if len(left) > 4 or any(t.pos_ == "VERB" for t in left):
-            return None
+    elif not quoted and len(left) <= 5:
+        # transcript turn: the rest of the paragraph
         end = text.find("\n", rest_start)
         end = len(text) if end < 0 else end
         content, start, end = _finish(text, rest_start, end, None, ctx)
-        direct = True
+    else:
+        return None
     if len(content.split()) < 3:
         return None
-    return _Draft(speaker, ":", _stance("say", content, []), direct, start, end, None, k, 0)
+    return _Draft(speaker, ":", _stance("say", content, []), True, start, end, None, k, 0)
+
+
+def _transcript_speaker(name: str, ctx: _Ctx, pos: int) -> _Speaker:
+    """ "ORTIZ" in a transcript: the person of the story with that surname."""
+    key = name.split("(")[0].strip().casefold()
+    for m in ctx.mentions:
+        if m.entity.type == "PERSON" and m.entity.name.split()[-1].casefold() == key:
+            return _Speaker(m.entity.name, m.entity.id, "person", pos)
+    for ent in ctx.doc.ents:
+        if ent.label_ == "PERSON" and ent.text.split()[-1].casefold() == key:
+            return _Speaker(ent.text, None, "person", pos)
+    return _Speaker(name.title() if name.isupper() else name, None, "person", pos)
 
 
 def _outlet_fact(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
@@ -914,13 +969,28 @@ def _outlet_fact(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     return _Draft(speaker, "reported", Stance.ASSERT, False, start, end, toks, k, 0)
 
 
-def _datelines(text: str) -> list[tuple[int, int]]:
+def _datelines(doc: Any, mentions: Sequence[Mention]) -> list[tuple[int, int]]:
+    """ "GENEVA (Reuters) -", "KYIV, Ukraine —", "SEOUL:" at a paragraph start.
+    A capitalised name before a colon is a dateline only when it is a place
+    ("ORTIZ:" in a transcript is a speaker)."""
+    text = doc.text
     out = []
     for m in _DATELINE.finditer(text):
         head = m.group(0)
-        # "SEOUL:" / "GENEVA (Reuters) -": caps words, short
         word = re.sub(r"\([^)]*\)", "", head).strip(" :—–-\t")
-        if word and word.upper() == word and len(word) <= 40:
+        if not word or word.upper() != word or len(word) > 40:
+            continue
+        if "(" in head or not head.rstrip().endswith(":"):
+            out.append((m.start(), m.end()))
+            continue
+        places = [
+            x
+            for x in mentions
+            if x.start < m.end() and x.end > m.start() and x.entity.type in ("GPE", "LOC")
+        ]
+        span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        ents = [e for e in span.ents if e.label_ in ("GPE", "LOC")] if span is not None else []
+        if places or ents:
             out.append((m.start(), m.end()))
     return out
 
@@ -936,7 +1006,7 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
         quotes=quote_spans(text),
         sent_of=sent_of,
         para_of=_paragraphs(text, sents),
-        datelines=_datelines(text),
+        datelines=_datelines(doc, mentions),
         breaks=[m.start() for m in re.finditer(r"\n", text)],
     )
     drafts: list[_Draft] = []
@@ -987,6 +1057,9 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
                     covered_quotes.add(q)
     # second pass: sentences without an attribution of their own
     claimed = {d.sentence for d in drafts}
+    for k, sent in enumerate(sents):
+        if any(d.direct and d.start <= sent.start_char < d.end for d in drafts):
+            claimed.add(k)
     extra: list[_Draft] = []
     for k, sent in enumerate(sents):
         if k in claimed:
