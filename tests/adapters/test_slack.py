@@ -491,6 +491,33 @@ async def test_admin_only_asks_slack_who_is_an_admin(fake: FakeSlack, core: Reco
     assert asked.count("U0ANN") == 1  # cached
 
 
+async def test_with_admin_only_a_member_cannot_change_the_channels_watches(
+    fake: FakeSlack, tmp_path: Path
+) -> None:
+    from bot.runtime import Services
+
+    fake.set_user("U0BOSS", is_admin=True)
+    fake.set_user("U0ANN")
+    settings = slack_settings(
+        fake, slack_admin_only=True, database_url=f"sqlite:///{tmp_path / 'cw.db'}"
+    )
+    slack = SlackAdapter(settings)
+    services = await Services.open(settings, [slack])
+    await slack.start(services.router)
+    try:
+        for user in ("U0ANN", "U0BOSS"):
+            await post_signed(
+                slack, slash_body("watch china", user=user), "application/x-www-form-urlencoded"
+            )
+            await slack.wait_idle()
+        refused, accepted = await fake.wait_for_messages(2)
+    finally:
+        await slack.stop()
+        await services.close()
+    assert "Only admins" in refused.text
+    assert accepted.text.startswith("Watching China")
+
+
 async def test_everyone_is_admin_by_default(
     adapter: SlackAdapter, core: Recorder, fake: FakeSlack
 ) -> None:
