@@ -161,19 +161,20 @@ def _utf16_len(text: str) -> int:
 def _split_text(text: str, limit: int) -> list[str]:
     """Pieces of ``text`` whose escaped form fits ``limit``, cut at spaces when possible."""
     pieces: list[str] = []
-    while text:
-        if _utf16_len(html.escape(text, quote=False)) <= limit:
-            pieces.append(text)
-            break
-        # Largest prefix that fits once escaped (escaping grows a character to at most 5).
-        cut = max(1, limit // 5)
-        while cut < len(text) and _utf16_len(html.escape(text[: cut + 1], quote=False)) <= limit:
-            cut += 1
-        space = text.rfind(" ", 0, cut)
-        if space > cut // 2:
-            cut = space + 1
-        pieces.append(text[:cut])
-        text = text[cut:]
+    start = size = 0
+    space = -1  # last space in the current piece
+    for i, ch in enumerate(text):
+        width = _utf16_len(html.escape(ch, quote=False))
+        if size + width > limit and i > start:
+            cut = space + 1 if space > start + (i - start) // 2 else i
+            pieces.append(text[start:cut])
+            start, space = cut, -1
+            size = _utf16_len(html.escape(text[start:i], quote=False))
+        size += width
+        if ch == " ":
+            space = i
+    if start < len(text):
+        pieces.append(text[start:])
     return pieces
 
 
@@ -364,10 +365,17 @@ class ChatPacer(BaseRateLimiter[int]):
     dispatcher owns retries) and paces private chats too.
     """
 
-    def __init__(self, global_per_second: float, per_chat: float, group_per_minute: int = 20):
+    def __init__(
+        self,
+        global_per_second: float,
+        per_chat: float,
+        group_per_minute: int = 20,
+        group_period: float = 60.0,
+    ):
         self._global = AsyncLimiter(global_per_second, 1)
         self._per_chat = per_chat
         self._group_per_minute = group_per_minute
+        self._group_period = group_period
         self._chats: dict[int | str, AsyncLimiter] = {}
         self._groups: dict[int | str, AsyncLimiter] = {}
 
@@ -407,7 +415,7 @@ class ChatPacer(BaseRateLimiter[int]):
         async with contextlib.AsyncExitStack() as stack:
             if isinstance(key, str) or key < 0:
                 await stack.enter_async_context(
-                    self._limiter(self._groups, key, self._group_per_minute, 60)
+                    self._limiter(self._groups, key, self._group_per_minute, self._group_period)
                 )
             await stack.enter_async_context(self._limiter(self._chats, key, self._per_chat, 1))
             await stack.enter_async_context(self._global)

@@ -17,7 +17,13 @@ import pytest_asyncio
 import telegram
 from telegram.error import BadRequest
 
-from bot.adapters.telegram import BOT_COMMANDS, TelegramAdapter, parse_command, render_html
+from bot.adapters.telegram import (
+    BOT_COMMANDS,
+    ChatPacer,
+    TelegramAdapter,
+    parse_command,
+    render_html,
+)
 from bot.config import Settings
 from bot.errors import ConfigError, PermanentError, TransientError
 from bot.models import Alert, Button, ChatRef, Command, Line, Reply, Span
@@ -494,6 +500,44 @@ async def test_a_later_part_waits_out_a_flood_limit(
     assert len(server.sent) == 2  # both parts delivered, the first exactly once
     assert first_id == str(server.sent[0].message_id)
     assert server.sent[0].plain.split("\n") + server.sent[1].plain.split("\n") == ["y" * 60] * 100
+
+
+async def test_pacer_holds_a_group_to_its_per_period_budget() -> None:
+    pacer = ChatPacer(1000, 1000, group_per_minute=2, group_period=1.0)
+    loop = asyncio.get_running_loop()
+    stamps: dict[int, list[float]] = {GROUP: [], 1001: []}
+
+    async def send(chat_id: int) -> bool:
+        stamps[chat_id].append(loop.time())
+        return True
+
+    started = loop.time()
+    for chat_id in (GROUP, GROUP, GROUP, 1001, 1001, 1001):
+        await pacer.process_request(send, (chat_id,), {}, "sendMessage", {"chat_id": chat_id}, None)
+    # Two group messages at once, the third waits for budget; a private chat is not held back.
+    assert stamps[GROUP][1] - started < 0.2
+    assert stamps[GROUP][2] - started >= 0.4
+    assert stamps[1001][2] - stamps[1001][0] < 0.2
+    # Non-posting calls are never paced.
+    await pacer.process_request(send, (GROUP,), {}, "getChatMember", {"chat_id": GROUP}, None)
+    assert stamps[GROUP][3] - stamps[GROUP][2] < 0.2
+
+
+async def test_edit_replaces_text_and_buttons(
+    server: FakeTelegramServer, adapter: TelegramAdapter
+) -> None:
+    chat = ChatRef("telegram", "1001")
+    message_id = await adapter.send_reply(chat, Reply.text("first <draft>"))
+    assert message_id is not None
+    edited = Reply(
+        ((Span("final & done", bold=True),),), buttons=(Button("Mute 24h", "mute", "24h"),)
+    )
+    await adapter.edit(chat, message_id, edited)
+    await adapter.edit(chat, message_id, edited)  # "not modified" is no error
+    [sent] = server.sent
+    assert (sent.plain, sent.edits, sent.buttons) == ("final & done", 1, [("Mute 24h", "mute:24h")])
+    with pytest.raises(PermanentError):
+        await adapter.edit(chat, "999", edited)
 
 
 # --------------------------------------------------------------------------- migration

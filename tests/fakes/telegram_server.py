@@ -372,7 +372,7 @@ class FakeTelegramServer:
         user_name: str = "alice",
     ) -> str:
         """A user presses an inline button on message ``message_id``; returns the query id."""
-        chat = self._chat(chat_id, "private" if chat_id > 0 else "supergroup", "Test group")
+        chat = self._known_chat(chat_id)
         original = next(
             (m for m in self.sent if m.chat_id == chat_id and m.message_id == message_id), None
         )
