@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 
 import aiohttp
 import pytest
+from aiohttp import web
 
 from bot.adapters.slack import SLASH_COMMAND, SlackAdapter, clean_incoming, render_blocks
 from bot.config import Settings, load_settings
@@ -453,6 +454,35 @@ async def test_a_slash_command_where_the_bot_cannot_post_is_answered_privately(
     assert response["response_type"] == "ephemeral"
     assert "/invite @ClaimWatch" in response["text"]
     assert "Now watching *China*" in all_text(response["blocks"])
+
+
+async def test_the_endpoint_can_be_mounted_on_the_services_own_http_app(
+    fake: FakeSlack, core: Recorder
+) -> None:
+    slack = SlackAdapter(slack_settings(fake), serve_http=False)
+    await slack.start(core)
+    assert slack.http_port is None  # no server of its own
+    app = web.Application()
+    app.router.add_post("/slack/events", slack.handle_http)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    slack.http_port = int(runner.addresses[0][1])
+    try:
+        status, _ = await post_signed(
+            slack, slash_body("watching"), "application/x-www-form-urlencoded"
+        )
+        assert status == 200
+        await fake.wait_for_messages(1)
+        status, _ = await post_signed(
+            slack, slash_body("watching"), "application/x-www-form-urlencoded", secret="x"
+        )
+        assert status == 401
+    finally:
+        await slack.stop()
+        await runner.cleanup()
+    assert [c.text for c in core.commands] == ["/watching"]
 
 
 # --------------------------------------------------------------------------- admin-only
