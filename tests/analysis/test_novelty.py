@@ -1,0 +1,182 @@
+"""Novelty of a claim against the canonical claims of its event."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.analysis.novelty import DEFAULT_THRESHOLD, classify, similarity
+from bot.models import CanonicalClaim, Claim, Novelty, Stance
+
+T = DEFAULT_THRESHOLD
+NOW = datetime(2026, 1, 5, 12, 0)
+
+
+def claim(
+    text: str,
+    speaker: str = "Amelia Ortiz",
+    speaker_id: str | None = "person:ortiz",
+    stance: Stance = Stance.ASSERT,
+    entities: tuple[str, ...] = (),
+    numbers: tuple[float, ...] = (),
+) -> Claim:
+    return Claim(
+        speaker=speaker,
+        cue="said",
+        stance=stance,
+        direct=False,
+        text=text,
+        speaker_id=speaker_id,
+        entities=entities,
+        numbers=numbers,
+    )
+
+
+def known(cid: str, c: Claim) -> CanonicalClaim:
+    return CanonicalClaim(
+        id=cid,
+        event_id="ev1",
+        speaker=c.speaker,
+        speaker_id=c.speaker_id,
+        stance=c.stance,
+        text=c.text,
+        entities=c.entities,
+        numbers=c.numbers,
+        first_seen=NOW,
+    )
+
+
+CAPTURED = claim(
+    "Ukrainian forces captured two Chinese soldiers fighting for Russia in the Donetsk region",
+    speaker="Volodymyr Zelensky",
+    speaker_id="person:zelensky",
+    entities=("gpe:ukraine", "gpe:china", "gpe:russia"),
+    numbers=(2.0,),
+)
+
+
+def test_first_claim_is_new() -> None:
+    d = classify(CAPTURED, [], threshold=T)
+    assert d.novelty is Novelty.NEW and d.matches is None
+
+
+def test_repeat_in_other_words() -> None:
+    again = claim(
+        "two Chinese nationals fighting alongside the Russian army were taken prisoner by "
+        "Ukraine's troops in Donetsk",
+        speaker="Zelenskyy",
+        speaker_id="person:zelensky",
+        entities=("gpe:china", "gpe:russia", "gpe:ukraine"),
+        numbers=(2.0,),
+    )
+    d = classify(again, [known("c1", CAPTURED)], threshold=T)
+    assert d.novelty is Novelty.REPEAT, d.why
+    assert d.matches == "c1"
+    assert f"{d.similarity:.2f}" in d.why
+
+
+def test_repeat_by_the_same_side() -> None:
+    first = claim(
+        "Chinese citizens are always asked to stay away from armed conflict",
+        speaker="The Chinese government",
+        speaker_id="gpe:china",
+    )
+    second = claim(
+        "the government always asks its citizens to stay away from areas of armed conflict",
+        speaker="China",
+        speaker_id="gpe:china",
+    )
+    d = classify(second, [known("c1", first)], threshold=T)
+    assert d.novelty is Novelty.REPEAT, d.why
+
+
+def test_unlinked_spellings_of_one_speaker_are_one_side() -> None:
+    first = claim("the bridge will reopen in May after repairs", "Omar Nasser", None)
+    second = claim("the bridge is going to reopen in May once repairs end", "Nasser", None)
+    assert classify(second, [known("c1", first)], threshold=T).novelty is Novelty.REPEAT
+
+
+def test_update_of_a_figure() -> None:
+    first = claim("at least 12 people were killed in the floods", numbers=(12.0,))
+    second = claim("at least 19 people have been killed by the flooding", numbers=(19.0,))
+    d = classify(second, [known("c1", first)], threshold=T)
+    assert d.novelty is Novelty.UPDATE, d.why
+    assert d.matches == "c1"
+    assert "19" in d.why
+
+
+def test_a_figure_already_known_is_no_update() -> None:
+    first = claim("at least 12 people were killed in the floods", numbers=(12.0,))
+    second = claim("twelve people died in the floods", numbers=(12.0,))
+    assert classify(second, [known("c1", first)], threshold=T).novelty is Novelty.REPEAT
+
+
+def test_contradiction_by_another_side() -> None:
+    denial = claim(
+        "Chinese soldiers are fighting for Russia",
+        speaker="China",
+        speaker_id="gpe:china",
+        stance=Stance.DENY,
+        entities=("gpe:russia",),
+    )
+    d = classify(denial, [known("c1", CAPTURED)], threshold=T)
+    assert d.novelty is Novelty.CONTRADICTION, d.why
+    assert d.matches == "c1"
+
+
+def test_generic_denial_contradicts_the_claim_about_the_denier() -> None:
+    other = claim(
+        "the harvest will be the largest in a decade",
+        speaker="Ministry of Agriculture",
+        speaker_id="org:agriculture",
+    )
+    denial = claim(
+        "the claims were totally unfounded",
+        speaker="a Beijing official",
+        speaker_id="gpe:china",
+        stance=Stance.DENY,
+    )
+    d = classify(denial, [known("c1", CAPTURED), known("c2", other)], threshold=T)
+    assert d.novelty is Novelty.CONTRADICTION, d.why
+    assert d.matches == "c1"  # the one about China, not the latest one
+
+
+def test_repeated_denial_by_the_same_side_is_a_repeat() -> None:
+    first = claim(
+        "a significant number of Chinese soldiers are fighting alongside Russia",
+        speaker="The Chinese government",
+        speaker_id="gpe:china",
+        stance=Stance.DENY,
+    )
+    second = claim(
+        "a significant number of Chinese nationals were fighting for Russia",
+        speaker="China",
+        speaker_id="gpe:china",
+        stance=Stance.DENY,
+    )
+    d = classify(second, [known("c0", CAPTURED), known("c1", first)], threshold=T)
+    assert d.novelty is Novelty.REPEAT, d.why
+    assert d.matches == "c1"
+
+
+def test_unrelated_claim_is_new() -> None:
+    rates = claim("the central bank will raise interest rates next month", "Lena Fischer", None)
+    d = classify(rates, [known("c1", CAPTURED)], threshold=T)
+    assert d.novelty is Novelty.NEW, d.why
+    assert "new" in d.why
+
+
+def test_same_speaker_different_proposition_is_new() -> None:
+    other = claim(
+        "Putin intends to do anything but end the war",
+        speaker="Volodymyr Zelensky",
+        speaker_id="person:zelensky",
+        entities=("person:putin",),
+    )
+    assert classify(other, [known("c1", CAPTURED)], threshold=T).novelty is Novelty.NEW
+
+
+def test_similarity_ignores_figures_and_is_symmetric() -> None:
+    a, b = "12 people were killed in the floods", "19 people were killed in the floods"
+    assert similarity(a, (), b, ()) == 1.0
+    x, y = "the dam was leaking", "the vaccine plant will open in June"
+    assert similarity(x, (), y, ()) == similarity(y, (), x, ()) < 0.3
