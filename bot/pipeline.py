@@ -11,7 +11,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bot.analysis.analyser import Analyser
@@ -70,6 +70,7 @@ class Pipeline:
         self._analyser = analyser
         self.clock = clock
         self._lock = asyncio.Lock()
+        self._stream_day: date | None = None
 
     @property
     def analyser(self) -> Analyser:
@@ -128,7 +129,14 @@ class Pipeline:
         story = record.story
         s = self.settings
         now = self.clock()
-        day = story.published or now.date()
+        if story.published is not None:
+            day = story.published
+            self._stream_day = max(self._stream_day or day, day)
+        else:
+            # an undated story belongs to the stream as it stands: the newest date seen,
+            # which is today in a live service and the archive's date in a replay
+            day = min(self._stream_day or now.date(), now.date())
+            analysis = replace(analysis, features=replace(analysis.features, published=day))
         since = day - timedelta(days=s.event_window_days)
         candidates = await self.store.recent_events(since)
         fingerprints = [

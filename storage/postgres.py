@@ -122,7 +122,10 @@ def _from_signed64(value: int) -> int:
 
 def _story_day_sql(alias: str) -> str:
     """The day a story counts for: its publication date, else the UTC day it was ingested."""
-    return f"COALESCE({alias}.published, ({alias}.ingested_at AT TIME ZONE 'UTC')::date)"
+    return (
+        f"COALESCE({alias}.published, {alias}.event_day,"
+        f" ({alias}.ingested_at AT TIME ZONE 'UTC')::date)"
+    )
 
 
 _S_STORY_COLUMNS = (
@@ -523,13 +526,14 @@ class PostgresStore:
             await db.execute(
                 "UPDATE stories SET status = $1, event_id = $2, duplicate_of = $3,"
                 " fingerprint = $4, failure = NULL, analysed_at = $5, lease_owner = NULL,"
-                " lease_until = NULL WHERE id = $6",
+                " lease_until = NULL, event_day = $7 WHERE id = $6",
                 status,
                 record.event_id,
                 record.duplicate_of,
                 _to_signed64(analysis.features.fingerprint),
                 stamp,
                 story_id,
+                analysis.features.published,
             )
             # Analysing a story again replaces what the earlier analysis stored.
             for table in ("mentions", "story_entities", "claim_mentions"):
@@ -640,7 +644,8 @@ class PostgresStore:
         for index, claim in enumerate(record.claims):
             claim_id = claim.id or f"{record.story_id}-{index}"
             canonical: str | None = None
-            if claim.matches is not None:
+            if claim.matches is not None and claim.novelty is Novelty.REPEAT:
+                # only a repeat adds a source; an update or contradiction is its own claim
                 known = await db.fetchval("SELECT 1 FROM claims WHERE id = $1", claim.matches)
                 if known is not None:
                     canonical = claim.matches

@@ -86,6 +86,10 @@ def _opt_date(text: str | None) -> date | None:
     return None if text is None else date.fromisoformat(text)
 
 
+def _opt_iso(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
 def _to_signed64(value: int) -> int:
     """A 64-bit fingerprint as SQLite's signed INTEGER."""
     value %= _WRAP
@@ -110,7 +114,9 @@ def _placeholders(count: int) -> str:
 
 def _story_day_sql(alias: str) -> str:
     """The day a story counts for: its publication date, else the day it was ingested."""
-    return f"COALESCE({alias}.published, substr({alias}.ingested_at, 1, 10))"
+    return (
+        f"COALESCE({alias}.published, {alias}.event_day, substr({alias}.ingested_at, 1, 10))"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -500,13 +506,14 @@ class SqliteStore:
             status = "duplicate" if record.duplicate_of is not None else "analysed"
             await db.execute(
                 "UPDATE stories SET status = ?, event_id = ?, duplicate_of = ?, fingerprint = ?,"
-                " failure = NULL, analysed_at = ? WHERE id = ?",
+                " failure = NULL, analysed_at = ?, event_day = ? WHERE id = ?",
                 (
                     status,
                     record.event_id,
                     record.duplicate_of,
                     _to_signed64(analysis.features.fingerprint),
                     stamp,
+                    _opt_iso(analysis.features.published),
                     story_id,
                 ),
             )
@@ -608,7 +615,9 @@ class SqliteStore:
         for index, claim in enumerate(record.claims):
             claim_id = claim.id or f"{record.story_id}-{index}"
             canonical: str | None = None
-            if claim.matches is not None:
+            if claim.matches is not None and claim.novelty is Novelty.REPEAT:
+                # only a repeat adds a source; an update or contradiction names the
+                # claim it updates or disputes but is a proposition of its own
                 known = await self._one(db, "SELECT 1 FROM claims WHERE id = ?", (claim.matches,))
                 if known is not None:
                     canonical = claim.matches
