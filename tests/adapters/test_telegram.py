@@ -24,7 +24,7 @@ from bot.adapters.telegram import (
     parse_command,
     render_html,
 )
-from bot.config import Settings
+from bot.config import Settings, load_settings
 from bot.errors import ConfigError, PermanentError, TransientError
 from bot.models import Alert, Button, ChatRef, Command, Line, Reply, Span
 from tests.fakes.telegram_server import FakeTelegramServer, SentMessage
@@ -64,7 +64,7 @@ def make_settings(server: FakeTelegramServer, **extra: Any) -> Settings:
         "global_per_second": 100.0,
     }
     values.update(extra)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return load_settings(_env_file=None, **values)
 
 
 def make_alert(chat_id: int, lines: tuple[Line, ...], buttons: tuple[Button, ...] = ()) -> Alert:
@@ -479,10 +479,8 @@ async def test_unreachable_api_is_transient(chats: Chats) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        telegram_bot_token="1:AAx",
-        telegram_api_url=f"http://127.0.0.1:{port}",
+    settings = load_settings(
+        _env_file=None, telegram_bot_token="1:AAx", telegram_api_url=f"http://127.0.0.1:{port}"
     )
     tg = TelegramAdapter(settings, poll_timeout=1)
     with pytest.raises(TransientError):
@@ -617,7 +615,10 @@ async def test_token_never_appears_in_logs(
 # --------------------------------------------------------------------------- webhook
 
 
-async def test_webhook_mode_checks_the_secret(server: FakeTelegramServer, chats: Chats) -> None:
+async def test_webhook_mode_checks_the_secret(
+    server: FakeTelegramServer, chats: Chats, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
     from aiohttp import ClientSession
 
     with socket.socket() as sock:
@@ -659,6 +660,7 @@ async def test_webhook_mode_checks_the_secret(server: FakeTelegramServer, chats:
         await tg.stop()
     assert chats.commands.empty()
     assert server.webhook_deliveries == [200]
+    assert "s3cret-value" not in caplog.text and server.token not in caplog.text
 
 
 # --------------------------------------------------------------------------- end to end

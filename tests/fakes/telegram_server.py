@@ -511,7 +511,12 @@ class FakeTelegramServer:
             else:
                 form = await request.post()
                 for key, value in form.items():
-                    params[key] = value if isinstance(value, str) else value.file.read()
+                    if isinstance(value, str):
+                        params[key] = value
+                    elif isinstance(value, bytes | bytearray):
+                        params[key] = bytes(value)
+                    else:  # an uploaded file
+                        params[key] = value.file.read()
         for key in _JSON_FIELDS & params.keys():
             if isinstance(params[key], str):
                 params[key] = json.loads(params[key])
