@@ -427,10 +427,14 @@ class SlackAdapter:
         self._bot_user_id = str(auth.get("user_id") or "") or None
         if self.mode == "socket":
             assert self._app_token is not None
+            socket_logger = logging.getLogger(f"{__name__}.socket")
+            if socket_logger.level == logging.NOTSET:
+                # at DEBUG the client logs every envelope, verification token included
+                socket_logger.setLevel(logging.INFO)
             self._socket = AsyncSocketModeHandler(
                 self.app,
                 self._app_token.get_secret_value(),
-                logger=logging.getLogger(f"{__name__}.socket"),
+                logger=socket_logger,
                 web_client=self.client,
             )
             try:

@@ -748,8 +748,9 @@ def test_a_bot_token_and_a_way_in_are_required(fake: FakeSlack) -> None:
 
 
 async def test_socket_mode_receives_commands_over_the_websocket(
-    fake: FakeSlack, core: Recorder
+    fake: FakeSlack, core: Recorder, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     slack = SlackAdapter(slack_settings(fake, slack_app_token=APP_TOKEN, slack_signing_secret=None))
     assert slack.mode == "socket"
     await slack.start(core)
@@ -776,6 +777,8 @@ async def test_socket_mode_receives_commands_over_the_websocket(
     assert [c.text for c in core.commands] == ["/watch china", "/claims russia", "/sources ev-1"]
     assert posted.channel == CHANNEL
     assert fake.calls_of("apps.connections.open")[0].token == APP_TOKEN
+    for secret in (APP_TOKEN, BOT_TOKEN, "legacy-verification-token"):
+        assert secret not in caplog.text
 
 
 # --------------------------------------------------------------------------- rendering
