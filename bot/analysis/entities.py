@@ -79,6 +79,22 @@ _HONORIFICS = _words(
     "ambassador judge justice former late deputy acting foreign defence defense interior "
     "finance state spokesperson spokesman spokeswoman leader chairman chairwoman"
 )
+_NATURE_NOUNS = _words(
+    "river lake sea mountains mountain valley island islands bay strait gulf desert peninsula"
+)
+_ORG_NOUNS = _words(
+    "plant factory works company firm mine refinery facility group site headquarters"
+)
+# Nouns that describe people (an apposition with one makes a name a person's).
+_PERSON_NOUNS = _words(
+    "official activist farmer resident expert analyst lawyer doctor professor researcher "
+    "economist journalist student executive founder owner worker inspector engineer head "
+    "officer soldier teacher scientist author candidate lawmaker politician diplomat"
+)
+_ORG_SUFFIXES = _words(
+    "inc corp corporation ltd llc plc group holdings bank company industries technologies "
+    "motors airlines pharmaceuticals"
+)
 _PLACE_NOUNS = _words("region oblast province district county city town village krai governorate")
 _GOVERNMENT_NOUNS = _words("administration presidency cabinet")
 _PORTFOLIOS = _words(
@@ -489,13 +505,22 @@ def find_mentions(doc: Any, gazetteer: Gazetteer) -> list[Mention]:
     persons_spans: list[tuple[int, int]] = []
     other_spans: list[tuple[int, int, str]] = []
 
+    lowercase = {t.text for t in doc if t.is_lower and t.pos_ in {"NOUN", "ADJ", "VERB"}}
+    spans: list[tuple[int, int, str]] = []
+    strong: dict[str, str] = {}  # names whose label the context made clear
     for ent in doc.ents:
         if ent.label_ not in _NER_LABELS:
             continue
         cleaned = _clean_span(ent, ent.label_, gazetteer)
-        if cleaned is None:
+        if cleaned is None or _common_word(doc, *cleaned, lowercase):
             continue
-        start, end = cleaned
+        label, sure = _relabel(doc, *cleaned, ent.label_)
+        if sure:
+            strong.setdefault(slug(doc[cleaned[0] : cleaned[1]].text), label)
+        spans.append((*cleaned, label))
+
+    for start, end, label in spans:
+        label = strong.get(slug(doc[start:end].text), label)
         if (
             end - start == 1
             and doc[start].lower_ in _PORTFOLIOS
@@ -505,7 +530,6 @@ def find_mentions(doc: Any, gazetteer: Gazetteer) -> list[Mention]:
             continue  # "Defence" in "Defence Minister": part of a title
         if index.covers(start, end):
             continue  # "D.C." inside the alias "Washington, D.C."
-        label = _relabel(doc, start, end, ent.label_)
         inside = index.inside(start, end)
         known = gazetteer.lookup(doc[start:end].text)
         if known is not None:
@@ -697,15 +721,54 @@ def _same_person(
     return found if all(name_key(w) in known for w in words) else None
 
 
-def _relabel(doc: Any, start: int, end: int, label: str) -> str:
-    """Correct two frequent NER slips with the words around the span."""
+def _relabel(doc: Any, start: int, end: int, label: str) -> tuple[str, bool]:
+    """Correct frequent NER slips with the words around the span. The flag
+    says the words gave clear evidence (then other spans of the same name in
+    the story take the same label)."""
     last = doc[end - 1].lower_
     nxt = doc[end].lower_ if end < len(doc) else ""
     if label in {"PERSON", "ORG", "NORP"} and (last in _PLACE_NOUNS or nxt in _PLACE_NOUNS):
-        return "GPE"  # "Zaporizhzhia region", "Donetsk Oblast"
+        return "GPE", True  # "Zaporizhzhia region", "Donetsk Oblast"
+    if label in {"PERSON", "ORG", "NORP", "GPE"} and (
+        last in _NATURE_NOUNS or nxt in _NATURE_NOUNS
+    ):
+        return "LOC", True  # "the Sorna river"
+    if label in {"PERSON", "FAC", "LOC", "GPE"} and (last in _ORG_SUFFIXES or nxt in _ORG_NOUNS):
+        return "ORG", True  # "the Corvin Agrochem works", "Acme Holdings"
+    if label == "PERSON" and end - start == 1 and start > 0 and doc[start - 1].lower_ == "the":
+        return "LOC", True  # "the Danube": people do not take an article
     if label in {"ORG", "GPE", "NORP"} and end - start == 1 and nxt in _GOVERNMENT_NOUNS:
-        return "PERSON"  # "the Trump administration"
-    return label
+        return "PERSON", True  # "the Trump administration"
+    if (
+        label in {"ORG", "GPE", "FAC"}
+        and end - start >= 2
+        and all(t.is_title for t in doc[start:end])
+    ):
+        root = doc[start:end].root
+        before = doc[start - 2] if start >= 2 and doc[start - 1].text == "," else None
+        if (
+            (root.dep_ == "appos" and _person_noun(root.head))
+            or any(c.dep_ == "appos" and _person_noun(c) for c in root.children)
+            or (before is not None and _person_noun(before))
+        ):
+            return "PERSON", True  # "The mayor of Brestak, Ivo Petrov,"
+    return label, False
+
+
+def _person_noun(tok: Any) -> bool:
+    return bool(_role_head(tok)) or (tok.pos_ == "NOUN" and tok.lemma_.lower() in _PERSON_NOUNS)
+
+
+def _common_word(doc: Any, start: int, end: int, lowercase: set[str]) -> bool:
+    """A capitalised common word that the NER took for a name: a single word at
+    the start of a sentence or in the title line that the story also writes in
+    lower case ("Chemical leak on the Sorna river")."""
+    if end - start != 1:
+        return False
+    tok = doc[start]
+    first_line = doc.text.find("\n")
+    at_start = tok.is_sent_start or (first_line > 0 and tok.idx < first_line)
+    return bool(at_start and tok.lower_ in lowercase)
 
 
 def _compatible(a: str, b: str) -> bool:

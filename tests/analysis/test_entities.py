@@ -320,3 +320,19 @@ def test_a_role_of_another_body_is_not_the_person(nlp: Any, gazetteer: Gazetteer
     roles = {m.text: m.entity.id for m in ms if m.entity.type == "PERSON"}
     assert "The president" not in roles
     assert roles["The Brazilian president"] == "person:costa"
+
+
+def test_context_words_correct_ner_labels(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Fish die in the Velna river after leak\n\n"
+        "Oil leaked from the Darrow Petrochem plant into the Velna river on Monday. "
+        "Darrow Petrochem said the leak was contained. The mayor of Kostel, Anton Varga, "
+        "closed the beaches. Boats on the Velna were told to stay in port."
+    )
+    ms = mentions_of(nlp, gazetteer, text)
+    by_text: dict[str, set[str]] = {}
+    for m in ms:
+        by_text.setdefault(m.text, set()).add(m.entity.id)
+    assert by_text["Velna"] == {"loc:velna"}
+    assert by_text["Darrow Petrochem"] == {"org:darrow-petrochem"}
+    assert by_text["Anton Varga"] == {"person:varga"}
