@@ -137,6 +137,7 @@ _ROLES = {
     "emir": "emir",
     "speaker": "speaker",
 }
+_LEADER_HEADS = frozenset({"president", "chancellor", "premier", "king", "queen", "emir"})
 _QUALIFIER_SKIP = frozenset({"top", "senior", "new", "current", "then", "country", "own"})
 _QUALIFIER_SAME = {"defense": "defence"}
 _NAME_PARTICLES = _words("von van der den de da di du del la le al el bin ben")
@@ -882,6 +883,15 @@ def _match_role(role: _Role, at: int, intros: Sequence[tuple[int, _Role, Entity]
         and role.quals <= r.quals
         and (role.nationality is None or r.nationality is None or role.nationality == r.nationality)
     ]
+    if not fits and role.head == "leader" and role.nationality and not role.quals:
+        # "the Ukrainian leader": the head of state or government of that country
+        fits = [
+            (i, e)
+            for i, r, e in intros
+            if r.nationality == role.nationality
+            and (r.head in _LEADER_HEADS or (r.head == "minister" and "prime" in r.quals))
+            and not r.quals - {"prime"}
+        ]
     if not fits:
         return None
     people = {e.id for _, e in fits}

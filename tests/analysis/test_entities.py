@@ -336,3 +336,14 @@ def test_context_words_correct_ner_labels(nlp: Any, gazetteer: Gazetteer) -> Non
     assert by_text["Velna"] == {"loc:velna"}
     assert by_text["Darrow Petrochem"] == {"org:darrow-petrochem"}
     assert by_text["Anton Varga"] == {"person:varga"}
+
+
+def test_the_leader_of_a_country_is_its_head_of_state(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Kenyan President Samuel Otieno met Prime Minister Leila Haddad of Tunisia. "
+        "The Tunisian leader praised the trade deal, and the Kenyan leader promised more flights."
+    )
+    ms = mentions_of(nlp, gazetteer, text)
+    roles = {m.text: m.entity.id for m in ms if m.entity.type == "PERSON"}
+    assert roles["The Tunisian leader"] == "person:haddad"
+    assert roles["the Kenyan leader"] == "person:otieno"
