@@ -190,12 +190,12 @@ def _speaker_tokens(head: Any, ctx: _Ctx) -> list[Any]:
     """The speaker phrase: the subject subtree without relative clauses,
     parentheticals and dateline tokens."""
     skip: set[int] = set()
-    for t in head.subtree:
+    for t in _sub(head):
         if t.dep_ in ("relcl", "acl", "advcl", "ccomp") and t.i != head.i:
             skip.update(x.i for x in t.subtree)
     toks = [
         t
-        for t in head.subtree
+        for t in _sub(head)
         if t.i not in skip and not ctx.in_dateline(t.idx) and ctx.same_para(t.idx, head.idx)
     ]
     while toks and (toks[0].is_punct or (toks[0].dep_ in ("cc", "prep") and toks[0].i < head.i)):
@@ -226,12 +226,31 @@ def _kind(mention: Mention | None, head: Any) -> str:
     return "other"
 
 
+def _sub(tok: Any) -> list[Any]:
+    """A token's subtree in text order (spaCy yields non-projective ones out of order)."""
+    return sorted(tok.subtree, key=lambda t: t.i)
+
+
 def _core(head: Any) -> Any:
     """The naming part of a subject with an apposition: "the foreign minister,
-    Andrii Sybiha" → "Andrii Sybiha"; "Tammy Bruce, a spokesperson" → "Bruce"."""
+    Andrii Sybiha" → "Andrii Sybiha"; "Tammy Bruce, a spokesperson" → "Bruce";
+    a vocative before it is no speaker ("Lena, the governor, Oksana Hrytsenko, says")."""
     for child in head.children:
         if child.dep_ == "appos" and child.pos_ == "PROPN" and head.pos_ != "PROPN":
             return child
+    doc = head.doc
+    opens_turn = head.i == head.sent.start or doc[head.i - 1].text == ":"
+    if (
+        head.pos_ == "PROPN"
+        and opens_turn
+        and head.i + 1 < len(doc)
+        and doc[head.i + 1].text == ","
+    ):
+        for child in head.children:
+            if child.dep_ == "appos" and child.pos_ == "NOUN":
+                names = [g for g in child.children if g.dep_ == "appos" and g.pos_ == "PROPN"]
+                if names:
+                    return names[-1]
     return head
 
 
@@ -288,6 +307,29 @@ def _resolve_previous(
     return None
 
 
+def _previous_subject(head: Any, ctx: _Ctx) -> _Speaker | None:
+    """ "Officials here do not accept that. They point out …": a plural
+    subject of the previous sentence of the paragraph, speaker or not."""
+    sent = head.sent
+    if sent.start == 0:
+        return None
+    prev = head.doc[sent.start - 1].sent
+    if not ctx.same_para(prev.start_char, head.idx):
+        return None
+    root = prev.root
+    for c in root.children:
+        if (
+            c.dep_ in ("nsubj", "nsubjpass")
+            and c.tag_ in ("NNS", "NNPS")
+            and (
+                c.lemma_.lower() in ROLE_NOUNS | INSTITUTION_NOUNS or c.ent_type_ in ("NORP", "ORG")
+            )
+            and not ctx.in_quote(c.idx)
+        ):
+            return _speaker(c, ctx)
+    return None
+
+
 def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
     """Resolve the subject token ``head`` to a speaker, or None if it names
     nobody (expletive "it", "the claims")."""
@@ -301,9 +343,16 @@ def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
         if low in _PERSONAL:
             return _resolve_previous(ctx, "person", head.idx)
         if low in ("they", "we"):
-            return _resolve_previous(ctx, "group", head.idx) or _resolve_previous(
-                ctx, "any", head.idx
+            return (
+                _previous_subject(head, ctx)
+                or _resolve_previous(ctx, "group", head.idx)
+                or _resolve_previous(ctx, "any", head.idx)
             )
+        if low == "it":
+            # "It said in a statement …": the organisation that spoke last
+            prev = _resolve_previous(ctx, "group", head.idx)
+            if prev is not None and prev.kind == "group" and head.idx - prev.pos < 400:
+                return prev
         return None
     core = _core(head)
     toks = _speaker_tokens(core, ctx)
@@ -313,7 +362,7 @@ def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
     found = ctx.mentions_in(start, end)
     covering = [m for m in found if m.start <= core.idx < m.end]
     # the whole subject phrase, appositions included, for affiliations
-    whole = list(head.subtree)
+    whole = _sub(head)
     around = ctx.mentions_in(whole[0].idx, whole[-1].idx + len(whole[-1].text))
     if covering:
         m = max(covering, key=lambda x: x.end - x.start)
@@ -326,6 +375,8 @@ def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
         return _Speaker(m.entity.name, m.entity.id, "person", start, affil)
     lemma = core.lemma_.lower()
     if lemma in NON_SPEAKERS or lemma in CLAIM_NOUNS:
+        return None
+    if toks[0].lower_ in ("no", "nobody", "neither", "few"):
         return None
     name = _clean(toks)
     if core.pos_ != "PROPN":
@@ -364,9 +415,10 @@ def _content_from_children(cue: Any) -> tuple[list[Any], str]:
     kids = list(cue.children)
     ccomp = [c for c in kids if c.dep_ in ("ccomp", "parataxis") and c.i > cue.i]
     if ccomp:
-        return list(ccomp[0].subtree), "ccomp"
+        return _span_of(ccomp[:1]), "ccomp"
     dobj = [c for c in kids if c.dep_ in ("dobj", "dative") and c.i > cue.i]
     comp = [c for c in kids if c.dep_ in ("oprd", "xcomp", "acomp", "attr") and c.i > cue.i]
+    comp += [c for c in kids if c.dep_ == "advcl" and c.i > cue.i and _sub(c)[0].lower_ == "as"]
     preps = [
         c
         for c in kids
@@ -395,7 +447,7 @@ def _content_from_children(cue: Any) -> tuple[list[Any], str]:
             inner = [c for c in d.children if c.dep_ in ("acl", "ccomp", "relcl") and c.i > d.i]
             inner = [c for c in inner if any(x.lower_ == "that" for x in c.children)]
             if inner:
-                return list(inner[0].subtree), "claim-of"
+                return _sub(inner[0]), "claim-of"
         return _span_of(dobj + comp + preps), "object"
     if comp and lemma not in NEEDS_CLAUSE:
         return _span_of(comp), "xcomp"
@@ -424,7 +476,7 @@ def _relay_tokens(sent: Any, ctx: _Ctx) -> set[int]:
             pobj = _according_to(t) if t.lower_ != "per" else _pobj(t)
             if pobj is None:
                 continue
-            name = _clean(list(pobj.subtree))
+            name = _clean(_sub(pobj))
             if is_outlet_name(name, ctx.outlet) or t.lower_ == "per":
                 out.update(x.i for x in t.subtree)
                 # the comma before it
@@ -528,11 +580,11 @@ def _stranded_subject(cue: Any, ctx: _Ctx) -> Any:
 def _parsed_subject(cue: Any) -> tuple[Any, bool]:
     node = cue
     for _ in range(4):
-        for c in node.children:
-            if c.dep_ in ("nsubj", "csubj"):
-                return c, False
-            if c.dep_ == "nsubjpass":
-                return c, True
+        subjects = [c for c in node.children if c.dep_ in _SUBJ]
+        before = [c for c in subjects if c.i < node.i]
+        if subjects:
+            c = before[-1] if before else subjects[0]
+            return c, c.dep_ == "nsubjpass"
         if node.dep_ in ("advcl", "conj", "xcomp", "pcomp", "prep") and node.head is not node:
             node = node.head
             continue
@@ -661,7 +713,14 @@ def _that_clause(cue: Any, ctx: _Ctx) -> list[Any]:
 
 
 def _tokens_text(tokens: Sequence[Any]) -> str:
-    return "".join(t.text_with_ws for t in tokens)
+    out: list[str] = []
+    prev = None
+    for t in tokens:
+        if prev is not None and t.i != prev.i + 1 and not prev.whitespace_:
+            out.append(" ")
+        out.append(t.text_with_ws)
+        prev = t
+    return "".join(out)
 
 
 def _finish(
@@ -745,7 +804,7 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         if agent is None or lemma not in OBJECT_CUES:
             return None
         speaker = _speaker(agent, ctx)
-        content = list(subj.subtree)
+        content = _sub(subj)
         if speaker is None or not content:
             return None
         return _draft_from_tokens(speaker, cue, lemma, content, sent, k, ctx, modal)
@@ -821,8 +880,12 @@ def _according_claim(tok: Any, sent: Any, k: int, ctx: _Ctx, has_other: bool) ->
     pobj = _according_to(tok)
     if pobj is None:
         return None
-    name = _clean(list(pobj.subtree))
+    name = _clean(_sub(pobj))
     if has_other and (is_outlet_name(name, ctx.outlet) or pobj.pos_ != "PROPN"):
+        return None
+    # "“…,” Solberg said, according to Wirewatch": the phrase hangs on a cue
+    # that has its own speaker, so it names a relay
+    if has_other and tok.head.lemma_.lower() in CUE_VERBS:
         return None
     # "according to data from the health ministry": the source is the ministry
     target = pobj
@@ -837,7 +900,7 @@ def _according_claim(tok: Any, sent: Any, k: int, ctx: _Ctx, has_other: bool) ->
         return None
     head = tok.head
     skip = {t.i for t in tok.subtree}
-    toks = [t for t in head.subtree if t.i not in skip] if head is not tok else []
+    toks = [t for t in _sub(head) if t.i not in skip] if head is not tok else []
     if head.dep_ != "ROOT" and head.head is not head:
         # attached low: take the whole sentence minus the phrase
         toks = [t for t in sent if t.i not in skip]
@@ -872,7 +935,7 @@ def _statement_claim(tok: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     if speaker is None:
         return None
     skip = {t.i for t in tok.subtree} | {t.i for t in subj.subtree}
-    toks = [t for t in verb.subtree if t.i not in skip]
+    toks = [t for t in _sub(verb) if t.i not in skip]
     toks = [t for t in toks if not (t.dep_ == "punct" and t.head.i == verb.i and t.i < verb.i)]
     cue = "".join(t.text_with_ws for t in tok.subtree).strip()
     draft = _draft_from_tokens(speaker, verb, "state", toks, sent, k, ctx, False)
@@ -908,7 +971,13 @@ def _colon_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     pick = persons[0] if persons else (found[0] if found else None)
     if pick is not None and (quoted or len(left) <= 4):
         speaker = _Speaker(pick.entity.name, pick.entity.id, _kind(pick, left[0]), left[0].idx)
-    elif len(left) <= 5 and not any(t.pos_ in ("VERB", "AUX") for t in left):
+    elif len(left) <= 8 and not any(t.pos_ in ("VERB", "AUX") for t in left):
+        # "HRYTSENKO (through interpreter):" - the parenthesis is no part of the name
+        paren = [t.i for t in left if t.text == "("]
+        if paren:
+            left = [t for t in left if t.i < paren[0]]
+        if not left or len(left) > 4:
+            return None
         words = [t for t in left if t.is_alpha]
         if not words or not all(t.text[:1].isupper() for t in words):
             return None
@@ -921,7 +990,7 @@ def _colon_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     q = ctx.quote_at(rest_start + 1)
     if quoted and q is not None:
         content, start, end = _finish(text, q[0], q[1], None, ctx)
-    elif not quoted and len(left) <= 5:
+    elif not quoted and len(left) <= 4:
         # transcript turn: the rest of the paragraph
         end = text.find("\n", rest_start)
         end = len(text) if end < 0 else end
