@@ -69,7 +69,11 @@ class Services:
         )
         router = Router(ctx)
         dispatcher = Dispatcher(store, {a.platform: a for a in adapters}, settings)
-        return cls(store, settings, pipeline, router, dispatcher, list(adapters))
+        services = cls(store, settings, pipeline, router, dispatcher, list(adapters))
+        for adapter in adapters:
+            if hasattr(adapter, "on_migrate"):  # platforms whose chats can change id
+                adapter.on_migrate = services.migrate_chat
+        return services
 
     async def close(self) -> None:
         await self.store.close()

@@ -114,9 +114,7 @@ def _placeholders(count: int) -> str:
 
 def _story_day_sql(alias: str) -> str:
     """The day a story counts for: its publication date, else the day it was ingested."""
-    return (
-        f"COALESCE({alias}.published, {alias}.event_day, substr({alias}.ingested_at, 1, 10))"
-    )
+    return f"COALESCE({alias}.published, {alias}.event_day, substr({alias}.ingested_at, 1, 10))"
 
 
 @dataclass(frozen=True, slots=True)

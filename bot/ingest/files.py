@@ -55,6 +55,9 @@ JSON_SUFFIX = ".json"
 JSONL_SUFFIX = ".jsonl"
 SUFFIXES = TEXT_SUFFIXES | {JSON_SUFFIX, JSONL_SUFFIX}
 
+FOLDER_NOTES = frozenset({"README", "LICENSE", "NOTES"})
+"""Files in a folder that describe it rather than hold a story."""
+
 HEADER_KEYS = frozenset({"url", "outlet", "date", "published", "title"})
 BODY_KEYS = ("body", "text", "content")
 
@@ -86,8 +89,8 @@ def iter_paths(paths: Sequence[str | Path]) -> list[Path]:
 
     A file is taken as given (whatever its name). A folder stands for its
     non-hidden regular files ending in ``.txt``, ``.md``, ``.json`` or
-    ``.jsonl``, in name order, with sub-folders walked in place, also in name
-    order. A path that does not exist is kept, so that reading it reports it.
+    ``.jsonl`` (but not a ``README``, which describes the folder), in name
+    order, with sub-folders walked in place, also in name order. A path that does not exist is kept, so that reading it reports it.
     """
     out: list[Path] = []
     for given in paths:
@@ -106,8 +109,8 @@ def _walk(folder: Path) -> list[Path]:
         return [folder]  # reading it reports that it cannot be listed
     out: list[Path] = []
     for entry in entries:
-        if entry.name.startswith("."):
-            continue
+        if entry.name.startswith(".") or entry.stem.upper() in FOLDER_NOTES:
+            continue  # hidden files, and a folder's README, are not stories
         if entry.is_dir():
             if not entry.is_symlink():  # a linked folder could loop
                 out.extend(_walk(entry))

@@ -459,3 +459,11 @@ def test_the_seed_articles_read_correctly() -> None:
         assert story.title and len(story.title) <= TITLE_MAX
         assert not story.body.lstrip().lower().startswith("date 2025")
         assert "“" in story.title + story.body or "’" in story.title + story.body
+
+
+def test_a_folder_readme_is_not_a_story(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("# About these stories\n\nThey are samples.\n")
+    (tmp_path / "01.txt").write_text("A title\n\nA body of text.\n")
+    assert [p.name for p in iter_paths([tmp_path])] == ["01.txt"]
+    # named directly, it is read like any file
+    assert [p.name for p in iter_paths([tmp_path / "README.md"])] == ["README.md"]
