@@ -207,8 +207,7 @@ class _Hit:
     start: int  # token indices, end exclusive
     end: int
     entity: Entity
-    kind: str
-    source: str  # gazetteer | ner | person | role
+    kind: str  # the alias kind (name, alt, demonym, capital, override), or name / role
 
 
 @dataclass(slots=True)
@@ -497,12 +496,12 @@ def _np_tokens(head: Any) -> list[Any]:
 # --------------------------------------------------------------------------- main
 
 
-def find_mentions(doc: Any, gazetteer: Gazetteer) -> list[Mention]:
-    """Every reference to an entity in ``doc``, with character offsets into
-    ``doc.text`` and the sentence index."""
-    index = _HitIndex(len(doc))
-    for s, e, a in _gazetteer_hits(doc, gazetteer):
-        index.add(_Hit(s, e, a.entity, a.kind, "gazetteer"))
+def _sort_ner_spans(
+    doc: Any, gazetteer: Gazetteer, index: _HitIndex
+) -> tuple[list[tuple[int, int]], list[tuple[int, int, str]]]:
+    """Clean the NER spans and sort them out: a known name replaces the
+    gazetteer hits inside it (``index`` is updated), a person's name goes to
+    the persons, anything else becomes a story entity (start, end, label)."""
     persons_spans: list[tuple[int, int]] = []
     other_spans: list[tuple[int, int, str]] = []
 
@@ -535,7 +534,7 @@ def find_mentions(doc: Any, gazetteer: Gazetteer) -> list[Mention]:
         known = gazetteer.lookup(doc[start:end].text)
         if known is not None:
             index.remove(inside)
-            index.add(_Hit(start, end, known, "name", "ner"))
+            index.add(_Hit(start, end, known, "name"))
             continue
         if label == "PERSON":
             # a person span that is only a known place/demonym: NER noise
@@ -553,6 +552,16 @@ def find_mentions(doc: Any, gazetteer: Gazetteer) -> list[Mention]:
         else:
             index.remove(inside)
             other_spans.append((start, end, label))
+    return persons_spans, other_spans
+
+
+def find_mentions(doc: Any, gazetteer: Gazetteer) -> list[Mention]:
+    """Every reference to an entity in ``doc``, with character offsets into
+    ``doc.text`` and the sentence index."""
+    index = _HitIndex(len(doc))
+    for s, e, a in _gazetteer_hits(doc, gazetteer):
+        index.add(_Hit(s, e, a.entity, a.kind))
+    persons_spans, other_spans = _sort_ner_spans(doc, gazetteer, index)
     hits = index.hits()
 
     # ---- persons
@@ -573,7 +582,7 @@ def find_mentions(doc: Any, gazetteer: Gazetteer) -> list[Mention]:
     for start, end in persons_spans:
         found = _person_for(doc[start:end].text, persons, by_short)
         if found is not None:
-            person_hits.append(_Hit(start, end, _person_entity(found), "name", "person"))
+            person_hits.append(_Hit(start, end, _person_entity(found), "name"))
 
     entities_by_id: dict[str, list[str]] = defaultdict(list)
     other_hits: list[_Hit] = []
@@ -585,13 +594,13 @@ def find_mentions(doc: Any, gazetteer: Gazetteer) -> list[Mention]:
         text = doc[start:end].text
         same = _same_person(text, persons, by_short) if label != "NORP" else None
         if same is not None:
-            person_hits.append(_Hit(start, end, _person_entity(same), "name", "person"))
+            person_hits.append(_Hit(start, end, _person_entity(same), "name"))
             continue
         votes = labels[slug(text)]
         label = max(votes, key=lambda lb: (votes[lb], -_LABEL_ORDER.index(lb)))
         entity_id = f"{_PREFIX[label]}:{slug(text)}"
         entities_by_id[entity_id].append(text)
-        other_hits.append(_Hit(start, end, Entity(entity_id, text, label), "name", "ner"))
+        other_hits.append(_Hit(start, end, Entity(entity_id, text, label), "name"))
 
     # one display name per story entity: the most frequent, then the longest form
     names = {
@@ -599,9 +608,7 @@ def find_mentions(doc: Any, gazetteer: Gazetteer) -> list[Mention]:
         for eid, forms in entities_by_id.items()
     }
     other_hits = [
-        _Hit(
-            h.start, h.end, Entity(h.entity.id, names[h.entity.id], h.entity.type), h.kind, h.source
-        )
+        _Hit(h.start, h.end, Entity(h.entity.id, names[h.entity.id], h.entity.type), h.kind)
         for h in other_hits
     ]
 
@@ -614,17 +621,13 @@ def find_mentions(doc: Any, gazetteer: Gazetteer) -> list[Mention]:
             continue
         key = name_key(tok.text)
         if len(key) >= 3 and key in by_short:
-            person_hits.append(
-                _Hit(tok.i, tok.i + 1, _person_entity(by_short[key]), "name", "person")
-            )
+            person_hits.append(_Hit(tok.i, tok.i + 1, _person_entity(by_short[key]), "name"))
             covered.add(tok.i)
         elif len(key) >= 3 and tok.pos_ == "PROPN" and tok.dep_ in _SUBJECT_DEPS:
             # a given name used alone as a subject ("Tedros said")
             firsts = [p for p in persons.values() if len(p.words) > 1 and p.first == key]
             if len(firsts) == 1:
-                person_hits.append(
-                    _Hit(tok.i, tok.i + 1, _person_entity(firsts[0]), "name", "person")
-                )
+                person_hits.append(_Hit(tok.i, tok.i + 1, _person_entity(firsts[0]), "name"))
                 covered.add(tok.i)
 
     # ---- roles
@@ -824,14 +827,14 @@ def _role_mentions(
             tokens = _np_tokens(role_tok)
             intros.append((h.start, _role_from_tokens(tokens, role_tok, alias_at), h.entity))
             used.add(role_tok.i)
-            appos_hits.append(_Hit(tokens[0].i, role_tok.i + 1, h.entity, "role", "role"))
+            appos_hits.append(_Hit(tokens[0].i, role_tok.i + 1, h.entity, "role"))
         # "Andrii Sybiha, Ukraine's foreign minister,"
         for child in name_head.children:
             if child.dep_ == "appos" and _role_head(child) and child.i > h.end:
                 tokens = _np_tokens(child)
                 intros.append((h.start, _role_from_tokens(tokens, child, alias_at), h.entity))
                 used.add(child.i)
-                appos_hits.append(_Hit(tokens[0].i, child.i + 1, h.entity, "role", "role"))
+                appos_hits.append(_Hit(tokens[0].i, child.i + 1, h.entity, "role"))
     if not intros:
         return []
     out: list[_Hit] = list(appos_hits)
@@ -860,7 +863,7 @@ def _role_mentions(
         if match is None:
             continue
         start = min(t.i for t in tokens)
-        out.append(_Hit(start, tok.i + 1, match, "role", "role"))
+        out.append(_Hit(start, tok.i + 1, match, "role"))
     return out
 
 
