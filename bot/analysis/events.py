@@ -116,7 +116,9 @@ _NUMBER_WORDS = {
     "million": "1000000",
     "billion": "1000000000",
 }
-_OUTLET_SUFFIX = re.compile(r"\s+(?:\||[-–—]\s)\s*[^|\-–—]{2,40}$")
+# " | The Daily Ledger", " - Reuters", " — BBC News": capitalised words (or a domain)
+_OUTLET_WORD = r"(?:[A-Z][\w.&'’]*|of|the|and|on)"
+_OUTLET_SUFFIX = re.compile(rf"\s+(?:\||[-–—])\s+[A-Z][\w.&'’]*(?:\s+{_OUTLET_WORD}){{0,4}}$")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9])")
 
 

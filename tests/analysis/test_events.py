@@ -297,6 +297,9 @@ def test_merge_terms_sums() -> None:
             "Officials confirmed the outbreak.",
         ),
         ("  Spaces   everywhere  ", "", "Spaces everywhere"),
+        ("Talks collapse — again", "", "Talks collapse — again"),
+        ("War in the north - live updates", "", "War in the north - live updates"),
+        ("Vaccine trial halted – BBC News", "", "Vaccine trial halted"),
     ],
 )
 def test_event_title(title: str, body: str, expected: str | None) -> None:
