@@ -65,6 +65,7 @@ def _words(text: str) -> frozenset[str]:
 
 _LABEL_ORDER = ("ORG", "GPE", "LOC", "NORP", "FAC")
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "poss"})
+_MAX_NAME = 80
 _NER_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 _PREFIX = {"ORG": "org", "GPE": "gpe", "LOC": "loc", "NORP": "norp", "FAC": "loc"}
 
@@ -341,6 +342,10 @@ def _clean_span(span: Any, label: str, gazetteer: Gazetteer) -> tuple[int, int] 
         return None
     if len(words) > 1 and all(t.is_upper for t in words):
         return None  # "KEY POINTS"
+    if len(text) > _MAX_NAME or any(len(t) > 30 for t in doc[start:end]):
+        return None  # no name is that long: markup or garbage
+    if len(words) == 1 and words[0].is_upper and len(text) > 6 and not gazetteer.lookup(text):
+        return None  # "BREAKING", "EXCLUSIVE"
     if len(text) <= 2 and text.isupper() and gazetteer.lookup(text) is None:
         return None  # "AI", "TV": known short names are in the gazetteer
     if len(text) < 2:

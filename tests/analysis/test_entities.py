@@ -347,3 +347,10 @@ def test_the_leader_of_a_country_is_its_head_of_state(nlp: Any, gazetteer: Gazet
     roles = {m.text: m.entity.id for m in ms if m.entity.type == "PERSON"}
     assert roles["The Tunisian leader"] == "person:haddad"
     assert roles["the Kenyan leader"] == "person:otieno"
+
+
+def test_garbage_is_no_entity(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "BREAKING\n\n" + "X" * 500 + " was seen. \U0001f600 12345. UNICEF responded."
+    ms = mentions_of(nlp, gazetteer, text)
+    assert all(len(m.entity.name) <= 80 for m in ms)
+    assert "BREAKING" not in {m.text for m in ms}
