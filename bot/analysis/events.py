@@ -195,8 +195,8 @@ def _term(tok: Any) -> str | None:
         if lower in _NUMBER_WORDS:
             return _NUMBER_WORDS[lower]
         digits = lower.replace(",", "")
-        return digits if re.fullmatch(r"\d+(?:\.\d+)?", digits) else None
-    if tok.is_stop or not tok.is_alpha or len(lower) < 3:
+        return digits if re.fullmatch(r"\d{1,15}(?:\.\d{1,6})?", digits) else None
+    if tok.is_stop or not tok.is_alpha or not 3 <= len(lower) <= 40:
         return None
     lemma = str(tok.lemma_).lower()
     if tok.pos_ == "VERB" and lemma in _LIGHT_VERBS:
