@@ -54,6 +54,10 @@ _DATELINE = re.compile(
     r"(?:[:—–-]|--)[ \t]+",
     re.MULTILINE,
 )
+_TIMESTAMP = re.compile(
+    r"^[ \t]*\d{1,2}[:.]\d{2}(?:[ \t]*[ap]\.?m\.?)?(?:[ \t]*[A-Z]{2,4})?[ \t]*(?:[-–—:|]|\n)[ \t]*",
+    re.MULTILINE | re.IGNORECASE,
+)
 _LEAD_TRIM = re.compile(r"^(?:that|whether|if|,|:|;|—|–|-|\s)+", re.IGNORECASE)
 _TRAIL_TRIM = re.compile(r"(?:[\s,;:—–-]|\.(?=\s*$))+$")
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
@@ -408,6 +412,12 @@ def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
 # --------------------------------------------------------------------------- content
 
 
+_BEFORE_CUES = frozenset(
+    {"say", "add", "tell", "claim", "insist", "warn", "argue", "write", "state", "note"}
+    | {"explain", "report", "allege", "confirm", "acknowledge", "admit", "deny", "stress"}
+)
+
+
 def _content_from_children(cue: Any) -> tuple[list[Any], str]:
     """The content tokens of a verb cue from its complements, and a tag for
     the kind of complement."""
@@ -416,6 +426,17 @@ def _content_from_children(cue: Any) -> tuple[list[Any], str]:
     ccomp = [c for c in kids if c.dep_ in ("ccomp", "parataxis") and c.i > cue.i]
     if ccomp:
         return _span_of(ccomp[:1]), "ccomp"
+    # "The toll stands at seven, the governor said." - the clause comes first
+    before = [c for c in kids if c.dep_ in ("ccomp", "parataxis") and c.i < cue.i]
+    if before and lemma in _BEFORE_CUES:
+        toks = [t for t in _span_of(before[-1:]) if t.dep_ != "meta"]
+        while toks and (
+            toks[0].is_punct
+            or toks[0].dep_ == "meta"
+            or (toks[0].like_num and toks[0].i == toks[0].sent.start)
+        ):
+            toks = toks[1:]
+        return toks, "ccomp"
     dobj = [c for c in kids if c.dep_ in ("dobj", "dative") and c.i > cue.i]
     comp = [c for c in kids if c.dep_ in ("oprd", "xcomp", "acomp", "attr") and c.i > cue.i]
     comp += [c for c in kids if c.dep_ == "advcl" and c.i > cue.i and _sub(c)[0].lower_ == "as"]
@@ -857,7 +878,11 @@ def _draft_from_tokens(
     modal: bool,
 ) -> _Draft | None:
     relay = _relay_tokens(sent, ctx)
-    toks = [t for t in toks if t.i not in relay and ctx.same_para(t.idx, cue.idx)]
+    toks = [
+        t
+        for t in toks
+        if t.i not in relay and ctx.same_para(t.idx, cue.idx) and not ctx.in_dateline(t.idx)
+    ]
     while toks and (toks[-1].is_punct and toks[-1].text not in '”"»'):
         toks = toks[:-1]
     if not toks:
@@ -895,11 +920,35 @@ def _according_claim(tok: Any, sent: Any, k: int, ctx: _Ctx, has_other: bool) ->
                 inner = _pobj(c)
                 if inner is not None:
                     target = inner
-    speaker = _speaker(target, ctx)
+    skip = {t.i for t in tok.subtree}
+    # "according to the talks' chair, UN envoy Halvard Munk." - an apposition
+    # at the end of the sentence the parser hung elsewhere
+    tail_start = max(skip) + 1
+    tail = [t for t in sent if t.i >= tail_start]
+    while tail and tail[-1].is_punct:
+        tail = tail[:-1]
+    if (
+        tail
+        and tail[0].text == ","
+        and len(tail) <= 7
+        and not any(t.pos_ in ("VERB", "AUX") for t in tail)
+    ):
+        people = [
+            m
+            for m in ctx.mentions_in(tail[0].idx, tail[-1].idx + len(tail[-1].text))
+            if m.entity.type == "PERSON"
+        ]
+        skip.update(t.i for t in tail)
+        if people:
+            m = people[-1]
+            speaker: _Speaker | None = _Speaker(m.entity.name, m.entity.id, "person", tail[0].idx)
+        else:
+            speaker = _speaker(target, ctx)
+    else:
+        speaker = _speaker(target, ctx)
     if speaker is None:
         return None
     head = tok.head
-    skip = {t.i for t in tok.subtree}
     toks = [t for t in _sub(head) if t.i not in skip] if head is not tok else []
     if head.dep_ != "ROOT" and head.head is not head:
         # attached low: take the whole sentence minus the phrase
@@ -981,6 +1030,14 @@ def _colon_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         words = [t for t in left if t.is_alpha]
         if not words or not all(t.text[:1].isupper() for t in words):
             return None
+        # "Live: …", "Analysis: …" - a rubric, not a name: a transcript name is
+        # in capitals or recognised as a person
+        if (
+            not all(t.text.isupper() for t in words)
+            and not any(t.ent_type_ in ("PERSON", "ORG") for t in words)
+            and not (quoted and all(t.pos_ == "PROPN" for t in words))
+        ):
+            return None
         if words[0].lower_ in _HOSTS:
             return None
         name = _clean(left)
@@ -1043,7 +1100,7 @@ def _datelines(doc: Any, mentions: Sequence[Mention]) -> list[tuple[int, int]]:
     A capitalised name before a colon is a dateline only when it is a place
     ("ORTIZ:" in a transcript is a speaker)."""
     text = doc.text
-    out = []
+    out = [(m.start(), m.end()) for m in _TIMESTAMP.finditer(text)]
     for m in _DATELINE.finditer(text):
         head = m.group(0)
         word = re.sub(r"\([^)]*\)", "", head).strip(" :—–-\t")
