@@ -3,8 +3,8 @@
 Countries come from ``countryinfo``: the common name, the alternative
 spellings (ISO codes and non-Latin scripts left out), the demonym ("Chinese",
 plural "Americans") and the capital used as a metonym ("Beijing"). When one
-alias names two countries, the one with the larger population wins ("Korean"
-is South Korea, "Congolese" the DR Congo). Capitals are taken only for
+alias names two countries, the one with the larger population wins
+("Congolese" is the DR Congo, "Dominican" the Dominican Republic). Capitals are taken only for
 countries of at least a million people, and a few capitals that are also
 common names of other places or people are left out (``_SKIP_CAPITALS``).
 
@@ -12,10 +12,12 @@ On top of that a small, documented override table (``_OVERRIDES``) adds the
 metonyms news writes every day (Washington, the White House, the Kremlin,
 Downing Street) and the international institutions that are often speakers
 (NATO, the EU, the UN, the WHO). An override always beats countryinfo.
+Capitals and seats of government have the alias kind "capital": inside an
+organisation's name they name the place ("Washington Post"), not the country.
 
 Entity ids are stable and readable: ``gpe:<slug of the common name>``
 (``gpe:china``, ``gpe:united-states``), ``org:<acronym or slug>`` (``org:nato``).
-Persons are not in the gazetteer by default; :func:`person_key` in
+Persons are not in the gazetteer by default; :func:`person_id` in
 :mod:`bot.analysis.entities` makes their ids, and :meth:`Gazetteer.add` lets a
 caller register any further entity.
 
