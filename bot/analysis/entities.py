@@ -16,7 +16,12 @@ Three sources of mentions, in this order:
    links to that entity; other spans become story entities with readable ids
    (``org:<slug>``, ``gpe:<slug>``, ``loc:<slug>``, ``norp:<slug>``). Junk is
    refused: dates, numbers, weekdays and months, lower-case spans, spans
-   across lines, multi-word spans in capitals ("KEY POINTS").
+   across lines, multi-word spans in capitals ("KEY POINTS"), a capitalised
+   common word the story also writes in lower case. Words around a span
+   correct frequent label slips, for every span of that name in the story:
+   "the X river" is a place, "the X plant" an organisation, "the mayor, X Y,"
+   a person, "the X administration" a person; otherwise the story's majority
+   label wins, so one name gets one id within a story.
 3. **Persons**. All forms of one person's name in a story are one entity:
    titles (President, Prime Minister, Mr, Dr) are stripped, a surname alone
    links to the full name seen in the story, and transliteration variants
@@ -26,7 +31,9 @@ Three sources of mentions, in this order:
    first order (Chinese, Korean, Vietnamese: "Lin Jian", "Kim Jong Un") it is
    the whole name (``person:lin-jian``) and the family name alone links to it
    inside the story. The display name is the fullest form seen. Tokens of a
-   known surname that the NER missed (or labelled ORG/GPE) are mentions too.
+   known surname that the NER missed (or labelled ORG/GPE) are mentions too,
+   and so are names right after a capitalised title that the NER missed
+   ("Defence Minister Rustem Umerov").
    **Role descriptions** ("the Ukrainian president", "the foreign minister",
    "Ukraine's president", "the spokesperson") link to the person introduced
    with that role in the same story, by a title ("Foreign Minister Andrii
