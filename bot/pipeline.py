@@ -103,6 +103,8 @@ class Pipeline:
             return Outcome(
                 story_id, story, "seen-before", duplicate_of=story_id, why="same URL or body"
             )
+        if not await self.store.lease_story(story_id):
+            return Outcome(story_id, story, "queued", why="another process is analysing it")
         record = await self.store.story(story_id)
         assert record is not None
         return await self.analyse_record(record)

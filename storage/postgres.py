@@ -421,6 +421,20 @@ class PostgresStore:
             )
         return sorted((self._story_record(row) for row in rows), key=lambda r: r.id)
 
+    async def lease_story(self, story_id: int) -> bool:
+        async with self._write() as db:
+            taken = await db.fetchval(
+                "UPDATE stories SET lease_owner = $1,"
+                " lease_until = now() + make_interval(secs => $3)"
+                " WHERE id = $2 AND status = 'pending'"
+                " AND (lease_owner IS NULL OR lease_owner = $1 OR lease_until <= now())"
+                " RETURNING id",
+                self.instance_id,
+                story_id,
+                self.story_lease_seconds,
+            )
+        return taken is not None
+
     async def mark_story_failed(self, story_id: int, reason: str) -> None:
         async with self._write() as db:
             await db.execute(

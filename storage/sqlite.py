@@ -14,6 +14,7 @@ import json
 import logging
 import re
 import sqlite3
+import uuid
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from dataclasses import dataclass, replace
@@ -50,6 +51,9 @@ from storage.codec import decode_alert, encode_alert
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_SECONDS = 10.0
+STORY_LEASE_SECONDS = 300.0
+"""How long a process holds a story it is analysing before another may take it."""
+
 MAX_EVENT_TERMS = 200
 OUTBOX_STATUSES = ("pending", "sent", "retry", "undeliverable")
 
@@ -173,6 +177,8 @@ class SqliteStore:
         self._lock = asyncio.Lock()
         self._closed = False
         self.path = path
+        self.instance_id = uuid.uuid4().hex
+        self.story_lease_seconds = STORY_LEASE_SECONDS
 
     @classmethod
     async def open(
@@ -391,14 +397,43 @@ class SqliteStore:
         return int(story_id)
 
     async def pending_stories(self, limit: int) -> list[StoryRecord]:
-        async with self._read() as db:
+        """Stories awaiting analysis, oldest first, leased to this store for
+        ``story_lease_seconds``: another process skips them until the lease expires."""
+        now = datetime.now(UTC)
+        async with self._write() as db:
             rows = await self._all(
                 db,
                 f"SELECT {self._STORY_COLUMNS} FROM stories WHERE status = 'pending'"
+                " AND (lease_owner IS NULL OR lease_owner = ? OR lease_until <= ?)"
                 " ORDER BY id LIMIT ?",
-                (limit,),
+                (self.instance_id, _ts(now), limit),
+            )
+            await db.executemany(
+                "UPDATE stories SET lease_owner = ?, lease_until = ? WHERE id = ?",
+                [(self.instance_id, self._story_lease_until(now), row["id"]) for row in rows],
             )
         return [self._story_record(row) for row in rows]
+
+    def _story_lease_until(self, now: datetime) -> str:
+        return _ts(now + timedelta(seconds=self.story_lease_seconds))
+
+    async def lease_story(self, story_id: int) -> bool:
+        now = datetime.now(UTC)
+        async with self._write() as db:
+            taken = await self._run(
+                db,
+                "UPDATE stories SET lease_owner = ?, lease_until = ? WHERE id = ?"
+                " AND status = 'pending'"
+                " AND (lease_owner IS NULL OR lease_owner = ? OR lease_until <= ?)",
+                (
+                    self.instance_id,
+                    self._story_lease_until(now),
+                    story_id,
+                    self.instance_id,
+                    _ts(now),
+                ),
+            )
+        return taken == 1
 
     async def mark_story_failed(self, story_id: int, reason: str) -> None:
         async with self._write() as db:
@@ -504,7 +539,8 @@ class SqliteStore:
             status = "duplicate" if record.duplicate_of is not None else "analysed"
             await db.execute(
                 "UPDATE stories SET status = ?, event_id = ?, duplicate_of = ?, fingerprint = ?,"
-                " failure = NULL, analysed_at = ?, event_day = ? WHERE id = ?",
+                " failure = NULL, analysed_at = ?, event_day = ?, lease_owner = NULL,"
+                " lease_until = NULL WHERE id = ?",
                 (
                     status,
                     record.event_id,
