@@ -311,6 +311,29 @@ def _resolve_previous(
     return None
 
 
+_ORG_NOUNS = frozenset(
+    {"company", "firm", "group", "organisation", "organization", "carrier", "airline", "bank"}
+    | {"manufacturer", "maker", "insurer", "retailer", "operator", "startup", "developer"}
+    | {"provider", "charity", "regulator", "watchdog", "utility", "club", "party", "union"}
+)
+
+
+def _latest_organisation(ctx: _Ctx, before: int) -> _Speaker | None:
+    """ "The company said …": the organisation last named outside quotes."""
+    best: Mention | None = None
+    for m in ctx.mentions:
+        if m.end > before:
+            break
+        if m.entity.type == "ORG" and not ctx.in_quote(m.start):
+            best = m
+    if best is None:
+        return None
+    known = [h for h in ctx.history if h.id == best.entity.id]
+    if known:
+        return known[-1]
+    return _Speaker(best.entity.name, best.entity.id, "group", best.start)
+
+
 def _previous_subject(head: Any, ctx: _Ctx) -> _Speaker | None:
     """ "Officials here do not accept that. They point out …": a plural
     subject of the previous sentence of the paragraph, speaker or not."""
@@ -389,6 +412,10 @@ def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
         if lemma in ROLE_NOUNS and definite and not has_propn and core.tag_ == "NN":
             # "the spokesperson", "the Ukrainian leader": someone named before
             prev = _resolve_previous(ctx, "person", head.idx, frozenset(m.entity.id for m in found))
+            if prev is not None:
+                return prev
+        if lemma in _ORG_NOUNS and definite and not has_propn and not found:
+            prev = _latest_organisation(ctx, head.idx)
             if prev is not None:
                 return prev
         if found and (lemma in INSTITUTION_NOUNS or lemma in ROLE_NOUNS):
@@ -1048,9 +1075,16 @@ def _colon_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     if quoted and q is not None:
         content, start, end = _finish(text, q[0], q[1], None, ctx)
     elif not quoted and len(left) <= 4:
-        # transcript turn: the rest of the paragraph
+        # transcript turn: the rest of the paragraph, up to a sentence that
+        # attributes something itself ("… The governor says …")
         end = text.find("\n", rest_start)
         end = len(text) if end < 0 else end
+        for later in ctx.doc.char_span(rest_start, end, alignment_mode="expand").sents:
+            if later.start_char <= rest_start:
+                continue
+            if any(t.lemma_.lower() in CUE_VERBS and not ctx.in_quote(t.idx) for t in later):
+                end = later.start_char
+                break
         content, start, end = _finish(text, rest_start, end, None, ctx)
     else:
         return None

@@ -331,28 +331,51 @@ def similarity(
     return round(max(lexical, _W_FUZZY * fuzzy), 3)
 
 
-def side(speaker_id: str | None, speaker: str = "") -> str:
-    """The side a speaker speaks for: its country for places and state bodies
-    (``gpe:china`` for "Beijing" and "the Chinese government"), else itself."""
-    if speaker_id:
-        return speaker_id
-    return "name:" + _name_key(speaker)
+def side(speaker_id: str | None, speaker: str = "") -> frozenset[str]:
+    """The keys of the side a speaker speaks for: its entity id, the countries
+    its name mentions ("Russia's defence ministry", "Chinese officials" →
+    ``gpe:…``) and its name."""
+    keys = {speaker_id} if speaker_id else set()
+    names = _gazetteer_lookup()
+    for raw in _WORD.findall(speaker):
+        low = raw.lower().replace("’", "'").removesuffix("'s")
+        if raw[:1].isupper() and names.get(low, "").startswith("gpe:"):
+            keys.add(names[low])
+    if speaker_id is None or not speaker_id.startswith("gpe:"):
+        keys.add("name:" + " ".join(sorted(_name_words(speaker))))
+    return frozenset(keys)
 
 
-def _name_key(name: str) -> str:
-    words = [w for w in _WORD.findall(name.lower()) if w not in ("the", "a", "an")]
-    return words[-1] if words else name.lower()
+_GENERIC_NAME = frozenset({"the", "a", "an", "mr", "mrs", "ms", "dr", "of", "for", "and"})
+
+
+def _name_words(name: str) -> set[str]:
+    """The capitalised words of a speaker's name ("The Glasshouse group" → glasshouse)."""
+    return {
+        w.lower().replace("’", "'").removesuffix("'s")
+        for w in _WORD.findall(name)
+        if w[:1].isupper() and w.lower() not in _GENERIC_NAME
+    }
 
 
 def _same_side(claim: Claim, known: CanonicalClaim) -> bool:
     a, b = side(claim.speaker_id, claim.speaker), side(known.speaker_id, known.speaker)
-    if a == b:
+    if a & b:
+        return True
+    # one name inside the other: "Nimbra" / "Nimbra Cloud", "Adeyemi" / "Bola Adeyemi"
+    wa, wb = _name_words(claim.speaker), _name_words(known.speaker)
+    if wa and wb and (wa <= wb or wb <= wa):
         return True
     # unlinked spellings of one name: "Zelenskyy" / "Volodymyr Zelensky"
     return bool(
         (claim.speaker_id is None or known.speaker_id is None)
         and fuzz.ratio(_name_key(claim.speaker), _name_key(known.speaker)) >= 85
     )
+
+
+def _name_key(name: str) -> str:
+    words = [w for w in _WORD.findall(name.lower()) if w not in ("the", "a", "an")]
+    return words[-1] if words else name.lower()
 
 
 _GENERIC_DENIAL = re.compile(
