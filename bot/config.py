@@ -26,8 +26,8 @@ class Settings(BaseSettings):
     spacy_model: str = "en_core_web_sm"
     nlp_batch_size: int = Field(default=8, ge=1, le=64)
     event_window_days: int = Field(default=7, ge=1)
-    event_similarity: float = Field(default=0.22, gt=0, lt=1)
-    duplicate_distance: int = Field(default=3, ge=0, le=32)
+    event_similarity: float = Field(default=0.28, gt=0, lt=1)
+    duplicate_distance: int = Field(default=6, ge=0, le=32)
     claim_similarity: float = Field(default=0.5, gt=0, lt=1)
     min_salience: float = Field(default=0.2, ge=0, le=1)
 
@@ -61,6 +61,27 @@ class Settings(BaseSettings):
     # the service's HTTP port (Slack HTTP mode at /slack/events)
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)
+
+    # live sources: feeds, URLs, HTTP push (see docs/sources.md)
+    admin_user_ids: str = ""  # operators: comma-separated platform:user_id
+    ingest_token: SecretStr | None = None  # bearer token for POST /ingest; unset: endpoint off
+    ingest_max_bytes: int = Field(default=2_000_000, ge=1024)
+    feed_interval_seconds: float = Field(default=300.0, ge=60.0)
+    feed_max_backoff_seconds: float = Field(default=21600.0, ge=60.0)
+    feed_per_host: int = Field(default=2, ge=1, le=32)
+    feed_concurrency: int = Field(default=8, ge=1, le=256)
+    fetch_articles: bool = True  # fetch the page of a summary-only feed entry
+    fetch_max_bytes: int = Field(default=5_000_000, ge=1024)
+    fetch_timeout_seconds: float = Field(default=20.0, gt=0)
+    allow_private_urls: bool = False
+    user_agent: str = "ClaimWatch/0.1 (news alerts; +https://github.com/claimwatch)"
+
+    @property
+    def operators(self) -> frozenset[str]:
+        """``platform:user_id`` of every operator named in ``ADMIN_USER_IDS``."""
+        return frozenset(
+            part.strip().casefold() for part in self.admin_user_ids.split(",") if part.strip()
+        )
 
     @field_validator("database_url")
     @classmethod

@@ -357,10 +357,15 @@ class Command:
     user_name: str | None = None
     reply_to: str | None = None
     received: datetime | None = None
+    prefix: str = "/"  # how users type a command here ("/claimwatch " in Slack)
 
     @property
     def chat(self) -> ChatRef:
         return ChatRef(self.platform, self.chat_id)
+
+    def usage(self, text: str) -> str:
+        """A command as the user would type it on this platform: ``usage("watch china")``."""
+        return f"{self.prefix}{text}"
 
 
 # --------------------------------------------------------------------------- views

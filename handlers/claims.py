@@ -41,7 +41,10 @@ def claim_lines(view: ClaimView) -> list[tuple[Span, ...]]:
 
 async def claims(cmd: Command, ctx: Context, args: list[str]) -> Reply:
     if not args:
-        return Reply.error("Tell me about what, e.g. /claims china or /claims china 10")
+        return Reply.error(
+            f"Tell me about what, e.g. {cmd.usage('claims china')} "
+            f"or {cmd.usage('claims china 10')}"
+        )
     count = ctx.settings.claims_default_count
     if len(args) > 1 and args[-1].isdigit():
         count = int(args.pop())
@@ -66,7 +69,9 @@ async def claims(cmd: Command, ctx: Context, args: list[str]) -> Reply:
 
 async def event(cmd: Command, ctx: Context, args: list[str]) -> Reply:
     if len(args) != 1:
-        return Reply.error("Give one event id, e.g. /event ev12 (alerts and /claims show them).")
+        return Reply.error(
+            f"Give one event id, e.g. {cmd.usage('event ev12')} (alerts and claims show them)."
+        )
     view = await ctx.store.event_view(args[0])
     if view is None:
         return Reply.error(f"No event with id “{args[0]}”.")
@@ -87,7 +92,7 @@ async def event(cmd: Command, ctx: Context, args: list[str]) -> Reply:
 
 async def sources(cmd: Command, ctx: Context, args: list[str]) -> Reply:
     if len(args) != 1:
-        return Reply.error("Give one event id, e.g. /sources ev12")
+        return Reply.error(f"Give one event id, e.g. {cmd.usage('sources ev12')}")
     view = await ctx.store.event_view(args[0])
     if view is None:
         return Reply.error(f"No event with id “{args[0]}”.")

@@ -12,9 +12,9 @@ if TYPE_CHECKING:
 COMMANDS: dict[str, Any] = {}  # filled by handlers.router
 
 
-def usage(name: str) -> str:
+def usage(cmd: Command, name: str) -> str:
     spec = COMMANDS[name]
-    return f"/{name}{' ' + spec.args if spec.args else ''} — {spec.summary}"
+    return f"{cmd.usage(name)}{' ' + spec.args if spec.args else ''} — {spec.summary}"
 
 
 async def start(cmd: Command, ctx: Context, args: list[str]) -> Reply:
@@ -27,12 +27,12 @@ async def start(cmd: Command, ctx: Context, args: list[str]) -> Reply:
             (Span("a new event, a new claim, an updated figure, or a denial — with sources."),),
             (
                 Span("Start with "),
-                Span("/watch china", code=True),
+                Span(cmd.usage("watch china"), code=True),
                 Span(", then "),
-                Span("/claims china", code=True),
+                Span(cmd.usage("claims china"), code=True),
                 Span("."),
             ),
-            (Span("Send /help for every command."),),
+            (Span(f"Send {cmd.usage('help')} for every command."),),
         )
     )
 
@@ -41,11 +41,13 @@ async def help_(cmd: Command, ctx: Context, args: list[str]) -> Reply:
     if args:
         name = args[0].lstrip("/").casefold()
         if name not in COMMANDS:
-            return Reply.error(f"No command /{name}. Send /help for the list.")
+            return Reply.error(
+                f"No command {cmd.usage(name)}. Send {cmd.usage('help')} for the list."
+            )
         spec = COMMANDS[name]
         extra = " Only admins may use it in groups." if spec.changes_state else ""
-        return Reply.text(usage(name) + "." + extra)
-    lines = ["Commands:"] + [usage(n) for n, s in COMMANDS.items() if s.in_menu]
+        return Reply.text(usage(cmd, name) + "." + extra)
+    lines = ["Commands:"] + [usage(cmd, n) for n, s in COMMANDS.items() if s.in_menu]
     if cmd.chat_type != "private":
         lines.append("In groups, only admins may change what the chat watches.")
     return Reply.text(*lines)

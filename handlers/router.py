@@ -82,7 +82,7 @@ class Router:
     async def dispatch(self, cmd: Command) -> Reply:
         text = cmd.text.strip()
         if not text:
-            return Reply.error("Empty command. Send /help to see what I can do.")
+            return Reply.error(f"Empty command. Send {cmd.usage('help')} to see what I can do.")
         if len(text) > self.ctx.settings.command_max_chars:
             return Reply.error(
                 f"That command is too long ({len(text)} characters; the limit is "
@@ -93,10 +93,15 @@ class Router:
         words = text.split()
         m = _NAME.match(words[0].casefold())
         if not m:
-            return Reply.error("Commands start with /, e.g. /watch china. Send /help for the list.")
+            return Reply.error(
+                f"Commands look like {cmd.usage('watch china')}. "
+                f"Send {cmd.usage('help')} for the list."
+            )
         spec = COMMANDS.get(m.group(1))
         if spec is None:
-            return Reply.error(f"Unknown command /{m.group(1)}. Send /help for the list.")
+            return Reply.error(
+                f"Unknown command {cmd.usage(m.group(1))}. Send {cmd.usage('help')} for the list."
+            )
         if not self.rate.allow(f"{cmd.platform}:{cmd.user_id}"):
             return Reply.error("Too many commands; please wait a minute.")
         if spec.changes_state and cmd.chat_type != "private" and not cmd.is_admin:

@@ -8,7 +8,7 @@ from handlers.base import Context, did_you_mean, resolve
 
 async def watch(cmd: Command, ctx: Context, args: list[str]) -> Reply:
     if not args:
-        return Reply.error("Tell me what to watch, e.g. /watch china")
+        return Reply.error(f"Tell me what to watch, e.g. {cmd.usage('watch china')}")
     name = " ".join(args)
     found = await resolve(ctx, name)
     _, created = await ctx.store.add_subscription(cmd.chat, found.target, ctx.clock())
@@ -28,13 +28,13 @@ async def watch(cmd: Command, ctx: Context, args: list[str]) -> Reply:
     return Reply.text(
         f"Watching {found.entity.name}. You will get an alert when a new event about it starts, "
         "or when a new, updated or disputed claim about it appears.",
-        f"/claims {name} shows what has been claimed lately.",
+        f"{cmd.usage('claims ' + name)} shows what has been claimed lately.",
     )
 
 
 async def unwatch(cmd: Command, ctx: Context, args: list[str]) -> Reply:
     if not args:
-        return Reply.error("Tell me what to stop watching, e.g. /unwatch china")
+        return Reply.error(f"Tell me what to stop watching, e.g. {cmd.usage('unwatch china')}")
     name = " ".join(args)
     subs = await ctx.store.chat_subscriptions(cmd.chat)
     found = await resolve(ctx, name)
@@ -54,7 +54,7 @@ async def unwatch(cmd: Command, ctx: Context, args: list[str]) -> Reply:
 async def watching(cmd: Command, ctx: Context, args: list[str]) -> Reply:
     subs = await ctx.store.chat_subscriptions(cmd.chat)
     if not subs:
-        return Reply.text("This chat watches nothing yet. Try /watch china")
+        return Reply.text(f"This chat watches nothing yet. Try {cmd.usage('watch china')}")
     lines = ["This chat watches:"]
     for sub in sorted(subs, key=lambda s: s.target.name.casefold()):
         kind = "phrase" if sub.target.kind == "keyword" else "entity"

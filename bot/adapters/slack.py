@@ -643,7 +643,9 @@ class SlackAdapter:
         if resolve_type:
             command = dataclasses.replace(command, chat_type=await self._channel_type(channel))
         command = dataclasses.replace(
-            command, is_admin=await self._is_admin(command.user_id, command.chat_type)
+            command,
+            is_admin=await self._is_admin(command.user_id, command.chat_type),
+            prefix=f"{SLASH_COMMAND} ",
         )
         logger.info("slack: %s from %s in %s", command.text.split(" ")[0], command.user_id, channel)
         try:

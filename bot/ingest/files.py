@@ -90,7 +90,8 @@ def iter_paths(paths: Sequence[str | Path]) -> list[Path]:
     A file is taken as given (whatever its name). A folder stands for its
     non-hidden regular files ending in ``.txt``, ``.md``, ``.json`` or
     ``.jsonl`` (but not a ``README``, which describes the folder), in name
-    order, with sub-folders walked in place, also in name order. A path that does not exist is kept, so that reading it reports it.
+    order, with sub-folders walked in place, also in name order. A path that
+    does not exist is kept, so that reading it reports it.
     """
     out: list[Path] = []
     for given in paths:

@@ -27,7 +27,7 @@ async def test_watch_links_demonyms_and_capitals_to_the_country(chat: FakeChat) 
 async def test_watch_unknown_name_becomes_a_phrase_with_suggestions(chat: FakeChat) -> None:
     reply = await chat.say("/watch Chinaa")
     assert "phrase" in reply.plain and "Did you mean: China" in reply.plain
-    assert "chinaa — phrase" in (await chat.say("/watching")).plain
+    assert "Chinaa — phrase" in (await chat.say("/watching")).plain
 
 
 async def test_unwatch_by_name_or_alias(chat: FakeChat) -> None:
@@ -63,7 +63,7 @@ async def test_bad_input_gets_a_clear_message(chat: FakeChat) -> None:
     ctrl = await chat.say("/watch chi\x07na")
     assert not ctrl.ok and "control characters" in ctrl.plain
     assert "Unknown command /frobnicate" in (await chat.say("/frobnicate")).plain
-    assert "start with /" in (await chat.say("watch china")).plain
+    assert "Commands look like /watch china" in (await chat.say("watch china")).plain
     assert not (await chat.say("/watch")).ok
     assert not (await chat.say("/claims")).ok
     assert not (await chat.say("/claims china 999")).ok
@@ -98,3 +98,15 @@ async def test_per_user_rate_limit(chat: FakeChat) -> None:
     assert "Too many commands" in replies[-1].plain
     # another user is not held up
     assert (await chat.say("/watching", user="u2")).ok
+
+
+async def test_help_shows_commands_as_typed_on_the_platform(services: Services) -> None:
+    from bot.models import Command
+
+    slack = Command("slack", "C1", "U1", "/help", chat_type="group", prefix="/claimwatch ")
+    helped = (await services.router(slack)).plain
+    assert "/claimwatch watch NAME" in helped and "\n/watch" not in helped
+    started = (
+        await services.router(Command("slack", "C1", "U1", "/start", prefix="/claimwatch "))
+    ).plain
+    assert "/claimwatch watch china" in started
