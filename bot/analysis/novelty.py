@@ -40,7 +40,7 @@ DEFAULT_THRESHOLD = 0.5
 _W_ENTITY = 0.5  # an entity counts half a content word
 _W_OVERLAP = 0.5  # lexical = this × overlap coefficient + the rest × Dice
 _W_FUZZY = 0.9  # the fuzzy ratio is discounted against the lexical score
-_CROSS = 0.8  # near-identical wording from a speaker of no known side
+_CROSS = 0.7  # the same proposition in close wording from a speaker of no known side
 
 _STOP = frozenset(
     {
@@ -406,7 +406,7 @@ def classify(
     # 1. the same proposition from the same side
     if same:
         s, _, best = max(same, key=lambda x: (x[0], x[1]))
-        if s >= threshold and (claim.stance is Stance.DENY) == (best.stance is Stance.DENY):
+        if s >= threshold:
             mine, theirs = _figures(claim.numbers, claim.text), set(best.numbers)
             seen = {x for k in earlier for x in k.numbers}
             if mine - seen:
