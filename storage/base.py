@@ -6,6 +6,7 @@ Times are timezone-aware UTC datetimes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -27,6 +28,7 @@ from bot.models import (
     Subscription,
     WatchTarget,
 )
+from bot.sources import Feed, FeedPoll
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,4 +180,43 @@ class Store(Protocol):
 
     async def outbox_counts(self) -> dict[str, int]:
         """Rows per status (pending, sent, retry, undeliverable)."""
+        ...
+
+    # ----------------------------------------------------------------- feeds
+    async def add_feed(
+        self, url: str, now: datetime, added_by: str | None = None, title: str | None = None
+    ) -> tuple[Feed, bool]:
+        """Poll ``url`` from now on (first poll due at once); the bool says whether it is new."""
+        ...
+
+    async def remove_feed(self, url: str) -> bool: ...
+
+    async def feed_by_url(self, url: str) -> Feed | None: ...
+
+    async def list_feeds(self) -> list[Feed]:
+        """Every feed with its health (errors in a row, last error, last good poll)."""
+        ...
+
+    async def due_feeds(self, now: datetime, limit: int, lease_seconds: float) -> list[Feed]:
+        """Claim up to ``limit`` feeds whose poll is due: their next poll moves
+        ``lease_seconds`` ahead so no other poller takes them meanwhile;
+        :meth:`record_poll` then sets the real next poll."""
+        ...
+
+    async def record_poll(self, poll: FeedPoll) -> None: ...
+
+    async def schedule_feeds(self, at: datetime, url: str | None = None) -> int:
+        """Move the next poll of one feed (or all) to ``at``; returns how many."""
+        ...
+
+    async def seen_entry(self, keys: Sequence[str]) -> bool:
+        """Whether a feed entry with any of these keys (GUID, link) was taken before."""
+        ...
+
+    async def mark_entry_seen(
+        self, feed_id: int | None, keys: Sequence[str], now: datetime
+    ) -> None: ...
+
+    async def forget_entries(self, before: datetime) -> int:
+        """Drop seen-entry keys older than ``before``; returns how many."""
         ...

@@ -67,6 +67,7 @@ from bot.models import (
 )
 from storage.base import AnalysisRecord
 from storage.codec import decode_alert, encode_alert
+from storage.postgres_feeds import PostgresFeeds
 from storage.sqlite import MAX_EVENT_TERMS, OUTBOX_STATUSES, load_migrations
 
 log = logging.getLogger(__name__)
@@ -177,7 +178,7 @@ def load_pg_migrations() -> list[PgMigration]:
 # --------------------------------------------------------------------------- store
 
 
-class PostgresStore:
+class PostgresStore(PostgresFeeds):
     """The :class:`storage.base.Store` on a PostgreSQL database (asyncpg pool)."""
 
     def __init__(

@@ -47,6 +47,7 @@ from bot.models import (
 )
 from storage.base import AnalysisRecord
 from storage.codec import decode_alert, encode_alert
+from storage.sqlite_feeds import SqliteFeeds
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +170,7 @@ def load_migrations() -> list[Migration]:
 # --------------------------------------------------------------------------- store
 
 
-class SqliteStore:
+class SqliteStore(SqliteFeeds):
     """The :class:`storage.base.Store` on one SQLite file."""
 
     def __init__(self, db: aiosqlite.Connection, path: str) -> None:
