@@ -1110,10 +1110,11 @@ def _outlet_fact(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     text = sent.text.strip()
     if not text or ctx.in_quote(sent.start_char + 1) or len(sent) < 6:
         return None
-    if not any(t.lemma_.lower() in FACT_LEMMAS for t in sent if t.pos_ in ("VERB", "NOUN", "ADJ")):
-        return None
+    fact = any(t.lemma_.lower() in FACT_LEMMAS for t in sent if t.pos_ in ("VERB", "NOUN", "ADJ"))
     nums = extract_numbers(text)
     if not nums:
+        return None
+    if not fact and not _sizeable_figure(sent):
         return None
     if not any(t.pos_ in ("VERB", "AUX") and t.dep_ == "ROOT" for t in sent):
         return None
@@ -1127,6 +1128,25 @@ def _outlet_fact(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     _, start, end = _finish(ctx.doc.text, start, end, toks, ctx)
     speaker = _Speaker(ctx.outlet or "unattributed", None, "other", sent.start_char)
     return _Draft(speaker, "reported", Stance.ASSERT, False, start, end, toks, k, 0)
+
+
+def _sizeable_figure(sent: Any) -> bool:
+    """A figure that sizes something: a share ("15%") or a large count
+    ("60 million people", "1.2 million accounts", "20,000 tonnes")."""
+    for t in sent:
+        if not t.like_num:
+            continue
+        nxt = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
+        if nxt is not None and nxt.lower_ in ("%", "percent", "per"):
+            return True
+        if nxt is not None and nxt.lower_ in ("million", "billion", "trillion", "thousand"):
+            return True
+        if t.ent_type_ in ("DATE", "TIME", "ORDINAL"):
+            continue
+        digits = t.text.replace(",", "")
+        if digits.isdigit() and int(digits) >= 1000 and "," in t.text:
+            return True
+    return False
 
 
 def _datelines(doc: Any, mentions: Sequence[Mention]) -> list[tuple[int, int]]:
