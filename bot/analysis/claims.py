@@ -736,6 +736,29 @@ def _that_clause(cue: Any, ctx: _Ctx) -> list[Any]:
     first time that X" (X hung on "time"); "claims X suggests Y" (X a conj)."""
     if cue.lemma_.lower() not in _CLAUSE_CUES:
         return []
+    doc = cue.doc
+    end = cue.sent.end
+    # "said the remaining differences concerned …": the clause's subject was
+    # taken for a second subject of the cue
+    late = [c for c in cue.children if c.dep_ in _SUBJ and c.i > cue.i]
+    if late:
+        toks: list[Any] = [doc[i] for i in range(late[0].i, end)]
+        while toks and toks[-1].is_punct:
+            toks = toks[:-1]
+        if len(toks) >= 3:
+            return toks
+    # "X has killed six people, the NCDC said": the clause before the comma
+    subj = [c for c in cue.children if c.dep_ in _SUBJ and c.i < cue.i]
+    if cue.lemma_.lower() in _BEFORE_CUES and subj:
+        first = min(t.i for t in _sub(subj[-1]))
+        if first > cue.sent.start and doc[first - 1].text == ",":
+            toks = [
+                doc[i]
+                for i in range(cue.sent.start, first - 1)
+                if not ctx.in_dateline(doc[i].idx) and ctx.same_para(doc[i].idx, cue.idx)
+            ]
+            if len(toks) >= 4 and any(t.pos_ in ("VERB", "AUX") for t in toks):
+                return toks
     sub = sorted(cue.subtree, key=lambda t: t.i)
     for t in sub:
         if t.i > cue.i and t.i - cue.i <= 8 and t.lower_ == "that" and t.dep_ != "det":
@@ -743,9 +766,7 @@ def _that_clause(cue: Any, ctx: _Ctx) -> list[Any]:
             if len([x for x in rest if not x.is_punct]) >= 3:
                 return rest
     # the clause right after the cue, when the parse attached it elsewhere
-    doc = cue.doc
-    end = cue.sent.end
-    toks: list[Any] = []
+    toks = []
     for i in range(cue.i + 1, end):
         tok = doc[i]
         if tok.text == ";" or (ctx.in_quote(tok.idx) and not toks):
@@ -820,6 +841,8 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     if lemma in ("point",) and not any(c.dep_ == "prt" and c.lower_ == "out" for c in cue.children):
         return None
     if lemma == "quote":  # "X was quoted as saying": the cue is "saying"
+        return None
+    if cue.dep_ in ("acl", "amod", "compound"):  # "cases reported each day"
         return None
     modal, neg = _modal_or_negated(cue)
     if neg:
