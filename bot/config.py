@@ -36,8 +36,17 @@ class Settings(BaseSettings):
     delivery_backoff_seconds: float = Field(default=2.0, gt=0)
     delivery_lease_seconds: float = Field(default=60.0, gt=0)
     delivery_poll_seconds: float = Field(default=1.0, gt=0)
+    delivery_concurrency: int = Field(default=64, ge=1, le=1024)
     per_chat_per_second: float = Field(default=1.0, gt=0)
-    global_per_second: float = Field(default=25.0, gt=0)
+    global_per_second: float = Field(default=29.0, gt=0)
+    telegram_global_per_second: float | None = Field(default=None, gt=0)
+    telegram_chat_per_second: float | None = Field(default=None, gt=0)
+    telegram_group_per_minute: int = Field(default=19, ge=0)
+    slack_global_per_second: float | None = Field(default=None, gt=0)
+    slack_chat_per_second: float | None = Field(default=None, gt=0)
+    flood_max_alerts: int = Field(default=10, ge=0)
+    flood_window_seconds: float = Field(default=600.0, gt=0)
+    digest_max_alerts: int = Field(default=50, ge=2, le=500)
 
     # chat
     command_max_chars: int = Field(default=200, ge=10)

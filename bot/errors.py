@@ -16,11 +16,15 @@ class InputError(ClaimWatchError):
 
 
 class TransientError(ClaimWatchError):
-    """Worth retrying, after ``retry_after`` seconds when the platform said so."""
+    """Worth retrying, after ``retry_after`` seconds when the platform said so.
 
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
+    ``scope`` says what a rate limit (``retry_after``) concerns: ``"chat"`` (the
+    default: only that chat waits) or ``"platform"`` (every chat of the bot)."""
+
+    def __init__(self, message: str, retry_after: float | None = None, scope: str = "chat") -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.scope = scope
 
 
 class PermanentError(ClaimWatchError):

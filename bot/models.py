@@ -223,6 +223,19 @@ class ChatRef:
 
 
 @dataclass(frozen=True, slots=True)
+class DeliveryPrefs:
+    """How a chat wants its alerts: at once or as a digest, quiet hours, time zone.
+
+    Times are local wall-clock ``HH:MM`` in ``timezone`` (an IANA name)."""
+
+    digest: str = "off"  # off | hourly | daily
+    digest_time: str | None = None  # HH:MM, for daily digests
+    quiet_start: str | None = None  # HH:MM; quiet hours may wrap midnight
+    quiet_end: str | None = None
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True, slots=True)
 class WatchTarget:
     """What a subscription watches: an entity, or a keyword phrase when the
     name is no known entity."""
@@ -342,6 +355,7 @@ class OutboxItem:
     alert: Alert
     attempts: int = 0
     reply_to: str | None = None  # platform message id of the event's first alert
+    hold: str | None = None  # held for a digest: "digest", "quiet" or "flood"
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from bot.models import (
     ChatRef,
     Claim,
     ClaimView,
+    DeliveryPrefs,
     Entity,
     EventCandidate,
     EventView,
@@ -220,3 +221,57 @@ class Store(Protocol):
     async def forget_entries(self, before: datetime) -> int:
         """Drop seen-entry keys older than ``before``; returns how many."""
         ...
+
+    # -------------------------------------------------------------- delivery
+    async def enqueue_alerts(self, alerts: Sequence[Alert], now: datetime) -> list[Alert]:
+        """Queue alerts outside an analysis (tools, benches); an alert whose
+        ``key`` is already in the outbox is skipped. Returns the alerts queued."""
+        ...
+
+    async def defer_alert(
+        self, item_id: int, at: datetime, reason: str, hold: str | None = None
+    ) -> None:
+        """Give a leased row back until ``at`` without counting the attempt (a
+        rate-limit pause, a pacing wait). With ``hold`` the row waits for a digest
+        (``digest``, ``quiet`` or ``flood``): when it is due again it is sent
+        together with every open row of its chat as one message."""
+        ...
+
+    async def release_held(self, chat: ChatRef, now: datetime) -> int:
+        """Make a chat's held rows due now (its digest or quiet settings changed)."""
+        ...
+
+    async def hold_open_alerts(self, chat: ChatRef, hold: str, at: datetime) -> int:
+        """Hold a chat's open rows that no sender has leased, due at ``at``, so its
+        next lease sends them as a digest."""
+        ...
+
+    async def open_alerts(self, chat: ChatRef, limit: int) -> list[OutboxItem]:
+        """A chat's undelivered rows (pending or retry), oldest first."""
+        ...
+
+    async def open_alert_count(self, chat: ChatRef) -> int: ...
+
+    async def mark_sent_many(
+        self, item_ids: Sequence[int], message_id: str | None, now: datetime
+    ) -> None:
+        """Mark rows sent together (a digest) in one transaction."""
+        ...
+
+    async def messages_sent_since(self, chat: ChatRef, since: datetime) -> int:
+        """Messages (a digest counts once) delivered to ``chat`` at or after ``since``."""
+        ...
+
+    async def pause_delivery(self, scope: str, until: datetime, reason: str) -> None:
+        """Persist a rate-limit pause of ``scope`` (a platform, or ``platform:chat``);
+        a later ``until`` already stored is kept. :meth:`claim_due_alerts` skips
+        the rows of a paused scope until then."""
+        ...
+
+    async def delivery_pauses(self, now: datetime) -> dict[str, datetime]:
+        """Pauses still in force at ``now``: scope → until."""
+        ...
+
+    async def chat_delivery(self, chat: ChatRef) -> DeliveryPrefs: ...
+
+    async def set_chat_delivery(self, chat: ChatRef, prefs: DeliveryPrefs) -> None: ...

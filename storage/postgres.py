@@ -67,6 +67,7 @@ from bot.models import (
 )
 from storage.base import AnalysisRecord
 from storage.codec import decode_alert, encode_alert
+from storage.postgres_delivery import PostgresDelivery
 from storage.postgres_feeds import PostgresFeeds
 from storage.sqlite import MAX_EVENT_TERMS, OUTBOX_STATUSES, load_migrations
 
@@ -178,7 +179,7 @@ def load_pg_migrations() -> list[PgMigration]:
 # --------------------------------------------------------------------------- store
 
 
-class PostgresStore(PostgresFeeds):
+class PostgresStore(PostgresFeeds, PostgresDelivery):
     """The :class:`storage.base.Store` on a PostgreSQL database (asyncpg pool)."""
 
     def __init__(
@@ -1167,12 +1168,14 @@ class PostgresStore(PostgresFeeds):
                 "   AND NOT EXISTS (SELECT 1 FROM chats c WHERE c.platform = o.platform"
                 "        AND c.chat_id = o.chat_id"
                 "        AND (c.paused OR (c.muted_until IS NOT NULL AND c.muted_until > $1)))"
+                "   AND NOT EXISTS (SELECT 1 FROM delivery_pauses p WHERE p.until > $1"
+                "        AND p.scope IN (o.platform, o.platform || ':' || o.chat_id))"
                 "  ORDER BY o.id LIMIT $2"
                 "  FOR UPDATE OF o SKIP LOCKED)"
                 " UPDATE outbox SET lease_until = $3, attempts = outbox.attempts + 1"
                 " FROM picked WHERE outbox.id = picked.id"
                 " RETURNING outbox.id, outbox.platform, outbox.chat_id, outbox.event_id,"
-                "  outbox.payload, outbox.attempts",
+                "  outbox.payload, outbox.attempts, outbox.hold",
                 stamp,
                 limit,
                 lease_until,
@@ -1206,6 +1209,7 @@ class PostgresStore(PostgresFeeds):
                     alert=replace(decode_alert(row["payload"]), chat=chat),
                     attempts=int(row["attempts"]),
                     reply_to=firsts.get((row["platform"], row["chat_id"], row["event_id"])),
+                    hold=row["hold"],
                 )
             )
         return items

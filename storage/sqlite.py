@@ -47,6 +47,7 @@ from bot.models import (
 )
 from storage.base import AnalysisRecord
 from storage.codec import decode_alert, encode_alert
+from storage.sqlite_delivery import SqliteDelivery
 from storage.sqlite_feeds import SqliteFeeds
 
 log = logging.getLogger(__name__)
@@ -170,7 +171,7 @@ def load_migrations() -> list[Migration]:
 # --------------------------------------------------------------------------- store
 
 
-class SqliteStore(SqliteFeeds):
+class SqliteStore(SqliteFeeds, SqliteDelivery):
     """The :class:`storage.base.Store` on one SQLite file."""
 
     def __init__(self, db: aiosqlite.Connection, path: str) -> None:
@@ -1121,14 +1122,16 @@ class SqliteStore(SqliteFeeds):
                 "WITH heads AS ("
                 "  SELECT MIN(id) AS id FROM outbox WHERE status IN ('pending', 'retry')"
                 "  GROUP BY platform, chat_id)"
-                " SELECT o.id, o.platform, o.chat_id, o.event_id, o.payload, o.attempts"
-                " FROM heads h JOIN outbox o ON o.id = h.id"
+                " SELECT o.id, o.platform, o.chat_id, o.event_id, o.payload, o.attempts,"
+                " o.hold FROM heads h JOIN outbox o ON o.id = h.id"
                 " LEFT JOIN chats c ON c.platform = o.platform AND c.chat_id = o.chat_id"
                 " WHERE (o.lease_until IS NULL OR o.lease_until <= :now)"
                 "  AND (o.status = 'pending' OR o.next_attempt_at IS NULL"
                 "       OR o.next_attempt_at <= :now)"
                 "  AND COALESCE(c.paused, 0) = 0"
                 "  AND (c.muted_until IS NULL OR c.muted_until <= :now)"
+                "  AND NOT EXISTS (SELECT 1 FROM delivery_pauses p WHERE p.until > :now"
+                "       AND p.scope IN (o.platform, o.platform || ':' || o.chat_id))"
                 " ORDER BY o.id LIMIT :limit",
                 {"now": stamp, "limit": limit},
             )
@@ -1151,6 +1154,7 @@ class SqliteStore(SqliteFeeds):
                         alert=replace(decode_alert(row["payload"]), chat=chat),
                         attempts=int(row["attempts"]) + 1,
                         reply_to=None if first is None else first["message_id"],
+                        hold=row["hold"],
                     )
                 )
         return items

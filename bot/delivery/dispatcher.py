@@ -1,11 +1,24 @@
-"""The outbox dispatcher: lease due alerts, pace them, send, record the outcome.
+"""The outbox dispatcher: lease due alerts, hold or fold them, pace, send, record.
+
+Lifecycle of an outbox row (see docs/delivery.md):
+
+    pending ─► claimed (lease) ─► sent
+                  │  ├─► retry at T        (transient failure; backoff or retry_after)
+                  │  ├─► held until T      (digest, quiet hours, flood guard; one digest then)
+                  │  └─► undeliverable     (permanent failure, or too many attempts)
+                  └─ lease expired ─► claimable again (the worker died)
 
 Delivery is at-least-once: a row is marked sent only after the platform
 accepted it, so a crash between the two re-sends that one message. Each row is
 leased, so a worker that dies leaves it to be retried when the lease expires.
-Failures are acted on by cause (:mod:`bot.errors`): transient → retry with
-backoff or the platform's ``retry_after``; permanent → undeliverable, and the
-chat's subscriptions paused when the chat is gone or the bot was blocked.
+Per chat only the oldest open row is leased, so a chat gets its alerts in order.
+
+Pacing is one :class:`~bot.delivery.ratelimit.RateLimiter` per dispatcher (per
+platform: a global rate, a rate per chat, a budget per group). A 429 pauses the
+chat — or the whole platform when the platform says so, or when several chats
+are refused at once — for ``retry_after``; the pause is written to the store, so
+a restart honours it, and the store does not lease the paused rows until then.
+Failures are acted on by cause (:mod:`bot.errors`), never by a library's classes.
 """
 
 from __future__ import annotations
@@ -14,24 +27,36 @@ import asyncio
 import logging
 import random
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 
 from bot.adapters.base import Adapter
 from bot.config import Settings
+from bot.delivery.digest import render_digest
+from bot.delivery.ratelimit import PREPAID, PlatformLimits, RateLimiter
+from bot.delivery.schedule import hold_until, quiet_end
 from bot.errors import PermanentError, TransientError
-from bot.models import ChatRef, OutboxItem
+from bot.models import ChatRef, OutboxItem, Reply
 from storage.base import Store
 
 log = logging.getLogger(__name__)
+
+#: A chat that cannot take a message within this many seconds (a group that used
+#: its budget, a long pause) goes back to the outbox until then, so it does not
+#: hold a sender and its lease.
+MAX_PACING_WAIT = 5.0
+#: This many chats of one platform refused with a 429 within a second pause the platform.
+PLATFORM_FLOOD_CHATS = 3
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class Pacer:
-    """Minimum spacing per chat and a global rate, without busy waiting."""
+class Pacer(RateLimiter):
+    """The limiter with one rate per chat and one global rate for every platform
+    (kept for callers that built a ``Pacer`` before the per-platform limits)."""
 
     def __init__(
         self,
@@ -40,24 +65,10 @@ class Pacer:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self.chat_gap = 1.0 / per_chat
-        self.global_gap = 1.0 / global_rate
-        self.clock = clock
-        self.sleep = sleep
-        self._chat_next: dict[ChatRef, float] = {}
-        self._global_next = 0.0
-        self._lock = asyncio.Lock()
+        super().__init__({}, PlatformLimits(global_rate, per_chat), clock, sleep)
 
     async def wait(self, chat: ChatRef) -> None:
-        async with self._lock:
-            now = self.clock()
-            slot = max(now, self._global_next)  # the next global slot, not held up by one slow chat
-            self._global_next = slot + self.global_gap
-            at = max(slot, self._chat_next.get(chat, 0.0))
-            self._chat_next[chat] = at + self.chat_gap
-        delay = at - now
-        if delay > 0:
-            await self.sleep(delay)
+        await self.acquire(chat)
 
 
 class Dispatcher:
@@ -67,17 +78,52 @@ class Dispatcher:
         adapters: Mapping[str, Adapter],
         settings: Settings,
         clock: Callable[[], datetime] = utcnow,
-        pacer: Pacer | None = None,
+        pacer: RateLimiter | None = None,
+        *,
+        limiter: RateLimiter | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         self.store = store
         self.adapters = dict(adapters)
         self.settings = settings
         self.clock = clock
-        self.pacer = pacer or Pacer(settings.per_chat_per_second, settings.global_per_second)
+        self.sleep = sleep or asyncio.sleep
+        chosen = limiter or pacer
+        if chosen is None:
+            # With the wall clock, pace on the monotonic clock; with a test's clock,
+            # on that clock, so that pauses and waits follow it.
+            lclock: Callable[[], float] = (
+                time.monotonic if clock is utcnow else (lambda: self.clock().timestamp())
+            )
+            chosen = RateLimiter.from_settings(settings, lclock, self.sleep)
+        self.limiter = chosen
+        self.pacer = chosen  # the earlier name
         self.wake = asyncio.Event()
+        self._pauses_loaded = False
+        self._refused: dict[str, deque[tuple[float, ChatRef]]] = {}
+        self.max_wait = min(MAX_PACING_WAIT, settings.delivery_lease_seconds / 4)
+
+    # ------------------------------------------------------------------ clocks
+
+    def _limiter_time(self, at: datetime) -> float:
+        return self.limiter.clock() + (at - self.clock()).total_seconds()
+
+    def _wall_time(self, at: float) -> datetime:
+        return self.clock() + timedelta(seconds=max(at - self.limiter.clock(), 0.0))
+
+    async def load_pauses(self) -> None:
+        """Honour the rate-limit pauses a previous run stored."""
+        for scope, until in (await self.store.delivery_pauses(self.clock())).items():
+            self.limiter.pause(scope, self._limiter_time(until))
+            log.info("delivery to %s paused until %s (stored)", scope, until.isoformat())
+        self._pauses_loaded = True
+
+    # ------------------------------------------------------------------ loops
 
     async def run_once(self, limit: int = 50) -> int:
         """Send what is due now; return how many rows were handled."""
+        if not self._pauses_loaded:
+            await self.load_pauses()
         items = await self.store.claim_due_alerts(
             self.clock(), limit, self.settings.delivery_lease_seconds
         )
@@ -94,51 +140,199 @@ class Dispatcher:
         return total
 
     async def run(self, stop: asyncio.Event) -> None:
-        while not stop.is_set():
-            try:
-                handled = await self.run_once()
-            except Exception:
-                log.exception("dispatcher pass failed; retrying")
-                handled = 0
-            if handled:
-                continue
-            self.wake.clear()
-            waiters = {asyncio.create_task(stop.wait()), asyncio.create_task(self.wake.wait())}
-            _done, pending = await asyncio.wait(
-                waiters,
-                timeout=self.settings.delivery_poll_seconds,
-                return_when=asyncio.FIRST_COMPLETED,
-            )
-            for task in pending:
-                task.cancel()
+        """Deliver until ``stop``: up to ``delivery_concurrency`` rows at once; a
+        finished row lets its chat's next row be leased. Idle, it sleeps until
+        woken (new alerts), a send finishes, or ``delivery_poll_seconds`` pass."""
+        inflight: set[asyncio.Task[None]] = set()
+        stopping = asyncio.create_task(stop.wait())
+        try:
+            while not stop.is_set():
+                self.wake.clear()
+                room = self.settings.delivery_concurrency - len(inflight)
+                items: list[OutboxItem] = []
+                if room > 0:
+                    try:
+                        if not self._pauses_loaded:
+                            await self.load_pauses()
+                        items = await self.store.claim_due_alerts(
+                            self.clock(), room, self.settings.delivery_lease_seconds
+                        )
+                    except Exception:
+                        log.exception("dispatcher pass failed; retrying")
+                for item in items:
+                    inflight.add(asyncio.create_task(self._deliver(item)))
+                if items and len(items) == room:
+                    continue  # more may be due at once
+                waking = asyncio.create_task(self.wake.wait())
+                done, _ = await asyncio.wait(
+                    {stopping, waking, *inflight},
+                    timeout=self.settings.delivery_poll_seconds,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+                waking.cancel()
+                for task in done & inflight:
+                    inflight.discard(task)
+                    if not task.cancelled() and task.exception() is not None:
+                        log.error("delivery task failed", exc_info=task.exception())
+        finally:
+            stopping.cancel()
+            if inflight:
+                await asyncio.gather(*inflight, return_exceptions=True)
+
+    # ------------------------------------------------------------------ one row
 
     async def _deliver(self, item: OutboxItem) -> None:
-        alert = item.alert
-        adapter = self.adapters.get(alert.chat.platform)
+        try:
+            await self._deliver_one(item)
+        except Exception:  # the row's lease runs out and it is tried again
+            log.exception("alert %d to %s: delivery failed", item.id, item.alert.chat)
+
+    async def _deliver_one(self, item: OutboxItem) -> None:
+        chat = item.alert.chat
+        adapter = self.adapters.get(chat.platform)
         if adapter is None:
             await self.store.mark_retry(
-                item.id,
-                self.clock() + timedelta(seconds=60),
-                f"no {alert.chat.platform} adapter running",
+                item.id, self.clock() + timedelta(seconds=60), f"no {chat.platform} adapter running"
             )
             return
-        await self.pacer.wait(alert.chat)
+        now = self.clock()
+        if item.hold is None:
+            if await self._held(item, now):
+                return
+        else:  # a held row is due: the digest goes now, unless quiet hours began since
+            end = quiet_end(await self.store.chat_delivery(chat), now)
+            if end is not None:
+                await self.store.defer_alert(item.id, end, "held: quiet hours", item.hold)
+                return
+        if not await self._pace(item):
+            return
+        if item.hold is None:
+            await self._send_alert(adapter, item)
+        else:
+            await self._flush(adapter, item)
+
+    async def _held(self, item: OutboxItem, now: datetime) -> bool:
+        """Hold the row for the chat's digest, its quiet hours or the flood guard."""
+        chat = item.alert.chat
+        decided = hold_until(await self.store.chat_delivery(chat), now)
+        if decided is None and self.settings.flood_max_alerts > 0:
+            window = timedelta(seconds=self.settings.flood_window_seconds)
+            sent = await self.store.messages_sent_since(chat, now - window)
+            if sent >= self.settings.flood_max_alerts:
+                decided = (now + window, "flood")
+        if decided is None:
+            return False
+        until, why = decided
+        await self.store.defer_alert(item.id, until, f"held: {why}", why)
+        log.info("alert %d to %s held (%s) until %s", item.id, chat, why, until.isoformat())
+        return True
+
+    async def _pace(self, item: OutboxItem) -> bool:
+        """Wait for the chat's slot; a long wait gives the row back until then."""
+        chat = item.alert.chat
+        ready = self.limiter.ready_at(chat)
+        wait = ready - self.limiter.clock()
+        if wait > self.max_wait:
+            await self.store.defer_alert(
+                item.id, self._wall_time(ready), "rate limit: waiting for the chat's budget"
+            )
+            return False
+        if wait > 0:
+            await self.sleep(wait)
+        await self.limiter.acquire(chat)
+        return True
+
+    async def _send_alert(self, adapter: Adapter, item: OutboxItem) -> None:
+        alert = item.alert
+        token = PREPAID.set(alert.chat)
         try:
             message_id = await adapter.send_alert(alert, item.reply_to)
         except TransientError as exc:
-            await self._retry(item, str(exc), exc.retry_after)
+            await self._transient(item, exc)
         except PermanentError as exc:
-            log.warning("alert %d to %s undeliverable: %s", item.id, alert.chat, exc)
-            await self.store.mark_undeliverable(item.id, str(exc), self.clock())
-            if exc.pause_chat:
-                n = await self.store.set_chat_paused(alert.chat, True, str(exc))
-                log.warning("paused %d subscriptions of %s: %s", n, alert.chat, exc)
+            await self._permanent([item], exc)
         except Exception as exc:  # an adapter bug must not lose the alert
             log.exception("alert %d to %s: unexpected error", item.id, alert.chat)
             await self._retry(item, f"{type(exc).__name__}: {exc}", None)
         else:
             await self.store.mark_sent(item.id, message_id, self.clock())
             log.info("alert %d sent to %s (message %s)", item.id, alert.chat, message_id)
+        finally:
+            PREPAID.reset(token)
+
+    async def _flush(self, adapter: Adapter, head: OutboxItem) -> None:
+        """Send the chat's open rows (the head first) as one digest message. When
+        more wait than one digest holds, the rest are made due at once, held, so
+        the next lease of the chat sends them as the next digest."""
+        chat = head.alert.chat
+        limit = self.settings.digest_max_alerts
+        items = await self.store.open_alerts(chat, limit)
+        if head.id not in {i.id for i in items}:
+            items = [head, *items[: limit - 1]]
+        if len(items) == 1:
+            await self._send_alert(adapter, head)
+            return
+        lines = render_digest([i.alert for i in items], head.hold)
+        token = PREPAID.set(chat)
+        try:
+            message_id = await adapter.send_reply(chat, Reply(lines))
+        except TransientError as exc:
+            await self._transient(head, exc)
+            return
+        except PermanentError as exc:
+            await self._permanent(items, exc)
+            return
+        except Exception as exc:  # an adapter bug must not lose the alerts
+            log.exception("digest to %s: unexpected error", chat)
+            await self._retry(head, f"{type(exc).__name__}: {exc}", None)
+            return
+        finally:
+            PREPAID.reset(token)
+        now = self.clock()
+        await self.store.mark_sent_many([i.id for i in items], message_id, now)
+        log.info("digest of %d alerts sent to %s (message %s)", len(items), chat, message_id)
+        if len(items) >= limit:
+            await self.store.hold_open_alerts(chat, head.hold or "digest", now)
+
+    # ------------------------------------------------------------------ failures
+
+    async def _transient(self, item: OutboxItem, exc: TransientError) -> None:
+        if not exc.retry_after or exc.retry_after <= 0:
+            await self._retry(item, str(exc), exc.retry_after)
+            return
+        chat = item.alert.chat
+        scope = RateLimiter.chat_scope(chat)
+        if exc.scope == "platform" or self._many_refused(chat):
+            scope = chat.platform
+        until = self.clock() + timedelta(seconds=exc.retry_after)
+        self.limiter.pause(scope, self._limiter_time(until))
+        await self.store.pause_delivery(scope, until, str(exc))
+        await self.store.defer_alert(item.id, until, f"rate limited: {exc}")
+        log.warning(
+            "rate limited: %s paused for %.1fs (alert %d): %s",
+            scope,
+            exc.retry_after,
+            item.id,
+            exc,
+        )
+
+    def _many_refused(self, chat: ChatRef) -> bool:
+        """Several chats of one platform refused within a second: the bot is over its rate."""
+        now = self.limiter.clock()
+        recent = self._refused.setdefault(chat.platform, deque())
+        recent.append((now, chat))
+        while recent and recent[0][0] < now - 1.0:
+            recent.popleft()
+        return len({c for _, c in recent}) >= PLATFORM_FLOOD_CHATS
+
+    async def _permanent(self, items: list[OutboxItem], exc: PermanentError) -> None:
+        chat = items[0].alert.chat
+        for item in items:
+            log.warning("alert %d to %s undeliverable: %s", item.id, chat, exc)
+            await self.store.mark_undeliverable(item.id, str(exc), self.clock())
+        if exc.pause_chat:
+            n = await self.store.set_chat_paused(chat, True, str(exc))
+            log.warning("paused %d subscriptions of %s: %s", n, chat, exc)
 
     async def _retry(self, item: OutboxItem, error: str, retry_after: float | None) -> None:
         if item.attempts >= self.settings.delivery_max_attempts:

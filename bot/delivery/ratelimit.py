@@ -1,0 +1,184 @@
+"""One rate limiter for every platform: a global rate per bot, a rate per chat,
+a budget per group or channel, and pauses after a 429 — without busy waiting.
+
+Each platform has its :class:`PlatformLimits` (from the settings, see
+:func:`limits_from_settings`). A message to a chat takes a slot with
+:meth:`RateLimiter.acquire`: the next free slot of the platform's global rate,
+then the chat's own spacing, its group budget (at most ``group_budget``
+messages in any ``group_window`` seconds) and any pause of the chat or the
+platform. The caller sleeps once until its slot; nothing polls.
+
+The dispatcher asks :meth:`RateLimiter.ready_at` first: a chat that cannot
+take a message for a while (a group that used its budget, a paused chat) is
+given back to the outbox until then instead of holding a worker. The
+Telegram adapter paces its own calls (command replies, the later parts of a
+long message) through the same limiter, so alerts and replies share one
+budget; see :data:`PREPAID` for how an alert's slot is not counted twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+
+from bot.config import Settings
+from bot.models import ChatRef
+
+Clock = Callable[[], float]
+Sleep = Callable[[float], Awaitable[None]]
+
+#: The chat whose next message already has its slot: set by the dispatcher around
+#: ``send_alert`` so that an adapter pacing through the same limiter lets that
+#: one message through and paces any further part.
+PREPAID: contextvars.ContextVar[ChatRef | None] = contextvars.ContextVar(
+    "claimwatch_prepaid_slot", default=None
+)
+
+_FORGET_AFTER = 4096  # prune per-chat state beyond this many chats
+
+
+def telegram_is_group(chat_id: str) -> bool:
+    """Telegram groups, supergroups and channels have negative ids (or ``@name``)."""
+    return chat_id.startswith(("-", "@"))
+
+
+def never_group(chat_id: str) -> bool:
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformLimits:
+    global_per_second: float
+    chat_per_second: float
+    group_budget: int | None = None  # messages per group_window to one group or channel
+    group_window: float = 60.0
+    is_group: Callable[[str], bool] = never_group
+
+
+def limits_from_settings(settings: Settings) -> dict[str, PlatformLimits]:
+    """Per-platform limits; a platform not listed uses the generic rates."""
+    return {
+        "telegram": PlatformLimits(
+            settings.telegram_global_per_second or settings.global_per_second,
+            settings.telegram_chat_per_second or settings.per_chat_per_second,
+            settings.telegram_group_per_minute or None,
+            60.0,
+            telegram_is_group,
+        ),
+        "slack": PlatformLimits(
+            settings.slack_global_per_second or settings.global_per_second,
+            settings.slack_chat_per_second or settings.per_chat_per_second,
+        ),
+    }
+
+
+@dataclass
+class _ChatState:
+    next_at: float = 0.0
+    sent: deque[float] = field(default_factory=deque)  # group slots within the window
+
+
+class RateLimiter:
+    """Slots per platform, chat and group; pauses per platform or chat."""
+
+    def __init__(
+        self,
+        limits: Mapping[str, PlatformLimits],
+        default: PlatformLimits,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.limits = dict(limits)
+        self.default = default
+        self.clock = clock
+        self.sleep = sleep
+        self._global_next: dict[str, float] = {}
+        self._chats: dict[ChatRef, _ChatState] = {}
+        self._paused: dict[str, float] = {}  # scope → until (limiter clock)
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep
+    ) -> RateLimiter:
+        default = PlatformLimits(settings.global_per_second, settings.per_chat_per_second)
+        return cls(limits_from_settings(settings), default, clock, sleep)
+
+    def rules(self, platform: str) -> PlatformLimits:
+        return self.limits.get(platform, self.default)
+
+    # ------------------------------------------------------------------ pauses
+
+    @staticmethod
+    def chat_scope(chat: ChatRef) -> str:
+        return f"{chat.platform}:{chat.chat_id}"
+
+    def pause(self, scope: str, until: float) -> None:
+        """No message to ``scope`` (a platform, or ``platform:chat``) before ``until``."""
+        if until > self._paused.get(scope, 0.0):
+            self._paused[scope] = until
+
+    def paused_until(self, chat: ChatRef) -> float:
+        return max(
+            self._paused.get(chat.platform, 0.0), self._paused.get(self.chat_scope(chat), 0.0)
+        )
+
+    # ------------------------------------------------------------------ slots
+
+    def _state(self, chat: ChatRef) -> _ChatState:
+        state = self._chats.get(chat)
+        if state is None:
+            if len(self._chats) > _FORGET_AFTER:
+                self._forget(self.clock())
+            state = self._chats[chat] = _ChatState()
+        return state
+
+    def _forget(self, now: float) -> None:
+        for chat, state in list(self._chats.items()):
+            rules = self.rules(chat.platform)
+            if state.next_at <= now and (
+                not state.sent or state.sent[-1] + rules.group_window <= now
+            ):
+                del self._chats[chat]
+        for scope, until in list(self._paused.items()):
+            if until <= now:
+                del self._paused[scope]
+
+    def _chat_ready(self, chat: ChatRef, state: _ChatState, at: float) -> float:
+        """The earliest time ≥ ``at`` that the chat's own limits allow."""
+        rules = self.rules(chat.platform)
+        at = max(at, state.next_at, self.paused_until(chat))
+        if rules.group_budget and rules.is_group(chat.chat_id):
+            window = state.sent
+            now = self.clock()
+            while window and window[0] + rules.group_window <= now:
+                window.popleft()
+            if len(window) >= rules.group_budget:
+                at = max(at, window[-rules.group_budget] + rules.group_window)
+        return at
+
+    def ready_at(self, chat: ChatRef) -> float:
+        """When ``chat`` could take its next message (global rate aside); no slot is taken."""
+        return self._chat_ready(chat, self._state(chat), self.clock())
+
+    def reserve(self, chat: ChatRef) -> float:
+        """Take the next slot for a message to ``chat``; return its time."""
+        rules = self.rules(chat.platform)
+        now = self.clock()
+        slot = max(now, self._global_next.get(chat.platform, 0.0))
+        self._global_next[chat.platform] = slot + 1.0 / rules.global_per_second
+        state = self._state(chat)
+        at = self._chat_ready(chat, state, slot)
+        state.next_at = at + 1.0 / rules.chat_per_second
+        if rules.group_budget and rules.is_group(chat.chat_id):
+            state.sent.append(at)
+        return at
+
+    async def acquire(self, chat: ChatRef) -> None:
+        """Wait for and take the next slot for a message to ``chat``."""
+        delay = self.reserve(chat) - self.clock()
+        if delay > 0:
+            await self.sleep(delay)
