@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.models import Command, Reply
-from handlers import claims, help, settings, watch
+from handlers import claims, feeds, help, settings, watch
 from handlers.base import Context, Handler
 
 log = logging.getLogger(__name__)
@@ -28,6 +28,7 @@ class Spec:
     summary: str
     changes_state: bool = False
     in_menu: bool = True
+    operator_only: bool = False  # only users named in ADMIN_USER_IDS
 
 
 COMMANDS: dict[str, Spec] = {
@@ -43,6 +44,14 @@ COMMANDS: dict[str, Spec] = {
         Spec("sources", claims.sources, "ID", "every outlet covering an event", in_menu=False),
         Spec(
             "mute", settings.mute, "DURATION|off", "pause this chat's alerts (24h, 30m, 2d)", True
+        ),
+        Spec(
+            "feeds",
+            feeds.feeds,
+            "[add|remove URL]",
+            "the news feeds polled (operators only)",
+            in_menu=False,
+            operator_only=True,
         ),
     )
 }
@@ -104,6 +113,9 @@ class Router:
             )
         if not self.rate.allow(f"{cmd.platform}:{cmd.user_id}"):
             return Reply.error("Too many commands; please wait a minute.")
+        if spec.operator_only and not feeds.is_operator(cmd, self.ctx):
+            log.info("command /%s refused for user %s: not an operator", spec.name, cmd.user_id)
+            return Reply.error(f"Only the bot's operators may use {cmd.usage(spec.name)}.")
         if spec.changes_state and cmd.chat_type != "private" and not cmd.is_admin:
             return Reply.error(f"Only admins of this chat may use /{spec.name} here.")
         log.info("command /%s in %s by user %s", spec.name, cmd.chat, cmd.user_id)
