@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from bot import metrics
 from bot.analysis.analyser import Analyser
 from bot.analysis.events import assign_event, event_title
 from bot.analysis.novelty import classify
@@ -118,14 +119,17 @@ class Pipeline:
     async def analyse_record(self, record: StoryRecord) -> Outcome:
         story = record.story
         try:
-            analysis = await asyncio.to_thread(self.analyser.analyse, story)
+            with metrics.ANALYSIS_SECONDS.time():
+                analysis = await asyncio.to_thread(self.analyser.analyse, story)
         except Exception as exc:  # a hostile article must not stop the others
             log.exception("analysis of story #%d (%s) failed", record.id, story.source)
             await self.store.mark_story_failed(record.id, f"{type(exc).__name__}: {exc}")
             return Outcome(record.id, story, "failed", why=str(exc))
         async with self._lock:  # one story at a time decides events and novelty
             await self.refresh_index()
-            return await self._decide(record, analysis)
+            outcome = await self._decide(record, analysis)
+        metrics.ALERTS_QUEUED.inc(len(outcome.alerts))
+        return outcome
 
     async def _decide(self, record: StoryRecord, analysis: Analysis) -> Outcome:
         story = record.story

@@ -31,6 +31,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 
+from bot import metrics
 from bot.adapters.base import Adapter
 from bot.config import Settings
 from bot.delivery.digest import render_digest
@@ -256,6 +257,7 @@ class Dispatcher:
             await self._retry(item, f"{type(exc).__name__}: {exc}", None)
         else:
             await self.store.mark_sent(item.id, message_id, self.clock())
+            metrics.ALERTS_SENT.inc(platform=alert.chat.platform)
             log.info("alert %d sent to %s (message %s)", item.id, alert.chat, message_id)
         finally:
             PREPAID.reset(token)
@@ -290,6 +292,7 @@ class Dispatcher:
             PREPAID.reset(token)
         now = self.clock()
         await self.store.mark_sent_many([i.id for i in items], message_id, now)
+        metrics.ALERTS_SENT.inc(len(items), platform=chat.platform)
         log.info("digest of %d alerts sent to %s (message %s)", len(items), chat, message_id)
         if len(items) >= limit:
             await self.store.hold_open_alerts(chat, head.hold or "digest", now)
@@ -330,6 +333,7 @@ class Dispatcher:
         for item in items:
             log.warning("alert %d to %s undeliverable: %s", item.id, chat, exc)
             await self.store.mark_undeliverable(item.id, str(exc), self.clock())
+            metrics.ALERTS_FAILED.inc(platform=chat.platform, outcome="undeliverable")
         if exc.pause_chat:
             n = await self.store.set_chat_paused(chat, True, str(exc))
             log.warning("paused %d subscriptions of %s: %s", n, chat, exc)
@@ -346,6 +350,7 @@ class Dispatcher:
             await self.store.mark_undeliverable(
                 item.id, f"gave up after {item.attempts} attempts: {error}", self.clock()
             )
+            metrics.ALERTS_FAILED.inc(platform=item.alert.chat.platform, outcome="undeliverable")
             return
         if retry_after is not None:
             delay = retry_after
@@ -354,3 +359,4 @@ class Dispatcher:
             delay = min(base, 3600.0) * random.uniform(0.8, 1.2)
         log.info("alert %d to %s retried in %.1fs: %s", item.id, item.alert.chat, delay, error)
         await self.store.mark_retry(item.id, self.clock() + timedelta(seconds=delay), error)
+        metrics.ALERTS_FAILED.inc(platform=item.alert.chat.platform, outcome="retry")
