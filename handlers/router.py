@@ -46,6 +46,16 @@ COMMANDS: dict[str, Spec] = {
             "mute", settings.mute, "DURATION|off", "pause this chat's alerts (24h, 30m, 2d)", True
         ),
         Spec(
+            "digest",
+            settings.digest,
+            "off|hourly|daily HH:MM",
+            "alerts one by one, or together every hour or day",
+            True,
+        ),
+        Spec("quiet", settings.quiet, "HH:MM-HH:MM|off", "hold alerts during these hours", True),
+        Spec("timezone", settings.timezone, "ZONE", "this chat's time zone (Europe/Kyiv)", True),
+        Spec("status", settings.status, "", "watches, delivery mode, mutes, pending alerts"),
+        Spec(
             "feeds",
             feeds.feeds,
             "[add|remove URL]",

@@ -1,11 +1,13 @@
-"""/mute: silence a chat's alerts for a while."""
+"""/mute, /digest, /quiet, /timezone, /status: how and when a chat gets its alerts."""
 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
-from bot.models import Command, Reply
+from bot.delivery.schedule import DIGEST_MODES, describe, next_digest, parse_hhmm, zone
+from bot.models import Command, DeliveryPrefs, Reply
 from handlers.base import Context
 
 _UNITS = {"m": 60, "min": 60, "h": 3600, "d": 86400}
@@ -31,3 +33,115 @@ async def mute(cmd: Command, ctx: Context, args: list[str]) -> Reply:
     until = ctx.clock() + span
     await ctx.store.mute_chat(cmd.chat, until)
     return Reply.text(f"Muted until {until:%Y-%m-%d %H:%M} UTC. Alerts wait and arrive after that.")
+
+
+# --------------------------------------------------------------------------- delivery
+
+
+def _local(at: datetime, prefs: DeliveryPrefs) -> str:
+    tz = zone(prefs.timezone) or UTC
+    return f"{at.astimezone(tz):%Y-%m-%d %H:%M} {prefs.timezone}"
+
+
+async def _save(cmd: Command, ctx: Context, prefs: DeliveryPrefs) -> None:
+    """Store the chat's delivery settings; alerts held under the old ones go out now
+    (as one digest, unless quiet hours hold them)."""
+    await ctx.store.set_chat_delivery(cmd.chat, prefs)
+    await ctx.store.release_held(cmd.chat, ctx.clock())
+
+
+async def digest(cmd: Command, ctx: Context, args: list[str]) -> Reply:
+    usage = (
+        f"Say {cmd.usage('digest off')}, {cmd.usage('digest hourly')} "
+        f"or {cmd.usage('digest daily 08:00')}"
+    )
+    if not args or args[0].casefold() not in DIGEST_MODES:
+        return Reply.error(usage)
+    mode = args[0].casefold()
+    prefs = await ctx.store.chat_delivery(cmd.chat)
+    if mode == "daily":
+        at = parse_hhmm(args[1]) if len(args) == 2 else None
+        if at is None:
+            return Reply.error(f"Give the time of day, e.g. {cmd.usage('digest daily 08:00')}")
+        prefs = replace(prefs, digest="daily", digest_time=at)
+    elif len(args) != 1:
+        return Reply.error(usage)
+    else:
+        prefs = replace(prefs, digest=mode, digest_time=None)
+    await _save(cmd, ctx, prefs)
+    if mode == "off":
+        return Reply.text("Digest off: each alert arrives as it comes.")
+    when = "every hour, on the hour" if mode == "hourly" else f"every day at {prefs.digest_time}"
+    return Reply.text(
+        f"Digest on: alerts arrive together {when} ({prefs.timezone} time), grouped by event.",
+        f"Change the time zone with {cmd.usage('timezone Europe/Kyiv')}.",
+    )
+
+
+async def quiet(cmd: Command, ctx: Context, args: list[str]) -> Reply:
+    usage = f"Say {cmd.usage('quiet 22:00-07:00')} or {cmd.usage('quiet off')}"
+    words = " ".join(args).replace("–", "-").replace(" - ", "-").split()
+    prefs = await ctx.store.chat_delivery(cmd.chat)
+    if len(words) == 1 and words[0].casefold() in {"off", "none"}:
+        await _save(cmd, ctx, replace(prefs, quiet_start=None, quiet_end=None))
+        return Reply.text("Quiet hours off.")
+    parts = words[0].split("-") if len(words) == 1 else words
+    if len(parts) != 2:
+        return Reply.error(usage)
+    start, end = parse_hhmm(parts[0]), parse_hhmm(parts[1])
+    if start is None or end is None or start == end:
+        return Reply.error(f"Give two different times of day. {usage}")
+    await _save(cmd, ctx, replace(prefs, quiet_start=start, quiet_end=end))
+    return Reply.text(
+        f"Quiet hours {start}-{end} ({prefs.timezone} time): alerts wait and arrive "
+        f"as one digest at {end}."
+    )
+
+
+async def timezone(cmd: Command, ctx: Context, args: list[str]) -> Reply:
+    if len(args) != 1:
+        return Reply.error(f"Give a time zone name, e.g. {cmd.usage('timezone Europe/Kyiv')}")
+    tz = zone(args[0])
+    if tz is None:
+        return Reply.error(
+            f"“{args[0]}” is no time zone I know. Use a name like Europe/Kyiv, "
+            "America/New_York or UTC."
+        )
+    prefs = replace(await ctx.store.chat_delivery(cmd.chat), timezone=tz.key)
+    await _save(cmd, ctx, prefs)
+    return Reply.text(
+        f"Time zone {tz.key}: it is {ctx.clock().astimezone(tz):%H:%M} there now. "
+        "Digest times and quiet hours are read in it."
+    )
+
+
+async def status(cmd: Command, ctx: Context, args: list[str]) -> Reply:
+    chat = cmd.chat
+    now = ctx.clock()
+    subs = await ctx.store.chat_subscriptions(chat)
+    prefs = await ctx.store.chat_delivery(chat)
+    muted = await ctx.store.chat_muted_until(chat)
+    pending = await ctx.store.open_alert_count(chat)
+    pauses = await ctx.store.delivery_pauses(now)
+    mode, quiet_hours = describe(prefs)
+    names = ", ".join(
+        s.target.name + (" (paused)" if s.paused else "")
+        for s in sorted(subs, key=lambda s: s.target.name.casefold())
+    )
+    lines = [
+        f"Watching: {names or 'nothing yet'}",
+        f"Delivery: {mode}",
+        f"Quiet hours: {quiet_hours}",
+        f"Time zone: {prefs.timezone}",
+        "Muted: " + (f"until {_local(muted, prefs)}" if muted and muted > now else "no"),
+        f"Pending alerts: {pending}",
+    ]
+    if pending and (due := next_digest(prefs, now)) is not None:
+        lines.append(f"Next digest: {_local(due, prefs)}")
+    paused = max(
+        (until for scope, until in pauses.items() if scope in {chat.platform, f"{chat}"}),
+        default=None,
+    )
+    if paused is not None:
+        lines.append(f"Rate limited by {chat.platform} until {_local(paused, prefs)}")
+    return Reply.text(*lines)
