@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.adapters.console import ConsoleAdapter, render_text
+from bot.cli_sources import add_feeds_parser, cmd_feeds, ingest_urls, is_url
 from bot.config import Settings, load_settings
 from bot.errors import ClaimWatchError, ConfigError
 from bot.ingest.files import FileProblem, read_stories
@@ -153,7 +154,10 @@ async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     services = await Services.open(settings)
     problems = added = seen = 0
     try:
-        items = list(read_stories(args.paths))
+        urls = [p for p in args.paths if is_url(p)]
+        if urls:
+            added, seen, problems = await ingest_urls(services, urls, args.queue_only, args.quiet)
+        items = list(read_stories([p for p in args.paths if not is_url(p)]))
         bar = tqdm(items, unit="story", disable=len(items) < 20 or args.quiet, file=sys.stderr)
         for item in bar:
             if isinstance(item, FileProblem):
@@ -173,7 +177,7 @@ async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         await services.close()
     verb = "queued" if args.queue_only else "ingested and analysed"
-    print(f"{added} stories {verb}, {seen} seen before, {problems} files skipped", file=sys.stderr)
+    print(f"{added} stories {verb}, {seen} seen before, {problems} skipped", file=sys.stderr)
     return 1 if problems and not added else 0
 
 
@@ -220,7 +224,7 @@ async def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
 async def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     services = await Services.open(settings, adapters_from_settings(settings))
     try:
-        await serve(services, asyncio.Event())
+        await serve(services, asyncio.Event(), http=True)
     finally:
         await services.close()
     return 0
@@ -285,8 +289,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--strict", action="store_true", help="exit 1 when a file was skipped")
 
-    i = sub.add_parser("ingest", help="ingest files into the database and analyse them")
-    i.add_argument("paths", nargs="+")
+    i = sub.add_parser(
+        "ingest", help="ingest files or web articles (http/https URLs) and analyse them"
+    )
+    i.add_argument("paths", nargs="+", help="files, folders, or URLs of articles")
     i.add_argument(
         "--queue-only",
         action="store_true",
@@ -304,8 +310,10 @@ def build_parser() -> argparse.ArgumentParser:
     ch.add_argument("--chat", default="local", help="the console chat id (default: local)")
 
     sub.add_parser(
-        "run", help="run the service: analysis, delivery and every configured chat adapter"
+        "run",
+        help="run the service: feeds, analysis, delivery, the HTTP port and every chat adapter",
     )
+    add_feeds_parser(sub)
 
     dm = sub.add_parser("demo", help="the whole pipeline on the sample stories, in a console chat")
     dm.add_argument("--examples", default=str(EXAMPLES), help="folder of sample stories")
@@ -320,6 +328,7 @@ COMMANDS = {
     "db": cmd_db,
     "chat": cmd_chat,
     "run": cmd_run,
+    "feeds": cmd_feeds,
     "demo": cmd_demo,
 }
 

@@ -10,11 +10,15 @@ import signal
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from bot import metrics
 from bot.adapters.base import Adapter
 from bot.analysis.aliases import default_gazetteer
 from bot.config import Settings
 from bot.delivery.dispatcher import Dispatcher
-from bot.models import ChatRef
+from bot.http import HttpServer, adapter_routes
+from bot.ingest.feeds import FeedPoller
+from bot.models import ChatRef, Story
+from bot.net import Fetcher
 from bot.pipeline import Pipeline, utcnow
 from bot.watch import WatchIndex
 from handlers.base import Context
@@ -25,8 +29,9 @@ from storage.base import Store
 log = logging.getLogger(__name__)
 
 
-def adapters_from_settings(settings: Settings) -> list[Adapter]:
-    """Every adapter whose settings are present; the console when there is none."""
+def adapters_from_settings(settings: Settings, *, shared_http: bool = True) -> list[Adapter]:
+    """Every adapter whose settings are present; the console when there is none.
+    With ``shared_http``, Slack's HTTP mode is served by the service's HTTP server."""
     adapters: list[Adapter] = []
     if settings.telegram_bot_token is not None:
         from bot.adapters.telegram import TelegramAdapter
@@ -35,7 +40,7 @@ def adapters_from_settings(settings: Settings) -> list[Adapter]:
     if settings.slack_bot_token is not None:
         from bot.adapters.slack import SlackAdapter
 
-        adapters.append(SlackAdapter(settings))
+        adapters.append(SlackAdapter(settings, serve_http=not shared_http))
     if not adapters:
         from bot.adapters.console import ConsoleAdapter
 
@@ -78,10 +83,45 @@ class Services:
     async def close(self) -> None:
         await self.store.close()
 
+    async def ingest(self, story: Story) -> bool:
+        """Record a story for the analysis loop; True when it is new."""
+        _, new = await self.pipeline.ingest(story)
+        return new
+
     async def migrate_chat(self, old: ChatRef, new: ChatRef) -> None:
         moved = await self.store.migrate_chat(old, new)
         log.info("chat %s moved to %s with %d subscriptions", old, new, moved)
         await self.pipeline.refresh_index()
+
+
+def http_server(services: Services) -> HttpServer:
+    """The service's HTTP server with every adapter's routes (not started)."""
+    store = services.store
+
+    async def health() -> dict[str, object]:
+        return {"schema": await store.schema_version()}
+
+    async def outbox() -> list[str]:
+        counts = await store.outbox_counts()
+        feeds = await store.list_feeds()
+        by_status = {s: sum(1 for f in feeds if f.status == s) for s in ("new", "ok", "failing")}
+        return metrics.gauge_lines(
+            "claimwatch_outbox_alerts",
+            "Alerts in the outbox, by status.",
+            {(("status", k),): float(v) for k, v in counts.items()},
+        ) + metrics.gauge_lines(
+            "claimwatch_feeds",
+            "Feeds polled, by status (new, ok, failing).",
+            {(("status", k),): float(v) for k, v in by_status.items()},
+        )
+
+    server = HttpServer(
+        services.settings, ingest=services.pipeline.ingest, health=health, collectors=[outbox]
+    )
+    for adapter in services.adapters:
+        for method, path, handler in adapter_routes(adapter):
+            server.add_route(method, path, handler)
+    return server
 
 
 async def analysis_loop(services: Services, stop: asyncio.Event, poll: float = 0.5) -> None:
@@ -110,29 +150,51 @@ async def index_loop(services: Services, stop: asyncio.Event, poll: float = 1.0)
             await asyncio.wait_for(stop.wait(), poll)
 
 
-async def serve(services: Services, stop: asyncio.Event, *, handle_signals: bool = True) -> None:
+async def serve(
+    services: Services,
+    stop: asyncio.Event,
+    *,
+    handle_signals: bool = True,
+    http: bool = False,
+    feeds: bool = True,
+) -> None:
     """Run until ``stop`` is set (or a signal arrives); in-flight work finishes,
-    unsent alerts stay in the outbox for the next start."""
+    unsent alerts stay in the outbox for the next start. ``http`` starts the
+    service's HTTP server (:mod:`bot.http`, with the adapters' routes);
+    ``feeds`` polls the feeds in the store (:mod:`bot.ingest.feeds`)."""
     loop = asyncio.get_running_loop()
     if handle_signals:
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stop.set)
     started: list[Adapter] = []
+    server: HttpServer | None = None
+    fetcher: Fetcher | None = None
     try:
         for adapter in services.adapters:
             await adapter.start(services.router)
             started.append(adapter)
             log.info("adapter %s started", adapter.platform)
+        if http:
+            server = http_server(services)
+            await server.start()
         tasks = [
             asyncio.create_task(analysis_loop(services, stop), name="analysis"),
             asyncio.create_task(services.dispatcher.run(stop), name="dispatcher"),
             asyncio.create_task(index_loop(services, stop), name="index"),
         ]
+        if feeds:
+            fetcher = Fetcher(services.settings)
+            poller = FeedPoller(services.store, services.settings, fetcher, services.ingest)
+            tasks.append(asyncio.create_task(poller.run(stop), name="feeds"))
         await stop.wait()
         log.info("stopping: finishing in-flight work")
         await asyncio.gather(*tasks, return_exceptions=True)
     finally:
+        if server is not None:
+            await server.stop()
+        if fetcher is not None:
+            await fetcher.aclose()
         for adapter in reversed(started):
             try:
                 await adapter.stop()
