@@ -21,6 +21,7 @@ datelines are never speakers.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -121,6 +122,7 @@ class _Speaker:
 @dataclass
 class _Ctx:
     doc: Any
+    text: str  # doc.text, which spaCy rebuilds on every access
     mentions: Sequence[Mention]
     outlet: str | None
     quotes: list[tuple[int, int]]
@@ -130,24 +132,35 @@ class _Ctx:
     breaks: list[int] = field(default_factory=list)  # offsets of line breaks
     history: list[_Speaker] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self.quotes.sort()
+        self.datelines.sort()
+        self._quote_starts = [q[0] for q in self.quotes]
+        self._dateline_starts = [d[0] for d in self.datelines]
+        self._mention_starts = [m.start for m in self.mentions]
+        self._longest_mention = max((m.end - m.start for m in self.mentions), default=0)
+
     def same_para(self, a: int, b: int) -> bool:
         lo, hi = min(a, b), max(a, b)
-        return not any(lo <= x < hi for x in self.breaks)
-
-    def in_quote(self, i: int) -> bool:
-        return any(s <= i < e for s, e in self.quotes)
+        return bisect_left(self.breaks, hi) == bisect_left(self.breaks, lo)
 
     def quote_at(self, i: int) -> tuple[int, int] | None:
-        for s, e in self.quotes:
-            if s <= i < e:
-                return (s, e)
+        k = bisect_right(self._quote_starts, i) - 1
+        if k >= 0 and self.quotes[k][0] <= i < self.quotes[k][1]:
+            return self.quotes[k]
         return None
 
+    def in_quote(self, i: int) -> bool:
+        return self.quote_at(i) is not None
+
     def in_dateline(self, i: int) -> bool:
-        return any(s <= i < e for s, e in self.datelines)
+        k = bisect_right(self._dateline_starts, i) - 1
+        return k >= 0 and self.datelines[k][0] <= i < self.datelines[k][1]
 
     def mentions_in(self, start: int, end: int) -> list[Mention]:
-        return [m for m in self.mentions if m.start < end and m.end > start]
+        lo = bisect_left(self._mention_starts, start - self._longest_mention)
+        hi = bisect_left(self._mention_starts, end)
+        return [m for m in self.mentions[lo:hi] if m.end > start]
 
 
 @dataclass
@@ -655,7 +668,7 @@ def _agent(cue: Any) -> Any:
 def _adjacent_quote(cue: Any, sent: Any, ctx: _Ctx) -> tuple[int, int] | None:
     """A quotation that ends just before the cue's clause ("“…,” he said") or
     starts just after the cue ("he said: “…”") in the same sentence."""
-    text = ctx.doc.text
+    text = ctx.text
     s_start, s_end = sent.start_char, sent.end_char
     best: tuple[int, int] | None = None
     for qs, qe in ctx.quotes:
@@ -903,7 +916,7 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     if not toks and quote is None and lemma in QUOTE_CUES and cue.dep_ != "xcomp":
         quote = _adjacent_quote(cue, sent, ctx)
     if quote is not None:
-        text, start, end = _finish(ctx.doc.text, quote[0], quote[1], None, ctx)
+        text, start, end = _finish(ctx.text, quote[0], quote[1], None, ctx)
         if not text:
             return None
         stance = Stance.QUESTION if modal else _stance(lemma, text, [cue])
@@ -943,7 +956,7 @@ def _draft_from_tokens(
     inside = sum(1 for t in words if ctx.in_quote(t.idx))
     start = toks[0].idx
     end = toks[-1].idx + len(toks[-1].text)
-    text, start, end = _finish(ctx.doc.text, start, end, toks, ctx)
+    text, start, end = _finish(ctx.text, start, end, toks, ctx)
     if not text:
         return None
     direct = bool(words) and inside == len(words)
@@ -1012,7 +1025,7 @@ def _according_claim(tok: Any, sent: Any, k: int, ctx: _Ctx, has_other: bool) ->
     if len([t for t in toks if not t.is_punct]) < 3:
         return None
     start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
-    text, start, end = _finish(ctx.doc.text, start, end, toks, ctx)
+    text, start, end = _finish(ctx.text, start, end, toks, ctx)
     words = [t for t in toks if not t.is_punct]
     direct = all(ctx.in_quote(t.idx) for t in words)
     return _Draft(speaker, "according to", _stance("say", text, []), direct, start, end, toks, k, 0)
@@ -1051,7 +1064,7 @@ _HOSTS = frozenset(
 
 def _colon_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     """ "Zelensky: “…”" and transcript turns "ORTIZ: …"."""
-    text = ctx.doc.text
+    text = ctx.text
     colon = next((t for t in sent if t.text == ":" and not ctx.in_quote(t.idx)), None)
     if colon is None:
         return None
@@ -1148,7 +1161,7 @@ def _outlet_fact(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     if not toks:
         return None
     start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
-    _, start, end = _finish(ctx.doc.text, start, end, toks, ctx)
+    _, start, end = _finish(ctx.text, start, end, toks, ctx)
     speaker = _Speaker(ctx.outlet or "unattributed", None, "other", sent.start_char)
     return _Draft(speaker, "reported", Stance.ASSERT, False, start, end, toks, k, 0)
 
@@ -1172,11 +1185,10 @@ def _sizeable_figure(sent: Any) -> bool:
     return False
 
 
-def _datelines(doc: Any, mentions: Sequence[Mention]) -> list[tuple[int, int]]:
+def _datelines(doc: Any, text: str, mentions: Sequence[Mention]) -> list[tuple[int, int]]:
     """ "GENEVA (Reuters) -", "KYIV, Ukraine —", "SEOUL:" at a paragraph start.
     A capitalised name before a colon is a dateline only when it is a place
     ("ORTIZ:" in a transcript is a speaker)."""
-    text = doc.text
     out = [(m.start(), m.end()) for m in _TIMESTAMP.finditer(text)]
     for m in _DATELINE.finditer(text):
         head = m.group(0)
@@ -1204,12 +1216,13 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
     text = doc.text
     ctx = _Ctx(
         doc=doc,
+        text=text,
         mentions=sorted(mentions, key=lambda m: m.start),
         outlet=outlet,
         quotes=quote_spans(text),
         sent_of=sent_of,
         para_of=_paragraphs(text, sents),
-        datelines=_datelines(doc, mentions),
+        datelines=_datelines(doc, text, mentions),
         breaks=[m.start() for m in re.finditer(r"\n", text)],
     )
     drafts: list[_Draft] = []
@@ -1346,7 +1359,7 @@ def _continuation(
 ) -> _Draft | None:
     """A quotation paragraph with no cue of its own continues the previous
     speaker when it follows that speaker's claim closely."""
-    text = ctx.doc.text
+    text = ctx.text
     first = sent.start_char
     while first < sent.end_char and text[first] in " \n\t":
         first += 1
@@ -1386,7 +1399,7 @@ def _carry_over(sent: Any, k: int, ctx: _Ctx, drafts: list[_Draft]) -> _Draft | 
 
 
 def _to_claim(d: _Draft, ctx: _Ctx) -> Claim:
-    text = ctx.doc.text
+    text = ctx.text
     if d.tokens is not None:
         content, _, _ = _finish(text, d.start, d.end, d.tokens, ctx)
     else:
