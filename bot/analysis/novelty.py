@@ -291,6 +291,11 @@ def _stem(word: str) -> str:
 
 def _terms(text: str, entities: Sequence[str]) -> dict[str, float]:
     """Weighted proposition terms: content-word stems 1.0, entities 0.5."""
+    return _cached_terms(text, tuple(entities))
+
+
+@lru_cache(maxsize=4096)
+def _cached_terms(text: str, entities: tuple[str, ...]) -> dict[str, float]:
     names = _gazetteer_lookup()
     out: dict[str, float] = {}
     for raw in _WORD.findall(_NUMBER_WORDS.sub(" ", text)):
@@ -308,6 +313,7 @@ def _terms(text: str, entities: Sequence[str]) -> dict[str, float]:
     return out
 
 
+@lru_cache(maxsize=4096)
 def _fuzzy_text(text: str) -> str:
     text = _NUMBER_WORDS.sub(" ", text.lower())
     words = [_stem(w) for w in _WORD.findall(text) if w not in _STOP]
