@@ -193,12 +193,26 @@ async def cmd_claims(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
+    if args.action == "copy":
+        return await _db_copy(args)
     services = await Services.open(settings)  # opening applies pending migrations
     try:
         version = await services.store.schema_version()
         print(f"database schema at version {version}")
     finally:
         await services.close()
+    return 0
+
+
+async def _db_copy(args: argparse.Namespace) -> int:
+    from storage.copy import copy_database
+
+    if not args.src or not args.dst:
+        raise ConfigError("db copy needs --from URL and --to URL")
+    counts = await copy_database(args.src, args.dst)
+    for table, rows in counts.items():
+        print(f"  {table}: {rows}")
+    print(f"copied {sum(counts.values())} rows from {args.src} to {args.dst}")
     return 0
 
 
@@ -304,7 +318,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("-n", type=int, default=None, help="how many (default 5)")
 
     d = sub.add_parser("db", help="database maintenance")
-    d.add_argument("action", choices=["upgrade"])
+    d.add_argument("action", choices=["upgrade", "copy"])
+    d.add_argument("--from", dest="src", metavar="URL", help="copy: the database to read")
+    d.add_argument("--to", dest="dst", metavar="URL", help="copy: the new, empty database")
 
     ch = sub.add_parser("chat", help="a local chat on the terminal")
     ch.add_argument("--chat", default="local", help="the console chat id (default: local)")
