@@ -252,3 +252,53 @@ async def test_commands_are_answered_while_a_backlog_is_analysed(tmp_path: Path)
         stop.set()
         await task
         await services.close()
+
+
+# ------------------------------------------------------------------ Slack on the shared port
+
+
+async def test_slack_http_mode_is_served_on_the_shared_port(tmp_path: Path) -> None:
+    from bot.runtime import adapters_from_settings
+    from tests.adapters.test_slack import post_signed, slack_settings, slash_body
+    from tests.fakes.slack_server import FakeSlack
+
+    fake = FakeSlack()
+    await fake.start()
+    port = free_port()
+    settings = slack_settings(fake, http_port=port, database_url=f"sqlite:///{tmp_path / 'cw.db'}")
+    [slack] = adapters_from_settings(settings)
+    services = await Services.open(settings, [slack])
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(services, stop, handle_signals=False, http=True))
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            while True:
+                try:
+                    if (await client.get("/healthz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    await asyncio.sleep(0.05)
+            assert getattr(slack, "http_port", 0) is None  # no server of its own
+            slack.http_port = port  # type: ignore[attr-defined]  # where post_signed sends
+            status, _ = await post_signed(
+                slack,  # type: ignore[arg-type]
+                slash_body("watching"),
+                "application/x-www-form-urlencoded",
+            )
+            assert status == 200
+            await fake.wait_for_messages(1)
+            assert "watches nothing yet" in fake.messages[0].text
+            assert (await client.get("/metrics")).status_code == 200
+    finally:
+        stop.set()
+        await task
+        await services.close()
+        await fake.stop()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
