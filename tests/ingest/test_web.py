@@ -257,3 +257,18 @@ def test_html_to_text() -> None:
     html = "<p>One &amp; two</p><script>x()</script><ul><li>three</li></ul>four<br>five"
     assert html_to_text(html) == "One & two\n\nthree\n\nfour\nfive"
     assert html_to_text("plain &lt;text&gt;") == "plain <text>"
+
+
+async def test_the_address_connected_to_is_checked_again(
+    site: LocalWeb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A resolver that says "public" (DNS rebinding) does not get a private body read."""
+
+    async def lying(host: str, port: int) -> list[str]:
+        return ["93.184.216.34"]
+
+    monkeypatch.setattr("bot.net.resolve_host", lying)
+    site.pages["/internal"] = Page(b"internal secrets")
+    async with Fetcher(local_settings(tmp_path, allow_private_urls=False)) as f:
+        with pytest.raises(UnsafeURLError, match=r"connected to a non-public address \(127"):
+            await f.get(site.url("/internal"))
