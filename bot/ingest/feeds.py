@@ -60,6 +60,9 @@ MIN_SUMMARY_CHARS = 80
 MAX_ENTRIES = 200
 """Entries read from one poll (newest first); the rest wait for the next poll."""
 ARTICLE_CONCURRENCY = 4
+SEEN_ENTRY_DAYS = 180
+"""Seen-entry keys older than this are forgotten (the pipeline still knows the stories)."""
+PRUNE_EVERY_SECONDS = 6 * 3600.0
 POLL_LEASE_SECONDS = 900.0
 """How long a claimed feed stays away from other pollers while it is polled."""
 JITTER = 0.1
@@ -284,10 +287,23 @@ class FeedPoller:
     async def run(self, stop: asyncio.Event, tick: float = 1.0) -> None:
         """Poll feeds as they come due until ``stop``; polls in flight are
         cancelled at stop (their feeds come due again after the lease)."""
+        pruned: datetime | None = None
         try:
             while not stop.is_set():
                 try:
                     await self.start_due()
+                    now = self.clock()
+                    if pruned is None or (now - pruned).total_seconds() >= PRUNE_EVERY_SECONDS:
+                        pruned = now
+                        gone = await self.store.forget_entries(
+                            now - timedelta(days=SEEN_ENTRY_DAYS)
+                        )
+                        if gone:
+                            log.info(
+                                "forgot %d feed entries seen before %d days ago",
+                                gone,
+                                SEEN_ENTRY_DAYS,
+                            )
                 except Exception:
                     log.exception("looking for due feeds failed; trying again")
                 self.wake.clear()

@@ -306,3 +306,25 @@ def test_opml() -> None:
         parse_opml("<opml><body>")
     with pytest.raises(FeedRefused):
         parse_opml(BILLION_LAUGHS)
+
+
+async def test_the_poll_loop_polls_due_feeds_and_stops_with_slow_ones_in_flight(
+    rig: Rig,
+) -> None:
+    import asyncio
+
+    rig.site.slow("/slow")
+    rig.site.pages["/rss"] = feed_page("Wire", [item(1)])
+    await rig.add("/slow")
+    await rig.add("/rss")
+    await rig.store.mark_entry_seen(None, ["guid:ancient"], NOW - timedelta(days=400))
+    stop = asyncio.Event()
+    loop = asyncio.create_task(rig.poller.run(stop, tick=0.05))
+    while not rig.sink.stories or not rig.site.hits("/slow"):  # noqa: ASYNC110
+        await asyncio.sleep(0.01)
+    stop.set()
+    await loop  # the slow poll is cancelled, not waited for
+    assert [s.title for s in rig.sink.stories] == ["Story 1"]
+    assert not await rig.store.seen_entry(["guid:ancient"])  # pruned
+    slow = await rig.feed("/slow")
+    assert slow.last_polled is None and slow.next_poll > NOW  # still leased; due again later
