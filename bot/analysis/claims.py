@@ -337,7 +337,11 @@ def _latest_organisation(ctx: _Ctx, before: int) -> _Speaker | None:
     for m in ctx.mentions:
         if m.end > before:
             break
-        if m.entity.type == "ORG" and not ctx.in_quote(m.start):
+        if ctx.in_quote(m.start):
+            continue
+        span = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
+        spacy_org = span is not None and any(t.ent_type_ == "ORG" for t in span)
+        if m.entity.type == "ORG" or (m.entity.type not in ("GPE", "LOC", "NORP") and spacy_org):
             best = m
     if best is None:
         return None
@@ -575,7 +579,7 @@ def _cue_phrase(cue: Any) -> str:
     if lemma == "tell":
         for c in cue.children:
             if c.dep_ in ("dobj", "dative") and c.lemma_.lower() in AUDIENCE:
-                return " ".join([*words, *[t.text for t in c.subtree]])
+                return " ".join([*words, *[t.text for t in _sub(c) if t.i <= c.i]])
     if lemma in ("write", "post"):
         for c in cue.children:
             if c.dep_ == "prep" and c.lower_ in ("on", "in"):
@@ -1157,8 +1161,15 @@ def _outlet_fact(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     if any(t.lower_ in ("if", "would", "could", "might", "may") for t in sent):
         return None
     relay = _relay_tokens(sent, ctx)
-    toks = [t for t in sent if t.i not in relay and not ctx.in_dateline(t.idx)]
-    if not toks:
+    last = sent[-1].idx
+    toks = [
+        t
+        for t in sent
+        if t.i not in relay and not ctx.in_dateline(t.idx) and ctx.same_para(t.idx, last)
+    ]
+    while toks and (toks[0].is_space or toks[0].is_punct):
+        toks = toks[1:]
+    if len(toks) < 5:
         return None
     start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
     _, start, end = _finish(ctx.text, start, end, toks, ctx)

@@ -225,6 +225,19 @@ AUDIENCE = frozenset(
         "correspondent",
         "broadcaster",
         "newspaper",
+        "conference",
+        "briefing",
+        "hearing",
+        "summit",
+        "committee",
+        "session",
+        "rally",
+        "radio",
+        "television",
+        "channel",
+        "agency",
+        "outlet",
+        "interviewer",
     }
 )
 
