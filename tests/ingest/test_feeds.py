@@ -4,6 +4,7 @@ summary-only entries, OPML."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from email.utils import formatdate
@@ -311,8 +312,6 @@ def test_opml() -> None:
 async def test_the_poll_loop_polls_due_feeds_and_stops_with_slow_ones_in_flight(
     rig: Rig,
 ) -> None:
-    import asyncio
-
     rig.site.slow("/slow")
     rig.site.pages["/rss"] = feed_page("Wire", [item(1)])
     await rig.add("/slow")
