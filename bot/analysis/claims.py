@@ -56,7 +56,8 @@ _DATELINE = re.compile(
     re.MULTILINE,
 )
 _TIMESTAMP = re.compile(
-    r"^[ \t]*\d{1,2}[:.]\d{2}(?:[ \t]*[ap]\.?m\.?)?(?:[ \t]*[A-Z]{2,4})?[ \t]*(?:[-–—:|]|\n)[ \t]*",
+    r"^[ \t]*(?:(?:update[sd]?|breaking|latest|live|correction|editor's note)\b[^\n]{0,24}?:[ \t]+"
+    r"|\d{1,2}[:.]\d{2}(?:[ \t]*[ap]\.?m\.?)?(?:[ \t]*[A-Z]{2,4})?[ \t]*(?:[-–—:|]|\n)[ \t]*)",
     re.MULTILINE | re.IGNORECASE,
 )
 _LEAD_TRIM = re.compile(r"^(?:that|whether|if|,|:|;|—|–|-|\s)+", re.IGNORECASE)
@@ -380,7 +381,7 @@ def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
     low = head.lower_
     if ctx.in_dateline(head.idx):
         return None
-    if head.lemma_.lower() in ("who", "that") and head.head.dep_ == "relcl":
+    if head.tag_ in ("WP", "WDT") and head.head.dep_ == "relcl":
         head = head.head.head
         low = head.lower_
     if _is_pronoun(head):
@@ -430,6 +431,16 @@ def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
             # "the spokesperson", "the Ukrainian leader": someone named before
             prev = _resolve_previous(ctx, "person", head.idx, frozenset(m.entity.id for m in found))
             if prev is not None:
+                return prev
+        if (
+            lemma in ("spokesperson", "spokesman", "spokeswoman", "official")
+            and toks[0].lower_ in ("a", "an")
+            and len(toks) <= 3
+            and not found
+        ):
+            # "The ministry denied it. “…,” a spokesperson said."
+            prev = _resolve_previous(ctx, "group", head.idx)
+            if prev is not None and prev.kind == "group" and head.idx - prev.pos < 600:
                 return prev
         if lemma in _ORG_NOUNS and definite and not has_propn and not found:
             prev = _latest_organisation(ctx, head.idx)
@@ -492,7 +503,13 @@ def _content_from_children(cue: Any) -> tuple[list[Any], str]:
         and c.i > cue.i
     ]
     if lemma == "tell":
-        dobj = [d for d in dobj if d.lemma_.lower() not in AUDIENCE and d.pos_ != "PRON"]
+        dobj = [
+            d
+            for d in dobj
+            if d.lemma_.lower() not in AUDIENCE
+            and d.pos_ != "PRON"
+            and not is_outlet_name(_clean(_sub(d)))
+        ]
     if lemma in NEEDS_COMPLEMENT:
         if len(dobj) >= 2:
             return _span_of(dobj), "object"
@@ -578,7 +595,9 @@ def _cue_phrase(cue: Any) -> str:
     lemma = cue.lemma_.lower()
     if lemma == "tell":
         for c in cue.children:
-            if c.dep_ in ("dobj", "dative") and c.lemma_.lower() in AUDIENCE:
+            if c.dep_ in ("dobj", "dative") and (
+                c.lemma_.lower() in AUDIENCE or is_outlet_name(_clean(_sub(c)))
+            ):
                 return " ".join([*words, *[t.text for t in _sub(c) if t.i <= c.i]])
     if lemma in ("write", "post"):
         for c in cue.children:
@@ -950,7 +969,7 @@ def _draft_from_tokens(
         for t in toks
         if t.i not in relay and ctx.same_para(t.idx, cue.idx) and not ctx.in_dateline(t.idx)
     ]
-    while toks and (toks[-1].is_punct and toks[-1].text not in '”"»'):
+    while toks and (toks[-1].is_punct and toks[-1].text not in '”"»%'):
         toks = toks[:-1]
     if not toks:
         return None
@@ -1024,7 +1043,7 @@ def _according_claim(tok: Any, sent: Any, k: int, ctx: _Ctx, has_other: bool) ->
     toks = [t for t in toks if t.i not in relay]
     while toks and toks[0].is_punct:
         toks = toks[1:]
-    while toks and toks[-1].is_punct and toks[-1].text not in '”"»':
+    while toks and toks[-1].is_punct and toks[-1].text not in '”"»%':
         toks = toks[:-1]
     if len([t for t in toks if not t.is_punct]) < 3:
         return None

@@ -430,8 +430,8 @@ _OUTLET_WORDS = re.compile(
 # content that disputes what it is about
 DENY_CONTENT = re.compile(
     r"\b(?:unfounded|baseless|groundless|no basis|without basis|untrue|not true|false(?:hood)?s?|"
-    r"fabricat\w+|fake|nonsense|absurd|slander\w*|smear|lies|lying|disinformation|"
-    r"misinformation|made[- ]up|not the case|never happened|no evidence|without evidence|"
+    r"fabricat\w+|fake news|nonsense|absurd|slander\w*|smear|lies|lying|"
+    r"made[- ]up|not the case|never happened|no evidence|without evidence|"
     r"categorically|ridiculous|groundless)\b",
     re.IGNORECASE,
 )

@@ -223,6 +223,29 @@ def test_dateline_is_never_a_speaker(nlp: Any, gazetteer: Gazetteer) -> None:
     check(one(claims, "Officials"), has=("the missile flew about 800 km",))
 
 
+def test_live_blog_stamps_are_never_speakers(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Live: port strike\n\n"
+        "08:20 - The death toll now stands at nine, Governor Ana Sousa said in a briefing.\n\n"
+        "Update, 14:05: The WHO says it is sending 12 epidemiologists to the port."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    speakers = [c.speaker for c in claims]
+    assert not any(re.search(r"live|update|08|14", s, re.I) for s in speakers), speakers
+    check(one(claims, "Sousa"), has=("death toll now stands at nine",), lacks=("08:20",))
+    check(one(claims, "World Health|WHO"), has=("sending 12 epidemiologists",))
+
+
+def test_clause_before_the_speaker(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Cholera outbreak\n\n"
+        "A cholera outbreak in the district has killed six people and infected at least 140 "
+        "since September, the national disease agency said on Tuesday."
+    )
+    c = one(claims_of(nlp, gazetteer, text), "agency")
+    check(c, has=("killed six people", "at least 140"), lacks=("said",))
+
+
 # --------------------------------------------------------------------------- voices and tenses
 
 
@@ -310,6 +333,25 @@ def test_definite_role_refers_back(nlp: Any, gazetteer: Gazetteer) -> None:
     )
     claims = claims_of(nlp, gazetteer, text)
     assert [c.speaker for c in claims] == ["Omar Nasser", "Omar Nasser"]
+
+
+def test_unnamed_spokesperson_speaks_for_the_organisation(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "The health ministry denied any shortage of vaccine.\n\n"
+        "“There is no shortage anywhere in the state,” a spokesperson said."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    assert len(claims) == 2
+    assert claims[1].speaker == claims[0].speaker
+    assert claims[0].stance is Stance.DENY
+
+
+def test_told_an_outlet(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Nadia Farouk told the BBC that vaccination rates had fallen below 60%."
+    c = one(claims_of(nlp, gazetteer, text), "Farouk")
+    assert c.cue == "told the BBC"
+    check(c, has=("fallen below 60%",), lacks=("BBC",))
+    assert c.numbers == (60.0,)
 
 
 def test_they_refers_to_an_organisation(nlp: Any, gazetteer: Gazetteer) -> None:
