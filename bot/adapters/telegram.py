@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
-from aiolimiter import AsyncLimiter
 from telegram import (
     BotCommand,
     CallbackQuery,
@@ -63,6 +62,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.adapters.base import CommandSink
 from bot.config import Settings
+from bot.delivery.ratelimit import PREPAID, PlatformLimits, RateLimiter, telegram_is_group
 from bot.errors import ClaimWatchError, ConfigError, PermanentError, TransientError
 from bot.models import Alert, Button, ChatRef, Command, Line, Reply, Span
 
@@ -358,11 +358,16 @@ def _retry_after_in(payload: bytes) -> float | None:
 
 
 class ChatPacer(BaseRateLimiter[int]):
-    """PTB rate limiter: a global rate, ``per_chat`` messages a second per chat
-    and 20 a minute per group or channel, for the endpoints that post to a chat.
+    """PTB rate limiter for the endpoints that post to a chat, on the one
+    :class:`~bot.delivery.ratelimit.RateLimiter`: a global rate, ``per_chat``
+    messages a second per chat and ``group_per_minute`` per group or channel.
 
-    Unlike PTB's ``AIORateLimiter`` it never retries a 429 itself (our
-    dispatcher owns retries) and paces private chats too.
+    Run by ``claimwatch run``, the dispatcher hands its own limiter to the
+    adapter (:meth:`TelegramAdapter.use_limiter`), so alerts, command replies
+    and the later parts of a long message share one budget; an alert's first
+    message already has its slot (:data:`~bot.delivery.ratelimit.PREPAID`) and
+    is not paced twice. Unlike PTB's ``AIORateLimiter`` it never retries a 429
+    itself (the dispatcher owns retries) and paces private chats too.
     """
 
     def __init__(
@@ -371,31 +376,18 @@ class ChatPacer(BaseRateLimiter[int]):
         per_chat: float,
         group_per_minute: int = 20,
         group_period: float = 60.0,
+        limiter: RateLimiter | None = None,
     ):
-        self._global = AsyncLimiter(global_per_second, 1)
-        self._per_chat = per_chat
-        self._group_per_minute = group_per_minute
-        self._group_period = group_period
-        self._chats: dict[int | str, AsyncLimiter] = {}
-        self._groups: dict[int | str, AsyncLimiter] = {}
+        rules = PlatformLimits(
+            global_per_second, per_chat, group_per_minute or None, group_period, telegram_is_group
+        )
+        self.limiter = limiter or RateLimiter({PLATFORM: rules}, rules)
 
     async def initialize(self) -> None:
         return None
 
     async def shutdown(self) -> None:
         return None
-
-    @staticmethod
-    def _limiter(
-        table: dict[int | str, AsyncLimiter], key: int | str, rate: float, period: float
-    ) -> AsyncLimiter:
-        if len(table) > 1024:  # forget idle chats
-            for old in [k for k, v in table.items() if v.has_capacity(v.max_rate)]:
-                del table[old]
-        limiter = table.get(key)
-        if limiter is None:
-            limiter = table[key] = AsyncLimiter(rate, period)
-        return limiter
 
     async def process_request(
         self,
@@ -409,17 +401,12 @@ class ChatPacer(BaseRateLimiter[int]):
         chat_id = data.get("chat_id")
         if chat_id is None or not endpoint.lower().startswith(_PACED):
             return await callback(*args, **kwargs)
-        key: int | str = chat_id
-        with contextlib.suppress(TypeError, ValueError):
-            key = int(chat_id)
-        async with contextlib.AsyncExitStack() as stack:
-            if isinstance(key, str) or key < 0:
-                await stack.enter_async_context(
-                    self._limiter(self._groups, key, self._group_per_minute, self._group_period)
-                )
-            await stack.enter_async_context(self._limiter(self._chats, key, self._per_chat, 1))
-            await stack.enter_async_context(self._global)
-            return await callback(*args, **kwargs)
+        prepaid = PREPAID.get()
+        if prepaid is not None and prepaid.platform == PLATFORM:
+            PREPAID.set(None)  # the dispatcher took this message's slot
+        else:
+            await self.limiter.acquire(ChatRef(PLATFORM, str(chat_id)))
+        return await callback(*args, **kwargs)
 
 
 # --------------------------------------------------------------------------- logging
@@ -521,6 +508,11 @@ class TelegramAdapter:
             QuietFloodRequest(connection_pool_size=64),
             QuietFloodRequest(connection_pool_size=1),  # getUpdates
         )
+        self._pacer = ChatPacer(
+            settings.global_per_second,
+            settings.per_chat_per_second,
+            limiter=RateLimiter.from_settings(settings),
+        )
         # PTB logs the API URL, token included, as soon as the bot is built.
         self._redact_logs()
         builder = (
@@ -530,7 +522,7 @@ class TelegramAdapter:
             .base_file_url(f"{api_url}/file/bot")
             .request(self._requests[0])
             .get_updates_request(self._requests[1])
-            .rate_limiter(ChatPacer(settings.global_per_second, settings.per_chat_per_second))
+            .rate_limiter(self._pacer)
         )
         if self._webhook_url:
             builder = builder.updater(None)
@@ -811,6 +803,10 @@ class TelegramAdapter:
             await self.on_migrate(ChatRef(PLATFORM, str(old)), ChatRef(PLATFORM, str(new)))
         except Exception:
             log.exception("telegram: moving chat %s to %s failed", old, new)
+
+    def use_limiter(self, limiter: RateLimiter) -> None:
+        """Pace through ``limiter`` (the dispatcher's), so that alerts and replies share it."""
+        self._pacer.limiter = limiter
 
     # ------------------------------------------------------------------ sending
 

@@ -99,6 +99,10 @@ class Dispatcher:
             chosen = RateLimiter.from_settings(settings, lclock, self.sleep)
         self.limiter = chosen
         self.pacer = chosen  # the earlier name
+        for adapter in self.adapters.values():
+            share = getattr(adapter, "use_limiter", None)
+            if share is not None:  # adapters that pace their own calls share our budget
+                share(chosen)
         self.wake = asyncio.Event()
         self._pauses_loaded = False
         self._refused: dict[str, deque[tuple[float, ChatRef]]] = {}

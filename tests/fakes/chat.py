@@ -3,11 +3,14 @@ failures on demand — like errbot's test backend, but for our adapter contract.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from bot.adapters.base import CommandSink
+from bot.errors import TransientError
 from bot.models import Alert, ChatRef, Command, Reply
 
 
@@ -18,6 +21,11 @@ class Sent:
     reply: Reply | None
     message_id: str
     reply_to: str | None = None
+    at: float = 0.0  # the adapter's clock when it was sent
+
+    @property
+    def is_digest(self) -> bool:
+        return self.alert is None and self.text.startswith("Digest:")
 
     @property
     def text(self) -> str:
@@ -29,13 +37,22 @@ class Sent:
 
 @dataclass
 class FakeAdapter:
-    """Accepts, fails or rate-limits sends on command; records what it sent."""
+    """Accepts, delays, fails or rate-limits sends on command; records what it sent.
+
+    ``fail_next`` queues errors raised by the next sends (alerts or replies),
+    to any chat or to one (``chat=``); ``rate_limit`` queues 429s; ``delay``
+    makes every send take that long on ``sleep`` (a test's clock), and
+    ``clock`` stamps each :class:`Sent`."""
 
     platform: str = "fake"
     sent: list[Sent] = field(default_factory=list)
     failures: deque[Exception] = field(default_factory=deque)
+    chat_failures: dict[str, deque[Exception]] = field(default_factory=dict)
     on_command: CommandSink | None = None
     started: bool = False
+    delay: float = 0.0
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    clock: Callable[[], float] = lambda: 0.0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
 
     async def start(self, on_command: CommandSink) -> None:
@@ -45,20 +62,45 @@ class FakeAdapter:
     async def stop(self) -> None:
         self.started = False
 
-    def fail_next(self, *errors: Exception) -> None:
-        self.failures.extend(errors)
+    def fail_next(self, *errors: Exception, chat: str | None = None) -> None:
+        queue = self.failures if chat is None else self.chat_failures.setdefault(chat, deque())
+        queue.extend(errors)
 
-    async def send_alert(self, alert: Alert, reply_to: str | None) -> str | None:
+    def rate_limit(
+        self, retry_after: float, times: int = 1, scope: str = "chat", chat: str | None = None
+    ) -> None:
+        """The next ``times`` sends get a 429 asking to wait ``retry_after`` seconds."""
+        self.fail_next(
+            *(
+                TransientError("Too Many Requests", retry_after=retry_after, scope=scope)
+                for _ in range(times)
+            ),
+            chat=chat,
+        )
+
+    async def _sending(self, chat: ChatRef) -> None:
+        if self.delay:
+            await self.sleep(self.delay)
+        if self.chat_failures.get(chat.chat_id):
+            raise self.chat_failures[chat.chat_id].popleft()
         if self.failures:
             raise self.failures.popleft()
-        msg = Sent(alert.chat, alert, None, str(next(self._ids)), reply_to)
+
+    async def send_alert(self, alert: Alert, reply_to: str | None) -> str | None:
+        await self._sending(alert.chat)
+        msg = Sent(alert.chat, alert, None, str(next(self._ids)), reply_to, self.clock())
         self.sent.append(msg)
         return msg.message_id
 
     async def send_reply(self, chat: ChatRef, reply: Reply) -> str | None:
-        msg = Sent(chat, None, reply, str(next(self._ids)))
+        await self._sending(chat)
+        msg = Sent(chat, None, reply, str(next(self._ids)), at=self.clock())
         self.sent.append(msg)
         return msg.message_id
+
+    def messages_to(self, chat_id: str) -> list[Sent]:
+        """Everything the chat got: alerts and digests."""
+        return [s for s in self.sent if s.chat.chat_id == chat_id]
 
     def alerts_for(self, chat_id: str) -> list[Sent]:
         return [s for s in self.sent if s.alert is not None and s.chat.chat_id == chat_id]
