@@ -71,7 +71,8 @@ _SUBJ = ("nsubj", "nsubjpass", "csubj")
 def quote_spans(text: str) -> list[tuple[int, int]]:
     """Interior character spans of quotations, in order.
 
-    Curly, guillemet and straight double quotes are recognised. A paragraph
+    Curly, guillemet and straight double quotes are recognised, and single
+    quotes within a paragraph. A paragraph
     that ends inside a quote and a next paragraph that opens a quote again
     continue one quotation (the newspaper convention for long quotes)."""
     spans: list[tuple[int, int]] = []
@@ -105,7 +106,37 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
         i += 1
     if start is not None and n > start:
         spans.append((start, n))
-    return spans
+    return _with_single_quotes(text, spans)
+
+
+_SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(:—–\[]))[‘'](?=\w)", re.MULTILINE)
+# a closing single quote follows punctuation ("…fight,’ he said") or comes
+# before it ("the ‘new normal’, she said"); "workers’ union" is an apostrophe
+_SINGLE_CLOSE = re.compile(r"(?<=[.,!?…])[’'](?=[\s)—–]|$)|(?<=\w)[’'](?=[.,;:!?)—–]|$)")
+
+
+def _with_single_quotes(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Add quotations in single quotes (‘We will fight,’ he said.) that lie
+    outside double-quoted ones; one paragraph at most, so that apostrophes
+    ("workers' union", "Russia's") cannot open or run on."""
+    out = list(spans)
+    pos = 0
+    while True:
+        m = _SINGLE_OPEN.search(text, pos)
+        if m is None:
+            break
+        begin = m.end()
+        pos = begin
+        if any(a - 1 <= m.start() < b + 1 for a, b in spans):
+            continue
+        para_end = text.find("\n", begin)
+        para_end = len(text) if para_end < 0 else para_end
+        close = _SINGLE_CLOSE.search(text, begin, min(para_end, begin + 800))
+        if close is None or close.start() - begin < 2:
+            continue
+        out.append((begin, close.start()))
+        pos = close.end()
+    return sorted(out)
 
 
 # --------------------------------------------------------------------------- context
@@ -1099,7 +1130,7 @@ def _colon_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         rest_start += 1
     if rest_start >= len(text):
         return None
-    quoted = text[rest_start] in '"“«'
+    quoted = text[rest_start] in "\"“«‘'"
     found = ctx.mentions_in(left[0].idx, colon.idx)
     speaker: _Speaker | None = None
     persons = [m for m in found if m.entity.type == "PERSON"]
@@ -1393,7 +1424,7 @@ def _continuation(
     first = sent.start_char
     while first < sent.end_char and text[first] in " \n\t":
         first += 1
-    if first >= len(text) or text[first] not in '"“«':
+    if first >= len(text) or text[first] not in "\"“«‘'":
         return None
     q = ctx.quote_at(first + 1)
     if q is None or q in covered or not drafts:

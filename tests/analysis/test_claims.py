@@ -174,6 +174,18 @@ def test_colon_after_name(nlp: Any, gazetteer: Gazetteer) -> None:
     assert c.cue == ":"
 
 
+def test_colon_with_single_quotes(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Trade talks\n\nKarim Haddad: 'We are ready to sign the agreement tomorrow.'"
+    c = one(claims_of(nlp, gazetteer, text), "Haddad")
+    check(c, has=("ready to sign the agreement",), direct=True)
+
+
+def test_british_single_quotes(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "‘The workers’ union will not accept this offer,’ said Maria Lopez, the union’s leader."
+    c = one(claims_of(nlp, gazetteer, text), "Lopez")
+    check(c, has=("will not accept this offer",), lacks=("leader",), direct=True)
+
+
 def test_transcript_line(nlp: Any, gazetteer: Gazetteer) -> None:
     text = (
         "Evening news\n\n"
