@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from bot import metrics
@@ -150,6 +150,96 @@ async def index_loop(services: Services, stop: asyncio.Event, poll: float = 1.0)
             await asyncio.wait_for(stop.wait(), poll)
 
 
+# ------------------------------------------------ several instances (PostgreSQL)
+
+LEADER_POLL_SECONDS = 5.0
+OUTBOX_CHANNEL = "claimwatch_outbox"  # NOTIFYed by the PostgreSQL store when alerts are queued
+
+
+def leader_check(store: Store) -> Callable[[str], Awaitable[bool]] | None:
+    """The store's ``try_leader`` when several instances can share it (PostgreSQL)."""
+    check = getattr(store, "try_leader", None)
+    return check if callable(check) else None
+
+
+def _deliver_for(services: Services, adapters: Sequence[Adapter]) -> None:
+    """Lease only alerts this instance can send (the store filters, when it can)."""
+    restrict = getattr(services.store, "set_delivery_platforms", None)
+    if callable(restrict):
+        restrict({a.platform for a in adapters})
+
+
+async def _start_one(services: Services, adapter: Adapter, started: list[Adapter]) -> None:
+    await adapter.start(services.router)
+    started.append(adapter)
+    log.info("adapter %s started", adapter.platform)
+
+
+async def start_adapters(services: Services, started: list[Adapter]) -> list[Adapter]:
+    """Start the adapters; return those left standing by.
+
+    With one instance (SQLite) every adapter starts. With several (PostgreSQL),
+    an adapter's receiving side (Telegram polling or webhook, Slack Socket Mode,
+    the console) runs only in the instance holding the advisory lock
+    ``adapter:<platform>``; the other instances stand by, leave that platform's
+    alerts to the holder, and take over when it dies (:func:`standby_loop`)."""
+    leader = leader_check(services.store)
+    standby: list[Adapter] = []
+    for adapter in services.adapters:
+        if leader is None or await leader(f"adapter:{adapter.platform}"):
+            await _start_one(services, adapter, started)
+        else:
+            standby.append(adapter)
+            log.info("adapter %s runs in another instance; standing by", adapter.platform)
+    if leader is not None:
+        _deliver_for(services, started)
+    return standby
+
+
+async def standby_loop(
+    services: Services,
+    standby: list[Adapter],
+    started: list[Adapter],
+    stop: asyncio.Event,
+    poll: float = LEADER_POLL_SECONDS,
+) -> None:
+    """Take over an adapter whose leader died; give one up whose lock was lost."""
+    leader = leader_check(services.store)
+    assert leader is not None
+    while not stop.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), poll)
+        if stop.is_set():
+            break
+        try:
+            for adapter in list(started):
+                if not await leader(f"adapter:{adapter.platform}"):
+                    log.warning("adapter %s: lost the leader lock; stopping it", adapter.platform)
+                    started.remove(adapter)
+                    await adapter.stop()
+                    standby.append(adapter)
+            for adapter in list(standby):
+                if await leader(f"adapter:{adapter.platform}"):
+                    standby.remove(adapter)
+                    await _start_one(services, adapter, started)
+            _deliver_for(services, started)
+        except Exception:
+            log.exception("adapter leadership check failed; retrying")
+
+
+async def notify_loop(services: Services, stop: asyncio.Event) -> None:
+    """Wake the dispatcher as soon as any instance queues alerts (LISTEN/NOTIFY)."""
+    wait = services.store.wait_for_notify  # type: ignore[attr-defined]
+    while not stop.is_set():
+        try:
+            if await wait(OUTBOX_CHANNEL, 1.0):
+                services.dispatcher.wake.set()
+        except Exception:
+            log.exception("listening for queued alerts failed; retrying")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 1.0)
+
+
 async def serve(
     services: Services,
     stop: asyncio.Event,
@@ -171,10 +261,7 @@ async def serve(
     server: HttpServer | None = None
     fetcher: Fetcher | None = None
     try:
-        for adapter in services.adapters:
-            await adapter.start(services.router)
-            started.append(adapter)
-            log.info("adapter %s started", adapter.platform)
+        standby = await start_adapters(services, started)
         if http:
             server = http_server(services)
             await server.start()
@@ -183,6 +270,12 @@ async def serve(
             asyncio.create_task(services.dispatcher.run(stop), name="dispatcher"),
             asyncio.create_task(index_loop(services, stop), name="index"),
         ]
+        if leader_check(services.store) is not None:  # several instances share the database
+            tasks.append(
+                asyncio.create_task(standby_loop(services, standby, started, stop), name="leader")
+            )
+        if callable(getattr(services.store, "wait_for_notify", None)):
+            tasks.append(asyncio.create_task(notify_loop(services, stop), name="notify"))
         if feeds:
             fetcher = Fetcher(services.settings)
             poller = FeedPoller(services.store, services.settings, fetcher, services.ingest)

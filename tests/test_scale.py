@@ -3,13 +3,23 @@ instances sharing one PostgreSQL database."""
 
 from __future__ import annotations
 
+import asyncio
+import os
 import random
+import signal
+import socket
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
-from bot.models import ChatRef, Subscription, WatchTarget
+from bot.models import Alert, ChatRef, Span, Subscription, WatchTarget
 from bot.watch import WatchIndex, _keyword_text, normalise_phrase
+from storage import open_store
+from storage.base import Store
+from tests.fakes.telegram_server import FakeTelegramServer
+from tests.storage.pg import fresh_schema, postgres_dsn, schema_url
 
 T0 = datetime(2026, 11, 23, tzinfo=UTC)
 
@@ -105,3 +115,125 @@ def test_a_single_new_watch_does_not_rebuild_the_big_automaton() -> None:
         assert index._base is base  # only the small automaton of recent phrases was rebuilt
     index.remove(5)
     assert index.keywords_in("a fresh 3 story about phrase 5") == {"fresh 3"}
+
+
+# ------------------------------------------------- several `claimwatch run` instances
+
+PROJECT = Path(__file__).resolve().parents[1]
+CHATS = 250
+PER_CHAT = 20  # 5,000 alerts
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def scale_alert(chat: int, n: int) -> Alert:
+    marker = f"alert {chat}/{n}"
+    return Alert(
+        chat=ChatRef("telegram", str(10_000 + chat)),
+        watch="China",
+        watch_key="gpe:china",
+        event_id=f"ev-{chat}-{n}",
+        event_title=marker,
+        story_title=marker,
+        claims=(),
+        links=(),
+        outlets=1,
+        new_event=True,
+        key=f"scale-{chat}-{n}",
+        lines=((Span(marker, bold=True),),),
+    )
+
+
+async def start_instance(env: dict[str, str], log: Path) -> asyncio.subprocess.Process:
+    with log.open("wb") as err:
+        return await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "run",
+            env={**env, "HTTP_PORT": str(free_port())},
+            cwd=str(PROJECT),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=err,
+        )
+
+
+async def wait_sent(store: Store, count: int, within: float) -> None:
+    async with asyncio.timeout(within):
+        while (await store.outbox_counts())["sent"] < count:  # noqa: ASYNC110
+            await asyncio.sleep(0.2)
+
+
+async def test_three_instances_deliver_5000_alerts_exactly_once(tmp_path: Path) -> None:
+    dsn = await postgres_dsn()
+    async with fresh_schema(dsn) as schema, FakeTelegramServer() as telegram:
+        url = schema_url(dsn, schema)
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SLACK_"))}
+        env.update(
+            DATABASE_URL=url,
+            TELEGRAM_BOT_TOKEN=telegram.token,
+            TELEGRAM_API_URL=telegram.api_url,
+            GLOBAL_PER_SECOND="5000",
+            PER_CHAT_PER_SECOND="1000",
+            TELEGRAM_GLOBAL_PER_SECOND="5000",
+            TELEGRAM_CHAT_PER_SECOND="1000",
+            FLOOD_MAX_ALERTS="0",
+            DELIVERY_POLL_SECONDS="0.2",
+            LOG_LEVEL="INFO",
+            PYTHONUNBUFFERED="1",
+        )
+        store = await open_store(url)
+        procs: list[asyncio.subprocess.Process] = []
+        logs = [tmp_path / f"instance-{n}.log" for n in range(3)]
+        try:
+            alerts = [scale_alert(c, n) for n in range(PER_CHAT) for c in range(CHATS)]
+            assert len(await store.enqueue_alerts(alerts, T0)) == 5000
+            for log in logs:
+                procs.append(await start_instance(env, log))
+            await wait_sent(store, 5000, within=240)
+
+            # The instance that receives Telegram updates stops: another takes over
+            # the receiving side, and alerts queued now are delivered too.
+            texts = [log.read_text() for log in logs]
+            receivers = [n for n, t in enumerate(texts) if "adapter telegram started" in t]
+            assert len(receivers) == 1, texts
+            assert sum("standing by" in t for t in texts) == 2
+            leader = receivers[0]
+            procs[leader].send_signal(signal.SIGTERM)
+            async with asyncio.timeout(60):
+                assert await procs[leader].wait() == 0
+            async with asyncio.timeout(30):
+                while not any(  # noqa: ASYNC110
+                    "adapter telegram started" in logs[n].read_text()
+                    for n in range(3)
+                    if n != leader
+                ):
+                    await asyncio.sleep(0.2)
+            late = [scale_alert(CHATS + c, 0) for c in range(50)]
+            await store.enqueue_alerts(late, T0)
+            await wait_sent(store, 5050, within=60)
+        finally:
+            for proc in procs:
+                if proc.returncode is None:
+                    proc.send_signal(signal.SIGTERM)
+            for proc in procs:
+                async with asyncio.timeout(60):
+                    await proc.wait()
+            counts = await store.outbox_counts()
+            await store.close()
+        assert all(p.returncode == 0 for p in procs), [log.read_text()[-3000:] for log in logs]
+
+    assert counts == {"pending": 0, "sent": 5050, "retry": 0, "undeliverable": 0}
+    delivered = [m.plain for m in telegram.sent]
+    expected = [a.story_title for a in [*alerts, *late]]
+    assert len(delivered) == len(expected)  # nothing twice ...
+    assert sorted(delivered) == sorted(expected)  # ... and nothing lost
+    for chat in range(CHATS):  # each chat got its alerts in queue order
+        got = [m.plain for m in telegram.messages_to(10_000 + chat)]
+        assert got == [f"alert {chat}/{n}" for n in range(PER_CHAT)]
+    assert len(telegram.called("getMe")) >= 2  # the second receiver started
