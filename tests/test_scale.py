@@ -9,11 +9,16 @@ import random
 import signal
 import socket
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import aiohttp
 import pytest
+from aiohttp import web
 
+from bot.config import load_settings
+from bot.delivery.dispatcher import Dispatcher
 from bot.models import Alert, ChatRef, Span, Subscription, WatchTarget
 from bot.watch import WatchIndex, _keyword_text, normalise_phrase
 from storage import open_store
@@ -237,3 +242,139 @@ async def test_three_instances_deliver_5000_alerts_exactly_once(tmp_path: Path) 
         got = [m.plain for m in telegram.messages_to(10_000 + chat)]
         assert got == [f"alert {chat}/{n}" for n in range(PER_CHAT)]
     assert len(telegram.called("getMe")) >= 2  # the second receiver started
+
+
+# ------------------------------- three dispatcher processes sharing the outbox
+
+SINK_PLATFORM = "sink"
+
+
+class HttpSinkAdapter:
+    """A minimal platform adapter: every alert is one POST to an HTTP endpoint
+    (the test's recording server), naming the process that sent it."""
+
+    platform = SINK_PLATFORM
+
+    def __init__(self, url: str, instance: str) -> None:
+        self.url = url
+        self.instance = instance
+        self.session: aiohttp.ClientSession | None = None
+
+    async def start(self, on_command: object) -> None:
+        self.session = aiohttp.ClientSession()
+
+    async def stop(self) -> None:
+        if self.session is not None:
+            await self.session.close()
+
+    async def send_alert(self, alert: Alert, reply_to: str | None) -> str | None:
+        assert self.session is not None
+        body = {"chat": alert.chat.chat_id, "key": alert.key, "instance": self.instance}
+        async with self.session.post(self.url, json=body) as response:
+            response.raise_for_status()
+            return str((await response.json())["message_id"])
+
+    async def send_reply(self, chat: ChatRef, reply: object) -> str | None:
+        return None
+
+
+async def dispatcher_process(url: str, sink: str, instance: str) -> None:
+    """One instance's delivery: a Dispatcher on the shared database until the
+    outbox has nothing open left."""
+    settings = load_settings(
+        database_url=url,
+        per_chat_per_second=1000,
+        global_per_second=5000,
+        flood_max_alerts=0,
+        delivery_poll_seconds=0.1,
+        _env_file=None,
+    )
+    store = await open_store(url)
+    adapter = HttpSinkAdapter(sink, instance)
+    await adapter.start(None)
+    dispatcher = Dispatcher(store, {SINK_PLATFORM: adapter}, settings)
+    stop = asyncio.Event()
+    running = asyncio.create_task(dispatcher.run(stop))
+    try:
+        while True:
+            counts = await store.outbox_counts()
+            if counts["pending"] + counts["retry"] == 0:
+                break
+            await asyncio.sleep(0.2)
+    finally:
+        stop.set()
+        await running
+        await adapter.stop()
+        await store.close()
+
+
+async def test_three_dispatcher_processes_share_5000_alerts(tmp_path: Path) -> None:
+    dsn = await postgres_dsn()
+    received: list[dict[str, str]] = []
+    in_flight: dict[str, str] = {}  # chat -> key being sent right now
+    overlaps: list[str] = []
+
+    async def record(request: web.Request) -> web.Response:
+        body = await request.json()
+        if body["chat"] in in_flight:
+            overlaps.append(body["chat"])
+        in_flight[body["chat"]] = body["key"]
+        await asyncio.sleep(0.001)
+        del in_flight[body["chat"]]
+        received.append(body)
+        return web.json_response({"message_id": len(received)})
+
+    app = web.Application()
+    app.router.add_post("/send", record)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        async with fresh_schema(dsn) as schema:
+            url = schema_url(dsn, schema)
+            store = await open_store(url)
+            try:
+                alerts = [
+                    replace(scale_alert(c, n), chat=ChatRef(SINK_PLATFORM, str(c)))
+                    for n in range(PER_CHAT)
+                    for c in range(CHATS)
+                ]
+                assert len(await store.enqueue_alerts(alerts, T0)) == 5000
+                code = (
+                    "import asyncio, sys; from tests.test_scale import dispatcher_process;"
+                    " asyncio.run(dispatcher_process(*sys.argv[1:]))"
+                )
+                procs = [
+                    await asyncio.create_subprocess_exec(
+                        sys.executable,
+                        "-c",
+                        code,
+                        url,
+                        f"http://127.0.0.1:{port}/send",
+                        f"p{n}",
+                        cwd=str(PROJECT),
+                        stderr=asyncio.subprocess.PIPE,
+                    )
+                    for n in range(3)
+                ]
+                async with asyncio.timeout(240):
+                    results = [await p.communicate() for p in procs]
+                for proc, (_, err) in zip(procs, results, strict=True):
+                    assert proc.returncode == 0, err.decode()[-3000:]
+                counts = await store.outbox_counts()
+            finally:
+                await store.close()
+    finally:
+        await runner.cleanup()
+
+    assert counts == {"pending": 0, "sent": 5000, "retry": 0, "undeliverable": 0}
+    keys = [r["key"] for r in received]
+    assert len(keys) == 5000 and set(keys) == {a.key for a in alerts}  # once each, none lost
+    assert overlaps == []  # never two alerts of one chat at the same time
+    for chat in range(CHATS):  # and in queue order per chat
+        assert [r["key"] for r in received if r["chat"] == str(chat)] == [
+            f"scale-{chat}-{n}" for n in range(PER_CHAT)
+        ]
+    shares = {n: sum(1 for r in received if r["instance"] == n) for n in ("p0", "p1", "p2")}
+    assert all(share > 0 for share in shares.values()), shares  # all three delivered
