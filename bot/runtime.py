@@ -58,6 +58,7 @@ class Services:
     router: Router
     dispatcher: Dispatcher
     adapters: list[Adapter] = field(default_factory=list)
+    analysis_wake: asyncio.Event = field(default_factory=asyncio.Event)
 
     @classmethod
     async def open(cls, settings: Settings, adapters: Sequence[Adapter] = ()) -> Services:
@@ -85,8 +86,15 @@ class Services:
 
     async def ingest(self, story: Story) -> bool:
         """Record a story for the analysis loop; True when it is new."""
-        _, new = await self.pipeline.ingest(story)
+        _, new = await self.ingest_story(story)
         return new
+
+    async def ingest_story(self, story: Story) -> tuple[int, bool]:
+        """Record a story and wake the analysis loop: ``(id, new)``."""
+        story_id, new = await self.pipeline.ingest(story)
+        if new:
+            self.analysis_wake.set()
+        return story_id, new
 
     async def migrate_chat(self, old: ChatRef, new: ChatRef) -> None:
         moved = await self.store.migrate_chat(old, new)
@@ -116,7 +124,7 @@ def http_server(services: Services) -> HttpServer:
         )
 
     server = HttpServer(
-        services.settings, ingest=services.pipeline.ingest, health=health, collectors=[outbox]
+        services.settings, ingest=services.ingest_story, health=health, collectors=[outbox]
     )
     for adapter in services.adapters:
         for method, path, handler in adapter_routes(adapter):
@@ -125,8 +133,10 @@ def http_server(services: Services) -> HttpServer:
 
 
 async def analysis_loop(services: Services, stop: asyncio.Event, poll: float = 0.5) -> None:
-    """Analyse stories as they wait in the store (ingested here or by another process)."""
+    """Analyse stories as they wait in the store: at once when ingested here
+    (feeds, HTTP push), within ``poll`` seconds when another process added them."""
     while not stop.is_set():
+        services.analysis_wake.clear()
         try:
             outcomes = await services.pipeline.analyse_pending()
         except Exception:
@@ -135,8 +145,18 @@ async def analysis_loop(services: Services, stop: asyncio.Event, poll: float = 0
         if any(o.alerts for o in outcomes):
             services.dispatcher.wake.set()
         if not outcomes:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), poll)
+            await wait_any((stop, services.analysis_wake), poll)
+
+
+async def wait_any(events: Sequence[asyncio.Event], timeout: float) -> None:  # noqa: ASYNC109
+    """Until one of ``events`` is set, or ``timeout`` seconds."""
+    waiters = [asyncio.create_task(e.wait()) for e in events]
+    try:
+        await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
+        await asyncio.gather(*waiters, return_exceptions=True)
 
 
 async def index_loop(services: Services, stop: asyncio.Event, poll: float = 1.0) -> None:
