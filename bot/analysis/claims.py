@@ -42,6 +42,7 @@ from bot.analysis.cues import (
     STATEMENT_NOUNS,
     is_outlet_name,
 )
+from bot.analysis.novelty import register_side
 from bot.analysis.numbers import extract_numbers
 from bot.models import Claim, Mention, Stance
 
@@ -383,6 +384,31 @@ def _latest_organisation(ctx: _Ctx, before: int) -> _Speaker | None:
     return _Speaker(best.entity.name, best.entity.id, "group", best.start)
 
 
+_NOT_OWN = frozenset({"to", "in", "at", "with", "against", "visiting", "from", "on", "toward"})
+
+
+def _learn_side(person: Mention, phrase: list[Any], around: list[Mention], ctx: _Ctx) -> None:
+    """Remember whom a person speaks for when the speaker phrase says it with
+    a role: "Ukrainian President Volodymyr Zelensky" (Ukraine), "a spokesperson
+    for China's foreign ministry, Lin Jian" (China), "Nimbra's chief executive,
+    Priya Raman" (Nimbra). "Ukraine's ambassador to China" speaks for Ukraine only."""
+    if person.entity.type != "PERSON":
+        return
+    if not any(t.lemma_.lower() in ROLE_NOUNS | INSTITUTION_NOUNS for t in phrase):
+        return
+    doc = ctx.doc
+    sides = []
+    for m in around:
+        if m.entity.id == person.entity.id or m.entity.type not in ("GPE", "ORG", "NORP"):
+            continue
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is not None and span.start > 0 and doc[span.start - 1].lower_ in _NOT_OWN:
+            continue
+        sides.append(m.entity.id)
+    if sides:
+        register_side(person.entity.id, sides)
+
+
 def _previous_subject(head: Any, ctx: _Ctx) -> _Speaker | None:
     """ "Officials here do not accept that. They point out …": a plural
     subject of the previous sentence of the paragraph, speaker or not."""
@@ -443,11 +469,13 @@ def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
     if covering:
         m = max(covering, key=lambda x: x.end - x.start)
         affil = frozenset(x.entity.id for x in around if x.entity.id != m.entity.id)
+        _learn_side(m, whole, around, ctx)
         return _Speaker(m.entity.name, m.entity.id, _kind(m, core), start, affil)
     persons = [m for m in found if m.entity.type == "PERSON"]
     if persons:
         m = persons[-1]
         affil = frozenset(x.entity.id for x in around if x.entity.id != m.entity.id)
+        _learn_side(m, whole, around, ctx)
         return _Speaker(m.entity.name, m.entity.id, "person", start, affil)
     lemma = core.lemma_.lower()
     if lemma in NON_SPEAKERS or lemma in CLAIM_NOUNS:

@@ -26,6 +26,7 @@ side).
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -34,7 +35,7 @@ from rapidfuzz import fuzz
 from bot.analysis.numbers import extract_numbers
 from bot.models import CanonicalClaim, Claim, Novelty, NoveltyDecision, Stance
 
-__all__ = ["DEFAULT_THRESHOLD", "classify", "side", "similarity"]
+__all__ = ["DEFAULT_THRESHOLD", "classify", "learned_sides", "register_side", "side", "similarity"]
 
 DEFAULT_THRESHOLD = 0.5
 _W_ENTITY = 0.5  # an entity counts half a content word
@@ -337,11 +338,31 @@ def similarity(
     return round(max(lexical, _W_FUZZY * fuzzy), 3)
 
 
+_sides_lock = threading.Lock()
+_learned_sides: dict[str, frozenset[str]] = {}
+
+
+def register_side(entity_id: str, sides: Sequence[str]) -> None:
+    """Remember that a person speaks for ``sides`` (countries, organisations),
+    as claim extraction reads it from titles and appositions ("a spokesperson
+    for China's foreign ministry, Lin Jian"). Entity ids are stable across
+    stories, so what one story says holds for the next."""
+    with _sides_lock:
+        _learned_sides[entity_id] = _learned_sides.get(entity_id, frozenset()) | frozenset(sides)
+
+
+def learned_sides(entity_id: str) -> frozenset[str]:
+    return _learned_sides.get(entity_id, frozenset())
+
+
 def side(speaker_id: str | None, speaker: str = "") -> frozenset[str]:
-    """The keys of the side a speaker speaks for: its entity id, the countries
-    its name mentions ("Russia's defence ministry", "Chinese officials" →
-    ``gpe:…``) and its name."""
+    """The keys of the side a speaker speaks for: its entity id, whom a person
+    was seen to speak for (:func:`register_side`), the countries its name
+    mentions ("Russia's defence ministry", "Chinese officials" → ``gpe:…``)
+    and its name."""
     keys = {speaker_id} if speaker_id else set()
+    if speaker_id:
+        keys |= learned_sides(speaker_id)
     names = _gazetteer_lookup()
     for raw in _WORD.findall(speaker):
         low = raw.lower().replace("’", "'").removesuffix("'s")

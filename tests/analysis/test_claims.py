@@ -290,6 +290,15 @@ def test_role_apposition_gives_the_name(nlp: Any, gazetteer: Gazetteer) -> None:
     assert "gpe:germany" not in c.entities or c.speaker_id != "gpe:germany"
 
 
+def test_role_phrase_teaches_the_side(nlp: Any, gazetteer: Gazetteer) -> None:
+    from bot.analysis.novelty import learned_sides
+
+    text = "A spokesperson for Peru's foreign ministry, Rosa Quispe, said the border was calm."
+    c = one(claims_of(nlp, gazetteer, text), "Quispe")
+    assert c.speaker_id is not None
+    assert "gpe:peru" in learned_sides(c.speaker_id)
+
+
 def test_place_as_speaker(nlp: Any, gazetteer: Gazetteer) -> None:
     text = "Beijing dismissed the report as a fabrication."
     c = one(claims_of(nlp, gazetteer, text), "China|Beijing")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.analysis.novelty import DEFAULT_THRESHOLD, classify, similarity
+from bot.analysis.novelty import DEFAULT_THRESHOLD, classify, register_side, similarity
 from bot.models import CanonicalClaim, Claim, Novelty, Stance
 
 T = DEFAULT_THRESHOLD
@@ -180,3 +180,19 @@ def test_similarity_ignores_figures_and_is_symmetric() -> None:
     assert similarity(a, (), b, ()) == 1.0
     x, y = "the dam was leaking", "the vaccine plant will open in June"
     assert similarity(x, (), y, ()) == similarity(y, (), x, ()) < 0.3
+
+
+def test_a_person_learned_to_speak_for_a_country_is_that_side() -> None:
+    register_side("person:test-spokesperson", ["gpe:testland"])
+    first = claim(
+        "the reports of foreign fighters in the region are disturbing",
+        speaker="Testland",
+        speaker_id="gpe:testland",
+    )
+    second = claim(
+        "reports that foreign fighters are in the region are disturbing",
+        speaker="Kim Test",
+        speaker_id="person:test-spokesperson",
+    )
+    d = classify(second, [known("c1", first)], threshold=T)
+    assert d.novelty is Novelty.REPEAT, d.why
