@@ -844,7 +844,9 @@ def _that_clause(cue: Any, ctx: _Ctx) -> list[Any]:
             return toks
     # "X has killed six people, the NCDC said": the clause before the comma
     subj = [c for c in cue.children if c.dep_ in _SUBJ and c.i < cue.i]
-    if cue.lemma_.lower() in _BEFORE_CUES and subj:
+    after = [t for t in doc[cue.i + 1 : end] if not t.is_punct]
+    ends_sentence = len(after) <= 6 and not any(t.pos_ in ("VERB", "AUX") for t in after)
+    if cue.lemma_.lower() in _BEFORE_CUES and subj and ends_sentence and cue.dep_ != "relcl":
         first = min(t.i for t in _sub(subj[-1]))
         if first > cue.sent.start and doc[first - 1].text == ",":
             toks = [
@@ -1033,7 +1035,7 @@ def _draft_from_tokens(
     if not toks:
         return None
     words = [t for t in toks if not t.is_punct]
-    if len(words) < 2 and not (words and words[0].pos_ in ("PROPN", "NOUN")):
+    if len(words) < 2 and not (words and words[0].pos_ == "PROPN"):
         return None
     inside = sum(1 for t in words if ctx.in_quote(t.idx))
     start = toks[0].idx
@@ -1192,7 +1194,7 @@ def _colon_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     q = ctx.quote_at(rest_start + 1)
     if quoted and q is not None:
         content, start, end = _finish(text, q[0], q[1], None, ctx)
-    elif not quoted and len(left) <= 4:
+    elif not quoted and len(left) <= 4 and not _attributes_itself(sent, colon, ctx):
         # transcript turn: the rest of the paragraph, up to a sentence that
         # attributes something itself ("… The governor says …")
         end = text.find("\n", rest_start)
@@ -1209,6 +1211,19 @@ def _colon_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     if len(content.split()) < 3:
         return None
     return _Draft(speaker, ":", _stance("say", content, []), True, start, end, None, k, 0)
+
+
+def _attributes_itself(sent: Any, colon: Any, ctx: _Ctx) -> bool:
+    """ "NWOSU: The first doses have arrived, the minister confirmed." - the
+    turn reports someone else's claim."""
+    return any(
+        t.i > colon.i
+        and t.lemma_.lower() in CUE_VERBS
+        and t.pos_ == "VERB"
+        and not ctx.in_quote(t.idx)
+        and any(c.dep_ in _SUBJ for c in t.children)
+        for t in sent
+    )
 
 
 def _transcript_speaker(name: str, ctx: _Ctx, pos: int) -> _Speaker:
@@ -1282,7 +1297,8 @@ def _datelines(doc: Any, text: str, mentions: Sequence[Mention]) -> list[tuple[i
     for m in _DATELINE.finditer(text):
         head = m.group(0)
         word = re.sub(r"\([^)]*\)", "", head).strip(" :—–-\t")
-        if not word or word.upper() != word or len(word) > 40:
+        first = word.split(",")[0].strip()
+        if not first or first.upper() != first or len(word) > 40:
             continue
         if "(" in head or not head.rstrip().endswith(":"):
             out.append((m.start(), m.end()))

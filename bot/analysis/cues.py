@@ -264,6 +264,22 @@ NON_SPEAKERS = frozenset(
         "some",
         "everyone",
         "anyone",
+        # measures are what is reported, not who reports
+        "number",
+        "figure",
+        "total",
+        "toll",
+        "count",
+        "rate",
+        "share",
+        "percentage",
+        "proportion",
+        "amount",
+        "level",
+        "majority",
+        "half",
+        "data",
+        "datum",
     }
 )
 
@@ -421,9 +437,9 @@ AGENCIES = frozenset(
     }
 )
 _OUTLET_WORDS = re.compile(
-    r"\b(?:news|times|post|journal|herald|tribune|gazette|press|agency|media|tv|television|"
+    r"\b(?:news|times|post|journal|herald|tribune|gazette|press|media|tv|television|"
     r"radio|broadcast\w*|network|daily|telegraph|guardian|independent|observer|chronicle|"
-    r"wire|service|magazine|review)\b",
+    r"wire|magazine|review|news agency|press agency|news service|press service)\b",
     re.IGNORECASE,
 )
 
@@ -531,6 +547,11 @@ def is_outlet_name(name: str, outlet: str | None = None) -> bool:
         return True
     if outlet and low.removeprefix("the ") == outlet.strip().lower().removeprefix("the "):
         return True
-    return bool(_OUTLET_WORDS.search(low)) and not re.search(
-        r"\b(?:ministry|government|office|department|council|service of)\b", low
+    # a named outlet ("The Kyiv Independent", "Xinhua News Agency"), not
+    # "the agency" or "state media" in general
+    named = any(w[:1].isupper() for w in name.split() if w.lower() not in ("the", "a", "an"))
+    return (
+        named
+        and bool(_OUTLET_WORDS.search(low))
+        and not re.search(r"\b(?:ministry|government|office|department|council|service of)\b", low)
     )
