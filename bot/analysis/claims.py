@@ -539,7 +539,13 @@ def _content_from_children(cue: Any) -> tuple[list[Any], str]:
     kids = list(cue.children)
     ccomp = [c for c in kids if c.dep_ in ("ccomp", "parataxis") and c.i > cue.i]
     if ccomp:
-        return _span_of(ccomp[:1]), "ccomp"
+        # "says X, the agency has reported": a relay hung as a second clause
+        own = [
+            c
+            for c in ccomp
+            if not (c.lemma_.lower() in CUE_VERBS and any(g.dep_ in _SUBJ for g in c.children))
+        ]
+        return _span_of(own or ccomp[:1]), "ccomp"
     # "The toll stands at seven, the governor said." - the clause comes first
     before = [c for c in kids if c.dep_ in ("ccomp", "parataxis") and c.i < cue.i]
     if before and lemma in _BEFORE_CUES:
@@ -708,6 +714,16 @@ def _stranded_subject(cue: Any, ctx: _Ctx) -> Any:
     paragraph, before the cue, that is attached across the break."""
     sent = cue.sent
     if ctx.same_para(sent.start_char, cue.idx):
+        # "In a post on the blog, chief executive Priya Raman confirmed …":
+        # the name right before the cue, hung on the preceding phrase
+        prev = cue.doc[cue.i - 1] if cue.i > sent.start else None
+        if (
+            prev is not None
+            and prev.pos_ == "PROPN"
+            and not ctx.in_quote(prev.idx)
+            and any(m.entity.type == "PERSON" for m in ctx.mentions_in(prev.idx, prev.idx + 1))
+        ):
+            return prev
         return None
     found = None
     for t in sent:
@@ -1216,13 +1232,14 @@ def _colon_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
 def _attributes_itself(sent: Any, colon: Any, ctx: _Ctx) -> bool:
     """ "NWOSU: The first doses have arrived, the minister confirmed." - the
     turn reports someone else's claim."""
+    first = colon.doc[colon.i + 1].sent if colon.i + 1 < len(colon.doc) else sent
     return any(
         t.i > colon.i
         and t.lemma_.lower() in CUE_VERBS
         and t.pos_ == "VERB"
         and not ctx.in_quote(t.idx)
         and any(c.dep_ in _SUBJ for c in t.children)
-        for t in sent
+        for t in [*sent, *first]
     )
 
 
@@ -1319,15 +1336,16 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
     """The attributed claims of a parsed story, in text order."""
     sent_of, sents = _sentence_index(doc)
     text = doc.text
+    datelines = _datelines(doc, text, mentions)
     ctx = _Ctx(
         doc=doc,
         text=text,
-        mentions=sorted(mentions, key=lambda m: m.start),
+        mentions=_named_outside(mentions, datelines),
         outlet=outlet,
         quotes=quote_spans(text),
         sent_of=sent_of,
         para_of=_paragraphs(text, sents),
-        datelines=_datelines(doc, text, mentions),
+        datelines=datelines,
         breaks=[m.start() for m in re.finditer(r"\n", text)],
     )
     drafts: list[_Draft] = []
@@ -1415,6 +1433,19 @@ def _one_per_quote(drafts: list[_Draft]) -> list[_Draft]:
     ]
 
 
+def _named_outside(mentions: Sequence[Mention], datelines: list[tuple[int, int]]) -> list[Mention]:
+    """Mentions in text order, without those in datelines and without entities
+    that are named only there ("(Wirewatch)" taken for a person, and then "the
+    regional governor" linked to it)."""
+
+    def in_dateline(m: Mention) -> bool:
+        return any(a <= m.start < b for a, b in datelines)
+
+    named = {m.entity.id for m in mentions if not in_dateline(m) and m.text[:1].isupper()}
+    kept = [m for m in mentions if not in_dateline(m) and m.entity.id in named]
+    return sorted(kept, key=lambda m: m.start)
+
+
 def _overlap(a: _Draft, b: _Draft) -> bool:
     return a.start < b.end and b.start < a.end
 
@@ -1440,7 +1471,7 @@ def _dedupe(found: list[_Draft]) -> list[_Draft]:
 def _drop_relays(found: list[_Draft], ctx: _Ctx) -> list[_Draft]:
     out = []
     for d in found:
-        if is_outlet_name(d.speaker.name, ctx.outlet) and d.speaker.id is None:
+        if is_outlet_name(d.speaker.name, ctx.outlet):
             others = [o for o in found if o is not d and not is_outlet_name(o.speaker.name)]
             if others:
                 continue
