@@ -330,6 +330,14 @@ def _resolve_previous(
                 return (
                     known[-1] if known else _Speaker(m.entity.name, m.entity.id, "person", m.start)
                 )
+        # a person who is the subject of the previous sentence of the
+        # paragraph, when named after the last speaker ("The doses have
+        # arrived, the minister, Amara Okoye, confirmed. She said …")
+        subject = _previous_person_subject(ctx, before)
+        if subject is not None:
+            last = next((h for h in reversed(ctx.history) if h.pos < before), None)
+            if last is None or last.pos < subject[0] or last.id == subject[1].id:
+                return subject[1]
     for sp in reversed(ctx.history):
         if sp.pos >= before:
             continue
@@ -430,6 +438,33 @@ def _previous_subject(head: Any, ctx: _Ctx) -> _Speaker | None:
         ):
             return _speaker(c, ctx)
     return None
+
+
+def _previous_person_subject(ctx: _Ctx, before: int) -> tuple[int, _Speaker] | None:
+    tok = ctx.doc.char_span(before, before + 1, alignment_mode="expand")
+    if tok is None or tok.start == 0:
+        return None
+    sent = tok.sent
+    if sent.start == 0:
+        return None
+    prev = ctx.doc[sent.start - 1].sent
+    if not ctx.same_para(prev.start_char, before):
+        return None
+    best: tuple[int, _Speaker] | None = None
+    for m in ctx.mentions_in(prev.start_char, prev.end_char):
+        if m.entity.type != "PERSON" or ctx.in_quote(m.start):
+            continue
+        span = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            continue
+        root = span.root
+        while root.dep_ in ("appos", "compound") and root.head is not root:
+            root = root.head
+        if root.dep_ in ("nsubj", "nsubjpass"):
+            known = [h for h in ctx.history if h.id == m.entity.id]
+            sp = known[-1] if known else _Speaker(m.entity.name, m.entity.id, "person", m.start)
+            best = (m.start, sp)
+    return best
 
 
 def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:

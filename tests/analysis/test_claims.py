@@ -347,6 +347,18 @@ def test_pronoun_resolves_to_speaker_outside_quotes(nlp: Any, gazetteer: Gazette
     check(claims[2], has=("The damage is enormous",), direct=True)
 
 
+def test_pronoun_prefers_the_person_just_named(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "A local lawmaker, Bola Adeyemi, said the pipes had been broken for a year.\n\n"
+        "The first doses have arrived, the health minister, Amara Okoye, confirmed this morning. "
+        "She said vaccination would start on Thursday."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    c = one(claims, "Okoye|Adeyemi")
+    assert [x.speaker for x in claims if "vaccination" in x.text] == ["Amara Okoye"], claims
+    assert c.speaker == "Bola Adeyemi"
+
+
 def test_definite_role_refers_back(nlp: Any, gazetteer: Gazetteer) -> None:
     text = (
         "Hospital director Omar Nasser said the wards were full.\n\n"
