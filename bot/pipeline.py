@@ -164,7 +164,10 @@ class Pipeline:
             else next((c.title for c in candidates if c.id == event_id), story.title)
         )
         earlier = [] if new_event else await self.store.event_claims(event_id)
-        claims = self._novelty(record.id, event_id, analysis.claims, earlier, now)
+        # comparing with every earlier claim of a big event is CPU work: off the loop
+        claims = await asyncio.to_thread(
+            self._novelty, record.id, event_id, analysis.claims, earlier, now
+        )
         if decision.duplicate_of is not None:
             claims = [
                 replace(
