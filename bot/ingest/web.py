@@ -52,10 +52,24 @@ async def fetch_article(url: str, fetcher: Fetcher, hints: Hints | None = None) 
     or :class:`NoArticleError`)."""
     result = await fetcher.get(url, accept=ACCEPT_HTML)
     ctype = result.content_type.split(";", 1)[0].strip().lower()
+    if "rss" in ctype or "atom" in ctype or _looks_like_feed(result.body):
+        raise NoArticleError(
+            f"{url} is a news feed, not an article; poll it with: claimwatch feeds add {url}"
+        )
     if ctype and not (ctype.startswith("text/") or "html" in ctype or "xml" in ctype):
         raise NoArticleError(f"{url}: not a web page ({ctype})")
     html = result.text()
     return await asyncio.to_thread(extract_story, html, url, result.url, hints)
+
+
+def _looks_like_feed(body: bytes) -> bool:
+    head = body[:1024].lstrip().lower()
+    if head.startswith(b"<?xml"):
+        head = head[head.find(b"?>") + 2 :].lstrip()
+    while head.startswith(b"<!--") or head.startswith(b"<?"):
+        end = head.find(b">")
+        head = head[end + 1 :].lstrip() if end >= 0 else b""
+    return head.startswith((b"<rss", b"<feed", b"<rdf:rdf"))
 
 
 def extract_story(html: str, source: str, final_url: str, hints: Hints | None = None) -> Story:

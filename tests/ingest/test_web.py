@@ -272,3 +272,10 @@ async def test_the_address_connected_to_is_checked_again(
     async with Fetcher(local_settings(tmp_path, allow_private_urls=False)) as f:
         with pytest.raises(UnsafeURLError, match=r"connected to a non-public address \(127"):
             await f.get(site.url("/internal"))
+
+
+async def test_a_feed_is_not_taken_for_an_article(site: LocalWeb, fetcher: Fetcher) -> None:
+    feed = b'<?xml version="1.0"?>\n<rss version="2.0"><channel><title>W</title></channel></rss>'
+    site.pages["/rss"] = Page(feed, content_type="text/xml")
+    with pytest.raises(NoArticleError, match="claimwatch feeds add"):
+        await fetch_article(site.url("/rss"), fetcher)
