@@ -3,11 +3,13 @@ local web server; private-address refusal with the setting off."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
+from aiohttp import web
 
 from bot.config import Settings, load_settings
 from bot.errors import InputError, PermanentError
@@ -279,3 +281,23 @@ async def test_a_feed_is_not_taken_for_an_article(site: LocalWeb, fetcher: Fetch
     site.pages["/rss"] = Page(feed, content_type="text/xml")
     with pytest.raises(NoArticleError, match="claimwatch feeds add"):
         await fetch_article(site.url("/rss"), fetcher)
+
+
+async def test_requests_to_one_host_are_limited(site: LocalWeb, tmp_path: Path) -> None:
+    gate = asyncio.Event()
+
+    async def held(request: web.Request) -> web.StreamResponse:
+        await gate.wait()
+        return web.Response(text="done")
+
+    site.handlers["/held"] = held
+    async with Fetcher(local_settings(tmp_path, feed_per_host=1)) as f:
+        first = asyncio.create_task(f.get(site.url("/held")))
+        second = asyncio.create_task(f.get(site.url("/held")))
+        while not site.hits("/held"):  # noqa: ASYNC110 - waiting for the server to see it
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.1)  # give the second request every chance to go out
+        assert len(site.hits("/held")) == 1
+        gate.set()
+        assert [(await t).body for t in (first, second)] == [b"done", b"done"]
+    assert len(site.hits("/held")) == 2
