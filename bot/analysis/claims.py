@@ -381,8 +381,11 @@ def _latest_organisation(ctx: _Ctx, before: int) -> _Speaker | None:
         if ctx.in_quote(m.start):
             continue
         span = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
-        spacy_org = span is not None and any(t.ent_type_ == "ORG" for t in span)
-        if m.entity.type == "ORG" or (m.entity.type not in ("GPE", "LOC", "NORP") and spacy_org):
+        labels = {t.ent_type_ for t in span} if span is not None else set()
+        # an organisation, or a name the linker typed otherwise but spaCy
+        # does not call a person
+        org_like = "ORG" in labels or not (labels - {""})
+        if m.entity.type == "ORG" or (m.entity.type not in ("GPE", "LOC", "NORP") and org_like):
             best = m
     if best is None:
         return None
@@ -561,17 +564,21 @@ def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
 # --------------------------------------------------------------------------- content
 
 
+_AUXILIARIES = frozenset({"be", "have", "do", "will", "shall", "may", "might", "can", "could"})
 _BEFORE_CUES = frozenset(
     {"say", "add", "tell", "claim", "insist", "warn", "argue", "write", "state", "note"}
     | {"explain", "report", "allege", "confirm", "acknowledge", "admit", "deny", "stress"}
 )
 
 
-def _content_from_children(cue: Any) -> tuple[list[Any], str]:
+def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any], str]:
     """The content tokens of a verb cue from its complements, and a tag for
     the kind of complement."""
     lemma = cue.lemma_.lower()
     kids = list(cue.children)
+    if ctx is not None:
+        # a headline's verb that the parser gave the first paragraph as object
+        kids = [c for c in kids if ctx.same_para(c.idx, cue.idx)]
     ccomp = [c for c in kids if c.dep_ in ("ccomp", "parataxis") and c.i > cue.i]
     if ccomp:
         # "says X, the agency has reported": a relay hung as a second clause
@@ -775,6 +782,11 @@ def _parsed_subject(cue: Any) -> tuple[Any, bool]:
     node = cue
     for _ in range(4):
         subjects = [c for c in node.children if c.dep_ in _SUBJ]
+        # headline parses hang the subject on a verb taken for an auxiliary
+        # ("Corvin Agrochem rejects claim …": rejects/aux, claim/ROOT)
+        subjects += [
+            g for c in node.children if c.dep_ == "aux" for g in c.children if g.dep_ in _SUBJ
+        ]
         before = [c for c in subjects if c.i < node.i]
         if subjects:
             c = before[-1] if before else subjects[0]
@@ -978,8 +990,40 @@ def _stance(lemma: str, content: str, cue_tokens: Sequence[Any]) -> Stance:
     return base
 
 
+def _headline_cue(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
+    """ "Corvin Agrochem rejects claim it hid leak": the parser takes the cue
+    verb of a headline for an auxiliary of the next word."""
+    subj = next((c for c in cue.children if c.dep_ in _SUBJ), None)
+    head = cue.head
+    if subj is None or head is cue or head.i <= cue.i:
+        return None
+    speaker = _speaker(subj, ctx)
+    if speaker is None:
+        return None
+    skip = {t.i for t in _sub(cue)}
+    toks = [t for t in _sub(head) if t.i not in skip and t.i > cue.i]
+    lemma = _aux_cue_lemma(cue) or cue.lemma_.lower()
+    return _draft_from_tokens(speaker, cue, lemma, toks, sent, k, ctx, False)
+
+
+def _aux_cue_lemma(tok: Any) -> str | None:
+    """The cue lemma of a headline verb tagged as an auxiliary ("rejects")."""
+    if tok.dep_ != "aux" or tok.lemma_.lower() in _AUXILIARIES:
+        return None
+    low: str = tok.lower_
+    lemma: str = tok.lemma_.lower()
+    for cand in (lemma, low, low[:-1], low[:-2], low[:-3] + "y"):
+        if cand in CUE_VERBS:
+            return cand
+    return None
+
+
 def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     lemma = cue.lemma_.lower()
+    if cue.dep_ == "aux":
+        return _headline_cue(cue, sent, k, ctx) if _aux_cue_lemma(cue) else None
+    if any(_aux_cue_lemma(c) for c in cue.children):
+        return None  # the word after a headline cue, see _headline_cue
     if cue.pos_ not in ("VERB", "AUX") and not (cue.pos_ == "NOUN" and lemma == "say"):
         return None
     if lemma == "call" and any(
@@ -1041,7 +1085,7 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         return None
     if ctx.in_quote(subj.idx if subj is not None else cue.idx) and not ctx.in_quote(cue.idx):
         return None
-    toks, tag = _content_from_children(cue)
+    toks, tag = _content_from_children(cue, ctx)
     quote = None
     if toks:
         inside = sum(1 for t in toks if ctx.in_quote(t.idx) and not t.is_punct)
@@ -1390,7 +1434,7 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
         cues = [
             t
             for t in sent
-            if t.lemma_.lower() in CUE_VERBS
+            if (t.lemma_.lower() in CUE_VERBS or _aux_cue_lemma(t))
             and not ctx.in_quote(t.idx)
             and not ctx.in_dateline(t.idx)
         ]

@@ -231,6 +231,8 @@ for _canon, _words in {
     "kill": "killed dead die died death fatality fatalities",
     "injure": "injured wound wounded hurt casualty casualties",
     "attack": "strike struck assault raid bombardment shelling",
+    "leak": "spill spillage rupture discharge",
+    "treat": "treatment hospitalised hospitalized admitted",
     "country": "nation state",
     "fight": "fought fighting combat battle",
     "support": "backing back aid assist assistance help",
@@ -282,6 +284,7 @@ def _stem(word: str) -> str:
         ("ed", ""),
         ("es", ""),
         ("ly", ""),
+        ("ment", ""),
         ("s", ""),
     ):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
@@ -412,6 +415,30 @@ _GENERIC_DENIAL = re.compile(
 )
 
 
+_FIGURE_AT = re.compile(
+    r"\b(?:\d[\d,.]*%?|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|"
+    r"dozen)\b)",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=4096)
+def _figure_context(text: str) -> frozenset[str]:
+    """Content stems in the six words after each figure: what is counted and
+    what happened to it ("40 people were treated in hospital" → people, treat,
+    hospital)."""
+    out: set[str] = set()
+    for m in _FIGURE_AT.finditer(text):
+        words = _WORD.findall(text[m.end() : m.end() + 80])[:6]
+        for w in words:
+            low = w.lower()
+            if low in _STOP or _NUMBER_WORDS.fullmatch(low):
+                continue
+            out.add(_stem(low))
+    return frozenset(out)
+
+
 def _figures(claim_numbers: Sequence[float], text: str) -> set[float]:
     return set(claim_numbers) or set(extract_numbers(text))
 
@@ -482,7 +509,31 @@ def classify(
                     f"another side about it is {target.id} by {target.speaker} → contradiction",
                 )
 
-    # 3. the same proposition, in nearly the same words, from a speaker we
+    # 3. a figure of the same thing that has changed ("at least 40 people were
+    # treated in hospital" → "more than 120 people have needed hospital
+    # treatment"), whoever gives it
+    seen = {x for k in earlier for x in k.numbers}
+    mine = set(claim.numbers) - seen
+    if mine and claim.stance is not Stance.DENY:
+        counted = [
+            (len(_figure_context(claim.text) & _figure_context(k.text)), n, k)
+            for _, n, k in scored
+            if k.numbers and k.stance is not Stance.DENY
+        ]
+        counted = [c for c in counted if c[0] >= 2]
+        if counted:
+            shared, _, best = max(counted, key=lambda x: (x[0], x[1]))
+            s = next(x for x, _, k in scored if k is best)
+            return NoveltyDecision(
+                Novelty.UPDATE,
+                best.id,
+                s,
+                f"figure of the same thing as {best.id} ({best.speaker}; {shared} words around "
+                f"the figures shared): {sorted(mine)} new to the event, it had "
+                f"{sorted(best.numbers)} → update",
+            )
+
+    # 4. the same proposition, in nearly the same words, from a speaker we
     # could not tie to the same side ("the State Department" / its spokesperson)
     alike = [(s, n, k) for s, n, k in other if k.stance is claim.stance]
     if alike:
