@@ -433,6 +433,13 @@ def test_deny_lifts_the_denied_proposition(nlp: Any, gazetteer: Gazetteer) -> No
     assert c.text.startswith("the dam was leaking")
 
 
+def test_headline_cue_taken_for_an_auxiliary(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Corvin Agrochem rejects claim it hid Sorna leak for days\n\nThe plant was closed."
+    claims = claims_of(nlp, gazetteer, text)
+    c = one(claims, "Corvin")
+    check(c, has=("hid Sorna leak",), stance=Stance.DENY)
+
+
 def test_confirm(nlp: Any, gazetteer: Gazetteer) -> None:
     text = "The airline confirmed that flight 204 had been diverted to Lisbon."
     c = one(claims_of(nlp, gazetteer, text), "airline")

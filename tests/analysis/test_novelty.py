@@ -196,3 +196,21 @@ def test_a_person_learned_to_speak_for_a_country_is_that_side() -> None:
     )
     d = classify(second, [known("c1", first)], threshold=T)
     assert d.novelty is Novelty.REPEAT, d.why
+
+
+def test_a_growing_count_from_another_source_is_an_update() -> None:
+    first = claim(
+        "At least 40 people were treated in hospital for nausea and burns",
+        speaker="local health officials",
+        speaker_id=None,
+        numbers=(40.0,),
+    )
+    later = claim(
+        "more than 120 people have now needed hospital treatment",
+        speaker="Hospitals in the region",
+        speaker_id=None,
+        numbers=(120.0,),
+    )
+    d = classify(later, [known("c1", first)], threshold=T)
+    assert d.novelty is Novelty.UPDATE, d.why
+    assert d.matches == "c1"
