@@ -195,22 +195,52 @@ async def _start_one(services: Services, adapter: Adapter, started: list[Adapter
     log.info("adapter %s started", adapter.platform)
 
 
-async def start_adapters(services: Services, started: list[Adapter]) -> list[Adapter]:
-    """Start the adapters; return those left standing by.
+@dataclass
+class Standby:
+    """Adapters whose receiving side runs in another instance. Those that can send
+    without receiving (an optional ``start_sending()``) are started send-only and
+    listed in ``sending`` too; they are also in ``started``, to stop with the rest."""
+
+    adapters: list[Adapter] = field(default_factory=list)
+    sending: list[Adapter] = field(default_factory=list)
+
+
+def _among(adapters: Sequence[Adapter], adapter: Adapter) -> bool:
+    return any(a is adapter for a in adapters)
+
+
+def _drop(adapters: list[Adapter], adapter: Adapter) -> None:
+    adapters[:] = [a for a in adapters if a is not adapter]
+
+
+async def _stand_by(adapter: Adapter, standby: Standby, started: list[Adapter]) -> None:
+    standby.adapters.append(adapter)
+    send_only = getattr(adapter, "start_sending", None)
+    if callable(send_only):
+        await send_only()
+        standby.sending.append(adapter)
+        started.append(adapter)
+        log.info("adapter %s: sending only, another instance receives", adapter.platform)
+    else:
+        log.info("adapter %s runs in another instance; standing by", adapter.platform)
+
+
+async def start_adapters(services: Services, started: list[Adapter]) -> Standby:
+    """Start the adapters; return those standing by.
 
     With one instance (SQLite) every adapter starts. With several (PostgreSQL),
     an adapter's receiving side (Telegram polling or webhook, Slack Socket Mode,
     the console) runs only in the instance holding the advisory lock
-    ``adapter:<platform>``; the other instances stand by, leave that platform's
-    alerts to the holder, and take over when it dies (:func:`standby_loop`)."""
+    ``adapter:<platform>``. The others start it send-only when the adapter can
+    (``start_sending()``), else leave that platform's alerts to the holder; they
+    take over when it dies (:func:`standby_loop`)."""
     leader = leader_check(services.store)
-    standby: list[Adapter] = []
+    standby = Standby()
     for adapter in services.adapters:
         if leader is None or await leader(f"adapter:{adapter.platform}"):
             await _start_one(services, adapter, started)
         else:
-            standby.append(adapter)
-            log.info("adapter %s runs in another instance; standing by", adapter.platform)
+            await _stand_by(adapter, standby, started)
     if leader is not None:
         _deliver_for(services, started)
     return standby
@@ -218,7 +248,7 @@ async def start_adapters(services: Services, started: list[Adapter]) -> list[Ada
 
 async def standby_loop(
     services: Services,
-    standby: list[Adapter],
+    standby: Standby,
     started: list[Adapter],
     stop: asyncio.Event,
     poll: float = LEADER_POLL_SECONDS,
@@ -233,14 +263,20 @@ async def standby_loop(
             break
         try:
             for adapter in list(started):
+                if _among(standby.sending, adapter):
+                    continue
                 if not await leader(f"adapter:{adapter.platform}"):
                     log.warning("adapter %s: lost the leader lock; stopping it", adapter.platform)
-                    started.remove(adapter)
+                    _drop(started, adapter)
                     await adapter.stop()
-                    standby.append(adapter)
-            for adapter in list(standby):
+                    await _stand_by(adapter, standby, started)
+            for adapter in list(standby.adapters):
                 if await leader(f"adapter:{adapter.platform}"):
-                    standby.remove(adapter)
+                    _drop(standby.adapters, adapter)
+                    if _among(standby.sending, adapter):
+                        _drop(standby.sending, adapter)
+                        _drop(started, adapter)
+                        await adapter.stop()
                     await _start_one(services, adapter, started)
             _deliver_for(services, started)
         except Exception:

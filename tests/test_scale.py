@@ -9,7 +9,8 @@ import random
 import signal
 import socket
 import sys
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from aiohttp import web
 from bot.config import load_settings
 from bot.delivery.dispatcher import Dispatcher
 from bot.models import Alert, ChatRef, Span, Subscription, WatchTarget
+from bot.runtime import Services, serve
 from bot.watch import WatchIndex, _keyword_text, normalise_phrase
 from storage import open_store
 from storage.base import Store
@@ -378,3 +380,90 @@ async def test_three_dispatcher_processes_share_5000_alerts(tmp_path: Path) -> N
         ]
     shares = {n: sum(1 for r in received if r["instance"] == n) for n in ("p0", "p1", "p2")}
     assert all(share > 0 for share in shares.values()), shares  # all three delivered
+
+
+# --------------------------------- adapters that can send without receiving
+
+
+@dataclass(eq=False)
+class TwoSidedAdapter:
+    """An adapter with the optional send-only start: the runtime starts it
+    send-only where another instance holds its receiving side."""
+
+    name: str
+    sent: list[tuple[str, str]]
+    platform: str = "fake"
+    events: list[str] = field(default_factory=list)
+
+    async def start(self, on_command: object) -> None:
+        self.events.append("receive")
+
+    async def start_sending(self) -> None:
+        self.events.append("send-only")
+
+    async def stop(self) -> None:
+        self.events.append("stop")
+
+    async def send_alert(self, alert: Alert, reply_to: str | None) -> str | None:
+        assert self.events and self.events[-1] in ("receive", "send-only")
+        self.sent.append((self.name, alert.key))
+        return alert.key
+
+    async def send_reply(self, chat: ChatRef, reply: object) -> str | None:
+        return None
+
+
+async def wait_until(predicate: Callable[[], bool], within: float) -> None:
+    async with asyncio.timeout(within):
+        while not predicate():  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
+
+
+async def test_instances_without_the_lock_send_only_and_take_over_receiving() -> None:
+    dsn = await postgres_dsn()
+    async with fresh_schema(dsn) as schema:
+        settings = load_settings(
+            database_url=schema_url(dsn, schema),
+            per_chat_per_second=1000,
+            global_per_second=5000,
+            flood_max_alerts=0,
+            delivery_poll_seconds=0.1,
+            delivery_concurrency=8,
+            _env_file=None,
+        )
+        sent: list[tuple[str, str]] = []
+        first, second = TwoSidedAdapter("a", sent), TwoSidedAdapter("b", sent)
+        a = await Services.open(settings, [first])
+        stop_a = asyncio.Event()
+        run_a = asyncio.create_task(serve(a, stop_a, handle_signals=False, feeds=False))
+        await wait_until(lambda: first.events == ["receive"], 10)
+        b = await Services.open(settings, [second])
+        stop_b = asyncio.Event()
+        run_b = asyncio.create_task(serve(b, stop_b, handle_signals=False, feeds=False))
+        try:
+            await wait_until(lambda: second.events == ["send-only"], 10)
+            alerts = [
+                replace(scale_alert(c, n), chat=ChatRef("fake", str(c)))
+                for n in range(10)
+                for c in range(40)
+            ]
+            await a.store.enqueue_alerts(alerts, T0)
+            await wait_sent(a.store, 400, within=60)
+            assert sorted(key for _, key in sent) == sorted(x.key for x in alerts)
+            assert {name for name, _ in sent} == {"a", "b"}  # both instances delivered
+
+            stop_a.set()  # the receiving instance goes away ...
+            await run_a
+            await a.close()
+            await wait_until(lambda: second.events[-1:] == ["receive"], 15)
+            assert second.events == ["send-only", "stop", "receive"]  # ... b takes over
+            late = [replace(scale_alert(c, 99), chat=ChatRef("fake", str(c))) for c in range(5)]
+            await b.store.enqueue_alerts(late, T0)
+            await wait_sent(b.store, 405, within=30)
+            assert [name for name, key in sent if key.endswith("-99")] == ["b"] * 5
+        finally:
+            stop_a.set()
+            stop_b.set()
+            await asyncio.gather(run_a, run_b, return_exceptions=True)
+            await a.close()
+            await b.close()
