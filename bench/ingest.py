@@ -319,8 +319,9 @@ async def main(args: argparse.Namespace) -> None:
     )
     with tempfile.TemporaryDirectory(prefix="claimwatch-bench-") as name:
         tmp = Path(name)
-        print("| workers | feed → store | analysis → outbox | stories/s | alerts queued |")
-        print("| --- | --- | --- | --- | --- |")
+        if args.workers:
+            print("| workers | feed → store | analysis → outbox | stories/s | alerts queued |")
+            print("| --- | --- | --- | --- | --- |")
         for count in args.workers:
             db = tmp / f"throughput-{count}.db"
             fed = await feed_into(db, stories)
@@ -351,7 +352,7 @@ async def main(args: argparse.Namespace) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stories", type=int, default=200)
-    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--workers", type=int, nargs="*", default=[1, 2])
     parser.add_argument("--rate", type=float, default=5.0)
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--worker", metavar="DB", help=argparse.SUPPRESS)
