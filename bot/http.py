@@ -31,7 +31,7 @@ from aiohttp import web
 
 from bot import metrics
 from bot.config import Settings
-from bot.errors import InputError
+from bot.errors import ConfigError, InputError
 from bot.ingest.files import parse_date, split_title
 from bot.models import Story
 from bot.net import check_url
@@ -163,7 +163,14 @@ class HttpServer:
         self._runner = web.AppRunner(self.app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as exc:
+            await self._runner.cleanup()
+            self._runner = None
+            raise ConfigError(
+                f"cannot listen on {host}:{port} (HTTP_HOST/HTTP_PORT): {exc.strerror or exc}"
+            ) from None
         self.port = int(self._runner.addresses[0][1])
         paths = sorted({r.resource.canonical for r in self.app.router.routes() if r.resource})
         log.info("HTTP server on %s:%d (%s)", host, self.port, ", ".join(paths))

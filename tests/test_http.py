@@ -302,3 +302,11 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+async def test_a_busy_port_is_a_clear_config_error(svc: Running) -> None:
+    from bot.errors import ConfigError
+
+    other = HttpServer(svc.services.settings)
+    with pytest.raises(ConfigError, match="HTTP_HOST/HTTP_PORT"):
+        await other.start("127.0.0.1", svc.server.port)
