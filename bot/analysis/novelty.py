@@ -41,6 +41,7 @@ DEFAULT_THRESHOLD = 0.5
 _W_ENTITY = 0.5  # an entity counts half a content word
 _W_OVERLAP = 0.5  # lexical = this × overlap coefficient + the rest × Dice
 _W_FUZZY = 0.9  # the fuzzy ratio is discounted against the lexical score
+_MIN_OVERLAP_WEIGHT = 3.0  # content words a text needs before its overlap counts in full
 _CROSS = 0.7  # the same proposition in close wording from a speaker of no known side
 
 _STOP = frozenset(
@@ -285,6 +286,7 @@ def _stem(word: str) -> str:
         ("es", ""),
         ("ly", ""),
         ("ment", ""),
+        ("ion", ""),
         ("s", ""),
     ):
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
@@ -333,7 +335,9 @@ def similarity(
         return 0.0
     common = sum(min(ta[k], tb[k]) for k in ta.keys() & tb.keys())
     wa, wb = sum(ta.values()), sum(tb.values())
-    overlap = common / min(wa, wb)
+    # the overlap coefficient forgives a short text for missing words; a very
+    # short one ("China supplies personnel") would match too much
+    overlap = common / max(min(wa, wb), _MIN_OVERLAP_WEIGHT)
     dice = 2 * common / (wa + wb)
     lexical = _W_OVERLAP * overlap + (1 - _W_OVERLAP) * dice
     fa, fb = _fuzzy_text(a_text), _fuzzy_text(b_text)
