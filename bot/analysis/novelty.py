@@ -42,6 +42,7 @@ _W_ENTITY = 0.5  # an entity counts half a content word
 _W_OVERLAP = 0.5  # lexical = this × overlap coefficient + the rest × Dice
 _W_FUZZY = 0.9  # the fuzzy ratio is discounted against the lexical score
 _MIN_OVERLAP_WEIGHT = 3.0  # content words a text needs before its overlap counts in full
+_W_BACKGROUND = 0.2  # weight of an entity most claims of the event name
 _CROSS = 0.7  # the same proposition in close wording from a speaker of no known side
 
 _STOP = frozenset(
@@ -327,10 +328,19 @@ def _fuzzy_text(text: str) -> str:
 
 
 def similarity(
-    a_text: str, a_entities: Sequence[str], b_text: str, b_entities: Sequence[str]
+    a_text: str,
+    a_entities: Sequence[str],
+    b_text: str,
+    b_entities: Sequence[str],
+    background: frozenset[str] = frozenset(),
 ) -> float:
-    """How much two claim contents state the same proposition, 0..1, figures ignored."""
+    """How much two claim contents state the same proposition, 0..1, figures
+    ignored. Entities in ``background`` (named by most claims of the event)
+    count little: every claim of a war story names both countries."""
     ta, tb = _terms(a_text, a_entities), _terms(b_text, b_entities)
+    if background:
+        ta = {k: (_W_BACKGROUND if k in background else w) for k, w in ta.items()}
+        tb = {k: (_W_BACKGROUND if k in background else w) for k, w in tb.items()}
     if not ta or not tb:
         return 0.0
     common = sum(min(ta[k], tb[k]) for k in ta.keys() & tb.keys())
@@ -443,6 +453,18 @@ def _figure_context(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def _background(earlier: Sequence[CanonicalClaim]) -> frozenset[str]:
+    """Entities named by at least a third of the event's claims (five or more)."""
+    if len(earlier) < 5:
+        return frozenset()
+    counts: dict[str, int] = {}
+    for k in earlier:
+        for e in set(_terms(k.text, k.entities)):
+            if ":" in e:
+                counts[e] = counts.get(e, 0) + 1
+    return frozenset(e for e, c in counts.items() if c * 3 >= len(earlier))
+
+
 def _figures(claim_numbers: Sequence[float], text: str) -> set[float]:
     return set(claim_numbers) or set(extract_numbers(text))
 
@@ -454,8 +476,9 @@ def classify(
     of the canonical claims ``earlier`` (same event)."""
     if not earlier:
         return NoveltyDecision(Novelty.NEW, None, 0.0, "first claim of the event")
+    background = _background(earlier)
     scored = [
-        (similarity(claim.text, claim.entities, k.text, k.entities), n, k)
+        (similarity(claim.text, claim.entities, k.text, k.entities, background), n, k)
         for n, k in enumerate(earlier)
     ]
     same = [(s, n, k) for s, n, k in scored if _same_side(claim, k)]
