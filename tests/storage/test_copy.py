@@ -13,7 +13,7 @@ import pytest
 
 from bot.cli import main
 from bot.errors import ConfigError
-from bot.models import ChatRef, WatchTarget
+from bot.models import ChatRef, DeliveryPrefs, WatchTarget
 from storage import open_store
 from storage.base import Store
 from storage.copy import copy_database
@@ -68,12 +68,19 @@ async def fill(store: Store) -> None:
             analysed_at=at(31),
         )
     )
+    await store.add_feed("https://example.com/rss", at(34), added_by="u1", title="Example")
+    await store.mark_entry_seen(None, ["guid-1", "https://example.com/a"], at(35))
+    await store.set_chat_delivery(
+        ALICE, DeliveryPrefs("daily", "08:00", "22:00", "07:00", "Europe/Sofia")
+    )
     first = await store.claim_due_alerts(at(32), 10, 60)
     for item in first:
         if item.alert.key == "k1":
             await store.mark_sent(item.id, "msg-1", at(33))
         else:
             await store.mark_retry(item.id, at(40), "429")
+
+    await store.pause_delivery("telegram", at(150), "429 Too Many Requests")
 
 
 async def view(store: Store) -> dict[str, Any]:
@@ -99,6 +106,10 @@ async def view(store: Store) -> dict[str, Any]:
         "muted": await store.chat_muted_until(BOB),
         "counts": await store.outbox_counts(),
         "first message": await store.first_alert_message(ALICE, "ev-1"),
+        "feeds": await store.list_feeds(),
+        "seen": [await store.seen_entry([k]) for k in ("guid-1", "guid-2")],
+        "pauses": await store.delivery_pauses(at(0)),
+        "prefs": await store.chat_delivery(ALICE),
         "due": await store.claim_due_alerts(at(200), 10, 60),
     }
 
