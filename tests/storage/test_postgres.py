@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import date, timedelta
 
 import asyncpg
 import pytest
@@ -215,3 +215,31 @@ async def test_named_leases_expire(stores: list[PostgresStore]) -> None:
     assert await b.try_lease("feed:https://example.com/rss", 60, now=T0 + timedelta(seconds=91))
     await b.release_lease("feed:https://example.com/rss")
     assert await a.try_lease("feed:https://example.com/rss", 60, now=at(2))
+
+
+async def test_instances_saving_into_one_event_lose_no_update(stores: list[PostgresStore]) -> None:
+    """Three instances analyse stories of the same event at the same time: the
+    event's merged terms count every story, and every alert is queued once."""
+    ids = [
+        await stores[0].add_story(make_story(n, url=f"https://e.example/{n}"), T0)
+        for n in range(30)
+    ]
+    await stores[0].save_analysis(make_record(ids[0], event_id="ev-x", terms={"base": 1.0}))
+
+    async def analyse(store: PostgresStore, mine: list[int]) -> None:
+        for story_id in mine:
+            await store.save_analysis(
+                make_record(
+                    story_id,
+                    event_id="ev-x",
+                    new_event=False,
+                    terms={"gpe:china": 1.0, f"own{story_id}": 1.0},
+                    alerts=(make_alert(ChatRef("t", str(story_id % 4)), f"k{story_id}"),),
+                )
+            )
+
+    rest = ids[1:]
+    await asyncio.gather(*(analyse(s, rest[n::3]) for n, s in enumerate(stores)))
+    (event,) = await stores[1].recent_events(date(2000, 1, 1))
+    assert event.terms["gpe:china"] == 29.0 and event.stories == 30
+    assert (await stores[2].outbox_counts())["pending"] == 29
