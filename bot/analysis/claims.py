@@ -532,7 +532,7 @@ def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
         if (
             lemma in ("spokesperson", "spokesman", "spokeswoman", "official")
             and toks[0].lower_ in ("a", "an")
-            and len(toks) <= 3
+            and len(toks) <= 2
             and not found
         ):
             # "The ministry denied it. “…,” a spokesperson said."
@@ -744,7 +744,20 @@ def _subject_of(cue: Any, ctx: _Ctx | None = None) -> tuple[Any, bool]:
             for c in subj.head.children
             if c.dep_ in _SUBJ and c.i != subj.i and not ctx.in_dateline(c.idx)
         ]
-        subj = others[0] if others else None
+        if others:
+            subj = others[0]
+        else:
+            # "VALMORA, Portugal — Portugal's interior minister, Rui Sequeira,
+            # said": the subject was hung on the dateline's place name
+            part = {
+                t.i: t
+                for t in _sub(subj)
+                if not ctx.in_dateline(t.idx) and not t.is_punct and not t.is_space
+            }
+            tops = [
+                t for t in part.values() if t.head.i not in part and t.pos_ in ("NOUN", "PROPN")
+            ]
+            subj = tops[0] if tops else None
     if subj is None and ctx is not None:
         subj = _stranded_subject(cue, ctx)
     return subj, passive
@@ -1590,7 +1603,7 @@ def _continuation(
         return None
     covered.add(q)
     content, start, end = _finish(text, q[0], q[1], None, ctx)
-    if len(content.split()) < 4:
+    if len(content.split()) < 3:
         return None
     return _Draft(prev.speaker, prev.cue, _stance("say", content, []), True, start, end, None, k, 0)
 

@@ -223,6 +223,15 @@ def test_agency_has_reported(nlp: Any, gazetteer: Gazetteer) -> None:
     check(claims[0], has=("four people were injured",), lacks=("Ukrinform",))
 
 
+def test_subject_hung_on_a_dateline(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Floods\n\nVALMORA, Portugal — Portugal's interior minister, Rui Sequeira, said on "
+        "Sunday that 600 soldiers had been sent to help evacuate residents."
+    )
+    c = one(claims_of(nlp, gazetteer, text), "Sequeira")
+    check(c, has=("600 soldiers had been sent",), lacks=("VALMORA",))
+
+
 def test_dateline_is_never_a_speaker(nlp: Any, gazetteer: Gazetteer) -> None:
     text = (
         "GENEVA (Reuters) - The World Health Organization said the outbreak in the north was "
