@@ -752,7 +752,10 @@ def _subject_of(cue: Any, ctx: _Ctx | None = None) -> tuple[Any, bool]:
             part = {
                 t.i: t
                 for t in _sub(subj)
-                if not ctx.in_dateline(t.idx) and not t.is_punct and not t.is_space
+                if not ctx.in_dateline(t.idx)
+                and not t.is_punct
+                and not t.is_space
+                and ctx.same_para(t.idx, cue.idx)
             }
             tops = [
                 t for t in part.values() if t.head.i not in part and t.pos_ in ("NOUN", "PROPN")
