@@ -43,6 +43,7 @@ _W_OVERLAP = 0.5  # lexical = this × overlap coefficient + the rest × Dice
 _W_FUZZY = 0.9  # the fuzzy ratio is discounted against the lexical score
 _MIN_OVERLAP_WEIGHT = 3.0  # content words a text needs before its overlap counts in full
 _W_BACKGROUND = 0.2  # weight of an entity most claims of the event name
+_MIN_FUZZY_WORDS = 5  # below this many content words a fuzzy ratio is chance
 _CROSS = 0.7  # the same proposition in close wording from a speaker of no known side
 
 _STOP = frozenset(
@@ -352,6 +353,8 @@ def similarity(
     lexical = _W_OVERLAP * overlap + (1 - _W_OVERLAP) * dice
     fa, fb = _fuzzy_text(a_text), _fuzzy_text(b_text)
     fuzzy = fuzz.token_sort_ratio(fa, fb) / 100 if fa and fb else 0.0
+    if min(len(fa.split()), len(fb.split())) < _MIN_FUZZY_WORDS:
+        fuzzy = 0.0  # a ratio of a few words is chance
     return round(max(lexical, _W_FUZZY * fuzzy), 3)
 
 
