@@ -630,13 +630,20 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
         return _span_of(dobj + preps), "object"
     if comp and lemma in ("urge", "claim", "promise", "pledge", "vow", "warn", "tell"):
         return _span_of(dobj + comp), "xcomp"
-    if dobj and (lemma in OBJECT_CUES):
-        d = dobj[0]
+    # "repeated its claim that …", "dismissed the claims that …"
+    for d in dobj[:1]:
         if d.lemma_.lower() in CLAIM_NOUNS:
             inner = [c for c in d.children if c.dep_ in ("acl", "ccomp", "relcl") and c.i > d.i]
             inner = [c for c in inner if any(x.lower_ == "that" for x in c.children)]
             if inner:
                 return _sub(inner[0]), "claim-of"
+    # "puts the death toll at 60", "put the loss at nearly 60,000 tonnes"
+    if lemma == "put":
+        at = [p for p in kids if p.dep_ == "prep" and p.lower_ == "at" and p.i > cue.i]
+        if dobj and at:
+            return _span_of(dobj + at), "object"
+        return [], ""
+    if dobj and (lemma in OBJECT_CUES):
         return _span_of(dobj + comp + preps), "object"
     if comp and lemma not in NEEDS_CLAUSE:
         return _span_of(comp), "xcomp"

@@ -96,6 +96,7 @@ CUE_VERBS: dict[str, Stance] = {
             "detail",
             "specify",
             "quote",
+            "put",
         )
     },
     **{v: Stance.DENY for v in ("deny", "dismiss", "reject", "refute", "rebuff", "dispute")},

@@ -549,6 +549,23 @@ def test_cue_lexicon(nlp: Any, gazetteer: Gazetteer, text: str, speaker: str, co
     assert c.stance in (Stance.ASSERT, Stance.CONFIRM), c
 
 
+def test_puts_a_figure_at(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "The terminal's director, Andriy Koval, now puts the loss at nearly 60,000 tonnes. "
+        "He put his coat on the chair."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    assert len(claims) == 1
+    check(one(claims, "Koval"), has=("the loss at nearly 60,000 tonnes",))
+    assert claims[0].numbers == (60000.0,)
+
+
+def test_repeated_its_claim_that(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "The defence ministry has repeated its claim that the site was a weapons depot."
+    c = one(claims_of(nlp, gazetteer, text), "ministry")
+    assert c.text == "the site was a weapons depot"
+
+
 # --------------------------------------------------------------------------- outlet facts
 
 
