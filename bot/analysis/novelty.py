@@ -510,8 +510,20 @@ def classify(
                 f"({best.speaker}), no new figure → repeat",
             )
 
-    # 2. a denial of another side's proposition
+    # 2. a denial of another side's proposition; the same side denying
+    # again, in other words, repeats itself
     if claim.stance is Stance.DENY:
+        denied = [(s, n, k) for s, n, k in same if k.stance is Stance.DENY]
+        if denied:
+            s, _, best = max(denied, key=lambda x: (x[0], x[1]))
+            if s >= threshold * 0.6:
+                return NoveltyDecision(
+                    Novelty.REPEAT,
+                    best.id,
+                    s,
+                    f"{claim.speaker} already denied this in {best.id}: similarity {s:.2f} ≥ "
+                    f"{threshold * 0.6:.2f} → repeat",
+                )
         asserted = [(s, n, k) for s, n, k in other if k.stance is not Stance.DENY]
         if asserted:
             s, _, best = max(asserted, key=lambda x: (x[0], x[1]))
