@@ -24,6 +24,7 @@ from bot.models import (
     Analysis,
     Claim,
     Link,
+    Novelty,
     Story,
     Subscription,
 )
@@ -224,6 +225,23 @@ def _claim_about(claim: Claim, key: str, keyword: bool) -> bool:
     return key in claim.entities or claim.speaker_id == key
 
 
+MAX_SHOWN = 4
+
+
+def rank_claims(about: Sequence[Claim], others: Sequence[Claim]) -> list[Claim]:
+    """Claims about the watched entity first, then denials and updates before new
+    claims; text order within each (news copy puts what matters first)."""
+    first = {id(c) for c in about}
+
+    def weight(pos_claim: tuple[int, Claim]) -> tuple[int, int, int]:
+        pos, c = pos_claim
+        tag = {Novelty.CONTRADICTION: 0, Novelty.UPDATE: 1}.get(c.novelty or Novelty.NEW, 2)
+        return (0 if id(c) in first else 1, tag, pos)
+
+    unique = list({id(c): c for c in [*about, *others]}.values())
+    return [c for _, c in sorted(enumerate(unique), key=weight)]
+
+
 def idempotency_key(chat: str, event_id: str, claims: Sequence[Claim]) -> str:
     props = sorted({c.matches or c.id or normalise_phrase(c.text) for c in claims}) or [
         "event-start"
@@ -271,11 +289,16 @@ def plan_alerts(
             salient = f" {key} " in f" {lead} "
         else:
             salient = salience.get(key, 0.0) >= min_salience
-        if not about and not (plan.new_event and salient):
+        if not about and not salient:
+            continue  # a passing mention, and nothing fresh about it
+        # a story about what the chat watches shows its freshest claims, even those
+        # that do not name the watched entity themselves (the company's denial in a
+        # story about a spill in Bulgaria); a passing mention shows only claims about it
+        shown = rank_claims(about, fresh if salient else [])[:MAX_SHOWN]
+        if not shown and not plan.new_event:
             continue
-        shown = about or fresh[:3]
         watch = sub.target.name if keyword else names.get(key, sub.target.name)
-        alert_claims = tuple(alert_claim(c) for c in shown[:6])
+        alert_claims = tuple(alert_claim(c) for c in shown)
         alerts[chat] = Alert(
             chat=sub.chat,
             watch=watch,
@@ -287,7 +310,7 @@ def plan_alerts(
             links=plan.links,
             outlets=plan.outlets,
             new_event=plan.new_event,
-            key=idempotency_key(chat, plan.event_id, about if about else []),
+            key=idempotency_key(chat, plan.event_id, shown),
             lines=alert_lines(
                 watch=watch,
                 event_title=plan.event_title,
