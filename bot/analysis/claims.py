@@ -1582,13 +1582,6 @@ def _drop_relays(found: list[_Draft], ctx: _Ctx) -> list[_Draft]:
         ):
             continue
         out.append(d)
-    # the outer claim's content may hold a relay clause: cut it
-    for d in out:
-        for o in found:
-            if o in out or o is d or d.tokens is None:
-                continue
-            if d.start <= o.start < d.end and o.cue_lemma == "report":
-                pass
     return out
 
 
