@@ -1,0 +1,111 @@
+"""Matching stories to watches and deciding what deserves an alert."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.models import ChatRef, EntityStat, Novelty, Subscription, WatchTarget
+from bot.watch import AlertPlan, WatchIndex, plan_alerts
+from tests.storage.builders import CHINA, RUSSIA, make_analysis, make_claim, make_story
+
+A, B, C = ChatRef("fake", "a"), ChatRef("fake", "b"), ChatRef("fake", "c")
+PLAN = AlertPlan("ev1", "Chinese citizens fighting for Russia", False, 3, ())
+
+
+def index() -> WatchIndex:
+    return WatchIndex(
+        [
+            Subscription(1, A, WatchTarget("entity", "gpe:china", "China")),
+            Subscription(2, B, WatchTarget("entity", "gpe:russia", "Russia")),
+            Subscription(3, C, WatchTarget("keyword", "prisoners of war", "prisoners of war")),
+        ]
+    )
+
+
+def analysis_with(*claims):  # type: ignore[no-untyped-def]
+    base = make_analysis(tuple(claims))
+    # China is what the story is about; Russia only passes by
+    return replace(base, entities=(EntityStat(CHINA, 9, 0.9, True), EntityStat(RUSSIA, 1, 0.05)))
+
+
+def test_salient_watch_sees_the_freshest_claims_passing_mention_only_its_own() -> None:
+    about_russia = make_claim("c1", "Russia recruited them online", about=(RUSSIA,))
+    denial = make_claim(
+        "c2", "the reports are unfounded", about=(), novelty=Novelty.CONTRADICTION, matches="c0"
+    )
+    repeat = make_claim(
+        "c3",
+        "two Chinese citizens were captured",
+        about=(CHINA,),
+        novelty=Novelty.REPEAT,
+        matches="c0",
+    )
+    alerts = {
+        a.chat: a
+        for a in plan_alerts(
+            index(),
+            make_story(1),
+            analysis_with(about_russia, denial, repeat),
+            [about_russia, denial, repeat],
+            PLAN,
+            min_salience=0.2,
+        )
+    }
+    assert [c.tag for c in alerts[A].claims] == ["DENIAL", "NEW"]  # denial first, the repeat never
+    assert [c.claim_id for c in alerts[B].claims] == ["c1"]
+    assert C not in alerts  # the phrase is not in the story
+
+
+def test_repeats_alert_nobody_and_keys_differ_by_claim_set() -> None:
+    repeat = make_claim(
+        "c3",
+        "two Chinese citizens were captured",
+        about=(CHINA,),
+        novelty=Novelty.REPEAT,
+        matches="c0",
+    )
+    assert (
+        plan_alerts(index(), make_story(1), analysis_with(repeat), [repeat], PLAN, min_salience=0.2)
+        == []
+    )
+    new = make_claim(
+        "c4",
+        "at least 155 Chinese citizens are fighting",
+        about=(CHINA,),
+        novelty=Novelty.UPDATE,
+        matches="c0",
+    )
+    first = plan_alerts(index(), make_story(1), analysis_with(new), [new], PLAN, min_salience=0.2)
+    again = plan_alerts(index(), make_story(2), analysis_with(new), [new], PLAN, min_salience=0.2)
+    other = replace(new, id="c5", matches="c9")
+    third = plan_alerts(
+        index(), make_story(3), analysis_with(other), [other], PLAN, min_salience=0.2
+    )
+    assert first[0].key == again[0].key != third[0].key
+    assert first[0].claims[0].tag == "UPDATE"
+
+
+def test_keyword_watch_matches_whole_words_in_the_story() -> None:
+    story = make_story(1)
+    claim = make_claim("c1", "they were taken as prisoners of war near Donetsk", about=())
+    base = analysis_with(claim)
+    text = "Two Chinese men taken as prisoners of war\n\n" + base.text
+    alerts = plan_alerts(index(), story, replace(base, text=text), [claim], PLAN, min_salience=0.2)
+    assert C in {a.chat for a in alerts}
+    wrong = replace(base, text="the prisoners of warfare museum")
+    assert C not in {
+        a.chat
+        for a in plan_alerts(
+            index(), story, wrong, [replace(claim, text="museum")], PLAN, min_salience=0.2
+        )
+    }
+
+
+def test_index_updates_incrementally() -> None:
+    idx = index()
+    assert [s.id for s in idx.for_entities(["gpe:china"])] == [1]
+    idx.apply_changes(5, [Subscription(4, B, WatchTarget("entity", "gpe:china", "China"))], [1])
+    assert [s.id for s in idx.for_entities(["gpe:china"])] == [4]
+    assert idx.keywords_in("Freed PRISONERS of war return") == {"prisoners of war"}
+    idx.apply_changes(6, [], [3])
+    assert idx.keywords_in("Freed prisoners of war return") == set()
