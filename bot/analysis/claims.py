@@ -1132,6 +1132,30 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     return _draft_from_tokens(speaker, cue, lemma, toks, sent, k, ctx, modal)
 
 
+def _cut_other_attribution(toks: list[Any], cue: Any, ctx: _Ctx) -> list[Any]:
+    """ "Police said two men were arrested, while the mayor warned that …": the
+    second attribution is a claim of its own, not part of the first one."""
+    if not toks:
+        return toks
+    first = toks[0].i
+    for t in toks:
+        if (
+            t.i > first + 2
+            and t is not cue
+            and t.dep_ in ("advcl", "conj")
+            and t.lemma_.lower() in CUE_VERBS
+            and not ctx.in_quote(t.idx)
+            and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
+        ):
+            start = min(x.i for x in _sub(t))
+            if start > first + 2:
+                kept = [x for x in toks if x.i < start]
+                while kept and (kept[-1].is_punct or kept[-1].dep_ in ("cc", "mark")):
+                    kept = kept[:-1]
+                return kept
+    return toks
+
+
 def _draft_from_tokens(
     speaker: _Speaker,
     cue: Any,
@@ -1148,6 +1172,7 @@ def _draft_from_tokens(
         for t in toks
         if t.i not in relay and ctx.same_para(t.idx, cue.idx) and not ctx.in_dateline(t.idx)
     ]
+    toks = _cut_other_attribution(toks, cue, ctx)
     while toks and (toks[-1].is_punct and toks[-1].text not in '”"»%'):
         toks = toks[:-1]
     if not toks:

@@ -157,6 +157,19 @@ def test_mixed_quote_is_indirect(nlp: Any, gazetteer: Gazetteer) -> None:
     check(c, has=("close to breaking point",), direct=False)
 
 
+def test_two_attributions_in_one_sentence(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Police said two men had been arrested, while the mayor warned that more could follow."
+    claims = claims_of(nlp, gazetteer, text)
+    check(one(claims, "Police"), has=("two men had been arrested",), lacks=("mayor",))
+    check(one(claims, "mayor"), has=("more could follow",))
+
+
+def test_passive_cue_with_agent(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "The allegations were rejected by the Kremlin on Tuesday."
+    c = one(claims_of(nlp, gazetteer, text), "Kremlin|Russia")
+    check(c, has=("allegations",), stance=Stance.DENY)
+
+
 # --------------------------------------------------------------------------- nominal cues
 
 
