@@ -95,6 +95,9 @@ _TRANSIENT: tuple[type[BaseException], ...] = (
     asyncpg.SerializationError,
     asyncpg.DeadlockDetectedError,
     asyncpg.AdminShutdownError,
+    # a pooled connection the server dropped while idle can surface as this
+    # (protocol state mixed up by the unsolicited error); the pool replaces it
+    asyncpg.InternalClientError,
 )
 
 

@@ -243,3 +243,29 @@ async def test_instances_saving_into_one_event_lose_no_update(stores: list[Postg
     (event,) = await stores[1].recent_events(date(2000, 1, 1))
     assert event.terms["gpe:china"] == 29.0 and event.stories == 30
     assert (await stores[2].outbox_counts())["pending"] == 29
+
+
+async def test_a_dropped_connection_is_transient_and_the_store_recovers(pg: Backend) -> None:
+    name = f"cw_drop_{pg.schema}"
+    store = await open_store(f"{pg.url}&application_name={name}")
+    try:
+        await store.add_story(make_story(1), T0)
+        conn = await asyncpg.connect(pg.dsn)
+        try:  # the server restarts, or a proxy cuts the connections
+            killed = await conn.fetchval(
+                "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE application_name = $1",
+                name,
+            )
+        finally:
+            await conn.close()
+        assert killed >= 1
+        outcomes = []
+        for _ in range(3):
+            try:
+                outcomes.append(len(await store.pending_stories(10)))
+            except TransientError:
+                outcomes.append(-1)
+        assert outcomes[-1] == 1  # a failed call at most, then the pool reconnects
+    finally:
+        await store.close()
