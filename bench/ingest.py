@@ -61,27 +61,36 @@ TOKEN = "bench-token"
 # --------------------------------------------------------------------------- stories
 
 
-def sentence_pool() -> list[str]:
+def sentence_pools() -> list[list[str]]:
+    """The sentences of each sample story (one list per story)."""
     folders = [ROOT / "examples", ROOT.parent / "shared" / "seeds"]
-    sentences: list[str] = []
+    pools: list[list[str]] = []
     for item in read_stories([f for f in folders if f.is_dir()]):
         if not isinstance(item, Story):
             continue
+        sentences: list[str] = []
         for para in item.body.split("\n"):
             for s in re.split(r"(?<=[.!?\"”’])\s+(?=[A-Z“\"])", para.strip()):
                 if 6 <= len(s.split()) <= 60:
                     sentences.append(s)
-    if not sentences:
+        if len(sentences) >= 5:
+            pools.append(sorted(set(sentences)))
+    if not pools:
         raise SystemExit("no sample stories found in examples/")
-    return sorted(set(sentences))
+    return pools
 
 
-def make_stories(n: int, seed: int = 7) -> list[tuple[str, str]]:
-    """``n`` (title, body) pairs of about :data:`WORDS` words each."""
+def make_stories(n: int, seed: int = 7, mix: str = "events") -> list[tuple[str, str]]:
+    """``n`` (title, body) pairs of about :data:`WORDS` words each. ``events``:
+    each story retells one sample story (its sentences, reordered and
+    repeated), so the stories spread over as many events as there are samples;
+    ``single``: every story mixes sentences of all samples (one big event)."""
     rng = random.Random(seed)
-    pool = sentence_pool()
+    pools = sentence_pools()
+    everything = sorted({s for pool in pools for s in pool})
     out: list[tuple[str, str]] = []
     for i in range(n):
+        pool = pools[i % len(pools)] if mix == "events" else everything
         paras: list[str] = []
         words = 0
         while words < WORDS:
@@ -307,14 +316,14 @@ def pct(values: list[float], q: float) -> float:
 
 
 async def main(args: argparse.Namespace) -> None:
-    stories = make_stories(args.stories)
+    stories = make_stories(args.stories, mix=args.mix)
     words = statistics.mean(len(b.split()) for _, b in stories)
     print(
         f"# ClaimWatch ingest benchmark — {platform.python_implementation()} "
         f"{platform.python_version()}, {os.cpu_count()} CPUs, {platform.machine()}"
     )
     print(
-        f"{len(stories)} synthetic stories, {words:.0f} words on average; "
+        f"{len(stories)} synthetic stories ({args.mix}), {words:.0f} words on average; "
         f"watching {', '.join(WATCHES)}\n"
     )
     with tempfile.TemporaryDirectory(prefix="claimwatch-bench-") as name:
@@ -335,7 +344,7 @@ async def main(args: argparse.Namespace) -> None:
             )
         if args.seconds > 0:
             n = int(args.rate * args.seconds)
-            steady = make_stories(n, seed=11)
+            steady = make_stories(n, seed=11, mix=args.mix)
             lat = await latency(tmp, steady, args.rate)
             print(
                 f"\nLatency ingest → outbox at {args.rate:g} stories/s for {args.seconds} s "
@@ -355,6 +364,12 @@ if __name__ == "__main__":
     parser.add_argument("--workers", type=int, nargs="*", default=[1, 2])
     parser.add_argument("--rate", type=float, default=5.0)
     parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument(
+        "--mix",
+        choices=["events", "single"],
+        default="events",
+        help="stories over many events (default), or all in one big event (worst case)",
+    )
     parser.add_argument("--worker", metavar="DB", help=argparse.SUPPRESS)
     ns = parser.parse_args()
     if ns.worker:
