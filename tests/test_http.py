@@ -310,3 +310,43 @@ async def test_a_busy_port_is_a_clear_config_error(svc: Running) -> None:
     other = HttpServer(svc.services.settings)
     with pytest.raises(ConfigError, match="HTTP_HOST/HTTP_PORT"):
         await other.start("127.0.0.1", svc.server.port)
+
+
+async def test_a_pushed_story_is_analysed_and_alerted(tmp_path: Path) -> None:
+    from bot.ingest.files import read_file
+    from tests.conftest import ROOT
+
+    story = read_file(ROOT / "examples" / "01_harbourwire_sorna_spill.txt")[0]
+    port = free_port()
+    adapter = FakeAdapter()
+    services = await Services.open(make_settings(tmp_path, http_port=port), [adapter])
+    await FakeChat(services.router).say("/watch bulgaria")
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve(services, stop, handle_signals=False, http=True))
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            while True:
+                try:
+                    if (await client.get("/healthz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    await asyncio.sleep(0.05)
+            payload = {
+                "title": story.title,
+                "body": story.body,
+                "url": story.url,
+                "outlet": story.outlet,
+                "published": str(story.published),
+            }
+            response = await client.post(
+                "/ingest", json=payload, headers={"Authorization": f"Bearer {TOKEN}"}
+            )
+            assert response.status_code == 202
+        async with asyncio.timeout(60):
+            while not adapter.alerts_for("c1"):  # noqa: ASYNC110 - the fake records sends
+                await asyncio.sleep(0.05)
+    finally:
+        stop.set()
+        await task
+        await services.close()
+    assert "harbourwire.example" in adapter.alerts_for("c1")[0].text
