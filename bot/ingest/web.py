@@ -58,7 +58,7 @@ async def fetch_article(url: str, fetcher: Fetcher, hints: Hints | None = None) 
         )
     if ctype and not (ctype.startswith("text/") or "html" in ctype or "xml" in ctype):
         raise NoArticleError(f"{url}: not a web page ({ctype})")
-    html = result.text()
+    html = await asyncio.to_thread(result.text)  # charset detection is CPU work
     return await asyncio.to_thread(extract_story, html, url, result.url, hints)
 
 
