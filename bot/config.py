@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     delivery_poll_seconds: float = Field(default=1.0, gt=0)
     delivery_concurrency: int = Field(default=64, ge=1, le=1024)
     per_chat_per_second: float = Field(default=1.0, gt=0)
-    global_per_second: float = Field(default=29.0, gt=0)
+    global_per_second: float = Field(default=28.5, gt=0)
     telegram_global_per_second: float | None = Field(default=None, gt=0)
     telegram_chat_per_second: float | None = Field(default=None, gt=0)
     telegram_group_per_minute: int = Field(default=19, ge=0)

@@ -62,7 +62,13 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.adapters.base import CommandSink
 from bot.config import Settings
-from bot.delivery.ratelimit import PREPAID, PlatformLimits, RateLimiter, telegram_is_group
+from bot.delivery.ratelimit import (
+    CHAT_MARGIN,
+    PREPAID,
+    PlatformLimits,
+    RateLimiter,
+    telegram_is_group,
+)
 from bot.errors import ClaimWatchError, ConfigError, PermanentError, TransientError
 from bot.models import Alert, Button, ChatRef, Command, Line, Reply, Span
 
@@ -379,7 +385,12 @@ class ChatPacer(BaseRateLimiter[int]):
         limiter: RateLimiter | None = None,
     ):
         rules = PlatformLimits(
-            global_per_second, per_chat, group_per_minute or None, group_period, telegram_is_group
+            global_per_second,
+            per_chat,
+            group_per_minute or None,
+            group_period,
+            telegram_is_group,
+            CHAT_MARGIN,
         )
         self.limiter = limiter or RateLimiter({PLATFORM: rules}, rules)
 

@@ -238,6 +238,7 @@ class Dispatcher:
         ready = self.limiter.ready_at(chat)
         wait = ready - self.limiter.clock()
         if wait > self.max_wait:
+            log.debug("alert %d to %s waits %.1fs for its rate limit", item.id, chat, wait)
             await self.store.defer_alert(
                 item.id, self._wall_time(ready), "rate limit: waiting for the chat's budget"
             )

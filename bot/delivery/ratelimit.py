@@ -39,6 +39,12 @@ PREPAID: contextvars.ContextVar[ChatRef | None] = contextvars.ContextVar(
 )
 
 _FORGET_AFTER = 4096  # prune per-chat state beyond this many chats
+#: Added to every per-chat gap: one message a second per chat arrives as one a
+#: second even when the network delays one message a little more than the next.
+CHAT_MARGIN = 0.05
+#: How late after its slot a sender may wake and still send (seconds).
+LATE_TOLERANCE = 0.015
+MAX_LATE_RETRIES = 2
 
 
 def telegram_is_group(chat_id: str) -> bool:
@@ -57,6 +63,7 @@ class PlatformLimits:
     group_budget: int | None = None  # messages per group_window to one group or channel
     group_window: float = 60.0
     is_group: Callable[[str], bool] = never_group
+    chat_margin: float = 0.0  # seconds added to every per-chat gap
 
 
 def limits_from_settings(settings: Settings) -> dict[str, PlatformLimits]:
@@ -68,10 +75,12 @@ def limits_from_settings(settings: Settings) -> dict[str, PlatformLimits]:
             settings.telegram_group_per_minute or None,
             60.0,
             telegram_is_group,
+            CHAT_MARGIN,
         ),
         "slack": PlatformLimits(
             settings.slack_global_per_second or settings.global_per_second,
             settings.slack_chat_per_second or settings.per_chat_per_second,
+            chat_margin=CHAT_MARGIN,
         ),
     }
 
@@ -172,13 +181,21 @@ class RateLimiter:
         self._global_next[chat.platform] = slot + 1.0 / rules.global_per_second
         state = self._state(chat)
         at = self._chat_ready(chat, state, slot)
-        state.next_at = at + 1.0 / rules.chat_per_second
+        state.next_at = at + 1.0 / rules.chat_per_second + rules.chat_margin
         if rules.group_budget and rules.is_group(chat.chat_id):
             state.sent.append(at)
         return at
 
     async def acquire(self, chat: ChatRef) -> None:
-        """Wait for and take the next slot for a message to ``chat``."""
-        delay = self.reserve(chat) - self.clock()
-        if delay > 0:
-            await self.sleep(delay)
+        """Wait for and take the next slot for a message to ``chat``.
+
+        A sender that wakes up well after its slot (the event loop was busy)
+        takes a new one instead of sending late: a late message followed by
+        punctual ones would arrive bunched and break the platform's rate."""
+        for attempt in range(MAX_LATE_RETRIES + 1):
+            at = self.reserve(chat)
+            delay = at - self.clock()
+            if delay > 0:
+                await self.sleep(delay)
+            if self.clock() - at <= LATE_TOLERANCE or attempt == MAX_LATE_RETRIES:
+                return

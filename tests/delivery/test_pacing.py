@@ -12,7 +12,7 @@ import pytest
 from bot.adapters.telegram import TelegramAdapter
 from bot.config import load_settings
 from bot.delivery.dispatcher import Dispatcher
-from bot.delivery.ratelimit import PlatformLimits, RateLimiter, telegram_is_group
+from bot.delivery.ratelimit import CHAT_MARGIN, PlatformLimits, RateLimiter, telegram_is_group
 from bot.delivery.schedule import hold_until, next_digest, parse_hhmm, quiet_end, zone
 from bot.models import ChatRef, Command, DeliveryPrefs, Reply
 from storage.sqlite import SqliteStore
@@ -139,7 +139,7 @@ async def test_alerts_and_replies_share_one_budget_without_double_counting(
         assert clock.slept == []  # the alert's slot was taken once, by the dispatcher
         await tg.send_reply(PRIVATE, Reply.text("a command's answer"))
         # The reply to the same chat waited for the chat's next slot, a second later.
-        assert clock.slept == [pytest.approx(1.0, abs=0.01)]
+        assert clock.slept == [pytest.approx(1.0 + CHAT_MARGIN, abs=0.01)]
     finally:
         await tg.stop()
         await store.close()
