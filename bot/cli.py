@@ -72,6 +72,7 @@ def outcome_json(outcome: Outcome, duplicate_source: str | None = None) -> dict[
             {
                 "id": c.id,
                 "speaker": c.speaker,
+                "speaker_side": c.speaker_side,
                 "cue": c.cue,
                 "stance": c.stance.value,
                 "direct": c.direct,

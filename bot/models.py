@@ -134,6 +134,7 @@ class Claim:
     novelty: Novelty | None = None
     matches: str | None = None  # id of the earlier canonical claim
     why: str | None = None
+    speaker_side: str | None = None  # entity id of the side the speaker speaks for
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +151,7 @@ class CanonicalClaim:
     numbers: tuple[float, ...]
     first_seen: datetime
     sources: int = 1
+    speaker_side: str | None = None  # entity id of the side the speaker speaks for
 
 
 @dataclass(frozen=True, slots=True)

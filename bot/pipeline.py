@@ -248,6 +248,7 @@ class Pipeline:
                         entities=claim.entities,
                         numbers=claim.numbers,
                         first_seen=now,
+                        speaker_side=claim.speaker_side,
                     )
                 )
         return out

@@ -512,6 +512,7 @@ class PostgresStore(PostgresFeeds, PostgresDelivery):
                 numbers=tuple(float(n) for n in json.loads(row["numbers"])),
                 first_seen=_utc(row["first_seen"]),
                 sources=max(1, int(row["sources"])),
+                speaker_side=row["speaker_side"],
             )
             for row in rows
         ]
@@ -690,8 +691,8 @@ class PostgresStore(PostgresFeeds, PostgresDelivery):
             if canonical is None:
                 await db.execute(
                     "INSERT INTO claims (id, event_id, speaker, speaker_id, stance, text,"
-                    " entities, numbers, first_seen, first_story_id, text_norm)"
-                    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+                    " entities, numbers, first_seen, first_story_id, text_norm, speaker_side)"
+                    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
                     " ON CONFLICT (id) DO NOTHING",
                     claim_id,
                     record.event_id,
@@ -704,6 +705,7 @@ class PostgresStore(PostgresFeeds, PostgresDelivery):
                     stamp,
                     record.story_id,
                     normalise_body(claim.text),
+                    claim.speaker_side,
                 )
                 await db.executemany(
                     "INSERT INTO claim_entities (claim_id, entity_id) VALUES ($1, $2)"
@@ -719,14 +721,15 @@ class PostgresStore(PostgresFeeds, PostgresDelivery):
                 mention_id = f"{claim_id}@{record.story_id}"
             await db.execute(
                 "INSERT INTO claim_mentions (id, story_id, canonical_id, speaker, cue, stance,"
-                " direct, text, sentence, novelty, matches, why, text_norm)"
-                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+                " direct, text, sentence, novelty, matches, why, text_norm, speaker_side)"
+                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
                 " ON CONFLICT (id) DO UPDATE SET story_id = excluded.story_id,"
                 " canonical_id = excluded.canonical_id, speaker = excluded.speaker,"
                 " cue = excluded.cue, stance = excluded.stance, direct = excluded.direct,"
                 " text = excluded.text, sentence = excluded.sentence,"
                 " novelty = excluded.novelty, matches = excluded.matches, why = excluded.why,"
-                " text_norm = excluded.text_norm, seq = DEFAULT",
+                " text_norm = excluded.text_norm, speaker_side = excluded.speaker_side,"
+                " seq = DEFAULT",
                 mention_id,
                 record.story_id,
                 canonical,
@@ -740,6 +743,7 @@ class PostgresStore(PostgresFeeds, PostgresDelivery):
                 claim.matches,
                 claim.why,
                 normalise_body(claim.text),
+                claim.speaker_side,
             )
 
     # ---------------------------------------------------------------- entities

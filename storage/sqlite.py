@@ -509,6 +509,7 @@ class SqliteStore(SqliteFeeds, SqliteDelivery):
                 numbers=tuple(float(n) for n in json.loads(row["numbers"])),
                 first_seen=_dt(row["first_seen"]),
                 sources=max(1, int(row["sources"])),
+                speaker_side=row["speaker_side"],
             )
             for row in rows
         ]
@@ -680,8 +681,8 @@ class SqliteStore(SqliteFeeds, SqliteDelivery):
             if canonical is None:
                 await db.execute(
                     "INSERT OR IGNORE INTO claims (id, event_id, speaker, speaker_id, stance, text,"
-                    " entities, numbers, first_seen, first_story_id)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " entities, numbers, first_seen, first_story_id, speaker_side)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         claim_id,
                         record.event_id,
@@ -693,6 +694,7 @@ class SqliteStore(SqliteFeeds, SqliteDelivery):
                         json.dumps(list(claim.numbers)),
                         stamp,
                         record.story_id,
+                        claim.speaker_side,
                     ),
                 )
                 await db.executemany(
@@ -708,8 +710,8 @@ class SqliteStore(SqliteFeeds, SqliteDelivery):
                 mention_id = f"{claim_id}@{record.story_id}"
             await db.execute(
                 "INSERT OR REPLACE INTO claim_mentions (id, story_id, canonical_id, speaker, cue,"
-                " stance, direct, text, sentence, novelty, matches, why)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " stance, direct, text, sentence, novelty, matches, why, speaker_side)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     mention_id,
                     record.story_id,
@@ -723,6 +725,7 @@ class SqliteStore(SqliteFeeds, SqliteDelivery):
                     None if claim.novelty is None else claim.novelty.value,
                     claim.matches,
                     claim.why,
+                    claim.speaker_side,
                 ),
             )
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.analysis.cues import (
@@ -42,7 +42,6 @@ from bot.analysis.cues import (
     STATEMENT_NOUNS,
     is_outlet_name,
 )
-from bot.analysis.novelty import register_side
 from bot.analysis.numbers import extract_numbers
 from bot.models import Claim, Mention, Stance
 
@@ -150,6 +149,7 @@ class _Speaker:
     kind: str  # person | group | other
     pos: int  # character offset, for recency
     affil: frozenset[str] = frozenset()  # other entities named in the speaker phrase
+    side: str | None = None  # whom an unlinked speaker phrase speaks for ("Ukrainian officials")
 
 
 @dataclass
@@ -164,6 +164,8 @@ class _Ctx:
     datelines: list[tuple[int, int]]
     breaks: list[int] = field(default_factory=list)  # offsets of line breaks
     history: list[_Speaker] = field(default_factory=list)
+    # whom a person of this story speaks for, from titles and appositions
+    sides: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.quotes.sort()
@@ -398,26 +400,75 @@ def _latest_organisation(ctx: _Ctx, before: int) -> _Speaker | None:
 _NOT_OWN = frozenset({"to", "in", "at", "with", "against", "visiting", "from", "on", "toward"})
 
 
-def _learn_side(person: Mention, phrase: list[Any], around: list[Mention], ctx: _Ctx) -> None:
-    """Remember whom a person speaks for when the speaker phrase says it with
-    a role: "Ukrainian President Volodymyr Zelensky" (Ukraine), "a spokesperson
-    for China's foreign ministry, Lin Jian" (China), "Nimbra's chief executive,
-    Priya Raman" (Nimbra). "Ukraine's ambassador to China" speaks for Ukraine only."""
-    if person.entity.type != "PERSON":
-        return
-    if not any(t.lemma_.lower() in ROLE_NOUNS | INSTITUTION_NOUNS for t in phrase):
-        return
+def _side_rank(m: Mention) -> int:
+    """Which entity of a role phrase a person speaks for: a company before a
+    country ("Nimbra's chief executive"), a country before one of its
+    institutions ("a spokesperson for China's foreign ministry" → China)."""
+    if m.entity.type == "ORG":
+        last = m.entity.name.split()[-1].lower() if m.entity.name.split() else ""
+        return 2 if last in INSTITUTION_NOUNS else 0
+    return 1
+
+
+def _own_entities(around: Sequence[Mention], skip: str | None, ctx: _Ctx) -> list[Mention]:
+    """The countries and organisations a phrase names as its own: not "to
+    China" in "Ukraine's ambassador to China"."""
     doc = ctx.doc
-    sides = []
+    out = []
     for m in around:
-        if m.entity.id == person.entity.id or m.entity.type not in ("GPE", "ORG", "NORP"):
+        if m.entity.id == skip or m.entity.type not in ("GPE", "ORG", "NORP"):
             continue
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is not None and span.start > 0 and doc[span.start - 1].lower_ in _NOT_OWN:
             continue
-        sides.append(m.entity.id)
-    if sides:
-        register_side(person.entity.id, sides)
+        out.append(m)
+    return out
+
+
+def _learn_side(person: Mention, phrase: list[Any], around: list[Mention], ctx: _Ctx) -> None:
+    """Note, for this story, whom a person speaks for when a phrase says it with
+    a role: "Ukrainian President Volodymyr Zelensky" (Ukraine), "a spokesperson
+    for China's foreign ministry, Lin Jian" (China), "Nimbra's chief executive,
+    Priya Raman" (Nimbra). "Ukraine's ambassador to China" speaks for Ukraine only."""
+    if person.entity.type != "PERSON" or person.entity.id in ctx.sides:
+        return
+    if not any(t.lemma_.lower() in ROLE_NOUNS | INSTITUTION_NOUNS for t in phrase):
+        return
+    own = _own_entities(around, person.entity.id, ctx)
+    if own:
+        ctx.sides[person.entity.id] = min(own, key=_side_rank).entity.id
+
+
+def _learn_sides(ctx: _Ctx) -> None:
+    """Every person introduced with a role anywhere in the story, speaker or
+    not ("Nimbra's chief executive, Priya Raman, apologised"; "Priya Raman,
+    the company's chief executive"): the noun phrase around the name, without
+    its clauses."""
+    doc = ctx.doc
+    for m in ctx.mentions:
+        if m.entity.type != "PERSON" or m.entity.id in ctx.sides or ctx.in_quote(m.start):
+            continue
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            continue
+        root = span.root
+        head = root.head if root.dep_ == "appos" else root
+        phrase = _speaker_tokens(head, ctx)
+        if len(phrase) < 2 or len(phrase) > 40:
+            continue
+        around = ctx.mentions_in(phrase[0].idx, phrase[-1].idx + len(phrase[-1].text))
+        _learn_side(m, phrase, around, ctx)
+
+
+def _speaker_side(sp: _Speaker, ctx: _Ctx) -> str | None:
+    """The side a speaker speaks for: what the story says of a person, a
+    country or a company itself, the country an unlinked phrase names."""
+    if sp.id is not None:
+        if sp.id in ctx.sides:
+            return ctx.sides[sp.id]
+        if not sp.id.startswith("person:"):
+            return sp.id
+    return sp.side
 
 
 def _previous_subject(head: Any, ctx: _Ctx) -> _Speaker | None:
@@ -545,7 +596,9 @@ def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
                 return prev
         if found and (lemma in INSTITUTION_NOUNS or lemma in ROLE_NOUNS):
             m = found[0]
-            return _Speaker(name, m.entity.id, _kind(None, core), start)
+            own = _own_entities(found, None, ctx)
+            side = min(own, key=_side_rank).entity.id if own else None
+            return _Speaker(name, m.entity.id, _kind(None, core), start, side=side)
         if (
             not has_propn
             and lemma not in ROLE_NOUNS
@@ -558,7 +611,9 @@ def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
         ents = [e for e in ctx.doc.ents if e.start <= core.i < e.end]
         if ents:
             name = ents[0].text
-    return _Speaker(name, None, _kind(None, core), start)
+    own = _own_entities(found, None, ctx)
+    side = min(own, key=_side_rank).entity.id if own else None
+    return _Speaker(name, None, _kind(None, core), start, side=side)
 
 
 # --------------------------------------------------------------------------- content
@@ -1475,6 +1530,7 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
         datelines=datelines,
         breaks=[m.start() for m in re.finditer(r"\n", text)],
     )
+    _learn_sides(ctx)
     drafts: list[_Draft] = []
     covered_quotes: set[tuple[int, int]] = set()
     for k, sent in enumerate(sents):
@@ -1509,11 +1565,7 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
                 found.append(d)
         found = _dedupe(found)
         for d in found:
-            ctx.history.append(
-                _Speaker(
-                    d.speaker.name, d.speaker.id, d.speaker.kind, sent.start_char, d.speaker.affil
-                )
-            )
+            ctx.history.append(replace(d.speaker, pos=sent.start_char))
         drafts.extend(found)
     drafts = _one_per_quote(drafts)
     for d in drafts:
@@ -1674,4 +1726,5 @@ def _to_claim(d: _Draft, ctx: _Ctx) -> Claim:
         entities=tuple(ents),
         numbers=extract_numbers(content),
         sentence=d.sentence,
+        speaker_side=_speaker_side(d.speaker, ctx),
     )

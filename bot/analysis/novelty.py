@@ -26,7 +26,6 @@ side).
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -35,7 +34,7 @@ from rapidfuzz import fuzz
 from bot.analysis.numbers import extract_numbers
 from bot.models import CanonicalClaim, Claim, Novelty, NoveltyDecision, Stance
 
-__all__ = ["DEFAULT_THRESHOLD", "classify", "learned_sides", "register_side", "side", "similarity"]
+__all__ = ["DEFAULT_THRESHOLD", "classify", "side", "similarity"]
 
 DEFAULT_THRESHOLD = 0.5
 _W_ENTITY = 0.5  # an entity counts half a content word
@@ -358,31 +357,23 @@ def similarity(
     return round(max(lexical, _W_FUZZY * fuzzy), 3)
 
 
-_sides_lock = threading.Lock()
-_learned_sides: dict[str, frozenset[str]] = {}
-
-
-def register_side(entity_id: str, sides: Sequence[str]) -> None:
-    """Remember that a person speaks for ``sides`` (countries, organisations),
-    as claim extraction reads it from titles and appositions ("a spokesperson
-    for China's foreign ministry, Lin Jian"). Entity ids are stable across
-    stories, so what one story says holds for the next."""
-    with _sides_lock:
-        _learned_sides[entity_id] = _learned_sides.get(entity_id, frozenset()) | frozenset(sides)
-
-
-def learned_sides(entity_id: str) -> frozenset[str]:
-    return _learned_sides.get(entity_id, frozenset())
-
-
-def side(speaker_id: str | None, speaker: str = "") -> frozenset[str]:
-    """The keys of the side a speaker speaks for: its entity id, whom a person
-    was seen to speak for (:func:`register_side`), the countries its name
-    mentions ("Russia's defence ministry", "Chinese officials" → ``gpe:…``)
-    and its name."""
+def side(
+    speaker_id: str | None,
+    speaker: str = "",
+    speaker_side: str | None = None,
+    known_sides: dict[str, str] | None = None,
+) -> frozenset[str]:
+    """The keys of the side a speaker speaks for: its entity id, the side
+    extraction read for it (``speaker_side``: "a spokesperson for China's
+    foreign ministry, Lin Jian" → ``gpe:china``) or, failing that, the side an
+    earlier claim of the event gave the same person (``known_sides``), the
+    countries its name mentions ("Russia's defence ministry", "Chinese
+    officials" → ``gpe:…``) and its name."""
     keys = {speaker_id} if speaker_id else set()
-    if speaker_id:
-        keys |= learned_sides(speaker_id)
+    if speaker_side:
+        keys.add(speaker_side)
+    elif speaker_id and known_sides and speaker_id in known_sides:
+        keys.add(known_sides[speaker_id])
     names = _gazetteer_lookup()
     for raw in _WORD.findall(speaker):
         low = raw.lower().replace("’", "'").removesuffix("'s")
@@ -405,8 +396,16 @@ def _name_words(name: str) -> set[str]:
     }
 
 
-def _same_side(claim: Claim, known: CanonicalClaim) -> bool:
-    a, b = side(claim.speaker_id, claim.speaker), side(known.speaker_id, known.speaker)
+def _known_sides(earlier: Sequence[CanonicalClaim]) -> dict[str, str]:
+    """Whom each speaker of the event's earlier claims was seen to speak for."""
+    return {k.speaker_id: k.speaker_side for k in earlier if k.speaker_id and k.speaker_side}
+
+
+def _same_side(
+    claim: Claim, known: CanonicalClaim, known_sides: dict[str, str] | None = None
+) -> bool:
+    a = side(claim.speaker_id, claim.speaker, claim.speaker_side, known_sides)
+    b = side(known.speaker_id, known.speaker, known.speaker_side, known_sides)
     if a & b:
         return True
     # one name inside the other: "Nimbra" / "Nimbra Cloud", "Adeyemi" / "Bola Adeyemi"
@@ -484,8 +483,10 @@ def classify(
         (similarity(claim.text, claim.entities, k.text, k.entities, background), n, k)
         for n, k in enumerate(earlier)
     ]
-    same = [(s, n, k) for s, n, k in scored if _same_side(claim, k)]
-    other = [(s, n, k) for s, n, k in scored if not _same_side(claim, k)]
+    sides = _known_sides(earlier)
+    ours = {k.id for k in earlier if _same_side(claim, k, sides)}
+    same = [(s, n, k) for s, n, k in scored if k.id in ours]
+    other = [(s, n, k) for s, n, k in scored if k.id not in ours]
 
     # 1. the same proposition from the same side
     if same:
@@ -597,6 +598,6 @@ def classify(
         None,
         s,
         f"best similarity {s:.2f} with {best_any[2].id} ({best_any[2].speaker})"
-        + (" by another side" if not _same_side(claim, best_any[2]) else "")
+        + (" by another side" if best_any[2].id not in ours else "")
         + f"; below {threshold:.2f} or not the same side → new",
     )

@@ -313,12 +313,19 @@ def test_role_apposition_gives_the_name(nlp: Any, gazetteer: Gazetteer) -> None:
 
 
 def test_role_phrase_teaches_the_side(nlp: Any, gazetteer: Gazetteer) -> None:
-    from bot.analysis.novelty import learned_sides
-
     text = "A spokesperson for Peru's foreign ministry, Rosa Quispe, said the border was calm."
     c = one(claims_of(nlp, gazetteer, text), "Quispe")
     assert c.speaker_id is not None
-    assert "gpe:peru" in learned_sides(c.speaker_id)
+    assert c.speaker_side == "gpe:peru"
+
+
+def test_a_role_met_before_the_claim_gives_the_side(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Orvando's chief executive, Lucia Ferrant, visited the flooded warehouse on Monday.\n\n"
+        "Ferrant said the stock would be replaced within a month."
+    )
+    c = one(claims_of(nlp, gazetteer, text), "Ferrant")
+    assert c.speaker_side is not None and c.speaker_side != c.speaker_id
 
 
 def test_place_as_speaker(nlp: Any, gazetteer: Gazetteer) -> None:

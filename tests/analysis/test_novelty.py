@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.analysis.novelty import DEFAULT_THRESHOLD, classify, register_side, similarity
+from bot.analysis.novelty import DEFAULT_THRESHOLD, classify, similarity
 from bot.models import CanonicalClaim, Claim, Novelty, Stance
 
 T = DEFAULT_THRESHOLD
@@ -18,6 +18,7 @@ def claim(
     stance: Stance = Stance.ASSERT,
     entities: tuple[str, ...] = (),
     numbers: tuple[float, ...] = (),
+    speaker_side: str | None = None,
 ) -> Claim:
     return Claim(
         speaker=speaker,
@@ -28,6 +29,7 @@ def claim(
         speaker_id=speaker_id,
         entities=entities,
         numbers=numbers,
+        speaker_side=speaker_side,
     )
 
 
@@ -42,6 +44,7 @@ def known(cid: str, c: Claim) -> CanonicalClaim:
         entities=c.entities,
         numbers=c.numbers,
         first_seen=NOW,
+        speaker_side=c.speaker_side,
     )
 
 
@@ -183,7 +186,6 @@ def test_similarity_ignores_figures_and_is_symmetric() -> None:
 
 
 def test_a_person_learned_to_speak_for_a_country_is_that_side() -> None:
-    register_side("person:test-spokesperson", ["gpe:testland"])
     first = claim(
         "the reports of foreign fighters in the region are disturbing",
         speaker="Testland",
@@ -193,9 +195,32 @@ def test_a_person_learned_to_speak_for_a_country_is_that_side() -> None:
         "reports that foreign fighters are in the region are disturbing",
         speaker="Kim Test",
         speaker_id="person:test-spokesperson",
+        speaker_side="gpe:testland",
     )
     d = classify(second, [known("c1", first)], threshold=T)
     assert d.novelty is Novelty.REPEAT, d.why
+
+
+def test_a_side_seen_on_an_earlier_claim_of_the_person_carries_over() -> None:
+    country = claim(
+        "the reports of foreign fighters in the region are disturbing",
+        speaker="Testland",
+        speaker_id="gpe:testland",
+    )
+    earlier_by_person = claim(
+        "the talks will resume next month",
+        speaker="Kim Test",
+        speaker_id="person:test-spokesperson",
+        speaker_side="gpe:testland",
+    )
+    again = claim(
+        "reports that foreign fighters are in the region are disturbing",
+        speaker="Kim Test",
+        speaker_id="person:test-spokesperson",
+    )
+    earlier = [known("c1", country), known("c2", earlier_by_person)]
+    d = classify(again, earlier, threshold=T)
+    assert d.novelty is Novelty.REPEAT and d.matches == "c1", d.why
 
 
 def test_a_growing_count_from_another_source_is_an_update() -> None:
