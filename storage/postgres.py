@@ -32,6 +32,7 @@ in the URL or with ``schema=``.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 import re
@@ -206,6 +207,7 @@ class PostgresStore(PostgresFeeds, PostgresDelivery):
         self._leader_lock = asyncio.Lock()
         self._leaders: set[str] = set()
         self._platforms: frozenset[str] | None = None
+        self.schema = "public"  # where the tables are; set by open()
 
     @classmethod
     async def open(
@@ -232,7 +234,13 @@ class PostgresStore(PostgresFeeds, PostgresDelivery):
             raise ConfigError(f"PostgreSQL refused the login: {exc}") from None
         except _TRANSIENT as exc:
             raise TransientError(f"cannot reach PostgreSQL: {exc}") from exc
-        return cls(pool, dsn, settings, story_lease_seconds=story_lease_seconds)
+        store = cls(pool, dsn, settings, story_lease_seconds=story_lease_seconds)
+        try:
+            store.schema = str(await pool.fetchval("SELECT current_schema()"))
+        except BaseException:
+            await pool.close()
+            raise
+        return store
 
     async def close(self) -> None:
         """Close the pool and the listener and leader connections; twice is fine."""
@@ -577,7 +585,9 @@ class PostgresStore(PostgresFeeds, PostgresDelivery):
                 if inserted is not None:
                     queued.append(alert)
             if queued:  # delivered to listeners when this transaction commits
-                await db.execute("SELECT pg_notify($1, $2)", OUTBOX_CHANNEL, str(len(queued)))
+                await db.execute(
+                    "SELECT pg_notify($1, $2)", self._channel(OUTBOX_CHANNEL), str(len(queued))
+                )
         log.debug(
             "saved analysis of story %d: event %s, %d claims, %d of %d alerts queued",
             story_id,
@@ -1282,7 +1292,7 @@ class PostgresStore(PostgresFeeds, PostgresDelivery):
     async def notify(self, channel: str, payload: str = "") -> None:
         """``NOTIFY channel`` (delivered to every listening instance)."""
         async with self._write() as db:
-            await db.execute("SELECT pg_notify($1, $2)", channel, payload)
+            await db.execute("SELECT pg_notify($1, $2)", self._channel(channel), payload)
 
     async def wait_for_notify(self, channel: str, timeout: float) -> bool:  # noqa: ASYNC109
         """Wait up to ``timeout`` seconds for a ``NOTIFY`` on ``channel``; True when
@@ -1302,22 +1312,28 @@ class PostgresStore(PostgresFeeds, PostgresDelivery):
         async with self._listen_lock:
             if self._listener is None or self._listener.is_closed():
                 self._listener = await self._connect()
-                channels = list(self._signals)
-                self._signals.clear()
-                for name in channels:  # listening again after a lost connection
+                for name in list(self._signals):  # listening again after a lost connection
                     await self._add_listener(name)
             if channel not in self._signals:
                 await self._add_listener(channel)
             return self._signals[channel]
 
+    def _channel(self, channel: str) -> str:
+        """The PostgreSQL channel for ``channel`` in this store's schema: two
+        installations sharing a database (schemas) do not wake each other."""
+        scoped = f"{channel}@{self.schema}"
+        if len(scoped.encode()) > 63:  # longer channel names are cut by the server
+            scoped = f"{channel}@{hashlib.sha1(self.schema.encode()).hexdigest()[:16]}"
+        return scoped
+
     async def _add_listener(self, channel: str) -> None:
-        signal = self._signals[channel] = asyncio.Event()
+        signal = self._signals.setdefault(channel, asyncio.Event())
 
         def on_notify(_conn: Any, _pid: int, _channel: str, _payload: str) -> None:
             signal.set()
 
         assert self._listener is not None
-        await self._listener.add_listener(channel, on_notify)
+        await self._listener.add_listener(self._channel(channel), on_notify)
 
     async def try_leader(self, name: str) -> bool:
         """Try to become (or check that we still are) the one instance doing ``name``

@@ -160,19 +160,28 @@ async def test_a_story_being_analysed_is_left_to_its_instance(
     assert [r.id for r in await a.pending_stories(10)] == ids[2:]
 
 
-async def test_queued_alerts_wake_a_listening_instance(stores: list[PostgresStore]) -> None:
+async def test_queued_alerts_wake_a_listening_instance(
+    stores: list[PostgresStore], pg: Backend
+) -> None:
     writer, listener, _ = stores
     assert not await listener.wait_for_notify(OUTBOX_CHANNEL, 0.05)
-    waiting = asyncio.create_task(listener.wait_for_notify(OUTBOX_CHANNEL, 5))
+    waiting = asyncio.create_task(listener.wait_for_notify(OUTBOX_CHANNEL, 10))
     await asyncio.sleep(0.1)
     story_id = await writer.add_story(make_story(1), T0)
     await writer.save_analysis(make_record(story_id, alerts=(make_alert(ChatRef("t", "1"), "k"),)))
     assert await waiting
     # A notification that arrives while nobody waits is kept for the next wait.
     await writer.notify(OUTBOX_CHANNEL)
-    await asyncio.sleep(0.1)
+    await asyncio.sleep(0.5)
     assert await listener.wait_for_notify(OUTBOX_CHANNEL, 0.01)
-    assert not await listener.wait_for_notify(OUTBOX_CHANNEL, 0.05)
+    # Another installation (schema) on the same server does not wake this one.
+    async with fresh_schema(pg.dsn) as other_schema:
+        other = await open_store(schema_url(pg.dsn, other_schema))
+        try:
+            await other.notify(OUTBOX_CHANNEL)  # type: ignore[attr-defined]
+            assert not await listener.wait_for_notify(OUTBOX_CHANNEL, 0.3)
+        finally:
+            await other.close()
 
 
 async def test_one_leader_and_another_takes_over_when_it_dies(
@@ -269,3 +278,13 @@ async def test_a_dropped_connection_is_transient_and_the_store_recovers(pg: Back
         assert outcomes[-1] == 1  # a failed call at most, then the pool reconnects
     finally:
         await store.close()
+
+
+async def test_instances_starting_together_apply_each_migration_once(pg: Backend) -> None:
+    stores = await asyncio.gather(*(pg.open() for _ in range(3)))
+    try:
+        versions = {await s.schema_version() for s in stores}
+        assert len(versions) == 1 and versions.pop() >= 1
+    finally:
+        for s in stores:
+            await s.close()

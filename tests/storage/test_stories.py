@@ -136,13 +136,3 @@ async def test_a_database_from_a_newer_release_is_refused(store: Store, backend:
     )
     with pytest.raises(ConfigError, match="newer"):
         await store.upgrade()
-
-
-async def test_instances_starting_together_apply_each_migration_once(backend: Backend) -> None:
-    stores = await asyncio.gather(*(backend.open() for _ in range(3)))
-    try:
-        versions = {await s.schema_version() for s in stores}
-        assert len(versions) == 1 and versions.pop() >= 1
-    finally:
-        for s in stores:
-            await s.close()
