@@ -32,7 +32,8 @@ async def mute(cmd: Command, ctx: Context, args: list[str]) -> Reply:
         return Reply.error("Give a duration from 1m to 30d, e.g. /mute 24h")
     until = ctx.clock() + span
     await ctx.store.mute_chat(cmd.chat, until)
-    return Reply.text(f"Muted until {until:%Y-%m-%d %H:%M} UTC. Alerts wait and arrive after that.")
+    prefs = await ctx.store.chat_delivery(cmd.chat)
+    return Reply.text(f"Muted until {_local(until, prefs)}. Alerts wait and arrive after that.")
 
 
 # --------------------------------------------------------------------------- delivery

@@ -246,6 +246,10 @@ class Dispatcher:
         if wait > 0:
             await self.sleep(wait)
         await self.limiter.acquire(chat)
+        paused = self.limiter.paused_until(chat)
+        if paused > self.limiter.clock():  # a 429 elsewhere paused the platform meanwhile
+            await self.store.defer_alert(item.id, self._wall_time(paused), "rate limit: paused")
+            return False
         return True
 
     async def _send_alert(self, adapter: Adapter, item: OutboxItem) -> None:
