@@ -21,8 +21,11 @@ from bot.analysis.summary import alert_buttons, alert_claim, alert_lines
 from bot.models import (
     FRESH,
     Alert,
+    AlertClaim,
     Analysis,
+    Button,
     Claim,
+    Line,
     Link,
     Novelty,
     Story,
@@ -242,12 +245,21 @@ def rank_claims(about: Sequence[Claim], others: Sequence[Claim]) -> list[Claim]:
     return [c for _, c in sorted(enumerate(unique), key=weight)]
 
 
-def idempotency_key(chat: str, event_id: str, claims: Sequence[Claim]) -> str:
-    props = sorted({c.matches or c.id or normalise_phrase(c.text) for c in claims}) or [
+def _idempotency_props(claims: Sequence[Claim]) -> list[str]:
+    return sorted({c.matches or c.id or normalise_phrase(c.text) for c in claims}) or [
         "event-start"
     ]
+
+
+def _idempotency_hash(chat: str, event_id: str, props: Sequence[str]) -> str:
     raw = "\x1f".join([chat, event_id, *props])
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+
+
+def idempotency_key(chat: str, event_id: str, claims: Sequence[Claim]) -> str:
+    """Unique per (chat, event, claim set): the same story ingested twice, or an
+    alert planned again after a crash, cannot be queued twice."""
+    return _idempotency_hash(chat, event_id, _idempotency_props(claims))
 
 
 def plan_alerts(
@@ -262,7 +274,10 @@ def plan_alerts(
     """At most one alert per chat for this story, and only when the story brings
     something fresh about what the chat watches: the first story of a new event
     in which the watched entity is salient, or a new / updated / contradicting
-    claim about it. Repeats alert nobody."""
+    claim about it. Repeats alert nobody.
+
+    What an alert says depends on the watch, not on the chat, so it is worked
+    out once per watched key; each chat then costs one value and its key."""
     fresh = [c for c in claims if c.novelty in FRESH]
     if not fresh and not plan.new_event:
         return []
@@ -275,42 +290,29 @@ def plan_alerts(
             touched.add(c.speaker_id)
     candidates = index.for_entities(sorted(touched))
     candidates += index.for_keywords(sorted(index.keywords_in(analysis.text)))
+    lead = f" {normalise_phrase(analysis.text[:600])} "
 
-    alerts: dict[str, Alert] = {}
-    for sub in candidates:
-        chat = str(sub.chat)
-        if chat in alerts:
-            continue
+    templates: dict[tuple[str, str, str], _Template | None] = {}
+
+    def template_for(sub: Subscription) -> _Template | None:
         keyword = sub.target.kind == "keyword"
         key = normalise_phrase(sub.target.key) if keyword else sub.target.key
         about = [c for c in fresh if _claim_about(c, key, keyword)]
-        if keyword:
-            lead = normalise_phrase(analysis.text[:600])
-            salient = f" {key} " in f" {lead} "
-        else:
-            salient = salience.get(key, 0.0) >= min_salience
+        salient = f" {key} " in lead if keyword else salience.get(key, 0.0) >= min_salience
         if not about and not salient:
-            continue  # a passing mention, and nothing fresh about it
+            return None  # a passing mention, and nothing fresh about it
         # a story about what the chat watches shows its freshest claims, even those
         # that do not name the watched entity themselves (the company's denial in a
         # story about a spill in Bulgaria); a passing mention shows only claims about it
         shown = rank_claims(about, fresh if salient else [])[:MAX_SHOWN]
         if not shown and not plan.new_event:
-            continue
+            return None
         watch = sub.target.name if keyword else names.get(key, sub.target.name)
         alert_claims = tuple(alert_claim(c) for c in shown)
-        alerts[chat] = Alert(
-            chat=sub.chat,
+        return _Template(
             watch=watch,
-            watch_key=sub.target.key,
-            event_id=plan.event_id,
-            event_title=plan.event_title,
-            story_title=story.title,
             claims=alert_claims,
-            links=plan.links,
-            outlets=plan.outlets,
-            new_event=plan.new_event,
-            key=idempotency_key(chat, plan.event_id, shown),
+            props=_idempotency_props(shown),
             lines=alert_lines(
                 watch=watch,
                 event_title=plan.event_title,
@@ -322,4 +324,42 @@ def plan_alerts(
             ),
             buttons=alert_buttons(plan.event_id, sub.target.key),
         )
+
+    alerts: dict[str, Alert] = {}
+    for sub in candidates:
+        chat = str(sub.chat)
+        if chat in alerts:
+            continue
+        slot = (sub.target.kind, sub.target.key, sub.target.name)
+        if slot not in templates:
+            templates[slot] = template_for(sub)
+        template = templates[slot]
+        if template is None:
+            continue
+        alerts[chat] = Alert(
+            chat=sub.chat,
+            watch=template.watch,
+            watch_key=sub.target.key,
+            event_id=plan.event_id,
+            event_title=plan.event_title,
+            story_title=story.title,
+            claims=template.claims,
+            links=plan.links,
+            outlets=plan.outlets,
+            new_event=plan.new_event,
+            key=_idempotency_hash(chat, plan.event_id, template.props),
+            lines=template.lines,
+            buttons=template.buttons,
+        )
     return list(alerts.values())
+
+
+@dataclass(frozen=True, slots=True)
+class _Template:
+    """The chat-independent part of an alert."""
+
+    watch: str
+    claims: tuple[AlertClaim, ...]
+    props: list[str]
+    lines: tuple[Line, ...]
+    buttons: tuple[Button, ...]
