@@ -521,6 +521,24 @@ def _previous_person_subject(ctx: _Ctx, before: int) -> tuple[int, _Speaker] | N
     return best
 
 
+_NAMING_VERBS = frozenset({"call", "know", "name", "dub", "style"})
+
+
+def _self_named(core: Any, ctx: _Ctx) -> _Speaker | None:
+    """ "A group calling itself Glasshouse", "a hacker known as Vortex": the
+    name in the naming clause is the speaker, not the common noun."""
+    if core.pos_ != "NOUN":
+        return None
+    for child in core.children:
+        if child.dep_ != "acl" or child.lemma_.lower() not in _NAMING_VERBS:
+            continue
+        sub = _sub(child)
+        for m in ctx.mentions_in(sub[0].idx, sub[-1].idx + len(sub[-1].text)):
+            if m.entity.type in ("ORG", "PERSON", "NORP") and not ctx.in_quote(m.start):
+                return _Speaker(m.entity.name, m.entity.id, _kind(m, core), core.idx)
+    return None
+
+
 def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
     """Resolve the subject token ``head`` to a speaker, or None if it names
     nobody (expletive "it", "the claims")."""
@@ -549,6 +567,9 @@ def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
     toks = _speaker_tokens(core, ctx)
     if not toks:
         return None
+    named = _self_named(core, ctx)
+    if named is not None:
+        return named
     start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
     found = ctx.mentions_in(start, end)
     covering = [m for m in found if m.start <= core.idx < m.end]

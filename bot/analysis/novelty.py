@@ -25,8 +25,9 @@ side).
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 from rapidfuzz import fuzz
@@ -42,8 +43,13 @@ _W_OVERLAP = 0.5  # lexical = this × overlap coefficient + the rest × Dice
 _W_FUZZY = 0.9  # the fuzzy ratio is discounted against the lexical score
 _MIN_OVERLAP_WEIGHT = 3.0  # content words a text needs before its overlap counts in full
 _W_BACKGROUND = 0.2  # weight of an entity most claims of the event name
+_MIN_LEXICAL = 0.3  # below this word overlap the fuzzy ratio is not trusted
 _MIN_FUZZY_WORDS = 5  # below this many content words a fuzzy ratio is chance
 _CROSS = 0.7  # the same proposition in close wording from a speaker of no known side
+_NEAR = 0.8  # a side restating itself in other words: this share of the threshold …
+_MIN_TELLING = 3  # … with this many rare content words in common
+_RARE = 0.7  # the rarity (see _rarity) of a word few claims of the event use
+_SAME_SIDE = 1.0  # a side restating itself: this share of the threshold is enough
 
 _STOP = frozenset(
     {
@@ -229,7 +235,7 @@ _SYNONYMS: dict[str, str] = {}
 for _canon, _words in {
     "soldier": "troop fighter serviceman servicemen combatant mercenary",
     "citizen": "national nationals citizenship",
-    "capture": "captured captive prisoner detain detained seize seized catch caught taken",
+    "capture": "captured captive prisoner detain detained seize seized catch caught",
     "kill": "killed dead die died death fatality fatalities",
     "injure": "injured wound wounded hurt casualty casualties",
     "attack": "strike struck assault raid bombardment shelling",
@@ -244,6 +250,38 @@ for _canon, _words in {
     "information": "intelligence evidence data",
     "document": "documents passport papers",
     "verify": "verifying verification check checking",
+    "repair": "repaired repairing fix fixed fixing mend mended restore restored",
+    "examine": "examining examined investigate investigating investigated investigation probe "
+    "probing probed",
+    "notify": "notified notification notifications informed",
+    "matter": "case incident",
+    "anything": "everything",
+    "continue": "continued continuing prolong prolonged prolonging extend extended",
+    # irregular past forms of common news verbs
+    "take": "took taken",
+    "give": "gave given",
+    "make": "made",
+    "hold": "held",
+    "know": "knew known",
+    "go": "went gone",
+    "come": "came",
+    "see": "saw seen",
+    "find": "found",
+    "leave": "left",
+    "keep": "kept",
+    "begin": "began begun",
+    "bring": "brought",
+    "send": "sent",
+    "pay": "paid",
+    "lose": "lost",
+    "build": "built",
+    "get": "got gotten",
+    "steal": "stole stolen",
+    "rise": "rose risen",
+    "fall": "fell fallen",
+    "shoot": "shot",
+    "drive": "drove driven",
+    "write": "wrote written",
 }.items():
     for _w in _words.split():
         _SYNONYMS[_w] = _canon
@@ -290,9 +328,14 @@ def _stem(word: str) -> str:
         ("ion", ""),
         ("s", ""),
     ):
-        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
-            w = w[: len(w) - len(suffix)] + repl
-            break
+        if not w.endswith(suffix) or len(w) - len(suffix) < 3:
+            continue
+        if suffix == "es" and not w.endswith(("sses", "xes", "zes", "ches", "shes")):
+            suffix = "s"  # "databases" → "database", "passes" → "pass"
+        if suffix == "s" and w.endswith(("ss", "us", "is")):
+            break  # "possess", "status", "analysis"
+        w = w[: len(w) - len(suffix)] + repl
+        break
     return _SYNONYMS.get(w, w)
 
 
@@ -309,6 +352,7 @@ def _cached_terms(text: str, entities: tuple[str, ...]) -> dict[str, float]:
         low = raw.lower().replace("’", "'")
         if low.endswith("'s"):
             low = low[:-2]
+        low = low.rstrip("'")
         if raw[:1].isupper() and low in names:
             out[names[low]] = _W_ENTITY
             continue
@@ -333,14 +377,21 @@ def similarity(
     b_text: str,
     b_entities: Sequence[str],
     background: frozenset[str] = frozenset(),
+    rarity: Mapping[str, float] | None = None,
 ) -> float:
     """How much two claim contents state the same proposition, 0..1, figures
     ignored. Entities in ``background`` (named by most claims of the event)
-    count little: every claim of a war story names both countries."""
+    count little: every claim of a war story names both countries. Words in
+    ``rarity`` weigh that much (see :func:`_rarity`): "soldiers" and "captured"
+    in a story about captured soldiers say little, "passports" and "bank
+    cards" much."""
     ta, tb = _terms(a_text, a_entities), _terms(b_text, b_entities)
     if background:
         ta = {k: (_W_BACKGROUND if k in background else w) for k, w in ta.items()}
         tb = {k: (_W_BACKGROUND if k in background else w) for k, w in tb.items()}
+    if rarity:
+        ta = {k: w * rarity.get(k, 1.0) for k, w in ta.items()}
+        tb = {k: w * rarity.get(k, 1.0) for k, w in tb.items()}
     if not ta or not tb:
         return 0.0
     common = sum(min(ta[k], tb[k]) for k in ta.keys() & tb.keys())
@@ -354,6 +405,8 @@ def similarity(
     fuzzy = fuzz.token_sort_ratio(fa, fb) / 100 if fa and fb else 0.0
     if min(len(fa.split()), len(fb.split())) < _MIN_FUZZY_WORDS:
         fuzzy = 0.0  # a ratio of a few words is chance
+    if lexical < _MIN_LEXICAL:
+        fuzzy = 0.0  # alike letters, few words of weight in common
     return round(max(lexical, _W_FUZZY * fuzzy), 3)
 
 
@@ -467,8 +520,39 @@ def _background(earlier: Sequence[CanonicalClaim]) -> frozenset[str]:
     return frozenset(e for e, c in counts.items() if c * 3 >= len(earlier))
 
 
+def _rarity(earlier: Sequence[CanonicalClaim]) -> dict[str, float]:
+    """The weight of each content word of an event by how many of its claims
+    use it (an inverse document frequency scaled to 1 for a word of one
+    claim): what every claim of the event says cannot tell two claims apart.
+    Empty for an event of fewer than five claims."""
+    n = len(earlier)
+    if n < 5:
+        return {}
+    counts: dict[str, int] = {}
+    for k in earlier:
+        for t in _terms(k.text, ()):
+            if ":" not in t:
+                counts[t] = counts.get(t, 0) + 1
+    top = math.log(n + 1)
+    return {t: max(_W_BACKGROUND, math.log((n + 1) / c) / top) for t, c in counts.items() if c > 1}
+
+
 def _figures(claim_numbers: Sequence[float], text: str) -> set[float]:
     return set(claim_numbers) or set(extract_numbers(text))
+
+
+def _telling_words(claim: Claim, known: CanonicalClaim, rarity: Mapping[str, float]) -> list[str]:
+    """Content words two claims share that few claims of the event use
+    ("documents", "bank cards", "in possession" / "possess passports,
+    documents and credit cards"): a paraphrase keeps the rare words."""
+    if (claim.stance is Stance.DENY) is not (known.stance is Stance.DENY):
+        return []
+    mine, theirs = _terms(claim.text, ()), _terms(known.text, ())
+    return sorted(
+        t
+        for t in mine.keys() & theirs.keys()
+        if ":" not in t and len(t) > 3 and rarity.get(t, 1.0) >= _RARE
+    )
 
 
 def classify(
@@ -479,8 +563,9 @@ def classify(
     if not earlier:
         return NoveltyDecision(Novelty.NEW, None, 0.0, "first claim of the event")
     background = _background(earlier)
+    rarity = _rarity(earlier)
     scored = [
-        (similarity(claim.text, claim.entities, k.text, k.entities, background), n, k)
+        (similarity(claim.text, claim.entities, k.text, k.entities, background, rarity), n, k)
         for n, k in enumerate(earlier)
     ]
     sides = _known_sides(earlier)
@@ -489,9 +574,16 @@ def classify(
     other = [(s, n, k) for s, n, k in scored if k.id not in ours]
 
     # 1. the same proposition from the same side
+    own = threshold * _SAME_SIDE
     if same:
         s, _, best = max(same, key=lambda x: (x[0], x[1]))
-        if s >= threshold:
+        telling = _telling_words(claim, best, rarity) if s >= threshold * _NEAR else []
+        if s >= own or len(telling) >= _MIN_TELLING:
+            if s < own:
+                own = threshold * _NEAR  # the why says what carried it
+                rule = f" and {len(telling)} telling words shared ({', '.join(telling[:4])})"
+            else:
+                rule = ""
             mine, theirs = _figures(claim.numbers, claim.text), set(best.numbers)
             seen = {x for k in earlier for x in k.numbers}
             if mine - seen:
@@ -499,7 +591,7 @@ def classify(
                     Novelty.UPDATE,
                     best.id,
                     s,
-                    f"similarity {s:.2f} ≥ {threshold:.2f} with {best.id} by the same side "
+                    f"similarity {s:.2f} ≥ {own:.2f}{rule} with {best.id} by the same side "
                     f"({best.speaker}); figures {sorted(mine - seen)} new to the event "
                     f"(it had {sorted(theirs)}) → update",
                 )
@@ -507,7 +599,7 @@ def classify(
                 Novelty.REPEAT,
                 best.id,
                 s,
-                f"similarity {s:.2f} ≥ {threshold:.2f} with {best.id} by the same side "
+                f"similarity {s:.2f} ≥ {own:.2f}{rule} with {best.id} by the same side "
                 f"({best.speaker}), no new figure → repeat",
             )
 
@@ -574,6 +666,31 @@ def classify(
                 f"figure of the same thing as {best.id} ({best.speaker}; {shared} words around "
                 f"the figures shared): {sorted(mine)} new to the event, it had "
                 f"{sorted(best.numbers)} → update",
+            )
+
+    # 3b. figures the event already has, of the same thing ("38 drones were
+    # fired, 31 shot down" after "31 of the 38 drones were downed"): nothing
+    # new whoever repeats them; another side must share more of what is counted
+    figs = set(claim.numbers)
+    if figs and not figs - seen and claim.stance is not Stance.DENY:
+        again = [
+            (len(_figure_context(claim.text) & _figure_context(k.text)), n, k)
+            for _, n, k in scored
+            if figs & set(k.numbers) and k.stance is not Stance.DENY
+        ]
+        # a side repeating itself, or several figures or a large one again,
+        # need one word of what is counted in common; else two
+        distinct = len(figs) >= 2 or any(x >= 100 for x in figs)
+        again = [a for a in again if a[0] >= (1 if a[2].id in ours or distinct else 2)]
+        if again:
+            shared, _, best = max(again, key=lambda x: (x[0], x[1]))
+            s = next(x for x, _, k in scored if k is best)
+            return NoveltyDecision(
+                Novelty.REPEAT,
+                best.id,
+                s,
+                f"figures {sorted(figs)} of the same thing as {best.id} ({best.speaker}; "
+                f"{shared} words around the figures shared), none new → repeat",
             )
 
     # 4. the same proposition, in nearly the same words, from a speaker we

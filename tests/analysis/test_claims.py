@@ -665,3 +665,12 @@ def main(args: list[str]) -> None:  # pragma: no cover - a helper for eyeballing
 
 if __name__ == "__main__":  # pragma: no cover
     main(sys.argv[1:])
+
+
+def test_a_group_calling_itself_a_name_is_that_name(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "A group calling itself Redwater claimed on a forum that it had copied the payroll "
+        "files of Tellmark Logistics."
+    )
+    c = one(claims_of(nlp, gazetteer, text), "Redwater")
+    check(c, has=("copied the payroll files",))

@@ -239,3 +239,110 @@ def test_a_growing_count_from_another_source_is_an_update() -> None:
     d = classify(later, [known("c1", first)], threshold=T)
     assert d.novelty is Novelty.UPDATE, d.why
     assert d.matches == "c1"
+
+
+# ------------------------------------------------------------------ phase 2 rules
+
+
+def _event(*claims: Claim) -> list[CanonicalClaim]:
+    return [known(f"c{n}", c) for n, c in enumerate(claims, 1)]
+
+
+# a ferry fire: five claims, so the event's common words are known
+FERRY = (
+    claim(
+        "the ferry caught fire two hours after leaving port",
+        speaker="Port authority",
+        speaker_id="org:port",
+    ),
+    claim(
+        "the fire on the ferry started in the engine room",
+        speaker="Port authority",
+        speaker_id="org:port",
+    ),
+    claim(
+        "passengers on the ferry were evacuated by lifeboat",
+        speaker="Coast guard",
+        speaker_id="org:coast",
+    ),
+    claim(
+        "the ferry fire was brought under control by midnight",
+        speaker="Coast guard",
+        speaker_id="org:coast",
+    ),
+    claim(
+        "the crew found cracked fuel hoses, loose clamps and a faulty alarm panel",
+        speaker="Ferry operator",
+        speaker_id="org:operator",
+    ),
+)
+
+
+def test_a_side_restating_itself_with_the_rare_words_of_the_event_repeats() -> None:
+    again = claim(
+        "months ago inspectors warned the operator about worn hoses, clamps and the alarm panel",
+        speaker="Ferry operator",
+        speaker_id="org:operator",
+    )
+    d = classify(again, _event(*FERRY), threshold=T)
+    assert d.novelty is Novelty.REPEAT and d.matches == "c5", d.why
+    assert "telling words" in d.why
+
+
+def test_common_words_of_the_event_do_not_make_a_repeat() -> None:
+    other = claim(
+        "the ferry fire forced the port to close for the night",
+        speaker="Ferry operator",
+        speaker_id="org:operator",
+    )
+    assert classify(other, _event(*FERRY), threshold=T).novelty is Novelty.NEW
+
+
+def test_the_same_figures_of_the_same_thing_from_another_side_repeat() -> None:
+    first = claim(
+        "212 passengers and 14 crew were on board",
+        speaker="Port authority",
+        speaker_id="org:port",
+        numbers=(212.0, 14.0),
+    )
+    again = claim(
+        "all 212 passengers were brought ashore safely",
+        speaker="Coast guard",
+        speaker_id="org:coast",
+        numbers=(212.0,),
+    )
+    d = classify(again, [known("c1", first)], threshold=T)
+    assert d.novelty is Novelty.REPEAT and d.matches == "c1", d.why
+
+
+def test_a_small_figure_again_with_another_side_needs_more_in_common() -> None:
+    first = claim(
+        "two lifeboats were launched", speaker="Coast guard", speaker_id="org:coast", numbers=(2.0,)
+    )
+    other = claim(
+        "two engineers were questioned by police",
+        speaker="Port authority",
+        speaker_id="org:port",
+        numbers=(2.0,),
+    )
+    assert classify(other, [known("c1", first)], threshold=T).novelty is Novelty.NEW
+
+
+def test_alike_letters_with_few_shared_words_are_not_the_same_proposition() -> None:
+    a = "the captain steered toward the harbour entrance at dawn"
+    b = "the captives were stored near the harbour warehouses overnight"
+    assert similarity(a, (), b, ()) < T
+
+
+def test_stems_plural_possessive_and_irregular_forms() -> None:
+    assert similarity("hackers took the databases", (), "hackers had taken a database", ()) == 1.0
+    assert (
+        similarity("the guards possess the keys", (), "the keys in the guards' possession", ())
+        == 1.0
+    )
+    assert (
+        similarity(
+            "the water mains were repaired in May", (), "the water mains were fixed in May", ()
+        )
+        == 1.0
+    )
