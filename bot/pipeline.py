@@ -125,7 +125,9 @@ class Pipeline:
             log.exception("analysis of story #%d (%s) failed", record.id, story.source)
             await self.store.mark_story_failed(record.id, f"{type(exc).__name__}: {exc}")
             return Outcome(record.id, story, "failed", why=str(exc))
-        async with self._lock:  # one story at a time decides events and novelty
+        # one story at a time decides events and novelty, in this process and across
+        # every process sharing the database
+        async with self._lock, self.store.decision_lock():
             await self.refresh_index()
             outcome = await self._decide(record, analysis)
         metrics.ALERTS_QUEUED.inc(len(outcome.alerts))

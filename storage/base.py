@@ -7,6 +7,7 @@ Times are timezone-aware UTC datetimes.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -102,6 +103,12 @@ class Store(Protocol):
 
     async def event_outlets(self, event_id: str) -> int:
         """How many distinct outlets cover the event so far."""
+        ...
+
+    def decision_lock(self) -> AbstractAsyncContextManager[None]:
+        """Held while a story's event and novelty are decided and saved, so two
+        processes sharing the database never both open the same event or both call
+        the same claim new."""
         ...
 
     async def save_analysis(self, record: AnalysisRecord) -> list[Alert]:

@@ -1380,6 +1380,21 @@ class PostgresStore(PostgresFeeds, PostgresDelivery):
                         f"SELECT pg_advisory_unlock({_advisory_key_sql('$1')})", name
                     )
 
+    @asynccontextmanager
+    async def decision_lock(self) -> AsyncIterator[None]:
+        """A session advisory lock on a connection of the pool: released on exit,
+        or by the server when this process or its connection dies."""
+        async with self._pool.acquire() as conn:
+            await conn.execute("SELECT pg_advisory_lock(hashtext($1))", self._decide_key)
+            try:
+                yield
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock(hashtext($1))", self._decide_key)
+
+    @property
+    def _decide_key(self) -> str:
+        return f"claimwatch:decide:{self.schema or 'public'}"
+
     async def try_lease(self, name: str, seconds: float, now: datetime | None = None) -> bool:
         """Take or renew the named lease for ``seconds`` (e.g. ``feed:<url>``): True
         when this store holds it now. Another store gets it only after it expires."""

@@ -10,8 +10,10 @@ wait (``busy_timeout``) instead of failing half-way.
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import json
 import logging
+import os
 import re
 import sqlite3
 import uuid
@@ -202,6 +204,23 @@ class SqliteStore(SqliteFeeds, SqliteDelivery):
             await db.close()
             raise
         return cls(db, target)
+
+    @asynccontextmanager
+    async def decision_lock(self) -> AsyncIterator[None]:
+        """An exclusive lock on ``<database>.decide.lock``: SQLite has no advisory
+        locks, and every process sharing the file is on this machine."""
+        if self.path == ":memory:":
+            yield
+            return
+        fd = os.open(f"{self.path}.decide.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            await asyncio.to_thread(fcntl.flock, fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
 
     async def close(self) -> None:
         """Close the connection (waiting for a running transaction); closing twice is fine."""
