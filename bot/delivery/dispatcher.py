@@ -320,6 +320,7 @@ class Dispatcher:
         self.limiter.pause(scope, self._limiter_time(until))
         await self.store.pause_delivery(scope, until, str(exc))
         await self.store.defer_alert(item.id, until, f"rate limited: {exc}")
+        metrics.ALERTS_FAILED.inc(platform=chat.platform, outcome="rate_limited")
         log.warning(
             "rate limited: %s paused for %.1fs (alert %d): %s",
             scope,
