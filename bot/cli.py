@@ -6,12 +6,14 @@ import argparse
 import asyncio
 import json
 import logging
+import signal
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bot import workers
 from bot.adapters.console import ConsoleAdapter, render_text
 from bot.cli_sources import add_feeds_parser, cmd_feeds, ingest_urls, is_url
 from bot.config import Settings, load_settings
@@ -19,7 +21,7 @@ from bot.errors import ClaimWatchError, ConfigError
 from bot.ingest.files import FileProblem, read_stories
 from bot.models import ChatRef, Command
 from bot.pipeline import Outcome
-from bot.runtime import Services, adapters_from_settings, serve
+from bot.runtime import Services, adapters_from_settings, analysis_loop, serve
 
 log = logging.getLogger("claimwatch")
 
@@ -238,8 +240,26 @@ async def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
 
 async def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     services = await Services.open(settings, adapters_from_settings(settings))
+    stop = asyncio.Event()
+    helpers = asyncio.create_task(workers.supervise(settings.analysis_workers - 1, stop))
     try:
-        await serve(services, asyncio.Event(), http=True)
+        await serve(services, stop, http=True)
+    finally:
+        stop.set()
+        await helpers
+        await services.close()
+    return 0
+
+
+async def cmd_work(settings: Settings, args: argparse.Namespace) -> int:
+    """An analysis worker: analyse waiting stories until SIGTERM; no chat, no delivery."""
+    services = await Services.open(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await analysis_loop(services, stop)
     finally:
         await services.close()
     return 0
@@ -326,6 +346,8 @@ def build_parser() -> argparse.ArgumentParser:
     ch = sub.add_parser("chat", help="a local chat on the terminal")
     ch.add_argument("--chat", default="local", help="the console chat id (default: local)")
 
+    sub.add_parser("work", help="an analysis worker beside `run` (see ANALYSIS_WORKERS)")
+
     sub.add_parser(
         "run",
         help="run the service: feeds, analysis, delivery, the HTTP port and every chat adapter",
@@ -345,6 +367,7 @@ COMMANDS = {
     "db": cmd_db,
     "chat": cmd_chat,
     "run": cmd_run,
+    "work": cmd_work,
     "feeds": cmd_feeds,
     "demo": cmd_demo,
 }

@@ -24,6 +24,7 @@ class Settings(BaseSettings):
 
     # analysis
     spacy_model: str = "en_core_web_sm"
+    analysis_workers: int = Field(default=1, ge=1, le=16)
     nlp_batch_size: int = Field(default=8, ge=1, le=64)
     event_window_days: int = Field(default=7, ge=1)
     event_similarity: float = Field(default=0.28, gt=0, lt=1)
