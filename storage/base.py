@@ -269,6 +269,11 @@ class Store(Protocol):
         """Messages (a digest counts once) delivered to ``chat`` at or after ``since``."""
         ...
 
+    async def recent_sends(self, since: datetime) -> list[tuple[ChatRef, datetime]]:
+        """(chat, when) of every message delivered at or after ``since``, oldest
+        first (a digest once), so a restarted dispatcher knows each chat's pace."""
+        ...
+
     async def pause_delivery(self, scope: str, until: datetime, reason: str) -> None:
         """Persist a rate-limit pause of ``scope`` (a platform, or ``platform:chat``);
         a later ``until`` already stored is kept. :meth:`claim_due_alerts` skips

@@ -141,6 +141,17 @@ class PostgresDelivery:
             )
         return int(value or 0)
 
+    async def recent_sends(self, since: datetime) -> list[tuple[ChatRef, datetime]]:
+        async with self._read() as db:
+            rows = await db.fetch(
+                "SELECT platform, chat_id, MIN(sent_at) AS at FROM outbox"
+                " WHERE status = 'sent' AND sent_at >= $1"
+                " GROUP BY platform, chat_id, COALESCE(message_id, 'row:' || id::text)"
+                " ORDER BY at",
+                _utc(since),
+            )
+        return [(ChatRef(row["platform"], row["chat_id"]), _utc(row["at"])) for row in rows]
+
     async def pause_delivery(self, scope: str, until: datetime, reason: str) -> None:
         async with self._write() as db:
             await db.execute(

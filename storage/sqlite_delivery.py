@@ -159,6 +159,17 @@ class SqliteDelivery:
             )
         return 0 if row is None else int(row[0])
 
+    async def recent_sends(self, since: datetime) -> list[tuple[ChatRef, datetime]]:
+        async with self._read() as db:
+            rows = await _all(
+                db,
+                "SELECT platform, chat_id, MIN(sent_at) AS at FROM outbox"
+                " WHERE status = 'sent' AND sent_at >= ?"
+                " GROUP BY platform, chat_id, COALESCE(message_id, 'row:' || id) ORDER BY at",
+                (_ts(since),),
+            )
+        return [(ChatRef(row["platform"], row["chat_id"]), _dt(row["at"])) for row in rows]
+
     async def pause_delivery(self, scope: str, until: datetime, reason: str) -> None:
         async with self._write() as db:
             await db.execute(

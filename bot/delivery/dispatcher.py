@@ -47,6 +47,8 @@ log = logging.getLogger(__name__)
 #: its budget, a long pause) goes back to the outbox until then, so it does not
 #: hold a sender and its lease.
 MAX_PACING_WAIT = 5.0
+#: How far back a starting dispatcher reads what was sent, to keep each chat's pace.
+RECENT_SENDS_SECONDS = 60.0
 #: This many chats of one platform refused with a 429 within a second pause the platform.
 PLATFORM_FLOOD_CHATS = 3
 
@@ -117,10 +119,15 @@ class Dispatcher:
         return self.clock() + timedelta(seconds=max(at - self.limiter.clock(), 0.0))
 
     async def load_pauses(self) -> None:
-        """Honour the rate-limit pauses a previous run stored."""
-        for scope, until in (await self.store.delivery_pauses(self.clock())).items():
+        """Honour the rate-limit pauses a previous run stored, and the pace of the
+        messages it sent lately (a chat's gap, a group's minute)."""
+        now = self.clock()
+        for scope, until in (await self.store.delivery_pauses(now)).items():
             self.limiter.pause(scope, self._limiter_time(until))
             log.info("delivery to %s paused until %s (stored)", scope, until.isoformat())
+        window = timedelta(seconds=RECENT_SENDS_SECONDS)
+        for chat, at in await self.store.recent_sends(now - window):
+            self.limiter.record(chat, self._limiter_time(at))
         self._pauses_loaded = True
 
     # ------------------------------------------------------------------ loops

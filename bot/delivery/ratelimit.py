@@ -173,6 +173,15 @@ class RateLimiter:
         """When ``chat`` could take its next message (global rate aside); no slot is taken."""
         return self._chat_ready(chat, self._state(chat), self.clock())
 
+    def record(self, chat: ChatRef, at: float) -> None:
+        """A message went to ``chat`` at ``at`` (before this limiter existed: a
+        previous run), so the chat's gap and its group budget count it."""
+        rules = self.rules(chat.platform)
+        state = self._state(chat)
+        state.next_at = max(state.next_at, at + 1.0 / rules.chat_per_second + rules.chat_margin)
+        if rules.group_budget and rules.is_group(chat.chat_id):
+            state.sent.append(at)
+
     def reserve(self, chat: ChatRef) -> float:
         """Take the next slot for a message to ``chat``; return its time."""
         rules = self.rules(chat.platform)

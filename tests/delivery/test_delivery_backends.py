@@ -1,7 +1,10 @@
 """The dispatcher on both stores (SQLite, and PostgreSQL when configured): a
-platform pause outlives a restart, a worker's lease expires, a flood folds."""
+platform pause outlives a restart, a worker's lease expires, a flood folds,
+a restart keeps each chat's pace."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from bot.config import load_settings
 from bot.delivery.dispatcher import Dispatcher
@@ -56,3 +59,31 @@ async def test_a_flood_folds_into_one_digest(store: Store, clock: Clock) -> None
     assert len(texts) == 3
     assert texts[2].startswith("Digest: 4 alerts about 2 events")
     assert (await store.outbox_counts())["sent"] == 6
+
+
+async def test_a_restart_keeps_a_groups_minute(
+    store: Store, backend: Backend, clock: Clock
+) -> None:
+    config = load_settings(_env_file=None, telegram_group_per_minute=3)
+    group = ChatRef("telegram", "-100")
+    platform = FakeAdapter(platform="telegram", clock=clock.mono)
+    await store.enqueue_alerts([alert(group, f"g{n}") for n in range(3)], clock())
+    await Dispatcher(store, {"telegram": platform}, config, clock=clock, sleep=clock.sleep).drain()
+    first = platform.sent[0].at
+    assert len(platform.sent) == 3
+
+    again = await backend.open()  # restarted within the minute: the group's budget is spent
+    try:
+        d = Dispatcher(again, {"telegram": platform}, config, clock=clock, sleep=clock.sleep)
+        await again.enqueue_alerts([alert(group, "g3"), alert(group, "g4")], clock())
+        clock.advance(5)
+        await d.drain()
+        assert len(platform.sent) == 3
+        clock.set(clock() + timedelta(seconds=first + 60 - clock.mono()))
+        await d.drain()
+        clock.advance(2)
+        await d.drain()
+    finally:
+        await again.close()
+    assert [s.alert.key for s in platform.sent if s.alert] == ["g0", "g1", "g2", "g3", "g4"]
+    assert platform.sent[3].at >= first + 60
