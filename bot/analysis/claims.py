@@ -42,6 +42,7 @@ from bot.analysis.cues import (
     STATEMENT_NOUNS,
     is_outlet_name,
 )
+from bot.analysis.nlp import text_of
 from bot.analysis.numbers import extract_numbers
 from bot.models import Claim, Mention, Stance
 
@@ -1538,7 +1539,7 @@ def _datelines(doc: Any, text: str, mentions: Sequence[Mention]) -> list[tuple[i
 def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) -> list[Claim]:
     """The attributed claims of a parsed story, in text order."""
     sent_of, sents = _sentence_index(doc)
-    text = doc.text
+    text = text_of(doc)
     datelines = _datelines(doc, text, mentions)
     ctx = _Ctx(
         doc=doc,
@@ -1596,14 +1597,25 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
                     covered_quotes.add(q)
     # second pass: sentences without an attribution of their own
     claimed = {d.sentence for d in drafts}
+    quoted = _union((d.start, d.end) for d in drafts if d.direct)
+    quoted_starts = [q[0] for q in quoted]
     for k, sent in enumerate(sents):
-        if any(d.direct and d.start <= sent.start_char < d.end for d in drafts):
+        i = bisect_right(quoted_starts, sent.start_char) - 1
+        if i >= 0 and sent.start_char < quoted[i][1]:
             claimed.add(k)
     extra: list[_Draft] = []
+    # the latest claim before each sentence, walked in step (not re-sorted per sentence)
+    ordered = sorted(drafts, key=lambda d: d.sentence)
+    nxt = 0
+    latest: _Draft | None = None
     for k, sent in enumerate(sents):
+        while nxt < len(ordered) and ordered[nxt].sentence < k:
+            if latest is None or ordered[nxt].sentence >= latest.sentence:
+                latest = ordered[nxt]
+            nxt += 1
         if k in claimed:
             continue
-        before = sorted((d for d in [*drafts, *extra] if d.sentence < k), key=lambda d: d.sentence)
+        before = [latest] if latest is not None else []
         d = _continuation(sent, k, ctx, before, covered_quotes)
         if d is None:
             d = _carry_over(sent, k, ctx, before)
@@ -1611,8 +1623,20 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
             d = _outlet_fact(sent, k, ctx)
         if d is not None:
             extra.append(d)
+            latest = d
     drafts.extend(extra)
     return [_to_claim(d, ctx) for d in sorted(drafts, key=lambda d: (d.sentence, d.start))]
+
+
+def _union(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping spans merged, in order."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
 
 
 def _one_per_quote(drafts: list[_Draft]) -> list[_Draft]:

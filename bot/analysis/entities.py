@@ -61,6 +61,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from bot.analysis.aliases import Alias, Gazetteer, fold, slug
+from bot.analysis.nlp import text_of
 from bot.models import Entity, EntityStat, Mention
 
 __all__ = ["entity_stats", "find_mentions", "name_key", "person_id"]
@@ -782,7 +783,7 @@ def _common_word(doc: Any, start: int, end: int, lowercase: set[str]) -> bool:
     if end - start != 1:
         return False
     tok = doc[start]
-    first_line = doc.text.find("\n")
+    first_line = text_of(doc).find("\n")
     at_start = tok.is_sent_start or (first_line > 0 and tok.idx < first_line)
     return bool(at_start and tok.lower_ in lowercase)
 

@@ -37,7 +37,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
+import numpy as np
+
 from bot.analysis.entities import entity_stats
+from bot.analysis.nlp import text_of
 from bot.models import (
     EventCandidate,
     EventDecision,
@@ -128,7 +131,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9])
 def features(doc: Any, mentions: Sequence[Mention], published: date | None) -> EventFeatures:
     """The weighted terms and the body fingerprint of a parsed story (title,
     blank line, body)."""
-    text: str = doc.text
+    text: str = text_of(doc)
     split = text.find("\n\n")
     title_end = split if split > 0 else 0
     sentences = list(doc.sents)
@@ -244,12 +247,13 @@ def fingerprint(text: str) -> int:
         if len(words) >= 3
         else [" ".join(words)]
     )
-    acc = [0] * 64
-    for shingle in shingles:
-        h = int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "big")
-        for bit in range(64):
-            acc[bit] += 1 if (h >> bit) & 1 else -1
-    value = sum(1 << bit for bit in range(64) if acc[bit] > 0)
+    digests = b"".join(hashlib.blake2b(x.encode(), digest_size=8).digest() for x in shingles)
+    # one row of 64 bits per shingle, most significant first; a bit of the
+    # fingerprint is set when most shingles set it (counted at once, not bit by bit)
+    rows = np.unpackbits(np.frombuffer(digests, dtype=np.uint8).reshape(-1, 8), axis=1)
+    ones = rows.sum(axis=0, dtype=np.int64)
+    n = rows.shape[0]
+    value = sum(1 << (63 - j) for j in range(64) if 2 * int(ones[j]) > n)
     return value - (1 << 64) if value >= _TOP else value
 
 
