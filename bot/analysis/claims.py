@@ -167,6 +167,8 @@ class _Ctx:
     history: list[_Speaker] = field(default_factory=list)
     # whom a person of this story speaks for, from titles and appositions
     sides: dict[str, str] = field(default_factory=dict)
+    # people with a company role and no company named beside it ("chief executive Priya Raman")
+    company_people: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.quotes.sort()
@@ -438,6 +440,31 @@ def _learn_side(person: Mention, phrase: list[Any], around: list[Mention], ctx: 
     own = _own_entities(around, person.entity.id, ctx)
     if own:
         ctx.sides[person.entity.id] = min(own, key=_side_rank).entity.id
+    elif any(t.lemma_.lower() in _CORPORATE_ROLES for t in phrase) and not any(
+        t.lemma_.lower() in INSTITUTION_NOUNS for t in phrase
+    ):
+        ctx.company_people.add(person.entity.id)
+
+
+_CORPORATE_ROLES = frozenset(
+    {"executive", "ceo", "founder", "chairman", "chairwoman", "cfo", "cto", "coo", "president"}
+)
+
+
+def _company_of_story(ctx: _Ctx) -> str | None:
+    """The organisation a story is about: the one named most often outside
+    quotes, at least twice and more often than any other (a chief executive
+    named without a company speaks for it)."""
+    counts: dict[str, int] = {}
+    for m in ctx.mentions:
+        if m.entity.type == "ORG" and not ctx.in_quote(m.start) and _side_rank(m) == 0:
+            counts[m.entity.id] = counts.get(m.entity.id, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < 2:
+        return None
+    if len(ranked) > 1 and ranked[0][1] <= ranked[1][1]:
+        return None
+    return ranked[0][0]
 
 
 def _learn_sides(ctx: _Ctx) -> None:
@@ -459,6 +486,11 @@ def _learn_sides(ctx: _Ctx) -> None:
             continue
         around = ctx.mentions_in(phrase[0].idx, phrase[-1].idx + len(phrase[-1].text))
         _learn_side(m, phrase, around, ctx)
+    unsided = ctx.company_people - ctx.sides.keys()
+    company = _company_of_story(ctx) if unsided else None
+    if company is not None:
+        for person in unsided:
+            ctx.sides[person] = company
 
 
 def _speaker_side(sp: _Speaker, ctx: _Ctx) -> str | None:

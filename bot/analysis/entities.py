@@ -102,7 +102,8 @@ _PERSON_NOUNS = _words(
 )
 _ORG_SUFFIXES = _words(
     "inc corp corporation ltd llc plc group holdings bank company industries technologies "
-    "motors airlines pharmaceuticals"
+    "motors airlines pharmaceuticals cloud labs systems networks software solutions "
+    "biologics therapeutics logistics robotics semiconductors telecom ventures"
 )
 _PLACE_NOUNS = _words("region oblast province district county city town village krai governorate")
 _GOVERNMENT_NOUNS = _words("administration presidency cabinet")
@@ -584,6 +585,12 @@ def find_mentions(doc: Any, gazetteer: Gazetteer) -> list[Mention]:
     for s, e in _titled_names(doc, taken, gazetteer):
         other_spans = [o for o in other_spans if not (o[0] >= s and o[1] <= e)]
         persons_spans.append((s, e))
+    # a company's short name the NER took for a person ("Nimbra" beside
+    # "Nimbra Cloud"): the company
+    short_org = _company_short_names(doc, other_spans)
+    for s, e in [p for p in persons_spans if name_key(doc[p[0] : p[1]].text) in short_org]:
+        persons_spans.remove((s, e))
+        other_spans.append((s, e, "ORG"))
     persons_spans.sort()
     persons = _cluster_persons(doc, persons_spans)
     by_short: dict[str, _Person] = {}
@@ -611,8 +618,9 @@ def find_mentions(doc: Any, gazetteer: Gazetteer) -> list[Mention]:
             continue
         votes = labels[slug(text)]
         label = max(votes, key=lambda lb: (votes[lb], -_LABEL_ORDER.index(lb)))
-        entity_id = f"{_PREFIX[label]}:{slug(text)}"
-        entities_by_id[entity_id].append(text)
+        full = short_org.get(name_key(text)) if label == "ORG" else None
+        entity_id = f"{_PREFIX[label]}:{slug(full or text)}"
+        entities_by_id[entity_id].append(full or text)
         other_hits.append(_Hit(start, end, Entity(entity_id, text, label), "name"))
 
     # one display name per story entity: the most frequent, then the longest form
@@ -767,9 +775,26 @@ def _relabel(doc: Any, start: int, end: int, label: str) -> tuple[str, bool]:
             (root.dep_ == "appos" and _person_noun(root.head))
             or any(c.dep_ == "appos" and _person_noun(c) for c in root.children)
             or (before is not None and _person_noun(before))
+            or (start > 0 and doc[start - 1].dep_ == "compound" and _person_noun(doc[start - 1]))
         ):
-            return "PERSON", True  # "The mayor of Brestak, Ivo Petrov,"
+            return (
+                "PERSON",
+                True,
+            )  # "The mayor of Brestak, Ivo Petrov,"; "chief executive Ivo Petrov"
     return label, False
+
+
+def _company_short_names(doc: Any, spans: Sequence[tuple[int, int, str]]) -> dict[str, str]:
+    """Short name → full name of the companies named with a corporate suffix
+    ("Nimbra Cloud", "Acme Holdings" → "nimbra", "acme")."""
+    out: dict[str, str] = {}
+    for start, end, label in spans:
+        if label != "ORG" or end - start < 2 or doc[end - 1].lower_ not in _ORG_SUFFIXES:
+            continue
+        head = doc[start : end - 1].text
+        if head[:1].isupper():
+            out.setdefault(name_key(head), doc[start:end].text)
+    return out
 
 
 def _person_noun(tok: Any) -> bool:

@@ -674,3 +674,18 @@ def test_a_group_calling_itself_a_name_is_that_name(nlp: Any, gazetteer: Gazette
     )
     c = one(claims_of(nlp, gazetteer, text), "Redwater")
     check(c, has=("copied the payroll files",))
+
+
+def test_a_chief_executive_named_without_a_company_speaks_for_the_story_s_company(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = (
+        "Brellow Systems said on Tuesday that its payment terminals had failed across "
+        "three countries.\n\n"
+        "Brellow Systems blamed a faulty software update. Chief executive Odile Marchand said "
+        "the terminals would be working again by Friday."
+    )
+    c = one(claims_of(nlp, gazetteer, text), "Marchand")
+    company = one(claims_of(nlp, gazetteer, text), "Brellow")
+    assert company.speaker_id is not None
+    assert c.speaker_side == company.speaker_id

@@ -354,3 +354,14 @@ def test_garbage_is_no_entity(nlp: Any, gazetteer: Gazetteer) -> None:
     ms = mentions_of(nlp, gazetteer, text)
     assert all(len(m.entity.name) <= 80 for m in ms)
     assert "BREAKING" not in {m.text for m in ms}
+
+
+def test_a_company_s_short_name_taken_for_a_person_is_the_company(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = (
+        "Quorvane Labs said a power cut had stopped its servers. Quorvane said the outage "
+        "lasted four hours, and Quorvane promised refunds."
+    )
+    ids = {m.entity.id for m in find_mentions(nlp(text), gazetteer) if "Quorvane" in m.text}
+    assert ids == {"org:quorvane-labs"}
