@@ -47,7 +47,7 @@ _MIN_LEXICAL = 0.3  # below this word overlap the fuzzy ratio is not trusted
 _MIN_FUZZY_WORDS = 5  # below this many content words a fuzzy ratio is chance
 _CROSS = 0.7  # the same proposition in close wording from a speaker of no known side
 _NEAR = 0.8  # a side restating itself in other words: this share of the threshold …
-_MIN_TELLING = 3  # … with this many rare content words in common
+_MIN_TELLING = 2  # … with this many rare content words in common
 _RARE = 0.7  # the rarity (see _rarity) of a word few claims of the event use
 _SAME_SIDE = 1.0  # a side restating itself: this share of the threshold is enough
 
