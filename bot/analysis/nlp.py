@@ -23,6 +23,26 @@ _lock = threading.Lock()
 _loaded: dict[str, Any] = {}
 
 
+_PARAGRAPHS = "claimwatch_paragraphs"
+
+
+def paragraph_starts(doc: Any) -> Any:
+    """Start a sentence after every blank line, before the parser runs: a
+    headline without a full stop is not the first sentence's subject
+    ("Romania seeks compensation as toll passes 120" + the lead)."""
+    for tok in doc[:-1]:
+        if tok.is_space and tok.text.count("\n") >= 2:
+            doc[tok.i + 1].is_sent_start = True
+    return doc
+
+
+def _register() -> None:
+    from spacy.language import Language
+
+    if not Language.has_factory(_PARAGRAPHS):
+        Language.component(_PARAGRAPHS, func=paragraph_starts)
+
+
 def load(model: str = "en_core_web_sm") -> Any:
     """Return the spaCy ``Language`` for ``model``, loading it on first use."""
     with _lock:
@@ -37,6 +57,9 @@ def load(model: str = "en_core_web_sm") -> Any:
             except OSError as exc:
                 errors.append(f"{name}: {exc}")
                 continue
+            if "parser" in nlp.pipe_names and _PARAGRAPHS not in nlp.pipe_names:
+                _register()
+                nlp.add_pipe(_PARAGRAPHS, before="parser")
             log.info("loaded spaCy model %s (%s)", name, ",".join(nlp.pipe_names))
             _loaded[model] = nlp
             return nlp

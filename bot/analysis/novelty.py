@@ -236,7 +236,7 @@ for _canon, _words in {
     "soldier": "troop fighter serviceman servicemen combatant mercenary",
     "citizen": "national nationals citizenship",
     "capture": "captured captive prisoner detain detained seize seized catch caught",
-    "kill": "killed dead die died death fatality fatalities",
+    "kill": "killed dead die died death deaths fatality fatalities toll",
     "injure": "injured wound wounded hurt casualty casualties",
     "attack": "strike struck assault raid bombardment shelling",
     "leak": "spill spillage rupture discharge",
@@ -494,12 +494,14 @@ _FIGURE_AT = re.compile(
 
 @lru_cache(maxsize=4096)
 def _figure_context(text: str) -> frozenset[str]:
-    """Content stems in the six words after each figure: what is counted and
-    what happened to it ("40 people were treated in hospital" → people, treat,
-    hospital)."""
+    """Content stems in the six words after each figure and the four before:
+    what is counted and what happened to it ("40 people were treated in
+    hospital" → people, treat, hospital; "the death toll stands at seven" →
+    kill, stand)."""
     out: set[str] = set()
     for m in _FIGURE_AT.finditer(text):
-        words = _WORD.findall(text[m.end() : m.end() + 80])[:6]
+        after = _WORD.findall(text[m.end() : m.end() + 80])[:6]
+        words = _WORD.findall(text[max(0, m.start() - 60) : m.start()])[-4:] + after
         for w in words:
             low = w.lower()
             if low in _STOP or _NUMBER_WORDS.fullmatch(low):

@@ -689,3 +689,15 @@ def test_a_chief_executive_named_without_a_company_speaks_for_the_story_s_compan
     company = one(claims_of(nlp, gazetteer, text), "Brellow")
     assert company.speaker_id is not None
     assert c.speaker_side == company.speaker_id
+
+
+def test_a_headline_without_a_full_stop_is_not_part_of_the_lead(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = (
+        "Ferry operator pays out as strike enters third week\n\n"
+        "More than 300 sailings have now been cancelled, port officials said on Friday, "
+        "as the union rejected a new offer."
+    )
+    c = one(claims_of(nlp, gazetteer, text), "port officials")
+    check(c, has=("More than 300 sailings have now been cancelled",), lacks=("union",))

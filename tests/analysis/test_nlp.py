@@ -46,3 +46,13 @@ def test_text_of_builds_the_text_once(nlp: Any) -> None:
     assert text_of(doc) == doc.text
     doc.user_data[nlp_mod._TEXT_KEY] = "cached"
     assert text_of(doc) == "cached"
+
+
+def test_a_blank_line_starts_a_sentence(nlp: Any) -> None:
+    doc = nlp(
+        "Harbour reopens as storm damage is cleared\n\n"
+        "More than 30 boats were repaired, port officials said on Monday."
+    )
+    starts = [s.text.strip() for s in doc.sents]
+    assert starts[0] == "Harbour reopens as storm damage is cleared"
+    assert starts[1].startswith("More than 30 boats")

@@ -346,3 +346,20 @@ def test_stems_plural_possessive_and_irregular_forms() -> None:
         )
         == 1.0
     )
+
+
+def test_a_death_toll_given_again_in_other_words_repeats() -> None:
+    first = claim(
+        "seven people were killed when the bridge collapsed",
+        speaker="Lena Moss",
+        speaker_id="person:moss",
+        numbers=(7.0,),
+    )
+    again = claim(
+        "the death toll now stands at seven",
+        speaker="Lena Moss",
+        speaker_id="person:moss",
+        numbers=(7.0,),
+    )
+    d = classify(again, [known("c1", first)], threshold=T)
+    assert d.novelty is Novelty.REPEAT and d.matches == "c1", d.why
