@@ -378,8 +378,11 @@ _ORG_NOUNS = frozenset(
 
 
 def _latest_organisation(ctx: _Ctx, before: int) -> _Speaker | None:
-    """ "The company said …": the organisation last named outside quotes."""
+    """ "The company said …": the organisation last named outside quotes;
+    a name that only modifies another noun ("responded to the Glasshouse
+    post") gives way to an earlier one that acts."""
     best: Mention | None = None
+    acting: Mention | None = None
     for m in ctx.mentions:
         if m.end > before:
             break
@@ -392,6 +395,21 @@ def _latest_organisation(ctx: _Ctx, before: int) -> _Speaker | None:
         org_like = "ORG" in labels or not (labels - {""})
         if m.entity.type == "ORG" or (m.entity.type not in ("GPE", "LOC", "NORP") and org_like):
             best = m
+            root = span.root if span is not None else None
+            modifier = (
+                root is not None
+                and root.dep_ in ("compound", "amod")
+                and (root.head.ent_type_ == "")
+            )
+            if not modifier:
+                acting = m
+    if (
+        best is not None
+        and acting is not None
+        and best is not acting
+        and before - acting.start < 600
+    ):
+        best = acting
     if best is None:
         return None
     known = [h for h in ctx.history if h.id == best.entity.id]

@@ -701,3 +701,16 @@ def test_a_headline_without_a_full_stop_is_not_part_of_the_lead(
     )
     c = one(claims_of(nlp, gazetteer, text), "port officials")
     check(c, has=("More than 300 sailings have now been cancelled",), lacks=("union",))
+
+
+def test_the_company_is_the_organisation_that_acts_not_a_name_used_as_a_modifier(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = (
+        "Hackers calling themselves Ashfall said they had copied the records of Brellow "
+        "Systems.\n\n"
+        "Brellow Systems has now responded to the Ashfall post. The company denied that any "
+        "card numbers were copied."
+    )
+    c = one(claims_of(nlp, gazetteer, text), "Brellow")
+    check(c, has=("card numbers were copied",), stance=Stance.DENY)
