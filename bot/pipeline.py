@@ -235,7 +235,12 @@ class Pipeline:
         out: list[Claim] = []
         for n, claim in enumerate(extracted, 1):
             claim_id = f"c{story_id}.{n}"
-            d = classify(claim, known, threshold=self.settings.claim_similarity)
+            d = classify(
+                claim,
+                known,
+                threshold=self.settings.claim_similarity,
+                same_story={c.id for c in out if c.id is not None},
+            )
             decided = replace(claim, id=claim_id, novelty=d.novelty, matches=d.matches, why=d.why)
             out.append(decided)
             if d.novelty is not Novelty.REPEAT:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from functools import lru_cache
 
 from rapidfuzz import fuzz
@@ -558,10 +558,17 @@ def _telling_words(claim: Claim, known: CanonicalClaim, rarity: Mapping[str, flo
 
 
 def classify(
-    claim: Claim, earlier: Sequence[CanonicalClaim], *, threshold: float = DEFAULT_THRESHOLD
+    claim: Claim,
+    earlier: Sequence[CanonicalClaim],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    same_story: Collection[str] = (),
 ) -> NoveltyDecision:
     """Decide whether ``claim`` is new, a repeat, an update or a contradiction
-    of the canonical claims ``earlier`` (same event)."""
+    of the canonical claims ``earlier`` (same event). ``same_story`` names the
+    claims of ``earlier`` that come from the claim's own story: a figure that
+    only they gave (the headline's "toll passes 120") is still new to the
+    event when the lead states it again with its speaker."""
     if not earlier:
         return NoveltyDecision(Novelty.NEW, None, 0.0, "first claim of the event")
     background = _background(earlier)
@@ -587,7 +594,9 @@ def classify(
             else:
                 rule = ""
             mine, theirs = _figures(claim.numbers, claim.text), set(best.numbers)
-            seen = {x for k in earlier for x in k.numbers}
+            seen = {x for k in earlier if k.id not in same_story for x in k.numbers}
+            if best.id in same_story:
+                seen |= set(best.numbers)  # the story says it twice: once is news
             if mine - seen:
                 return NoveltyDecision(
                     Novelty.UPDATE,

@@ -363,3 +363,26 @@ def test_a_death_toll_given_again_in_other_words_repeats() -> None:
     )
     d = classify(again, [known("c1", first)], threshold=T)
     assert d.novelty is Novelty.REPEAT and d.matches == "c1", d.why
+
+
+def test_a_figure_only_the_story_s_own_headline_gave_is_still_an_update() -> None:
+    before = claim(
+        "at least 40 people were treated in hospital",
+        speaker="Health officials",
+        speaker_id=None,
+        numbers=(40.0,),
+    )
+    headline = claim(
+        "flood toll passes 120", speaker="The Ledger", speaker_id=None, numbers=(120.0,)
+    )
+    lead = claim(
+        "more than 120 people have now been treated in hospital",
+        speaker="Health officials",
+        speaker_id=None,
+        numbers=(120.0,),
+    )
+    earlier = [known("c1", before), known("c2.1", headline)]
+    d = classify(lead, earlier, threshold=T, same_story={"c2.1"})
+    assert d.novelty is Novelty.UPDATE and d.matches == "c1", d.why
+    # without knowing the headline is its own story's, the figure looks old
+    assert classify(lead, earlier, threshold=T).novelty is Novelty.REPEAT
