@@ -246,9 +246,14 @@ def rank_claims(about: Sequence[Claim], others: Sequence[Claim]) -> list[Claim]:
 
 
 def _idempotency_props(claims: Sequence[Claim]) -> list[str]:
-    return sorted({c.matches or c.id or normalise_phrase(c.text) for c in claims}) or [
-        "event-start"
-    ]
+    # the tag is part of the key (a denial of c1 is not c1 again), and so are
+    # an update's figures (40 → 80 and 80 → 120 both update c1)
+    props = set()
+    for c in claims:
+        tag = c.novelty.value if c.novelty else ""
+        figures = ",".join(f"{n:g}" for n in c.numbers) if c.novelty is Novelty.UPDATE else ""
+        props.add(f"{tag}:{c.matches or c.id or normalise_phrase(c.text)}:{figures}")
+    return sorted(props) or ["event-start"]
 
 
 def _idempotency_hash(chat: str, event_id: str, props: Sequence[str]) -> str:
