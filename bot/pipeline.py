@@ -171,16 +171,7 @@ class Pipeline:
             self._novelty, record.id, event_id, analysis.claims, earlier, now
         )
         if decision.duplicate_of is not None:
-            claims = [
-                replace(
-                    c,
-                    novelty=Novelty.REPEAT,
-                    why=f"near-duplicate of story #{decision.duplicate_of}",
-                )
-                if c.novelty is not Novelty.REPEAT
-                else c
-                for c in claims
-            ]
+            claims = _all_repeats(claims, decision.duplicate_of)
         alerts: list[Alert] = []
         if decision.duplicate_of is None:
             outlets = await self.store.event_outlets(event_id) if not new_event else 0
@@ -259,3 +250,30 @@ class Pipeline:
                     )
                 )
         return out
+
+
+def _all_repeats(claims: list[Claim], duplicate_of: int) -> list[Claim]:
+    """A near-duplicate story brings nothing new: every claim is a repeat. A claim
+    that matched one of this story's own claims now points where that one points
+    (an earlier story's claim, or nothing: the store then joins the same words)."""
+    own = {c.id: c.matches for c in claims if c.id is not None}
+    out = []
+    for c in claims:
+        target = c.matches
+        seen: set[str] = set()
+        while target in own and target not in seen:
+            seen.add(target)
+            target = own[target]
+        out.append(
+            c
+            if c.novelty is Novelty.REPEAT and target == c.matches
+            else replace(
+                c,
+                novelty=Novelty.REPEAT,
+                matches=target,
+                why=c.why
+                if c.novelty is Novelty.REPEAT
+                else f"near-duplicate of story #{duplicate_of}",
+            )
+        )
+    return out

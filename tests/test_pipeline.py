@@ -106,3 +106,21 @@ async def test_stories_ingested_by_another_process_are_alerted(
         stop.set()
         await task
     assert "harbourwire.example" in fake_adapter.alerts_for("c1")[0].text
+
+
+def test_a_near_duplicate_story_repeats_everything_and_points_at_earlier_claims() -> None:
+    from bot.models import Novelty
+    from bot.pipeline import _all_repeats
+    from tests.storage.builders import make_claim
+
+    claims = [
+        make_claim("c9.1", "two were captured"),  # new in this story
+        make_claim("c9.2", "two were captured, he said", novelty=Novelty.REPEAT, matches="c9.1"),
+        make_claim("c9.3", "many more fight", novelty=Novelty.REPEAT, matches="c1.4"),
+        make_claim("c9.4", "155 fight", novelty=Novelty.UPDATE, matches="c1.4"),
+    ]
+    out = _all_repeats(claims, duplicate_of=1)
+    assert [c.novelty for c in out] == [Novelty.REPEAT] * 4
+    # nothing points at a claim of the duplicate itself, which is never stored as canonical
+    assert [c.matches for c in out] == [None, None, "c1.4", "c1.4"]
+    assert "near-duplicate of story #1" in (out[0].why or "")
