@@ -68,13 +68,12 @@ from bot.models import (
 )
 from storage.base import AnalysisRecord
 from storage.codec import decode_alert, encode_alert
-from storage.postgres_delivery import PostgresDelivery
+from storage.postgres_delivery import OUTBOX_CHANNEL, PostgresDelivery, insert_alerts
 from storage.postgres_feeds import PostgresFeeds
 from storage.sqlite import MAX_EVENT_TERMS, OUTBOX_STATUSES, load_migrations
 
 log = logging.getLogger(__name__)
 
-OUTBOX_CHANNEL = "claimwatch_outbox"
 STORY_LEASE_SECONDS = 300.0
 POOL_MAX_SIZE = 10
 
@@ -542,7 +541,6 @@ class PostgresStore(PostgresFeeds, PostgresDelivery):
         analysis = record.analysis
         stamp = _utc(record.analysed_at)
         story_id = record.story_id
-        queued: list[Alert] = []
         async with self._write() as db:
             known = await db.fetchval("SELECT id FROM stories WHERE id = $1 FOR UPDATE", story_id)
             if known is None:
@@ -570,24 +568,7 @@ class PostgresStore(PostgresFeeds, PostgresDelivery):
             await self._save_entities(db, record)
             await self._save_claims(db, record, stamp)
 
-            for alert in record.alerts:
-                inserted = await db.fetchval(
-                    "INSERT INTO outbox (key, platform, chat_id, event_id, payload, status,"
-                    " attempts, created_at) VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6)"
-                    " ON CONFLICT (key) DO NOTHING RETURNING id",
-                    alert.key,
-                    alert.chat.platform,
-                    alert.chat.chat_id,
-                    alert.event_id,
-                    encode_alert(alert),
-                    stamp,
-                )
-                if inserted is not None:
-                    queued.append(alert)
-            if queued:  # delivered to listeners when this transaction commits
-                await db.execute(
-                    "SELECT pg_notify($1, $2)", self._channel(OUTBOX_CHANNEL), str(len(queued))
-                )
+            queued = await insert_alerts(db, record.alerts, stamp, self._channel(OUTBOX_CHANNEL))
         log.debug(
             "saved analysis of story %d: event %s, %d claims, %d of %d alerts queued",
             story_id,

@@ -28,6 +28,35 @@ def _item(row: Any) -> OutboxItem:
     )
 
 
+OUTBOX_CHANNEL = "claimwatch_outbox"  # NOTIFYed when alerts are queued
+
+
+async def insert_alerts(
+    db: Any, alerts: Sequence[Alert], stamp: datetime, channel: str
+) -> list[Alert]:
+    """Queue alerts in the caller's transaction (a key already queued is skipped)
+    and, when any was queued, notify ``channel`` as the transaction commits, so
+    idle dispatchers of every instance wake at once. Returns the alerts queued."""
+    queued: list[Alert] = []
+    for alert in alerts:
+        row_id = await db.fetchval(
+            "INSERT INTO outbox (key, platform, chat_id, event_id, payload, status,"
+            " attempts, created_at) VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6)"
+            " ON CONFLICT (key) DO NOTHING RETURNING id",
+            alert.key,
+            alert.chat.platform,
+            alert.chat.chat_id,
+            alert.event_id,
+            encode_alert(alert),
+            stamp,
+        )
+        if row_id is not None:
+            queued.append(alert)
+    if queued:
+        await db.execute("SELECT pg_notify($1, $2)", channel, str(len(queued)))
+    return queued
+
+
 class PostgresDelivery:
     """Delivery methods of the :class:`~storage.base.Store` on PostgreSQL."""
 
@@ -37,25 +66,11 @@ class PostgresDelivery:
 
         def _read(self) -> AbstractAsyncContextManager[Any]: ...
 
+        def _channel(self, channel: str) -> str: ...
+
     async def enqueue_alerts(self, alerts: Sequence[Alert], now: datetime) -> list[Alert]:
-        queued: list[Alert] = []
-        stamp = _utc(now)
         async with self._write() as db:
-            for alert in alerts:
-                row_id = await db.fetchval(
-                    "INSERT INTO outbox (key, platform, chat_id, event_id, payload, status,"
-                    " attempts, created_at) VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6)"
-                    " ON CONFLICT (key) DO NOTHING RETURNING id",
-                    alert.key,
-                    alert.chat.platform,
-                    alert.chat.chat_id,
-                    alert.event_id,
-                    encode_alert(alert),
-                    stamp,
-                )
-                if row_id is not None:
-                    queued.append(alert)
-        return queued
+            return await insert_alerts(db, alerts, _utc(now), self._channel(OUTBOX_CHANNEL))
 
     async def defer_alert(
         self, item_id: int, at: datetime, reason: str, hold: str | None = None

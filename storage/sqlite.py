@@ -49,7 +49,7 @@ from bot.models import (
 )
 from storage.base import AnalysisRecord
 from storage.codec import decode_alert, encode_alert
-from storage.sqlite_delivery import SqliteDelivery
+from storage.sqlite_delivery import SqliteDelivery, insert_alerts
 from storage.sqlite_feeds import SqliteFeeds
 
 log = logging.getLogger(__name__)
@@ -550,7 +550,6 @@ class SqliteStore(SqliteFeeds, SqliteDelivery):
         analysis = record.analysis
         stamp = _ts(record.analysed_at)
         story_id = record.story_id
-        queued: list[Alert] = []
         async with self._write() as db:
             story = await self._one(db, "SELECT id FROM stories WHERE id = ?", (story_id,))
             if story is None:
@@ -580,22 +579,7 @@ class SqliteStore(SqliteFeeds, SqliteDelivery):
             await self._save_entities(db, record)
             await self._save_claims(db, record, stamp)
 
-            for alert in record.alerts:
-                changed = await self._run(
-                    db,
-                    "INSERT OR IGNORE INTO outbox (key, platform, chat_id, event_id, payload,"
-                    " status, attempts, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?)",
-                    (
-                        alert.key,
-                        alert.chat.platform,
-                        alert.chat.chat_id,
-                        alert.event_id,
-                        encode_alert(alert),
-                        stamp,
-                    ),
-                )
-                if changed:
-                    queued.append(alert)
+            queued = await insert_alerts(db, record.alerts, stamp)
         log.debug(
             "saved analysis of story %d: event %s, %d claims, %d of %d alerts queued",
             story_id,

@@ -56,6 +56,31 @@ def _item(row: sqlite3.Row) -> OutboxItem:
     )
 
 
+async def insert_alerts(
+    db: aiosqlite.Connection, alerts: Sequence[Alert], stamp: str
+) -> list[Alert]:
+    """Queue alerts in the caller's transaction; a key already queued is skipped.
+    Returns the alerts actually queued."""
+    queued: list[Alert] = []
+    for alert in alerts:
+        changed = await _run(
+            db,
+            "INSERT OR IGNORE INTO outbox (key, platform, chat_id, event_id, payload,"
+            " status, attempts, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?)",
+            (
+                alert.key,
+                alert.chat.platform,
+                alert.chat.chat_id,
+                alert.event_id,
+                encode_alert(alert),
+                stamp,
+            ),
+        )
+        if changed:
+            queued.append(alert)
+    return queued
+
+
 class SqliteDelivery:
     """Delivery methods of the :class:`~storage.base.Store` on SQLite."""
 
@@ -66,26 +91,8 @@ class SqliteDelivery:
         def _read(self) -> AbstractAsyncContextManager[aiosqlite.Connection]: ...
 
     async def enqueue_alerts(self, alerts: Sequence[Alert], now: datetime) -> list[Alert]:
-        queued: list[Alert] = []
-        stamp = _ts(now)
         async with self._write() as db:
-            for alert in alerts:
-                changed = await _run(
-                    db,
-                    "INSERT OR IGNORE INTO outbox (key, platform, chat_id, event_id, payload,"
-                    " status, attempts, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?)",
-                    (
-                        alert.key,
-                        alert.chat.platform,
-                        alert.chat.chat_id,
-                        alert.event_id,
-                        encode_alert(alert),
-                        stamp,
-                    ),
-                )
-                if changed:
-                    queued.append(alert)
-        return queued
+            return await insert_alerts(db, alerts, _ts(now))
 
     async def defer_alert(
         self, item_id: int, at: datetime, reason: str, hold: str | None = None
