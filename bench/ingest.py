@@ -348,7 +348,8 @@ async def main(args: argparse.Namespace) -> None:
             lat = await latency(tmp, steady, args.rate)
             print(
                 f"\nLatency ingest → outbox at {args.rate:g} stories/s for {args.seconds} s "
-                f"({len(lat)} stories, `claimwatch run`, one analysis worker):\n"
+                f"({len(lat)} stories, `claimwatch run`, "
+                f"ANALYSIS_WORKERS={os.environ.get('ANALYSIS_WORKERS', '1')}):\n"
             )
             print("| p50 | p90 | p99 | max |")
             print("| --- | --- | --- | --- |")

@@ -254,6 +254,7 @@ async def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 async def cmd_work(settings: Settings, args: argparse.Namespace) -> int:
     """An analysis worker: analyse waiting stories until SIGTERM; no chat, no delivery."""
     services = await Services.open(settings)
+    await asyncio.to_thread(lambda: services.pipeline.analyser)  # load the model before work
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
