@@ -49,20 +49,10 @@ Health = Callable[[], Awaitable[dict[str, Any]]]
 
 
 def adapter_routes(adapter: object) -> list[Route]:
-    """The routes an adapter serves on the shared server: its ``http_routes()``,
-    or, for Slack in HTTP mode without a server of its own, ``POST /slack/events``."""
+    """The routes an adapter serves on the shared server: its optional
+    ``http_routes()`` (Slack's HTTP mode: ``POST /slack/events``)."""
     routes = getattr(adapter, "http_routes", None)
-    if callable(routes):
-        return list(routes())
-    handle = getattr(adapter, "handle_http", None)
-    if (
-        getattr(adapter, "platform", None) == "slack"
-        and getattr(adapter, "mode", None) == "http"
-        and callable(handle)
-        and getattr(adapter, "http_port", 0) is None  # not serving by itself
-    ):
-        return [("POST", "/slack/events", handle)]
-    return []
+    return list(routes()) if callable(routes) else []
 
 
 def story_from_json(record: object, where: str) -> Story:

@@ -14,7 +14,9 @@ from typing import Any
 import httpx
 import pytest
 from aiohttp import web
+from pydantic import SecretStr
 
+from bot.adapters.slack import SlackAdapter
 from bot.analysis.analyser import Analyser
 from bot.config import Settings, load_settings
 from bot.http import HttpServer, adapter_routes, stories_from_body
@@ -184,17 +186,14 @@ async def test_adapters_add_routes_to_the_shared_server(tmp_path: Path) -> None:
 
             return [("POST", "/fake/hook", hook)]
 
-    class SlackLike:
-        platform = "slack"
-        mode = "http"
-        http_port = None
-
-        async def handle_http(self, request: web.Request) -> web.Response:
-            return web.Response(text="slack")
-
-    assert [r[:2] for r in adapter_routes(SlackLike())] == [("POST", "/slack/events")]
-    assert adapter_routes(FakeAdapter()) == []
     settings = make_settings(tmp_path)
+    slack = settings.model_copy(
+        update={"slack_bot_token": SecretStr("xoxb-1"), "slack_signing_secret": SecretStr("s")}
+    )
+    shared = SlackAdapter(slack, serve_http=False)
+    assert [r[:2] for r in adapter_routes(shared)] == [("POST", "/slack/events")]
+    assert adapter_routes(SlackAdapter(slack, serve_http=True)) == []  # it serves its own port
+    assert adapter_routes(FakeAdapter()) == []
     services = await Services.open(settings, [HttpAdapter()])
     server = http_server(services)
     await server.start(port=0)

@@ -492,6 +492,13 @@ class SlackAdapter:
             if pending:
                 await asyncio.gather(*pending, return_exceptions=True)
 
+    def http_routes(self) -> list[tuple[str, str, Any]]:
+        """Routes for the service's shared HTTP server: ``POST /slack/events`` in
+        HTTP mode when this adapter does not serve a port of its own."""
+        if self.mode == "http" and not self._serve_http:
+            return [("POST", EVENTS_PATH, self.handle_http)]
+        return []
+
     async def handle_http(self, request: web.Request) -> web.Response:
         """``POST /slack/events``: verified and dispatched by bolt."""
         bolt_request = await to_bolt_request(request)
