@@ -24,7 +24,7 @@ from bot.watch import WatchIndex
 from handlers.base import Context
 from handlers.router import Router
 from storage import open_store
-from storage.base import Store
+from storage.base import OUTBOX_CHANNEL, Store
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +173,6 @@ async def index_loop(services: Services, stop: asyncio.Event, poll: float = 1.0)
 # ------------------------------------------------ several instances (PostgreSQL)
 
 LEADER_POLL_SECONDS = 5.0
-OUTBOX_CHANNEL = "claimwatch_outbox"  # NOTIFYed by the PostgreSQL store when alerts are queued
 
 
 def leader_check(store: Store) -> Callable[[str], Awaitable[bool]] | None:

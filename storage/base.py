@@ -32,6 +32,9 @@ from bot.models import (
 )
 from bot.sources import Feed, FeedPoll
 
+OUTBOX_CHANNEL = "claimwatch_outbox"
+"""What a store that can notify (PostgreSQL) notifies when alerts are queued."""
+
 
 @dataclass(frozen=True, slots=True)
 class AnalysisRecord:

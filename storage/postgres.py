@@ -66,11 +66,12 @@ from bot.models import (
     WatchTarget,
     normalise_body,
 )
-from storage.base import AnalysisRecord
+from storage.base import OUTBOX_CHANNEL, AnalysisRecord
 from storage.codec import decode_alert, encode_alert
-from storage.postgres_delivery import OUTBOX_CHANNEL, PostgresDelivery, insert_alerts
+from storage.postgres_delivery import PostgresDelivery, insert_alerts
 from storage.postgres_feeds import PostgresFeeds
-from storage.sqlite import MAX_EVENT_TERMS, OUTBOX_STATUSES, load_migrations
+from storage.sqlite import OUTBOX_STATUSES, load_migrations
+from storage.values import source_of, top_terms
 
 log = logging.getLogger(__name__)
 
@@ -587,7 +588,7 @@ class PostgresStore(PostgresFeeds, PostgresDelivery):
             record.event_id,
             record.event_title,
             stamp,
-            json.dumps(_top_terms(terms)),
+            json.dumps(top_terms(terms)),
         )
         if created is not None:
             return
@@ -600,7 +601,7 @@ class PostgresStore(PostgresFeeds, PostgresDelivery):
         await db.execute(
             "UPDATE events SET last_seen = GREATEST(last_seen, $1), terms = $2 WHERE id = $3",
             stamp,
-            json.dumps(_top_terms(merged)),
+            json.dumps(top_terms(merged)),
             record.event_id,
         )
 
@@ -1400,22 +1401,8 @@ class PostgresStore(PostgresFeeds, PostgresDelivery):
             )
 
 
-def _top_terms(terms: dict[str, float]) -> dict[str, float]:
-    """The ``MAX_EVENT_TERMS`` heaviest terms (ties broken by the term, for stability)."""
-    ranked = sorted(terms.items(), key=lambda item: (-item[1], item[0]))
-    return dict(ranked[:MAX_EVENT_TERMS])
-
-
 def _source(row: Record) -> Source:
-    story = Story(
-        source=row["source"], title=row["title"], body="", url=row["url"], outlet=row["outlet"]
-    )
-    return Source(
-        title=row["title"],
-        url=story.link,
-        outlet=story.outlet_name,
-        published=row["published"],
-    )
+    return source_of(row, row["published"])
 
 
 def is_postgres_url(url: str) -> bool:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.models import Alert, ChatRef, DeliveryPrefs, OutboxItem
+from storage.base import OUTBOX_CHANNEL
 from storage.codec import decode_alert, encode_alert
 
 
@@ -26,9 +27,6 @@ def _item(row: Any) -> OutboxItem:
         attempts=int(row["attempts"]),
         hold=row["hold"],
     )
-
-
-OUTBOX_CHANNEL = "claimwatch_outbox"  # NOTIFYed when alerts are queued
 
 
 async def insert_alerts(

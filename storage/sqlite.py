@@ -51,6 +51,7 @@ from storage.base import AnalysisRecord
 from storage.codec import decode_alert, encode_alert
 from storage.sqlite_delivery import SqliteDelivery, insert_alerts
 from storage.sqlite_feeds import SqliteFeeds
+from storage.values import source_of, top_terms
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,6 @@ BUSY_TIMEOUT_SECONDS = 10.0
 STORY_LEASE_SECONDS = 300.0
 """How long a process holds a story it is analysing before another may take it."""
 
-MAX_EVENT_TERMS = 200
 OUTBOX_STATUSES = ("pending", "sent", "retry", "undeliverable")
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_(\w+)\.sql$")
@@ -601,7 +601,7 @@ class SqliteStore(SqliteFeeds, SqliteDelivery):
             await db.execute(
                 "INSERT INTO events (id, title, first_seen, last_seen, terms)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (record.event_id, record.event_title, stamp, stamp, json.dumps(_top_terms(terms))),
+                (record.event_id, record.event_title, stamp, stamp, json.dumps(top_terms(terms))),
             )
             return
         merged: dict[str, float] = {str(k): float(v) for k, v in json.loads(row["terms"]).items()}
@@ -609,7 +609,7 @@ class SqliteStore(SqliteFeeds, SqliteDelivery):
             merged[term] = merged.get(term, 0.0) + weight
         await db.execute(
             "UPDATE events SET last_seen = MAX(last_seen, ?), terms = ? WHERE id = ?",
-            (stamp, json.dumps(_top_terms(merged)), record.event_id),
+            (stamp, json.dumps(top_terms(merged)), record.event_id),
         )
 
     async def _save_entities(self, db: aiosqlite.Connection, record: AnalysisRecord) -> None:
@@ -1209,19 +1209,5 @@ class SqliteStore(SqliteFeeds, SqliteDelivery):
         return counts
 
 
-def _top_terms(terms: dict[str, float]) -> dict[str, float]:
-    """The ``MAX_EVENT_TERMS`` heaviest terms (ties broken by the term, for stability)."""
-    ranked = sorted(terms.items(), key=lambda item: (-item[1], item[0]))
-    return dict(ranked[:MAX_EVENT_TERMS])
-
-
 def _source(row: Row) -> Source:
-    story = Story(
-        source=row["source"], title=row["title"], body="", url=row["url"], outlet=row["outlet"]
-    )
-    return Source(
-        title=row["title"],
-        url=story.link,
-        outlet=story.outlet_name,
-        published=_opt_date(row["published"]),
-    )
+    return source_of(row, _opt_date(row["published"]))

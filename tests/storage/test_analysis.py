@@ -11,7 +11,7 @@ import pytest
 
 from bot.models import Entity, Novelty, Source, Stance
 from storage.base import Store
-from storage.sqlite import MAX_EVENT_TERMS
+from storage.values import MAX_EVENT_TERMS
 from tests.storage.builders import (
     ALICE,
     BOB,
