@@ -67,7 +67,6 @@ from bot.delivery.ratelimit import (
     PREPAID,
     PlatformLimits,
     RateLimiter,
-    telegram_is_group,
 )
 from bot.errors import ClaimWatchError, ConfigError, PermanentError, TransientError
 from bot.models import Alert, Button, ChatRef, Command, Line, Reply, Span
@@ -318,6 +317,11 @@ def translate_error(exc: TelegramError, chat: str) -> ClaimWatchError:
 # --------------------------------------------------------------------------- HTTP
 
 
+def is_group_chat(chat_id: str) -> bool:
+    """Telegram groups, supergroups and channels have negative ids (or ``@name``)."""
+    return chat_id.startswith(("-", "@"))
+
+
 class QuietFloodRequest(HTTPXRequest):
     """PTB's HTTPX transport, raising ``RetryAfter`` without a deprecation warning.
 
@@ -389,7 +393,7 @@ class ChatPacer(BaseRateLimiter[int]):
             per_chat,
             group_per_minute or None,
             group_period,
-            telegram_is_group,
+            is_group_chat,
             CHAT_MARGIN,
         )
         self.limiter = limiter or RateLimiter({PLATFORM: rules}, rules)
@@ -481,6 +485,7 @@ class TelegramAdapter:
     """The Telegram side of ClaimWatch (see the module docstring)."""
 
     platform = PLATFORM
+    is_group_chat = staticmethod(is_group_chat)  # for the dispatcher's per-group budget
 
     def __init__(
         self,

@@ -98,7 +98,12 @@ class Dispatcher:
             lclock: Callable[[], float] = (
                 time.monotonic if clock is utcnow else (lambda: self.clock().timestamp())
             )
-            chosen = RateLimiter.from_settings(settings, lclock, self.sleep)
+            groups = {
+                a.platform: test
+                for a in self.adapters.values()
+                if callable(test := getattr(a, "is_group_chat", None))
+            }
+            chosen = RateLimiter.from_settings(settings, lclock, self.sleep, groups)
         self.limiter = chosen
         self.pacer = chosen  # the earlier name
         for adapter in self.adapters.values():

@@ -47,9 +47,7 @@ LATE_TOLERANCE = 0.015
 MAX_LATE_RETRIES = 2
 
 
-def telegram_is_group(chat_id: str) -> bool:
-    """Telegram groups, supergroups and channels have negative ids (or ``@name``)."""
-    return chat_id.startswith(("-", "@"))
+GroupTest = Callable[[str], bool]
 
 
 def never_group(chat_id: str) -> bool:
@@ -62,19 +60,24 @@ class PlatformLimits:
     chat_per_second: float
     group_budget: int | None = None  # messages per group_window to one group or channel
     group_window: float = 60.0
-    is_group: Callable[[str], bool] = never_group
+    is_group: GroupTest = never_group
     chat_margin: float = 0.0  # seconds added to every per-chat gap
 
 
-def limits_from_settings(settings: Settings) -> dict[str, PlatformLimits]:
-    """Per-platform limits; a platform not listed uses the generic rates."""
+def limits_from_settings(
+    settings: Settings, group_tests: Mapping[str, GroupTest] | None = None
+) -> dict[str, PlatformLimits]:
+    """Per-platform limits; a platform not listed uses the generic rates. Which
+    chats are groups (for the per-group budget) only the platform's adapter
+    knows: ``group_tests`` maps a platform to its test."""
+    tests = group_tests or {}
     return {
         "telegram": PlatformLimits(
             settings.telegram_global_per_second or settings.global_per_second,
             settings.telegram_chat_per_second or settings.per_chat_per_second,
             settings.telegram_group_per_minute or None,
             60.0,
-            telegram_is_group,
+            tests.get("telegram", never_group),
             CHAT_MARGIN,
         ),
         "slack": PlatformLimits(
@@ -111,10 +114,14 @@ class RateLimiter:
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep
+        cls,
+        settings: Settings,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+        group_tests: Mapping[str, GroupTest] | None = None,
     ) -> RateLimiter:
         default = PlatformLimits(settings.global_per_second, settings.per_chat_per_second)
-        return cls(limits_from_settings(settings), default, clock, sleep)
+        return cls(limits_from_settings(settings, group_tests), default, clock, sleep)
 
     def rules(self, platform: str) -> PlatformLimits:
         return self.limits.get(platform, self.default)

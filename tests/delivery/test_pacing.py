@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters.telegram import TelegramAdapter
+from bot.adapters.telegram import TelegramAdapter, is_group_chat
 from bot.config import load_settings
 from bot.delivery.dispatcher import Dispatcher
-from bot.delivery.ratelimit import CHAT_MARGIN, PlatformLimits, RateLimiter, telegram_is_group
+from bot.delivery.ratelimit import CHAT_MARGIN, PlatformLimits, RateLimiter
 from bot.delivery.schedule import hold_until, next_digest, parse_hhmm, quiet_end, zone
 from bot.models import ChatRef, Command, DeliveryPrefs, Reply
 from storage.sqlite import SqliteStore
@@ -29,7 +29,7 @@ def limiter(clock: Clock, **rules: float) -> RateLimiter:
         rules.get("chat", 1.0),
         int(rules.get("group", 20)),
         60.0,
-        telegram_is_group,
+        is_group_chat,
     )
     return RateLimiter({"telegram": telegram}, telegram, clock.mono, clock.sleep)
 

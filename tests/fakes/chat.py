@@ -42,9 +42,11 @@ class FakeAdapter:
     ``fail_next`` queues errors raised by the next sends (alerts or replies),
     to any chat or to one (``chat=``); ``rate_limit`` queues 429s; ``delay``
     makes every send take that long on ``sleep`` (a test's clock), and
-    ``clock`` stamps each :class:`Sent`."""
+    ``clock`` stamps each :class:`Sent`; ``is_group_chat`` tells the dispatcher
+    which chats are groups, as a real adapter does."""
 
     platform: str = "fake"
+    is_group_chat: Callable[[str], bool] | None = None
     sent: list[Sent] = field(default_factory=list)
     failures: deque[Exception] = field(default_factory=deque)
     chat_failures: dict[str, deque[Exception]] = field(default_factory=dict)
