@@ -1,0 +1,159 @@
+"""Quotations: where they are, which cue they belong to, and quote paragraphs
+that continue a speaker."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.analysis.claims.base import _Ctx, _Draft, _finish, _stance
+
+_OPEN = {"“": "”", "«": "»", "„": "“"}
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Interior character spans of quotations, in order.
+
+    Curly, guillemet and straight double quotes are recognised, and single
+    quotes within a paragraph. A paragraph
+    that ends inside a quote and a next paragraph that opens a quote again
+    continue one quotation (the newspaper convention for long quotes)."""
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    closer = ""
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if start is None:
+            if ch in _OPEN:
+                start, closer = i + 1, _OPEN[ch]
+            elif ch == '"':
+                start, closer = i + 1, '"'
+        elif ch == closer or (closer == "”" and ch == '"') or (closer == '"' and ch == "”"):
+            if i > start:
+                spans.append((start, i))
+            start = None
+        elif ch == "\n":
+            # a paragraph ends inside the quote: continue it when the next
+            # paragraph reopens a quote, else close it here
+            j = i
+            while j < n and text[j] in "\n \t":
+                j += 1
+            if j < n and text[j] in ('"', "“", "«") and j > i:
+                i = j + 1
+                continue
+            if i > start:
+                spans.append((start, i))
+            start = None
+        i += 1
+    if start is not None and n > start:
+        spans.append((start, n))
+    return _with_single_quotes(text, spans)
+
+
+_SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(:—–\[]))[‘'](?=\w)", re.MULTILINE)
+
+
+# a closing single quote follows punctuation ("…fight,’ he said") or comes
+# before it ("the ‘new normal’, she said"); "workers’ union" is an apostrophe
+_SINGLE_CLOSE = re.compile(r"(?<=[.,!?…])[’'](?=[\s)—–]|$)|(?<=\w)[’'](?=[.,;:!?)—–]|$)")
+
+
+def _with_single_quotes(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Add quotations in single quotes (‘We will fight,’ he said.) that lie
+    outside double-quoted ones; one paragraph at most, so that apostrophes
+    ("workers' union", "Russia's") cannot open or run on."""
+    out = list(spans)
+    pos = 0
+    while True:
+        m = _SINGLE_OPEN.search(text, pos)
+        if m is None:
+            break
+        begin = m.end()
+        pos = begin
+        if any(a - 1 <= m.start() < b + 1 for a, b in spans):
+            continue
+        para_end = text.find("\n", begin)
+        para_end = len(text) if para_end < 0 else para_end
+        close = _SINGLE_CLOSE.search(text, begin, min(para_end, begin + 800))
+        if close is None or close.start() - begin < 2:
+            continue
+        out.append((begin, close.start()))
+        pos = close.end()
+    return sorted(out)
+
+
+def _adjacent_quote(cue: Any, sent: Any, ctx: _Ctx) -> tuple[int, int] | None:
+    """A quotation that ends just before the cue's clause ("“…,” he said") or
+    starts just after the cue ("he said: “…”") in the same sentence."""
+    text = ctx.text
+    s_start, s_end = sent.start_char, sent.end_char
+    best: tuple[int, int] | None = None
+    for qs, qe in ctx.quotes:
+        if qe - qs < 8:
+            continue
+        if qe <= cue.idx and qe >= s_start - 1:
+            between = text[qe + 1 : cue.idx]
+            if "\n" in between:
+                continue
+            if len(between.split()) <= 12 and not any(
+                a >= qe + 1 and b <= cue.idx for a, b in ctx.quotes
+            ):
+                best = (qs, qe)
+        elif qs > cue.idx and qs - 1 < s_end + 2:
+            between = text[cue.idx + len(cue.text) : qs - 1]
+            words = between.split()
+            if "\n" in between and not between.strip().endswith(":"):
+                break
+            if (
+                len(words) <= 8
+                and ("," in between or ":" in between or between.strip() == "" or len(words) <= 3)
+                and best is None
+            ):
+                return (qs, qe)
+    return best
+
+
+def _one_per_quote(drafts: list[_Draft]) -> list[_Draft]:
+    """A quotation has one speaker: the cue nearest to it wins."""
+    best: dict[tuple[int, int], _Draft] = {}
+    for d in drafts:
+        if not d.direct or d.tokens is not None or d.cue_pos < 0:
+            continue
+        key = (d.start, d.end)
+        dist = min(abs(d.cue_pos - d.start), abs(d.cue_pos - d.end))
+        old = best.get(key)
+        if old is None or dist < min(abs(old.cue_pos - old.start), abs(old.cue_pos - old.end)):
+            best[key] = d
+    return [
+        d
+        for d in drafts
+        if not d.direct or d.tokens is not None or d.cue_pos < 0 or best.get((d.start, d.end)) is d
+    ]
+
+
+def _continuation(
+    sent: Any, k: int, ctx: _Ctx, drafts: list[_Draft], covered: set[tuple[int, int]]
+) -> _Draft | None:
+    """A quotation paragraph with no cue of its own continues the previous
+    speaker when it follows that speaker's claim closely."""
+    text = ctx.text
+    first = sent.start_char
+    while first < sent.end_char and text[first] in " \n\t":
+        first += 1
+    if first >= len(text) or text[first] not in "\"“«‘'":
+        return None
+    q = ctx.quote_at(first + 1)
+    if q is None or q in covered or not drafts:
+        return None
+    prev = drafts[-1]
+    if k - prev.sentence > 3 or ctx.para_of[k] - ctx.para_of[prev.sentence] > 1:
+        return None
+    if prev.speaker.kind == "other" and prev.cue == "reported":
+        return None
+    covered.add(q)
+    content, start, end = _finish(text, q[0], q[1], None, ctx)
+    if len(content.split()) < 3:
+        return None
+    return _Draft(prev.speaker, prev.cue, _stance("say", content, []), True, start, end, None, k, 0)
