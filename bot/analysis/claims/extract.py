@@ -20,7 +20,12 @@ from bot.analysis.claims.base import (
     _union,
 )
 from bot.analysis.claims.nominal_cues import _according_claim, _colon_claim, _statement_claim
-from bot.analysis.claims.quotes import _continuation, _one_per_quote, quote_spans
+from bot.analysis.claims.quotes import (
+    _continuation,
+    _join_split_quotes,
+    _one_per_quote,
+    quote_spans,
+)
 from bot.analysis.claims.sides import _learn_sides, _speaker_side
 from bot.analysis.claims.uncued import _carry_over, _outlet_fact
 from bot.analysis.claims.verb_cues import _aux_cue_lemma, _verb_claim
@@ -87,6 +92,7 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
             ctx.history.append(replace(d.speaker, pos=sent.start_char))
         drafts.extend(found)
     drafts = _one_per_quote(drafts)
+    _join_split_quotes(drafts, ctx)
     for d in drafts:
         if d.direct:
             for q in ctx.quotes:

@@ -25,15 +25,21 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     n = len(text)
     while i < n:
         ch = text[i]
+        width = 1
+        if text.startswith(("''", "``"), i):
+            # typewriter double quotes made of two single marks (''…'', ``…'')
+            ch, width = '"', 2
         if start is None:
             if ch in _OPEN:
                 start, closer = i + 1, _OPEN[ch]
             elif ch == '"':
-                start, closer = i + 1, '"'
+                start, closer = i + width, '"'
+                i += width - 1
         elif ch == closer or (closer == "”" and ch == '"') or (closer == '"' and ch == "”"):
             if i > start:
                 spans.append((start, i))
             start = None
+            i += width - 1
         elif ch == "\n":
             # a paragraph ends inside the quote: continue it when the next
             # paragraph reopens a quote, else close it here
@@ -42,6 +48,9 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
                 j += 1
             if j < n and text[j] in ('"', "“", "«") and j > i:
                 i = j + 1
+                continue
+            if text.startswith(("''", "``"), j) and j > i:
+                i = j + 2
                 continue
             if i > start:
                 spans.append((start, i))
@@ -157,3 +166,28 @@ def _continuation(
     if len(content.split()) < 3:
         return None
     return _Draft(prev.speaker, prev.cue, _stance("say", content, []), True, start, end, None, k, 0)
+
+
+def _join_split_quotes(drafts: list[_Draft], ctx: _Ctx) -> None:
+    """ "“A,” he said. “B.”" and "“A,” he said, “B”": a quotation broken by
+    its cue is one claim; the part after the cue joins the part before it
+    when no other cue claims it (in place)."""
+    text = ctx.text
+    taken = [(d.start, d.end) for d in drafts]
+    for d in drafts:
+        if not d.direct or d.tokens is not None or d.cue_pos < d.end:
+            continue
+        nxt = next((q for q in ctx.quotes if q[0] > d.cue_pos), None)
+        if nxt is None or nxt[1] - nxt[0] < 8 or not ctx.same_para(d.end, nxt[0]):
+            continue
+        between = text[d.end : nxt[0]].strip(" \t\"“”«»'`")
+        if len(between.split()) > 14 or not between.endswith((",", ".", ":", ";", "—")):
+            continue
+        if any(a < nxt[1] and nxt[0] < b for a, b in taken if (a, b) != (d.start, d.end)):
+            continue
+        first = ctx.doc.char_span(d.start, d.end, alignment_mode="expand")
+        second = ctx.doc.char_span(nxt[0], nxt[1], alignment_mode="expand")
+        if first is None or second is None:
+            continue
+        d.tokens = [t for t in first if not t.is_space] + [t for t in second if not t.is_space]
+        d.end = nxt[1]
