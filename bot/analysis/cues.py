@@ -99,16 +99,29 @@ CUE_VERBS: dict[str, Stance] = {
             "put",
         )
     },
+    **{v: Stance.ASSERT for v in ("think", "believe", "expect", "fear", "hope", "suspect")},
+    **{v: Stance.ASSERT for v in ("feel", "worry", "agree", "find", "show", "know", "determine")},
     **{v: Stance.DENY for v in ("deny", "dismiss", "reject", "refute", "rebuff", "dispute")},
     **{v: Stance.DENY for v in ("repudiate", "rebut", "debunk", "disavow", "contest", "decry")},
     **{v: Stance.CONFIRM for v in ("confirm", "acknowledge", "admit", "concede", "verify")},
     **{v: Stance.QUESTION for v in ("question", "doubt", "wonder", "query")},
 }
 
+# verbs of belief, finding and showing: a claim only with a reported clause
+# ("officials believe the blast was deliberate", "the review found that …"),
+# never with an object alone ("found the keys") nor a quotation beside them
+CLAUSE_ONLY_CUES = frozenset(
+    {"think", "believe", "expect", "fear", "hope", "suspect", "feel", "worry", "agree"}
+    | {"find", "show", "know", "determine"}
+)
+
 # cues that carry no content by themselves and need a clause, a quote or an
 # object: "he added" alone is not a claim
-NEEDS_CLAUSE = frozenset(
-    {"add", "note", "post", "tweet", "reply", "respond", "comment", "point", "repeat", "signal"}
+NEEDS_CLAUSE = (
+    frozenset(
+        {"add", "note", "post", "tweet", "reply", "respond", "comment", "point", "repeat", "signal"}
+    )
+    | CLAUSE_ONLY_CUES
 )
 
 # cues whose object is a proposition in itself ("dismissed the claims")

@@ -30,6 +30,7 @@ from bot.analysis.claims.sides import _learn_sides, _speaker_side
 from bot.analysis.claims.uncued import _carry_over, _outlet_fact
 from bot.analysis.claims.verb_cues import _aux_cue_lemma, _verb_claim
 from bot.analysis.cues import (
+    CLAUSE_ONLY_CUES,
     CUE_VERBS,
     is_outlet_name,
 )
@@ -87,7 +88,7 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
             d = _colon_claim(sent, k, ctx)
             if d is not None:
                 found.append(d)
-        found = _dedupe(found)
+        found = _dedupe(_drop_nested_beliefs(found))
         for d in found:
             ctx.history.append(replace(d.speaker, pos=sent.start_char))
         drafts.extend(found)
@@ -147,6 +148,17 @@ def _dedupe(found: list[_Draft]) -> list[_Draft]:
             continue
         out.append(d)
     return sorted(out, key=lambda d: d.start)
+
+
+def _drop_nested_beliefs(found: list[_Draft]) -> list[_Draft]:
+    """ "OpenAI said a review found he was not candid": a belief or finding
+    reported inside another claim belongs to that claim, not beside it."""
+    return [
+        d
+        for d in found
+        if d.cue_lemma not in CLAUSE_ONLY_CUES
+        or not any(o is not d and o.start <= d.cue_pos < o.end for o in found)
+    ]
 
 
 def _drop_relays(found: list[_Draft], ctx: _Ctx) -> list[_Draft]:

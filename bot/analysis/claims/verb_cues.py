@@ -23,6 +23,7 @@ from bot.analysis.claims.speakers import _speaker
 from bot.analysis.cues import (
     AUDIENCE,
     CLAIM_NOUNS,
+    CLAUSE_ONLY_CUES,
     CUE_VERBS,
     MODALS,
     NEEDS_CLAUSE,
@@ -251,47 +252,51 @@ def _agent(cue: Any) -> Any:
     return None
 
 
-QUOTE_CUES = frozenset(CUE_VERBS) - {
-    "urge",
-    "call",
-    "label",
-    "accuse",
-    "blame",
-    "demand",
-    "describe",
-    "brand",
-    "criticise",
-    "criticize",
-    "condemn",
-    "praise",
-    "hail",
-    "dismiss",
-    "reject",
-    "question",
-    "doubt",
-    "promise",
-    "pledge",
-    "vow",
-    "signal",
-    "imply",
-    "hint",
-    "detail",
-    "specify",
-    "estimate",
-    "characterize",
-    "characterise",
-    "tout",
-    "disclose",
-    "reveal",
-    "indicate",
-    "mention",
-    "forecast",
-    "predict",
-    "inform",
-    "underline",
-    "underscore",
-    "highlight",
-}
+QUOTE_CUES = (
+    frozenset(CUE_VERBS)
+    - CLAUSE_ONLY_CUES
+    - {
+        "urge",
+        "call",
+        "label",
+        "accuse",
+        "blame",
+        "demand",
+        "describe",
+        "brand",
+        "criticise",
+        "criticize",
+        "condemn",
+        "praise",
+        "hail",
+        "dismiss",
+        "reject",
+        "question",
+        "doubt",
+        "promise",
+        "pledge",
+        "vow",
+        "signal",
+        "imply",
+        "hint",
+        "detail",
+        "specify",
+        "estimate",
+        "characterize",
+        "characterise",
+        "tout",
+        "disclose",
+        "reveal",
+        "indicate",
+        "mention",
+        "forecast",
+        "predict",
+        "inform",
+        "underline",
+        "underscore",
+        "highlight",
+    }
+)
 
 
 _CLAUSE_CUES = frozenset(
@@ -403,6 +408,10 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     if neg:
         return None
     own_subject = any(c.dep_ in _SUBJ for c in cue.children)
+    if lemma in CLAUSE_ONLY_CUES and (
+        cue.tag_ == "VBG" or (not own_subject and cue.dep_ != "conj")
+    ):
+        return None  # "knowing it could fail": a belief needs its holder named
     if not own_subject:
         # "to demand an explanation": a purpose, not an attribution
         if any(c.tag_ == "TO" for c in cue.children) and cue.head.lemma_.lower() not in (
@@ -484,8 +493,9 @@ def _cut_other_attribution(toks: list[Any], cue: Any, ctx: _Ctx) -> list[Any]:
             and t is not cue
             and t.dep_ in ("advcl", "conj")
             and t.lemma_.lower() in CUE_VERBS
+            and t.lemma_.lower() not in CLAUSE_ONLY_CUES
             and not ctx.in_quote(t.idx)
-            and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)
+            and any(c.dep_ == "nsubj" for c in t.children)
         ):
             start = min(x.i for x in _sub(t))
             if start > first + 2:
@@ -528,4 +538,4 @@ def _draft_from_tokens(
         return None
     direct = bool(words) and inside == len(words)
     stance = Stance.QUESTION if modal else _stance(lemma, text, [cue])
-    return _Draft(speaker, _cue_phrase(cue), stance, direct, start, end, toks, k, 0, lemma)
+    return _Draft(speaker, _cue_phrase(cue), stance, direct, start, end, toks, k, 0, lemma, cue.idx)
