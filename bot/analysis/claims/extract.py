@@ -19,7 +19,12 @@ from bot.analysis.claims.base import (
     _sentence_index,
     _union,
 )
-from bot.analysis.claims.nominal_cues import _according_claim, _colon_claim, _statement_claim
+from bot.analysis.claims.nominal_cues import (
+    _according_claim,
+    _colon_claim,
+    _intro_block_claims,
+    _statement_claim,
+)
 from bot.analysis.claims.quotes import (
     _continuation,
     _join_split_quotes,
@@ -56,6 +61,11 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
         breaks=[m.start() for m in re.finditer(r"\n", text)],
     )
     _learn_sides(ctx)
+    starts = [s.start_char for s in sents]
+
+    def sent_at(offset: int) -> int:
+        return max(0, bisect_right(starts, offset) - 1)
+
     drafts: list[_Draft] = []
     covered_quotes: set[tuple[int, int]] = set()
     for k, sent in enumerate(sents):
@@ -88,6 +98,12 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
             d = _colon_claim(sent, k, ctx)
             if d is not None:
                 found.append(d)
+        block = _intro_block_claims(sent, ctx, sent_at)
+        if block and all(f.end <= block[0].end and f.start >= block[0].start for f in found):
+            # "… shared this message:" and the quoted paragraphs after it
+            found = []
+            drafts.extend(block)
+            ctx.history.append(replace(block[0].speaker, pos=sent.start_char))
         found = _dedupe(_drop_nested_beliefs(found))
         for d in found:
             ctx.history.append(replace(d.speaker, pos=sent.start_char))

@@ -205,3 +205,71 @@ def _attributes_itself(sent: Any, colon: Any, ctx: _Ctx) -> bool:
         and any(c.dep_ in _SUBJ for c in t.children)
         for t in [*sent, *first]
     )
+
+
+_SHARING_VERBS = frozenset(
+    {"share", "issue", "release", "publish", "send", "give", "offer", "read", "provide"}
+)
+_OPENERS = ("“", '"', "«", "‘", "''", "``")
+_CLOSERS = ("”", '"', "»", "’", "''")
+
+
+def _intro_block_claims(sent: Any, ctx: _Ctx, sent_at: Any) -> list[_Draft]:
+    """ "Microsoft's president shared this message on Twitter:" and the quoted
+    paragraphs after it: each paragraph is a claim of the introducing speaker,
+    up to the paragraph that closes the quotation. ``sent_at`` maps a
+    character offset to its sentence index."""
+    text = ctx.text
+    last = next((t for t in reversed(sent) if not t.is_space), None)
+    if last is None or last.text != ":" or ctx.in_quote(last.idx):
+        return []
+    verb = sent.root
+    if verb.pos_ not in ("VERB", "AUX"):
+        return []
+    lemma = verb.lemma_.lower()
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    if not (
+        lemma in CUE_VERBS
+        or lemma in _SHARING_VERBS
+        or any(o.lemma_.lower() in STATEMENT_NOUNS | {"following"} for o in objects)
+    ):
+        return []
+    subj, passive = _subject_of(verb, ctx)
+    if subj is None or passive:
+        return []
+    speaker = _speaker(subj, ctx)
+    if speaker is None:
+        return []
+    pos = last.idx + 1
+    while pos < len(text) and text[pos] in " \t\n":
+        pos += 1
+    if "\n" not in text[last.idx : pos] or not text.startswith(_OPENERS, pos):
+        return []
+    out: list[_Draft] = []
+    while pos < len(text) and len(out) < 8:
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        para = text[pos:end].strip()
+        content, start, stop = _finish(text, pos, end, None, ctx)
+        if len(content.split()) >= 3:
+            out.append(
+                _Draft(
+                    speaker,
+                    verb.text,
+                    _stance("say", content, []),
+                    True,
+                    start,
+                    stop,
+                    None,
+                    sent_at(pos),
+                    0,
+                )
+            )
+        nxt = end
+        while nxt < len(text) and text[nxt] in " \t\n":
+            nxt += 1
+        closed = para.endswith(_CLOSERS) and not para.endswith("'s")
+        if nxt >= len(text) or (closed and not text.startswith(_OPENERS, nxt)):
+            break
+        pos = nxt
+    return out
