@@ -116,6 +116,8 @@ class _Draft:
     order: int
     cue_lemma: str = ""
     cue_pos: int = -1
+    # further speakers of the same words ("Both Alaska and United said …")
+    also: list[_Speaker] = field(default_factory=list)
 
 
 def _sentence_index(doc: Any) -> tuple[dict[int, int], list[Any]]:

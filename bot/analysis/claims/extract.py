@@ -145,6 +145,7 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
             extra.append(d)
             latest = d
     drafts.extend(extra)
+    drafts = [e for d in drafts for e in (d, *(replace(d, speaker=sp) for sp in d.also))]
     return [_to_claim(d, ctx) for d in sorted(drafts, key=lambda d: (d.sentence, d.start))]
 
 

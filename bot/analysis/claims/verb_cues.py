@@ -457,6 +457,34 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         return None
     if ctx.in_quote(subj.idx if subj is not None else cue.idx) and not ctx.in_quote(cue.idx):
         return None
+    draft = _verb_content(cue, lemma, speaker, sent, k, ctx, modal)
+    if draft is not None and subj is not None and not passive:
+        draft.also = _co_speakers(subj, speaker, ctx)
+    return draft
+
+
+def _co_speakers(subj: Any, speaker: _Speaker, ctx: _Ctx) -> list[_Speaker]:
+    """ "Both Alaska and United said …", "Moscow and Washington denied …":
+    each conjunct of the subject that names someone else speaks too."""
+    out: list[_Speaker] = []
+    for c in subj.conjuncts:
+        if c.i <= subj.i or c.pos_ not in ("PROPN", "NOUN") or ctx.in_quote(c.idx):
+            continue
+        sp = _speaker(c, ctx)
+        if sp is not None and sp.name != speaker.name and sp.id != speaker.id:
+            if sp.id is None and not any(
+                m.start <= c.idx < m.end for m in ctx.mentions_in(c.idx, c.idx + len(c.text))
+            ):
+                continue
+            out.append(sp)
+    return out
+
+
+def _verb_content(
+    cue: Any, lemma: str, speaker: _Speaker, sent: Any, k: int, ctx: _Ctx, modal: bool
+) -> _Draft | None:
+    """The content of a verb cue whose speaker is known: the complement, the
+    quotation beside the cue, or the clause the parse attached elsewhere."""
     toks, tag = _content_from_children(cue, ctx)
     quote = None
     if toks:
