@@ -146,7 +146,22 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
             latest = d
     drafts.extend(extra)
     drafts = [e for d in drafts for e in (d, *(replace(d, speaker=sp) for sp in d.also))]
-    return [_to_claim(d, ctx) for d in sorted(drafts, key=lambda d: (d.sentence, d.start))]
+    claims = [_to_claim(d, ctx) for d in sorted(drafts, key=lambda d: (d.sentence, d.start))]
+    return _once_each(claims)
+
+
+def _once_each(claims: list[Claim]) -> list[Claim]:
+    """A headline repeated as the lead is one claim: the same speaker saying
+    the same words again in one story is kept once, where first said."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for c in claims:
+        key = (c.speaker.casefold(), re.sub(r"\W+", " ", c.text).strip().casefold())
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(c)
+    return out
 
 
 def _dedupe(found: list[_Draft]) -> list[_Draft]:

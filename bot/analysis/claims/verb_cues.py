@@ -432,6 +432,8 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         agent = _agent(cue)
         if agent is not None:
             speaker = _speaker(agent, ctx)
+        elif lemma in CLAUSE_ONLY_CUES:
+            return None  # "it is believed that …": nobody holds the belief
         else:
             speaker = _Speaker(ctx.outlet or "unattributed", None, "other", cue.idx)
     elif passive and cue.dep_ != "pcomp":
