@@ -1,0 +1,114 @@
+"""Constructions of real news copy (issue 12), each on sentences written for
+this test: typewriter quotes, quotations broken by their cue, beliefs and
+findings, a colon that introduces quoted paragraphs, several speakers at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.analysis.aliases import Gazetteer
+from tests.analysis.test_claims import check, claims_of, one
+
+
+def test_typewriter_double_quotes_are_a_quotation(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "''The ferry will not sail before Thursday,'' said Ingrid Solvang, the harbour master."
+    claim = one(claims_of(nlp, gazetteer, text), "Solvang")
+    check(claim, has=("ferry will not sail before Thursday",), lacks=("''", "harbour master"))
+    assert claim.direct
+
+
+def test_quotation_broken_by_its_cue_is_one_claim(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "“The levee held through the night,” the county engineer, Rafael Duarte, said. "
+        "“We will inspect every metre of it before the next storm.”"
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    duarte = [c for c in claims if "Duarte" in c.speaker]
+    assert len(duarte) == 1, [(c.speaker, c.text) for c in claims]
+    check(duarte[0], has=("levee held", "inspect every metre"), direct=True)
+
+
+def test_second_part_with_its_own_cue_stays_apart(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "“The levee held,” the county engineer, Rafael Duarte, said. "
+        "“It was luck, not design,” replied Mayor Odile Brun."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    check(one(claims, "Duarte"), has=("levee held",), lacks=("luck",))
+    check(one(claims, "Brun"), has=("luck, not design",))
+
+
+def test_a_review_finding_is_a_claim(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "An internal review found that the cooling valves had been left open for two days."
+    claim = one(claims_of(nlp, gazetteer, text), "review")
+    check(claim, has=("cooling valves had been left open",))
+
+
+def test_a_belief_with_its_holder_is_a_claim(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Flood officials fear the river will rise another metre by Sunday."
+    check(one(claims_of(nlp, gazetteer, text), "officials"), has=("river will rise",))
+
+
+def test_a_belief_without_a_holder_is_no_claim(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "It is believed that the smugglers crossed the border at night. "
+        "Knowing the bridge could fail, engineers closed it to lorries."
+    )
+    assert claims_of(nlp, gazetteer, text) == []
+
+
+def test_a_finding_relayed_inside_a_claim_stays_in_it(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Velora Airways said its pilot was grounded after an inquiry found he had "
+        "skipped two safety checks."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    assert len(claims) == 1, [(c.speaker, c.text) for c in claims]
+    check(one(claims, "Velora"), has=("grounded", "skipped two safety checks"))
+
+
+def test_colon_introduces_quoted_paragraphs(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "The port authority answered the complaints on Friday.\n\n"
+        "Its director, Maren Holt, posted this message on the authority's website:\n\n"
+        "“We have heard the fishermen and we will reopen the northern quay.\n\n"
+        "The repairs will cost about 4 million euros and end in May.\n\n"
+        "Nobody will lose a berth because of the works.”\n\n"
+        "Fishermen were not convinced by the promise."
+    )
+    claims = [c for c in claims_of(nlp, gazetteer, text) if "Holt" in c.speaker]
+    texts = " | ".join(c.text for c in claims)
+    assert len(claims) == 3, texts
+    for part in ("reopen the northern quay", "4 million euros", "lose a berth"):
+        assert part in texts
+    assert "not convinced" not in texts
+
+
+def test_colon_without_a_quotation_after_it_claims_nothing(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "The council published three figures on Monday:\n\n"
+        "The budget, the deficit and the debt all fell."
+    )
+    assert not [c for c in claims_of(nlp, gazetteer, text) if c.cue == "published"]
+
+
+def test_several_speakers_at_once(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Both Nordair and Skyline said on Monday they had found loose bolts on grounded jets."
+    claims = claims_of(nlp, gazetteer, text)
+    for name in ("Nordair", "Skyline"):
+        check(one(claims, name), has=("loose bolts",))
+
+
+def test_two_capitals_deny_at_once(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Paris and Berlin both denied that their envoys had met the rebel commanders."
+    claims = claims_of(nlp, gazetteer, text)
+    assert {c.speaker_side for c in claims} >= {"gpe:france", "gpe:germany"}, claims
+
+
+def test_headline_repeated_as_lead_is_one_claim(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Ministry says 40 villages are cut off by the floods\n\n"
+        "Ministry says 40 villages are cut off by the floods. Roads are closed."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    assert len([c for c in claims if "40 villages" in c.text]) == 1, claims
