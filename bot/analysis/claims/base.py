@@ -36,7 +36,8 @@ _TIMESTAMP = re.compile(
 )
 
 
-_LEAD_TRIM = re.compile(r"^(?:that|whether|if|,|:|;|—|–|-|\s)+", re.IGNORECASE)
+_LEAD_TRIM = re.compile(r"^(?:(?:that|whether|if)\b|,|:|;|—|–|-|\s)+", re.IGNORECASE)
+_LEAD_PUNCT = re.compile(r"^(?:,|:|;|—|–|-|\s)+")
 
 
 _TRAIL_TRIM = re.compile(r"(?:[\s,;:—–-]|\.(?=\s*$))+$")
@@ -248,7 +249,11 @@ def _finish(
     else:
         raw = text[start:end]
     raw = re.sub(r"\s+", " ", raw).strip()
-    raw = _LEAD_TRIM.sub("", raw)
+    # "that" opening the content is trimmed as a conjunction, kept as a
+    # subject ("That prompted a backlash, the paper reported")
+    first = next((t for t in tokens or () if not (t.is_punct or t.is_space)), None)
+    demonstrative = first is not None and first.lower_ == "that" and first.dep_ != "mark"
+    raw = (_LEAD_PUNCT if demonstrative else _LEAD_TRIM).sub("", raw)
     raw = _TRAIL_TRIM.sub("", raw)
     raw = raw.strip(' “”"«»')
     raw = _TRAIL_TRIM.sub("", raw)

@@ -53,9 +53,9 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
     ccomp = [c for c in kids if c.dep_ in ("ccomp", "parataxis") and c.i > cue.i]
     if ccomp:
         # "says X, the agency has reported": a relay hung as a second clause
-        own = [
+        own = ccomp[:1] + [
             c
-            for c in ccomp
+            for c in ccomp[1:]
             if not (c.lemma_.lower() in CUE_VERBS and any(g.dep_ in _SUBJ for g in c.children))
         ]
         return _span_of(own or ccomp[:1]), "ccomp"
@@ -66,7 +66,13 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
         while toks and (
             toks[0].is_punct
             or toks[0].dep_ == "meta"
-            or (toks[0].like_num and toks[0].i == toks[0].sent.start)
+            or (
+                # a list number ("2. The toll …"), not a count ("Five hundred …")
+                toks[0].like_num
+                and toks[0].i == toks[0].sent.start
+                and toks[0].i + 1 < len(toks[0].doc)
+                and toks[0].doc[toks[0].i + 1].text in (".", ")")
+            )
         ):
             toks = toks[1:]
         return toks, "ccomp"
