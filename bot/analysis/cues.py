@@ -101,6 +101,8 @@ CUE_VERBS: dict[str, Stance] = {
     },
     **{v: Stance.ASSERT for v in ("think", "believe", "expect", "fear", "hope", "suspect")},
     **{v: Stance.ASSERT for v in ("feel", "worry", "agree", "find", "show", "know", "determine")},
+    **{v: Stance.ASSERT for v in ("record", "register", "tally", "count", "log", "detect")},
+    "measure": Stance.ASSERT,
     **{v: Stance.DENY for v in ("deny", "dismiss", "reject", "refute", "rebuff", "dispute")},
     **{v: Stance.DENY for v in ("repudiate", "rebut", "debunk", "disavow", "contest", "decry")},
     **{v: Stance.CONFIRM for v in ("confirm", "acknowledge", "admit", "concede", "verify")},
@@ -114,6 +116,11 @@ CLAUSE_ONLY_CUES = frozenset(
     {"think", "believe", "expect", "fear", "hope", "suspect", "feel", "worry", "agree"}
     | {"find", "show", "know", "determine"}
 )
+
+# verbs of recording a figure: a claim when an institution or an instrument
+# records a count ("seismic stations registered two blasts", "rescuers
+# tallied more than 1,200 deaths"); the content is the verb phrase
+RECORD_CUES = frozenset({"record", "register", "tally", "count", "log", "detect", "measure"})
 
 # cues that carry no content by themselves and need a clause, a quote or an
 # object: "he added" alone is not a claim

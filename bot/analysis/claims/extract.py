@@ -37,6 +37,7 @@ from bot.analysis.claims.verb_cues import _aux_cue_lemma, _verb_claim
 from bot.analysis.cues import (
     CLAUSE_ONLY_CUES,
     CUE_VERBS,
+    RECORD_CUES,
     is_outlet_name,
 )
 from bot.analysis.nlp import text_of
@@ -188,7 +189,7 @@ def _drop_nested_beliefs(found: list[_Draft]) -> list[_Draft]:
     return [
         d
         for d in found
-        if d.cue_lemma not in CLAUSE_ONLY_CUES
+        if d.cue_lemma not in CLAUSE_ONLY_CUES | RECORD_CUES
         or not any(o is not d and o.start <= d.cue_pos < o.end for o in found)
     ]
 

@@ -29,6 +29,7 @@ from bot.analysis.cues import (
     NEEDS_CLAUSE,
     NEEDS_COMPLEMENT,
     OBJECT_CUES,
+    RECORD_CUES,
     is_outlet_name,
 )
 from bot.models import Stance
@@ -50,6 +51,8 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
     if ctx is not None:
         # a headline's verb that the parser gave the first paragraph as object
         kids = [c for c in kids if ctx.same_para(c.idx, cue.idx)]
+    if lemma in RECORD_CUES:
+        return _recorded(cue, kids), "object"
     ccomp = [c for c in kids if c.dep_ in ("ccomp", "parataxis") and c.i > cue.i]
     if ccomp:
         # "says X, the agency has reported": a relay hung as a second clause
@@ -465,6 +468,8 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         return None
     if ctx.in_quote(subj.idx if subj is not None else cue.idx) and not ctx.in_quote(cue.idx):
         return None
+    if lemma in RECORD_CUES and speaker.kind == "person":
+        return None  # "the striker recorded 3 goals": a record, not a report
     draft = _verb_content(cue, lemma, speaker, sent, k, ctx, modal)
     if draft is not None and subj is not None and not passive:
         draft.also = _co_speakers(subj, speaker, ctx)
@@ -529,7 +534,7 @@ def _cut_other_attribution(toks: list[Any], cue: Any, ctx: _Ctx) -> list[Any]:
             and t is not cue
             and t.dep_ in ("advcl", "conj")
             and t.lemma_.lower() in CUE_VERBS
-            and t.lemma_.lower() not in CLAUSE_ONLY_CUES
+            and t.lemma_.lower() not in CLAUSE_ONLY_CUES | RECORD_CUES
             and not ctx.in_quote(t.idx)
             and any(c.dep_ == "nsubj" for c in t.children)
         ):
@@ -575,3 +580,13 @@ def _draft_from_tokens(
     direct = bool(words) and inside == len(words)
     stance = Stance.QUESTION if modal else _stance(lemma, text, [cue])
     return _Draft(speaker, _cue_phrase(cue), stance, direct, start, end, toks, k, 0, lemma, cue.idx)
+
+
+def _recorded(cue: Any, kids: list[Any]) -> list[Any]:
+    """ "registered two explosions Monday near the leaks": the verb phrase,
+    when what is recorded is counted."""
+    objects = [c for c in kids if c.dep_ == "dobj" and c.i > cue.i]
+    if not objects or not any(t.like_num for t in objects[0].subtree):
+        return []
+    right = [c for c in kids if c.i > cue.i and c.dep_ not in ("punct", "cc", "conj")]
+    return [cue, *_span_of(right)]
