@@ -112,3 +112,40 @@ def test_headline_repeated_as_lead_is_one_claim(nlp: Any, gazetteer: Gazetteer) 
     )
     claims = claims_of(nlp, gazetteer, text)
     assert len([c for c in claims if "40 villages" in c.text]) == 1, claims
+
+
+def test_an_institution_records_a_figure(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Seismic stations in Norway registered two blasts on Monday near the cable."
+    check(one(claims_of(nlp, gazetteer, text), "stations"), has=("two blasts",))
+
+
+def test_a_record_or_a_measure_is_no_claim(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Striker Tomas Ruiz recorded 3 goals in the final. "
+        "The second blast registered a magnitude of 2.1."
+    )
+    assert claims_of(nlp, gazetteer, text) == []
+
+
+def test_cue_in_a_relative_clause_reports_its_noun(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Rescuers searched the more than 300 houses that local officials said were flattened."
+    claim = one(claims_of(nlp, gazetteer, text), "officials")
+    check(claim, has=("300 houses were flattened",), lacks=("said", "that local"))
+
+
+def test_that_as_subject_is_kept(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "That prompted a walkout by the dockers, the Coastal Gazette has reported."
+    check(one(claims_of(nlp, gazetteer, text), "Gazette"), has=("That prompted a walkout",))
+
+
+def test_a_count_opening_the_clause_is_kept(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Two hundred nurses have signed the petition, the union's secretary Ana Prieto said."
+    check(one(claims_of(nlp, gazetteer, text), "Prieto"), has=("Two hundred nurses",))
+
+
+def test_reported_clause_with_a_cue_of_its_own(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "The memo says that the ministry has assured the teachers they would keep "
+        "their posts, should they accept the transfer."
+    )
+    check(one(claims_of(nlp, gazetteer, text), "memo"), has=("assured the teachers",))

@@ -76,8 +76,8 @@ def _according_claim(tok: Any, sent: Any, k: int, ctx: _Ctx, has_other: bool) ->
     if speaker is None:
         return None
     head = tok.head
-    toks = [t for t in _sub(head) if t.i not in skip] if head is not tok else []
-    if head.dep_ != "ROOT" and head.head is not head:
+    toks = [t for t in _sub(head) if t.i not in skip] if head.i != tok.i else []
+    if head.dep_ != "ROOT" and head.head.i != head.i:
         # attached low: take the whole sentence minus the phrase
         toks = [t for t in sent if t.i not in skip]
     relay = _relay_tokens(sent, ctx)

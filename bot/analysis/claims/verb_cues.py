@@ -468,8 +468,12 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         return None
     if ctx.in_quote(subj.idx if subj is not None else cue.idx) and not ctx.in_quote(cue.idx):
         return None
-    if lemma in RECORD_CUES and speaker.kind == "person":
-        return None  # "the striker recorded 3 goals": a record, not a report
+    if lemma in RECORD_CUES and (
+        speaker.kind != "group" or not any(c.dep_ == "nsubj" for c in cue.children)
+    ):
+        # "the striker recorded 3 goals", "the blast registered 2.3": a
+        # record or a measure, not an institution's report
+        return None
     draft = _verb_content(cue, lemma, speaker, sent, k, ctx, modal)
     if draft is not None and subj is not None and not passive:
         draft.also = _co_speakers(subj, speaker, ctx)
@@ -519,7 +523,32 @@ def _verb_content(
         toks = _that_clause(cue, ctx)
     if not toks:
         return None
-    return _draft_from_tokens(speaker, cue, lemma, toks, sent, k, ctx, modal)
+    return _draft_from_tokens(speaker, cue, lemma, _with_antecedent(cue, toks), sent, k, ctx, modal)
+
+
+_TIME_NOUNS = frozenset({"time", "day", "moment", "week", "year", "month", "night", "hour"})
+
+
+def _with_antecedent(cue: Any, toks: list[Any]) -> list[Any]:
+    """ "the 5,600 buildings officials said were destroyed": a cue inside a
+    relative clause reports a clause whose subject is the noun the relative
+    clause hangs on; the content starts with that noun phrase."""
+    if cue.dep_ != "relcl" or not toks:
+        return toks
+    verbs = [t for t in toks if t.head.i == cue.i and t.pos_ in ("VERB", "AUX")]
+    subjects = [c for v in verbs for c in v.children if c.dep_ in _SUBJ]
+    if not verbs or any(c.tag_ not in ("WDT", "WP") for c in subjects):
+        return toks
+    if cue.head.lemma_.lower() in _TIME_NOUNS or cue.head.ent_type_ in ("DATE", "TIME"):
+        return toks  # "the first time that Ukraine alleged …"
+    # the relative pronoun and the speaker are no part of the content
+    toks = [t for t in toks if t.i > cue.i]
+    head = cue.head
+    skip = {t.i for t in cue.subtree}
+    noun = [t for t in _sub(head) if t.i not in skip and t.i < cue.i]
+    while (noun and noun[0].dep_ in ("prep", "case")) or (noun and noun[0].is_punct):
+        noun = noun[1:]
+    return noun + toks if noun else toks
 
 
 def _cut_other_attribution(toks: list[Any], cue: Any, ctx: _Ctx) -> list[Any]:
@@ -531,7 +560,7 @@ def _cut_other_attribution(toks: list[Any], cue: Any, ctx: _Ctx) -> list[Any]:
     for t in toks:
         if (
             t.i > first + 2
-            and t is not cue
+            and t.i != cue.i
             and t.dep_ in ("advcl", "conj")
             and t.lemma_.lower() in CUE_VERBS
             and t.lemma_.lower() not in CLAUSE_ONLY_CUES | RECORD_CUES
