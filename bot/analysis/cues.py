@@ -122,6 +122,14 @@ CLAUSE_ONLY_CUES = frozenset(
 # tallied more than 1,200 deaths"); the content is the verb phrase
 RECORD_CUES = frozenset({"record", "register", "tally", "count", "log", "detect", "measure"})
 
+# documents that speak for whoever issued them ("the board's preliminary
+# report said", "a review by the regulator found", "the letter says")
+DOCUMENT_NOUNS = frozenset(
+    {"report", "review", "letter", "filing", "study", "investigation", "inquiry", "audit"}
+    | {"memo", "notice", "document", "assessment", "survey", "poll", "statement", "analysis"}
+    | {"complaint", "lawsuit", "ruling", "indictment", "petition", "release", "missive"}
+)
+
 # cues that carry no content by themselves and need a clause, a quote or an
 # object: "he added" alone is not a claim
 NEEDS_CLAUSE = (

@@ -149,3 +149,25 @@ def test_reported_clause_with_a_cue_of_its_own(nlp: Any, gazetteer: Gazetteer) -
         "their posts, should they accept the transfer."
     )
     check(one(claims_of(nlp, gazetteer, text), "memo"), has=("assured the teachers",))
+
+
+def test_a_report_speaks_for_the_body_that_issued_it(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "The Harbour Safety Board released its findings on Tuesday. "
+        "The board's preliminary report said that two valves had been left open."
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "Harbour Safety Board")
+    check(claim, has=("two valves had been left open",))
+
+
+def test_its_review_is_the_organisations(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Velora Airways apologised to passengers on Monday. "
+        "Its internal review concluded that the pilots had skipped two checks."
+    )
+    check(one(claims_of(nlp, gazetteer, text), "Velora"), has=("skipped two checks",))
+
+
+def test_a_document_without_issuer_speaks_as_itself(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "The letter says that the ministry has promised new posts to all of the teachers."
+    check(one(claims_of(nlp, gazetteer, text), "^The letter$"), has=("promised new posts",))

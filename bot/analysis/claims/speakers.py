@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import Any
 
 from bot.analysis.claims.base import (
@@ -16,6 +18,7 @@ from bot.analysis.claims.base import (
 from bot.analysis.claims.sides import _learn_side, _own_entities, _side_rank
 from bot.analysis.cues import (
     CLAIM_NOUNS,
+    DOCUMENT_NOUNS,
     INSTITUTION_NOUNS,
     NON_SPEAKERS,
     ROLE_NOUNS,
@@ -286,6 +289,8 @@ def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
         _learn_side(m, whole, around, ctx)
         return _Speaker(m.entity.name, m.entity.id, "person", start, affil)
     lemma = core.lemma_.lower()
+    if lemma in DOCUMENT_NOUNS and core.tag_ in ("NN", "NNP"):
+        return _document_speaker(core, toks, ctx)
     if lemma in NON_SPEAKERS or lemma in CLAIM_NOUNS:
         return None
     if toks[0].lower_ in ("no", "nobody", "neither", "few"):
@@ -345,3 +350,52 @@ def _transcript_speaker(name: str, ctx: _Ctx, pos: int) -> _Speaker:
         if ent.label_ == "PERSON" and ent.text.split()[-1].casefold() == key:
             return _Speaker(ent.text, None, "person", pos)
     return _Speaker(name.title() if name.isupper() else name, None, "person", pos)
+
+
+def _document_speaker(core: Any, toks: list[Any], ctx: _Ctx) -> _Speaker | None:
+    """ "The board's preliminary report said", "a review by the regulator
+    found": the body that issued the document speaks; "its review" is the
+    organisation last named; a document with no issuer named ("the letter
+    says") speaks as itself."""
+    owner = None
+    for c in core.children:
+        if c.dep_ == "poss":
+            owner = c
+        elif c.dep_ == "prep" and c.lower_ in ("by", "from", "of") and owner is None:
+            owner = next((g for g in c.children if g.dep_ == "pobj"), None)
+    if owner is not None and owner.lower_ in ("its", "their"):
+        prev = _resolve_previous(ctx, "group", core.idx)
+        if prev is not None and prev.kind == "group":
+            return prev
+        org = _latest_organisation(ctx, core.idx)
+        if org is not None:
+            return org
+    elif owner is not None and not (owner.pos_ == "PRON" or ctx.in_quote(owner.idx)):
+        found = _named_body(owner, ctx) or _speaker(owner, ctx)
+        if found is not None:
+            return replace(found, name=re.sub(r"\s*['’]s$", "", found.name))
+    if ctx.in_quote(core.idx):
+        return None
+    return _Speaker(_clean(toks), None, "other", toks[0].idx)
+
+
+_BODY_NOUNS = frozenset(
+    {"board", "agency", "authority", "commission", "council", "committee", "ministry"}
+    | {"department", "office", "service", "administration", "bureau", "institute", "court"}
+)
+
+
+def _named_body(tok: Any, ctx: _Ctx) -> _Speaker | None:
+    """ "the board" after "the Harbour Safety Board": the organisation named
+    before whose name ends in that noun."""
+    lemma = tok.lemma_.lower()
+    if lemma not in _BODY_NOUNS or tok.pos_ != "NOUN":
+        return None
+    if not any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in tok.children):
+        return None
+    for m in reversed(ctx.mentions_in(0, tok.idx)):
+        words = m.entity.name.lower().split()
+        if m.entity.type == "ORG" and words and words[-1] == lemma and not ctx.in_quote(m.start):
+            known = [h for h in ctx.history if h.id == m.entity.id]
+            return known[-1] if known else _Speaker(m.entity.name, m.entity.id, "group", m.start)
+    return None
