@@ -171,3 +171,12 @@ def test_its_review_is_the_organisations(nlp: Any, gazetteer: Gazetteer) -> None
 def test_a_document_without_issuer_speaks_as_itself(nlp: Any, gazetteer: Gazetteer) -> None:
     text = "The letter says that the ministry has promised new posts to all of the teachers."
     check(one(claims_of(nlp, gazetteer, text), "^The letter$"), has=("promised new posts",))
+
+
+def test_a_cue_set_off_by_commas_inside_the_sentence(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "By Friday 9,000 volunteers had reached the flooded valley, the governor said, "
+        "and the army had sent another two thousand soldiers to the dams."
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "governor")
+    check(claim, has=("9,000 volunteers had reached",), lacks=("governor said",))

@@ -345,6 +345,27 @@ def _that_clause(cue: Any, ctx: _Ctx) -> list[Any]:
             ]
             if len(toks) >= 4 and any(t.pos_ in ("VERB", "AUX") for t in toks):
                 return toks
+    # "141,000 workers were on site, the president said, more than 7,000 of
+    # them from abroad": a cue set off by commas inside the sentence
+    if cue.lemma_.lower() in _BEFORE_CUES and subj and cue.dep_ != "relcl":
+        first = min(t.i for t in _sub(subj[-1]))
+        last = cue.i + 1
+        while last < end and doc[last].dep_ in ("prt", "npadvmod") and doc[last].i - cue.i < 3:
+            last += 1
+        if (
+            first > cue.sent.start + 3
+            and doc[first - 1].text == ","
+            and last < end - 2
+            and doc[last].text == ","
+        ):
+            toks = [
+                doc[i]
+                for i in [*range(cue.sent.start, first - 1), *range(last + 1, end)]
+                if not ctx.in_dateline(doc[i].idx) and ctx.same_para(doc[i].idx, cue.idx)
+            ]
+            head = [t for t in toks if t.i < first]
+            if len(head) >= 4 and any(t.pos_ in ("VERB", "AUX") for t in head):
+                return toks
     sub = sorted(cue.subtree, key=lambda t: t.i)
     for t in sub:
         if t.i > cue.i and t.i - cue.i <= 8 and t.lower_ == "that" and t.dep_ != "det":
