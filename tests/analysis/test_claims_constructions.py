@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.analysis.aliases import Gazetteer
-from tests.analysis.test_claims import check, claims_of, one
+from tests.analysis.test_claims import OUTLET, check, claims_of, one
 
 
 def test_typewriter_double_quotes_are_a_quotation(nlp: Any, gazetteer: Gazetteer) -> None:
@@ -180,3 +180,13 @@ def test_a_cue_set_off_by_commas_inside_the_sentence(nlp: Any, gazetteer: Gazett
     )
     claim = one(claims_of(nlp, gazetteer, text), "governor")
     check(claim, has=("9,000 volunteers had reached",), lacks=("governor said",))
+
+
+def test_an_unread_attribution_is_not_the_outlets(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "The latest reports hint at 15,000 deaths across the two provinces."
+    assert not [c for c in claims_of(nlp, gazetteer, text) if c.speaker == OUTLET]
+
+
+def test_a_plain_fact_with_a_figure_stays_the_outlets(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "The storm destroyed 12,000 homes across the two provinces on Sunday."
+    assert [c for c in claims_of(nlp, gazetteer, text) if c.speaker == OUTLET]

@@ -6,9 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.analysis.claims.base import _Ctx, _Draft, _finish, _relay_tokens, _Speaker
-from bot.analysis.cues import (
-    FACT_LEMMAS,
-)
+from bot.analysis.cues import CUE_VERBS, FACT_LEMMAS, RECORD_CUES
 from bot.analysis.numbers import extract_numbers
 from bot.models import Stance
 
@@ -27,6 +25,9 @@ def _outlet_fact(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     if not any(t.pos_ in ("VERB", "AUX") and t.dep_ == "ROOT" for t in sent):
         return None
     if any(t.lower_ in ("if", "would", "could", "might", "may") for t in sent):
+        return None
+    if any(_names_a_source(t, ctx) for t in sent):
+        # someone else's words the cue rules could not read: not the outlet's
         return None
     relay = _relay_tokens(sent, ctx)
     last = sent[-1].idx
@@ -80,3 +81,17 @@ def _carry_over(sent: Any, k: int, ctx: _Ctx, drafts: list[_Draft]) -> _Draft | 
     d.speaker = prev.speaker
     d.cue = "according to"
     return d
+
+
+_SOURCE_NOUNS = frozenset({"poll", "survey", "report", "figure", "data", "estimate", "study"})
+
+
+def _names_a_source(tok: Any, ctx: _Ctx) -> bool:
+    """A cue verb or a source noun outside quotes ("…, the budget office said",
+    "the latest reports hint at", "figures provided by the ministry")."""
+    if ctx.in_quote(tok.idx):
+        return False
+    lemma = tok.lemma_.lower()
+    if tok.pos_ == "VERB" and lemma in CUE_VERBS and lemma not in RECORD_CUES:
+        return True
+    return tok.pos_ == "NOUN" and lemma in _SOURCE_NOUNS
