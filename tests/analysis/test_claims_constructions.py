@@ -190,3 +190,9 @@ def test_an_unread_attribution_is_not_the_outlets(nlp: Any, gazetteer: Gazetteer
 def test_a_plain_fact_with_a_figure_stays_the_outlets(nlp: Any, gazetteer: Gazetteer) -> None:
     text = "The storm destroyed 12,000 homes across the two provinces on Sunday."
     assert [c for c in claims_of(nlp, gazetteer, text) if c.speaker == OUTLET]
+
+
+def test_a_noun_phrase_object_keeps_its_verb(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "The ministry confirmed the closure of three border crossings."
+    claim = one(claims_of(nlp, gazetteer, text), "ministry")
+    assert claim.text.startswith("confirmed the closure"), claim.text

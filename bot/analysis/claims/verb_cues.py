@@ -524,6 +524,17 @@ def _verb_content(
     """The content of a verb cue whose speaker is known: the complement, the
     quotation beside the cue, or the clause the parse attached elsewhere."""
     toks, tag = _content_from_children(cue, ctx)
+    if (
+        tag == "object"
+        and toks
+        and toks[0].i > cue.i
+        and lemma not in NEEDS_COMPLEMENT
+        and not any(t.pos_ in ("VERB", "AUX") for t in toks)
+        and not any(ctx.in_quote(t.idx) for t in toks)
+    ):
+        # "denied involvement in the blasts", "claimed neutrality": a noun
+        # phrase alone is no proposition; with its verb it reads as one
+        toks = [cue, *[c for c in cue.children if c.dep_ == "prt"], *toks]
     quote = None
     if toks:
         inside = sum(1 for t in toks if ctx.in_quote(t.idx) and not t.is_punct)
