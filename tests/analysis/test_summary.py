@@ -1,0 +1,94 @@
+"""How claims read in alerts and /claims: a denial reads as what was denied."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from bot.analysis.summary import alert_claim, alert_lines, claim_spans, denial_text
+from bot.models import Claim, ClaimView, Link, Novelty, Span, Stance
+from handlers.claims import claim_lines
+
+
+def plain(spans: tuple[Span, ...]) -> str:
+    return "".join(s.text for s in spans)
+
+
+@pytest.mark.parametrize(
+    ("content", "reads"),
+    [
+        # the proposition denied: shown as denied, never bare
+        (
+            "the navy had fired on the fishing boats",
+            "denied that the navy had fired on the fishing boats",
+        ),
+        ("that its drones crossed the border", "denied that its drones crossed the border"),
+        ("Velmora supplied the rockets", "denied that Velmora supplied the rockets"),
+        # what was denied is not a clause
+        ("shelling the ferry terminal", "denied shelling the ferry terminal"),
+        ("the leaked memo", "denied the leaked memo"),
+        ("any role in the outage", "denied any role in the outage"),
+        # the content says no by itself: shown as it is
+        ("the accusations are ‘utterly baseless’", "the accusations are ‘utterly baseless’"),
+        ("its troops were never near the village", "its troops were never near the village"),
+        ("the report is fabricated", "the report is fabricated"),
+    ],
+)
+def test_denial_text(content: str, reads: str) -> None:
+    assert denial_text(content) == reads
+
+
+def denial(text: str, speaker: str = "Oren Malik") -> Claim:
+    return Claim(
+        speaker=speaker,
+        cue="denied",
+        stance=Stance.DENY,
+        direct=False,
+        text=text,
+        id="c7.2",
+        novelty=Novelty.CONTRADICTION,
+    )
+
+
+def test_alert_line_of_a_denied_proposition() -> None:
+    shown = alert_claim(denial("the navy had fired on the fishing boats"))
+    lines = alert_lines(
+        watch="Velmora",
+        event_title="Fishing boats fired on off the coast",
+        new_event=False,
+        story_title="",
+        claims=[shown],
+        links=[Link("Harbour Post", "https://harbour.example/1")],
+        outlets=2,
+    )
+    text = [plain(line) for line in lines]
+    assert "[DENIAL] Oren Malik denied that the navy had fired on the fishing boats" in text
+    # the alert's own claim text reads right for every adapter's layout
+    assert shown.text == "denied that the navy had fired on the fishing boats"
+
+
+def test_alert_line_of_a_denial_in_its_own_words() -> None:
+    shown = alert_claim(denial("the claims are ‘totally unfounded’", speaker="Velmora"))
+    spans = claim_spans(shown.speaker, "the claims are ‘totally unfounded’", Stance.DENY)
+    assert plain(spans) == "Velmora: the claims are ‘totally unfounded’"
+    assert spans[0].bold and spans[0].text == "Velmora"
+    assert shown.text == "the claims are ‘totally unfounded’"
+
+
+def test_an_assertion_reads_as_before() -> None:
+    spans = claim_spans("Oren Malik", "the boats were fired on", Stance.ASSERT)
+    assert plain(spans) == "Oren Malik — the boats were fired on"
+
+
+def test_claims_command_shows_a_denial_as_denied() -> None:
+    view = ClaimView(
+        id="c7.2",
+        event_id="ev3",
+        speaker="Oren Malik",
+        text="the navy had fired on the fishing boats",
+        stance=Stance.DENY,
+        first_seen=datetime(2031, 5, 2, 9, 30),
+    )
+    first = plain(claim_lines(view)[0])
+    assert first == "Oren Malik denied that the navy had fired on the fishing boats"
