@@ -37,13 +37,6 @@ _SAYS_NO = re.compile(
     r"incorrect|wrong|misleading|disinformation|propaganda|slander\w*|smear)\b",
     re.IGNORECASE,
 )
-# a content that names what was denied rather than stating it: "blowing up the
-# dam", "the report", "any involvement"
-_NOUN_LIKE = re.compile(
-    r"^(?:(?-i:[a-z]+ing)|the|a|an|any|all|its|his|her|their|these|those|such|reports?|claims?|"
-    r"allegations?|accusations?|charges?|involvement|responsibility|role)\b",
-    re.IGNORECASE,
-)
 # a finite verb, not right after a determiner ("the leaked memo" has none)
 _FINITE = re.compile(
     r"(?<!\bthe )(?<!\ba )(?<!\ban )(?<!\bits )(?<!\bany )"
@@ -63,8 +56,8 @@ def denial_text(text: str) -> str:
     clause = re.match(r"that\s+", text, flags=re.IGNORECASE)
     if clause:
         return f"denied that {text[clause.end() :]}"
-    if _NOUN_LIKE.match(text) and not _FINITE.search(text):
-        return f"denied {text}"
+    if not (_FINITE.search(text) or _IRREGULAR.search(text) or _PRESENT_S.search(text)):
+        return f"denied {text}"  # not a clause: "denied any role", "denied similar accusations"
     return f"denied that {text}"
 
 
@@ -81,6 +74,93 @@ def claim_spans(speaker: str, text: str, stance: Stance) -> tuple[Span, ...]:
         sep = " " if shown.startswith("denied ") else ": "
         return (Span(speaker, bold=True), Span(f"{sep}{shown}"))
     return (Span(speaker, bold=True), Span(f" — {shown}"))
+
+
+# --------------------------------------------------------------- which claims an alert shows
+
+# words that make a content a proposition: an auxiliary or modal, a past
+# form, a present form in -s (a form in -ing alone is not one: "the ferry's
+# sinking off Korvel")
+_PREDICATE = re.compile(
+    r"\b(?:is|are|was|were|be|been|has|have|had|will|would|could|can|should|may|"
+    r"might|must|shall|did|does|do|says|said|\w{3,}ed)\b",
+    re.IGNORECASE,
+)
+_IRREGULAR = re.compile(
+    r"\b(?:took|made|found|came|went|gave|told|saw|knew|left|got|held|kept|began|brought|sent|"
+    r"paid|lost|built|rose|fell|shot|wrote|sank|won|ran|met|hit|set|put|quit|cut|struck|"
+    r"stood|led|fled|spoke|broke|chose|drove|flew|grew|threw|fought|caught|bought|thought|"
+    r"sought|meant|felt|heard|sold|paid|slid|spent)\b",
+    re.IGNORECASE,
+)
+# a present form in -s, after a word that is not a determiner or preposition
+# ("the mission continues", not "in the dozens", "their plans")
+_PRESENT_S = re.compile(
+    r"\b(?!(?:the|a|an|its|their|his|her|our|your|my|of|in|on|for|to|with|by|at|from|"
+    r"these|those|some|many|few|several|all|any|two|three|similar|such|other|recent|"
+    r"earlier|previous|new|more|further|media|western)\s)[\w’'-]+\s+\w{2,}[^s\W’']s\b",
+    re.IGNORECASE,
+)
+_FUNCTION_END = frozenset(
+    str.split(
+        "a an the of for to with on in at by and or but that which who whose its their his her"
+    )
+)
+# a predicate with its subject left behind ("were destroyed in the country")
+_NO_SUBJECT = re.compile(r"^(?:is|are|was|were|has|have|had|been)\s", re.IGNORECASE)
+_OPENS_AS_QUESTION = re.compile(
+    r"^[\"“‘']?(?:should|would|could|if|whether|unless)\s+(?:they|he|she|it|we|you|i)\b",
+    re.IGNORECASE,
+)
+
+
+def is_fragment(text: str) -> bool:
+    """A content that does not stand alone as a proposition: a few words with
+    no predicate ("the dam's collapse on Russia", "the death toll in the
+    hundreds"), one ending on a function word ("hopes for a"), a predicate
+    without its subject ("were destroyed in the country"), or a conditional
+    piece ("should they ‘choose to join’")."""
+    words = re.findall(r"[\w’'-]+", text)
+    if len(words) < 3:
+        return True
+    if words[-1].lower() in _FUNCTION_END:
+        return True
+    if _OPENS_AS_QUESTION.match(text.strip()) or _NO_SUBJECT.match(text.strip()):
+        return True
+    return len(words) <= 7 and not (
+        _PREDICATE.search(text) or _IRREGULAR.search(text) or _PRESENT_S.search(text)
+    )
+
+
+def _outlet_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", name.lower().removeprefix("the ")).strip()
+
+
+def shown_rank(claim: Claim, outlet: str = "") -> int:
+    """How fit a claim is to stand in an alert: 0 a named speaker's full
+    proposition; 1 the outlet's own claim or a headline's (fine when no one
+    else speaks); 2 a fragment, left out when anything better is there."""
+    if is_fragment(claim.text):
+        return 2
+    speaker = _outlet_key(claim.speaker)
+    own = _outlet_key(outlet)
+    if own and speaker and (speaker == own or speaker in own.split(" ") or own in speaker):
+        return 1
+    if claim.sentence == 0 and claim.speaker_id and claim.speaker_id.startswith("gpe:"):
+        return 1  # a country as the speaker of a headline: the lead says who
+    return 0
+
+
+def choose_shown(ranked: Sequence[Claim], outlet: str = "", limit: int = 4) -> list[Claim]:
+    """The claims an alert shows, from ``ranked`` (best first by the watch's
+    order): named speakers' full propositions first, the outlet's own after
+    them, fragments only when nothing else is there; at most ``limit``."""
+    ranks = [shown_rank(c, outlet) for c in ranked]
+    best = min(ranks, default=2)
+    kept = [
+        (r, n, c) for n, (r, c) in enumerate(zip(ranks, ranked, strict=True)) if r < 2 or best == 2
+    ]
+    return [c for _, _, c in sorted(kept, key=lambda x: (x[0], x[1]))][:limit]
 
 
 def shorten(text: str, limit: int = MAX_CLAIM_CHARS) -> str:

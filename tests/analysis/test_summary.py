@@ -6,7 +6,15 @@ from datetime import datetime
 
 import pytest
 
-from bot.analysis.summary import alert_claim, alert_lines, claim_spans, denial_text
+from bot.analysis.summary import (
+    alert_claim,
+    alert_lines,
+    choose_shown,
+    claim_spans,
+    denial_text,
+    is_fragment,
+    shown_rank,
+)
 from bot.models import Claim, ClaimView, Link, Novelty, Span, Stance
 from handlers.claims import claim_lines
 
@@ -29,6 +37,7 @@ def plain(spans: tuple[Span, ...]) -> str:
         ("shelling the ferry terminal", "denied shelling the ferry terminal"),
         ("the leaked memo", "denied the leaked memo"),
         ("any role in the outage", "denied any role in the outage"),
+        ("similar reports", "denied similar reports"),
         # the content says no by itself: shown as it is
         ("the accusations are ‘utterly baseless’", "the accusations are ‘utterly baseless’"),
         ("its troops were never near the village", "its troops were never near the village"),
@@ -92,3 +101,65 @@ def test_claims_command_shows_a_denial_as_denied() -> None:
     )
     first = plain(claim_lines(view)[0])
     assert first == "Oren Malik denied that the navy had fired on the fishing boats"
+
+
+def said(text: str, speaker: str, speaker_id: str | None = None, sentence: int = 3) -> Claim:
+    return Claim(
+        speaker=speaker,
+        cue="said",
+        stance=Stance.ASSERT,
+        direct=False,
+        text=text,
+        speaker_id=speaker_id,
+        sentence=sentence,
+        novelty=Novelty.NEW,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the ferry's sinking off Korvel",  # a noun phrase, no predicate
+        "the missing crew in the dozens",
+        "their plans for a",  # cut on a function word
+        "should they ‘walk out’",  # a conditional piece
+        "were rescued from the water",  # the subject left behind
+        "its",
+    ],
+)
+def test_fragments(text: str) -> None:
+    assert is_fragment(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the ferry sank in calm water",
+        "rescuers will search through the night",
+        "Divers found the hull on Tuesday",
+        "the captain ignored the storm warning, the union says",
+    ],
+)
+def test_propositions(text: str) -> None:
+    assert not is_fragment(text)
+
+
+def test_an_alert_prefers_named_speakers_and_skips_fragments() -> None:
+    outlet_own = said("the ferry carried 212 passengers when it sank", "Harbour Post")
+    fragment = said("the ferry's sinking off Korvel", "Mira Dolan", "person:dolan")
+    named = said("the captain ignored a storm warning", "Mira Dolan", "person:dolan")
+    agency = said("divers will reach the hull on Friday", "the coastguard", "org:coastguard")
+    shown = choose_shown([outlet_own, fragment, named, agency], "The Harbour Post", limit=4)
+    assert shown == [named, agency, outlet_own]  # the fragment is left out
+
+
+def test_an_alert_with_only_fragments_still_shows_them() -> None:
+    fragment = said("the ferry's sinking off Korvel", "Mira Dolan", "person:dolan")
+    assert choose_shown([fragment], "Harbour Post") == [fragment]
+
+
+def test_a_country_speaking_in_a_headline_comes_after_the_lead() -> None:
+    headline = said("ferry toll passes 40", "Korvelia", "gpe:korvelia", sentence=0)
+    lead = said("at least 41 people died when the ferry sank", "the coastguard", "org:coastguard")
+    assert shown_rank(headline) == 1 and shown_rank(lead) == 0
+    assert choose_shown([headline, lead]) == [lead, headline]
