@@ -41,6 +41,7 @@ from typing import Any
 import numpy as np
 from wordfreq import zipf_frequency
 
+from bot.analysis.aliases import default_gazetteer
 from bot.analysis.entities import entity_stats
 from bot.analysis.nlp import text_of
 from bot.models import (
@@ -71,6 +72,10 @@ LEAD_SENTENCES = 3
 COMMON_WEIGHT = 0.25
 HEADLINE = "^"  # the prefix of a headline term in EventFeatures.terms
 NAME = "@"  # after it, the prefix of a name (an entity) among the headline terms
+PLACE = "%"  # after it, the prefix of a country the headline or the lead names
+PLACE_WEIGHT = 3.0  # keeps the places among an event's heaviest terms
+MAX_PLACES = 8
+ELSEWHERE_MAX = 0.6  # below this cosine, a story set in other countries is another incident
 MAX_HEADLINE_TERMS = 24
 HEADLINE_SCALE = 3.0  # keeps an event's headline terms among its heaviest
 GREY_SHARE = 0.6  # the share of the threshold a story with the event's headline needs
@@ -187,6 +192,7 @@ def features(doc: Any, mentions: Sequence[Mention], published: date | None) -> E
     terms = _top({**lemmas, **entities}, MAX_TERMS - MAX_HEADLINE_TERMS)
     head_start, head_end = _headline_span(text, title_end, sentences, body_start)
     terms.update(_headline_terms(doc, mentions, head_start, head_end))
+    terms.update(_place_terms(mentions, head_start, head_end))
     return EventFeatures(
         terms=terms, fingerprint=fingerprint(text[body_start:]), published=published
     )
@@ -229,6 +235,22 @@ def _headline_terms(
     return {HEADLINE + k: round(v * HEADLINE_SCALE, 4) for k, v in best.items()}
 
 
+def _place_terms(mentions: Sequence[Mention], start: int, end: int) -> dict[str, float]:
+    """Where it happened, to the country: the countries the headline names (a
+    capital names its country), prefixed ``^%``. Towns and regions are left
+    out (a follow-up may name the town where the first story named the
+    country), and so is the lead, where a country is as often the speaker's."""
+    known = default_gazetteer()
+    found = set()
+    for m in mentions:
+        if not start <= m.start < end:
+            continue
+        entity = known.entity(m.entity.id)
+        if entity is not None and entity.type == "GPE":
+            found.add(entity_term(m.entity.id))
+    return {HEADLINE + PLACE + p: PLACE_WEIGHT for p in sorted(found)[:MAX_PLACES]}
+
+
 def is_placeholder_title(title: str) -> bool:
     """A title that names nothing: empty, or "unknown", "untitled", "no title"…"""
     key = re.sub(r"[^a-z ]", "", title.lower()).strip()
@@ -236,15 +258,23 @@ def is_placeholder_title(title: str) -> bool:
 
 
 def split_terms(terms: Mapping[str, float]) -> tuple[dict[str, float], dict[str, float]]:
-    """An event's or story's terms as (body terms, headline terms without the prefix)."""
+    """An event's or story's terms as (body terms, headline terms without the
+    prefix); the places (:func:`places`) are in neither."""
     body: dict[str, float] = {}
     head: dict[str, float] = {}
     for k, v in terms.items():
         if k.startswith(HEADLINE):
-            head[k[len(HEADLINE) :]] = v
+            if not k.startswith(HEADLINE + PLACE):
+                head[k[len(HEADLINE) :]] = v
         else:
             body[k] = v
     return body, head
+
+
+def places(terms: Mapping[str, float]) -> frozenset[str]:
+    """The countries an event's or story's headlines and leads name."""
+    prefix = HEADLINE + PLACE
+    return frozenset(k[len(prefix) :] for k in terms if k.startswith(prefix))
 
 
 def entity_term(entity_id: str) -> str:
@@ -400,6 +430,7 @@ def assign_event(
                 why=f"near-duplicate of story #{dup.story_id} ({distance} bits apart)",
             )
     body, head = split_terms(features.terms)
+    ours = places(features.terms)
     best: tuple[float, float, EventCandidate] | None = None
     qualified: tuple[float, float, EventCandidate, str] | None = None
     skipped = 0
@@ -413,13 +444,19 @@ def assign_event(
             continue
         cand_body, cand_head = split_terms(cand.terms)
         sim = cosine(body, cand_body)
+        theirs = places(cand.terms)
+        elsewhere = bool(ours and theirs and not ours & theirs) and sim < ELSEWHERE_MAX
         head_sim = cosine(head, cand_head)
         # the headlines must share a word of what happened, not only names
         what = any(t in cand_head for t in head if not t.startswith(NAME))
         head_sim = head_sim if what else 0.0
         if best is None or _better(sim, cand.id, best[0], best[2].id):
             best = (sim, head_sim, cand)
-        rule = _join_rule(sim, head_sim, gap, threshold=threshold, window_days=window_days)
+        rule = (
+            None
+            if elsewhere
+            else _join_rule(sim, head_sim, gap, threshold=threshold, window_days=window_days)
+        )
         if rule and (qualified is None or _better(sim, cand.id, qualified[0], qualified[2].id)):
             qualified = (sim, head_sim, cand, rule)
     if qualified is not None:
@@ -431,13 +468,18 @@ def assign_event(
         why = "no recent event" + (f" ({skipped} outside {horizon} days)" if skipped else "")
         return EventDecision(None, 0.0, None, why)
     sim, head_sim, cand = best
-    return EventDecision(
-        None,
-        round(sim, 4),
-        None,
-        f"new event: best cosine {sim:.2f} with {cand.id} < {threshold:.2f} "
-        f"(headlines {head_sim:.2f})",
-    )
+    theirs = places(cand.terms)
+    if ours and theirs and not ours & theirs and sim < ELSEWHERE_MAX:
+        why = (
+            f"new event: best cosine {sim:.2f} with {cand.id}, but the headline names other "
+            f"countries ({', '.join(sorted(ours))}; the event: {', '.join(sorted(theirs))})"
+        )
+    else:
+        why = (
+            f"new event: best cosine {sim:.2f} with {cand.id} < {threshold:.2f} "
+            f"(headlines {head_sim:.2f})"
+        )
+    return EventDecision(None, round(sim, 4), None, why)
 
 
 def _join_rule(

@@ -25,6 +25,7 @@ from bot.analysis.events import (
     fingerprint,
     hamming,
     merge_terms,
+    places,
     rarity,
     split_terms,
 )
@@ -386,3 +387,49 @@ def test_event_title_is_short() -> None:
     long = "word " * 60
     got = event_title(long, "")
     assert len(got) <= 120 and got.endswith("…")
+
+
+QUAKES = [
+    Article(
+        "quake-a1",
+        "quake-a",
+        date(2031, 5, 1),
+        "Earthquake kills 40 in southern Peru",
+        "A magnitude 6.8 earthquake struck southern Peru on Thursday, killing at least 40 "
+        "people and destroying hundreds of homes in the Arequipa region, the civil defence "
+        "agency said. Rescuers searched the rubble of collapsed buildings through the night, "
+        "and the government declared a state of emergency in three provinces.",
+    ),
+    Article(
+        "quake-a2",
+        "quake-a",
+        date(2031, 5, 2),
+        "Peru quake death toll rises to 52 as rescuers dig through rubble",
+        "The death toll from the earthquake in southern Peru rose to 52 on Friday, the civil "
+        "defence agency said, as rescue teams dug through the rubble of homes in Arequipa. "
+        "More than 300 people were injured, and families left homeless slept in tents.",
+    ),
+    Article(
+        "quake-b",
+        "quake-b",
+        date(2031, 5, 4),
+        "Earthquake in western Nepal kills 18, destroys homes",
+        "A magnitude 6.1 earthquake hit western Nepal early on Sunday, killing at least 18 "
+        "people and destroying hundreds of homes in the Jumla district, police said. Rescuers "
+        "searched the rubble of collapsed houses, and the army sent helicopters with aid to "
+        "remote villages.",
+    ),
+]
+
+
+def test_two_incidents_of_one_kind_in_other_countries_are_two(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    # the same words (earthquake, rubble, rescuers, homes) in the same week:
+    # where it happened tells them apart
+    feats = analyse(nlp, gazetteer, QUAKES)
+    assigned, decisions = replay(QUAKES, feats)
+    assert assigned["quake-a2"] == assigned["quake-a1"]
+    assert assigned["quake-b"] != assigned["quake-a1"]
+    assert "other countries (nepal; the event: peru)" in decisions[2].why
+    assert places(feats[2].terms) == {"nepal"}
