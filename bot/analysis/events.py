@@ -433,6 +433,7 @@ def assign_event(
     ours = places(features.terms)
     best: tuple[float, float, EventCandidate] | None = None
     qualified: tuple[float, float, EventCandidate, str] | None = None
+    blocked: tuple[float, EventCandidate] | None = None  # would join, but set elsewhere
     skipped = 0
     horizon = max(window_days, followup_days)
     for cand in candidates:
@@ -452,11 +453,11 @@ def assign_event(
         head_sim = head_sim if what else 0.0
         if best is None or _better(sim, cand.id, best[0], best[2].id):
             best = (sim, head_sim, cand)
-        rule = (
-            None
-            if elsewhere
-            else _join_rule(sim, head_sim, gap, threshold=threshold, window_days=window_days)
-        )
+        rule = _join_rule(sim, head_sim, gap, threshold=threshold, window_days=window_days)
+        if rule and elsewhere:
+            if blocked is None or _better(sim, cand.id, blocked[0], blocked[1].id):
+                blocked = (sim, cand)
+            rule = None
         if rule and (qualified is None or _better(sim, cand.id, qualified[0], qualified[2].id)):
             qualified = (sim, head_sim, cand, rule)
     if qualified is not None:
@@ -467,19 +468,24 @@ def assign_event(
     if best is None:
         why = "no recent event" + (f" ({skipped} outside {horizon} days)" if skipped else "")
         return EventDecision(None, 0.0, None, why)
+    if blocked is not None:
+        sim, cand = blocked
+        theirs = places(cand.terms)
+        return EventDecision(
+            None,
+            round(sim, 4),
+            None,
+            f"new event: cosine {sim:.2f} with {cand.id}, but the headline names other "
+            f"countries ({', '.join(sorted(ours))}; the event: {', '.join(sorted(theirs))})",
+        )
     sim, head_sim, cand = best
-    theirs = places(cand.terms)
-    if ours and theirs and not ours & theirs and sim < ELSEWHERE_MAX:
-        why = (
-            f"new event: best cosine {sim:.2f} with {cand.id}, but the headline names other "
-            f"countries ({', '.join(sorted(ours))}; the event: {', '.join(sorted(theirs))})"
-        )
-    else:
-        why = (
-            f"new event: best cosine {sim:.2f} with {cand.id} < {threshold:.2f} "
-            f"(headlines {head_sim:.2f})"
-        )
-    return EventDecision(None, round(sim, 4), None, why)
+    return EventDecision(
+        None,
+        round(sim, 4),
+        None,
+        f"new event: best cosine {sim:.2f} with {cand.id} < {threshold:.2f} "
+        f"(headlines {head_sim:.2f})",
+    )
 
 
 def _join_rule(
