@@ -233,9 +233,13 @@ def callback_data(button: Button) -> str | None:
 
 
 def inline_keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
-    """One row of inline buttons; a button whose data is too long is left out."""
+    """One row of inline buttons (a button with a web ``url`` opens it); a button
+    whose data is too long is left out."""
     row: list[InlineKeyboardButton] = []
     for button in buttons:
+        if button.url and is_web_url(button.url):
+            row.append(InlineKeyboardButton(button.label, url=button.url.strip()))
+            continue
         data = callback_data(button)
         if data is None:
             log.warning("button %r left out: callback data over 64 bytes", button.label)
