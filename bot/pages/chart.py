@@ -9,7 +9,7 @@ from bot.pages.timeline import Series
 
 WIDTH = 640
 HEIGHT = 200
-LEFT, RIGHT, TOP, BOTTOM = 16, 16, 28, 40
+LEFT, RIGHT, TOP, BOTTOM = 16, 16, 36, 44
 
 
 def figure(value: float) -> str:
@@ -69,11 +69,11 @@ def series_svg(series: Series, number: int) -> str:
             f" · {p.day.isoformat()}</title></circle>"
         )
         parts.append(
-            f'<text class="val" x="{cx:.1f}" y="{cy - 10:.1f}" text-anchor="{anchor}">'
+            f'<text class="val" x="{cx:.1f}" y="{cy - 12:.1f}" text-anchor="{anchor}">'
             f"{esc(figure(p.value))}</text>"
         )
         parts.append(
-            f'<text class="day" x="{cx:.1f}" y="{HEIGHT - 14}" text-anchor="{anchor}">'
+            f'<text class="day" x="{cx:.1f}" y="{HEIGHT - 12}" text-anchor="{anchor}">'
             f"{p.day:%d %b}</text>"
         )
     parts.append("</svg>")

@@ -61,7 +61,8 @@ svg.chart .day{fill:var(--muted);font-size:13px}
 ul.list>li{margin:0 0 .6rem;padding:.5rem .8rem;background:var(--card);
 border:1px solid var(--line);border-radius:6px;overflow-wrap:anywhere}
 footer{margin-top:2.5rem;color:var(--muted);font-size:.8rem}
-@media (max-width:30rem){main{padding:.75rem .6rem 2rem}h1{font-size:1.3rem}}
+@media (max-width:30rem){main{padding:.75rem .6rem 2rem}h1{font-size:1.3rem}
+svg.chart text{font-size:26px}svg.chart .day{font-size:22px}}
 """
 
 CSS_HASH = "sha256-" + base64.b64encode(hashlib.sha256(CSS.encode("utf-8")).digest()).decode()
