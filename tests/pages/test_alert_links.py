@@ -12,6 +12,7 @@ from bot.adapters.console import ConsoleAdapter
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.telegram import TelegramAdapter
 from bot.config import load_settings
+from bot.delivery.digest import render_digest
 from bot.models import Alert, Button, ChatRef, Link, Span
 from storage.codec import decode_alert, encode_alert
 from tests.fakes.slack_server import BOT_TOKEN, SIGNING_SECRET, FakeSlack
@@ -140,3 +141,16 @@ async def test_slack_shows_a_timeline_url_button() -> None:
 
 async def _never(command: object) -> object:
     raise AssertionError("no command expected")
+
+
+def test_a_digest_links_each_event_to_its_page() -> None:
+    chat = ChatRef("console", "demo")
+    lines = render_digest(
+        [make_alert(chat, TIMELINE), make_alert(chat, Button("Sources", "sources", "ev1"))],
+        "digest",
+    )
+    timeline = [span for line in lines for span in line if span.text == "Timeline"]
+    assert [span.url for span in timeline] == [TIMELINE.url]
+    assert not [
+        s for line in render_digest([make_alert(chat)]) for s in line if s.text == "Timeline"
+    ]
