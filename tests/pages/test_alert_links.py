@@ -154,3 +154,20 @@ def test_a_digest_links_each_event_to_its_page() -> None:
     assert not [
         s for line in render_digest([make_alert(chat)]) for s in line if s.text == "Timeline"
     ]
+
+
+async def test_telegram_falls_back_to_the_command_for_a_local_page_address() -> None:
+    local_page = Button("Timeline", "event", "ev1", url="http://127.0.0.1:8080/event/ev1")
+    named = Button("Timeline", "event", "ev6", url="http://localhost:8080/event/ev6")
+    async with FakeTelegramServer() as server:
+        settings = load_settings(
+            _env_file=None, telegram_bot_token=server.token, telegram_api_url=server.api_url
+        )
+        tg = TelegramAdapter(settings, poll_timeout=1)
+        await tg.start(_never)
+        try:
+            await tg.send_alert(make_alert(ChatRef("telegram", "-1001"), local_page, named), None)
+        finally:
+            await tg.stop()
+    # Telegram refuses such URLs on buttons; pressing these runs /event instead
+    assert server.sent[0].buttons == [("Timeline", "event:ev1"), ("Timeline", "event:ev6")]
