@@ -251,6 +251,7 @@ def entity_html(
                 )
             body.append("</li>")
         body.append("</ul>")
+    titles = {ev.id: ev.title for ev in events}
     body.append('</section><section id="claims"><h2>Latest claims</h2>')
     if not claims:
         body.append("<p>No claims yet.</p>")
@@ -263,7 +264,8 @@ def entity_html(
             body.append(
                 f'<li class="{tag}"><div class="when">{_time(day)}'
                 f'<span class="tag {tag}">{tag}</span>'
-                f"<span>{_link('event', event_link(claim.event_id))}</span></div>"
+                f"<span>{_link(titles.get(claim.event_id, 'event'), event_link(claim.event_id))}"
+                "</span></div>"
                 f'<p class="said"><span class="speaker">{esc(claim.speaker)}</span> — '
                 f"{esc(claim.text)}</p>{_carried(claim.sources)}</li>"
             )

@@ -7,7 +7,6 @@ from datetime import date
 
 from bot.models import Entity, Novelty, Stance
 from storage.base import Store
-from tests.storage.conftest import Backend
 from tests.storage.builders import (
     CHINA,
     RUSSIA,
@@ -18,6 +17,7 @@ from tests.storage.builders import (
     make_record,
     make_story,
 )
+from tests.storage.conftest import Backend
 
 NATO = Entity("org:nato", "NATO", "ORG")
 
