@@ -288,7 +288,17 @@ async def test_a_signed_page_needs_a_valid_unexpired_signature(open_site: OpenSi
     # with a valid signature, an unknown event or entity is a 404
     assert (await site.get(site.links.event("ev404"))).status_code == 404
     assert (await site.get(site.links.entity("gpe:atlantis"))).status_code == 404
-    assert (await site.get(site.links.entity(CHINA.id) + "x")).status_code == 403
+    # the entity page: missing, wrong and expired signatures
+    entity = site.links.entity(CHINA.id)
+    assert (await site.get(entity)).status_code == 200
+    for url in (
+        entity.partition("?")[0],
+        entity + "x",
+        expired_link(site, f"/entity/{CHINA.id}"),
+        "/entity/gpe:atlantis",
+    ):
+        response = await site.get(url)
+        assert response.status_code == 403 and response.text in bodies, url
 
 
 async def test_links_made_by_another_secret_are_refused(open_site: OpenSite) -> None:
