@@ -4,9 +4,12 @@ signing secret (both backends)."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from bot.models import Entity, Novelty, Stance
+from storage import open_store
 from storage.base import Store
+from storage.copy import copy_database
 from tests.storage.builders import (
     CHINA,
     RUSSIA,
@@ -18,6 +21,7 @@ from tests.storage.builders import (
     make_story,
 )
 from tests.storage.conftest import Backend
+from tests.storage.pg import fresh_schema, postgres_dsn, schema_url
 
 NATO = Entity("org:nato", "NATO", "ORG")
 
@@ -122,3 +126,23 @@ async def test_the_pages_secret_is_made_once_and_shared(store: Store, backend: B
         assert await other.pages_secret("candidate-three", at(2)) == "candidate-one"
     finally:
         await other.close()
+
+
+async def test_db_copy_carries_the_pages_secret(tmp_path: Path) -> None:
+    """Links signed before a move to PostgreSQL still open after it."""
+    source_url = f"sqlite:///{tmp_path / 'old.db'}"
+    source = await open_store(source_url)
+    await three_stories(source)
+    secret = await source.pages_secret("kept-through-the-copy", T0)
+    await source.close()
+    dsn = await postgres_dsn()
+    async with fresh_schema(dsn) as schema:
+        target_url = schema_url(dsn, schema)
+        counts = await copy_database(source_url, target_url)
+        assert counts["service_secrets"] == 1
+        moved = await open_store(target_url)
+        try:
+            assert await moved.pages_secret("a-new-one", at(5)) == secret
+            assert (await moved.claim_origins(["c2"]))["c2"].matches == "c1"
+        finally:
+            await moved.close()
