@@ -308,6 +308,10 @@ class Store(Protocol):
         counts and newest three claims, the most recent first."""
         ...
 
+    async def event_entities(self, event_id: str, limit: int) -> list[Entity]:
+        """The entities the event's stories are most about (summed salience)."""
+        ...
+
     async def pages_secret(self, candidate: str, now: datetime) -> str:
         """The key page links are signed with: the one stored in the database, else
         ``candidate``, stored now (every process sharing the database agrees)."""

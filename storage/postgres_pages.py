@@ -13,7 +13,7 @@ from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.models import ClaimOrigin, ClaimView, EventSummary, Novelty, Stance, Story
+from bot.models import ClaimOrigin, ClaimView, Entity, EventSummary, Novelty, Stance, Story
 
 _DAY = "COALESCE(s.published, s.event_day, (s.ingested_at AT TIME ZONE 'UTC')::date)"
 
@@ -128,6 +128,18 @@ class PostgresPages:
             )
             for row in events
         ]
+
+    async def event_entities(self, event_id: str, limit: int) -> list[Entity]:
+        async with self._read() as db:
+            rows = await db.fetch(
+                "SELECT e.id, e.name, e.type FROM story_entities se"
+                " JOIN stories s ON s.id = se.story_id JOIN entities e ON e.id = se.entity_id"
+                " WHERE s.event_id = $1 GROUP BY e.id, e.name, e.type"
+                " ORDER BY SUM(se.salience) DESC, e.id LIMIT $2",
+                event_id,
+                limit,
+            )
+        return [Entity(row["id"], row["name"], row["type"]) for row in rows]
 
     async def pages_secret(self, candidate: str, now: datetime) -> str:
         async with self._write() as db:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import aiosqlite
 
-from bot.models import ClaimOrigin, ClaimView, EventSummary, Novelty, Stance, Story
+from bot.models import ClaimOrigin, ClaimView, Entity, EventSummary, Novelty, Stance, Story
 
 _DAY = "COALESCE(s.published, s.event_day, substr(s.ingested_at, 1, 10))"
 
@@ -140,6 +140,20 @@ class SqlitePages:
             )
             for row in events
         ]
+
+    async def event_entities(self, event_id: str, limit: int) -> list[Entity]:
+        async with (
+            self._read() as db,
+            db.execute(
+                "SELECT e.id, e.name, e.type FROM story_entities se"
+                " JOIN stories s ON s.id = se.story_id JOIN entities e ON e.id = se.entity_id"
+                " WHERE s.event_id = ? GROUP BY e.id, e.name, e.type"
+                " ORDER BY SUM(se.salience) DESC, e.id LIMIT ?",
+                (event_id, limit),
+            ) as cur,
+        ):
+            rows = list(await cur.fetchall())
+        return [Entity(row["id"], row["name"], row["type"]) for row in rows]
 
     async def pages_secret(self, candidate: str, now: datetime) -> str:
         async with self._write() as db:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 
 from bot.models import ClaimOrigin, ClaimView, Entity, EventSummary, Source
@@ -175,7 +175,14 @@ def _short_day_or(claim: ClaimView) -> str:
     return _short_day(min(days)) if days else esc(claim.first_seen.strftime("%d %b"))
 
 
-def event_html(timeline: Timeline, generated: datetime) -> str:
+def event_html(
+    timeline: Timeline,
+    generated: datetime,
+    about: Sequence[Entity] = (),
+    entity_link: EventLink | None = None,
+) -> str:
+    """The event page; ``about`` are the entities it is most about, linked to
+    their pages with ``entity_link``."""
     view = timeline.view
     tags = [e.tag for e in timeline.entries]
     counts = [_plural(len(tags), "claim")]
@@ -189,6 +196,9 @@ def event_html(timeline: Timeline, generated: datetime) -> str:
         f"{_plural(len(view.sources), 'story', 'stories')} · {' · '.join(counts)}</p>",
         f'<p class="meta">Outlets: {esc(", ".join(timeline.outlets)) or "none yet"}</p>',
     ]
+    if about:
+        names = [_link(e.name, entity_link(e.id) if entity_link else None) for e in about]
+        body.append(f'<p class="meta">About: {" · ".join(names)}</p>')
     if timeline.series:
         body.append('<section id="figures"><h2>Figures over time</h2>')
         for n, series in enumerate(timeline.series, 1):

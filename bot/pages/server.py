@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 MAX_CLIENTS = 10_000
 ENTITY_EVENTS = 10
+EVENT_ENTITIES = 6
 ENTITY_CLAIMS = 20
 
 HEADERS = {
@@ -147,7 +148,8 @@ class PageRoutes:
         if view is None:
             return self._html(404, error_page(404, "No such event."))
         origins = await self.store.claim_origins([c.id for c in view.claims])
-        text = event_html(build_timeline(view, origins), self.clock())
+        about = await self.store.event_entities(view.id, EVENT_ENTITIES)
+        text = event_html(build_timeline(view, origins), self.clock(), about, self.links.entity)
         return self._html(200, text)
 
     async def entity(self, request: web.Request) -> web.Response:

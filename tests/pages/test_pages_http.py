@@ -172,6 +172,14 @@ async def test_event_page_shows_the_whole_story(open_site: OpenSite) -> None:
         url = f"https://{outlet.lower().replace(' ', '')}.example/sorna/{n}"
         assert f'href="{url}"' in html
     assert "<script" not in html.lower()
+    # what the event is about, linked to the entities' pages
+    about = re.search(r'<p class="meta">About: (.*?)</p>', html)
+    assert about is not None
+    assert re.findall(r">([^<]+)</a>", about.group(1)) == ["China", "Volodymyr Zelensky", "Russia"]
+    china = re.search(r'href="([^"]+)"', about.group(1))
+    assert china is not None and "/entity/gpe:china?" in china.group(1)
+    entity = await site.get(china.group(1).replace("&amp;", "&"))
+    assert entity.status_code == 200 and "<h1>China</h1>" in entity.text
 
 
 async def test_no_chat_user_or_subscription_appears(open_site: OpenSite) -> None:

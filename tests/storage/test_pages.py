@@ -117,6 +117,17 @@ async def test_entity_events_newest_first_with_counts_and_latest_claims(store: S
     assert await store.entity_events(NATO.id, 10, 0.2) == []
 
 
+async def test_event_entities_most_salient_first(store: Store) -> None:
+    await three_stories(store)
+    assert [e.id for e in await store.event_entities("ev-1", 10)] == [
+        CHINA.id,
+        ZELENSKY.id,
+        RUSSIA.id,
+    ]
+    assert await store.event_entities("ev-1", 1) == [CHINA]
+    assert await store.event_entities("ev-404", 10) == []
+
+
 async def test_the_pages_secret_is_made_once_and_shared(store: Store, backend: Backend) -> None:
     first = await store.pages_secret("candidate-one", T0)
     assert first == "candidate-one"
