@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import platform
 import random
 import statistics
@@ -229,7 +230,11 @@ async def main() -> None:
             f"{len(view.sources)} stories, {sources} claim sources, "
             f"{len(timeline.series)} figure charts; page {len(html) / 1024:.0f} KiB"
         )
-        print(f"python {platform.python_version()} on {platform.machine()}, {args.runs} runs each")
+        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(
+            f"python {platform.python_version()} on {platform.machine()}, {args.runs} runs each;"
+            f" load average {load} on {os.cpu_count()} CPUs"
+        )
 
         show(
             "render (timeline + HTML)",
