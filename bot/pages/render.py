@@ -75,12 +75,15 @@ CONTENT_SECURITY_POLICY = (
 EventLink = Callable[[str], str | None]
 
 
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def day_text(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def _short_day(day: date) -> str:
-    return f"{day.day} {day:%b}"
+    return f"{day.day} {MONTHS[day.month - 1]}"
 
 
 def span_text(first: date, last: date) -> str:
