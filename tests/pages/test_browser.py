@@ -35,7 +35,7 @@ def chromium() -> str:
     pytest.skip("Chromium is not installed here: apt-get install chromium")
 
 
-async def run_browser(*args: str) -> tuple[str, str]:
+async def run_browser(profile: Path, *args: str) -> tuple[str, str]:
     """Chromium headless with ``args``; (stdout, stderr). The page's console
     (a Content-Security-Policy violation, say) is logged to stderr."""
     process = await asyncio.create_subprocess_exec(
@@ -47,7 +47,7 @@ async def run_browser(*args: str) -> tuple[str, str]:
         "--no-first-run",
         "--enable-logging=stderr",
         "--v=0",
-        f"--user-data-dir={Path(os.environ.get('TMPDIR', '/tmp')) / f'cw-chromium-{os.getpid()}'}",
+        f"--user-data-dir={profile}",
         *args,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
@@ -90,12 +90,14 @@ def shots(tmp_path: Path) -> Path:
     return folder
 
 
-async def test_the_event_page_in_chromium(sample_site: SampleSite, shots: Path) -> None:
+async def test_the_event_page_in_chromium(
+    sample_site: SampleSite, shots: Path, tmp_path: Path
+) -> None:
     chromium()
     links = sample_site.services.pages
     assert links is not None
     url = local(links.event("ev1"), sample_site.port)
-    dom, err = await run_browser("--dump-dom", url)
+    dom, err = await run_browser(tmp_path / "chromium", "--dump-dom", url)
     assert "Content Security Policy" not in err, err
     assert "<h1>Chemical leak on the Sorna river sends dozens to hospital in Bulgaria</h1>" in dom
     # the timeline as the browser built it: every claim of the event, in order
@@ -119,7 +121,9 @@ async def test_the_event_page_in_chromium(sample_site: SampleSite, shots: Path) 
     assert "<script" not in dom
 
     event_png = shots / "event-page.png"
-    _out, err = await run_browser(f"--screenshot={event_png}", f"--window-size={PHONE}", url)
+    _out, err = await run_browser(
+        tmp_path / "chromium", f"--screenshot={event_png}", f"--window-size={PHONE}", url
+    )
     assert "Content Security Policy" not in err, err
     png = await asyncio.to_thread(event_png.read_bytes)
     assert len(png) > 10_000
@@ -127,9 +131,11 @@ async def test_the_event_page_in_chromium(sample_site: SampleSite, shots: Path) 
     assert first_pixel(png) != (255, 255, 255)
 
     entity_url = local(links.entity("gpe:bulgaria"), sample_site.port)
-    dom, err = await run_browser("--dump-dom", entity_url)
+    dom, err = await run_browser(tmp_path / "chromium", "--dump-dom", entity_url)
     assert "Content Security Policy" not in err, err
     assert "<h1>Bulgaria</h1>" in dom and dom.count("<h3>") == 2  # the spill, the grain fees
     entity_png = shots / "entity-page.png"
-    await run_browser(f"--screenshot={entity_png}", f"--window-size={DESKTOP}", entity_url)
+    await run_browser(
+        tmp_path / "chromium", f"--screenshot={entity_png}", f"--window-size={DESKTOP}", entity_url
+    )
     assert len(await asyncio.to_thread(entity_png.read_bytes)) > 10_000
