@@ -217,8 +217,11 @@ def _shown_spans(c: AlertClaim) -> tuple[Span, ...]:
     return (Span(c.speaker, bold=True), Span(f" — {c.text}"))
 
 
-def alert_buttons(event_id: str, watch_key: str) -> tuple[Button, ...]:
+def alert_buttons(event_id: str, watch_key: str, page: str | None = None) -> tuple[Button, ...]:
+    """Sources, Mute 24h, Unwatch; first Timeline when the event has a page."""
+    timeline = (Button("Timeline", "event", event_id, url=page),) if page else ()
     return (
+        *timeline,
         Button("Sources", "sources", event_id),
         Button("Mute 24h", "mute", "24h"),
         Button("Unwatch", "unwatch", watch_key),
