@@ -449,7 +449,7 @@ def assign_event(
         elsewhere = bool(ours and theirs and not ours & theirs) and sim < ELSEWHERE_MAX
         head_sim = cosine(head, cand_head)
         # the headlines must share a word of what happened, not only names
-        what = any(t in cand_head for t in head if not t.startswith(NAME))
+        what = any(t in cand_head for t in head if not t.startswith(NAME) and not _common(t))
         head_sim = head_sim if what else 0.0
         if best is None or _better(sim, cand.id, best[0], best[2].id):
             best = (sim, head_sim, cand)
@@ -494,8 +494,9 @@ def _join_rule(
     """Why a story joins an event, or None. Within the window a story joins
     on its words alone (``threshold``); with fewer words in common (down to
     ``GREY_SHARE`` of it) it joins when its headline says the same thing
-    happened (headline cosine ≥ ``HEADLINE_MIN``, and a word that is not a
-    name in common: two stories on the same countries share the names). Past the window, up to the
+    happened (headline cosine ≥ ``HEADLINE_MIN``, and a word in common that
+    is neither a name nor one every story uses: two stories on the same
+    countries share the names, and "officials" or "Monday"). Past the window, up to the
     follow-up horizon, only the second way: an investigation's findings weeks
     later name the incident in their headline."""
     same_headline = head_sim >= HEADLINE_MIN and sim >= threshold * GREY_SHARE

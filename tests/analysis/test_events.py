@@ -433,3 +433,37 @@ def test_two_incidents_of_one_kind_in_other_countries_are_two(
     assert assigned["quake-b"] != assigned["quake-a1"]
     assert "other countries (nepal; the event: peru)" in decisions[2].why
     assert places(feats[2].terms) == {"nepal"}
+
+
+@pytest.mark.parametrize(
+    ("shared", "joins"),
+    [
+        ("dam", True),  # a word of what happened
+        ("official", False),  # a word every story uses
+        ("@kerova", False),  # a name only
+    ],
+)
+def test_a_weak_match_needs_a_headline_word_of_what_happened(shared: str, joins: bool) -> None:
+    body = {"flood": 1.0, "river": 1.0, "village": 1.0, "evacuate": 1.0}
+    story = EventFeatures(
+        {**body, "rescue": 2.0, "^" + shared: 3.0, "^tuesday": 1.0},
+        fingerprint("a flood story"),
+        date(2031, 7, 2),
+    )
+    event = EventCandidate(
+        "ev1",
+        "Dam bursts upstream of Kerova",
+        {**body, "harvest": 6.0, "^" + shared: 3.0, "^burst": 3.0},
+        date(2031, 7, 1),
+    )
+    decision = assign_event(
+        story,
+        [event],
+        [],
+        threshold=THRESHOLD,
+        duplicate_distance=DISTANCE,
+        window_days=WINDOW,
+        followup_days=FOLLOWUP,
+    )
+    assert THRESHOLD * 0.6 <= decision.similarity < THRESHOLD
+    assert (decision.event_id == "ev1") is joins, decision.why
