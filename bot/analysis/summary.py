@@ -61,9 +61,16 @@ def denial_text(text: str) -> str:
     return f"denied that {text}"
 
 
+# a wire dateline left at the start of a content: "(Reuters) – ", "Reuters) - "
+_DATELINE = re.compile(r"^\(?[A-Z][\w.&' ]{1,30}\)\s*[-–—]\s*")
+
+
 def claim_text(text: str, stance: Stance) -> str:
-    """A claim's content as alerts and /claims show it (see :func:`denial_text`)."""
-    return denial_text(text) if stance is Stance.DENY else " ".join(text.split())
+    """A claim's content as alerts and /claims show it: without a wire
+    dateline left at its start, a denial as what was denied (see
+    :func:`denial_text`)."""
+    text = _DATELINE.sub("", " ".join(text.split()), count=1)
+    return denial_text(text) if stance is Stance.DENY else text
 
 
 def claim_spans(speaker: str, text: str, stance: Stance) -> tuple[Span, ...]:
@@ -106,6 +113,11 @@ _FUNCTION_END = frozenset(
         "a an the of for to with on in at by and or but that which who whose its their his her"
     )
 )
+# what is left of "accused Russia of blowing up the dam", "notified Boeing of the
+# investigation": the object and its "of", not a proposition
+_OBJECT_OF = re.compile(
+    r"^(?:[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*|each other|one another)\s+of\s+[a-z]"
+)
 # a predicate with its subject left behind ("were destroyed in the country")
 _NO_SUBJECT = re.compile(r"^(?:is|are|was|were|has|have|had|been)\s", re.IGNORECASE)
 _OPENS_AS_QUESTION = re.compile(
@@ -118,18 +130,26 @@ def is_fragment(text: str) -> bool:
     """A content that does not stand alone as a proposition: a few words with
     no predicate ("the dam's collapse on Russia", "the death toll in the
     hundreds"), one ending on a function word ("hopes for a"), a predicate
-    without its subject ("were destroyed in the country"), or a conditional
-    piece ("should they ‘choose to join’")."""
+    without its subject ("were destroyed in the country"), the object of an
+    accusation ("Russia of blowing up the dam"), or a conditional piece
+    ("should they ‘choose to join’")."""
     words = re.findall(r"[\w’'-]+", text)
     if len(words) < 3:
         return True
     if words[-1].lower() in _FUNCTION_END:
         return True
-    if _OPENS_AS_QUESTION.match(text.strip()) or _NO_SUBJECT.match(text.strip()):
+    if any(p.match(text.strip()) for p in (_OPENS_AS_QUESTION, _NO_SUBJECT, _OBJECT_OF)):
         return True
     return len(words) <= 7 and not (
         _PREDICATE.search(text) or _IRREGULAR.search(text) or _PRESENT_S.search(text)
     )
+
+
+# a speaker with a verb of saying in it is a clause, not a name ("Verge
+# reported Altman")
+_CLAUSE_SPEAKER = re.compile(
+    r"\b(?:said|says|say|told|tells|reported|reports|wrote|writes|added|according)\b"
+)
 
 
 def _outlet_key(name: str) -> str:
@@ -139,8 +159,9 @@ def _outlet_key(name: str) -> str:
 def shown_rank(claim: Claim, outlet: str = "") -> int:
     """How fit a claim is to stand in an alert: 0 a named speaker's full
     proposition; 1 the outlet's own claim or a headline's (fine when no one
-    else speaks); 2 a fragment, left out when anything better is there."""
-    if is_fragment(claim.text):
+    else speaks); 2 a fragment, or a speaker that is a clause ("Verge
+    reported Altman"), left out when anything better is there."""
+    if is_fragment(claim.text) or _CLAUSE_SPEAKER.search(claim.speaker):
         return 2
     speaker = _outlet_key(claim.speaker)
     own = _outlet_key(outlet)

@@ -124,6 +124,8 @@ def said(text: str, speaker: str, speaker_id: str | None = None, sentence: int =
         "their plans for a",  # cut on a function word
         "should they ‘walk out’",  # a conditional piece
         "were rescued from the water",  # the subject left behind
+        "Velmora of sinking the ferry on purpose",  # what "accused Velmora of …" leaves
+        "each other of starting the fire",
         "its",
     ],
 )
@@ -138,6 +140,7 @@ def test_fragments(text: str) -> None:
         "rescuers will search through the night",
         "Divers found the hull on Tuesday",
         "the captain ignored the storm warning, the union says",
+        "Bank of Korvel officials froze the accounts",
     ],
 )
 def test_propositions(text: str) -> None:
@@ -163,3 +166,18 @@ def test_a_country_speaking_in_a_headline_comes_after_the_lead() -> None:
     lead = said("at least 41 people died when the ferry sank", "the coastguard", "org:coastguard")
     assert shown_rank(headline) == 1 and shown_rank(lead) == 0
     assert choose_shown([headline, lead]) == [lead, headline]
+
+
+def test_a_wire_dateline_is_not_part_of_the_claim() -> None:
+    shown = alert_claim(said("(Wirewatch) – The ferry toll has risen to 41", "the coastguard"))
+    assert shown.text == "The ferry toll has risen to 41"
+    assert alert_claim(said("Harbour (HX) staff walked out", "the union")).text.startswith(
+        "Harbour (HX)"
+    )
+
+
+def test_a_clause_as_speaker_comes_last() -> None:
+    broken = said("the captain ignored a storm warning", "Post reported Dolan")
+    named = said("divers will reach the hull on Friday", "the coastguard", "org:coastguard")
+    assert shown_rank(broken) == 2
+    assert choose_shown([broken, named]) == [named]
