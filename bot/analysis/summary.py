@@ -49,14 +49,17 @@ _FINITE = re.compile(
 def denial_text(text: str) -> str:
     """A denial's content as it reads after its speaker: as it is when it says
     no by itself, else "denied that …" (or "denied …" for what is not a
-    clause: "denied blowing up the dam", "denied the report")."""
+    clause, or a headline's words: "denied blowing up the dam", "denied the
+    report", "denied Kyiv Claims, Urges Talks")."""
     text = " ".join(text.split())
     if not text or _SAYS_NO.search(text):
         return text
     clause = re.match(r"that\s+", text, flags=re.IGNORECASE)
     if clause:
         return f"denied that {text[clause.end() :]}"
-    if not (_FINITE.search(text) or _IRREGULAR.search(text) or _PRESENT_S.search(text)):
+    words = re.findall(r"[A-Za-z][\w’'-]*", text)
+    headline = len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+    if headline or not (_FINITE.search(text) or _IRREGULAR.search(text) or _PRESENT_S.search(text)):
         return f"denied {text}"  # not a clause: "denied any role", "denied similar accusations"
     return f"denied that {text}"
 

@@ -38,6 +38,11 @@ def plain(spans: tuple[Span, ...]) -> str:
         ("the leaked memo", "denied the leaked memo"),
         ("any role in the outage", "denied any role in the outage"),
         ("similar reports", "denied similar reports"),
+        (
+            "Harbour Post Report, Calls It Smear Campaign",
+            "Harbour Post Report, Calls It Smear Campaign",
+        ),
+        ("Velmora Spy Claims, Urges Talks", "denied Velmora Spy Claims, Urges Talks"),
         # the content says no by itself: shown as it is
         ("the accusations are ‘utterly baseless’", "the accusations are ‘utterly baseless’"),
         ("its troops were never near the village", "its troops were never near the village"),
