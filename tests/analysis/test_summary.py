@@ -15,7 +15,9 @@ from bot.analysis.summary import (
     is_fragment,
     shown_rank,
 )
-from bot.models import Claim, ClaimView, Link, Novelty, Span, Stance
+from bot.models import Claim, ClaimView, EventView, Link, Novelty, Span, Stance
+from bot.pages.render import event_html
+from bot.pages.timeline import build_timeline
 from handlers.claims import claim_lines
 
 
@@ -186,3 +188,25 @@ def test_a_clause_as_speaker_comes_last() -> None:
     named = said("divers will reach the hull on Friday", "the coastguard", "org:coastguard")
     assert shown_rank(broken) == 2
     assert choose_shown([broken, named]) == [named]
+
+
+def test_event_page_shows_a_denial_as_denied() -> None:
+    when = datetime(2031, 5, 2, 9, 30)
+    view = EventView(
+        id="ev3",
+        title="Fishing boats fired on off the coast",
+        first_seen=when,
+        last_seen=when,
+        claims=(
+            ClaimView(
+                id="c7.2",
+                event_id="ev3",
+                speaker="Oren Malik",
+                text="the navy had fired on the fishing boats",
+                stance=Stance.DENY,
+                first_seen=when,
+            ),
+        ),
+    )
+    html = event_html(build_timeline(view, {}), when)
+    assert "Oren Malik</span> — denied that the navy had fired on the fishing boats" in html
