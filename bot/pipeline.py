@@ -64,8 +64,10 @@ class Pipeline:
         index: WatchIndex,
         analyser: Analyser | None = None,
         clock: Callable[[], datetime] = utcnow,
+        event_page: Callable[[str], str] | None = None,
     ) -> None:
         self.store = store
+        self.event_page = event_page  # the address of an event's page, when pages are on
         self.settings = settings
         self.index = index
         self._analyser = analyser
@@ -146,7 +148,10 @@ class Pipeline:
             day = min(self._stream_day or now.date(), now.date())
             analysis = replace(analysis, features=replace(analysis.features, published=day))
         since = day - timedelta(days=s.event_window_days)
-        candidates = await self.store.recent_events(since)
+        # a storyline may come back weeks later (an investigation's findings): events
+        # up to the follow-up horizon are candidates, on a stricter rule (assign_event)
+        horizon = day - timedelta(days=max(s.event_window_days, s.event_followup_days))
+        candidates = await self.store.recent_events(horizon)
         fingerprints = [
             f for f in await self.store.recent_fingerprints(since) if f.story_id != record.id
         ]
@@ -157,6 +162,7 @@ class Pipeline:
             threshold=s.event_similarity,
             duplicate_distance=s.duplicate_distance,
             window_days=s.event_window_days,
+            followup_days=s.event_followup_days,
         )
         new_event = decision.event_id is None
         event_id = decision.event_id or f"ev{record.id}"
@@ -176,7 +182,8 @@ class Pipeline:
         if decision.duplicate_of is None:
             outlets = await self.store.event_outlets(event_id) if not new_event else 0
             links = (Link(story.outlet_name, story.link),)
-            plan = AlertPlan(event_id, title, new_event, max(outlets, 0) + 1, links)
+            page = self.event_page(event_id) if self.event_page is not None else None
+            plan = AlertPlan(event_id, title, new_event, max(outlets, 0) + 1, links, page)
             alerts = plan_alerts(
                 self.index, story, analysis, claims, plan, min_salience=s.min_salience
             )
