@@ -196,3 +196,22 @@ def test_a_noun_phrase_object_keeps_its_verb(nlp: Any, gazetteer: Gazetteer) -> 
     text = "The ministry confirmed the closure of three border crossings."
     claim = one(claims_of(nlp, gazetteer, text), "ministry")
     assert claim.text.startswith("confirmed the closure"), claim.text
+
+
+def test_a_cue_between_subject_and_verb(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Lena Ortiz has studied the region for a decade. "
+        "Many of the closures, she said, have involved small family farms in the north."
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "Ortiz")
+    check(claim, has=("Many of the closures have involved small family farms",))
+
+
+def test_a_long_speaker_phrase_after_the_quotation(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "''Harbours work as a way to feed a country and as a way to ruin one,'' "
+        "Halvard Munk, the director of the Coastal Fisheries Institute in Bergen, "
+        "said at a news conference."
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "Munk")
+    check(claim, has=("feed a country",), direct=True)

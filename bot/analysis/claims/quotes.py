@@ -93,6 +93,20 @@ def _with_single_quotes(text: str, spans: list[tuple[int, int]]) -> list[tuple[i
     return sorted(out)
 
 
+def _speaker_room(cue: Any, start: int, ctx: _Ctx) -> int:
+    """How many words may lie between a quotation and its cue: a few, or a
+    long speaker phrase when that is all there is ("…,'' James Comey, the
+    director of the Federal Bureau of Investigation, said")."""
+    subj = next((c for c in cue.children if c.dep_ == "nsubj" and c.i < cue.i), None)
+    if subj is None:
+        return 12
+    phrase = {t.i for t in subj.subtree}
+    between = ctx.doc.char_span(start, cue.idx, alignment_mode="contract")
+    if between is not None and all(t.i in phrase or t.is_punct or t.is_space for t in between):
+        return 30
+    return 12
+
+
 def _adjacent_quote(cue: Any, sent: Any, ctx: _Ctx) -> tuple[int, int] | None:
     """A quotation that ends just before the cue's clause ("“…,” he said") or
     starts just after the cue ("he said: “…”") in the same sentence."""
@@ -106,7 +120,7 @@ def _adjacent_quote(cue: Any, sent: Any, ctx: _Ctx) -> tuple[int, int] | None:
             between = text[qe + 1 : cue.idx]
             if "\n" in between:
                 continue
-            if len(between.split()) <= 12 and not any(
+            if len(between.split()) <= _speaker_room(cue, qe + 1, ctx) and not any(
                 a >= qe + 1 and b <= cue.idx for a, b in ctx.quotes
             ):
                 best = (qs, qe)
@@ -181,7 +195,11 @@ def _join_split_quotes(drafts: list[_Draft], ctx: _Ctx) -> None:
         if nxt is None or nxt[1] - nxt[0] < 8 or not ctx.same_para(d.end, nxt[0]):
             continue
         between = text[d.end : nxt[0]].strip(" \t\"“”«»'`")
-        if len(between.split()) > 14 or not between.endswith((",", ".", ":", ";", "—")):
+        # the cue and its speaker, with a long title or a relative clause
+        # ("said Gregory Slayton, whom the president appointed …, and who …")
+        if len(between.split()) > 30 or not between.endswith((",", ".", ":", ";", "—")):
+            continue
+        if any(p in between[:-1] for p in (". ", "? ", "! ", "\n")):
             continue
         if any(a < nxt[1] and nxt[0] < b for a, b in taken if (a, b) != (d.start, d.end)):
             continue

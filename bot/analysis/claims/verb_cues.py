@@ -363,8 +363,9 @@ def _that_clause(cue: Any, ctx: _Ctx) -> list[Any]:
                 for i in [*range(cue.sent.start, first - 1), *range(last + 1, end)]
                 if not ctx.in_dateline(doc[i].idx) and ctx.same_para(doc[i].idx, cue.idx)
             ]
-            head = [t for t in toks if t.i < first]
-            if len(head) >= 4 and any(t.pos_ in ("VERB", "AUX") for t in head):
+            # "Many of the closures, he said, have involved public courses":
+            # the cue may also split the subject from its verb
+            if len(toks) >= 5 and any(t.pos_ in ("VERB", "AUX") for t in toks):
                 return toks
     sub = sorted(cue.subtree, key=lambda t: t.i)
     for t in sub:
