@@ -88,8 +88,6 @@ def process_gone(owner: LeaseOwner, *, host: str, me: str) -> bool:
     """Whether ``owner``'s process certainly no longer exists (same host only)."""
     if owner.host != host or owner.id == me:
         return False
-    if owner.pid == os.getpid():
-        return True  # this pid is ours now: the owner was an earlier process
     found = _stat(owner.pid)
     if found is not None:
         state, start = found

@@ -257,7 +257,9 @@ def test_a_dead_process_on_this_host_is_gone_and_a_live_one_is_not() -> None:
     assert not process_gone(owner(parent, process_start(parent)), host=host, me="me")
     # the pid lives, but it is another process than the one registered
     assert process_gone(owner(parent, "1"), host=host, me="me")
-    # our own pid under another owner id: an earlier process that had it
-    assert process_gone(owner(os.getpid(), None), host=host, me="me")
+    # our own pid: another store of this process is alive; an earlier process
+    # that had this pid (another start time) is gone
+    assert not process_gone(owner(os.getpid(), process_start(os.getpid())), host=host, me="me")
+    assert process_gone(owner(os.getpid(), "1"), host=host, me="me")
     # another host: only its heartbeat can tell
     assert not process_gone(owner(dead, None, "elsewhere/x/y"), host=host, me="me")
