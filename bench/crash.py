@@ -13,9 +13,14 @@ stopped with SIGTERM once the outbox is empty.
 
 Reports alerts lost (never received by the fake; goal 0), duplicates (an
 alert received more than once; goal at most one per kill), the most
-duplicates any one kill caused, 429s, and the wall time. The kills leave
-leased rows behind: their chats wait ``--lease`` seconds (DELIVERY_LEASE_SECONDS)
-before another start sends them.
+duplicates any one kill caused, 429s, the wall time, and the **stall after a
+restart**: each kill leaves the alerts the dead process was sending leased to
+it; the next start takes them over (:mod:`bot.liveness`: the dead pid's leases
+are released at once) instead of waiting ``--lease`` seconds
+(DELIVERY_LEASE_SECONDS). For every restart the bench measures the time from
+starting the process to the first message the fake accepted, and to the first
+re-send of an alert the killed process held (goal ≤ 5 s); a restart killed
+again before it re-sent any is counted as cut short.
 """
 
 from __future__ import annotations
@@ -103,18 +108,24 @@ async def run(args: argparse.Namespace) -> None:
             }
             started = time.monotonic()
             kills: list[float] = []
+            starts: list[float] = []
+            held: list[set[int]] = []  # per kill: the alerts the dead process held
             for _ in range(args.kills):
+                starts.append(time.monotonic())
                 proc = await start(env, tmp)
                 await asyncio.sleep(rng.uniform(1.0, 5.0))
                 proc.send_signal(signal.SIGKILL)
                 await proc.wait()
                 kills.append(time.monotonic())
+                held.append({int(key.split("-")[1]) for _, key, _ in await store.leased_alerts()})
                 counts = await store.outbox_counts()
                 print(
                     f"kill {len(kills):2d} at +{kills[-1] - started:6.1f} s: "
-                    f"{counts['sent']} sent, {counts['pending'] + counts['retry']} open",
+                    f"{counts['sent']} sent, {counts['pending'] + counts['retry']} open, "
+                    f"{len(held[-1])} leased by the dead process",
                     flush=True,
                 )
+            starts.append(time.monotonic())
             proc = await start(env, tmp)
             while True:
                 counts = await store.outbox_counts()
@@ -143,6 +154,28 @@ async def run(args: argparse.Namespace) -> None:
     for n, extra in dupes.items():  # charged to the first kill after the first copy arrived
         k = next((i for i, t in enumerate(kills) if t >= first_seen[n]), len(kills))
         per_kill[k] += extra
+    # the stall after each restart: start → first message, start → first re-send of
+    # an alert the killed process held (within that run, else cut short)
+    arrivals: list[tuple[float, int]] = []
+    arrival_times = iter(t for t, _ in fake.stats["accepted"])
+    for (_chat, text), at in zip(fake.stats["sent"], arrival_times, strict=True):
+        m = MARK.search(text)
+        if m:
+            arrivals.append((at, int(m.group(1))))
+    first_message: list[float] = []
+    resumed: list[float] = []
+    cut_short = 0
+    for i, kill_held in enumerate(held):
+        begin = starts[i + 1]
+        end = kills[i + 1] if i + 1 < len(kills) else float("inf")
+        window = [(t, n) for t, n in arrivals if begin <= t < end]
+        if window:
+            first_message.append(window[0][0] - begin)
+        again = [t for t, n in window if n in kill_held]
+        if again:
+            resumed.append(again[0] - begin)
+        elif kill_held:
+            cut_short += 1
     refused: dict[str, int] = fake.stats["refused"]
     print(f"alerts queued        {args.alerts} for {args.chats} chats")
     print(f"kills (SIGKILL)      {len(kills)}, then one run to the end (SIGTERM)")
@@ -154,6 +187,14 @@ async def run(args: argparse.Namespace) -> None:
     )
     print(f"outbox at the end    {counts}")
     print(f"429s                 {sum(refused.values())} {refused}")
+    print(
+        f"restart → 1st message longest {max(first_message, default=0):.1f} s, "
+        f"median {sorted(first_message)[len(first_message) // 2] if first_message else 0:.1f} s"
+    )
+    print(
+        f"stall after a restart longest {max(resumed, default=0):.1f} s (start → first re-send "
+        f"of a held alert; {len(resumed)} restarts measured, {cut_short} killed before any)"
+    )
     print(f"wall time            {elapsed:.1f} s")
 
 
