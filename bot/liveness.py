@@ -139,7 +139,7 @@ class Liveness:
 
     async def take_over(self) -> int:
         """Release the leases of gone owners; the number of leases released."""
-        now = self.clock()
+        now = await self.store.database_time()  # the clock the heartbeats are in
         stale = now - timedelta(seconds=self.settings.lease_stale_seconds)
         host = this_host()
         gone: list[LeaseOwner] = []

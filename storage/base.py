@@ -310,6 +310,10 @@ class Store(Protocol):
 
     async def lease_owners(self) -> list[LeaseOwner]: ...
 
+    async def database_time(self) -> datetime:
+        """The clock heartbeats are written in (PostgreSQL: the server's ``now()``)."""
+        ...
+
     async def release_leases_of(self, owner_ids: Sequence[str]) -> tuple[int, int]:
         """Take over the leases of gone owners: clear their story and outbox leases,
         remove them, keep their counters; ``(stories, alerts)`` released."""

@@ -35,7 +35,7 @@ class PostgresLiveness:
         async with self._write() as db:
             await db.execute(
                 "INSERT INTO lease_owners (owner, host, pid, pid_start, role, started_at,"
-                " heartbeat_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (owner) DO"
+                " heartbeat_at) VALUES ($1, $2, $3, $4, $5, $6, now()) ON CONFLICT (owner) DO"
                 " UPDATE SET host = excluded.host, pid = excluded.pid,"
                 " pid_start = excluded.pid_start, role = excluded.role,"
                 " heartbeat_at = excluded.heartbeat_at",
@@ -45,17 +45,22 @@ class PostgresLiveness:
                 owner.pid_start,
                 owner.role,
                 _utc(owner.started_at),
-                _utc(owner.heartbeat_at),
             )
 
     async def renew_lease_owner(self, owner_id: str, now: datetime) -> bool:
+        """Heartbeats are in the database's clock (``now()``), so instances on
+        hosts whose clocks differ still agree on whose heartbeat is old."""
         async with self._write() as db:
             found = await db.fetchval(
-                "UPDATE lease_owners SET heartbeat_at = $1 WHERE owner = $2 RETURNING owner",
-                _utc(now),
+                "UPDATE lease_owners SET heartbeat_at = now() WHERE owner = $1 RETURNING owner",
                 owner_id,
             )
         return found is not None
+
+    async def database_time(self) -> datetime:
+        async with self._read() as db:
+            value = await db.fetchval("SELECT now()")
+        return _utc(value)
 
     async def lease_owners(self) -> list[LeaseOwner]:
         async with self._read() as db:

@@ -97,6 +97,10 @@ class SqliteLiveness:
         ):
             return int(cur.rowcount) == 1
 
+    async def database_time(self) -> datetime:
+        """Every process sharing a SQLite file runs on this machine: its clock."""
+        return datetime.now(UTC)
+
     async def lease_owners(self) -> list[LeaseOwner]:
         async with (
             self._read() as db,
