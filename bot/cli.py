@@ -156,6 +156,7 @@ async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     services = await Services.open(settings)
+    owner = await Liveness.running(services.store, settings, "ingest")  # its story leases
     problems = added = seen = 0
     try:
         urls = [p for p in args.paths if is_url(p)]
@@ -179,6 +180,7 @@ async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
             else:
                 added += 1
     finally:
+        await owner.close()
         await services.close()
     verb = "queued" if args.queue_only else "ingested and analysed"
     print(f"{added} stories {verb}, {seen} seen before, {problems} skipped", file=sys.stderr)

@@ -115,6 +115,25 @@ class Liveness:
     def __post_init__(self) -> None:
         self.beats = 0
         self.taken_over = 0  # leases taken from gone owners so far
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    @classmethod
+    async def running(cls, store: Store, settings: Settings, role: str) -> Liveness:
+        """Registered, with its heartbeat running in a task until :meth:`close`
+        (for commands such as ``claimwatch ingest`` that analyse stories)."""
+        live = cls(store, settings, role)
+        await live.start()
+        live._task = asyncio.create_task(live.run(live._stop), name=f"heartbeat-{role}")
+        return live
+
+    async def close(self) -> None:
+        """End the heartbeat started by :meth:`running` and give the leases back."""
+        self._stop.set()
+        if self._task is not None:
+            await self._task
+            self._task = None
+        await self.stop()
 
     @property
     def owner_id(self) -> str:
