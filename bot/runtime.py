@@ -153,8 +153,11 @@ def http_server(services: Services) -> HttpServer:
             )
             + metrics.gauge_lines(
                 "claimwatch_processes",
-                "Processes holding leases (run, work), by role.",
-                {(("role", r),): float(sum(o.role == r for o in owners)) for r in ("run", "work")},
+                "Processes holding leases (run, work, ingest), by role.",
+                {
+                    (("role", r),): float(sum(o.role == r for o in owners))
+                    for r in sorted({"run", "work", *(o.role for o in owners)})
+                },
             )
         )
 
