@@ -1,8 +1,9 @@
 """Who holds a lease, whether it is still alive, and taking over when it is not.
 
 Every process that takes leases (``claimwatch run``, each ``claimwatch work``,
-and ``claimwatch ingest`` while it analyses) registers itself in the store as a *lease owner*: its id (the store's
-``instance_id``, a random hex id, which its story and outbox leases carry),
+and ``claimwatch ingest`` while it analyses) registers itself in the store as
+a *lease owner*: its id (the store's ``instance_id``, a random hex id, which
+its story and outbox leases carry),
 its host (host name, boot id and process namespace, so two containers or a
 reboot never look like the same machine), its pid and the pid's start time
 (so a reused pid is not taken for the old process). It renews its heartbeat
