@@ -8,7 +8,9 @@ Rules on top of spaCy's dependency parse, one module per pass over a story
    next to a cue; quote paragraphs that continue the previous speaker;
 2. ``verb_cues``: verbs of saying outside quotes (``said``, ``told
    reporters``, ``dismissed``, ``were quoted as saying`` …): the content is
-   the reported clause, the object, or the quote next to the cue;
+   the reported clause, the object, or the quote next to the cue
+   (``verb_content``: the clause when the parse loses it, a relative
+   clause's noun, a recorded figure);
 3. ``nominal_cues``: ``according to X``, ``in a statement``, ``X: “…”``;
 4. ``uncued``: statements without a cue of their own (a sentence with a
    figure and a hard fact is the outlet's own claim);
