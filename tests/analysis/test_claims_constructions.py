@@ -215,3 +215,20 @@ def test_a_long_speaker_phrase_after_the_quotation(nlp: Any, gazetteer: Gazettee
     )
     claim = one(claims_of(nlp, gazetteer, text), "Munk")
     check(claim, has=("feed a country",), direct=True)
+
+
+def test_a_quotation_running_over_paragraphs(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "The harbour master spoke to reporters on Friday.\n\n"
+        'Maren Holt said: "The quay is safe and we will reopen it on Monday.\n\n'
+        "Nobody has been hurt since the repairs began. We found that the cracks "
+        "were older than the storm.\n\n"
+        'The only thing I can promise is that the fishermen will keep their berths."\n\n'
+        "Fishermen were not convinced."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    holt = " | ".join(c.text for c in claims if "Holt" in c.speaker)
+    for part in ("reopen it on Monday", "cracks were older", "keep their berths"):
+        assert part in holt, holt
+    assert not [c for c in claims if c.cue.startswith("found")], claims
+    assert "not convinced" not in holt

@@ -29,6 +29,7 @@ from bot.analysis.claims.quotes import (
     _continuation,
     _join_split_quotes,
     _one_per_quote,
+    _run_on_quotes,
     quote_spans,
 )
 from bot.analysis.claims.sides import _learn_sides, _speaker_side
@@ -111,6 +112,7 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
         drafts.extend(found)
     drafts = _one_per_quote(drafts)
     _join_split_quotes(drafts, ctx)
+    drafts = _run_on_quotes(drafts, ctx, sent_at)
     for d in drafts:
         if d.direct:
             for q in ctx.quotes:

@@ -4,6 +4,7 @@ that continue a speaker."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from bot.analysis.claims.base import _Ctx, _Draft, _finish, _stance
@@ -209,3 +210,53 @@ def _join_split_quotes(drafts: list[_Draft], ctx: _Ctx) -> None:
             continue
         d.tokens = [t for t in first if not t.is_space] + [t for t in second if not t.is_space]
         d.end = nxt[1]
+
+
+def _run_on_quotes(drafts: list[_Draft], ctx: _Ctx, sent_at: Any) -> list[_Draft]:
+    """A quotation that runs over several paragraphs without reopening them
+    ("Quote from X: “… ¶ … ¶ … claims.”"): the paragraphs up to the one that
+    closes it are the same speaker's, one claim each. Claims read inside
+    them are quoted speech, not attributions of their own. ``sent_at`` maps
+    a character offset to its sentence index."""
+    text = ctx.text
+    added: list[_Draft] = []
+    spans: list[tuple[int, int]] = []
+    for d in drafts:
+        if not d.direct or d.tokens is not None or d.end >= len(text) or text[d.end] != "\n":
+            continue
+        q = ctx.quote_at(d.start)
+        if q is None or q[1] != d.end:
+            continue
+        paras: list[tuple[int, int]] = []
+        pos = d.end
+        closed = False
+        while pos < len(text) and len(paras) < 6:
+            while pos < len(text) and text[pos] in " \t\n":
+                pos += 1
+            end = text.find("\n", pos)
+            end = len(text) if end < 0 else end
+            para = text[pos:end]
+            if not para or para[0] in _OPENERS:
+                break
+            close = min((i for i in (para.find("”"), para.find('"')) if i >= 0), default=-1)
+            if close >= 0:
+                paras.append((pos, pos + close))
+                closed = "“" not in para[:close]
+                break
+            paras.append((pos, end))
+            pos = end
+        if not closed:
+            continue
+        for a, b in paras:
+            content, start, stop = _finish(text, a, b, None, ctx)
+            if len(content.split()) >= 3:
+                stance = _stance(d.cue_lemma or "say", content, [])
+                added.append(
+                    replace(d, start=start, end=stop, sentence=sent_at(a), stance=stance, also=[])
+                )
+        spans.append((paras[0][0], paras[-1][1]))
+    inside = [d for d in drafts if any(a <= max(d.cue_pos, d.start) < b for a, b in spans)]
+    return [d for d in drafts if d not in inside] + added
+
+
+_OPENERS = ("“", '"', "«")
