@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.analysis.aliases import Gazetteer
+from bot.models import Stance
 from tests.analysis.test_claims import OUTLET, check, claims_of, one
 
 
@@ -232,3 +233,9 @@ def test_a_quotation_running_over_paragraphs(nlp: Any, gazetteer: Gazetteer) -> 
         assert part in holt, holt
     assert not [c for c in claims if c.cue.startswith("found")], claims
     assert "not convinced" not in holt
+
+
+def test_a_pronoun_before_its_name(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Although it denies flooding the valley, Moscow has bombed three other dams this spring."
+    claim = one(claims_of(nlp, gazetteer, text), "Russia|Moscow")
+    check(claim, has=("flooding the valley",), stance=Stance.DENY)

@@ -250,6 +250,9 @@ def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
         head = head.head.head
         low = head.lower_
     if _is_pronoun(head):
+        ahead = _cataphora(head)
+        if ahead is not None:
+            return _speaker(ahead, ctx)
         if low in _PERSONAL:
             return _resolve_previous(ctx, "person", head.idx)
         if low in ("they", "we"):
@@ -399,3 +402,22 @@ def _named_body(tok: Any, ctx: _Ctx) -> _Speaker | None:
             known = [h for h in ctx.history if h.id == m.entity.id]
             return known[-1] if known else _Speaker(m.entity.name, m.entity.id, "group", m.start)
     return None
+
+
+def _cataphora(pron: Any) -> Any:
+    """ "Although it denies blowing up the dam, Moscow has …", "Though he
+    defended his government, President Erdogan admitted …": a pronoun in a
+    clause that opens the sentence names the subject of the main clause."""
+    verb = pron.head
+    if verb.dep_ != "advcl" or verb.i > verb.head.i or pron.lower_ not in _CATAPHORIC:
+        return None
+    if not any(c.dep_ == "mark" for c in verb.children):
+        return None
+    main = verb.head
+    return next(
+        (c for c in main.children if c.dep_ == "nsubj" and c.i > verb.i and not _is_pronoun(c)),
+        None,
+    )
+
+
+_CATAPHORIC = frozenset({"he", "she", "it", "they"})
