@@ -239,3 +239,16 @@ def test_a_pronoun_before_its_name(nlp: Any, gazetteer: Gazetteer) -> None:
     text = "Although it denies flooding the valley, Moscow has bombed three other dams this spring."
     claim = one(claims_of(nlp, gazetteer, text), "Russia|Moscow")
     check(claim, has=("flooding the valley",), stance=Stance.DENY)
+
+
+def test_a_speaker_in_a_relative_clause_is_not_the_next_he(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Governor Tomas Vela promised on Monday to rebuild every bridge.\n\n"
+        "He also answered critics, including the opposition leader Rafael Duarte, "
+        'who said, "The governor alone is responsible for this."\n\n'
+        '"I will not accept lectures from people who never built anything," '
+        "he told reporters in the capital."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    lectures = [c for c in claims if "lectures" in c.text]
+    assert lectures and "Vela" in lectures[0].speaker, [(c.speaker, c.text) for c in claims]

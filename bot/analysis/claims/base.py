@@ -54,6 +54,8 @@ class _Speaker:
     pos: int  # character offset, for recency
     affil: frozenset[str] = frozenset()  # other entities named in the speaker phrase
     side: str | None = None  # whom an unlinked speaker phrase speaks for ("Ukrainian officials")
+    # spoke in a relative clause ("a rival who said …"): not the first choice for a pronoun
+    minor: bool = False
 
 
 @dataclass

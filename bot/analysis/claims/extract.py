@@ -108,7 +108,7 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
             ctx.history.append(replace(block[0].speaker, pos=sent.start_char))
         found = _dedupe(_drop_nested_beliefs(found))
         for d in found:
-            ctx.history.append(replace(d.speaker, pos=sent.start_char))
+            ctx.history.append(replace(d.speaker, pos=sent.start_char, minor=_in_relative(d, ctx)))
         drafts.extend(found)
     drafts = _one_per_quote(drafts)
     _join_split_quotes(drafts, ctx)
@@ -233,3 +233,11 @@ def _to_claim(d: _Draft, ctx: _Ctx) -> Claim:
         sentence=d.sentence,
         speaker_side=_speaker_side(d.speaker, ctx),
     )
+
+
+def _in_relative(d: _Draft, ctx: _Ctx) -> bool:
+    """Whether a claim's cue sits in a relative clause ("a rival who said")."""
+    if d.cue_pos < 0:
+        return False
+    span = ctx.doc.char_span(d.cue_pos, d.cue_pos + 1, alignment_mode="expand")
+    return span is not None and len(span) > 0 and span[0].dep_ == "relcl"

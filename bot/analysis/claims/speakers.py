@@ -97,13 +97,21 @@ def _resolve_previous(
             last = next((h for h in reversed(ctx.history) if h.pos < before), None)
             if last is None or last.pos < subject[0] or last.id == subject[1].id:
                 return subject[1]
+    fallback: _Speaker | None = None
     for sp in reversed(ctx.history):
         if sp.pos >= before:
             continue
         if affil and not (affil & (sp.affil | {sp.id or ""})):
             continue
         if want == "any" or sp.kind == want or (want == "group" and sp.kind == "other"):
+            if sp.minor and want == "person":
+                # "… criticism from a rival who said X. “…,” he told reporters":
+                # he is the subject the story follows, if one spoke before
+                fallback = fallback or sp
+                continue
             return sp
+    if fallback is not None:
+        return fallback
     if affil:
         return None
     # no earlier speaker: the latest named person outside quotes
