@@ -343,11 +343,24 @@ async def _demo_pages(services: Services, events: list[str], args: argparse.Name
 # ------------------------------------------------------------------- parser
 
 
+def package_version() -> str:
+    """The installed package's version (``pyproject.toml``), else the source tree's."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("claimwatch")
+    except PackageNotFoundError:
+        from bot import __version__
+
+        return __version__
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="claimwatch", description="News alerts about who claimed what — only when it is new."
     )
     p.add_argument("-q", "--quiet", action="store_true", help="log warnings only")
+    p.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     r = sub.add_parser(
