@@ -15,6 +15,7 @@ from typing import Any
 
 from bot import workers
 from bot.adapters.console import ConsoleAdapter, render_text
+from bot.cli_exchange import add_watches_parser, cmd_watches
 from bot.cli_sources import add_feeds_parser, cmd_feeds, ingest_urls, is_url
 from bot.config import Settings, load_settings
 from bot.errors import ClaimWatchError, ConfigError
@@ -402,6 +403,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the service: feeds, analysis, delivery, the HTTP port and every chat adapter",
     )
     add_feeds_parser(sub)
+    add_watches_parser(sub)
 
     dm = sub.add_parser("demo", help="the whole pipeline on the sample stories, in a console chat")
     dm.add_argument("--examples", default=str(EXAMPLES), help="folder of sample stories")
@@ -423,6 +425,7 @@ COMMANDS = {
     "run": cmd_run,
     "work": cmd_work,
     "feeds": cmd_feeds,
+    "watches": cmd_watches,
     "demo": cmd_demo,
 }
 
