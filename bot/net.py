@@ -10,6 +10,12 @@ Everything ClaimWatch fetches from the web goes through :class:`Fetcher`:
   connected to is checked again before the body is read, so a DNS answer
   that changes between the check and the connection gains nothing.
   ``ALLOW_PRIVATE_URLS=true`` lifts this for a bot on a private network;
+* with ``FETCH_PROXY`` set, every request goes through that HTTP proxy
+  (``CONNECT`` by name for https): the target's name is still checked as
+  above before each request and redirect, but the proxy resolves and
+  connects, so the connected-address check (which would see the proxy) does
+  not apply and the proxy must be trusted (``docs/sources.md#proxy``). The
+  proxy's own address is the operator's setting and is not checked;
 * a cap on the body (``FETCH_MAX_BYTES``), counted on the *decompressed*
   bytes while they stream in, in bounded steps, so a gzip bomb is stopped
   after at most the cap (plus one step) of memory;
@@ -361,6 +367,8 @@ class Fetcher:
         self.allow_private = settings.allow_private_urls
         self.per_host = per_host or settings.feed_per_host
         self._resolver = resolver
+        proxy = settings.fetch_proxy.get_secret_value() if settings.fetch_proxy else None
+        self.proxied = proxy is not None
         step = min(self.timeout, 10.0)
         self.client = httpx.AsyncClient(
             follow_redirects=False,
@@ -370,6 +378,7 @@ class Fetcher:
                 "Accept-Encoding": "gzip, deflate",
             },
             transport=transport,
+            proxy=proxy,  # FETCH_PROXY, and no other:
             trust_env=False,  # a proxy from the environment would hide the address we check
         )
         self._hosts: dict[str, asyncio.Semaphore] = {}
@@ -404,7 +413,7 @@ class Fetcher:
             )
 
     def _check_peer(self, response: httpx.Response, host: str) -> None:
-        if self.allow_private:
+        if self.allow_private or self.proxied:  # through a proxy the peer is the proxy
             return
         stream = response.extensions.get("network_stream")
         if stream is None:
