@@ -417,3 +417,19 @@ async def test_version_comes_from_the_package_metadata() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert out.decode().strip() == f"claimwatch {project['project']['version']}"
     assert version("claimwatch") == project["project"]["version"]
+
+
+@pytest.mark.parametrize(
+    ("env", "url"),
+    [
+        ({}, "http://127.0.0.1:8080/healthz"),
+        ({"HTTP_HOST": "0.0.0.0", "HTTP_PORT": "9000"}, "http://127.0.0.1:9000/healthz"),
+        ({"http_host": "::", "http_port": "81"}, "http://[::1]:81/healthz"),
+        ({"HTTP_HOST": "10.1.2.3"}, "http://10.1.2.3:8080/healthz"),
+    ],
+)
+def test_the_probe_asks_where_the_service_listens(env: dict[str, str], url: str) -> None:
+    """The service's own settings, read the way it reads them (names in any case)."""
+    from bot.healthcheck import probe_url
+
+    assert probe_url(env) == url
