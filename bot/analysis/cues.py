@@ -107,6 +107,9 @@ CUE_VERBS: dict[str, Stance] = {
     **{v: Stance.DENY for v in ("repudiate", "rebut", "debunk", "disavow", "contest", "decry")},
     **{v: Stance.CONFIRM for v in ("confirm", "acknowledge", "admit", "concede", "verify")},
     **{v: Stance.QUESTION for v in ("question", "doubt", "wonder", "query")},
+    # "asked whether …", '"Why now?" she asked': a question, not an assertion;
+    # "asked him to leave" (a request) has no clause and gives no claim
+    "ask": Stance.QUESTION,
 }
 
 # verbs of belief, finding and showing: a claim only with a reported clause
@@ -135,6 +138,7 @@ DOCUMENT_NOUNS = frozenset(
 NEEDS_CLAUSE = (
     frozenset(
         {"add", "note", "post", "tweet", "reply", "respond", "comment", "point", "repeat", "signal"}
+        | {"ask"}
     )
     | CLAUSE_ONLY_CUES
 )

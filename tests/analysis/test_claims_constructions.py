@@ -252,3 +252,28 @@ def test_a_speaker_in_a_relative_clause_is_not_the_next_he(nlp: Any, gazetteer: 
     claims = claims_of(nlp, gazetteer, text)
     lectures = [c for c in claims if "lectures" in c.text]
     assert lectures and "Vela" in lectures[0].speaker, [(c.speaker, c.text) for c in claims]
+
+
+def test_a_question_is_recorded_as_a_question(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        '"Who will pay for the new ferry terminal?" Mayor Ada Krol asked on Tuesday. '
+        "Later she asked the harbour board whether the old pier would be demolished."
+    )
+    claims = [c for c in claims_of(nlp, gazetteer, text) if "Krol" in c.speaker]
+    texts = [c.text for c in claims]
+    assert any("Who will pay for the new ferry terminal?" in t for t in texts), texts
+    pier = [c for c in claims if "old pier" in c.text]
+    assert pier, texts
+    # "whether" stays: the claim must not read as if the pier would be demolished
+    check(pier[0], has=("whether the old pier",), stance=Stance.QUESTION)
+    assert all(c.stance is Stance.QUESTION for c in claims), claims
+
+
+def test_a_request_is_not_a_claim(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Mayor Ada Krol asked the harbour board to publish its accounts."
+    assert not [c for c in claims_of(nlp, gazetteer, text) if "Krol" in c.speaker]
+
+
+def test_an_exclaimed_quotation_before_its_cue(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = '"The terminal will open in May, not a day later!" the port director, Sven Alt, said.'
+    check(one(claims_of(nlp, gazetteer, text), "Alt"), has=("open in May",), direct=True)

@@ -128,6 +128,18 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
         return _span_of(dobj + comp + preps), "object"
     if comp and lemma not in NEEDS_CLAUSE:
         return _span_of(comp), "xcomp"
+    # "asked the minister whether the depot would close": the question is a
+    # clause the parser hangs as an adverbial
+    if lemma in ("ask", "wonder"):
+        asked = [
+            c
+            for c in kids
+            if c.dep_ == "advcl"
+            and c.i > cue.i
+            and any(m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.children)
+        ]
+        if asked:
+            return _sub(asked[0]), "ccomp"
     if preps and lemma in ("warn", "speak", "complain", "boast"):
         return _span_of(preps), "object"
     return [], ""
