@@ -213,6 +213,12 @@ OBJECT_CUES = frozenset(
 # unfounded", "labelled Beijing a decisive enabler"); bare "call" is a phone call
 NEEDS_COMPLEMENT = frozenset({"call", "label", "brand", "describe", "characterize", "characterise"})
 
+# objects that give a cue no content of its own: "stressed the importance of
+# …", "highlighted the need for …", "underlined the seriousness of …"
+EMPHASIS_NOUNS = frozenset(
+    {"importance", "seriousness", "significance", "gravity", "urgency", "need", "necessity"}
+)
+
 # nouns that make "in a statement" / "in a post" a nominal cue
 STATEMENT_NOUNS = frozenset(
     {

@@ -18,6 +18,7 @@ from bot.analysis.claims.base import (
 from bot.analysis.claims.sides import _learn_side, _own_entities, _side_rank
 from bot.analysis.cues import (
     CLAIM_NOUNS,
+    CUE_VERBS,
     DOCUMENT_NOUNS,
     INSTITUTION_NOUNS,
     NON_SPEAKERS,
@@ -224,6 +225,15 @@ def _previous_person_subject(ctx: _Ctx, before: int) -> tuple[int, _Speaker] | N
         while root.dep_ in ("appos", "compound") and root.head is not root:
             root = root.head
         if root.dep_ in ("nsubj", "nsubjpass"):
+            # "Zelensky said he had told the minister, Sybiha, to call":
+            # the minister is the subject of a clause inside, not the story's
+            verb = root.head
+            if (
+                verb is not prev.root
+                and verb.dep_ != "conj"
+                and verb.lemma_.lower() not in CUE_VERBS
+            ):
+                continue
             known = [h for h in ctx.history if h.id == m.entity.id]
             sp = known[-1] if known else _Speaker(m.entity.name, m.entity.id, "person", m.start)
             best = (m.start, sp)
