@@ -321,3 +321,10 @@ def test_denying_allegations_just_reported_is_a_denial(nlp: Any, gazetteer: Gaze
     check(
         one(claims_of(nlp, gazetteer, text), "ministry"), has=("allegations",), stance=Stance.DENY
     )
+
+
+def test_a_share_of_people_in_a_poll_speaks(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "A majority of voters in the poll say the new tram line is worth its cost."
+    check(one(claims_of(nlp, gazetteer, text), "majority of voters"), has=("worth its cost",))
+    text = "Half of the bridges were closed, engineers said."
+    assert not [c for c in claims_of(nlp, gazetteer, text) if "Half" in c.speaker]

@@ -312,6 +312,10 @@ def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
     lemma = core.lemma_.lower()
     if lemma in DOCUMENT_NOUNS and core.tag_ in ("NN", "NNP"):
         return _document_speaker(core, toks, ctx)
+    if lemma in ("half", "majority", "minority", "third", "quarter") and _share_of_people(core):
+        # "half of Vermont Democrats said", "a majority of voters say": the
+        # people asked, counted by a poll
+        return _Speaker(_clean(toks), None, "group", start)
     if lemma in NON_SPEAKERS or lemma in CLAIM_NOUNS:
         return None
     if toks[0].lower_ in ("no", "nobody", "neither", "few"):
@@ -359,6 +363,24 @@ def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
     own = _own_entities(found, None, ctx)
     side = min(own, key=_side_rank).entity.id if own else None
     return _Speaker(name, None, _kind(None, core), start, side=side)
+
+
+_PEOPLE = frozenset(
+    {"voter", "respondent", "resident", "adult", "american", "member", "supporter", "citizen"}
+    | {"worker", "parent", "student", "people", "democrat", "republican", "independent"}
+)
+
+
+def _share_of_people(core: Any) -> bool:
+    """ "half of the voters", "a majority of Americans": a share of people."""
+    for prep in core.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for obj in prep.children:
+                if obj.dep_ == "pobj" and (
+                    obj.ent_type_ == "NORP" or obj.lemma_.lower() in _PEOPLE
+                ):
+                    return True
+    return False
 
 
 def _transcript_speaker(name: str, ctx: _Ctx, pos: int) -> _Speaker:
