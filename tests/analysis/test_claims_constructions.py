@@ -328,3 +328,13 @@ def test_a_share_of_people_in_a_poll_speaks(nlp: Any, gazetteer: Gazetteer) -> N
     check(one(claims_of(nlp, gazetteer, text), "majority of voters"), has=("worth its cost",))
     text = "Half of the bridges were closed, engineers said."
     assert not [c for c in claims_of(nlp, gazetteer, text) if "Half" in c.speaker]
+
+
+def test_a_party_member_is_a_person_not_the_party(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Senator Ivo Lind toured the flooded farms on Monday. "
+        "The Wisconsin Republican said the relief bill would pass in June."
+    )
+    check(one(claims_of(nlp, gazetteer, text), "Lind"), has=("relief bill would pass",))
+    text = "The Wisconsin Republican said the relief bill would pass in June."
+    assert [c.speaker for c in claims_of(nlp, gazetteer, text)] == ["The Wisconsin Republican"]

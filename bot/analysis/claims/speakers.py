@@ -300,6 +300,17 @@ def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
     around = ctx.mentions_in(whole[0].idx, whole[-1].idx + len(whole[-1].text))
     if covering:
         m = max(covering, key=lambda x: x.end - x.start)
+        if (
+            m.entity.type == "NORP"
+            and core.tag_ == "NNP"
+            and any(c.dep_ == "det" and c.lower_ in ("the", "a") for c in core.children)
+        ):
+            # "the Wisconsin Republican said": a member, not the party; the
+            # person named before, or the description itself
+            prev = _resolve_previous(ctx, "person", head.idx)
+            if prev is not None:
+                return prev
+            return _Speaker(_clean(toks), None, "person", start)
         affil = frozenset(x.entity.id for x in around if x.entity.id != m.entity.id)
         _learn_side(m, whole, around, ctx)
         return _Speaker(m.entity.name, m.entity.id, _kind(m, core), start, affil)
