@@ -260,6 +260,11 @@ for _canon, _words in {
     "explosion": "blast detonation",
     "anything": "everything",
     "continue": "continued continuing prolong prolonged prolonging extend extended",
+    "need": "needed needs require required requires requirement necessary must",
+    "cooperate": "cooperating cooperated cooperation co-operate co-operating co-operation "
+    "collaborate collaborating collaboration",
+    "urgent": "urgently immediate immediately swift swiftly prompt promptly",
+    "review": "reviewing reviewed assess assessing assessed assessment evaluate evaluating",
     # irregular past forms of common news verbs
     "take": "took taken",
     "give": "gave given",
@@ -288,6 +293,8 @@ for _canon, _words in {
 }.items():
     for _w in _words.split():
         _SYNONYMS[_w] = _canon
+
+_CANON = frozenset(_SYNONYMS.values())
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _NUMBER_WORDS = re.compile(
@@ -339,7 +346,10 @@ def _stem(word: str) -> str:
             break  # "possess", "status", "analysis"
         w = w[: len(w) - len(suffix)] + repl
         break
-    return _SYNONYMS.get(w, w)
+    w = _SYNONYMS.get(w, w)
+    if w not in _CANON and len(w) > 4 and w.endswith("e") and not w.endswith(("ee", "ie")):
+        w = w[:-1]  # "investigate" / "investigated" / "investigation" → investigat
+    return w
 
 
 def _terms(text: str, entities: Sequence[str]) -> dict[str, float]:
@@ -462,7 +472,7 @@ def _same_side(
 ) -> bool:
     a = side(claim.speaker_id, claim.speaker, claim.speaker_side, known_sides)
     b = side(known.speaker_id, known.speaker, known.speaker_side, known_sides)
-    if a & b:
+    if a & b or any(_same_body(x, y) for x in a for y in b):
         return True
     # one name inside the other: "Nimbra" / "Nimbra Cloud", "Adeyemi" / "Bola Adeyemi"
     wa, wb = _name_words(claim.speaker), _name_words(known.speaker)
@@ -476,6 +486,15 @@ def _same_side(
         (claim.speaker_id is None or known.speaker_id is None)
         and fuzz.ratio(_name_key(claim.speaker), _name_key(known.speaker)) >= 85
     )
+
+
+def _same_body(a: str, b: str) -> bool:
+    """One entity id extends the other by words at its end: "org:nord-stream"
+    / "org:nord-stream-ag" (a company with and without its legal form)."""
+    if ":" not in a or ":" not in b or a.startswith("name:") or b.startswith("name:"):
+        return False
+    short, long = sorted((a, b), key=len)
+    return len(short) > 6 and long.startswith(short + "-") and short[:4] == long[:4]
 
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")

@@ -113,4 +113,10 @@ def _speaker_side(sp: _Speaker, ctx: _Ctx) -> str | None:
             return ctx.sides[sp.id]
         if not sp.id.startswith("person:"):
             return sp.id
+    if sp.side is None and _COMPANY_WORDS & set(sp.name.lower().replace("’", "'").split()):
+        return _company_of_story(ctx)  # "a company statement", "the firm's spokesperson"
     return sp.side
+
+
+# a speaker phrase that names the story's company without its name
+_COMPANY_WORDS = frozenset({"company", "company's", "firm", "firm's", "companies'"})
