@@ -144,3 +144,18 @@ def test_page_furniture_is_never_the_summary_line() -> None:
         outlets=1,
     )
     assert not any("photo" in plain(line) for line in lines)
+
+
+def test_a_title_linked_to_a_later_person_does_not_give_its_side(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = (
+        "Ilse Varnholt, Secretary of Norway’s Coastal Defence Council, said that Norway had no "
+        "part in the sinking, adding that it was absurd for the Swedish premier’s press secretary "
+        "Karl Brenning to claim that the ship was sunk by a Norwegian mine."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    brenning = [c for c in claims if "Brenning" in c.speaker]
+    assert brenning and all(c.speaker_side == "gpe:sweden" for c in brenning), claims
+    varnholt = [c for c in claims if "Varnholt" in c.speaker]
+    assert varnholt and all(c.speaker_side == "gpe:norway" for c in varnholt), claims
