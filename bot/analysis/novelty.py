@@ -523,6 +523,18 @@ _GENERIC_DENIAL = re.compile(
 )
 
 
+# a denial whose content only points at what is denied ("those allegations",
+# "the report", "it"): nothing of its own to say
+_ONLY_REFERENCE = re.compile(
+    r"^\W*(?:(?:denied|denies|dismissed|dismisses|rejected|rejects|refuted)\s+)?"
+    r"(?:(?:the|these|those|such|similar|this|that|all|any|earlier|previous|latest|"
+    r"recent|western|media)\s+)*"
+    r"(?:claims?|allegations?|accusations?|reports?|charges?|suggestions?|assertions?|it|this|"
+    r"that|them)\W*$",
+    re.IGNORECASE,
+)
+
+
 _FIGURE_AT = re.compile(
     r"\b(?:\d[\d,.]*%?|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|"
@@ -581,6 +593,19 @@ def _counted(text: str) -> frozenset[str]:
         out.update(_THING[w.lower()] for w in before + after if w.lower() in _THING)
     if re.search(r"[$€£¥]\s?\d", text):
         out.add("money")
+    return frozenset(out)
+
+
+@lru_cache(maxsize=4096)
+def _kinds_near(text: str) -> frozenset[str]:
+    """The kinds of thing (:data:`_THING`) among the words around each figure,
+    in the window of :func:`_figure_context` ("the death toll now stands at
+    seven" → killed)."""
+    out: set[str] = set()
+    for m in _FIGURE_AT.finditer(text):
+        after = _WORD.findall(text[m.end() : m.end() + 80])[:6]
+        words = _WORD.findall(text[max(0, m.start() - 60) : m.start()])[-4:] + after
+        out.update(_THING[w.lower()] for w in words if w.lower() in _THING)
     return frozenset(out)
 
 
@@ -713,6 +738,17 @@ def classify(
                     f"{claim.speaker} already denied this in {best.id}: similarity {s:.2f} ≥ "
                     f"{threshold * 0.6:.2f} → repeat",
                 )
+            if _ONLY_REFERENCE.match(claim.text):
+                # "denied those allegations" names nothing new: the side
+                # already said no in this event
+                _, _, last = max(denied, key=lambda x: x[1])
+                return NoveltyDecision(
+                    Novelty.REPEAT,
+                    last.id,
+                    s,
+                    f"generic deny by {claim.speaker} ('{claim.text[:40]}'), which already "
+                    f"denied in {last.id} → repeat",
+                )
         asserted = [(s, n, k) for s, n, k in other if k.stance is not Stance.DENY]
         if asserted:
             s, _, best = max(asserted, key=lambda x: (x[0], x[1]))
@@ -776,10 +812,24 @@ def classify(
             and k.stance is not Stance.DENY
             and not _other_things(claim.text, k.text)
         ]
-        # a side repeating itself, or several figures or a large one again,
-        # need one word of what is counted in common; else two
+        # several figures or a large one again, or a side repeating a figure
+        # of the same kind of thing, need one word of what is counted in
+        # common; else two
         distinct = len(figs) >= 2 or any(x >= 100 for x in figs)
-        again = [a for a in again if a[0] >= (1 if a[2].id in ours or distinct else 2)]
+        # (a side repeating a small figure of a kind of thing it counted
+        # before, "the death toll stands at seven"; not "four bolts" of another
+        # part of the story)
+        again = [
+            a
+            for a in again
+            if a[0]
+            >= (
+                1
+                if distinct
+                or (a[2].id in ours and _kinds_near(claim.text) & _kinds_near(a[2].text))
+                else 2
+            )
+        ]
         if again:
             shared, _, best = max(again, key=lambda x: (x[0], x[1]))
             s = next(x for x, _, k in scored if k is best)

@@ -159,3 +159,50 @@ def test_a_title_linked_to_a_later_person_does_not_give_its_side(
     assert brenning and all(c.speaker_side == "gpe:sweden" for c in brenning), claims
     varnholt = [c for c in claims if "Varnholt" in c.speaker]
     assert varnholt and all(c.speaker_side == "gpe:norway" for c in varnholt), claims
+
+
+def test_a_bare_denial_by_a_side_that_already_denied_repeats() -> None:
+    accused = claim("Velmora's navy sank the survey ship", speaker="Tarn", speaker_id="gpe:tarn")
+    first = claim(
+        "the sinking was staged by Tarn",
+        speaker="Velmora",
+        speaker_id="gpe:velmora",
+        stance=Stance.DENY,
+    )
+    again = claim(
+        "denied those allegations", speaker="Velmora", speaker_id="gpe:velmora", stance=Stance.DENY
+    )
+    earlier = [known("c1", accused), known("c2", first)]
+    decision = classify(again, earlier)
+    assert decision.novelty is Novelty.REPEAT, decision.why
+    # a denial in words of its own is still news
+    own_words = claim(
+        "the survey ship hit a reef in a storm",
+        speaker="Velmora",
+        speaker_id="gpe:velmora",
+        stance=Stance.DENY,
+    )
+    assert classify(own_words, earlier).novelty is not Novelty.REPEAT
+    # the first denial of a side contradicts the claim it answers
+    lone = classify(again, [known("c1", accused)])
+    assert lone.novelty is Novelty.CONTRADICTION, lone.why
+
+
+def test_a_small_figure_of_another_thing_by_the_same_source_is_new() -> None:
+    bolts = claim(
+        "four bolts meant to hold the panel were missing",
+        speaker="The report",
+        speaker_id=None,
+        numbers=(4.0,),
+    )
+    rivets = claim(
+        "workers removed four bolts at the plant to replace damaged rivets",
+        speaker="The report",
+        speaker_id=None,
+        numbers=(4.0,),
+    )
+    decision = classify(rivets, [known("c1", bolts)])
+    assert decision.novelty is Novelty.NEW, decision.why
+    toll = claim("seven people were killed in the blast", numbers=(7.0,))
+    again = claim("the death toll now stands at seven", numbers=(7.0,))
+    assert classify(again, [known("c1", toll)]).novelty is Novelty.REPEAT
