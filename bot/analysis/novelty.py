@@ -249,14 +249,15 @@ for _canon, _words in {
     "unfounded": "baseless groundless false untrue",
     "information": "intelligence evidence data",
     "document": "documents passport papers",
-    "verify": "verifying verification check checking",
+    "verify": "verifying verification",
     "repair": "repaired repairing fix fixed fixing mend mended restore restored",
     "examine": "examining examined investigate investigating investigated investigation probe "
     "probing probed",
     "notify": "notified notification notifications informed",
     "matter": "case incident",
     "plane": "aircraft airplane airliner jet jetliner",
-    "inspect": "inspection inspections inspected inspecting inspector inspectors",
+    "inspect": "inspection inspections inspected inspecting inspector inspectors check checks "
+    "checked checking",
     "explosion": "blast detonation",
     "anything": "everything",
     "continue": "continued continuing prolong prolonged prolonging extend extended",
@@ -446,7 +447,12 @@ def side(
         if raw[:1].isupper() and names.get(low, "").startswith("gpe:"):
             keys.add(names[low])
     if speaker_id is None or not speaker_id.startswith("gpe:"):
-        keys.add("name:" + " ".join(sorted(_name_words(speaker))))
+        # a speaker with no capitalised word ("seismologists", "local
+        # officials") is its words, never the empty name every such speaker shares
+        words = _name_words(speaker) or {
+            w.lower() for w in _WORD.findall(speaker) if w.lower() not in _GENERIC_NAME
+        }
+        keys.add("name:" + " ".join(sorted(words)))
     return frozenset(keys)
 
 

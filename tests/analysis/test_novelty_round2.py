@@ -206,3 +206,21 @@ def test_a_small_figure_of_another_thing_by_the_same_source_is_new() -> None:
     toll = claim("seven people were killed in the blast", numbers=(7.0,))
     again = claim("the death toll now stands at seven", numbers=(7.0,))
     assert classify(again, [known("c1", toll)]).novelty is Novelty.REPEAT
+
+
+def test_speakers_without_a_name_are_not_one_side() -> None:
+    analysts = claim("the ferry was overloaded when it sailed", speaker="analysts", speaker_id=None)
+    officials = claim(
+        "the ferry was overloaded when it sailed", speaker="port officials", speaker_id=None
+    )
+    # the same words from two unnamed groups: the cross-side rule, not "same side"
+    decision = classify(officials, [known("c1", analysts)])
+    assert "same side" not in decision.why
+    again = claim("the ferry was overloaded when it sailed", speaker="Analysts", speaker_id=None)
+    assert "same side" in classify(again, [known("c1", analysts)]).why
+
+
+def test_checks_are_inspections() -> None:
+    a = "loose parts were found on grounded jets during checks"
+    b = "loose parts were found on grounded jets during inspections"
+    assert similarity(a, (), b, ()) == 1.0
