@@ -145,6 +145,8 @@ async def _poll(services: Services, url: str | None, queue_only: bool, quiet: bo
                 print(f"{feed.url}: not modified")
             else:
                 print(f"{feed.url}: {report.new} new stories, {report.seen} seen before")
+            for problem in report.failed:
+                print(f"claimwatch: {feed.url}: entry failed: {problem}", file=sys.stderr)
     return 1 if failed and failed == len(feeds) else 0
 
 
@@ -165,10 +167,15 @@ async def ingest_urls(
                 print(f"claimwatch: skipped {url}: {exc}", file=sys.stderr)
                 problems += 1
                 continue
-            if queue_only:
-                fresh = await services.ingest(story)
-            else:
-                fresh = (await services.pipeline.process(story)).status != "seen-before"
+            try:
+                if queue_only:
+                    fresh = await services.ingest(story)
+                else:
+                    fresh = (await services.pipeline.process(story)).status != "seen-before"
+            except Exception as exc:  # one article never stops the others
+                print(f"claimwatch: {url}: could not be recorded: {exc}", file=sys.stderr)
+                problems += 1
+                continue
             if fresh:
                 metrics.STORIES_INGESTED.inc(kind="url")
             added += fresh

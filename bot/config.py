@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     duplicate_distance: int = Field(default=6, ge=0, le=32)
     claim_similarity: float = Field(default=0.5, gt=0, lt=1)
     min_salience: float = Field(default=0.2, ge=0, le=1)
+    story_max_attempts: int = Field(default=4, ge=1, le=100)
+    story_retry_seconds: float = Field(default=30.0, ge=0)
 
     # delivery
     delivery_max_attempts: int = Field(default=8, ge=1)

@@ -32,7 +32,7 @@ from aiohttp import web
 from bot import metrics
 from bot.config import Settings
 from bot.errors import ConfigError, InputError
-from bot.ingest.files import parse_date, split_title
+from bot.ingest.files import parse_date, sane_date, split_title
 from bot.models import Story
 from bot.net import check_url
 
@@ -84,13 +84,14 @@ def story_from_json(record: object, where: str) -> Story:
         if published is None:
             raise InputError(f"{where}: cannot read the date {raw_date!r} (use 2025-04-09)")
     outlet = str(fields.get("outlet") or "").strip() or None
+    source = url or f"http-push{where}"
     return Story(
-        source=url or f"http-push{where}",
+        source=source,
         title=title,
         body=body,
         url=url,
         outlet=outlet,
-        published=published,
+        published=sane_date(published, source),
     )
 
 

@@ -111,16 +111,26 @@ def http_server(services: Services) -> HttpServer:
 
     async def outbox() -> list[str]:
         counts = await store.outbox_counts()
+        failures = await store.story_failure_counts()
         feeds = await store.list_feeds()
         by_status = {s: sum(1 for f in feeds if f.status == s) for s in ("new", "ok", "failing")}
-        return metrics.gauge_lines(
-            "claimwatch_outbox_alerts",
-            "Alerts in the outbox, by status.",
-            {(("status", k),): float(v) for k, v in counts.items()},
-        ) + metrics.gauge_lines(
-            "claimwatch_feeds",
-            "Feeds polled, by status (new, ok, failing).",
-            {(("status", k),): float(v) for k, v in by_status.items()},
+        return (
+            metrics.gauge_lines(
+                "claimwatch_outbox_alerts",
+                "Alerts in the outbox, by status.",
+                {(("status", k),): float(v) for k, v in counts.items()},
+            )
+            + metrics.gauge_lines(
+                "claimwatch_feeds",
+                "Feeds polled, by status (new, ok, failing).",
+                {(("status", k),): float(v) for k, v in by_status.items()},
+            )
+            + metrics.gauge_lines(
+                "claimwatch_stories_failed",
+                "Stories whose analysis failed: waiting for a retry (failed) or given up"
+                " (quarantined).",
+                {(("status", k),): float(v) for k, v in failures.items()},
+            )
         )
 
     server = HttpServer(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.errors import InputError
 from bot.ingest.feeds import check_feed_url, feed_line
 from bot.models import Command, Reply
-from handlers.base import Context
+from handlers.base import Context, parse_count
 
 MAX_LISTED = 50
 
@@ -41,7 +41,7 @@ async def feeds(cmd: Command, ctx: Context, args: list[str]) -> Reply:
         target = rest[0].strip().strip("<>")
         known = await ctx.store.list_feeds()
         match = next(
-            (f for f in known if f.url == target or (target.isdigit() and f.id == int(target))),
+            (f for f in known if f.url == target or f.id == parse_count(target.lstrip("#"))),
             None,
         )
         if match is None or not await ctx.store.remove_feed(match.url):

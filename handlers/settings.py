@@ -15,7 +15,7 @@ MAX_MUTE = timedelta(days=30)
 
 
 def parse_duration(text: str) -> timedelta | None:
-    m = re.fullmatch(r"(\d{1,4})\s*(m|min|h|d)", text.strip().casefold())
+    m = re.fullmatch(r"([0-9]{1,4})\s*(m|min|h|d)", text.strip().casefold())
     if not m:
         return None
     return timedelta(seconds=int(m.group(1)) * _UNITS[m.group(2)])

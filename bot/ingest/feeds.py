@@ -44,7 +44,7 @@ from urllib.parse import urldefrag, urlsplit, urlunsplit
 from bot import metrics
 from bot.config import Settings
 from bot.errors import ClaimWatchError, InputError, PermanentError, TransientError
-from bot.ingest.files import split_title
+from bot.ingest.files import sane_date, split_title
 from bot.ingest.web import Hints, fetch_article, html_to_text
 from bot.models import Story
 from bot.net import Fetcher, FetchResult, error_kind
@@ -196,9 +196,21 @@ def _entry(raw: Any, base: str) -> Entry | None:
         title=title,
         text=text,
         has_content=has_content and len(text) >= SUMMARY_ONLY_CHARS,
-        published=None if stamp is None else datetime.fromtimestamp(stamp, UTC).date(),
+        published=_day(stamp, link or (keys[0] if keys else base)),
         stamp=stamp,
     )
+
+
+def _day(stamp: float | None, source: str) -> date | None:
+    """The UTC day of ``stamp``; None (with a warning) outside the dates we take."""
+    if stamp is None:
+        return None
+    try:
+        day = datetime.fromtimestamp(stamp, UTC).date()
+    except (OverflowError, OSError, ValueError):
+        log.warning("feed entry %s: its date (%r seconds) is out of range; undated", source, stamp)
+        return None
+    return sane_date(day, source)
 
 
 def _stamp(raw: Any) -> float | None:
@@ -240,6 +252,7 @@ class PollReport:
     new: int = 0
     seen: int = 0
     skipped: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # entries that could not be recorded
     unchanged: bool = False
 
 
@@ -425,10 +438,15 @@ class FeedPoller:
         stories = [asyncio.create_task(take(e)) for e in fresh]
         try:
             for entry, task in zip(fresh, stories, strict=True):
-                story = await task  # in feed order, fetched concurrently
-                if story is not None and await self.sink(story):
-                    report.new += 1
-                    metrics.STORIES_INGESTED.inc(kind="feed")
+                try:
+                    story = await task  # in feed order, fetched concurrently
+                    if story is not None and await self.sink(story):
+                        report.new += 1
+                        metrics.STORIES_INGESTED.inc(kind="feed")
+                except TransientError:
+                    raise  # the store is busy: the poll fails, unseen entries come again
+                except Exception as exc:  # one entry never stops the rest of the feed
+                    self._entry_failed(feed, entry, report, exc)
                 await self.store.mark_entry_seen(feed.id, entry.keys, self.clock())
                 done += 1
                 if progress is not None:
@@ -453,6 +471,29 @@ class FeedPoller:
             report.new,
             report.seen,
             f", {len(report.skipped)} skipped" if report.skipped else "",
+        )
+        if report.failed:
+            log.warning(
+                "feed %s (#%d): %d entries could not be recorded",
+                feed.url,
+                feed.id,
+                len(report.failed),
+            )
+
+    def _entry_failed(self, feed: Feed, entry: Entry, report: PollReport, exc: Exception) -> None:
+        """An entry that could not be made a story or recorded: logged with the reason,
+        counted, and marked seen (taking it again would fail the same way)."""
+        source = entry.link or entry.keys[0]
+        report.failed.append(f"{source}: {type(exc).__name__}: {exc}"[:300])
+        metrics.SOURCE_ERRORS.inc(kind="entry")
+        log.error(
+            "feed %s (#%d): entry %s could not be recorded: %s: %s; the other entries go on",
+            feed.url,
+            feed.id,
+            source,
+            type(exc).__name__,
+            exc,
+            exc_info=exc,
         )
 
     async def _story(

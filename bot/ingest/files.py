@@ -34,7 +34,7 @@ import re
 import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_tz
 from pathlib import Path
 from typing import Any
@@ -252,11 +252,11 @@ def _parse_text(text: str, source: str, *, markdown: bool = False) -> Story:
         if not body:
             raise _Problem("missing body: no text after the header")
         if "date" in fields:
-            published = parse_date(fields["date"])
+            published = sane_date(parse_date(fields["date"]), source)
     else:
         inline = _INLINE_DATE.match(text)
         if inline:
-            published = parse_date(inline.group(1))
+            published = sane_date(parse_date(inline.group(1)), source)
             text = text[inline.end() :]
         body = text.strip()
         if not body:
@@ -324,6 +324,33 @@ def _first_sentence(line: str) -> str | None:
         if _ABBREVIATION.fullmatch(word):
             continue
         return line[: match.end()]
+    return None
+
+
+EARLIEST_DATE = date(1900, 1, 1)
+"""The earliest publication date taken; older dates are cleared (see :func:`sane_date`)."""
+FUTURE_DAYS = 2
+"""How far ahead of today (UTC) a publication date may be (time zones, embargoes)."""
+
+
+def sane_date(value: date | None, source: str, today: date | None = None) -> date | None:
+    """``value`` when it lies between :data:`EARLIEST_DATE` and today +
+    :data:`FUTURE_DAYS`; else None, with a warning naming ``source``. A story
+    with such a date is recorded undated rather than refused: its text is
+    good, only the date is not (year 1 once stopped all analysis)."""
+    if value is None:
+        return None
+    today = today or datetime.now(UTC).date()
+    latest = today + timedelta(days=FUTURE_DAYS)
+    if EARLIEST_DATE <= value <= latest:
+        return value
+    logger.warning(
+        "story %s: published date %s is outside %s .. %s; recorded without a date",
+        source,
+        value.isoformat(),
+        EARLIEST_DATE.isoformat(),
+        latest.isoformat(),
+    )
     return None
 
 
@@ -419,7 +446,7 @@ def _story_from_record(record: object, source: str) -> Story:
     for key in ("published", "date"):
         value = fields.get(key)
         if isinstance(value, str) and value.strip():
-            published = parse_date(value)
+            published = sane_date(parse_date(value), source)
             break
     return Story(
         source=source,
