@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     # chat
     command_max_chars: int = Field(default=200, ge=10)
     claims_default_count: int = Field(default=5, ge=1, le=50)
+    max_watches_per_chat: int = Field(default=100, ge=1, le=10000)
     log_level: str = "INFO"
 
     # adapters (an adapter is on when its token is set)

@@ -106,6 +106,11 @@ class Store(Protocol):
 
     async def story(self, story_id: int) -> StoryRecord | None: ...
 
+    async def recent_story_texts(self, limit: int) -> list[str]:
+        """Title and body (``title + "\n\n" + body``) of the ``limit`` stories
+        ingested last, newest first: how common a phrase is in the news lately."""
+        ...
+
     # ------------------------------------------------------ analysis context
     async def recent_events(self, since: date) -> list[EventCandidate]:
         """Events with a story published (or ingested) on or after ``since``."""

@@ -496,6 +496,13 @@ class SqliteStore(SqliteFeeds, SqliteDelivery):
         assert row is not None
         return {"failed": int(row["failed"]), "quarantined": int(row["quarantined"])}
 
+    async def recent_story_texts(self, limit: int) -> list[str]:
+        async with self._read() as db:
+            rows = await self._all(
+                db, "SELECT title, body FROM stories ORDER BY id DESC LIMIT ?", (limit,)
+            )
+        return [f"{row['title']}\n\n{row['body']}" for row in rows]
+
     async def story(self, story_id: int) -> StoryRecord | None:
         async with self._read() as db:
             row = await self._one(
