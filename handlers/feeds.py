@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from bot.errors import InputError
-from bot.ingest.feeds import check_feed_url, feed_line
+from bot.errors import InputError, PermanentError
+from bot.ingest.feeds import check_feed_address, feed_line
 from bot.models import Command, Reply
 from handlers.base import Context, parse_count
 
@@ -26,8 +26,8 @@ async def feeds(cmd: Command, ctx: Context, args: list[str]) -> Reply:
         )
     if action == "add":
         try:
-            url = check_feed_url(rest[0])
-        except InputError as exc:
+            url = await check_feed_address(rest[0], ctx.settings)
+        except (InputError, PermanentError) as exc:
             return Reply.error(str(exc))
         feed, new = await ctx.store.add_feed(
             url, ctx.clock(), added_by=f"{cmd.platform}:{cmd.user_id}"

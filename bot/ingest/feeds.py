@@ -591,6 +591,17 @@ def check_feed_url(url: str) -> str:
     return url
 
 
+async def check_feed_address(url: str, settings: Settings) -> str:
+    """:func:`check_feed_url`, and its host checked to be public (unless
+    ``ALLOW_PRIVATE_URLS``) before the feed is stored: an internal address is
+    refused when it is added, not at its first poll."""
+    from bot.net import check_url_address
+
+    url = check_feed_url(url)
+    await check_url_address(url, settings.allow_private_urls)
+    return url
+
+
 __all__: Sequence[str] = [
     "Entry",
     "FeedPoller",
@@ -598,6 +609,7 @@ __all__: Sequence[str] = [
     "NotAFeedError",
     "ParsedFeed",
     "PollReport",
+    "check_feed_address",
     "check_feed_url",
     "feed_line",
     "normalise_link",
