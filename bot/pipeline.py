@@ -21,6 +21,7 @@ from bot.analysis.novelty import classify
 from bot.config import Settings
 from bot.errors import ClaimWatchError, InputError, PermanentError
 from bot.ingest.files import sane_date
+from bot.ingest.text import clean_story
 from bot.models import (
     Alert,
     Analysis,
@@ -92,8 +93,10 @@ class Pipeline:
     # ------------------------------------------------------------------ ingest
     async def ingest(self, story: Story) -> tuple[int, bool]:
         """Record a story; ``(id, False)`` when the same URL or body was seen before.
-        A publication date outside the sane range is cleared (the sources' edges
-        clear it already; this catches any other way in)."""
+        Invisible characters are removed (:mod:`bot.ingest.text`), and a publication
+        date outside the sane range is cleared (the sources' edges clear it
+        already; this catches any other way in)."""
+        story = clean_story(story)  # no bidi controls or zero-width characters reach a chat
         published = sane_date(story.published, story.source, self.clock().date())
         if published != story.published:
             story = replace(story, published=published)

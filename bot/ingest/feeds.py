@@ -45,6 +45,7 @@ from bot import metrics
 from bot.config import Settings
 from bot.errors import ClaimWatchError, InputError, PermanentError, TransientError
 from bot.ingest.files import sane_date, split_title
+from bot.ingest.text import strip_invisible
 from bot.ingest.web import Hints, fetch_article, html_to_text
 from bot.models import Story
 from bot.net import Fetcher, FetchResult, error_kind
@@ -161,7 +162,7 @@ def parse_feed(result: FetchResult | bytes, source: str) -> ParsedFeed:
         entry = _entry(raw, result.url)
         if entry is not None:
             out.append(entry)
-    title = html_to_text(str(channel.get("title") or "")) or None
+    title = strip_invisible(html_to_text(str(channel.get("title") or ""))).strip() or None
     return ParsedFeed(title, tuple(out))
 
 

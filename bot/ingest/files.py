@@ -22,12 +22,14 @@ Three forms are read:
     still load. Each story's source is ``path#line``.
 
 The text is kept as written (quotes matter to claim extraction): only line
-endings are normalised and a byte order mark is dropped. A file that cannot be
+endings are normalised and a byte order mark is dropped. Files are UTF-8, or
+UTF-16/UTF-32 when they start with that byte order mark. A file that cannot be
 used becomes a :class:`FileProblem` naming the file and why; the rest go on.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import logging
 import re
@@ -198,19 +200,36 @@ def _load_text(path: Path) -> str:
         raise _Problem(f"cannot read it: {_os_reason(exc)}") from None
     if len(data) > MAX_FILE_BYTES:
         raise _Problem(_too_large(len(data)))
-    if b"\x00" in data:
+    wide = _wide_encoding(data)
+    if wide is not None:
+        try:
+            text = data.decode(wide)
+        except UnicodeDecodeError as exc:
+            raise _Problem(f"not valid {wide.upper()} text (at byte {exc.start})") from None
+    elif b"\x00" in data:
         raise _Problem("looks like a binary file, not text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        bad = data[exc.start : exc.start + 1].hex()
-        raise _Problem(
-            f"not UTF-8 text (byte 0x{bad} at offset {exc.start}); save it as UTF-8"
-        ) from None
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            bad = data[exc.start : exc.start + 1].hex()
+            raise _Problem(
+                f"not UTF-8 text (byte 0x{bad} at offset {exc.start}); save it as UTF-8"
+            ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise _Problem("empty file")
     return text
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """``utf-32`` or ``utf-16`` when ``data`` starts with that byte order mark
+    (Windows editors save "Unicode" text so); the codec then drops the mark."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return None
 
 
 def _os_reason(exc: OSError) -> str:
