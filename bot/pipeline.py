@@ -97,6 +97,8 @@ class Pipeline:
         date outside the sane range is cleared (the sources' edges clear it
         already; this catches any other way in)."""
         story = clean_story(story)  # no bidi controls or zero-width characters reach a chat
+        if not story.body.strip():
+            raise InputError(f"story {story.source}: its body has no visible text")
         published = sane_date(story.published, story.source, self.clock().date())
         if published != story.published:
             story = replace(story, published=published)

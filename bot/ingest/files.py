@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import InputError
+from bot.ingest.text import strip_invisible
 from bot.models import Story
 
 logger = logging.getLogger(__name__)
@@ -232,6 +233,11 @@ def _wide_encoding(data: bytes) -> str | None:
     return None
 
 
+def _visible(text: str) -> bool:
+    """Whether ``text`` has something to read once invisible characters are gone."""
+    return bool(strip_invisible(text).strip())
+
+
 def _os_reason(exc: OSError) -> str:
     return (exc.strerror or str(exc)).lower()
 
@@ -268,7 +274,7 @@ def _parse_text(text: str, source: str, *, markdown: bool = False) -> Story:
                 fields["date" if key == "published" else key] = value
             end += 1
         body = "\n".join(lines[end:]).strip()
-        if not body:
+        if not _visible(body):
             raise _Problem("missing body: no text after the header")
         if "date" in fields:
             published = sane_date(parse_date(fields["date"]), source)
@@ -278,7 +284,7 @@ def _parse_text(text: str, source: str, *, markdown: bool = False) -> Story:
             published = sane_date(parse_date(inline.group(1)), source)
             text = text[inline.end() :]
         body = text.strip()
-        if not body:
+        if not _visible(body):
             raise _Problem("missing body: no text after the date")
     title = fields.get("title")
     if title is None:
@@ -455,7 +461,7 @@ def _story_from_record(record: object, source: str) -> Story:
     if body is None:
         raise _Problem("missing body (expected a 'body', 'text' or 'content' field)")
     body = body.replace("\r\n", "\n").replace("\r", "\n").strip()
-    if not body:
+    if not _visible(body):
         raise _Problem("empty body")
     title = _text_field(fields, "title")
     title = title.strip() if title else ""
