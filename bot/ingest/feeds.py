@@ -216,7 +216,9 @@ def _day(stamp: float | None, source: str) -> date | None:
 
 def _stamp(raw: Any) -> float | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = raw.get(key)
+        # the stored value itself: feedparser's own lookup maps a missing key to
+        # another one with a DeprecationWarning
+        value = dict.get(raw, key) if isinstance(raw, dict) else raw.get(key)
         if value:
             with contextlib.suppress(TypeError, ValueError, OverflowError):
                 return float(calendar.timegm(value))
