@@ -300,3 +300,24 @@ def test_claims_piped_into_head_ends_quietly(tmp_path: Path) -> None:
     err = proc.stderr.decode()
     assert "Traceback" not in err and "BrokenPipe" not in err, err
     assert proc.returncode == 0
+
+
+async def test_failed_and_quarantined_stories_show_in_metrics(services: Services) -> None:
+    import httpx
+
+    from bot.runtime import http_server
+
+    now = datetime.now(UTC)
+    ids = [await services.store.add_story(year_one(n), now) for n in (1, 2, 3)]
+    await services.store.mark_story_failed(ids[0], "decision: OverflowError", now)
+    await services.store.mark_story_failed(ids[1], "decision: OverflowError")
+    server = http_server(services)
+    port = await server.start("127.0.0.1", 0)
+    try:
+        async with httpx.AsyncClient() as client:
+            text = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
+    finally:
+        await server.stop()
+    assert 'claimwatch_stories_failed{status="failed"} 1' in text
+    assert 'claimwatch_stories_failed{status="quarantined"} 1' in text
+    assert "claimwatch_story_failures_total" in text

@@ -161,3 +161,13 @@ async def test_a_database_from_a_newer_release_is_refused(store: Store, backend:
     )
     with pytest.raises(ConfigError, match="newer"):
         await store.upgrade()
+
+
+async def test_recent_story_texts_newest_first(store: Store) -> None:
+    for n in range(1, 5):
+        await store.add_story(make_story(n), at(n))
+    texts = await store.recent_story_texts(3)
+    assert len(texts) == 3
+    newest = make_story(4)
+    assert texts[0] == f"{newest.title}\n\n{newest.body}"
+    assert await store.recent_story_texts(0) == []
