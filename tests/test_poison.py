@@ -272,6 +272,13 @@ async def test_one_entry_that_cannot_be_recorded_never_stops_the_rest_of_a_feed(
         assert "cannot store this one" in report.failed[0]
         polled = await store.feed_by_url(site.url("/rss"))
         assert polled is not None and polled.status == "ok"
+        # the failed entry is tried at the next polls, then given up
+        for _ in range(2):
+            again = await poller.poll(polled)
+            assert again.new == 0 and len(again.failed) == 1
+        last = await poller.poll(polled)
+        assert last.failed == [] and last.seen == 3
+        assert recorded == ["Story 1", "Story 3"]
     finally:
         await fetcher.aclose()
         await store.close()

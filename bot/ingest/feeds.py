@@ -61,6 +61,8 @@ MIN_SUMMARY_CHARS = 80
 MAX_ENTRIES = 200
 """Entries read from one poll (newest first); the rest wait for the next poll."""
 ARTICLE_CONCURRENCY = 4
+ENTRY_MAX_ATTEMPTS = 3
+"""Polls in which one entry may fail (other than on bad input) before it is given up."""
 SEEN_ENTRY_DAYS = 180
 """Seen-entry keys older than this are forgotten (the pipeline still knows the stories)."""
 PRUNE_EVERY_SECONDS = 6 * 3600.0
@@ -286,6 +288,7 @@ class FeedPoller:
         self.interval = interval  # overrides FEED_INTERVAL_SECONDS (tests, benchmarks)
         self._slots = asyncio.Semaphore(settings.feed_concurrency)
         self._running: dict[int, asyncio.Task[PollReport]] = {}
+        self._entry_failures: dict[tuple[str, ...], int] = {}  # entry keys → failed polls
         self.wake = asyncio.Event()
 
     # ------------------------------------------------------------ scheduling
@@ -432,6 +435,7 @@ class FeedPoller:
             fresh.sort(key=lambda e: e.stamp or 0.0)
         outlet = parsed.title or urlsplit(feed.url).hostname
         done = 0
+        retry = False
         gate = asyncio.Semaphore(ARTICLE_CONCURRENCY)
 
         async def take(entry: Entry) -> Story | None:
@@ -449,8 +453,14 @@ class FeedPoller:
                 except TransientError:
                     raise  # the store is busy: the poll fails, unseen entries come again
                 except Exception as exc:  # one entry never stops the rest of the feed
-                    self._entry_failed(feed, entry, report, exc)
-                await self.store.mark_entry_seen(feed.id, entry.keys, self.clock())
+                    given_up = self._entry_failed(feed, entry, report, exc)
+                else:
+                    given_up = True
+                    self._entry_failures.pop(entry.keys, None)
+                if given_up:
+                    await self.store.mark_entry_seen(feed.id, entry.keys, self.clock())
+                else:
+                    retry = True  # not marked seen: the next poll tries it again
                 done += 1
                 if progress is not None:
                     progress(done, len(fresh))
@@ -462,8 +472,9 @@ class FeedPoller:
             feed.id,
             now,
             self.next_poll(feed, now, 0),
-            etag=result.headers.get("etag"),
-            last_modified=result.headers.get("last-modified"),
+            # an entry left for the next poll must not be hidden by a 304
+            etag=None if retry else result.headers.get("etag"),
+            last_modified=None if retry else result.headers.get("last-modified"),
             title=parsed.title,
             new_entries=report.new,
         )
@@ -483,21 +494,33 @@ class FeedPoller:
                 len(report.failed),
             )
 
-    def _entry_failed(self, feed: Feed, entry: Entry, report: PollReport, exc: Exception) -> None:
-        """An entry that could not be made a story or recorded: logged with the reason,
-        counted, and marked seen (taking it again would fail the same way)."""
+    def _entry_failed(self, feed: Feed, entry: Entry, report: PollReport, exc: Exception) -> bool:
+        """An entry that could not be made a story or recorded: logged with the reason
+        and counted. True when it is given up on (to be marked seen): at once for
+        bad input (:class:`InputError`, it would fail the same way again), else after
+        :data:`ENTRY_MAX_ATTEMPTS` polls of this poller; until then the next poll
+        of the feed (its interval is the backoff) tries it again."""
         source = entry.link or entry.keys[0]
+        attempts = self._entry_failures.get(entry.keys, 0) + 1
+        final = isinstance(exc, InputError) or attempts >= ENTRY_MAX_ATTEMPTS
+        if final:
+            self._entry_failures.pop(entry.keys, None)
+        else:
+            self._entry_failures[entry.keys] = attempts
         report.failed.append(f"{source}: {type(exc).__name__}: {exc}"[:300])
         metrics.SOURCE_ERRORS.inc(kind="entry")
         log.error(
-            "feed %s (#%d): entry %s could not be recorded: %s: %s; the other entries go on",
+            "feed %s (#%d): entry %s could not be recorded (attempt %d): %s: %s; %s",
             feed.url,
             feed.id,
             source,
+            attempts,
             type(exc).__name__,
             exc,
+            "given up" if final else "tried again at the next poll",
             exc_info=exc,
         )
+        return final
 
     async def _story(
         self, feed: Feed, entry: Entry, outlet: str | None, report: PollReport
