@@ -224,7 +224,15 @@ async def check_url_address(
     bad = [a for a in addresses if not is_public_address(a)]
     if bad:
         verb = "is" if literal is not None else "resolves to"
-        raise UnsafeURLError(f"refused {host}: it {verb} a non-public address ({bad[0]}); {hint}")
+        shown = bad[0]
+        with contextlib.suppress(ValueError):
+            ip = ipaddress.ip_address(shown.split("%", 1)[0])
+            inner = (
+                ip.ipv4_mapped or ip.sixtofour if isinstance(ip, ipaddress.IPv6Address) else None
+            )
+            if inner is not None:
+                shown = f"{shown} = {inner}"
+        raise UnsafeURLError(f"refused {host}: it {verb} a non-public address ({shown}); {hint}")
 
 
 # --------------------------------------------------------------------------- decoding

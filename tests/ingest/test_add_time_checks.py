@@ -95,6 +95,17 @@ async def test_the_cli_refuses_internal_feeds_and_urls_at_once(tmp_path: Path) -
     assert code == 2 and "non-public address (169.254.169.254)" in err
     code, out, _ = await claimwatch(tmp_path, "feeds", "list", env=env)
     assert code == 0 and "no feeds" in out
+    opml = tmp_path / "subs.opml"
+    opml.write_text(
+        '<opml version="2.0"><body>'
+        '<outline text="meta" xmlUrl="http://[::ffff:169.254.169.254]/latest"/>'
+        '<outline text="news" xmlUrl="https://harbourwire.example/rss"/>'
+        "</body></opml>",
+        encoding="utf-8",
+    )
+    code, out, err = await claimwatch(tmp_path, "feeds", "import", str(opml), env=env)
+    assert code == 0 and "1 feeds added, 0 already polled, 1 skipped" in out
+    assert "non-public address (::ffff:a9fe:a9fe = 169.254.169.254)" in err
     code, _, err = await claimwatch(
         tmp_path, "ingest", "--queue-only", "http://0x7f.1:9/a", env=env
     )
