@@ -18,6 +18,10 @@ Routes:
     none could be). Dates outside 1900-01-01 .. today + 2 days are cleared
     (the story is recorded undated, with a warning in the log).
 
+``GET /event/{id}``, ``GET /entity/{id}``
+    Event and entity pages when ``PUBLIC_URL`` is set (:mod:`bot.pages.server`,
+    added by the runtime).
+
 Adapters add their own routes (Slack's HTTP mode: ``POST /slack/events``)
 before the server starts, see :func:`adapter_routes`.
 """

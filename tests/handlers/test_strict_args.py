@@ -68,3 +68,19 @@ def test_parse_count() -> None:
     assert parse_count("7") == 7 and parse_count("0012") == 12
     for odd in [*ODD_NUMBERS, "", " 7", "7 ", "1" * 20]:
         assert parse_count(odd) is None
+
+
+@pytest.mark.parametrize("until", ["²", "①", "٣٣٣", "３"])
+def test_a_page_link_with_odd_digits_is_refused_not_a_crash(until: str) -> None:
+    """A signed page's ``until`` is read strictly too (it comes from the URL)."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot.pages.links import PageLinks
+
+    links = PageLinks(
+        "https://cw.example", True, timedelta(days=1), lambda: datetime.now(UTC), b"k" * 32
+    )
+    assert links.check("/event/ev1", until, "x") is False
+    good = links.event("ev1").partition("?")[2]
+    real_until, sig = (part.split("=", 1)[1] for part in good.split("&"))
+    assert links.check("/event/ev1", real_until, sig) is True
