@@ -29,7 +29,8 @@ class Settings(BaseSettings):
     analysis_workers: int = Field(default=1, ge=1, le=16)
     nlp_batch_size: int = Field(default=8, ge=1, le=64)
     event_window_days: int = Field(default=7, ge=1)
-    event_similarity: float = Field(default=0.28, gt=0, lt=1)
+    event_followup_days: int = Field(default=30, ge=0)
+    event_similarity: float = Field(default=0.30, gt=0, lt=1)
     duplicate_distance: int = Field(default=6, ge=0, le=32)
     claim_similarity: float = Field(default=0.5, gt=0, lt=1)
     min_salience: float = Field(default=0.2, ge=0, le=1)
@@ -52,6 +53,14 @@ class Settings(BaseSettings):
     flood_max_alerts: int = Field(default=10, ge=0)
     flood_window_seconds: float = Field(default=600.0, gt=0)
     digest_max_alerts: int = Field(default=50, ge=2, le=500)
+
+    # leases: owners, heartbeats, taking over from gone processes (bot/liveness.py)
+    lease_heartbeat_seconds: float = Field(default=2.0, gt=0, le=60)
+    lease_stale_seconds: float = Field(default=8.0, gt=0)
+
+    # /healthz: when the service is not healthy (503)
+    health_analysis_stall_seconds: float = Field(default=300.0, gt=0)
+    health_adapter_down_seconds: float = Field(default=120.0, gt=0)
 
     # chat
     command_max_chars: int = Field(default=200, ge=10)
