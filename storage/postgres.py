@@ -138,7 +138,8 @@ def _story_day_sql(alias: str) -> str:
 
 _S_STORY_COLUMNS = (
     "s.id, s.source, s.url, s.body_hash, s.title, s.outlet, s.published, s.body, s.status,"
-    " s.event_id, s.duplicate_of, s.fingerprint, s.failure, s.ingested_at, s.analysed_at"
+    " s.event_id, s.duplicate_of, s.fingerprint, s.failure, s.ingested_at, s.analysed_at,"
+    " s.attempts, s.retry_at, s.quarantined_at"
 )
 
 
@@ -331,7 +332,8 @@ class PostgresStore(PostgresFeeds, PostgresDelivery, PostgresPages, PostgresLive
 
     _STORY_COLUMNS = (
         "id, source, url, body_hash, title, outlet, published, body, status, event_id,"
-        " duplicate_of, fingerprint, failure, ingested_at, analysed_at"
+        " duplicate_of, fingerprint, failure, ingested_at, analysed_at, attempts, retry_at,"
+        " quarantined_at"
     )
 
     @staticmethod
@@ -353,10 +355,18 @@ class PostgresStore(PostgresFeeds, PostgresDelivery, PostgresPages, PostgresLive
             extra["failure"] = row["failure"]
         if row["analysed_at"] is not None:
             extra["analysed_at"] = _ts(row["analysed_at"])
+        status = row["status"]
+        if row["attempts"]:
+            extra["attempts"] = str(row["attempts"])
+        if row["retry_at"] is not None:
+            extra["retry_at"] = _ts(row["retry_at"])
+        if row["quarantined_at"] is not None:
+            extra["quarantined_at"] = _ts(row["quarantined_at"])
+            status = "quarantined"
         return StoryRecord(
             id=int(row["id"]),
             story=story,
-            status=row["status"],
+            status=status,
             event_id=row["event_id"],
             ingested=_utc(row["ingested_at"]),
             extra=extra,
@@ -424,7 +434,8 @@ class PostgresStore(PostgresFeeds, PostgresDelivery, PostgresPages, PostgresLive
         async with self._write() as db:
             rows = await db.fetch(
                 "WITH picked AS ("
-                "  SELECT id FROM stories WHERE status = 'pending'"
+                "  SELECT id FROM stories WHERE (status = 'pending'"
+                "   OR (status = 'failed' AND quarantined_at IS NULL AND retry_at <= now()))"
                 "   AND (lease_owner IS NULL OR lease_owner = $1 OR lease_until <= now())"
                 "  ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)"
                 " UPDATE stories s SET lease_owner = $1,"
@@ -450,14 +461,37 @@ class PostgresStore(PostgresFeeds, PostgresDelivery, PostgresPages, PostgresLive
             )
         return taken is not None
 
-    async def mark_story_failed(self, story_id: int, reason: str) -> None:
+    async def mark_story_failed(
+        self, story_id: int, reason: str, retry_at: datetime | None = None
+    ) -> int:
         async with self._write() as db:
-            await db.execute(
-                "UPDATE stories SET status = 'failed', failure = $1, lease_owner = NULL,"
-                " lease_until = NULL WHERE id = $2",
+            attempts = await db.fetchval(
+                "UPDATE stories SET status = 'failed', failure = $1, attempts = attempts + 1,"
+                " retry_at = $3, quarantined_at = CASE WHEN $3::timestamptz IS NULL"
+                " THEN now() END, lease_owner = NULL, lease_until = NULL WHERE id = $2"
+                " RETURNING attempts",
                 reason,
                 story_id,
+                retry_at,
             )
+        return 0 if attempts is None else int(attempts)
+
+    async def story_failure_counts(self) -> dict[str, int]:
+        async with self._read() as db:
+            row = await db.fetchrow(
+                "SELECT COUNT(*) FILTER (WHERE quarantined_at IS NULL) AS failed,"
+                " COUNT(*) FILTER (WHERE quarantined_at IS NOT NULL) AS quarantined"
+                " FROM stories WHERE status = 'failed'"
+            )
+        assert row is not None
+        return {"failed": int(row["failed"]), "quarantined": int(row["quarantined"])}
+
+    async def recent_story_texts(self, limit: int) -> list[str]:
+        async with self._read() as db:
+            rows = await db.fetch(
+                "SELECT title, body FROM stories ORDER BY id DESC LIMIT $1", limit
+            )
+        return [f"{row['title']}\n\n{row['body']}" for row in rows]
 
     async def story(self, story_id: int) -> StoryRecord | None:
         async with self._read() as db:

@@ -336,7 +336,8 @@ class SqliteStore(SqliteFeeds, SqliteDelivery, SqlitePages, SqliteLiveness):
 
     _STORY_COLUMNS = (
         "id, source, url, body_hash, title, outlet, published, body, status, event_id,"
-        " duplicate_of, fingerprint, failure, ingested_at, analysed_at"
+        " duplicate_of, fingerprint, failure, ingested_at, analysed_at, attempts, retry_at,"
+        " quarantined_at"
     )
 
     @staticmethod
@@ -358,10 +359,18 @@ class SqliteStore(SqliteFeeds, SqliteDelivery, SqlitePages, SqliteLiveness):
             extra["failure"] = row["failure"]
         if row["analysed_at"] is not None:
             extra["analysed_at"] = row["analysed_at"]
+        status = row["status"]
+        if row["attempts"]:
+            extra["attempts"] = str(row["attempts"])
+        if row["retry_at"] is not None:
+            extra["retry_at"] = row["retry_at"]
+        if row["quarantined_at"] is not None:
+            extra["quarantined_at"] = row["quarantined_at"]
+            status = "quarantined"
         return StoryRecord(
             id=row["id"],
             story=story,
-            status=row["status"],
+            status=status,
             event_id=row["event_id"],
             ingested=_dt(row["ingested_at"]),
             extra=extra,
@@ -426,10 +435,11 @@ class SqliteStore(SqliteFeeds, SqliteDelivery, SqlitePages, SqliteLiveness):
         async with self._write() as db:
             rows = await self._all(
                 db,
-                f"SELECT {self._STORY_COLUMNS} FROM stories WHERE status = 'pending'"
+                f"SELECT {self._STORY_COLUMNS} FROM stories WHERE (status = 'pending'"
+                "  OR (status = 'failed' AND quarantined_at IS NULL AND retry_at <= ?))"
                 " AND (lease_owner IS NULL OR lease_owner = ? OR lease_until <= ?)"
                 " ORDER BY id LIMIT ?",
-                (self.instance_id, _ts(now), limit),
+                (_ts(now), self.instance_id, _ts(now), limit),
             )
             await db.executemany(
                 "UPDATE stories SET lease_owner = ?, lease_until = ? WHERE id = ?",
@@ -458,12 +468,42 @@ class SqliteStore(SqliteFeeds, SqliteDelivery, SqlitePages, SqliteLiveness):
             )
         return taken == 1
 
-    async def mark_story_failed(self, story_id: int, reason: str) -> None:
+    async def mark_story_failed(
+        self, story_id: int, reason: str, retry_at: datetime | None = None
+    ) -> int:
+        now = _ts(datetime.now(UTC))
         async with self._write() as db:
             await db.execute(
-                "UPDATE stories SET status = 'failed', failure = ? WHERE id = ?",
-                (reason, story_id),
+                "UPDATE stories SET status = 'failed', failure = ?, attempts = attempts + 1,"
+                " retry_at = ?, quarantined_at = ?, lease_owner = NULL, lease_until = NULL"
+                " WHERE id = ?",
+                (
+                    reason,
+                    None if retry_at is None else _ts(retry_at),
+                    now if retry_at is None else None,
+                    story_id,
+                ),
             )
+            row = await self._one(db, "SELECT attempts FROM stories WHERE id = ?", (story_id,))
+        return 0 if row is None else int(row["attempts"])
+
+    async def story_failure_counts(self) -> dict[str, int]:
+        async with self._read() as db:
+            row = await self._one(
+                db,
+                "SELECT COALESCE(SUM(quarantined_at IS NULL), 0) AS failed,"
+                " COALESCE(SUM(quarantined_at IS NOT NULL), 0) AS quarantined"
+                " FROM stories WHERE status = 'failed'",
+            )
+        assert row is not None
+        return {"failed": int(row["failed"]), "quarantined": int(row["quarantined"])}
+
+    async def recent_story_texts(self, limit: int) -> list[str]:
+        async with self._read() as db:
+            rows = await self._all(
+                db, "SELECT title, body FROM stories ORDER BY id DESC LIMIT ?", (limit,)
+            )
+        return [f"{row['title']}\n\n{row['body']}" for row in rows]
 
     async def story(self, story_id: int) -> StoryRecord | None:
         async with self._read() as db:
