@@ -6,8 +6,6 @@ Secrets are ``SecretStr``: they never show in a repr or a log line.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -101,11 +99,6 @@ class Settings(BaseSettings):
         ):
             raise ValueError("use sqlite:///PATH, a file path, or postgresql://...")
         return value
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return load_settings()
 
 
 def load_settings(**overrides: object) -> Settings:

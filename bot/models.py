@@ -427,3 +427,11 @@ class StoryRecord:
     event_id: str | None = None
     ingested: datetime | None = None
     extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class MenuEntry:
+    """One command of a platform's command menu (Telegram's setMyCommands)."""
+
+    name: str
+    description: str

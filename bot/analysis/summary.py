@@ -1,13 +1,16 @@
 """The alert text: one line on the event, the fresh claims, the sources.
 
-Produces platform-neutral lines of spans; adapters render and escape them.
+The one alert layout (:class:`AlertLayout`): platform-neutral lines of spans
+and buttons that every adapter renders and escapes; no adapter lays out an
+alert of its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from bot.models import AlertClaim, Button, Claim, Line, Link, Novelty, Span, Stance
+from bot.models import Alert, AlertClaim, Button, Claim, Line, Link, Novelty, Span, Stance
 
 MAX_CLAIM_CHARS = 280
 
@@ -38,6 +41,100 @@ def alert_claim(claim: Claim) -> AlertClaim:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class AlertLayout:
+    """The one alert layout, platform-neutral: what an alert says and in which
+    order. Line-based chats (Telegram, the console) show :meth:`lines`; Slack
+    puts ``title`` in a header block, each claim line in a section and
+    ``links`` with ``coverage`` in a context block — the same parts."""
+
+    headline: Line  # "New event · China: <event title>"
+    title: str  # the event's title (the story's when the event has none)
+    subtitle: Line | None  # the story's own title, when it differs
+    claims: tuple[Line, ...]  # one line per fresh claim
+    links: Line  # the source links, " · " between them
+    coverage: str  # "2 outlets"
+    buttons: tuple[Button, ...]
+
+    def sources(self) -> Line:
+        return (Span(f"Sources ({self.coverage} so far): "), *self.links)
+
+    def lines(self) -> tuple[Line, ...]:
+        lines: list[Line] = [self.headline]
+        if self.subtitle is not None:
+            lines.append(self.subtitle)
+        lines.extend(self.claims)
+        lines.append(self.sources())
+        return tuple(lines)
+
+
+def claim_line(claim: AlertClaim) -> Line:
+    """``Speaker — what they said TAG`` (speaker bold, the tag as code)."""
+    return (
+        Span(claim.speaker.strip(), bold=True),
+        Span(f" — {claim.text.strip()} "),
+        Span(claim.tag, code=True),
+    )
+
+
+def coverage(outlets: int) -> str:
+    return f"{outlets} outlet" + ("" if outlets == 1 else "s")
+
+
+def links_line(links: Sequence[Link]) -> Line:
+    spans: list[Span] = []
+    for n, link in enumerate(links):
+        if n:
+            spans.append(Span(" · "))
+        spans.append(Span(link.label, url=link.url))
+    return tuple(spans)
+
+
+def layout(
+    *,
+    watch: str,
+    event_title: str,
+    new_event: bool,
+    story_title: str,
+    claims: Sequence[AlertClaim],
+    links: Sequence[Link],
+    outlets: int,
+    buttons: tuple[Button, ...],
+) -> AlertLayout:
+    head = "New event" if new_event else "Update"
+    title = event_title or story_title or watch
+    return AlertLayout(
+        headline=(Span(f"{head} · {watch}: ", bold=True), Span(title, bold=True)),
+        title=title,
+        subtitle=(Span(story_title),) if story_title and story_title != title else None,
+        claims=tuple(claim_line(c) for c in claims),
+        links=links_line(links),
+        coverage=coverage(outlets),
+        buttons=buttons,
+    )
+
+
+def alert_layout(alert: Alert) -> AlertLayout:
+    """The layout of ``alert``, from its fields; its own buttons, else the defaults."""
+    return layout(
+        watch=alert.watch,
+        event_title=alert.event_title,
+        new_event=alert.new_event,
+        story_title=alert.story_title,
+        claims=alert.claims,
+        links=alert.links,
+        outlets=alert.outlets,
+        buttons=alert.buttons or alert_buttons(alert.event_id, alert.watch_key),
+    )
+
+
+def alert_message(alert: Alert) -> tuple[tuple[Line, ...], tuple[Button, ...]]:
+    """The lines and buttons a line-based chat shows for ``alert``: the lines
+    stored with it (made by this layout when it was queued), else its layout now."""
+    shown = alert_layout(alert)
+    return alert.lines or shown.lines(), shown.buttons
+
+
 def alert_lines(
     *,
     watch: str,
@@ -48,25 +145,21 @@ def alert_lines(
     links: Sequence[Link],
     outlets: int,
 ) -> tuple[Line, ...]:
-    head = "New event" if new_event else "Update"
-    lines: list[Line] = [
-        (Span(f"{head} · {watch}: ", bold=True), Span(event_title, bold=True)),
-    ]
-    if story_title and story_title != event_title:
-        lines.append((Span(story_title),))
-    for c in claims:
-        lines.append((Span(f"[{c.tag}] "), Span(c.speaker, bold=True), Span(f" — {c.text}")))
-    covered = f"{outlets} outlet" + ("" if outlets == 1 else "s")
-    source_line: list[Span] = [Span(f"Sources ({covered} so far): ")]
-    for n, link in enumerate(links):
-        if n:
-            source_line.append(Span(" · "))
-        source_line.append(Span(link.label, url=link.url))
-    lines.append(tuple(source_line))
-    return tuple(lines)
+    """The lines of an alert (stored with it in the outbox), see :class:`AlertLayout`."""
+    return layout(
+        watch=watch,
+        event_title=event_title,
+        new_event=new_event,
+        story_title=story_title,
+        claims=claims,
+        links=links,
+        outlets=outlets,
+        buttons=(),
+    ).lines()
 
 
 def alert_buttons(event_id: str, watch_key: str) -> tuple[Button, ...]:
+    """The buttons under every alert."""
     return (
         Button("Sources", "sources", event_id),
         Button("Mute 24h", "mute", "24h"),

@@ -12,9 +12,9 @@ import pytest
 from bot.adapters.telegram import TelegramAdapter, is_group_chat
 from bot.config import load_settings
 from bot.delivery.dispatcher import Dispatcher
-from bot.delivery.ratelimit import CHAT_MARGIN, PlatformLimits, RateLimiter
 from bot.delivery.schedule import hold_until, next_digest, parse_hhmm, quiet_end, zone
 from bot.models import ChatRef, Command, DeliveryPrefs, Reply
+from bot.ratelimit import CHAT_MARGIN, PlatformLimits, RateLimiter
 from storage.sqlite import SqliteStore
 from tests.delivery.conftest import Clock, alert
 from tests.fakes.telegram_server import FakeTelegramServer
