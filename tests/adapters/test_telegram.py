@@ -763,3 +763,28 @@ async def test_end_to_end_watch_ingest_alert_follow_up_buttons(
         stop.set()
         await asyncio.wait_for(running, 30)
         await services.close()
+
+
+# --------------------------------------------------------------------------- menu
+
+
+async def test_the_running_service_registers_every_menu_command_of_its_router(
+    server: FakeTelegramServer, tmp_path: Path
+) -> None:
+    from bot.runtime import Services, start_adapters
+
+    settings = make_settings(server, database_url=f"sqlite:///{tmp_path / 'menu.db'}")
+    tg = TelegramAdapter(settings, poll_timeout=1)
+    services = await Services.open(settings, [tg])
+    started: list[Any] = []
+    try:
+        await start_adapters(services, started)
+        assert started == [tg]
+    finally:
+        await tg.stop()
+        await services.close()
+    registered = [c["command"] for c in server.commands]
+    assert registered == [s.name for s in services.router.registry if s.in_menu]
+    assert {"digest", "quiet", "timezone", "status"} <= set(registered)
+    descriptions = {c["command"]: c["description"] for c in server.commands}
+    assert descriptions["quiet"] == "Hold alerts during these hours"
