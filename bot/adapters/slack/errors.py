@@ -9,6 +9,7 @@ from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_slack_response import AsyncSlackResponse as SlackResponse
 
 from bot.errors import PermanentError, TransientError
 
@@ -30,12 +31,11 @@ TRANSIENT_ERRORS = frozenset(
 def translate_error(exc: BaseException, chat: str) -> TransientError | PermanentError:
     """A Slack/transport failure as one of ours; logs why a channel gets paused."""
     if isinstance(exc, SlackApiError):
-        response = exc.response
-        status = getattr(response, "status_code", 200)
+        response = exc.response if isinstance(exc.response, SlackResponse) else None
+        status = response.status_code if response is not None else 200
         error = str(response.get("error") or "unknown_error") if response is not None else ""
         if status == 429 or error == "ratelimited":
-            headers = getattr(response, "headers", None) or {}
-            retry_after = _retry_after(headers)
+            retry_after = _retry_after(response.headers if response is not None else {})
             logger.warning("slack: rate limited posting to %s; retry after %ss", chat, retry_after)
             return TransientError(f"slack rate limited ({chat})", retry_after=retry_after)
         if error in PAUSE_ERRORS:
