@@ -7,7 +7,7 @@ alert of its own.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.models import Alert, AlertClaim, Button, Claim, Line, Link, Novelty, Span, Stance
@@ -56,16 +56,16 @@ class AlertLayout:
     coverage: str  # "2 outlets"
     buttons: tuple[Button, ...]
 
-    def sources(self) -> Line:
-        return (Span(f"Sources ({self.coverage} so far): "), *self.links)
-
     def lines(self) -> tuple[Line, ...]:
-        lines: list[Line] = [self.headline]
-        if self.subtitle is not None:
-            lines.append(self.subtitle)
-        lines.extend(self.claims)
-        lines.append(self.sources())
-        return tuple(lines)
+        return _compose(self.headline, self.subtitle, self.claims, self.links, self.coverage)
+
+
+def _compose(
+    headline: Line, subtitle: Line | None, claims: Iterable[Line], links: Line, coverage: str
+) -> tuple[Line, ...]:
+    """The parts as lines: headline, subtitle, claims, then the sources."""
+    head = (headline,) if subtitle is None else (headline, subtitle)
+    return (*head, *claims, (Span(f"Sources ({coverage} so far): "), *links))
 
 
 def claim_line(claim: AlertClaim) -> Line:
@@ -90,6 +90,19 @@ def links_line(links: Sequence[Link]) -> Line:
     return tuple(spans)
 
 
+def _title(watch: str, event_title: str, story_title: str) -> str:
+    return event_title or story_title or watch
+
+
+def _headline(watch: str, title: str, new_event: bool) -> Line:
+    head = "New event" if new_event else "Update"
+    return (Span(f"{head} · {watch}: ", bold=True), Span(title, bold=True))
+
+
+def _subtitle(story_title: str, title: str) -> Line | None:
+    return (Span(story_title),) if story_title and story_title != title else None
+
+
 def layout(
     *,
     watch: str,
@@ -101,13 +114,12 @@ def layout(
     outlets: int,
     buttons: tuple[Button, ...],
 ) -> AlertLayout:
-    head = "New event" if new_event else "Update"
-    title = event_title or story_title or watch
+    title = _title(watch, event_title, story_title)
     return AlertLayout(
-        headline=(Span(f"{head} · {watch}: ", bold=True), Span(title, bold=True)),
+        headline=_headline(watch, title, new_event),
         title=title,
-        subtitle=(Span(story_title),) if story_title and story_title != title else None,
-        claims=tuple(claim_line(c) for c in claims),
+        subtitle=_subtitle(story_title, title),
+        claims=tuple(map(claim_line, claims)),
         links=links_line(links),
         coverage=coverage(outlets),
         buttons=buttons,
@@ -145,17 +157,17 @@ def alert_lines(
     links: Sequence[Link],
     outlets: int,
 ) -> tuple[Line, ...]:
-    """The lines of an alert (stored with it in the outbox), see :class:`AlertLayout`."""
-    return layout(
-        watch=watch,
-        event_title=event_title,
-        new_event=new_event,
-        story_title=story_title,
-        claims=claims,
-        links=links,
-        outlets=outlets,
-        buttons=(),
-    ).lines()
+    """The lines of an alert (stored with it in the outbox): :meth:`AlertLayout.lines`
+    of the same parts, without building the layout (this runs for every watched
+    target a story alerts)."""
+    title = _title(watch, event_title, story_title)
+    return _compose(
+        _headline(watch, title, new_event),
+        _subtitle(story_title, title),
+        map(claim_line, claims),
+        links_line(links),
+        coverage(outlets),
+    )
 
 
 def alert_buttons(event_id: str, watch_key: str) -> tuple[Button, ...]:
