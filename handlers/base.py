@@ -12,6 +12,7 @@ from rapidfuzz import fuzz, process
 from bot.analysis.aliases import Gazetteer
 from bot.config import Settings
 from bot.models import Command, Entity, Reply, WatchTarget
+from bot.pages.links import PageLinks
 from bot.watch import normalise_phrase
 from storage.base import Store
 
@@ -30,6 +31,7 @@ class Context:
     on_subscriptions_changed: Callable[[], Awaitable[None]] | None = None
     #: The commands the router runs (and /help lists): ClaimWatch's own by default.
     registry: Registry = field(default_factory=lambda: _default_registry())
+    pages: PageLinks | None = None  # event page links, when pages are on
 
     async def subscriptions_changed(self) -> None:
         if self.on_subscriptions_changed is not None:

@@ -70,6 +70,7 @@ from storage.base import OUTBOX_CHANNEL, AnalysisRecord
 from storage.codec import decode_alert, encode_alert
 from storage.postgres_delivery import PostgresDelivery, insert_alerts
 from storage.postgres_feeds import PostgresFeeds
+from storage.postgres_pages import PostgresPages
 from storage.sqlite import OUTBOX_STATUSES, load_migrations
 from storage.values import source_of, top_terms
 
@@ -183,7 +184,7 @@ def load_pg_migrations() -> list[PgMigration]:
 # --------------------------------------------------------------------------- store
 
 
-class PostgresStore(PostgresFeeds, PostgresDelivery):
+class PostgresStore(PostgresFeeds, PostgresDelivery, PostgresPages):
     """The :class:`storage.base.Store` on a PostgreSQL database (asyncpg pool)."""
 
     def __init__(

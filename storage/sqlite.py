@@ -51,6 +51,7 @@ from storage.base import AnalysisRecord
 from storage.codec import decode_alert, encode_alert
 from storage.sqlite_delivery import SqliteDelivery, insert_alerts
 from storage.sqlite_feeds import SqliteFeeds
+from storage.sqlite_pages import SqlitePages
 from storage.values import source_of, top_terms
 
 log = logging.getLogger(__name__)
@@ -173,7 +174,7 @@ def load_migrations() -> list[Migration]:
 # --------------------------------------------------------------------------- store
 
 
-class SqliteStore(SqliteFeeds, SqliteDelivery):
+class SqliteStore(SqliteFeeds, SqliteDelivery, SqlitePages):
     """The :class:`storage.base.Store` on one SQLite file."""
 
     def __init__(self, db: aiosqlite.Connection, path: str) -> None:

@@ -170,9 +170,12 @@ def alert_lines(
     )
 
 
-def alert_buttons(event_id: str, watch_key: str) -> tuple[Button, ...]:
-    """The buttons under every alert."""
+def alert_buttons(event_id: str, watch_key: str, page: str | None = None) -> tuple[Button, ...]:
+    """The buttons under every alert: Sources, Mute 24h, Unwatch; first Timeline
+    when the event has a page."""
+    timeline = (Button("Timeline", "event", event_id, url=page),) if page else ()
     return (
+        *timeline,
         Button("Sources", "sources", event_id),
         Button("Mute 24h", "mute", "24h"),
         Button("Unwatch", "unwatch", watch_key),

@@ -5,6 +5,7 @@ boundaries, and buttons as one row of inline buttons."""
 from __future__ import annotations
 
 import html
+import ipaddress
 import logging
 from collections.abc import Sequence
 from urllib.parse import urlsplit
@@ -25,6 +26,18 @@ def is_web_url(url: str) -> bool:
     """Only http(s) URLs become links; anything else stays text."""
     parts = urlsplit(url.strip())
     return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+def is_button_url(url: str) -> bool:
+    """A web address Telegram accepts on a URL button: it refuses ``localhost``
+    and addresses it cannot reach, so those buttons fall back to their command."""
+    if not is_web_url(url):
+        return False
+    host = (urlsplit(url.strip()).hostname or "").lower()
+    try:
+        return ipaddress.ip_address(host).is_global
+    except ValueError:  # a name
+        return "." in host and not host.endswith((".localhost", ".local", ".internal"))
 
 
 def render_span(span: Span) -> str:
@@ -129,9 +142,13 @@ def callback_data(button: Button) -> str | None:
 
 
 def inline_keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
-    """One row of inline buttons; a button whose data is too long is left out."""
+    """One row of inline buttons (a button with a public web ``url`` opens it,
+    else it is its command); a button whose data is too long is left out."""
     row: list[InlineKeyboardButton] = []
     for button in buttons:
+        if button.url and is_button_url(button.url):
+            row.append(InlineKeyboardButton(button.label, url=button.url.strip()))
+            continue
         data = callback_data(button)
         if data is None:
             log.warning("button %r left out: callback data over 64 bytes", button.label)
