@@ -37,14 +37,8 @@ class Registry:
     def get(self, name: str) -> Spec | None:
         return self._specs.get(name)
 
-    def __contains__(self, name: object) -> bool:
-        return name in self._specs
-
     def __iter__(self) -> Iterator[Spec]:
         return iter(self._specs.values())
-
-    def __len__(self) -> int:
-        return len(self._specs)
 
     def menu(self) -> tuple[MenuEntry, ...]:
         """The commands shown in a menu and in /help, with their one-line summary."""
