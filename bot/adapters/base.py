@@ -70,6 +70,12 @@ class Adapter(ABC):
         """Stop receiving, finish in-flight sends, release the connection."""
         return None
 
+    def down_since(self) -> float | None:
+        """Since when (``time.monotonic()``) the adapter knows its platform is
+        unreachable while running (a lost connection it is re-opening), for
+        ``/healthz``; None when it knows of no outage (the default)."""
+        return None
+
     # ------------------------------------------------------------------ sending
 
     @abstractmethod
