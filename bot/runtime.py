@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from bot import metrics
 from bot.adapters.base import Adapter
-from bot.analysis.aliases import default_gazetteer
 from bot.config import Settings
 from bot.delivery.dispatcher import Dispatcher
 from bot.http import HttpServer
@@ -83,7 +82,7 @@ class Services:
         ctx = Context(
             store=store,
             settings=settings,
-            gazetteer=default_gazetteer(),
+            gazetteer=pipeline.gazetteer,
             clock=utcnow,
             on_subscriptions_changed=pipeline.refresh_index,
             pages=pages,

@@ -226,6 +226,7 @@ class Gazetteer:
         self._entities: dict[str, Entity] = {}
         self._lock = threading.Lock()
         self._automaton: Any = None
+        self._words: dict[str, str] | None = None
         for alias in aliases:
             self._put(alias)
 
@@ -245,8 +246,20 @@ class Gazetteer:
         """Register ``entity`` under its name and ``surfaces`` (overrides by default)."""
         with self._lock:
             self._automaton = None
+            self._words = None
             for surface in (entity.name, *surfaces):
                 self._put(Alias(entity, surface, "override", _is_strict(surface), rank))
+
+    def word_ids(self) -> dict[str, str]:
+        """One-word names (lower case) → entity id ("china", "chinese", "kremlin")."""
+        words = self._words
+        if words is None:
+            words = {}
+            for name, entity in self.all_names():
+                if " " not in name.strip():
+                    words[name.strip().lower()] = entity.id
+            self._words = words
+        return words
 
     def lookup(self, surface: str) -> Entity | None:
         alias = self._by_key.get(fold(surface))
@@ -341,6 +354,13 @@ def _override_aliases() -> list[Alias]:
 
 
 @lru_cache(maxsize=1)
+def _default_aliases() -> tuple[Alias, ...]:
+    """The built-in names (frozen values, read from the tables once)."""
+    return (*_override_aliases(), *_country_aliases())
+
+
 def default_gazetteer() -> Gazetteer:
-    """The shared gazetteer, built once per process."""
-    return Gazetteer([*_override_aliases(), *_country_aliases()])
+    """A new gazetteer of the built-in entities (countries, metonyms). Each call
+    makes its own, which its owner passes on (the analyser's is the one the
+    pipeline's novelty step and the handlers use): none is shared by the process."""
+    return Gazetteer(_default_aliases())

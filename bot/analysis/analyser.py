@@ -36,9 +36,11 @@ def story_text(story: Story) -> str:
 
 
 class Analyser:
-    def __init__(self, model: str = "en_core_web_sm", batch_size: int = 8) -> None:
+    def __init__(
+        self, model: str = "en_core_web_sm", batch_size: int = 8, gazetteer: Gazetteer | None = None
+    ) -> None:
         self.nlp: Any = nlp_mod.load(model)
-        self.gazetteer: Gazetteer = default_gazetteer()
+        self.gazetteer: Gazetteer = gazetteer if gazetteer is not None else default_gazetteer()
         self.batch_size = batch_size
 
     def analyse(self, story: Story) -> Analysis:
