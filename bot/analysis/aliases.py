@@ -227,8 +227,19 @@ class Gazetteer:
         self._lock = threading.Lock()
         self._automaton: Any = None
         self._words: dict[str, str] | None = None
+        self._shared = False  # the tables are shared with a copy: copy them before a change
         for alias in aliases:
             self._put(alias)
+
+    def copy(self) -> Gazetteer:
+        """An independent gazetteer with the same names. Cheap: the two share
+        their tables until either adds a name."""
+        twin = Gazetteer()
+        with self._lock:
+            twin._by_key, twin._entities = self._by_key, self._entities
+            twin._automaton, twin._words = self._automaton, self._words
+            self._shared = twin._shared = True
+        return twin
 
     def _put(self, alias: Alias) -> None:
         key = fold(alias.surface)
@@ -245,6 +256,9 @@ class Gazetteer:
     def add(self, entity: Entity, *surfaces: str, rank: float = _OVERRIDE_RANK) -> None:
         """Register ``entity`` under its name and ``surfaces`` (overrides by default)."""
         with self._lock:
+            if self._shared:
+                self._by_key, self._entities = dict(self._by_key), dict(self._entities)
+                self._shared = False
             self._automaton = None
             self._words = None
             for surface in (entity.name, *surfaces):
@@ -354,13 +368,17 @@ def _override_aliases() -> list[Alias]:
 
 
 @lru_cache(maxsize=1)
-def _default_aliases() -> tuple[Alias, ...]:
-    """The built-in names (frozen values, read from the tables once)."""
-    return (*_override_aliases(), *_country_aliases())
+def _builtin() -> Gazetteer:
+    """The built-in names, read from the tables once. Never handed out and never
+    changed: callers get copies (:func:`default_gazetteer`)."""
+    builtin = Gazetteer([*_override_aliases(), *_country_aliases()])
+    builtin.automaton()  # built once, shared by the copies until one adds a name
+    return builtin
 
 
 def default_gazetteer() -> Gazetteer:
     """A new gazetteer of the built-in entities (countries, metonyms). Each call
-    makes its own, which its owner passes on (the analyser's is the one the
-    pipeline's novelty step and the handlers use): none is shared by the process."""
-    return Gazetteer(_default_aliases())
+    makes its own (a cheap copy), which its owner passes on: the analyser's is
+    the one the pipeline's novelty step and the handlers use. Names added to
+    one are in no other."""
+    return _builtin().copy()
