@@ -247,6 +247,7 @@ class Pipeline:
                 known,
                 threshold=self.settings.claim_similarity,
                 same_story={c.id for c in out if c.id is not None},
+                gazetteer=self.gazetteer,
             )
             decided = replace(claim, id=claim_id, novelty=d.novelty, matches=d.matches, why=d.why)
             out.append(decided)

@@ -42,3 +42,17 @@ async def test_two_services_with_their_own_gazetteers(tmp_path: Path) -> None:
     finally:
         for opened in services:
             await opened.close()
+
+
+def test_novelty_reads_the_gazetteer_it_is_given() -> None:
+    from bot.analysis.novelty import similarity
+
+    knows = default_gazetteer()
+    knows.add(ACME, "Acme")
+    named = ("Acme will close the Sorna plant next month", ())
+    linked = ("the company will close the Sorna plant next month", ("org:acme",))
+    plain = similarity(*named, *linked)
+    assert similarity(*named, *linked, gazetteer=default_gazetteer()) == plain
+    # with a gazetteer that knows Acme, "Acme" is the entity the other claim names
+    assert similarity(*named, *linked, gazetteer=knows) > plain
+    assert similarity(*named, *linked) == plain  # and no other gazetteer learnt it
