@@ -62,7 +62,7 @@ class Analyser:
         sentences = sum(1 for _ in doc.sents)
         stats = entity_stats(mentions, title_end, sentences)
         claims = extract_claims(doc, mentions, story.outlet_name)
-        feats = features(doc, mentions, story.published)
+        feats = features(doc, mentions, story.published, self.gazetteer)
         # claims carry entity ids; keep them in text order with their sentence
         claims = [replace(c, entities=tuple(dict.fromkeys(c.entities))) for c in claims]
         return Analysis(
