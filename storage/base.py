@@ -6,7 +6,7 @@ Times are timezone-aware UTC datetimes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,6 +25,8 @@ from bot.models import (
     EventCandidate,
     EventSummary,
     EventView,
+    HealthFigures,
+    LeaseOwner,
     OutboxItem,
     Story,
     StoryFingerprint,
@@ -292,6 +294,44 @@ class Store(Protocol):
     async def chat_delivery(self, chat: ChatRef) -> DeliveryPrefs: ...
 
     async def set_chat_delivery(self, chat: ChatRef, prefs: DeliveryPrefs) -> None: ...
+
+    # -- lease owners, heartbeats, per-process metrics, health (bot/liveness.py)
+
+    instance_id: str
+    """This store's lease owner id: what its story and outbox leases carry."""
+
+    async def register_lease_owner(self, owner: LeaseOwner) -> None:
+        """Record (or refresh) a running process that holds leases."""
+        ...
+
+    async def renew_lease_owner(self, owner_id: str, now: datetime) -> bool:
+        """Renew its heartbeat; False when its row is gone (its leases were taken)."""
+        ...
+
+    async def lease_owners(self) -> list[LeaseOwner]: ...
+
+    async def database_time(self) -> datetime:
+        """The clock heartbeats are written in (PostgreSQL: the server's ``now()``)."""
+        ...
+
+    async def release_leases_of(self, owner_ids: Sequence[str]) -> tuple[int, int]:
+        """Take over the leases of gone owners: clear their story and outbox leases,
+        remove them, keep their counters; ``(stories, alerts)`` released."""
+        ...
+
+    async def leased_alerts(self) -> list[tuple[int, str, str | None]]:
+        """``(id, key, owner)`` of every open outbox row under a lease."""
+        ...
+
+    async def save_process_metrics(self, owner_id: str, samples: Mapping[str, float]) -> None:
+        """Write one process's current counter samples (``name{labels}`` → value)."""
+        ...
+
+    async def process_metric_totals(self, exclude: str | None = None) -> dict[str, float]:
+        """Every sample summed over all processes (gone ones too), except ``exclude``."""
+        ...
+
+    async def health_figures(self, now: datetime) -> HealthFigures: ...
 
     # ----------------------------------------------------------------- pages
     # What the event pages read (with event_view, claims_about and entity).

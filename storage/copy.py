@@ -29,8 +29,8 @@ from storage import open_store, sqlite_path
 log = logging.getLogger(__name__)
 
 # Tables that are never copied: the schema version (opening brings both
-# databases to the same one) and per-process leases.
-NOT_COPIED = frozenset({"schema_migrations", "leases"})
+# databases to the same one), per-process leases, lease owners and their counters.
+NOT_COPIED = frozenset({"schema_migrations", "leases", "lease_owners", "process_metrics"})
 
 
 # Columns the target may have that the source lacks, and how to derive them.
@@ -42,7 +42,12 @@ DERIVED: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
 # Leases belong to processes of the old installation (stopped before a copy):
 # the copy starts without them, so the new instances need not wait them out.
 DROPPED = frozenset(
-    {("stories", "lease_owner"), ("stories", "lease_until"), ("outbox", "lease_until")}
+    {
+        ("stories", "lease_owner"),
+        ("stories", "lease_until"),
+        ("outbox", "lease_until"),
+        ("outbox", "lease_owner"),
+    }
 )
 
 BATCH = 2000

@@ -70,6 +70,7 @@ from storage.base import OUTBOX_CHANNEL, AnalysisRecord
 from storage.codec import decode_alert, encode_alert
 from storage.postgres_delivery import PostgresDelivery, insert_alerts
 from storage.postgres_feeds import PostgresFeeds
+from storage.postgres_liveness import PostgresLiveness
 from storage.postgres_pages import PostgresPages
 from storage.sqlite import OUTBOX_STATUSES, load_migrations
 from storage.values import source_of, top_terms
@@ -184,7 +185,7 @@ def load_pg_migrations() -> list[PgMigration]:
 # --------------------------------------------------------------------------- store
 
 
-class PostgresStore(PostgresFeeds, PostgresDelivery, PostgresPages):
+class PostgresStore(PostgresFeeds, PostgresDelivery, PostgresPages, PostgresLiveness):
     """The :class:`storage.base.Store` on a PostgreSQL database (asyncpg pool)."""
 
     def __init__(
@@ -1172,7 +1173,8 @@ class PostgresStore(PostgresFeeds, PostgresDelivery, PostgresPages):
                 "        AND p.scope IN (o.platform, o.platform || ':' || o.chat_id))"
                 "  ORDER BY o.id LIMIT $2"
                 "  FOR UPDATE OF o SKIP LOCKED)"
-                " UPDATE outbox SET lease_until = $3, attempts = outbox.attempts + 1"
+                " UPDATE outbox SET lease_until = $3, lease_owner = $5,"
+                " attempts = outbox.attempts + 1"
                 " FROM picked WHERE outbox.id = picked.id"
                 " RETURNING outbox.id, outbox.platform, outbox.chat_id, outbox.event_id,"
                 "  outbox.payload, outbox.attempts, outbox.hold",
@@ -1180,6 +1182,7 @@ class PostgresStore(PostgresFeeds, PostgresDelivery, PostgresPages):
                 limit,
                 lease_until,
                 platforms,
+                self.instance_id,
             )
             rows = sorted(rows, key=lambda r: r["id"])
             firsts: dict[tuple[str, str, str], str] = {}

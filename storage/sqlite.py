@@ -51,6 +51,7 @@ from storage.base import AnalysisRecord
 from storage.codec import decode_alert, encode_alert
 from storage.sqlite_delivery import SqliteDelivery, insert_alerts
 from storage.sqlite_feeds import SqliteFeeds
+from storage.sqlite_liveness import SqliteLiveness
 from storage.sqlite_pages import SqlitePages
 from storage.values import source_of, top_terms
 
@@ -174,7 +175,7 @@ def load_migrations() -> list[Migration]:
 # --------------------------------------------------------------------------- store
 
 
-class SqliteStore(SqliteFeeds, SqliteDelivery, SqlitePages):
+class SqliteStore(SqliteFeeds, SqliteDelivery, SqlitePages, SqliteLiveness):
     """The :class:`storage.base.Store` on one SQLite file."""
 
     def __init__(self, db: aiosqlite.Connection, path: str) -> None:
@@ -1144,8 +1145,9 @@ class SqliteStore(SqliteFeeds, SqliteDelivery, SqlitePages):
             )
             for row in rows:
                 await db.execute(
-                    "UPDATE outbox SET lease_until = ?, attempts = attempts + 1 WHERE id = ?",
-                    (lease_until, row["id"]),
+                    "UPDATE outbox SET lease_until = ?, lease_owner = ?, attempts = attempts + 1"
+                    " WHERE id = ?",
+                    (lease_until, self.instance_id, row["id"]),
                 )
                 first = await self._one(
                     db,

@@ -7,8 +7,9 @@ Two ways in, one app:
   no public URL is needed.
 * **HTTP mode** (``SLACK_SIGNING_SECRET`` set, no app token): ``POST
   /slack/events`` on ``HTTP_HOST``/``HTTP_PORT`` takes events, slash commands
-  and interactivity. Bolt checks the v0 signature and refuses requests whose
-  timestamp is more than 5 minutes off. The runtime may mount
+  and interactivity. The v0 signature and a numeric timestamp within 5 minutes
+  are checked before anything is parsed, and a replayed request runs once
+  (:mod:`bot.adapters.slack.guard`); bolt checks the signature again. The runtime may mount
   :meth:`SlackAdapter.handle_http` on its own aiohttp app instead
   (``serve_http=False``).
 
@@ -38,13 +39,15 @@ from typing import Any, Literal
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 
 from bot.adapters.base import Adapter, CommandSink, Route
 from bot.adapters.slack.errors import translate_error
+from bot.adapters.slack.guard import RequestRefused, SlackGuard
 from bot.adapters.slack.incoming import as_command_text, chat_type, clean_incoming
 from bot.adapters.slack.rendering import (
     ACTION_PREFIX,
@@ -128,6 +131,7 @@ class SlackAdapter(Adapter):
         self._chat_types: dict[str, str] = {}
         self._parents: OrderedDict[tuple[str, str], Alert] = OrderedDict()
         self._seen_events: OrderedDict[str, None] = OrderedDict()
+        self._guard = SlackGuard(secret.get_secret_value() if secret is not None else "")
         limits = self.rate_limits(settings)
         self.limiter = RateLimiter({PLATFORM: limits}, limits)  # until the dispatcher's
         self.http_port: int | None = None  # the bound port in HTTP mode
@@ -222,13 +226,46 @@ class SlackAdapter(Adapter):
         return []
 
     async def handle_http(self, request: web.Request) -> web.Response:
-        """``POST /slack/events``: verified and dispatched by bolt."""
-        bolt_request = await to_bolt_request(request)
-        bolt_response = await self.app.async_dispatch(bolt_request)
-        if bolt_response.status == 401:
-            logger.warning(
-                "slack: refused a request with a bad or stale signature from %s", request.remote
+        """``POST /slack/events``: the signature is checked before anything is
+        parsed, a replay is answered once (:mod:`bot.adapters.slack.guard`),
+        then bolt dispatches it."""
+        raw = await request.read()
+        try:
+            admitted = self._guard.admit(request.headers, raw)
+        except RequestRefused as exc:
+            if exc.status == 401:
+                logger.warning(
+                    "slack: refused a request with a bad or stale signature from %s (%s)",
+                    request.remote,
+                    exc.reason,
+                )
+            else:
+                logger.warning("slack: refused a request from %s: %s", request.remote, exc.reason)
+            return web.json_response({"error": exc.reason}, status=exc.status)
+        if not self._guard.first_time(admitted.key):
+            logger.info(
+                "slack: answered a repeated request from %s once%s",
+                request.remote,
+                f" (Slack retry {admitted.retry})" if admitted.retry else "",
             )
+            return web.Response(status=200)
+        try:
+            bolt_request = AsyncBoltRequest(
+                body=admitted.text,
+                query=request.query_string,
+                headers=dict(request.headers),
+            )
+        except Exception as exc:  # a signed body bolt cannot make sense of
+            self._guard.forget(admitted.key)
+            logger.warning("slack: refused a request bolt cannot read: %s", type(exc).__name__)
+            return web.json_response({"error": "the body cannot be read"}, status=400)
+        try:
+            bolt_response = await self.app.async_dispatch(bolt_request)
+        except BaseException:
+            self._guard.forget(admitted.key)
+            raise
+        if bolt_response.status >= 500:
+            self._guard.forget(admitted.key)  # Slack retries it; let the retry run
         return await to_aiohttp_response(bolt_response)
 
     async def wait_idle(self) -> None:
