@@ -145,6 +145,10 @@ class Store(Protocol):
 
     async def chat_subscriptions(self, chat: ChatRef) -> list[Subscription]: ...
 
+    async def chats(self) -> list[ChatRef]:
+        """Every chat with a subscription (paused too) or stored settings, in order."""
+        ...
+
     async def all_subscriptions(self) -> list[Subscription]:
         """Active (unpaused) subscriptions, for building the match index."""
         ...

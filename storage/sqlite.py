@@ -865,6 +865,17 @@ class SqliteStore(SqliteFeeds, SqliteDelivery, SqlitePages, SqliteLiveness):
             )
         return [self._subscription(row) for row in rows]
 
+    async def chats(self) -> list[ChatRef]:
+        async with self._read() as db:
+            rows = await self._all(
+                db,
+                "SELECT platform, chat_id FROM subscriptions"
+                " UNION SELECT platform, chat_id FROM chats",
+            )
+        return sorted(
+            (ChatRef(row[0], row[1]) for row in rows), key=lambda c: (c.platform, c.chat_id)
+        )
+
     async def all_subscriptions(self) -> list[Subscription]:
         async with self._read() as db:
             rows = await self._all(
