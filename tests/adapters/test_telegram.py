@@ -582,6 +582,8 @@ async def test_token_never_appears_in_logs(
     server: FakeTelegramServer, chats: Chats, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    # httpx's own level too: `claimwatch` run in-process by an earlier test quiets it
+    caplog.set_level(logging.DEBUG, logger="httpx")
     tg = TelegramAdapter(make_settings(server), poll_timeout=1)
     await tg.start(chats)
     try:
