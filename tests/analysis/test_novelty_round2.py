@@ -99,7 +99,7 @@ def test_the_object_of_a_blame_reads_with_its_verb() -> None:
         links=[],
         outlets=1,
     )
-    assert "[NEW] Velmora blamed the Republic of Tarn for prolonging the blockade" in [
+    assert "Velmora blamed the Republic of Tarn for prolonging the blockade NEW" in [
         plain(line) for line in lines
     ]
     spans = claim_spans("Velmora", c.text, c.stance, c.cue)
