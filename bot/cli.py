@@ -33,7 +33,9 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 def _setup_logging(level: str, quiet: bool = False) -> None:
     logging.basicConfig(
-        level=logging.WARNING if quiet else getattr(logging, level.upper(), logging.INFO),
+        level=logging.WARNING
+        if quiet
+        else logging.getLevelNamesMapping().get(level.upper(), logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )

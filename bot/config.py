@@ -6,7 +6,6 @@ Secrets are ``SecretStr``: they never show in a repr or a log line.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -161,11 +160,6 @@ class Settings(BaseSettings):
         ):
             raise ValueError("use sqlite:///PATH, a file path, or postgresql://...")
         return value
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return load_settings()
 
 
 def load_settings(**overrides: object) -> Settings:

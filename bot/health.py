@@ -10,7 +10,7 @@ The service is **unavailable** (503, with the reasons in the JSON body) when
   not gone round its loop for :data:`DISPATCHER_STALL_SECONDS`;
 * an adapter has been down for ``HEALTH_ADAPTER_DOWN_SECONDS``: it is not
   running although it should (not standing by for another instance), an
-  optional ``down_since()`` of the adapter says so, or its sends have failed
+  ``down_since()`` of the adapter says so, or its sends have failed
   without a ``retry_after`` (unreachable, 5xx) since then with no success.
 
 The body always lists the adapters, the dispatcher, analysis and outbox
@@ -79,10 +79,9 @@ class HealthMonitor:
         if not any(a is adapter for a in self.started):
             return "down", self._down.setdefault(platform, self.monotonic())
         self._down.pop(platform, None)
-        hook = getattr(adapter, "down_since", None)
-        since = hook() if callable(hook) else None
-        if isinstance(since, int | float):
-            return "down", float(since)
+        since = adapter.down_since()
+        if since is not None:
+            return "down", since
         if self.dispatcher is not None and platform in self.dispatcher.failing_since:
             return "failing", self.dispatcher.failing_since[platform]
         return "up", None

@@ -28,7 +28,7 @@ Routes:
     added by the runtime).
 
 Adapters add their own routes (Slack's HTTP mode: ``POST /slack/events``)
-before the server starts, see :func:`adapter_routes`.
+before the server starts: :meth:`bot.adapters.base.Adapter.http_routes`.
 """
 
 from __future__ import annotations
@@ -56,17 +56,9 @@ BODY_KEYS = ("body", "text", "content")
 TEXT_FIELDS = ("title", "url", "outlet", "published", "date", *BODY_KEYS)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-Route = tuple[str, str, Handler]  # (method, path, handler)
 Ingest = Callable[[Story], Awaitable[tuple[int, bool]]]
 Health = Callable[[], Awaitable[dict[str, Any]]]
 Others = Callable[[], Awaitable[Mapping[str, float]]]  # the other processes' metric samples
-
-
-def adapter_routes(adapter: object) -> list[Route]:
-    """The routes an adapter serves on the shared server: its optional
-    ``http_routes()`` (Slack's HTTP mode: ``POST /slack/events``)."""
-    routes = getattr(adapter, "http_routes", None)
-    return list(routes()) if callable(routes) else []
 
 
 def story_from_json(record: object, where: str) -> Story:

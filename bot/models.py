@@ -462,6 +462,14 @@ class StoryRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class MenuEntry:
+    """One command of a platform's command menu (Telegram's setMyCommands)."""
+
+    name: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
 class LeaseOwner:
     """A running process that can hold leases (stories, outbox rows): who it
     is (``id``, the store's instance id), where (``host``: host name, boot and

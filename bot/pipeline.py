@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bot import metrics
+from bot.analysis.aliases import Gazetteer, default_gazetteer
 from bot.analysis.analyser import Analyser
 from bot.analysis.events import assign_event, event_title
 from bot.analysis.novelty import classify
@@ -71,8 +72,18 @@ class Pipeline:
         analyser: Analyser | None = None,
         clock: Callable[[], datetime] = utcnow,
         event_page: Callable[[str], str] | None = None,
+        gazetteer: Gazetteer | None = None,
     ) -> None:
         self.store = store
+        #: the known entities: the analyser's, which the novelty step and the
+        #: handlers read too
+        self.gazetteer = (
+            gazetteer
+            if gazetteer is not None
+            else analyser.gazetteer
+            if analyser is not None
+            else default_gazetteer()
+        )
         self.event_page = event_page  # the address of an event's page, when pages are on
         self.settings = settings
         self.index = index
@@ -84,7 +95,9 @@ class Pipeline:
     @property
     def analyser(self) -> Analyser:
         if self._analyser is None:
-            self._analyser = Analyser(self.settings.spacy_model, self.settings.nlp_batch_size)
+            self._analyser = Analyser(
+                self.settings.spacy_model, self.settings.nlp_batch_size, self.gazetteer
+            )
         return self._analyser
 
     async def refresh_index(self) -> None:
@@ -285,6 +298,7 @@ class Pipeline:
                 known,
                 threshold=self.settings.claim_similarity,
                 same_story={c.id for c in out if c.id is not None},
+                gazetteer=self.gazetteer,
             )
             decided = replace(claim, id=claim_id, novelty=d.novelty, matches=d.matches, why=d.why)
             out.append(decided)

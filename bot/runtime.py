@@ -10,14 +10,14 @@ import signal
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot import metrics
 from bot.adapters.base import Adapter
-from bot.analysis.aliases import default_gazetteer
 from bot.config import Settings
 from bot.delivery.dispatcher import Dispatcher
 from bot.health import HealthMonitor
-from bot.http import HttpServer, adapter_routes
+from bot.http import HttpServer
 from bot.ingest.feeds import FeedPoller
 from bot.liveness import Liveness
 from bot.models import ChatRef, Story
@@ -30,6 +30,9 @@ from handlers.base import Context
 from handlers.router import Router
 from storage import open_store
 from storage.base import OUTBOX_CHANNEL, Store
+
+if TYPE_CHECKING:
+    from storage.postgres import PostgresStore
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +86,7 @@ class Services:
         ctx = Context(
             store=store,
             settings=settings,
-            gazetteer=default_gazetteer(),
+            gazetteer=pipeline.gazetteer,
             clock=utcnow,
             on_subscriptions_changed=pipeline.refresh_index,
             pages=pages,
@@ -92,9 +95,8 @@ class Services:
         dispatcher = Dispatcher(store, {a.platform: a for a in adapters}, settings)
         services = cls(store, settings, pipeline, router, dispatcher, list(adapters), pages=pages)
         services.monitor = HealthMonitor(settings, store, list(adapters), dispatcher)
-        for adapter in adapters:
-            if hasattr(adapter, "on_migrate"):  # platforms whose chats can change id
-                adapter.on_migrate = services.migrate_chat
+        for adapter in adapters:  # platforms whose chats can change id move them here
+            adapter.on_migrate = services.migrate_chat
         return services
 
     async def close(self) -> None:
@@ -179,7 +181,7 @@ def http_server(services: Services) -> HttpServer:
         others=others,
     )
     for adapter in services.adapters:
-        for method, path, handler in adapter_routes(adapter):
+        for method, path, handler in adapter.http_routes():
             server.add_route(method, path, handler)
     if services.pages is not None:
         pages = PageRoutes(services.settings, store, services.pages, utcnow)
@@ -235,21 +237,30 @@ async def index_loop(services: Services, stop: asyncio.Event, poll: float = 1.0)
 LEADER_POLL_SECONDS = 5.0
 
 
+def shared_store(store: Store) -> PostgresStore | None:
+    """The store when several instances can share it (PostgreSQL): it elects a
+    leader per adapter, leases only the alerts an instance can send and
+    notifies the dispatchers of queued alerts."""
+    from storage.postgres import PostgresStore
+
+    return store if isinstance(store, PostgresStore) else None
+
+
 def leader_check(store: Store) -> Callable[[str], Awaitable[bool]] | None:
     """The store's ``try_leader`` when several instances can share it (PostgreSQL)."""
-    check = getattr(store, "try_leader", None)
-    return check if callable(check) else None
+    shared = shared_store(store)
+    return shared.try_leader if shared is not None else None
 
 
 def _deliver_for(services: Services, adapters: Sequence[Adapter]) -> None:
-    """Lease only alerts this instance can send (the store filters, when it can)."""
-    restrict = getattr(services.store, "set_delivery_platforms", None)
-    if callable(restrict):
-        restrict({a.platform for a in adapters})
+    """Lease only alerts this instance can send (a shared store filters)."""
+    shared = shared_store(services.store)
+    if shared is not None:
+        shared.set_delivery_platforms({a.platform for a in adapters})
 
 
 async def _start_one(services: Services, adapter: Adapter, started: list[Adapter]) -> None:
-    await adapter.start(services.router)
+    await adapter.start(services.router, services.router.registry.menu())
     started.append(adapter)
     log.info("adapter %s started", adapter.platform)
 
@@ -257,7 +268,7 @@ async def _start_one(services: Services, adapter: Adapter, started: list[Adapter
 @dataclass
 class Standby:
     """Adapters whose receiving side runs in another instance. Those that can send
-    without receiving (an optional ``start_sending()``) are started send-only and
+    without receiving (``start_sending()`` says so) are started send-only and
     listed in ``sending`` too; they are also in ``started``, to stop with the rest."""
 
     adapters: list[Adapter] = field(default_factory=list)
@@ -274,9 +285,7 @@ def _drop(adapters: list[Adapter], adapter: Adapter) -> None:
 
 async def _stand_by(adapter: Adapter, standby: Standby, started: list[Adapter]) -> None:
     standby.adapters.append(adapter)
-    send_only = getattr(adapter, "start_sending", None)
-    if callable(send_only):
-        await send_only()
+    if await adapter.start_sending():
         standby.sending.append(adapter)
         started.append(adapter)
         log.info("adapter %s: sending only, another instance receives", adapter.platform)
@@ -291,8 +300,9 @@ async def start_adapters(services: Services, started: list[Adapter]) -> Standby:
     an adapter's receiving side (Telegram polling or webhook, Slack Socket Mode,
     the console) runs only in the instance holding the advisory lock
     ``adapter:<platform>``. The others start it send-only when the adapter can
-    (``start_sending()``), else leave that platform's alerts to the holder; they
-    take over when it dies (:func:`standby_loop`)."""
+    (:meth:`~bot.adapters.base.Adapter.start_sending`), else leave that
+    platform's alerts to the holder; they take over when it dies
+    (:func:`standby_loop`)."""
     leader = leader_check(services.store)
     standby = Standby()
     for adapter in services.adapters:
@@ -342,9 +352,9 @@ async def standby_loop(
             log.exception("adapter leadership check failed; retrying")
 
 
-async def notify_loop(services: Services, stop: asyncio.Event) -> None:
+async def notify_loop(services: Services, store: PostgresStore, stop: asyncio.Event) -> None:
     """Wake the dispatcher as soon as any instance queues alerts (LISTEN/NOTIFY)."""
-    wait = services.store.wait_for_notify  # type: ignore[attr-defined]
+    wait = store.wait_for_notify
     while not stop.is_set():
         try:
             if await wait(OUTBOX_CHANNEL, 1.0):
@@ -399,8 +409,9 @@ async def serve(
             tasks.append(
                 asyncio.create_task(standby_loop(services, standby, started, stop), name="leader")
             )
-        if callable(getattr(services.store, "wait_for_notify", None)):
-            tasks.append(asyncio.create_task(notify_loop(services, stop), name="notify"))
+        shared = shared_store(services.store)
+        if shared is not None:
+            tasks.append(asyncio.create_task(notify_loop(services, shared, stop), name="notify"))
         if feeds:
             fetcher = Fetcher(services.settings)
             poller = FeedPoller(services.store, services.settings, fetcher, services.ingest)

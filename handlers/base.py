@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
@@ -15,6 +16,9 @@ from bot.models import Command, Entity, Reply, WatchTarget
 from bot.pages.links import PageLinks
 from bot.watch import normalise_phrase
 from storage.base import Store
+
+if TYPE_CHECKING:
+    from handlers.registry import Registry
 
 Handler = Callable[[Command, "Context", list[str]], Awaitable[Reply]]
 
@@ -45,11 +49,19 @@ class Context:
     gazetteer: Gazetteer
     clock: Callable[[], datetime]
     on_subscriptions_changed: Callable[[], Awaitable[None]] | None = None
+    #: The commands the router runs (and /help lists): ClaimWatch's own by default.
+    registry: Registry = field(default_factory=lambda: _default_registry())
     pages: PageLinks | None = None  # event page links, when pages are on
 
     async def subscriptions_changed(self) -> None:
         if self.on_subscriptions_changed is not None:
             await self.on_subscriptions_changed()
+
+
+def _default_registry() -> Registry:
+    from handlers.router import default_registry  # the router imports every handler
+
+    return default_registry()
 
 
 @dataclass(frozen=True, slots=True)

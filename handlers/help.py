@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.models import Command, Reply, Span
 
 if TYPE_CHECKING:
     from handlers.base import Context
+    from handlers.registry import Spec
 
-COMMANDS: dict[str, Any] = {}  # filled by handlers.router
 
-
-def usage(cmd: Command, name: str) -> str:
-    spec = COMMANDS[name]
-    return f"{cmd.usage(name)}{' ' + spec.args if spec.args else ''} — {spec.summary}"
+def usage(cmd: Command, spec: Spec) -> str:
+    return f"{cmd.usage(spec.name)}{' ' + spec.args if spec.args else ''} — {spec.summary}"
 
 
 async def start(cmd: Command, ctx: Context, args: list[str]) -> Reply:
@@ -40,14 +38,14 @@ async def start(cmd: Command, ctx: Context, args: list[str]) -> Reply:
 async def help_(cmd: Command, ctx: Context, args: list[str]) -> Reply:
     if args:
         name = args[0].lstrip("/").casefold()
-        if name not in COMMANDS:
+        spec = ctx.registry.get(name)
+        if spec is None:
             return Reply.error(
                 f"No command {cmd.usage(name)}. Send {cmd.usage('help')} for the list."
             )
-        spec = COMMANDS[name]
         extra = " Only admins may use it in groups." if spec.changes_state else ""
-        return Reply.text(usage(cmd, name) + "." + extra)
-    lines = ["Commands:"] + [usage(cmd, n) for n, s in COMMANDS.items() if s.in_menu]
+        return Reply.text(usage(cmd, spec) + "." + extra)
+    lines = ["Commands:"] + [usage(cmd, s) for s in ctx.registry if s.in_menu]
     if cmd.chat_type != "private":
         lines.append("In groups, only admins may change what the chat watches.")
     return Reply.text(*lines)

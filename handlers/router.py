@@ -8,11 +8,11 @@ import re
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from bot.models import Command, Reply
 from handlers import claims, feeds, help, settings, watch
-from handlers.base import Context, Handler
+from handlers.base import Context
+from handlers.registry import Registry, Spec
 
 log = logging.getLogger(__name__)
 
@@ -20,52 +20,49 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u
 _NAME = re.compile(r"^/([a-z_]{1,32})(?:@\w+)?$")
 
 
-@dataclass(frozen=True, slots=True)
-class Spec:
-    name: str
-    handler: Handler
-    args: str
-    summary: str
-    changes_state: bool = False
-    in_menu: bool = True
-    operator_only: bool = False  # only users named in ADMIN_USER_IDS
-
-
-COMMANDS: dict[str, Spec] = {
-    s.name: s
-    for s in (
-        Spec("start", help.start, "", "what ClaimWatch does"),
-        Spec("help", help.help_, "[command]", "the commands, or one in detail"),
-        Spec("watch", watch.watch, "NAME", "alert this chat about an entity or phrase", True),
-        Spec("unwatch", watch.unwatch, "NAME", "stop watching it", True),
-        Spec("watching", watch.watching, "", "what this chat watches"),
-        Spec("claims", claims.claims, "NAME [N]", "the latest claims about it, with sources"),
-        Spec("event", claims.event, "ID", "an event's claims and sources"),
-        Spec("sources", claims.sources, "ID", "every outlet covering an event", in_menu=False),
-        Spec(
-            "mute", settings.mute, "DURATION|off", "pause this chat's alerts (24h, 30m, 2d)", True
-        ),
-        Spec(
-            "digest",
-            settings.digest,
-            "off|hourly|daily HH:MM",
-            "alerts one by one, or together every hour or day",
-            True,
-        ),
-        Spec("quiet", settings.quiet, "HH:MM-HH:MM|off", "hold alerts during these hours", True),
-        Spec("timezone", settings.timezone, "ZONE", "this chat's time zone (Europe/Kyiv)", True),
-        Spec("status", settings.status, "", "watches, delivery mode, mutes, pending alerts"),
-        Spec(
-            "feeds",
-            feeds.feeds,
-            "[add|remove URL]",
-            "the news feeds polled (operators only)",
-            in_menu=False,
-            operator_only=True,
-        ),
+def default_registry() -> Registry:
+    """ClaimWatch's commands, in the order /help and the menus list them."""
+    return Registry(
+        (
+            Spec("start", help.start, "", "what ClaimWatch does"),
+            Spec("help", help.help_, "[command]", "the commands, or one in detail"),
+            Spec("watch", watch.watch, "NAME", "alert this chat about an entity or phrase", True),
+            Spec("unwatch", watch.unwatch, "NAME", "stop watching it", True),
+            Spec("watching", watch.watching, "", "what this chat watches"),
+            Spec("claims", claims.claims, "NAME [N]", "the latest claims about it, with sources"),
+            Spec("event", claims.event, "ID", "an event's claims and sources"),
+            Spec("sources", claims.sources, "ID", "every outlet covering an event", in_menu=False),
+            Spec(
+                "mute",
+                settings.mute,
+                "DURATION|off",
+                "pause this chat's alerts (24h, 30m, 2d)",
+                True,
+            ),
+            Spec(
+                "digest",
+                settings.digest,
+                "off|hourly|daily HH:MM",
+                "alerts one by one, or together every hour or day",
+                True,
+            ),
+            Spec(
+                "quiet", settings.quiet, "HH:MM-HH:MM|off", "hold alerts during these hours", True
+            ),
+            Spec(
+                "timezone", settings.timezone, "ZONE", "this chat's time zone (Europe/Kyiv)", True
+            ),
+            Spec("status", settings.status, "", "watches, delivery mode, mutes, pending alerts"),
+            Spec(
+                "feeds",
+                feeds.feeds,
+                "[add|remove URL]",
+                "the news feeds polled (operators only)",
+                in_menu=False,
+                operator_only=True,
+            ),
+        )
     )
-}
-help.COMMANDS = COMMANDS
 
 
 class RateLimiter:
@@ -91,9 +88,15 @@ class RateLimiter:
 
 
 class Router:
+    """Runs commands against the commands of ``ctx.registry``."""
+
     def __init__(self, ctx: Context, rate: RateLimiter | None = None) -> None:
         self.ctx = ctx
         self.rate = rate or RateLimiter()
+
+    @property
+    def registry(self) -> Registry:
+        return self.ctx.registry
 
     async def __call__(self, cmd: Command) -> Reply:
         return await self.dispatch(cmd)
@@ -116,7 +119,7 @@ class Router:
                 f"Commands look like {cmd.usage('watch china')}. "
                 f"Send {cmd.usage('help')} for the list."
             )
-        spec = COMMANDS.get(m.group(1))
+        spec = self.registry.get(m.group(1))
         if spec is None:
             return Reply.error(
                 f"Unknown command {cmd.usage(m.group(1))}. Send {cmd.usage('help')} for the list."

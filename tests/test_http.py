@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +16,11 @@ import pytest
 from aiohttp import web
 from pydantic import SecretStr
 
+from bot.adapters.base import Route
 from bot.adapters.slack import SlackAdapter
 from bot.analysis.analyser import Analyser
 from bot.config import Settings, load_settings
-from bot.http import HttpServer, adapter_routes, stories_from_body
+from bot.http import HttpServer, stories_from_body
 from bot.models import Analysis, Story
 from bot.runtime import Services, http_server, serve
 from tests.fakes.chat import FakeAdapter, FakeChat
@@ -180,7 +181,7 @@ def test_story_from_json_fields() -> None:
 
 async def test_adapters_add_routes_to_the_shared_server(tmp_path: Path) -> None:
     class HttpAdapter(FakeAdapter):
-        def http_routes(self) -> list[tuple[str, str, Any]]:
+        def http_routes(self) -> Sequence[Route]:
             async def hook(request: web.Request) -> web.Response:
                 return web.Response(text="hooked")
 
@@ -191,9 +192,9 @@ async def test_adapters_add_routes_to_the_shared_server(tmp_path: Path) -> None:
         update={"slack_bot_token": SecretStr("xoxb-1"), "slack_signing_secret": SecretStr("s")}
     )
     shared = SlackAdapter(slack, serve_http=False)
-    assert [r[:2] for r in adapter_routes(shared)] == [("POST", "/slack/events")]
-    assert adapter_routes(SlackAdapter(slack, serve_http=True)) == []  # it serves its own port
-    assert adapter_routes(FakeAdapter()) == []
+    assert [r[:2] for r in shared.http_routes()] == [("POST", "/slack/events")]
+    assert list(SlackAdapter(slack, serve_http=True).http_routes()) == []  # its own port
+    assert list(FakeAdapter().http_routes()) == []
     services = await Services.open(settings, [HttpAdapter()])
     server = http_server(services)
     await server.start(port=0)

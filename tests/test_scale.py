@@ -9,7 +9,7 @@ import random
 import signal
 import socket
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,9 +18,10 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from bot.adapters.base import Adapter, CommandSink
 from bot.config import load_settings
 from bot.delivery.dispatcher import Dispatcher
-from bot.models import Alert, ChatRef, Span, Subscription, WatchTarget
+from bot.models import Alert, ChatRef, MenuEntry, Reply, Span, Subscription, WatchTarget
 from bot.runtime import Services, serve
 from bot.watch import WatchIndex, _keyword_text, normalise_phrase
 from storage import open_store
@@ -251,7 +252,7 @@ async def test_three_instances_deliver_5000_alerts_exactly_once(tmp_path: Path) 
 SINK_PLATFORM = "sink"
 
 
-class HttpSinkAdapter:
+class HttpSinkAdapter(Adapter):
     """A minimal platform adapter: every alert is one POST to an HTTP endpoint
     (the test's recording server), naming the process that sent it."""
 
@@ -262,21 +263,25 @@ class HttpSinkAdapter:
         self.instance = instance
         self.session: aiohttp.ClientSession | None = None
 
-    async def start(self, on_command: object) -> None:
+    async def start(self, on_command: CommandSink, menu: Sequence[MenuEntry] = ()) -> None:
         self.session = aiohttp.ClientSession()
 
     async def stop(self) -> None:
         if self.session is not None:
             await self.session.close()
 
-    async def send_alert(self, alert: Alert, reply_to: str | None) -> str | None:
+    async def send_alert(
+        self, alert: Alert, reply_to: str | None, *, slot_taken: bool = False
+    ) -> str | None:
         assert self.session is not None
         body = {"chat": alert.chat.chat_id, "key": alert.key, "instance": self.instance}
         async with self.session.post(self.url, json=body) as response:
             response.raise_for_status()
             return str((await response.json())["message_id"])
 
-    async def send_reply(self, chat: ChatRef, reply: object) -> str | None:
+    async def send_reply(
+        self, chat: ChatRef, reply: Reply, *, slot_taken: bool = False
+    ) -> str | None:
         return None
 
 
@@ -386,7 +391,7 @@ async def test_three_dispatcher_processes_share_5000_alerts(tmp_path: Path) -> N
 
 
 @dataclass(eq=False)
-class TwoSidedAdapter:
+class TwoSidedAdapter(Adapter):
     """An adapter with the optional send-only start: the runtime starts it
     send-only where another instance holds its receiving side."""
 
@@ -395,21 +400,26 @@ class TwoSidedAdapter:
     platform: str = "fake"
     events: list[str] = field(default_factory=list)
 
-    async def start(self, on_command: object) -> None:
+    async def start(self, on_command: CommandSink, menu: Sequence[MenuEntry] = ()) -> None:
         self.events.append("receive")
 
-    async def start_sending(self) -> None:
+    async def start_sending(self) -> bool:
         self.events.append("send-only")
+        return True
 
     async def stop(self) -> None:
         self.events.append("stop")
 
-    async def send_alert(self, alert: Alert, reply_to: str | None) -> str | None:
+    async def send_alert(
+        self, alert: Alert, reply_to: str | None, *, slot_taken: bool = False
+    ) -> str | None:
         assert self.events and self.events[-1] in ("receive", "send-only")
         self.sent.append((self.name, alert.key))
         return alert.key
 
-    async def send_reply(self, chat: ChatRef, reply: object) -> str | None:
+    async def send_reply(
+        self, chat: ChatRef, reply: Reply, *, slot_taken: bool = False
+    ) -> str | None:
         return None
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters.slack import escape, render_alert, render_span
+from bot.adapters.slack.rendering import escape, render_alert, render_span
 from bot.ingest.files import read_stories
 from bot.ingest.text import INVISIBLE, strip_invisible
 from bot.models import Span, Story
@@ -101,9 +101,11 @@ def test_a_slack_alert_shows_story_markup_literally() -> None:
     _, blocks = render_alert(alert)
     section = next(b for b in blocks if b["type"] == "section" and "rose" in b["text"]["text"])
     text = section["text"]["text"]
-    body = text.split(" — ", 1)[1].rsplit(" `", 1)[0]
+    tag, _, line = text.partition(" ")
+    assert tag == "[NEW]"
+    body = line.split(" — ", 1)[1]
     assert_no_formatting(body, "costs *rose* by _half_, see `x`")
-    speaker = text.split(" — ", 1)[0]
+    speaker = line.split(" — ", 1)[0]
     assert speaker.startswith("*") and speaker.endswith("*")
     assert_no_formatting(speaker[1:-1], "~Minister~")
 

@@ -6,35 +6,123 @@ it renders and sends alerts for the dispatcher. Button presses arrive as
 commands too: a :class:`~bot.models.Button` ``(action, arg)`` is the command
 ``/{action} {arg}``.
 
+:class:`Adapter` declares every capability the runtime, the dispatcher and
+the HTTP server use, each with a default that fits a platform without it, and
+they call it directly: a platform overrides what it has and inherits the rest.
+
 ``send_alert`` and ``send_reply`` translate the library's failures into
 :mod:`bot.errors`: :class:`~bot.errors.TransientError` (retry, maybe after
 ``retry_after``) or :class:`~bot.errors.PermanentError` (give up; set
 ``pause_chat`` when the chat is gone or the bot was blocked or removed).
+
+Pacing: the dispatcher paces alerts through one
+:class:`~bot.ratelimit.RateLimiter` built from the limits each adapter
+declares (:meth:`Adapter.rate_limits`) and hands it to every adapter
+(:meth:`Adapter.use_limiter`), so that what an adapter sends on its own (a
+command's reply, the later parts of a long message) shares the same budget.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Protocol
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable, Sequence
 
-from bot.models import Alert, ChatRef, Command, Reply
+from aiohttp import web
+
+from bot.config import Settings
+from bot.models import Alert, ChatRef, Command, MenuEntry, Reply
+from bot.ratelimit import PlatformLimits, RateLimiter
 
 CommandSink = Callable[[Command], Awaitable[Reply]]
+#: Called when a chat changes its id (a Telegram group became a supergroup).
+MigrateHook = Callable[[ChatRef, ChatRef], Awaitable[None]]
+HttpHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+#: ``(method, path, handler)`` served on the service's shared HTTP server.
+Route = tuple[str, str, HttpHandler]
 
 
-class Adapter(Protocol):
+class Adapter(ABC):
+    """One chat platform. Subclasses set ``platform`` and implement the two sends."""
+
     platform: str
+    #: Set by the runtime: where a chat that changed its id is moved.
+    on_migrate: MigrateHook | None = None
+    #: The limiter this adapter paces its own sends through (see :meth:`use_limiter`).
+    limiter: RateLimiter | None = None
 
-    async def start(self, on_command: CommandSink) -> None:
-        """Connect and begin receiving commands; returns once running."""
-        ...
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self, on_command: CommandSink, menu: Sequence[MenuEntry] = ()) -> None:
+        """Connect and begin receiving commands (and sending); returns once running.
+        ``menu`` lists the commands, for platforms that show a command menu (the
+        router's registry, :meth:`handlers.registry.Registry.menu`). The default
+        receives nothing."""
+        return None
+
+    async def start_sending(self) -> bool:
+        """Start only the sending side, while another instance receives (several
+        instances on one PostgreSQL database). True when this adapter can send
+        without receiving; the default cannot, and the alerts of its platform
+        are left to the instance that receives."""
+        return False
 
     async def stop(self) -> None:
         """Stop receiving, finish in-flight sends, release the connection."""
-        ...
+        return None
 
-    async def send_alert(self, alert: Alert, reply_to: str | None) -> str | None:
-        """Render and send one alert; return the platform message id."""
-        ...
+    def down_since(self) -> float | None:
+        """Since when (``time.monotonic()``) the adapter knows its platform is
+        unreachable while running (a lost connection it is re-opening), for
+        ``/healthz``; None when it knows of no outage (the default)."""
+        return None
 
-    async def send_reply(self, chat: ChatRef, reply: Reply) -> str | None: ...
+    # ------------------------------------------------------------------ sending
+
+    @abstractmethod
+    async def send_alert(
+        self, alert: Alert, reply_to: str | None, *, slot_taken: bool = False
+    ) -> str | None:
+        """Render and send one alert; return the platform message id.
+
+        ``reply_to`` is the message id of the event's first alert in this chat:
+        the follow-up replies to it (or goes into its thread) where the platform
+        can. ``slot_taken``: the caller (the dispatcher) has taken the rate-limit
+        slot of the first message already; otherwise the adapter paces it. Any
+        further message (the parts of a long alert) is paced by the adapter."""
+
+    @abstractmethod
+    async def send_reply(
+        self, chat: ChatRef, reply: Reply, *, slot_taken: bool = False
+    ) -> str | None:
+        """Send a reply (or a digest) to ``chat``; return the platform message id.
+        ``slot_taken``: the caller has taken the rate-limit slot of the first message
+        already (the dispatcher's digests); otherwise the adapter paces it."""
+
+    # ------------------------------------------------------------------ pacing
+
+    def rate_limits(self, settings: Settings) -> PlatformLimits:
+        """The platform's limits for the rate limiter: by default the generic
+        ``GLOBAL_PER_SECOND`` and ``PER_CHAT_PER_SECOND``."""
+        return PlatformLimits(
+            settings.global_per_second, settings.per_chat_per_second, is_group=self.is_group_chat
+        )
+
+    def is_group_chat(self, chat_id: str) -> bool:
+        """Whether ``chat_id`` is a group or channel (for a per-group budget)."""
+        return False
+
+    def use_limiter(self, limiter: RateLimiter) -> None:
+        """Pace this adapter's own sends through ``limiter`` (the dispatcher's)."""
+        self.limiter = limiter
+
+    async def pace(self, chat: ChatRef) -> None:
+        """Wait for ``chat``'s next slot, when the adapter has a limiter."""
+        if self.limiter is not None:
+            await self.limiter.acquire(chat)
+
+    # ------------------------------------------------------------------ HTTP
+
+    def http_routes(self) -> Sequence[Route]:
+        """Routes this adapter serves on the service's shared HTTP server
+        (Slack's HTTP mode: ``POST /slack/events``); none by default."""
+        return ()

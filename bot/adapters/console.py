@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import itertools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TextIO
 
-from bot.adapters.base import CommandSink
-from bot.models import Alert, Button, ChatRef, Command, Line, Reply
+from bot.adapters.base import Adapter, CommandSink
+from bot.analysis.summary import alert_message
+from bot.models import Alert, Button, ChatRef, Command, Line, MenuEntry, Reply
 
 
 def render_text(lines: tuple[Line, ...], buttons: tuple[Button, ...] = ()) -> str:
@@ -32,7 +33,7 @@ def render_text(lines: tuple[Line, ...], buttons: tuple[Button, ...] = ()) -> st
     return "\n".join(out)
 
 
-class ConsoleAdapter:
+class ConsoleAdapter(Adapter):
     platform = "console"
 
     def __init__(
@@ -57,7 +58,7 @@ class ConsoleAdapter:
     def _print(self, text: str) -> None:
         print(text, file=self.out, flush=True)
 
-    async def start(self, on_command: CommandSink) -> None:
+    async def start(self, on_command: CommandSink, menu: Sequence[MenuEntry] = ()) -> None:
         if self.read_line is not None:
             self._task = asyncio.create_task(self._loop(on_command, self.read_line))
 
@@ -86,13 +87,17 @@ class ConsoleAdapter:
         if self._task is not None and not self._task.done():
             self._task.cancel()
 
-    async def send_alert(self, alert: Alert, reply_to: str | None) -> str | None:
+    async def send_alert(
+        self, alert: Alert, reply_to: str | None, *, slot_taken: bool = False
+    ) -> str | None:
         head = f"── alert for {alert.chat} (watching {alert.watch})"
         if reply_to:
             head += f", follows message {reply_to}"
-        self._print(f"{head} ──\n{render_text(alert.lines, alert.buttons)}\n")
+        self._print(f"{head} ──\n{render_text(*alert_message(alert))}\n")
         return str(next(self._ids))
 
-    async def send_reply(self, chat: ChatRef, reply: Reply) -> str | None:
+    async def send_reply(
+        self, chat: ChatRef, reply: Reply, *, slot_taken: bool = False
+    ) -> str | None:
         self._print(render_text(reply.lines, reply.buttons))
         return str(next(self._ids))

@@ -226,8 +226,20 @@ class Gazetteer:
         self._entities: dict[str, Entity] = {}
         self._lock = threading.Lock()
         self._automaton: Any = None
+        self._words: dict[str, str] | None = None
+        self._shared = False  # the tables are shared with a copy: copy them before a change
         for alias in aliases:
             self._put(alias)
+
+    def copy(self) -> Gazetteer:
+        """An independent gazetteer with the same names. Cheap: the two share
+        their tables until either adds a name."""
+        twin = Gazetteer()
+        with self._lock:
+            twin._by_key, twin._entities = self._by_key, self._entities
+            twin._automaton, twin._words = self._automaton, self._words
+            self._shared = twin._shared = True
+        return twin
 
     def _put(self, alias: Alias) -> None:
         key = fold(alias.surface)
@@ -244,9 +256,24 @@ class Gazetteer:
     def add(self, entity: Entity, *surfaces: str, rank: float = _OVERRIDE_RANK) -> None:
         """Register ``entity`` under its name and ``surfaces`` (overrides by default)."""
         with self._lock:
+            if self._shared:
+                self._by_key, self._entities = dict(self._by_key), dict(self._entities)
+                self._shared = False
             self._automaton = None
+            self._words = None
             for surface in (entity.name, *surfaces):
                 self._put(Alias(entity, surface, "override", _is_strict(surface), rank))
+
+    def word_ids(self) -> dict[str, str]:
+        """One-word names (lower case) → entity id ("china", "chinese", "kremlin")."""
+        words = self._words
+        if words is None:
+            words = {}
+            for name, entity in self.all_names():
+                if " " not in name.strip():
+                    words[name.strip().lower()] = entity.id
+            self._words = words
+        return words
 
     def lookup(self, surface: str) -> Entity | None:
         alias = self._by_key.get(fold(surface))
@@ -341,6 +368,17 @@ def _override_aliases() -> list[Alias]:
 
 
 @lru_cache(maxsize=1)
+def _builtin() -> Gazetteer:
+    """The built-in names, read from the tables once. Never handed out and never
+    changed: callers get copies (:func:`default_gazetteer`)."""
+    builtin = Gazetteer([*_override_aliases(), *_country_aliases()])
+    builtin.automaton()  # built once, shared by the copies until one adds a name
+    return builtin
+
+
 def default_gazetteer() -> Gazetteer:
-    """The shared gazetteer, built once per process."""
-    return Gazetteer([*_override_aliases(), *_country_aliases()])
+    """A new gazetteer of the built-in entities (countries, metonyms). Each call
+    makes its own (a cheap copy), which its owner passes on: the analyser's is
+    the one the pipeline's novelty step and the handlers use. Names added to
+    one are in no other."""
+    return _builtin().copy()

@@ -36,9 +36,11 @@ def story_text(story: Story) -> str:
 
 
 class Analyser:
-    def __init__(self, model: str = "en_core_web_sm", batch_size: int = 8) -> None:
+    def __init__(
+        self, model: str = "en_core_web_sm", batch_size: int = 8, gazetteer: Gazetteer | None = None
+    ) -> None:
         self.nlp: Any = nlp_mod.load(model)
-        self.gazetteer: Gazetteer = default_gazetteer()
+        self.gazetteer: Gazetteer = gazetteer if gazetteer is not None else default_gazetteer()
         self.batch_size = batch_size
 
     def analyse(self, story: Story) -> Analysis:
@@ -60,7 +62,7 @@ class Analyser:
         sentences = sum(1 for _ in doc.sents)
         stats = entity_stats(mentions, title_end, sentences)
         claims = extract_claims(doc, mentions, story.outlet_name)
-        feats = features(doc, mentions, story.published)
+        feats = features(doc, mentions, story.published, self.gazetteer)
         # claims carry entity ids; keep them in text order with their sentence
         claims = [replace(c, entities=tuple(dict.fromkeys(c.entities))) for c in claims]
         return Analysis(

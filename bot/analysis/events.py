@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 from wordfreq import zipf_frequency
 
-from bot.analysis.aliases import default_gazetteer
+from bot.analysis.aliases import Gazetteer, default_gazetteer
 from bot.analysis.entities import entity_stats
 from bot.analysis.nlp import text_of
 from bot.analysis.summary import is_furniture
@@ -147,7 +147,12 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9])
 # --------------------------------------------------------------------------- features
 
 
-def features(doc: Any, mentions: Sequence[Mention], published: date | None) -> EventFeatures:
+def features(
+    doc: Any,
+    mentions: Sequence[Mention],
+    published: date | None,
+    gazetteer: Gazetteer | None = None,
+) -> EventFeatures:
     """The weighted terms and the body fingerprint of a parsed story (title,
     blank line, body)."""
     text: str = text_of(doc)
@@ -193,7 +198,7 @@ def features(doc: Any, mentions: Sequence[Mention], published: date | None) -> E
     terms = _top({**lemmas, **entities}, MAX_TERMS - MAX_HEADLINE_TERMS)
     head_start, head_end = _headline_span(text, title_end, sentences, body_start)
     terms.update(_headline_terms(doc, mentions, head_start, head_end))
-    terms.update(_place_terms(mentions, head_start, head_end))
+    terms.update(_place_terms(mentions, head_start, head_end, gazetteer))
     return EventFeatures(
         terms=terms, fingerprint=fingerprint(text[body_start:]), published=published
     )
@@ -236,12 +241,14 @@ def _headline_terms(
     return {HEADLINE + k: round(v * HEADLINE_SCALE, 4) for k, v in best.items()}
 
 
-def _place_terms(mentions: Sequence[Mention], start: int, end: int) -> dict[str, float]:
+def _place_terms(
+    mentions: Sequence[Mention], start: int, end: int, gazetteer: Gazetteer | None = None
+) -> dict[str, float]:
     """Where it happened, to the country: the countries the headline names (a
     capital names its country), prefixed ``^%``. Towns and regions are left
     out (a follow-up may name the town where the first story named the
     country), and so is the lead, where a country is as often the speaker's."""
-    known = default_gazetteer()
+    known = gazetteer if gazetteer is not None else default_gazetteer()  # the analyser's
     found = set()
     for m in mentions:
         if not start <= m.start < end:

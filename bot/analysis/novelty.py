@@ -29,11 +29,15 @@ import math
 import re
 from collections.abc import Collection, Mapping, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
 from bot.analysis.numbers import extract_numbers, new_figures, same_figure
 from bot.models import CanonicalClaim, Claim, Novelty, NoveltyDecision, Stance
+
+if TYPE_CHECKING:
+    from bot.analysis.aliases import Gazetteer
 
 __all__ = ["DEFAULT_THRESHOLD", "classify", "side", "similarity"]
 
@@ -307,18 +311,19 @@ _NUMBER_WORDS = re.compile(
 )
 
 
+def _names(gazetteer: Gazetteer | None) -> Mapping[str, str]:
+    """One-word names (lower case) → entity id: from the caller's gazetteer (the
+    pipeline passes its analyser's), else from the built-in names."""
+    return (gazetteer if gazetteer is not None else _builtin_gazetteer()).word_ids()
+
+
 @lru_cache(maxsize=1)
-def _gazetteer_lookup() -> dict[str, str]:
-    """Surface (folded) → entity id, from the shared gazetteer, if present."""
-    try:
-        from bot.analysis.aliases import default_gazetteer
-    except ImportError:  # pragma: no cover - the gazetteer is optional here
-        return {}
-    out: dict[str, str] = {}
-    for name, entity in default_gazetteer().all_names():
-        if " " not in name.strip():
-            out[name.strip().lower()] = entity.id
-    return out
+def _builtin_gazetteer() -> Gazetteer:
+    """The built-in names, for callers that pass no gazetteer (a private copy,
+    never changed)."""
+    from bot.analysis.aliases import default_gazetteer
+
+    return default_gazetteer()
 
 
 def _stem(word: str) -> str:
@@ -353,14 +358,18 @@ def _stem(word: str) -> str:
     return w
 
 
-def _terms(text: str, entities: Sequence[str]) -> dict[str, float]:
+def _terms(
+    text: str, entities: Sequence[str], gazetteer: Gazetteer | None = None
+) -> dict[str, float]:
     """Weighted proposition terms: content-word stems 1.0, entities 0.5."""
-    return _cached_terms(text, tuple(entities))
+    return _cached_terms(text, tuple(entities), gazetteer)
 
 
 @lru_cache(maxsize=4096)
-def _cached_terms(text: str, entities: tuple[str, ...]) -> dict[str, float]:
-    names = _gazetteer_lookup()
+def _cached_terms(
+    text: str, entities: tuple[str, ...], gazetteer: Gazetteer | None
+) -> dict[str, float]:
+    names = _names(gazetteer)
     out: dict[str, float] = {}
     for raw in _WORD.findall(_NUMBER_WORDS.sub(" ", text)):
         low = raw.lower().replace("’", "'")
@@ -392,6 +401,7 @@ def similarity(
     b_entities: Sequence[str],
     background: frozenset[str] = frozenset(),
     rarity: Mapping[str, float] | None = None,
+    gazetteer: Gazetteer | None = None,
 ) -> float:
     """How much two claim contents state the same proposition, 0..1, figures
     ignored. Entities in ``background`` (named by most claims of the event)
@@ -399,7 +409,7 @@ def similarity(
     ``rarity`` weigh that much (see :func:`_rarity`): "soldiers" and "captured"
     in a story about captured soldiers say little, "passports" and "bank
     cards" much."""
-    ta, tb = _terms(a_text, a_entities), _terms(b_text, b_entities)
+    ta, tb = _terms(a_text, a_entities, gazetteer), _terms(b_text, b_entities, gazetteer)
     if background:
         ta = {k: (_W_BACKGROUND if k in background else w) for k, w in ta.items()}
         tb = {k: (_W_BACKGROUND if k in background else w) for k, w in tb.items()}
@@ -429,6 +439,7 @@ def side(
     speaker: str = "",
     speaker_side: str | None = None,
     known_sides: dict[str, str] | None = None,
+    gazetteer: Gazetteer | None = None,
 ) -> frozenset[str]:
     """The keys of the side a speaker speaks for: its entity id, the side
     extraction read for it (``speaker_side``: "a spokesperson for China's
@@ -441,7 +452,7 @@ def side(
         keys.add(speaker_side)
     elif speaker_id and known_sides and speaker_id in known_sides:
         keys.add(known_sides[speaker_id])
-    names = _gazetteer_lookup()
+    names = _names(gazetteer)
     for raw in _WORD.findall(speaker):
         low = raw.lower().replace("’", "'").removesuffix("'s")
         if raw[:1].isupper() and names.get(low, "").startswith("gpe:"):
@@ -474,10 +485,13 @@ def _known_sides(earlier: Sequence[CanonicalClaim]) -> dict[str, str]:
 
 
 def _same_side(
-    claim: Claim, known: CanonicalClaim, known_sides: dict[str, str] | None = None
+    claim: Claim,
+    known: CanonicalClaim,
+    known_sides: dict[str, str] | None = None,
+    gazetteer: Gazetteer | None = None,
 ) -> bool:
-    a = side(claim.speaker_id, claim.speaker, claim.speaker_side, known_sides)
-    b = side(known.speaker_id, known.speaker, known.speaker_side, known_sides)
+    a = side(claim.speaker_id, claim.speaker, claim.speaker_side, known_sides, gazetteer)
+    b = side(known.speaker_id, known.speaker, known.speaker_side, known_sides, gazetteer)
     if a & b or any(_same_body(x, y) for x in a for y in b):
         return True
     # one name inside the other: "Nimbra" / "Nimbra Cloud", "Adeyemi" / "Bola Adeyemi"
@@ -622,19 +636,23 @@ def _other_things(a: str, b: str) -> bool:
     return bool(ka and kb and not ka & kb)
 
 
-def _background(earlier: Sequence[CanonicalClaim]) -> frozenset[str]:
+def _background(
+    earlier: Sequence[CanonicalClaim], gazetteer: Gazetteer | None = None
+) -> frozenset[str]:
     """Entities named by at least a third of the event's claims (five or more)."""
     if len(earlier) < 5:
         return frozenset()
     counts: dict[str, int] = {}
     for k in earlier:
-        for e in set(_terms(k.text, k.entities)):
+        for e in set(_terms(k.text, k.entities, gazetteer)):
             if ":" in e:
                 counts[e] = counts.get(e, 0) + 1
     return frozenset(e for e, c in counts.items() if c * 3 >= len(earlier))
 
 
-def _rarity(earlier: Sequence[CanonicalClaim]) -> dict[str, float]:
+def _rarity(
+    earlier: Sequence[CanonicalClaim], gazetteer: Gazetteer | None = None
+) -> dict[str, float]:
     """The weight of each content word of an event by how many of its claims
     use it (an inverse document frequency scaled to 1 for a word of one
     claim): what every claim of the event says cannot tell two claims apart.
@@ -644,7 +662,7 @@ def _rarity(earlier: Sequence[CanonicalClaim]) -> dict[str, float]:
         return {}
     counts: dict[str, int] = {}
     for k in earlier:
-        for t in _terms(k.text, ()):
+        for t in _terms(k.text, (), gazetteer):
             if ":" not in t:
                 counts[t] = counts.get(t, 0) + 1
     top = math.log(n + 1)
@@ -659,13 +677,18 @@ def _figures(claim_numbers: Sequence[float], text: str) -> set[float]:
     return set(claim_numbers) or set(extract_numbers(text))
 
 
-def _telling_words(claim: Claim, known: CanonicalClaim, rarity: Mapping[str, float]) -> list[str]:
+def _telling_words(
+    claim: Claim,
+    known: CanonicalClaim,
+    rarity: Mapping[str, float],
+    gazetteer: Gazetteer | None = None,
+) -> list[str]:
     """Content words two claims share that few claims of the event use
     ("documents", "bank cards", "in possession" / "possess passports,
     documents and credit cards"): a paraphrase keeps the rare words."""
     if (claim.stance is Stance.DENY) is not (known.stance is Stance.DENY):
         return []
-    mine, theirs = _terms(claim.text, ()), _terms(known.text, ())
+    mine, theirs = _terms(claim.text, (), gazetteer), _terms(known.text, (), gazetteer)
     return sorted(
         t
         for t in mine.keys() & theirs.keys()
@@ -679,6 +702,7 @@ def classify(
     *,
     threshold: float = DEFAULT_THRESHOLD,
     same_story: Collection[str] = (),
+    gazetteer: Gazetteer | None = None,
 ) -> NoveltyDecision:
     """Decide whether ``claim`` is new, a repeat, an update or a contradiction
     of the canonical claims ``earlier`` (same event). ``same_story`` names the
@@ -687,14 +711,20 @@ def classify(
     event when the lead states it again with its speaker."""
     if not earlier:
         return NoveltyDecision(Novelty.NEW, None, 0.0, "first claim of the event")
-    background = _background(earlier)
-    rarity = _rarity(earlier)
+    background = _background(earlier, gazetteer)
+    rarity = _rarity(earlier, gazetteer)
     scored = [
-        (similarity(claim.text, claim.entities, k.text, k.entities, background, rarity), n, k)
+        (
+            similarity(
+                claim.text, claim.entities, k.text, k.entities, background, rarity, gazetteer
+            ),
+            n,
+            k,
+        )
         for n, k in enumerate(earlier)
     ]
     sides = _known_sides(earlier)
-    ours = {k.id for k in earlier if _same_side(claim, k, sides)}
+    ours = {k.id for k in earlier if _same_side(claim, k, sides, gazetteer)}
     same = [(s, n, k) for s, n, k in scored if k.id in ours]
     other = [(s, n, k) for s, n, k in scored if k.id not in ours]
 
@@ -702,7 +732,7 @@ def classify(
     own = threshold * _SAME_SIDE
     if same:
         s, _, best = max(same, key=lambda x: (x[0], x[1]))
-        telling = _telling_words(claim, best, rarity) if s >= threshold * _NEAR else []
+        telling = _telling_words(claim, best, rarity, gazetteer) if s >= threshold * _NEAR else []
         if s >= own or len(telling) >= _MIN_TELLING:
             if s < own:
                 own = threshold * _NEAR  # the why says what carried it
@@ -766,7 +796,9 @@ def classify(
                     f"deny by {claim.speaker} of {best.id} by {best.speaker}: similarity "
                     f"{s:.2f} ≥ {threshold * 0.6:.2f} → contradiction",
                 )
-            generic = _GENERIC_DENIAL.match(claim.text) or len(_terms(claim.text, ())) <= 4
+            generic = (
+                _GENERIC_DENIAL.match(claim.text) or len(_terms(claim.text, (), gazetteer)) <= 4
+            )
             if generic:
                 about = [
                     (n, k)

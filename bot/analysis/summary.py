@@ -1,22 +1,25 @@
 """The alert text: one line on the event, the fresh claims, the sources.
 
-Produces platform-neutral lines of spans; adapters render and escape them.
+The one alert layout (:class:`AlertLayout`): platform-neutral lines of spans
+and buttons that every adapter renders and escapes; no adapter lays out an
+alert of its own.
 
 A denial reads as what was denied. Its content is either the denial itself
 ("the claims are ‘totally unfounded’", "Ukraine was not involved") and is
 shown after the speaker as it is, or the proposition the speaker denied
 ("many more Chinese citizens were fighting for Russia") and is shown as
-"denied that …": printed bare after "[DENIAL] Lin Jian" it would read as the
-opposite of what was said. :func:`denial_text` decides, so every adapter and
+"denied that …": printed bare after "Lin Jian" it would read as the opposite
+of what was said. :func:`denial_text` decides, so every adapter and
 /claims show it the same way.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from bot.models import AlertClaim, Button, Claim, Line, Link, Novelty, Span, Stance
+from bot.models import Alert, AlertClaim, Button, Claim, Line, Link, Novelty, Span, Stance
 
 MAX_CLAIM_CHARS = 280
 
@@ -242,6 +245,118 @@ def alert_claim(claim: Claim) -> AlertClaim:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class AlertLayout:
+    """The one alert layout, platform-neutral: what an alert says and in which
+    order. Line-based chats (Telegram, the console) show :meth:`lines`; Slack
+    puts ``title`` in a header block, each claim line in a section and
+    ``links`` with ``coverage`` in a context block — the same parts."""
+
+    headline: Line  # "New event · China: <event title>"
+    title: str  # the event's title (the story's when the event has none)
+    subtitle: Line | None  # the story's own title, when it differs
+    claims: tuple[Line, ...]  # one line per fresh claim
+    links: Line  # the source links, " · " between them
+    coverage: str  # "2 outlets"
+    buttons: tuple[Button, ...]
+
+    def lines(self) -> tuple[Line, ...]:
+        return _compose(self.headline, self.subtitle, self.claims, self.links, self.coverage)
+
+
+def _compose(
+    headline: Line, subtitle: Line | None, claims: Iterable[Line], links: Line, coverage: str
+) -> tuple[Line, ...]:
+    """The parts as lines: headline, subtitle, claims, then the sources."""
+    head = (headline,) if subtitle is None else (headline, subtitle)
+    return (*head, *claims, (Span(f"Sources ({coverage} so far): "), *links))
+
+
+def claim_line(claim: AlertClaim) -> Line:
+    """``[TAG] Speaker — what they said``, a denial as it reads (``Lin Jian denied
+    that …``, ``Beijing: the claims are ‘totally unfounded’``; its text is
+    already :func:`denial_text`'s, see :func:`alert_claim`): the tag first, so
+    a reader sees what kind of news a line is before reading it, the speaker bold."""
+    speaker, text = claim.speaker.strip(), claim.text.strip()
+    sep = " — "
+    if claim.stance is Stance.DENY:
+        sep = " " if text.startswith("denied ") else ": "
+    elif _VERB_OPENS.match(text):  # opened with its cue: "Kyiv blamed the US for …"
+        sep = " "
+    return (Span(f"[{claim.tag}] "), Span(speaker, bold=True), Span(f"{sep}{text}"))
+
+
+def coverage(outlets: int) -> str:
+    return f"{outlets} outlet" + ("" if outlets == 1 else "s")
+
+
+def links_line(links: Sequence[Link]) -> Line:
+    spans: list[Span] = []
+    for n, link in enumerate(links):
+        if n:
+            spans.append(Span(" · "))
+        spans.append(Span(link.label, url=link.url))
+    return tuple(spans)
+
+
+def _title(watch: str, event_title: str, story_title: str) -> str:
+    return event_title or story_title or watch
+
+
+def _headline(watch: str, title: str, new_event: bool) -> Line:
+    head = "New event" if new_event else "Update"
+    return (Span(f"{head} · {watch}: ", bold=True), Span(title, bold=True))
+
+
+def _subtitle(story_title: str, title: str) -> Line | None:
+    shown = story_title and story_title != title and not is_furniture(story_title)
+    return (Span(story_title),) if shown else None
+
+
+def layout(
+    *,
+    watch: str,
+    event_title: str,
+    new_event: bool,
+    story_title: str,
+    claims: Sequence[AlertClaim],
+    links: Sequence[Link],
+    outlets: int,
+    buttons: tuple[Button, ...],
+) -> AlertLayout:
+    title = _title(watch, event_title, story_title)
+    return AlertLayout(
+        headline=_headline(watch, title, new_event),
+        title=title,
+        subtitle=_subtitle(story_title, title),
+        claims=tuple(map(claim_line, claims)),
+        links=links_line(links),
+        coverage=coverage(outlets),
+        buttons=buttons,
+    )
+
+
+def alert_layout(alert: Alert) -> AlertLayout:
+    """The layout of ``alert``, from its fields; its own buttons, else the defaults."""
+    return layout(
+        watch=alert.watch,
+        event_title=alert.event_title,
+        new_event=alert.new_event,
+        story_title=alert.story_title,
+        claims=alert.claims,
+        links=alert.links,
+        outlets=alert.outlets,
+        buttons=alert.buttons or alert_buttons(alert.event_id, alert.watch_key),
+    )
+
+
+def alert_message(alert: Alert) -> tuple[tuple[Line, ...], tuple[Button, ...]]:
+    """The lines and buttons a line-based chat shows for ``alert``: the lines
+    stored with it (made by this layout when it was queued), else its layout now."""
+    shown = alert_layout(alert)
+    return alert.lines or shown.lines(), shown.buttons
+
+
 def alert_lines(
     *,
     watch: str,
@@ -252,32 +367,17 @@ def alert_lines(
     links: Sequence[Link],
     outlets: int,
 ) -> tuple[Line, ...]:
-    head = "New event" if new_event else "Update"
-    lines: list[Line] = [
-        (Span(f"{head} · {watch}: ", bold=True), Span(event_title, bold=True)),
-    ]
-    if story_title and story_title != event_title and not is_furniture(story_title):
-        lines.append((Span(story_title),))
-    for c in claims:
-        lines.append((Span(f"[{c.tag}] "), *_shown_spans(c)))
-    covered = f"{outlets} outlet" + ("" if outlets == 1 else "s")
-    source_line: list[Span] = [Span(f"Sources ({covered} so far): ")]
-    for n, link in enumerate(links):
-        if n:
-            source_line.append(Span(" · "))
-        source_line.append(Span(link.label, url=link.url))
-    lines.append(tuple(source_line))
-    return tuple(lines)
-
-
-def _shown_spans(c: AlertClaim) -> tuple[Span, ...]:
-    """An alert claim's speaker and text (already as it reads: :func:`alert_claim`)."""
-    if c.stance is Stance.DENY:
-        sep = " " if c.text.startswith("denied ") else ": "
-        return (Span(c.speaker, bold=True), Span(f"{sep}{c.text}"))
-    if _VERB_OPENS.match(c.text):
-        return (Span(c.speaker, bold=True), Span(f" {c.text}"))
-    return (Span(c.speaker, bold=True), Span(f" — {c.text}"))
+    """The lines of an alert (stored with it in the outbox): :meth:`AlertLayout.lines`
+    of the same parts, without building the layout (this runs for every watched
+    target a story alerts)."""
+    title = _title(watch, event_title, story_title)
+    return _compose(
+        _headline(watch, title, new_event),
+        _subtitle(story_title, title),
+        map(claim_line, claims),
+        links_line(links),
+        coverage(outlets),
+    )
 
 
 # a text that :func:`with_verb` opened with its cue ("blamed the US for …")
@@ -310,7 +410,8 @@ def is_furniture(line: str) -> bool:
 
 
 def alert_buttons(event_id: str, watch_key: str, page: str | None = None) -> tuple[Button, ...]:
-    """Sources, Mute 24h, Unwatch; first Timeline when the event has a page."""
+    """The buttons under every alert: Sources, Mute 24h, Unwatch; first Timeline
+    when the event has a page."""
     timeline = (Button("Timeline", "event", event_id, url=page),) if page else ()
     return (
         *timeline,

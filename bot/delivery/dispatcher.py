@@ -13,8 +13,9 @@ accepted it, so a crash between the two re-sends that one message. Each row is
 leased, so a worker that dies leaves it to be retried when the lease expires.
 Per chat only the oldest open row is leased, so a chat gets its alerts in order.
 
-Pacing is one :class:`~bot.delivery.ratelimit.RateLimiter` per dispatcher (per
-platform: a global rate, a rate per chat, a budget per group). A 429 pauses the
+Pacing is one :class:`~bot.ratelimit.RateLimiter` per dispatcher, with the limits
+each adapter declares (a global rate, a rate per chat, a budget per group); the
+adapters pace their own sends through it too. A 429 pauses the
 chat — or the whole platform when the platform says so, or when several chats
 are refused at once — for ``retry_after``; the pause is written to the store, so
 a restart honours it, and the store does not lease the paused rows until then.
@@ -35,10 +36,10 @@ from bot import metrics
 from bot.adapters.base import Adapter
 from bot.config import Settings
 from bot.delivery.digest import render_digest
-from bot.delivery.ratelimit import PREPAID, PlatformLimits, RateLimiter
 from bot.delivery.schedule import hold_until, quiet_end
 from bot.errors import PermanentError, TransientError
 from bot.models import ChatRef, OutboxItem, Reply
+from bot.ratelimit import PlatformLimits, RateLimiter
 from storage.base import Store
 
 log = logging.getLogger(__name__)
@@ -57,23 +58,6 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class Pacer(RateLimiter):
-    """The limiter with one rate per chat and one global rate for every platform
-    (kept for callers that built a ``Pacer`` before the per-platform limits)."""
-
-    def __init__(
-        self,
-        per_chat: float,
-        global_rate: float,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> None:
-        super().__init__({}, PlatformLimits(global_rate, per_chat), clock, sleep)
-
-    async def wait(self, chat: ChatRef) -> None:
-        await self.acquire(chat)
-
-
 class Dispatcher:
     def __init__(
         self,
@@ -81,7 +65,6 @@ class Dispatcher:
         adapters: Mapping[str, Adapter],
         settings: Settings,
         clock: Callable[[], datetime] = utcnow,
-        pacer: RateLimiter | None = None,
         *,
         limiter: RateLimiter | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
@@ -91,25 +74,18 @@ class Dispatcher:
         self.settings = settings
         self.clock = clock
         self.sleep = sleep or asyncio.sleep
-        chosen = limiter or pacer
-        if chosen is None:
+        if limiter is None:
             # With the wall clock, pace on the monotonic clock; with a test's clock,
             # on that clock, so that pauses and waits follow it.
             lclock: Callable[[], float] = (
                 time.monotonic if clock is utcnow else (lambda: self.clock().timestamp())
             )
-            groups = {
-                a.platform: test
-                for a in self.adapters.values()
-                if callable(test := getattr(a, "is_group_chat", None))
-            }
-            chosen = RateLimiter.from_settings(settings, lclock, self.sleep, groups)
-        self.limiter = chosen
-        self.pacer = chosen  # the earlier name
-        for adapter in self.adapters.values():
-            share = getattr(adapter, "use_limiter", None)
-            if share is not None:  # adapters that pace their own calls share our budget
-                share(chosen)
+            limits = {a.platform: a.rate_limits(settings) for a in self.adapters.values()}
+            default = PlatformLimits(settings.global_per_second, settings.per_chat_per_second)
+            limiter = RateLimiter(limits, default, lclock, self.sleep)
+        self.limiter = limiter
+        for adapter in self.adapters.values():  # their own sends share this budget
+            adapter.use_limiter(limiter)
         self.wake = asyncio.Event()
         self._pauses_loaded = False
         self._refused: dict[str, deque[tuple[float, ChatRef]]] = {}
@@ -271,9 +247,8 @@ class Dispatcher:
 
     async def _send_alert(self, adapter: Adapter, item: OutboxItem) -> None:
         alert = item.alert
-        token = PREPAID.set(alert.chat)
         try:
-            message_id = await adapter.send_alert(alert, item.reply_to)
+            message_id = await adapter.send_alert(alert, item.reply_to, slot_taken=True)
         except TransientError as exc:
             await self._transient(item, exc)
         except PermanentError as exc:
@@ -286,8 +261,6 @@ class Dispatcher:
             self.failing_since.pop(alert.chat.platform, None)
             metrics.ALERTS_SENT.inc(platform=alert.chat.platform)
             log.info("alert %d sent to %s (message %s)", item.id, alert.chat, message_id)
-        finally:
-            PREPAID.reset(token)
 
     async def _flush(self, adapter: Adapter, head: OutboxItem) -> None:
         """Send the chat's open rows (the head first) as one digest message. When
@@ -302,9 +275,8 @@ class Dispatcher:
             await self._send_alert(adapter, head)
             return
         lines = render_digest([i.alert for i in items], head.hold)
-        token = PREPAID.set(chat)
         try:
-            message_id = await adapter.send_reply(chat, Reply(lines))
+            message_id = await adapter.send_reply(chat, Reply(lines), slot_taken=True)
         except TransientError as exc:
             await self._transient(head, exc)
             return
@@ -315,8 +287,6 @@ class Dispatcher:
             log.exception("digest to %s: unexpected error", chat)
             await self._retry(head, f"{type(exc).__name__}: {exc}", None)
             return
-        finally:
-            PREPAID.reset(token)
         now = self.clock()
         await self.store.mark_sent_many([i.id for i in items], message_id, now)
         self.failing_since.pop(chat.platform, None)

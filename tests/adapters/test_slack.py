@@ -732,9 +732,9 @@ async def test_an_alert_is_block_kit_with_escaped_text_links_and_outlets(
         "text": {"type": "plain_text", "text": "Chinese citizens fighting for Russia"},
     }
     assert zelensky["text"]["text"] == (
-        "*Volodymyr Zelensky* — at least 155 Chinese citizens are fighting `NEW`"
+        "[NEW] *Volodymyr Zelensky* — at least 155 Chinese citizens are fighting"
     )
-    assert beijing["text"]["text"] == "*Beijing* — &lt;script&gt; &amp; &lt;@U123&gt; `DENIAL`"
+    assert beijing["text"]["text"] == "[DENIAL] *Beijing* — &lt;script&gt; &amp; &lt;@U123&gt;"
     assert "<script>" not in all_text(posted.blocks)
     assert "<@U123>" not in all_text(posted.blocks)
     links, outlets = context["elements"]
@@ -769,7 +769,7 @@ async def test_a_follow_up_goes_into_the_thread_and_updates_the_first_alert(
     assert second is not None and second != first
     posted = fake.messages[1]
     assert posted.thread_ts == first
-    assert "*Kremlin* — the figure is 300 `UPDATE`" in all_text(posted.blocks)
+    assert "[UPDATE] *Kremlin* — the figure is 300" in all_text(posted.blocks)
 
     [update] = fake.updates
     assert (update.channel, update.ts) == (CHANNEL, first)

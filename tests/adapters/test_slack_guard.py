@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.adapters.slack_guard import (
+from bot.adapters.slack.guard import (
     REPLAY_CACHE_SIZE,
     REPLAY_WINDOW_SECONDS,
     TOLERANCE_SECONDS,
@@ -57,7 +57,7 @@ def test_a_signed_body_whose_event_is_not_an_object_is_a_400() -> None:
     object and answered 500 for ``"event": null``."""
     import pytest
 
-    from bot.adapters.slack_guard import parse_body
+    from bot.adapters.slack.guard import parse_body
 
     for body in ('{"event": null}', '{"type": "event_callback", "event": [1]}', '{"event": "x"}'):
         with pytest.raises(RequestRefused) as refused:

@@ -18,16 +18,20 @@ import telegram
 from telegram.error import BadRequest
 
 from bot.adapters.telegram import (
-    BOT_COMMANDS,
     ChatPacer,
     TelegramAdapter,
+    is_group_chat,
     parse_command,
     render_html,
 )
 from bot.config import Settings, load_settings
 from bot.errors import ConfigError, PermanentError, TransientError
 from bot.models import Alert, Button, ChatRef, Command, Line, Reply, Span
+from bot.ratelimit import CHAT_MARGIN, PlatformLimits, RateLimiter
+from handlers.router import default_registry
 from tests.fakes.telegram_server import FakeTelegramServer, SentMessage
+
+MENU = default_registry().menu()
 
 GROUP = -1001234567890
 ADMIN = 42
@@ -109,7 +113,7 @@ async def adapter(
         migrations.append((old, new))
 
     tg = TelegramAdapter(make_settings(server), on_migrate=on_migrate, poll_timeout=1)
-    await tg.start(chats)
+    await tg.start(chats, MENU)
     try:
         yield tg
     finally:
@@ -122,7 +126,7 @@ async def adapter(
 async def test_start_registers_the_command_menu(
     server: FakeTelegramServer, adapter: TelegramAdapter
 ) -> None:
-    assert [c["command"] for c in server.commands] == [name for name, _ in BOT_COMMANDS]
+    assert [c["command"] for c in server.commands] == [entry.name for entry in MENU]
     assert {"start", "help", "watch", "unwatch", "watching", "claims", "event"} <= {
         c["command"] for c in server.commands
     }
@@ -501,7 +505,8 @@ async def test_a_later_part_waits_out_a_flood_limit(
 
 
 async def test_pacer_holds_a_group_to_its_per_period_budget() -> None:
-    pacer = ChatPacer(1000, 1000, group_per_minute=2, group_period=1.0)
+    rules = PlatformLimits(1000, 1000, 2, 1.0, is_group_chat, CHAT_MARGIN)
+    pacer = ChatPacer(RateLimiter({"telegram": rules}, rules))
     loop = asyncio.get_running_loop()
     stamps: dict[int, list[float]] = {GROUP: [], 1001: []}
 
@@ -519,23 +524,6 @@ async def test_pacer_holds_a_group_to_its_per_period_budget() -> None:
     # Non-posting calls are never paced.
     await pacer.process_request(send, (GROUP,), {}, "getChatMember", {"chat_id": GROUP}, None)
     assert stamps[GROUP][3] - stamps[GROUP][2] < 0.2
-
-
-async def test_edit_replaces_text_and_buttons(
-    server: FakeTelegramServer, adapter: TelegramAdapter
-) -> None:
-    chat = ChatRef("telegram", "1001")
-    message_id = await adapter.send_reply(chat, Reply.text("first <draft>"))
-    assert message_id is not None
-    edited = Reply(
-        ((Span("final & done", bold=True),),), buttons=(Button("Mute 24h", "mute", "24h"),)
-    )
-    await adapter.edit(chat, message_id, edited)
-    await adapter.edit(chat, message_id, edited)  # "not modified" is no error
-    [sent] = server.sent
-    assert (sent.plain, sent.edits, sent.buttons) == ("final & done", 1, [("Mute 24h", "mute:24h")])
-    with pytest.raises(PermanentError):
-        await adapter.edit(chat, "999", edited)
 
 
 # --------------------------------------------------------------------------- migration
@@ -594,6 +582,8 @@ async def test_token_never_appears_in_logs(
     server: FakeTelegramServer, chats: Chats, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    # httpx's own level too: `claimwatch` run in-process by an earlier test quiets it
+    caplog.set_level(logging.DEBUG, logger="httpx")
     tg = TelegramAdapter(make_settings(server), poll_timeout=1)
     await tg.start(chats)
     try:
@@ -775,3 +765,28 @@ async def test_end_to_end_watch_ingest_alert_follow_up_buttons(
         stop.set()
         await asyncio.wait_for(running, 30)
         await services.close()
+
+
+# --------------------------------------------------------------------------- menu
+
+
+async def test_the_running_service_registers_every_menu_command_of_its_router(
+    server: FakeTelegramServer, tmp_path: Path
+) -> None:
+    from bot.runtime import Services, start_adapters
+
+    settings = make_settings(server, database_url=f"sqlite:///{tmp_path / 'menu.db'}")
+    tg = TelegramAdapter(settings, poll_timeout=1)
+    services = await Services.open(settings, [tg])
+    started: list[Any] = []
+    try:
+        await start_adapters(services, started)
+        assert started == [tg]
+    finally:
+        await tg.stop()
+        await services.close()
+    registered = [c["command"] for c in server.commands]
+    assert registered == [s.name for s in services.router.registry if s.in_menu]
+    assert {"digest", "quiet", "timezone", "status"} <= set(registered)
+    descriptions = {c["command"]: c["description"] for c in server.commands}
+    assert descriptions["quiet"] == "Hold alerts during these hours"

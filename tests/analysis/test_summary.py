@@ -79,7 +79,11 @@ def test_alert_line_of_a_denied_proposition() -> None:
         outlets=2,
     )
     text = [plain(line) for line in lines]
+    # the one alert layout's claim line: the tag, the speaker, what was denied
     assert "[DENIAL] Oren Malik denied that the navy had fired on the fishing boats" in text
+    [line] = [line for line in lines if "Oren Malik" in plain(line)]
+    assert line[0].text == "[DENIAL] "
+    assert [(s.text, s.bold) for s in line if s.bold] == [("Oren Malik", True)]
     # the alert's own claim text reads right for every adapter's layout
     assert shown.text == "denied that the navy had fired on the fishing boats"
 

@@ -221,7 +221,9 @@ class Hanging(FakeAdapter):
         super().__init__()
         self.sending = asyncio.Event()
 
-    async def send_alert(self, alert: Alert, reply_to: str | None) -> str | None:
+    async def send_alert(
+        self, alert: Alert, reply_to: str | None, *, slot_taken: bool = False
+    ) -> str | None:
         self.sending.set()
         await asyncio.Event().wait()
         raise AssertionError("unreachable")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.adapters.telegram import is_group_chat
+from bot.adapters.telegram import telegram_limits
 from bot.config import load_settings
 from bot.delivery.dispatcher import Dispatcher
 from bot.models import ChatRef
@@ -67,7 +67,7 @@ async def test_a_restart_keeps_a_groups_minute(
 ) -> None:
     config = load_settings(_env_file=None, telegram_group_per_minute=3)
     group = ChatRef("telegram", "-100")
-    platform = FakeAdapter(platform="telegram", clock=clock.mono, is_group_chat=is_group_chat)
+    platform = FakeAdapter(platform="telegram", clock=clock.mono, limits=telegram_limits)
     await store.enqueue_alerts([alert(group, f"g{n}") for n in range(3)], clock())
     await Dispatcher(store, {"telegram": platform}, config, clock=clock, sleep=clock.sleep).drain()
     first = platform.sent[0].at

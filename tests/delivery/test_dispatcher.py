@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings, load_settings
-from bot.delivery.dispatcher import Dispatcher, Pacer
+from bot.delivery.dispatcher import Dispatcher
 from bot.errors import PermanentError, TransientError
 from bot.models import ChatRef, WatchTarget
+from bot.ratelimit import PlatformLimits, RateLimiter
 from storage.sqlite import SqliteStore
 from tests.fakes.chat import FakeAdapter
 from tests.storage.builders import T0, make_alert, make_record, make_story
@@ -133,14 +134,15 @@ async def test_an_adapter_bug_does_not_lose_the_alert(store: SqliteStore, fast: 
     assert len(platform.alerts_for("alice")) == 1
 
 
-async def test_pacer_spaces_messages_per_chat_and_globally() -> None:
+async def test_the_limiter_spaces_messages_per_chat_and_globally() -> None:
     waits: list[float] = []
 
     async def sleep(delay: float) -> None:
         waits.append(round(delay, 3))
 
-    pacer = Pacer(per_chat=1.0, global_rate=10.0, clock=lambda: 0.0, sleep=sleep)
+    limits = PlatformLimits(global_per_second=10.0, chat_per_second=1.0)
+    limiter = RateLimiter({}, limits, clock=lambda: 0.0, sleep=sleep)
     for chat in (ALICE, ALICE, BOB, ALICE):
-        await pacer.wait(chat)
+        await limiter.acquire(chat)
     # alice: now, +1 s, +2 s; bob waits only for the next global slot
     assert waits == [1.0, 0.2, 2.0]

@@ -12,9 +12,9 @@ import pytest
 from bot.adapters.telegram import TelegramAdapter, is_group_chat
 from bot.config import load_settings
 from bot.delivery.dispatcher import Dispatcher
-from bot.delivery.ratelimit import CHAT_MARGIN, PlatformLimits, RateLimiter
 from bot.delivery.schedule import hold_until, next_digest, parse_hhmm, quiet_end, zone
 from bot.models import ChatRef, Command, DeliveryPrefs, Reply
+from bot.ratelimit import CHAT_MARGIN, PlatformLimits, RateLimiter
 from storage.sqlite import SqliteStore
 from tests.delivery.conftest import Clock, alert
 from tests.fakes.telegram_server import FakeTelegramServer
@@ -144,3 +144,42 @@ async def test_alerts_and_replies_share_one_budget_without_double_counting(
         await tg.stop()
         await store.close()
     assert [m.chat_id for m in server.sent] == [42, 42]
+
+
+async def test_slack_alerts_take_one_slot_and_replies_share_the_budget(
+    tmp_path: Path, clock: Clock
+) -> None:
+    from bot.adapters.slack import SlackAdapter
+    from tests.fakes.slack_server import BOT_TOKEN, SIGNING_SECRET, FakeSlack
+
+    fake = FakeSlack()
+    await fake.start()
+    store = await SqliteStore.open(tmp_path / "d.db")
+    try:
+        await store.upgrade()
+        settings = load_settings(
+            _env_file=None,
+            database_url=f"sqlite:///{tmp_path / 'd.db'}",
+            slack_bot_token=BOT_TOKEN,
+            slack_signing_secret=SIGNING_SECRET,
+            slack_api_url=fake.api_url,
+            http_host="127.0.0.1",
+            http_port=0,
+        )
+        channel = ChatRef("slack", "C0PACED")
+        slack = SlackAdapter(settings)
+        await slack.start(answer)
+        try:
+            d = Dispatcher(store, {"slack": slack}, settings, clock=clock, sleep=clock.sleep)
+            await store.enqueue_alerts([alert(channel, "s1")], clock())
+            await d.drain()
+            assert clock.slept == []  # the dispatcher's slot only: Slack does not pace it again
+            await slack.send_reply(channel, Reply.text("a command's answer"))
+            # the reply to the same channel waited for the channel's next slot
+            assert clock.slept == [pytest.approx(1.0 + CHAT_MARGIN, abs=0.01)]
+        finally:
+            await slack.stop()
+    finally:
+        await store.close()
+        await fake.stop()
+    assert [m.channel for m in fake.messages] == ["C0PACED", "C0PACED"]

@@ -6,12 +6,14 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
-from bot.adapters.base import CommandSink
+from bot.adapters.base import Adapter, CommandSink
+from bot.config import Settings
 from bot.errors import TransientError
-from bot.models import Alert, ChatRef, Command, Reply
+from bot.models import Alert, ChatRef, Command, MenuEntry, Reply
+from bot.ratelimit import PlatformLimits
 
 
 @dataclass
@@ -35,34 +37,40 @@ class Sent:
         return self.reply.plain
 
 
-@dataclass
-class FakeAdapter:
+@dataclass(eq=False)
+class FakeAdapter(Adapter):
     """Accepts, delays, fails or rate-limits sends on command; records what it sent.
 
     ``fail_next`` queues errors raised by the next sends (alerts or replies),
     to any chat or to one (``chat=``); ``rate_limit`` queues 429s; ``delay``
     makes every send take that long on ``sleep`` (a test's clock), and
-    ``clock`` stamps each :class:`Sent`; ``is_group_chat`` tells the dispatcher
-    which chats are groups, as a real adapter does."""
+    ``clock`` stamps each :class:`Sent`; ``limits`` declares the platform's
+    rate limits to the dispatcher (a real adapter's, e.g. Telegram's), else the
+    generic ones; ``menu`` is what :meth:`start` was given."""
 
     platform: str = "fake"
-    is_group_chat: Callable[[str], bool] | None = None
+    limits: Callable[[Settings], PlatformLimits] | None = None
     sent: list[Sent] = field(default_factory=list)
     failures: deque[Exception] = field(default_factory=deque)
     chat_failures: dict[str, deque[Exception]] = field(default_factory=dict)
     on_command: CommandSink | None = None
     started: bool = False
+    menu: tuple[MenuEntry, ...] = ()
     delay: float = 0.0
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     clock: Callable[[], float] = lambda: 0.0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
 
-    async def start(self, on_command: CommandSink) -> None:
+    async def start(self, on_command: CommandSink, menu: Sequence[MenuEntry] = ()) -> None:
         self.on_command = on_command
+        self.menu = tuple(menu)
         self.started = True
 
     async def stop(self) -> None:
         self.started = False
+
+    def rate_limits(self, settings: Settings) -> PlatformLimits:
+        return self.limits(settings) if self.limits is not None else super().rate_limits(settings)
 
     def fail_next(self, *errors: Exception, chat: str | None = None) -> None:
         queue = self.failures if chat is None else self.chat_failures.setdefault(chat, deque())
@@ -88,13 +96,17 @@ class FakeAdapter:
         if self.failures:
             raise self.failures.popleft()
 
-    async def send_alert(self, alert: Alert, reply_to: str | None) -> str | None:
+    async def send_alert(
+        self, alert: Alert, reply_to: str | None, *, slot_taken: bool = False
+    ) -> str | None:
         await self._sending(alert.chat)
         msg = Sent(alert.chat, alert, None, str(next(self._ids)), reply_to, self.clock())
         self.sent.append(msg)
         return msg.message_id
 
-    async def send_reply(self, chat: ChatRef, reply: Reply) -> str | None:
+    async def send_reply(
+        self, chat: ChatRef, reply: Reply, *, slot_taken: bool = False
+    ) -> str | None:
         await self._sending(chat)
         msg = Sent(chat, None, reply, str(next(self._ids)), at=self.clock())
         self.sent.append(msg)

@@ -13,7 +13,8 @@ from html.parser import HTMLParser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.adapters import slack, telegram
+from bot.adapters.slack import rendering as slack
+from bot.adapters.telegram import rendering as telegram
 from bot.models import Span
 from tests.fuzz.strategies import text
 

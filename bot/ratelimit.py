@@ -1,8 +1,9 @@
 """One rate limiter for every platform: a global rate per bot, a rate per chat,
 a budget per group or channel, and pauses after a 429 — without busy waiting.
 
-Each platform has its :class:`PlatformLimits` (from the settings, see
-:func:`limits_from_settings`). A message to a chat takes a slot with
+Each platform's :class:`PlatformLimits` are declared by its adapter
+(:meth:`bot.adapters.base.Adapter.rate_limits`); this module knows no
+platform by name. A message to a chat takes a slot with
 :meth:`RateLimiter.acquire`: the next free slot of the platform's global rate,
 then the chat's own spacing, its group budget (at most ``group_budget``
 messages in any ``group_window`` seconds) and any pause of the chat or the
@@ -11,32 +12,24 @@ platform. The caller sleeps once until its slot; nothing polls.
 The dispatcher asks :meth:`RateLimiter.ready_at` first: a chat that cannot
 take a message for a while (a group that used its budget, a paused chat) is
 given back to the outbox until then instead of holding a worker. The
-Telegram adapter paces its own calls (command replies, the later parts of a
-long message) through the same limiter, so alerts and replies share one
-budget; see :data:`PREPAID` for how an alert's slot is not counted twice.
+adapters pace their own sends (command replies, the later parts of a long
+message) through the same limiter, so alerts and replies share one budget;
+the dispatcher tells an adapter when it already took a message's slot, so that
+no message is counted twice.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
-from bot.config import Settings
 from bot.models import ChatRef
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
-
-#: The chat whose next message already has its slot: set by the dispatcher around
-#: ``send_alert`` so that an adapter pacing through the same limiter lets that
-#: one message through and paces any further part.
-PREPAID: contextvars.ContextVar[ChatRef | None] = contextvars.ContextVar(
-    "claimwatch_prepaid_slot", default=None
-)
 
 _FORGET_AFTER = 4096  # prune per-chat state beyond this many chats
 #: Added to every per-chat gap: one message a second per chat arrives as one a
@@ -64,30 +57,6 @@ class PlatformLimits:
     chat_margin: float = 0.0  # seconds added to every per-chat gap
 
 
-def limits_from_settings(
-    settings: Settings, group_tests: Mapping[str, GroupTest] | None = None
-) -> dict[str, PlatformLimits]:
-    """Per-platform limits; a platform not listed uses the generic rates. Which
-    chats are groups (for the per-group budget) only the platform's adapter
-    knows: ``group_tests`` maps a platform to its test."""
-    tests = group_tests or {}
-    return {
-        "telegram": PlatformLimits(
-            settings.telegram_global_per_second or settings.global_per_second,
-            settings.telegram_chat_per_second or settings.per_chat_per_second,
-            settings.telegram_group_per_minute or None,
-            60.0,
-            tests.get("telegram", never_group),
-            CHAT_MARGIN,
-        ),
-        "slack": PlatformLimits(
-            settings.slack_global_per_second or settings.global_per_second,
-            settings.slack_chat_per_second or settings.per_chat_per_second,
-            chat_margin=CHAT_MARGIN,
-        ),
-    }
-
-
 @dataclass
 class _ChatState:
     next_at: float = 0.0
@@ -111,17 +80,6 @@ class RateLimiter:
         self._global_next: dict[str, float] = {}
         self._chats: dict[ChatRef, _ChatState] = {}
         self._paused: dict[str, float] = {}  # scope → until (limiter clock)
-
-    @classmethod
-    def from_settings(
-        cls,
-        settings: Settings,
-        clock: Clock = time.monotonic,
-        sleep: Sleep = asyncio.sleep,
-        group_tests: Mapping[str, GroupTest] | None = None,
-    ) -> RateLimiter:
-        default = PlatformLimits(settings.global_per_second, settings.per_chat_per_second)
-        return cls(limits_from_settings(settings, group_tests), default, clock, sleep)
 
     def rules(self, platform: str) -> PlatformLimits:
         return self.limits.get(platform, self.default)

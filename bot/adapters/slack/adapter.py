@@ -9,7 +9,7 @@ Two ways in, one app:
   /slack/events`` on ``HTTP_HOST``/``HTTP_PORT`` takes events, slash commands
   and interactivity. The v0 signature and a numeric timestamp within 5 minutes
   are checked before anything is parsed, and a replayed request runs once
-  (:mod:`bot.adapters.slack_guard`); bolt checks the signature again. The runtime may mount
+  (:mod:`bot.adapters.slack.guard`); bolt checks the signature again. The runtime may mount
   :meth:`SlackAdapter.handle_http` on its own aiohttp app instead
   (``serve_http=False``).
 
@@ -34,7 +34,7 @@ import logging
 import re
 import time
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import aiohttp
@@ -44,44 +44,29 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
-from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.adapters.base import CommandSink
-from bot.adapters.slack_guard import RequestRefused, SlackGuard
+from bot.adapters.base import Adapter, CommandSink, Route
+from bot.adapters.slack.errors import translate_error
+from bot.adapters.slack.guard import RequestRefused, SlackGuard
+from bot.adapters.slack.incoming import as_command_text, chat_type, clean_incoming
+from bot.adapters.slack.rendering import (
+    ACTION_PREFIX,
+    render_alert,
+    reply_blocks,
+    reply_fallback,
+)
+from bot.adapters.slack.transport import CALL_ERRORS, post_message, respond_ephemeral, web_client
 from bot.config import Settings
 from bot.errors import ConfigError, PermanentError, TransientError
-from bot.models import Alert, Button, ChatRef, Command, Line, Reply, Span
+from bot.models import Alert, ChatRef, Command, MenuEntry, Reply, Span
+from bot.ratelimit import CHAT_MARGIN, PlatformLimits, RateLimiter
 
 logger = logging.getLogger(__name__)
+_LOGGER = "bot.adapters.slack"  # the loggers of bolt and the socket client are named under it
 
+PLATFORM = "slack"
 SLASH_COMMAND = "/claimwatch"
 EVENTS_PATH = "/slack/events"
-ACTION_PREFIX = "claimwatch"
-
-#: Errors that mean the bot cannot post into the channel any more.
-PAUSE_ERRORS: Mapping[str, str] = {
-    "channel_not_found": "the channel no longer exists or the bot cannot see it",
-    "not_in_channel": "the bot is not a member of the channel",
-    "is_archived": "the channel is archived",
-    "account_inactive": "the bot's account or workspace is inactive",
-}
-#: Slack errors worth retrying.
-TRANSIENT_ERRORS = frozenset(
-    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
-)
-
-# Slack's limits (https://docs.slack.dev/reference/block-kit/blocks)
-MAX_BLOCKS = 50
-MAX_SECTION_CHARS = 3000
-MAX_HEADER_CHARS = 150
-MAX_BUTTON_LABEL = 75
-MAX_BUTTON_VALUE = 2000
-MAX_BUTTON_URL = 3000
-MAX_CONTEXT_CHARS = 2000
-MAX_FALLBACK_CHARS = 3000
-MAX_ALERT_CLAIMS = 10
-MAX_ALERT_LINKS = 5
 
 ADMIN_CACHE_SECONDS = 600.0
 PARENT_CACHE_SIZE = 2000
@@ -95,309 +80,20 @@ NOT_IN_CHANNEL_HINT = (
 Mode = Literal["socket", "http"]
 
 
-# --------------------------------------------------------------------------- rendering
-
-
-_MARKER = re.compile(r"[*_~`]")
-_URL_TOKEN = re.compile(r"(?i)\bhttps?://\S+")
-ZWSP = "\u200b"
-
-
-def _literal_marker(match: re.Match[str]) -> str:
-    """A formatting character that shows as itself: Slack mrkdwn has no backslash
-    escape, but a marker only opens or closes formatting next to a word boundary,
-    so one between zero-width spaces is shown literally. One inside a word
-    (``snake_case``, ``2*3``) never formats and is left alone."""
-    text, at = match.string, match.start()
-    before = text[at - 1] if at else ""
-    after = text[at + 1] if at + 1 < len(text) else ""
-    if before.isalnum() and after.isalnum():
-        return match.group()
-    return f"{ZWSP}{match.group()}{ZWSP}"
-
-
-def escape(text: str) -> str:
-    """Escape text for Slack mrkdwn: ``&``, ``<`` and ``>`` as entities, and the
-    formatting characters ``* _ ~ ` `` made literal (see :func:`_literal_marker`);
-    web addresses in the text are left whole so that Slack still links them."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    out: list[str] = []
-    last = 0
-    for url in _URL_TOKEN.finditer(text):
-        out.append(_MARKER.sub(_literal_marker, text[last : url.start()]))
-        out.append(url.group())
-        last = url.end()
-    out.append(_MARKER.sub(_literal_marker, text[last:]))
-    return "".join(out)
-
-
-def _safe_url(url: str) -> str:
-    """A URL that cannot break out of ``<url|label>``."""
-    url = url.strip()
-    for char, code in (("|", "%7C"), ("<", "%3C"), (">", "%3E"), (" ", "%20"), ("\n", "")):
-        url = url.replace(char, code)
-    return url.replace("&", "&amp;")
-
-
-def link(url: str, label: str) -> str:
-    """``<url|label>`` for web links; other targets (file paths) as plain text."""
-    if re.match(r"(?i)^https?://", url.strip()):
-        return f"<{_safe_url(url)}|{escape(label.replace('|', '/'))}>"
-    return escape(label)
-
-
-def _wrap(text: str, mark: str) -> str:
-    """``*text*`` keeping surrounding spaces outside the markers (else Slack ignores them)."""
-    core = text.strip()
-    if not core:
-        return text
-    lead = text[: len(text) - len(text.lstrip())]
-    trail = text[len(text.rstrip()) :]
-    return f"{lead}{mark}{core}{mark}{trail}"
-
-
-def render_span(span: Span) -> str:
-    if span.url:
-        out = link(span.url, span.text or span.url)
-        return _wrap(out, "*") if span.bold else out
-    out = escape(span.text)
-    if span.code:
-        out = _wrap(out.replace("`", "'"), "`")
-    if span.bold:
-        out = _wrap(out, "*")
-    return out
-
-
-def render_line(line: Line) -> str:
-    return "".join(render_span(span) for span in line)
-
-
-def _truncate(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _section(text: str, block_id: str | None = None) -> dict[str, Any]:
-    block: dict[str, Any] = {
-        "type": "section",
-        "text": {"type": "mrkdwn", "text": _truncate(text, MAX_SECTION_CHARS)},
-    }
-    if block_id:
-        block["block_id"] = block_id
-    return block
-
-
-def button_value(button: Button) -> str:
-    return _truncate(f"{button.action}:{button.arg}", MAX_BUTTON_VALUE)
-
-
-def render_buttons(buttons: Sequence[Button]) -> dict[str, Any]:
-    return {
-        "type": "actions",
-        "block_id": f"{ACTION_PREFIX}_actions",
-        "elements": [_button_element(i, b) for i, b in enumerate(buttons[:25])],
-    }
-
-
-def _button_element(i: int, b: Button) -> dict[str, Any]:
-    """A button; one with a web ``url`` opens it and carries no command (its
-    press still reaches us, with an empty value, and is ignored)."""
-    element: dict[str, Any] = {
-        "type": "button",
-        "text": {"type": "plain_text", "text": _truncate(b.label, MAX_BUTTON_LABEL), "emoji": True},
-        "action_id": f"{ACTION_PREFIX}:{b.action}:{i}",
-    }
-    if b.url and re.match(r"(?i)^https?://", b.url) and len(b.url) <= MAX_BUTTON_URL:
-        element["url"] = b.url
-    else:
-        element["value"] = button_value(b)
-    return element
-
-
-def render_blocks(lines: Sequence[Line], buttons: Sequence[Button] = ()) -> list[dict[str, Any]]:
-    """Rich text as Block Kit: mrkdwn sections of up to 3000 characters, then
-    the buttons as an actions block."""
-    blocks: list[dict[str, Any]] = []
-    chunk: list[str] = []
-    size = 0
-    for line in lines:
-        text = render_line(line)
-        if chunk and size + len(text) + 1 > MAX_SECTION_CHARS:
-            blocks.append(_section("\n".join(chunk)))
-            chunk, size = [], 0
-        chunk.append(text)
-        size += len(text) + 1
-    if chunk and "".join(chunk).strip():
-        blocks.append(_section("\n".join(chunk)))
-    limit = MAX_BLOCKS - (1 if buttons else 0)
-    blocks = blocks[:limit]
-    if buttons:
-        blocks.append(render_buttons(buttons))
-    return blocks
-
-
-def alert_buttons(alert: Alert) -> tuple[Button, ...]:
-    """The alert's own buttons, else Sources, Mute 24h and Unwatch."""
-    if alert.buttons:
-        return alert.buttons
-    return (
-        Button("Sources", "sources", alert.event_id),
-        Button("Mute 24h", "mute", "24h"),
-        Button("Unwatch", "unwatch", alert.watch_key),
+def slack_limits(settings: Settings) -> PlatformLimits:
+    """Slack's limits: ``SLACK_GLOBAL_PER_SECOND`` (else ``GLOBAL_PER_SECOND``) and
+    ``SLACK_CHAT_PER_SECOND`` (else ``PER_CHAT_PER_SECOND``) per channel."""
+    return PlatformLimits(
+        settings.slack_global_per_second or settings.global_per_second,
+        settings.slack_chat_per_second or settings.per_chat_per_second,
+        chat_margin=CHAT_MARGIN,
     )
 
 
-def _outlets(count: int) -> str:
-    return f"{count} outlet" + ("" if count == 1 else "s")
-
-
-def render_alert(alert: Alert) -> tuple[str, list[dict[str, Any]]]:
-    """An alert as ``(fallback text, blocks)``.
-
-    A header with the event title (``plain_text``: Slack shows it literally,
-    so it is not entity-escaped), one section per fresh claim ("*Speaker* —
-    claim `TAG`"), a context block with the source links and the outlet count,
-    and the buttons."""
-    title = alert.event_title or alert.story_title or alert.watch
-    blocks: list[dict[str, Any]] = [
-        {
-            "type": "header",
-            "block_id": f"{ACTION_PREFIX}_event",
-            "text": {"type": "plain_text", "text": _truncate(title, MAX_HEADER_CHARS)},
-        }
-    ]
-    if alert.story_title and alert.story_title != title:
-        blocks.append(_section(f"_{escape(alert.story_title.strip())}_"))
-    claims = alert.claims[:MAX_ALERT_CLAIMS]
-    for claim in claims:
-        blocks.append(
-            _section(
-                f"*{escape(claim.speaker.strip())}* — {escape(claim.text.strip())} "
-                f"`{escape(claim.tag)}`"
-            )
-        )
-    if len(alert.claims) > len(claims):
-        blocks.append(_section(f"…and {len(alert.claims) - len(claims)} more claims"))
-    elements: list[dict[str, Any]] = []
-    links = " · ".join(link(li.url, li.label) for li in alert.links[:MAX_ALERT_LINKS])
-    if links:
-        elements.append({"type": "mrkdwn", "text": _truncate(links, MAX_CONTEXT_CHARS)})
-    elements.append({"type": "mrkdwn", "text": _outlets(alert.outlets)})
-    blocks.append({"type": "context", "block_id": f"{ACTION_PREFIX}_sources", "elements": elements})
-    blocks.append(render_buttons(alert_buttons(alert)))
-    return alert_fallback(alert), blocks
-
-
-def alert_fallback(alert: Alert) -> str:
-    """The plain-text ``text`` for notifications and clients without blocks (escaped:
-    Slack parses it as mrkdwn)."""
-    title = alert.event_title or alert.story_title
-    parts = [f"{alert.watch}: {title}"]
-    parts += [f"{c.speaker} — {c.text} [{c.tag}]" for c in alert.claims[:3]]
-    if len(alert.claims) > 3:
-        parts.append(f"…and {len(alert.claims) - 3} more")
-    parts.append(_outlets(alert.outlets))
-    return _truncate(escape("\n".join(parts)), MAX_FALLBACK_CHARS)
-
-
-def reply_fallback(reply: Reply) -> str:
-    text = reply.plain.strip() or ("Done." if reply.ok else "Something went wrong.")
-    return _truncate(escape(text), MAX_FALLBACK_CHARS)
-
-
-# --------------------------------------------------------------------------- incoming text
-
-_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-_ANGLE = re.compile(r"<([^<>|]*)(?:\|([^<>]*))?>")
-
-
-def clean_incoming(text: str, bot_user_id: str | None = None) -> str:
-    """Slack's wire format back to what the user typed: the bot's own mention
-    dropped, ``<url|label>`` → label, ``<#C1|general>`` → ``#general``,
-    ``&amp;``/``&lt;``/``&gt;`` unescaped."""
-    if bot_user_id:
-        text = re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>", " ", text)
-
-    def plain(match: re.Match[str]) -> str:
-        target, label = match.group(1), match.group(2)
-        if target.startswith("#"):
-            return "#" + (label or target[1:])
-        if target.startswith("@"):
-            return "@" + (label or target[1:])
-        if target.startswith("!"):
-            return "@" + (label or target[1:].split("^")[0])
-        return label or target
-
-    text = _ANGLE.sub(plain, text)
-    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    return " ".join(text.split())
-
-
-def as_command_text(text: str) -> str:
-    """``watch china`` → ``/watch china``; empty → ``/help``."""
-    text = text.strip()
-    if not text:
-        return "/help"
-    return text if text.startswith("/") else "/" + text
-
-
-def _chat_type(channel_id: str, channel_type: str | None = None) -> str:
-    if channel_type == "im" or (channel_type is None and channel_id.startswith("D")):
-        return "private"
-    if channel_type in ("mpim", "group") or channel_id.startswith("G"):
-        return "group"
-    return "channel"
-
-
-# --------------------------------------------------------------------------- errors
-
-
-def translate_error(exc: BaseException, chat: str) -> TransientError | PermanentError:
-    """A Slack/transport failure as one of ours; logs why a channel gets paused."""
-    if isinstance(exc, SlackApiError):
-        response = exc.response
-        status = getattr(response, "status_code", 200)
-        error = str(response.get("error") or "unknown_error") if response is not None else ""
-        if status == 429 or error == "ratelimited":
-            headers = getattr(response, "headers", None) or {}
-            retry_after = _retry_after(headers)
-            logger.warning("slack: rate limited posting to %s; retry after %ss", chat, retry_after)
-            return TransientError(f"slack rate limited ({chat})", retry_after=retry_after)
-        if error in PAUSE_ERRORS:
-            logger.warning(
-                "slack: pausing %s: %s (%s); its subscriptions should be paused",
-                chat,
-                PAUSE_ERRORS[error],
-                error,
-            )
-            return PermanentError(f"slack: {error} ({chat})", pause_chat=True)
-        if status >= 500 or error in TRANSIENT_ERRORS:
-            return TransientError(f"slack: {error or status} ({chat})")
-        logger.warning("slack: giving up on a message to %s: %s", chat, error)
-        return PermanentError(f"slack: {error} ({chat})")
-    if isinstance(exc, aiohttp.ClientError | asyncio.TimeoutError | OSError):
-        return TransientError(f"slack unreachable ({type(exc).__name__}) ({chat})")
-    return PermanentError(f"slack: unexpected {type(exc).__name__} ({chat})")
-
-
-def _retry_after(headers: Mapping[str, Any]) -> float:
-    value: Any = None
-    for key, item in headers.items():
-        if str(key).lower() == "retry-after":
-            value = item[0] if isinstance(item, list) and item else item
-            break
-    try:
-        return max(0.0, float(value))
-    except (TypeError, ValueError):
-        return 1.0
-
-
-# --------------------------------------------------------------------------- the adapter
-
-
-class SlackAdapter:
+class SlackAdapter(Adapter):
     """The Slack adapter (see the module docstring)."""
 
-    platform = "slack"
+    platform = PLATFORM
 
     def __init__(self, settings: Settings, *, serve_http: bool = True) -> None:
         if settings.slack_bot_token is None:
@@ -410,13 +106,8 @@ class SlackAdapter:
         self.mode: Mode = "socket" if app_token is not None else "http"
         self._serve_http = serve_http
         self._app_token = app_token
-        self.client = AsyncWebClient(
-            token=settings.slack_bot_token.get_secret_value(),
-            base_url=settings.slack_api_url,
-            retry_handlers=[],  # the dispatcher owns retries, with retry_after
-            logger=logging.getLogger(f"{__name__}.web"),
-        )
-        bolt_logger = logging.getLogger(f"{__name__}.bolt")
+        self.client = web_client(settings)
+        bolt_logger = logging.getLogger(f"{_LOGGER}.bolt")
         if bolt_logger.level == logging.NOTSET:
             # bolt logs whole request bodies at INFO (e.g. on a bad signature)
             bolt_logger.setLevel(logging.WARNING)
@@ -441,15 +132,14 @@ class SlackAdapter:
         self._parents: OrderedDict[tuple[str, str], Alert] = OrderedDict()
         self._seen_events: OrderedDict[str, None] = OrderedDict()
         self._guard = SlackGuard(secret.get_secret_value() if secret is not None else "")
-        self._pace_locks: dict[str, asyncio.Lock] = {}
-        self._last_post: dict[str, float] = {}
-        self._interval = 1.0 / settings.per_chat_per_second
+        limits = self.rate_limits(settings)
+        self.limiter = RateLimiter({PLATFORM: limits}, limits)  # until the dispatcher's
         self.http_port: int | None = None  # the bound port in HTTP mode
         self.ready = asyncio.Event()  # set once start() has connected or is listening
 
     # ------------------------------------------------------------------ lifecycle
 
-    async def start(self, on_command: CommandSink) -> None:
+    async def start(self, on_command: CommandSink, menu: Sequence[MenuEntry] = ()) -> None:
         self._on_command = on_command
         try:
             auth = await self.client.auth_test()
@@ -463,7 +153,7 @@ class SlackAdapter:
         self._bot_user_id = str(auth.get("user_id") or "") or None
         if self.mode == "socket":
             assert self._app_token is not None
-            socket_logger = logging.getLogger(f"{__name__}.socket")
+            socket_logger = logging.getLogger(f"{_LOGGER}.socket")
             if socket_logger.level == logging.NOTSET:
                 # at DEBUG the client logs every envelope, verification token included
                 socket_logger.setLevel(logging.INFO)
@@ -528,7 +218,7 @@ class SlackAdapter:
             if pending:
                 await asyncio.gather(*pending, return_exceptions=True)
 
-    def http_routes(self) -> list[tuple[str, str, Any]]:
+    def http_routes(self) -> Sequence[Route]:
         """Routes for the service's shared HTTP server: ``POST /slack/events`` in
         HTTP mode when this adapter does not serve a port of its own."""
         if self.mode == "http" and not self._serve_http:
@@ -537,7 +227,7 @@ class SlackAdapter:
 
     async def handle_http(self, request: web.Request) -> web.Response:
         """``POST /slack/events``: the signature is checked before anything is
-        parsed, a replay is answered once (:mod:`bot.adapters.slack_guard`),
+        parsed, a replay is answered once (:mod:`bot.adapters.slack.guard`),
         then bolt dispatches it."""
         raw = await request.read()
         try:
@@ -618,7 +308,7 @@ class SlackAdapter:
             chat_id=channel,
             user_id=user,
             text=text,
-            chat_type="private" if private else _chat_type(channel),
+            chat_type="private" if private else chat_type(channel),
             user_name=body.get("user_name"),
         )
         response_url = body.get("response_url")
@@ -655,7 +345,7 @@ class SlackAdapter:
             chat_id=channel,
             user_id=user,
             text=text,
-            chat_type=_chat_type(channel, event.get("channel_type")),
+            chat_type=chat_type(channel, event.get("channel_type")),
             reply_to=event.get("ts"),
         )
         self._spawn(command, event.get("thread_ts"))
@@ -701,7 +391,7 @@ class SlackAdapter:
             chat_id=channel,
             user_id=user,
             text=f"/{action} {arg}".strip(),
-            chat_type=_chat_type(channel),
+            chat_type=chat_type(channel),
             user_name=(body.get("user") or {}).get("username"),
             reply_to=message.get("ts"),
         )
@@ -730,7 +420,7 @@ class SlackAdapter:
             logger.exception("slack: command %r in %s failed", command.text, channel)
             reply = Reply.error("Sorry, that failed. Please try again later.")
         try:
-            await self._post(channel, reply_fallback(reply), _reply_blocks(reply), thread_ts)
+            await self._post(channel, reply_fallback(reply), reply_blocks(reply), thread_ts)
         except PermanentError as exc:
             logger.warning("slack: could not answer in %s: %s", channel, exc)
             if exc.pause_chat and response_url:
@@ -743,22 +433,7 @@ class SlackAdapter:
         ``response_url``, with a hint to invite the bot: for channels the bot
         cannot post in."""
         hinted = Reply(((Span(NOT_IN_CHANNEL_HINT),), *reply.lines), reply.ok, reply.buttons)
-        webhook = AsyncWebhookClient(
-            response_url, retry_handlers=[], logger=logging.getLogger(f"{__name__}.web")
-        )
-        try:
-            response = await webhook.send(
-                text=reply_fallback(hinted),
-                blocks=_reply_blocks(hinted),
-                response_type="ephemeral",
-            )
-        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-            logger.warning("slack: could not answer privately in %s: %s", channel, exc)
-            return
-        if response.status_code != 200:
-            logger.warning(
-                "slack: could not answer privately in %s: HTTP %s", channel, response.status_code
-            )
+        await respond_ephemeral(response_url, reply_fallback(hinted), reply_blocks(hinted), channel)
 
     async def _is_admin(self, user_id: str, chat_type: str) -> bool:
         """Everyone, unless SLACK_ADMIN_ONLY: then workspace admins and owners
@@ -771,7 +446,7 @@ class SlackAdapter:
             return cached[0]
         try:
             response = await self.client.users_info(user=user_id)
-        except (TimeoutError, SlackApiError, aiohttp.ClientError, OSError) as exc:
+        except CALL_ERRORS as exc:
             logger.warning(
                 "slack: users.info for %s failed (%s); treating as non-admin", user_id, exc
             )
@@ -788,27 +463,36 @@ class SlackAdapter:
         cached = self._chat_types.get(channel)
         if cached is not None:
             return cached
-        chat_type = _chat_type(channel)
+        kind = chat_type(channel)
         try:
             response = await self.client.conversations_info(channel=channel)
             info = response.get("channel") or {}
             if info.get("is_im"):
-                chat_type = "private"
+                kind = "private"
             elif info.get("is_mpim") or info.get("is_private"):
-                chat_type = "group"
+                kind = "group"
             else:
-                chat_type = "channel"
-            self._chat_types[channel] = chat_type
-        except (TimeoutError, SlackApiError, aiohttp.ClientError, OSError) as exc:
+                kind = "channel"
+            self._chat_types[channel] = kind
+        except CALL_ERRORS as exc:
             logger.debug("slack: conversations.info for %s failed: %s", channel, exc)
-        return chat_type
+        return kind
 
     # ------------------------------------------------------------------ outgoing
 
-    async def send_reply(self, chat: ChatRef, reply: Reply) -> str | None:
-        return await self._post(chat.chat_id, reply_fallback(reply), _reply_blocks(reply), None)
+    def rate_limits(self, settings: Settings) -> PlatformLimits:
+        return slack_limits(settings)
 
-    async def send_alert(self, alert: Alert, reply_to: str | None) -> str | None:
+    async def send_reply(
+        self, chat: ChatRef, reply: Reply, *, slot_taken: bool = False
+    ) -> str | None:
+        return await self._post(
+            chat.chat_id, reply_fallback(reply), reply_blocks(reply), None, slot_taken=slot_taken
+        )
+
+    async def send_alert(
+        self, alert: Alert, reply_to: str | None, *, slot_taken: bool = False
+    ) -> str | None:
         """Post an alert. With ``reply_to`` (the ts of the event's first alert in
         this channel) it goes into that thread and the first alert is updated
         with the new outlet count and links (``chat.update``). The first alert
@@ -817,7 +501,7 @@ class SlackAdapter:
         follow-up itself was delivered."""
         channel = alert.chat.chat_id
         text, blocks = render_alert(alert)
-        ts = await self._post(channel, text, blocks, reply_to)
+        ts = await self._post(channel, text, blocks, reply_to, slot_taken=slot_taken)
         if reply_to is None:
             if ts is not None:
                 self._remember_parent(channel, ts, alert)
@@ -830,7 +514,7 @@ class SlackAdapter:
                 channel=channel, ts=reply_to, text=p_text, blocks=p_blocks
             )
             self._remember_parent(channel, reply_to, merged)
-        except (TimeoutError, SlackApiError, aiohttp.ClientError, OSError) as exc:
+        except CALL_ERRORS as exc:
             logger.warning(
                 "slack: could not update the first alert %s in %s: %s", reply_to, channel, exc
             )
@@ -843,30 +527,19 @@ class SlackAdapter:
             self._parents.popitem(last=False)
 
     async def _post(
-        self, channel: str, text: str, blocks: list[dict[str, Any]], thread_ts: str | None
+        self,
+        channel: str,
+        text: str,
+        blocks: list[dict[str, Any]],
+        thread_ts: str | None,
+        *,
+        slot_taken: bool = False,
     ) -> str | None:
-        """``chat.postMessage``, one at a time per channel and at most
-        ``PER_CHAT_PER_SECOND`` (Slack allows about one a second per channel)."""
-        chat = f"slack:{channel}"
-        lock = self._pace_locks.setdefault(channel, asyncio.Lock())
-        async with lock:
-            wait = self._last_post.get(channel, float("-inf")) + self._interval - time.monotonic()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            self._last_post[channel] = time.monotonic()
-            kwargs: dict[str, Any] = {"channel": channel, "text": text, "blocks": blocks}
-            if thread_ts:
-                kwargs["thread_ts"] = thread_ts
-            try:
-                response = await self.client.chat_postMessage(**kwargs)
-            except (TimeoutError, SlackApiError, aiohttp.ClientError, OSError) as exc:
-                raise translate_error(exc, chat) from None
-        ts = response.get("ts")
-        return str(ts) if ts else None
-
-
-def _reply_blocks(reply: Reply) -> list[dict[str, Any]]:
-    return render_blocks(reply.lines, reply.buttons)
+        """``chat.postMessage``, paced through the limiter unless the caller took
+        the slot (Slack allows about one message a second per channel)."""
+        if not slot_taken:
+            await self.pace(ChatRef(PLATFORM, channel))
+        return await post_message(self.client, channel, text, blocks, thread_ts)
 
 
 def _merge_parent(parent: Alert | None, follow_up: Alert) -> Alert:
@@ -878,14 +551,3 @@ def _merge_parent(parent: Alert | None, follow_up: Alert) -> Alert:
     return dataclasses.replace(
         parent, links=tuple(links), outlets=max(parent.outlets, follow_up.outlets)
     )
-
-
-__all__ = [
-    "SlackAdapter",
-    "alert_fallback",
-    "clean_incoming",
-    "escape",
-    "render_alert",
-    "render_blocks",
-    "translate_error",
-]
