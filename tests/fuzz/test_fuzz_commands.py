@@ -14,13 +14,13 @@ from hypothesis import strategies as st
 from bot.config import load_settings
 from bot.models import Command, Reply
 from bot.runtime import Services
-from handlers.router import COMMANDS, RateLimiter, Router
+from handlers.router import RateLimiter, Router, default_registry
 from tests.fuzz.strategies import NASTY, text, words
 
 COMMAND_TEXTS = 600
 
 names = st.one_of(
-    st.sampled_from(sorted(COMMANDS)),
+    st.sampled_from(sorted(spec.name for spec in default_registry())),
     st.sampled_from(["FEEDS", "Watch", "claims@ClaimWatchBot", "", "x" * 40, "¹", "wätch"]),
     st.text(max_size=12),
 )
