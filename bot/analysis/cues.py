@@ -107,6 +107,9 @@ CUE_VERBS: dict[str, Stance] = {
     **{v: Stance.DENY for v in ("repudiate", "rebut", "debunk", "disavow", "contest", "decry")},
     **{v: Stance.CONFIRM for v in ("confirm", "acknowledge", "admit", "concede", "verify")},
     **{v: Stance.QUESTION for v in ("question", "doubt", "wonder", "query")},
+    # "asked whether …", '"Why now?" she asked': a question, not an assertion;
+    # "asked him to leave" (a request) has no clause and gives no claim
+    "ask": Stance.QUESTION,
 }
 
 # verbs of belief, finding and showing: a claim only with a reported clause
@@ -135,6 +138,7 @@ DOCUMENT_NOUNS = frozenset(
 NEEDS_CLAUSE = (
     frozenset(
         {"add", "note", "post", "tweet", "reply", "respond", "comment", "point", "repeat", "signal"}
+        | {"ask"}
     )
     | CLAUSE_ONLY_CUES
 )
@@ -208,6 +212,12 @@ OBJECT_CUES = frozenset(
 # cues that need a second complement after the object ("called the claims
 # unfounded", "labelled Beijing a decisive enabler"); bare "call" is a phone call
 NEEDS_COMPLEMENT = frozenset({"call", "label", "brand", "describe", "characterize", "characterise"})
+
+# objects that give a cue no content of its own: "stressed the importance of
+# …", "highlighted the need for …", "underlined the seriousness of …"
+EMPHASIS_NOUNS = frozenset(
+    {"importance", "seriousness", "significance", "gravity", "urgency", "need", "necessity"}
+)
 
 # nouns that make "in a statement" / "in a post" a nominal cue
 STATEMENT_NOUNS = frozenset(

@@ -252,3 +252,89 @@ def test_a_speaker_in_a_relative_clause_is_not_the_next_he(nlp: Any, gazetteer: 
     claims = claims_of(nlp, gazetteer, text)
     lectures = [c for c in claims if "lectures" in c.text]
     assert lectures and "Vela" in lectures[0].speaker, [(c.speaker, c.text) for c in claims]
+
+
+def test_a_question_is_recorded_as_a_question(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        '"Who will pay for the new ferry terminal?" Mayor Ada Krol asked on Tuesday. '
+        "Later she asked the harbour board whether the old pier would be demolished."
+    )
+    claims = [c for c in claims_of(nlp, gazetteer, text) if "Krol" in c.speaker]
+    texts = [c.text for c in claims]
+    assert any("Who will pay for the new ferry terminal?" in t for t in texts), texts
+    pier = [c for c in claims if "old pier" in c.text]
+    assert pier, texts
+    # "whether" stays: the claim must not read as if the pier would be demolished
+    check(pier[0], has=("whether the old pier",), stance=Stance.QUESTION)
+    assert all(c.stance is Stance.QUESTION for c in claims), claims
+
+
+def test_a_request_is_not_a_claim(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Mayor Ada Krol asked the harbour board to publish its accounts."
+    assert not [c for c in claims_of(nlp, gazetteer, text) if "Krol" in c.speaker]
+
+
+def test_an_exclaimed_quotation_before_its_cue(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = '"The terminal will open in May, not a day later!" the port director, Sven Alt, said.'
+    check(one(claims_of(nlp, gazetteer, text), "Alt"), has=("open in May",), direct=True)
+
+
+def test_he_after_a_clause_naming_someone_else_is_the_speaker(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = (
+        "Governor Tomas Vela said he had ordered the harbour master, Sven Alt, to close the "
+        'port at once. "I have ordered the port closed until the storm passes," he said.'
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    storm = [c for c in claims if "storm passes" in c.text]
+    assert storm and "Vela" in storm[0].speaker, [(c.speaker, c.text) for c in claims]
+
+
+def test_dismissing_accusations_without_their_content_is_no_claim(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = "The ministry has dismissed similar accusations in the past."
+    assert not [c for c in claims_of(nlp, gazetteer, text) if c.stance is Stance.DENY]
+    text = "The ministry dismissed the accusations of tampering with the ballots."
+    check(one(claims_of(nlp, gazetteer, text), "ministry"), has=("tampering",), stance=Stance.DENY)
+
+
+def test_a_claim_someone_may_make_belongs_to_who_says_so(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Analyst Petra Holm says the company may claim the outage was caused by a storm."
+    claims = claims_of(nlp, gazetteer, text)
+    assert [c.speaker for c in claims] == ["Petra Holm"], [(c.speaker, c.text) for c in claims]
+
+
+def test_stressing_the_importance_of_something_is_no_claim(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Mayor Ada Krol has stressed the seriousness of the flooding in the lower town."
+    assert not [c for c in claims_of(nlp, gazetteer, text) if "Krol" in c.speaker]
+    text = "Mayor Ada Krol stressed that the lower town would be evacuated by noon."
+    check(one(claims_of(nlp, gazetteer, text), "Krol"), has=("evacuated by noon",))
+
+
+def test_denying_allegations_just_reported_is_a_denial(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Opposition deputies accused the ministry of tampering with the ballots. "
+        "The ministry denied those allegations on Friday."
+    )
+    check(
+        one(claims_of(nlp, gazetteer, text), "ministry"), has=("allegations",), stance=Stance.DENY
+    )
+
+
+def test_a_share_of_people_in_a_poll_speaks(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "A majority of voters in the poll say the new tram line is worth its cost."
+    check(one(claims_of(nlp, gazetteer, text), "majority of voters"), has=("worth its cost",))
+    text = "Half of the bridges were closed, engineers said."
+    assert not [c for c in claims_of(nlp, gazetteer, text) if "Half" in c.speaker]
+
+
+def test_a_party_member_is_a_person_not_the_party(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Senator Ivo Lind toured the flooded farms on Monday. "
+        "The Wisconsin Republican said the relief bill would pass in June."
+    )
+    check(one(claims_of(nlp, gazetteer, text), "Lind"), has=("relief bill would pass",))
+    text = "The Wisconsin Republican said the relief bill would pass in June."
+    assert [c.speaker for c in claims_of(nlp, gazetteer, text)] == ["The Wisconsin Republican"]

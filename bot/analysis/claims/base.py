@@ -255,7 +255,9 @@ def _finish(
     # subject ("That prompted a backlash, the paper reported")
     first = next((t for t in tokens or () if not (t.is_punct or t.is_space)), None)
     demonstrative = first is not None and first.lower_ == "that" and first.dep_ != "mark"
-    raw = (_LEAD_PUNCT if demonstrative else _LEAD_TRIM).sub("", raw)
+    # "whether" and "if" keep a question or a condition from reading as a fact
+    kept = demonstrative or (first is not None and first.lower_ in ("whether", "if"))
+    raw = (_LEAD_PUNCT if kept else _LEAD_TRIM).sub("", raw)
     raw = _TRAIL_TRIM.sub("", raw)
     raw = raw.strip(' “”"«»')
     raw = _TRAIL_TRIM.sub("", raw)

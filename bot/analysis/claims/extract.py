@@ -187,11 +187,18 @@ def _dedupe(found: list[_Draft]) -> list[_Draft]:
 
 def _drop_nested_beliefs(found: list[_Draft]) -> list[_Draft]:
     """ "OpenAI said a review found he was not candid": a belief or finding
-    reported inside another claim belongs to that claim, not beside it."""
+    reported inside another claim belongs to that claim, not beside it; so
+    does a claim someone only may make ("says Beijing may claim the men
+    are volunteers": the general's guess, not Beijing's claim)."""
     return [
         d
         for d in found
-        if d.cue_lemma not in CLAUSE_ONLY_CUES | RECORD_CUES
+        if (
+            d.cue_lemma not in CLAUSE_ONLY_CUES | RECORD_CUES
+            and not (
+                d.stance is Stance.QUESTION and CUE_VERBS.get(d.cue_lemma) is not Stance.QUESTION
+            )
+        )
         or not any(o is not d and o.start <= d.cue_pos < o.end for o in found)
     ]
 

@@ -117,7 +117,14 @@ def _adjacent_quote(cue: Any, sent: Any, ctx: _Ctx) -> tuple[int, int] | None:
     for qs, qe in ctx.quotes:
         if qe - qs < 8:
             continue
-        if qe <= cue.idx and qe >= s_start - 1:
+        # a quotation ending in "?" or "!" is a sentence of its own to the
+        # parser: '"Who pays?" the mayor asked.' opens the cue's sentence
+        ends_before = (
+            qe < s_start - 1
+            and text[qe + 1 : s_start].strip() == ""
+            and text[qs:qe].rstrip(" \"'”’").endswith(("?", "!"))
+        )
+        if qe <= cue.idx and (qe >= s_start - 1 or ends_before):
             between = text[qe + 1 : cue.idx]
             if "\n" in between:
                 continue

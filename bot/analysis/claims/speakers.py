@@ -18,6 +18,7 @@ from bot.analysis.claims.base import (
 from bot.analysis.claims.sides import _learn_side, _own_entities, _side_rank
 from bot.analysis.cues import (
     CLAIM_NOUNS,
+    CUE_VERBS,
     DOCUMENT_NOUNS,
     INSTITUTION_NOUNS,
     NON_SPEAKERS,
@@ -224,6 +225,15 @@ def _previous_person_subject(ctx: _Ctx, before: int) -> tuple[int, _Speaker] | N
         while root.dep_ in ("appos", "compound") and root.head is not root:
             root = root.head
         if root.dep_ in ("nsubj", "nsubjpass"):
+            # "Zelensky said he had told the minister, Sybiha, to call":
+            # the minister is the subject of a clause inside, not the story's
+            verb = root.head
+            if (
+                verb is not prev.root
+                and verb.dep_ != "conj"
+                and verb.lemma_.lower() not in CUE_VERBS
+            ):
+                continue
             known = [h for h in ctx.history if h.id == m.entity.id]
             sp = known[-1] if known else _Speaker(m.entity.name, m.entity.id, "person", m.start)
             best = (m.start, sp)
@@ -290,6 +300,17 @@ def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
     around = ctx.mentions_in(whole[0].idx, whole[-1].idx + len(whole[-1].text))
     if covering:
         m = max(covering, key=lambda x: x.end - x.start)
+        if (
+            m.entity.type == "NORP"
+            and core.tag_ == "NNP"
+            and any(c.dep_ == "det" and c.lower_ in ("the", "a") for c in core.children)
+        ):
+            # "the Wisconsin Republican said": a member, not the party; the
+            # person named before, or the description itself
+            prev = _resolve_previous(ctx, "person", head.idx)
+            if prev is not None:
+                return prev
+            return _Speaker(_clean(toks), None, "person", start)
         affil = frozenset(x.entity.id for x in around if x.entity.id != m.entity.id)
         _learn_side(m, whole, around, ctx)
         return _Speaker(m.entity.name, m.entity.id, _kind(m, core), start, affil)
@@ -302,6 +323,10 @@ def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
     lemma = core.lemma_.lower()
     if lemma in DOCUMENT_NOUNS and core.tag_ in ("NN", "NNP"):
         return _document_speaker(core, toks, ctx)
+    if lemma in ("half", "majority", "minority", "third", "quarter") and _share_of_people(core):
+        # "half of Vermont Democrats said", "a majority of voters say": the
+        # people asked, counted by a poll
+        return _Speaker(_clean(toks), None, "group", start)
     if lemma in NON_SPEAKERS or lemma in CLAIM_NOUNS:
         return None
     if toks[0].lower_ in ("no", "nobody", "neither", "few"):
@@ -349,6 +374,24 @@ def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
     own = _own_entities(found, None, ctx)
     side = min(own, key=_side_rank).entity.id if own else None
     return _Speaker(name, None, _kind(None, core), start, side=side)
+
+
+_PEOPLE = frozenset(
+    {"voter", "respondent", "resident", "adult", "american", "member", "supporter", "citizen"}
+    | {"worker", "parent", "student", "people", "democrat", "republican", "independent"}
+)
+
+
+def _share_of_people(core: Any) -> bool:
+    """ "half of the voters", "a majority of Americans": a share of people."""
+    for prep in core.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for obj in prep.children:
+                if obj.dep_ == "pobj" and (
+                    obj.ent_type_ == "NORP" or obj.lemma_.lower() in _PEOPLE
+                ):
+                    return True
+    return False
 
 
 def _transcript_speaker(name: str, ctx: _Ctx, pos: int) -> _Speaker:

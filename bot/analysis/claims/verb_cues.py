@@ -32,6 +32,7 @@ from bot.analysis.cues import (
     CLAIM_NOUNS,
     CLAUSE_ONLY_CUES,
     CUE_VERBS,
+    EMPHASIS_NOUNS,
     MODALS,
     NEEDS_CLAUSE,
     NEEDS_COMPLEMENT,
@@ -42,6 +43,10 @@ from bot.analysis.cues import (
 from bot.models import Stance
 
 _AUXILIARIES = frozenset({"be", "have", "do", "will", "shall", "may", "might", "can", "could"})
+
+
+# determiners by which a noun points at something already said
+_POINTING = frozenset({"the", "this", "that", "these", "those"})
 
 
 def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any], str]:
@@ -128,6 +133,18 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
         return _span_of(dobj + comp + preps), "object"
     if comp and lemma not in NEEDS_CLAUSE:
         return _span_of(comp), "xcomp"
+    # "asked the minister whether the depot would close": the question is a
+    # clause the parser hangs as an adverbial
+    if lemma in ("ask", "wonder"):
+        asked = [
+            c
+            for c in kids
+            if c.dep_ == "advcl"
+            and c.i > cue.i
+            and any(m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.children)
+        ]
+        if asked:
+            return _sub(asked[0]), "ccomp"
     if preps and lemma in ("warn", "speak", "complain", "boast"):
         return _span_of(preps), "object"
     return [], ""
@@ -455,6 +472,20 @@ def _verb_content(
     ):
         # "denied involvement in the blasts", "claimed neutrality": a noun
         # phrase alone is no proposition; with its verb it reads as one
+        head = next((t for t in toks if t.head.i == cue.i), None)
+        if (
+            head is not None
+            and head.lemma_.lower() in CLAIM_NOUNS
+            and all(t is head or t.dep_ in ("det", "amod", "punct") for t in toks)
+            and not any(t.dep_ == "det" and t.lower_ in _POINTING for t in toks)
+        ):
+            # "dismissed similar accusations": claims that point at nothing
+            # stated; "denied those allegations" refers to ones just reported
+            return None
+        if head is not None and head.lemma_.lower() in EMPHASIS_NOUNS:
+            # "stressed the seriousness of the incident": a weight put on
+            # something, not a proposition anyone could check
+            return None
         toks = [cue, *[c for c in cue.children if c.dep_ == "prt"], *toks]
     quote = None
     if toks:
