@@ -61,17 +61,9 @@ class AnalysisRecord:
     analysed_at: datetime
 
 
-class Store(Protocol):
-    # ------------------------------------------------------------- lifecycle
-    async def upgrade(self) -> int:
-        """Apply pending numbered migrations; return the schema version."""
-        ...
+class StoryStore(Protocol):
+    """Stories as ingested, waiting for analysis and leased to one process."""
 
-    async def schema_version(self) -> int: ...
-
-    async def close(self) -> None: ...
-
-    # --------------------------------------------------------------- stories
     async def find_story(self, url: str | None, body_hash: str) -> StoryRecord | None:
         """A story already ingested with the same URL or the same normalised body."""
         ...
@@ -93,7 +85,10 @@ class Store(Protocol):
 
     async def story(self, story_id: int) -> StoryRecord | None: ...
 
-    # ------------------------------------------------------ analysis context
+
+class AnalysisStore(Protocol):
+    """What the contextual analysis reads, and the one write of its result."""
+
     async def recent_events(self, since: date) -> list[EventCandidate]:
         """Events with a story published (or ingested) on or after ``since``."""
         ...
@@ -108,29 +103,15 @@ class Store(Protocol):
         """How many distinct outlets cover the event so far."""
         ...
 
-    def decision_lock(self) -> AbstractAsyncContextManager[None]:
-        """Held while a story's event and novelty are decided and saved, so two
-        processes sharing the database never both open the same event or both call
-        the same claim new."""
-        ...
-
     async def save_analysis(self, record: AnalysisRecord) -> list[Alert]:
         """Write one story's analysis and queue its alerts, atomically.
         Returns the alerts actually queued (new idempotency keys only)."""
         ...
 
-    # -------------------------------------------------------------- entities
-    async def find_entity(self, name: str) -> Entity | None:
-        """An entity seen in stories whose name or alias equals ``name`` (case-insensitive)."""
-        ...
 
-    async def entity(self, entity_id: str) -> Entity | None: ...
+class SubscriptionStore(Protocol):
+    """Chats, their watches and their settings."""
 
-    async def entity_names(self) -> list[tuple[str, str]]:
-        """(name or alias, entity id) for every known entity, for suggestions."""
-        ...
-
-    # ---------------------------------------------------- chats and watches
     async def add_subscription(
         self, chat: ChatRef, target: WatchTarget, now: datetime
     ) -> tuple[Subscription, bool]:
@@ -163,7 +144,20 @@ class Store(Protocol):
 
     async def chat_muted_until(self, chat: ChatRef) -> datetime | None: ...
 
-    # --------------------------------------------------------------- queries
+
+class QueryStore(Protocol):
+    """What the chat commands read: entities, claims, events."""
+
+    async def find_entity(self, name: str) -> Entity | None:
+        """An entity seen in stories whose name or alias equals ``name`` (case-insensitive)."""
+        ...
+
+    async def entity(self, entity_id: str) -> Entity | None: ...
+
+    async def entity_names(self) -> list[tuple[str, str]]:
+        """(name or alias, entity id) for every known entity, for suggestions."""
+        ...
+
     async def claims_about(self, entity_key: str, limit: int) -> list[ClaimView]:
         """Latest canonical claims whose speaker or content is about the entity
         (or, for a keyword key, whose text contains the phrase), newest first."""
@@ -171,29 +165,10 @@ class Store(Protocol):
 
     async def event_view(self, event_id: str) -> EventView | None: ...
 
-    # ---------------------------------------------------------------- outbox
-    async def claim_due_alerts(
-        self, now: datetime, limit: int, lease_seconds: float
-    ) -> list[OutboxItem]:
-        """Lease up to ``limit`` alerts that are due (pending, retry time passed,
-        or lease expired), oldest first per chat; chats that are muted or paused are skipped."""
-        ...
 
-    async def mark_sent(self, item_id: int, message_id: str | None, now: datetime) -> None: ...
+class FeedStore(Protocol):
+    """The feeds the service polls and the entries already taken."""
 
-    async def mark_retry(self, item_id: int, at: datetime, error: str) -> None: ...
-
-    async def mark_undeliverable(self, item_id: int, reason: str, now: datetime) -> None: ...
-
-    async def first_alert_message(self, chat: ChatRef, event_id: str) -> str | None:
-        """The platform message id of the first alert sent to ``chat`` about ``event_id``."""
-        ...
-
-    async def outbox_counts(self) -> dict[str, int]:
-        """Rows per status (pending, sent, retry, undeliverable)."""
-        ...
-
-    # ----------------------------------------------------------------- feeds
     async def add_feed(
         self, url: str, now: datetime, added_by: str | None = None, title: str | None = None
     ) -> tuple[Feed, bool]:
@@ -232,7 +207,31 @@ class Store(Protocol):
         """Drop seen-entry keys older than ``before``; returns how many."""
         ...
 
-    # -------------------------------------------------------------- delivery
+
+class OutboxStore(Protocol):
+    """Queued alerts, their delivery, pauses and digests."""
+
+    async def claim_due_alerts(
+        self, now: datetime, limit: int, lease_seconds: float
+    ) -> list[OutboxItem]:
+        """Lease up to ``limit`` alerts that are due (pending, retry time passed,
+        or lease expired), oldest first per chat; chats that are muted or paused are skipped."""
+        ...
+
+    async def mark_sent(self, item_id: int, message_id: str | None, now: datetime) -> None: ...
+
+    async def mark_retry(self, item_id: int, at: datetime, error: str) -> None: ...
+
+    async def mark_undeliverable(self, item_id: int, reason: str, now: datetime) -> None: ...
+
+    async def first_alert_message(self, chat: ChatRef, event_id: str) -> str | None:
+        """The platform message id of the first alert sent to ``chat`` about ``event_id``."""
+        ...
+
+    async def outbox_counts(self) -> dict[str, int]:
+        """Rows per status (pending, sent, retry, undeliverable)."""
+        ...
+
     async def enqueue_alerts(self, alerts: Sequence[Alert], now: datetime) -> list[Alert]:
         """Queue alerts outside an analysis (tools, benches); an alert whose
         ``key`` is already in the outbox is skipped. Returns the alerts queued."""
@@ -290,3 +289,34 @@ class Store(Protocol):
     async def chat_delivery(self, chat: ChatRef) -> DeliveryPrefs: ...
 
     async def set_chat_delivery(self, chat: ChatRef, prefs: DeliveryPrefs) -> None: ...
+
+
+class CoordinationStore(Protocol):
+    """Processes sharing the database take turns."""
+
+    def decision_lock(self) -> AbstractAsyncContextManager[None]:
+        """Held while a story's event and novelty are decided and saved, so two
+        processes sharing the database never both open the same event or both call
+        the same claim new."""
+        ...
+
+
+class Store(
+    StoryStore,
+    AnalysisStore,
+    SubscriptionStore,
+    QueryStore,
+    FeedStore,
+    OutboxStore,
+    CoordinationStore,
+    Protocol,
+):
+    """The whole store: every aggregate, plus its schema."""
+
+    async def upgrade(self) -> int:
+        """Apply pending numbered migrations; return the schema version."""
+        ...
+
+    async def schema_version(self) -> int: ...
+
+    async def close(self) -> None: ...

@@ -68,8 +68,10 @@ from bot.models import (
 )
 from storage.base import OUTBOX_CHANNEL, AnalysisRecord
 from storage.codec import decode_alert, encode_alert
+from storage.db import PostgresTx, Tx
+from storage.dialect import POSTGRES
+from storage.feeds import Feeds
 from storage.postgres_delivery import PostgresDelivery, insert_alerts
-from storage.postgres_feeds import PostgresFeeds
 from storage.sqlite import OUTBOX_STATUSES, load_migrations
 from storage.values import source_of, top_terms
 
@@ -180,11 +182,45 @@ def load_pg_migrations() -> list[PgMigration]:
     return out
 
 
+class PostgresDb:
+    """The :class:`~storage.db.Db` on a pool: every transaction on one pooled
+    connection (reads: ``REPEATABLE READ READ ONLY``, one snapshot; writes:
+    ``READ COMMITTED`` with row locks where two instances could race)."""
+
+    dialect = POSTGRES
+
+    def __init__(self, pool: Any, schema: str) -> None:
+        self.pool = pool
+        self.schema = schema
+        self._texts: dict[str, str] = {}
+
+    @asynccontextmanager
+    async def raw(self, **options: Any) -> AsyncIterator[Connection]:
+        try:
+            async with self.pool.acquire() as conn, conn.transaction(**options):
+                yield conn
+        except _TRANSIENT as exc:
+            raise TransientError(f"PostgreSQL: {type(exc).__name__}: {exc}") from exc
+
+    @asynccontextmanager
+    async def _tx(self, **options: Any) -> AsyncIterator[Tx]:
+        async with self.raw(**options) as conn:
+            yield PostgresTx(conn, POSTGRES, self._texts, self.schema)
+
+    def read(self) -> AbstractAsyncContextManager[Tx]:
+        return self._tx(isolation="repeatable_read", readonly=True)
+
+    def write(self) -> AbstractAsyncContextManager[Tx]:
+        return self._tx()
+
+
 # --------------------------------------------------------------------------- store
 
 
-class PostgresStore(PostgresFeeds, PostgresDelivery):
+class PostgresStore(Feeds, PostgresDelivery):
     """The :class:`storage.base.Store` on a PostgreSQL database (asyncpg pool)."""
+
+    db: PostgresDb
 
     def __init__(
         self,
@@ -195,6 +231,7 @@ class PostgresStore(PostgresFeeds, PostgresDelivery):
         story_lease_seconds: float = STORY_LEASE_SECONDS,
     ) -> None:
         self._pool = pool
+        self.db = PostgresDb(pool, "public")
         self._dsn = dsn
         self._server_settings = server_settings
         self._closed = False
@@ -236,7 +273,7 @@ class PostgresStore(PostgresFeeds, PostgresDelivery):
             raise TransientError(f"cannot reach PostgreSQL: {exc}") from exc
         store = cls(pool, dsn, settings, story_lease_seconds=story_lease_seconds)
         try:
-            store.schema = str(await pool.fetchval("SELECT current_schema()"))
+            store.schema = store.db.schema = str(await pool.fetchval("SELECT current_schema()"))
         except BaseException:
             await pool.close()
             raise
@@ -261,20 +298,11 @@ class PostgresStore(PostgresFeeds, PostgresDelivery):
 
     # ------------------------------------------------------------ transactions
 
-    @asynccontextmanager
-    async def _tx(self, **options: Any) -> AsyncIterator[Connection]:
-        try:
-            async with self._pool.acquire() as conn, conn.transaction(**options):
-                yield conn
-        except _TRANSIENT as exc:
-            raise TransientError(f"PostgreSQL: {type(exc).__name__}: {exc}") from exc
-
     def _write(self) -> AbstractAsyncContextManager[Connection]:
-        return self._tx()
+        return self.db.raw()
 
     def _read(self) -> AbstractAsyncContextManager[Connection]:
-        """One consistent snapshot for several queries."""
-        return self._tx(isolation="repeatable_read", readonly=True)
+        return self.db.raw(isolation="repeatable_read", readonly=True)
 
     # --------------------------------------------------------------- lifecycle
 

@@ -49,8 +49,10 @@ from bot.models import (
 )
 from storage.base import AnalysisRecord
 from storage.codec import decode_alert, encode_alert
+from storage.db import SqliteTx, Tx
+from storage.dialect import SQLITE
+from storage.feeds import Feeds
 from storage.sqlite_delivery import SqliteDelivery, insert_alerts
-from storage.sqlite_feeds import SqliteFeeds
 from storage.values import source_of, top_terms
 
 log = logging.getLogger(__name__)
@@ -170,15 +172,65 @@ def load_migrations() -> list[Migration]:
     return found
 
 
+class SqliteDb:
+    """The :class:`~storage.db.Db` on one connection. Every transaction runs under
+    an :class:`asyncio.Lock`, so the statements of two coroutines never
+    interleave on the connection; writes use ``BEGIN IMMEDIATE`` so that another
+    process writing the same file (``claimwatch ingest``) makes us wait
+    (``busy_timeout``) instead of failing half-way."""
+
+    dialect = SQLITE
+
+    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+        self.conn = conn
+        self.path = path
+        self.lock = asyncio.Lock()
+
+    @asynccontextmanager
+    async def raw(self, begin: str) -> AsyncIterator[aiosqlite.Connection]:
+        async with self.lock:
+            try:
+                try:
+                    await self.conn.execute(begin)
+                except sqlite3.OperationalError as exc:
+                    if "locked" in str(exc) or "busy" in str(exc):
+                        raise TransientError(
+                            f"the database {self.path} stayed busy (another writer): {exc}"
+                        ) from exc
+                    raise
+                yield self.conn
+                await self.conn.execute("COMMIT")
+            except BaseException:
+                # Queued after any statement still running for a cancelled caller, so
+                # the transaction never outlives the lock. OperationalError: no
+                # transaction was open (BEGIN itself failed).
+                with suppress(sqlite3.OperationalError):
+                    await self.conn.execute("ROLLBACK")
+                raise
+
+    @asynccontextmanager
+    async def _tx(self, begin: str) -> AsyncIterator[Tx]:
+        async with self.raw(begin) as conn:
+            yield SqliteTx(conn, SQLITE)
+
+    def read(self) -> AbstractAsyncContextManager[Tx]:
+        return self._tx("BEGIN")
+
+    def write(self) -> AbstractAsyncContextManager[Tx]:
+        return self._tx("BEGIN IMMEDIATE")
+
+
 # --------------------------------------------------------------------------- store
 
 
-class SqliteStore(SqliteFeeds, SqliteDelivery):
+class SqliteStore(Feeds, SqliteDelivery):
     """The :class:`storage.base.Store` on one SQLite file."""
+
+    db: SqliteDb
 
     def __init__(self, db: aiosqlite.Connection, path: str) -> None:
         self._db = db
-        self._lock = asyncio.Lock()
+        self.db = SqliteDb(db, path)
         self._closed = False
         self.path = path
         self.instance_id = uuid.uuid4().hex
@@ -224,45 +276,18 @@ class SqliteStore(SqliteFeeds, SqliteDelivery):
 
     async def close(self) -> None:
         """Close the connection (waiting for a running transaction); closing twice is fine."""
-        async with self._lock:
+        async with self.db.lock:
             if not self._closed:
                 self._closed = True
                 await self._db.close()
 
     # ------------------------------------------------------------ transactions
 
-    @asynccontextmanager
-    async def _tx(self, begin: str) -> AsyncIterator[aiosqlite.Connection]:
-        async with self._lock:
-            try:
-                try:
-                    await self._db.execute(begin)
-                except sqlite3.OperationalError as exc:
-                    if "locked" in str(exc) or "busy" in str(exc):
-                        raise TransientError(
-                            f"the database {self.path} stayed busy (another writer): {exc}"
-                        ) from exc
-                    raise
-                yield self._db
-                await self._db.execute("COMMIT")
-            except BaseException:
-                await self._rollback()
-                raise
-
-    async def _rollback(self) -> None:
-        # Queued after any statement still running for a cancelled caller, so the
-        # transaction never outlives the lock.
-        # OperationalError: no transaction was open (BEGIN itself failed).
-        with suppress(sqlite3.OperationalError):
-            await self._db.execute("ROLLBACK")
-
     def _write(self) -> AbstractAsyncContextManager[aiosqlite.Connection]:
-        """A write transaction: ``BEGIN IMMEDIATE`` takes the file's write lock up front."""
-        return self._tx("BEGIN IMMEDIATE")
+        return self.db.raw("BEGIN IMMEDIATE")
 
     def _read(self) -> AbstractAsyncContextManager[aiosqlite.Connection]:
-        """A read transaction: one consistent snapshot for several queries."""
-        return self._tx("BEGIN")
+        return self.db.raw("BEGIN")
 
     @staticmethod
     async def _one(db: aiosqlite.Connection, sql: str, params: Params = ()) -> Row | None:
@@ -684,8 +709,8 @@ class SqliteStore(SqliteFeeds, SqliteDelivery):
             if canonical is None:
                 await db.execute(
                     "INSERT OR IGNORE INTO claims (id, event_id, speaker, speaker_id, stance, text,"
-                    " entities, numbers, first_seen, first_story_id, speaker_side)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " entities, numbers, first_seen, first_story_id, speaker_side, text_norm)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         claim_id,
                         record.event_id,
@@ -698,6 +723,7 @@ class SqliteStore(SqliteFeeds, SqliteDelivery):
                         stamp,
                         record.story_id,
                         claim.speaker_side,
+                        normalise_body(claim.text),
                     ),
                 )
                 await db.executemany(
@@ -713,8 +739,8 @@ class SqliteStore(SqliteFeeds, SqliteDelivery):
                 mention_id = f"{claim_id}@{record.story_id}"
             await db.execute(
                 "INSERT OR REPLACE INTO claim_mentions (id, story_id, canonical_id, speaker, cue,"
-                " stance, direct, text, sentence, novelty, matches, why, speaker_side)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " stance, direct, text, sentence, novelty, matches, why, speaker_side, text_norm)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     mention_id,
                     record.story_id,
@@ -729,6 +755,7 @@ class SqliteStore(SqliteFeeds, SqliteDelivery):
                     claim.matches,
                     claim.why,
                     claim.speaker_side,
+                    normalise_body(claim.text),
                 ),
             )
 
