@@ -37,7 +37,7 @@ import json
 import logging
 import re
 import uuid
-from collections.abc import AsyncIterator, Collection, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -56,7 +56,6 @@ from bot.models import (
     EventCandidate,
     EventView,
     Novelty,
-    OutboxItem,
     Source,
     Stance,
     Story,
@@ -71,8 +70,8 @@ from storage.codec import decode_alert, encode_alert
 from storage.db import PostgresTx, Tx
 from storage.dialect import POSTGRES
 from storage.feeds import Feeds
-from storage.postgres_delivery import PostgresDelivery, insert_alerts
-from storage.sqlite import OUTBOX_STATUSES, load_migrations
+from storage.outbox import Outbox, insert_alerts
+from storage.sqlite import load_migrations
 from storage.values import source_of, top_terms
 
 log = logging.getLogger(__name__)
@@ -217,7 +216,7 @@ class PostgresDb:
 # --------------------------------------------------------------------------- store
 
 
-class PostgresStore(Feeds, PostgresDelivery):
+class PostgresStore(Feeds, Outbox):
     """The :class:`storage.base.Store` on a PostgreSQL database (asyncpg pool)."""
 
     db: PostgresDb
@@ -243,7 +242,6 @@ class PostgresStore(Feeds, PostgresDelivery):
         self._leader_conn: Connection | None = None
         self._leader_lock = asyncio.Lock()
         self._leaders: set[str] = set()
-        self._platforms: frozenset[str] | None = None
         self.schema = "public"  # where the tables are; set by open()
 
     @classmethod
@@ -597,7 +595,9 @@ class PostgresStore(Feeds, PostgresDelivery):
             await self._save_entities(db, record)
             await self._save_claims(db, record, stamp)
 
-            queued = await insert_alerts(db, record.alerts, stamp, self._channel(OUTBOX_CHANNEL))
+            queued = await insert_alerts(
+                PostgresTx(db, POSTGRES, {}, self.schema), record.alerts, record.analysed_at
+            )
         log.debug(
             "saved analysis of story %d: event %s, %d claims, %d of %d alerts queued",
             story_id,
@@ -1154,142 +1154,6 @@ class PostgresStore(Feeds, PostgresDelivery):
             claims=tuple(self._claim_view(row, claim_sources[row["id"]]) for row in claims),
             sources=tuple(_source(row) for row in stories),
         )
-
-    # ------------------------------------------------------------------ outbox
-
-    def set_delivery_platforms(self, platforms: Collection[str] | None) -> None:
-        """Lease only alerts for these platforms from now on (None: every platform).
-
-        An instance that cannot send to a platform (its adapter runs elsewhere)
-        leaves that platform's alerts to the instances that can."""
-        self._platforms = None if platforms is None else frozenset(platforms)
-
-    async def claim_due_alerts(
-        self, now: datetime, limit: int, lease_seconds: float
-    ) -> list[OutboxItem]:
-        """Lease the next alert of up to ``limit`` chats.
-
-        Per chat only its oldest undelivered row is considered, so alerts reach a
-        chat in the order they were queued: while that row waits for its retry
-        time, or is leased to a sender, nothing newer goes to the chat. The head
-        rows are locked with ``FOR UPDATE SKIP LOCKED``: an instance leasing at
-        the same moment skips them, and after our commit it sees our lease."""
-        if limit <= 0:
-            return []
-        stamp = _utc(now)
-        lease_until = stamp + timedelta(seconds=lease_seconds)
-        platforms = None if self._platforms is None else sorted(self._platforms)
-        async with self._write() as db:
-            rows = await db.fetch(
-                "WITH heads AS ("
-                "  SELECT MIN(id) AS id FROM outbox WHERE status IN ('pending', 'retry')"
-                "  GROUP BY platform, chat_id),"
-                " picked AS ("
-                "  SELECT o.id FROM outbox o"
-                "  WHERE o.id IN (SELECT id FROM heads)"
-                "   AND o.status IN ('pending', 'retry')"
-                "   AND ($4::text[] IS NULL OR o.platform = ANY($4::text[]))"
-                "   AND (o.lease_until IS NULL OR o.lease_until <= $1)"
-                "   AND (o.status = 'pending' OR o.next_attempt_at IS NULL"
-                "        OR o.next_attempt_at <= $1)"
-                "   AND NOT EXISTS (SELECT 1 FROM chats c WHERE c.platform = o.platform"
-                "        AND c.chat_id = o.chat_id"
-                "        AND (c.paused OR (c.muted_until IS NOT NULL AND c.muted_until > $1)))"
-                "   AND NOT EXISTS (SELECT 1 FROM delivery_pauses p WHERE p.until > $1"
-                "        AND p.scope IN (o.platform, o.platform || ':' || o.chat_id))"
-                "  ORDER BY o.id LIMIT $2"
-                "  FOR UPDATE OF o SKIP LOCKED)"
-                " UPDATE outbox SET lease_until = $3, attempts = outbox.attempts + 1"
-                " FROM picked WHERE outbox.id = picked.id"
-                " RETURNING outbox.id, outbox.platform, outbox.chat_id, outbox.event_id,"
-                "  outbox.payload, outbox.attempts, outbox.hold",
-                stamp,
-                limit,
-                lease_until,
-                platforms,
-            )
-            rows = sorted(rows, key=lambda r: r["id"])
-            firsts: dict[tuple[str, str, str], str] = {}
-            if rows:
-                found = await db.fetch(
-                    "SELECT DISTINCT ON (o.platform, o.chat_id, o.event_id)"
-                    " o.platform, o.chat_id, o.event_id, o.message_id"
-                    " FROM outbox o JOIN unnest($1::text[], $2::text[], $3::text[])"
-                    "  AS k(platform, chat_id, event_id)"
-                    "  ON o.platform = k.platform AND o.chat_id = k.chat_id"
-                    "  AND o.event_id = k.event_id"
-                    " WHERE o.status = 'sent' AND o.message_id IS NOT NULL"
-                    " ORDER BY o.platform, o.chat_id, o.event_id, o.sent_at, o.id",
-                    [r["platform"] for r in rows],
-                    [r["chat_id"] for r in rows],
-                    [r["event_id"] for r in rows],
-                )
-                firsts = {
-                    (f["platform"], f["chat_id"], f["event_id"]): f["message_id"] for f in found
-                }
-        items: list[OutboxItem] = []
-        for row in rows:
-            chat = ChatRef(row["platform"], row["chat_id"])
-            items.append(
-                OutboxItem(
-                    id=int(row["id"]),
-                    alert=replace(decode_alert(row["payload"]), chat=chat),
-                    attempts=int(row["attempts"]),
-                    reply_to=firsts.get((row["platform"], row["chat_id"], row["event_id"])),
-                    hold=row["hold"],
-                )
-            )
-        return items
-
-    async def mark_sent(self, item_id: int, message_id: str | None, now: datetime) -> None:
-        async with self._write() as db:
-            await db.execute(
-                "UPDATE outbox SET status = 'sent', message_id = $1, sent_at = $2,"
-                " lease_until = NULL, next_attempt_at = NULL WHERE id = $3",
-                message_id,
-                _utc(now),
-                item_id,
-            )
-
-    async def mark_retry(self, item_id: int, at: datetime, error: str) -> None:
-        async with self._write() as db:
-            await db.execute(
-                "UPDATE outbox SET status = 'retry', next_attempt_at = $1, last_error = $2,"
-                " lease_until = NULL WHERE id = $3 AND status IN ('pending', 'retry')",
-                _utc(at),
-                error,
-                item_id,
-            )
-
-    async def mark_undeliverable(self, item_id: int, reason: str, now: datetime) -> None:
-        async with self._write() as db:
-            await db.execute(
-                "UPDATE outbox SET status = 'undeliverable', last_error = $1, failed_at = $2,"
-                " lease_until = NULL, next_attempt_at = NULL WHERE id = $3",
-                reason,
-                _utc(now),
-                item_id,
-            )
-
-    async def first_alert_message(self, chat: ChatRef, event_id: str) -> str | None:
-        async with self._read() as db:
-            value = await db.fetchval(
-                "SELECT message_id FROM outbox WHERE platform = $1 AND chat_id = $2"
-                " AND event_id = $3 AND status = 'sent' AND message_id IS NOT NULL"
-                " ORDER BY sent_at, id LIMIT 1",
-                chat.platform,
-                chat.chat_id,
-                event_id,
-            )
-        return None if value is None else str(value)
-
-    async def outbox_counts(self) -> dict[str, int]:
-        async with self._read() as db:
-            rows = await db.fetch("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")
-        counts = dict.fromkeys(OUTBOX_STATUSES, 0)
-        for row in rows:
-            counts[row["status"]] = int(row["n"])
-        return counts
 
     # ------------------------------------------------- several instances: extras
 

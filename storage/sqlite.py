@@ -37,7 +37,6 @@ from bot.models import (
     EventCandidate,
     EventView,
     Novelty,
-    OutboxItem,
     Source,
     Stance,
     Story,
@@ -52,7 +51,7 @@ from storage.codec import decode_alert, encode_alert
 from storage.db import SqliteTx, Tx
 from storage.dialect import SQLITE
 from storage.feeds import Feeds
-from storage.sqlite_delivery import SqliteDelivery, insert_alerts
+from storage.outbox import Outbox, insert_alerts
 from storage.values import source_of, top_terms
 
 log = logging.getLogger(__name__)
@@ -60,8 +59,6 @@ log = logging.getLogger(__name__)
 BUSY_TIMEOUT_SECONDS = 10.0
 STORY_LEASE_SECONDS = 300.0
 """How long a process holds a story it is analysing before another may take it."""
-
-OUTBOX_STATUSES = ("pending", "sent", "retry", "undeliverable")
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_(\w+)\.sql$")
 _TOP = 2**63
@@ -223,7 +220,7 @@ class SqliteDb:
 # --------------------------------------------------------------------------- store
 
 
-class SqliteStore(Feeds, SqliteDelivery):
+class SqliteStore(Feeds, Outbox):
     """The :class:`storage.base.Store` on one SQLite file."""
 
     db: SqliteDb
@@ -604,7 +601,7 @@ class SqliteStore(Feeds, SqliteDelivery):
             await self._save_entities(db, record)
             await self._save_claims(db, record, stamp)
 
-            queued = await insert_alerts(db, record.alerts, stamp)
+            queued = await insert_alerts(SqliteTx(db, SQLITE), record.alerts, record.analysed_at)
         log.debug(
             "saved analysis of story %d: event %s, %d claims, %d of %d alerts queued",
             story_id,
@@ -1133,107 +1130,6 @@ class SqliteStore(Feeds, SqliteDelivery):
             claims=tuple(self._claim_view(row, claim_sources[row["id"]]) for row in claims),
             sources=tuple(_source(row) for row in stories),
         )
-
-    # ------------------------------------------------------------------ outbox
-
-    async def claim_due_alerts(
-        self, now: datetime, limit: int, lease_seconds: float
-    ) -> list[OutboxItem]:
-        """Lease the next alert of up to ``limit`` chats.
-
-        Per chat only its oldest undelivered row is considered, so alerts reach a
-        chat in the order they were queued: while that row waits for its retry
-        time, or is leased to a sender, nothing newer goes to the chat."""
-        if limit <= 0:
-            return []
-        stamp = _ts(now)
-        lease_until = _ts(now + timedelta(seconds=lease_seconds))
-        items: list[OutboxItem] = []
-        async with self._write() as db:
-            rows = await self._all(
-                db,
-                "WITH heads AS ("
-                "  SELECT MIN(id) AS id FROM outbox WHERE status IN ('pending', 'retry')"
-                "  GROUP BY platform, chat_id)"
-                " SELECT o.id, o.platform, o.chat_id, o.event_id, o.payload, o.attempts,"
-                " o.hold FROM heads h JOIN outbox o ON o.id = h.id"
-                " LEFT JOIN chats c ON c.platform = o.platform AND c.chat_id = o.chat_id"
-                " WHERE (o.lease_until IS NULL OR o.lease_until <= :now)"
-                "  AND (o.status = 'pending' OR o.next_attempt_at IS NULL"
-                "       OR o.next_attempt_at <= :now)"
-                "  AND COALESCE(c.paused, 0) = 0"
-                "  AND (c.muted_until IS NULL OR c.muted_until <= :now)"
-                "  AND NOT EXISTS (SELECT 1 FROM delivery_pauses p WHERE p.until > :now"
-                "       AND p.scope IN (o.platform, o.platform || ':' || o.chat_id))"
-                " ORDER BY o.id LIMIT :limit",
-                {"now": stamp, "limit": limit},
-            )
-            for row in rows:
-                await db.execute(
-                    "UPDATE outbox SET lease_until = ?, attempts = attempts + 1 WHERE id = ?",
-                    (lease_until, row["id"]),
-                )
-                first = await self._one(
-                    db,
-                    "SELECT message_id FROM outbox WHERE platform = ? AND chat_id = ?"
-                    " AND event_id = ? AND status = 'sent' AND message_id IS NOT NULL"
-                    " ORDER BY sent_at, id LIMIT 1",
-                    (row["platform"], row["chat_id"], row["event_id"]),
-                )
-                chat = ChatRef(row["platform"], row["chat_id"])
-                items.append(
-                    OutboxItem(
-                        id=row["id"],
-                        alert=replace(decode_alert(row["payload"]), chat=chat),
-                        attempts=int(row["attempts"]) + 1,
-                        reply_to=None if first is None else first["message_id"],
-                        hold=row["hold"],
-                    )
-                )
-        return items
-
-    async def mark_sent(self, item_id: int, message_id: str | None, now: datetime) -> None:
-        async with self._write() as db:
-            await db.execute(
-                "UPDATE outbox SET status = 'sent', message_id = ?, sent_at = ?,"
-                " lease_until = NULL, next_attempt_at = NULL WHERE id = ?",
-                (message_id, _ts(now), item_id),
-            )
-
-    async def mark_retry(self, item_id: int, at: datetime, error: str) -> None:
-        async with self._write() as db:
-            await db.execute(
-                "UPDATE outbox SET status = 'retry', next_attempt_at = ?, last_error = ?,"
-                " lease_until = NULL WHERE id = ? AND status IN ('pending', 'retry')",
-                (_ts(at), error, item_id),
-            )
-
-    async def mark_undeliverable(self, item_id: int, reason: str, now: datetime) -> None:
-        async with self._write() as db:
-            await db.execute(
-                "UPDATE outbox SET status = 'undeliverable', last_error = ?, failed_at = ?,"
-                " lease_until = NULL, next_attempt_at = NULL WHERE id = ?",
-                (reason, _ts(now), item_id),
-            )
-
-    async def first_alert_message(self, chat: ChatRef, event_id: str) -> str | None:
-        async with self._read() as db:
-            row = await self._one(
-                db,
-                "SELECT message_id FROM outbox WHERE platform = ? AND chat_id = ?"
-                " AND event_id = ? AND status = 'sent' AND message_id IS NOT NULL"
-                " ORDER BY sent_at, id LIMIT 1",
-                (chat.platform, chat.chat_id, event_id),
-            )
-        return None if row is None else str(row["message_id"])
-
-    async def outbox_counts(self) -> dict[str, int]:
-        async with self._read() as db:
-            rows = await self._all(db, "SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")
-        counts = dict.fromkeys(OUTBOX_STATUSES, 0)
-        for row in rows:
-            counts[row["status"]] = int(row["n"])
-        return counts
 
 
 def _source(row: Row) -> Source:
