@@ -37,9 +37,9 @@ import json
 import logging
 import re
 import uuid
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from typing import Any
@@ -50,7 +50,6 @@ from bot.errors import ConfigError, TransientError
 from bot.models import (
     Alert,
     CanonicalClaim,
-    ChatRef,
     ClaimView,
     Entity,
     EventCandidate,
@@ -61,17 +60,15 @@ from bot.models import (
     Story,
     StoryFingerprint,
     StoryRecord,
-    Subscription,
-    WatchTarget,
     normalise_body,
 )
 from storage.base import OUTBOX_CHANNEL, AnalysisRecord
-from storage.codec import decode_alert, encode_alert
 from storage.db import PostgresTx, Tx
 from storage.dialect import POSTGRES
 from storage.feeds import Feeds
 from storage.outbox import Outbox, insert_alerts
 from storage.sqlite import load_migrations
+from storage.subscriptions import Subscriptions
 from storage.values import source_of, top_terms
 
 log = logging.getLogger(__name__)
@@ -216,7 +213,7 @@ class PostgresDb:
 # --------------------------------------------------------------------------- store
 
 
-class PostgresStore(Feeds, Outbox):
+class PostgresStore(Feeds, Outbox, Subscriptions):
     """The :class:`storage.base.Store` on a PostgreSQL database (asyncpg pool)."""
 
     db: PostgresDb
@@ -808,257 +805,6 @@ class PostgresStore(Feeds, Outbox):
             out.append((row["name"], row["id"]))
         out.sort(key=lambda pair: (pair[0].casefold(), pair[1]))
         return out
-
-    # -------------------------------------------------------- chats and watches
-
-    _SUB_COLUMNS = "id, platform, chat_id, kind, key, name, paused, created"
-
-    @staticmethod
-    def _subscription(row: Record) -> Subscription:
-        return Subscription(
-            id=int(row["id"]),
-            chat=ChatRef(row["platform"], row["chat_id"]),
-            target=WatchTarget(kind=row["kind"], key=row["key"], name=row["name"]),
-            paused=bool(row["paused"]),
-            created=_utc(row["created"]),
-        )
-
-    @staticmethod
-    async def _lock_changes(db: Connection) -> None:
-        """Taken first by every transaction that changes subscriptions: change
-        versions are then assigned and committed in the same order, so a reader
-        that has seen version N has seen every version below it."""
-        await db.execute("LOCK TABLE subscription_changes IN EXCLUSIVE MODE")
-
-    @staticmethod
-    async def _log_changes(db: Connection, ids: Iterable[int], op: str) -> None:
-        await db.executemany(
-            "INSERT INTO subscription_changes (subscription_id, op) VALUES ($1, $2)",
-            [(sub_id, op) for sub_id in ids],
-        )
-
-    async def add_subscription(
-        self, chat: ChatRef, target: WatchTarget, now: datetime
-    ) -> tuple[Subscription, bool]:
-        async with self._write() as db:
-            await self._lock_changes(db)
-            row = await db.fetchrow(
-                f"SELECT {self._SUB_COLUMNS} FROM subscriptions"
-                " WHERE platform = $1 AND chat_id = $2 AND key = $3",
-                chat.platform,
-                chat.chat_id,
-                target.key,
-            )
-            if row is not None:
-                return self._subscription(row), False
-            paused = await db.fetchval(
-                "SELECT paused FROM chats WHERE platform = $1 AND chat_id = $2",
-                chat.platform,
-                chat.chat_id,
-            )
-            row = await db.fetchrow(
-                "INSERT INTO subscriptions (platform, chat_id, kind, key, name, paused, created)"
-                f" VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {self._SUB_COLUMNS}",
-                chat.platform,
-                chat.chat_id,
-                target.kind,
-                target.key,
-                target.name,
-                bool(paused),
-                _utc(now),
-            )
-            await self._log_changes(db, [int(row["id"])], "upsert")
-        log.info("chat %s now watches %s (%s)", chat, target.key, target.kind)
-        return self._subscription(row), True
-
-    async def remove_subscription(self, chat: ChatRef, key: str) -> bool:
-        async with self._write() as db:
-            await self._lock_changes(db)
-            rows = await db.fetch(
-                "DELETE FROM subscriptions WHERE platform = $1 AND chat_id = $2 AND key = $3"
-                " RETURNING id",
-                chat.platform,
-                chat.chat_id,
-                key,
-            )
-            await self._log_changes(db, [int(row["id"]) for row in rows], "remove")
-        if rows:
-            log.info("chat %s no longer watches %s", chat, key)
-        return bool(rows)
-
-    async def chat_subscriptions(self, chat: ChatRef) -> list[Subscription]:
-        async with self._read() as db:
-            rows = await db.fetch(
-                f"SELECT {self._SUB_COLUMNS} FROM subscriptions"
-                " WHERE platform = $1 AND chat_id = $2 ORDER BY created, id",
-                chat.platform,
-                chat.chat_id,
-            )
-        return [self._subscription(row) for row in rows]
-
-    async def all_subscriptions(self) -> list[Subscription]:
-        async with self._read() as db:
-            rows = await db.fetch(
-                f"SELECT {self._SUB_COLUMNS} FROM subscriptions WHERE NOT paused ORDER BY id"
-            )
-        return [self._subscription(row) for row in rows]
-
-    async def subscriptions_changed_since(
-        self, version: int
-    ) -> tuple[int, list[Subscription], list[int]]:
-        """(current version, active subscriptions added or changed, ids to drop).
-
-        A subscription that was removed *or paused* since ``version`` is in the
-        dropped ids; one that was resumed is among the changed ones. Version 0
-        gives every active subscription."""
-        async with self._read() as db:
-            current = int(
-                await db.fetchval("SELECT COALESCE(MAX(version), 0) FROM subscription_changes")
-            )
-            rows = await db.fetch(
-                "SELECT c.subscription_id AS changed_id, s.id, s.platform, s.chat_id, s.kind,"
-                " s.key, s.name, s.paused, s.created"
-                " FROM (SELECT DISTINCT subscription_id FROM subscription_changes"
-                "       WHERE version > $1 AND version <= $2) c"
-                " LEFT JOIN subscriptions s ON s.id = c.subscription_id"
-                " ORDER BY c.subscription_id",
-                version,
-                current,
-            )
-        changed: list[Subscription] = []
-        removed: list[int] = []
-        for row in rows:
-            if row["id"] is None or row["paused"]:
-                removed.append(int(row["changed_id"]))
-            else:
-                changed.append(self._subscription(row))
-        return current, changed, removed
-
-    async def set_chat_paused(self, chat: ChatRef, paused: bool, reason: str | None) -> int:
-        async with self._write() as db:
-            await self._lock_changes(db)
-            await db.execute(
-                "INSERT INTO chats (platform, chat_id, paused, paused_reason)"
-                " VALUES ($1, $2, $3, $4) ON CONFLICT (platform, chat_id) DO UPDATE"
-                " SET paused = excluded.paused, paused_reason = excluded.paused_reason",
-                chat.platform,
-                chat.chat_id,
-                paused,
-                reason if paused else None,
-            )
-            rows = await db.fetch(
-                "UPDATE subscriptions SET paused = $1 WHERE platform = $2 AND chat_id = $3"
-                " AND paused <> $1 RETURNING id",
-                paused,
-                chat.platform,
-                chat.chat_id,
-            )
-            await self._log_changes(db, sorted(int(row["id"]) for row in rows), "upsert")
-        log.info(
-            "chat %s %s (%s): %d subscriptions changed",
-            chat,
-            "paused" if paused else "resumed",
-            reason or "no reason given",
-            len(rows),
-        )
-        return len(rows)
-
-    async def migrate_chat(self, old: ChatRef, new: ChatRef) -> int:
-        """Move the subscriptions, chat settings and undelivered alerts of ``old`` to
-        ``new``. A watch ``new`` already has is merged. Returns how many subscriptions
-        of ``old`` were moved or merged."""
-        if old == new:
-            return 0
-        async with self._write() as db:
-            await self._lock_changes(db)
-            subs = await db.fetch(
-                "SELECT id, key FROM subscriptions WHERE platform = $1 AND chat_id = $2"
-                " ORDER BY id",
-                old.platform,
-                old.chat_id,
-            )
-            existing = {
-                row["key"]
-                for row in await db.fetch(
-                    "SELECT key FROM subscriptions WHERE platform = $1 AND chat_id = $2",
-                    new.platform,
-                    new.chat_id,
-                )
-            }
-            moved: list[int] = []
-            merged: list[int] = []
-            for row in subs:
-                if row["key"] in existing:
-                    await db.execute("DELETE FROM subscriptions WHERE id = $1", row["id"])
-                    merged.append(int(row["id"]))
-                else:
-                    await db.execute(
-                        "UPDATE subscriptions SET platform = $1, chat_id = $2 WHERE id = $3",
-                        new.platform,
-                        new.chat_id,
-                        row["id"],
-                    )
-                    moved.append(int(row["id"]))
-            await self._log_changes(db, moved, "upsert")
-            await self._log_changes(db, merged, "remove")
-
-            has_new = await db.fetchval(
-                "SELECT 1 FROM chats WHERE platform = $1 AND chat_id = $2",
-                new.platform,
-                new.chat_id,
-            )
-            if has_new is None:
-                await db.execute(
-                    "UPDATE chats SET platform = $1, chat_id = $2"
-                    " WHERE platform = $3 AND chat_id = $4",
-                    new.platform,
-                    new.chat_id,
-                    old.platform,
-                    old.chat_id,
-                )
-            else:
-                await db.execute(
-                    "DELETE FROM chats WHERE platform = $1 AND chat_id = $2",
-                    old.platform,
-                    old.chat_id,
-                )
-
-            open_rows = await db.fetch(
-                "SELECT id, payload FROM outbox WHERE platform = $1 AND chat_id = $2"
-                " AND status IN ('pending', 'retry') FOR UPDATE",
-                old.platform,
-                old.chat_id,
-            )
-            for row in open_rows:
-                alert = replace(decode_alert(row["payload"]), chat=new)
-                await db.execute(
-                    "UPDATE outbox SET platform = $1, chat_id = $2, payload = $3 WHERE id = $4",
-                    new.platform,
-                    new.chat_id,
-                    encode_alert(alert),
-                    row["id"],
-                )
-        log.info("migrated chat %s to %s: %d subscriptions", old, new, len(subs))
-        return len(subs)
-
-    async def mute_chat(self, chat: ChatRef, until: datetime | None) -> None:
-        async with self._write() as db:
-            await db.execute(
-                "INSERT INTO chats (platform, chat_id, muted_until) VALUES ($1, $2, $3)"
-                " ON CONFLICT (platform, chat_id) DO UPDATE SET muted_until = excluded.muted_until",
-                chat.platform,
-                chat.chat_id,
-                None if until is None else _utc(until),
-            )
-
-    async def chat_muted_until(self, chat: ChatRef) -> datetime | None:
-        async with self._read() as db:
-            value = await db.fetchval(
-                "SELECT muted_until FROM chats WHERE platform = $1 AND chat_id = $2",
-                chat.platform,
-                chat.chat_id,
-            )
-        return None if value is None else _utc(value)
 
     # ----------------------------------------------------------------- queries
 

@@ -17,9 +17,9 @@ import os
 import re
 import sqlite3
 import uuid
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
@@ -31,7 +31,6 @@ from bot.errors import ConfigError, TransientError
 from bot.models import (
     Alert,
     CanonicalClaim,
-    ChatRef,
     ClaimView,
     Entity,
     EventCandidate,
@@ -42,16 +41,14 @@ from bot.models import (
     Story,
     StoryFingerprint,
     StoryRecord,
-    Subscription,
-    WatchTarget,
     normalise_body,
 )
 from storage.base import AnalysisRecord
-from storage.codec import decode_alert, encode_alert
 from storage.db import SqliteTx, Tx
 from storage.dialect import SQLITE
 from storage.feeds import Feeds
 from storage.outbox import Outbox, insert_alerts
+from storage.subscriptions import Subscriptions
 from storage.values import source_of, top_terms
 
 log = logging.getLogger(__name__)
@@ -220,7 +217,7 @@ class SqliteDb:
 # --------------------------------------------------------------------------- store
 
 
-class SqliteStore(Feeds, Outbox):
+class SqliteStore(Feeds, Outbox, Subscriptions):
     """The :class:`storage.base.Store` on one SQLite file."""
 
     db: SqliteDb
@@ -801,235 +798,6 @@ class SqliteStore(Feeds, Outbox):
             out.append((row["name"], row["id"]))
         out.sort(key=lambda pair: (pair[0].casefold(), pair[1]))
         return out
-
-    # -------------------------------------------------------- chats and watches
-
-    _SUB_COLUMNS = "id, platform, chat_id, kind, key, name, paused, created"
-
-    @staticmethod
-    def _subscription(row: Row) -> Subscription:
-        return Subscription(
-            id=row["id"],
-            chat=ChatRef(row["platform"], row["chat_id"]),
-            target=WatchTarget(kind=row["kind"], key=row["key"], name=row["name"]),
-            paused=bool(row["paused"]),
-            created=_dt(row["created"]),
-        )
-
-    @staticmethod
-    async def _log_changes(db: aiosqlite.Connection, ids: Iterable[int], op: str) -> None:
-        await db.executemany(
-            "INSERT INTO subscription_changes (subscription_id, op) VALUES (?, ?)",
-            [(sub_id, op) for sub_id in ids],
-        )
-
-    async def add_subscription(
-        self, chat: ChatRef, target: WatchTarget, now: datetime
-    ) -> tuple[Subscription, bool]:
-        async with self._write() as db:
-            row = await self._one(
-                db,
-                f"SELECT {self._SUB_COLUMNS} FROM subscriptions"
-                " WHERE platform = ? AND chat_id = ? AND key = ?",
-                (chat.platform, chat.chat_id, target.key),
-            )
-            if row is not None:
-                return self._subscription(row), False
-            state = await self._one(
-                db,
-                "SELECT paused FROM chats WHERE platform = ? AND chat_id = ?",
-                (chat.platform, chat.chat_id),
-            )
-            paused = bool(state["paused"]) if state is not None else False
-            async with db.execute(
-                "INSERT INTO subscriptions (platform, chat_id, kind, key, name, paused, created)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    chat.platform,
-                    chat.chat_id,
-                    target.kind,
-                    target.key,
-                    target.name,
-                    int(paused),
-                    _ts(now),
-                ),
-            ) as cur:
-                sub_id = cur.lastrowid
-            assert sub_id is not None
-            await self._log_changes(db, [sub_id], "upsert")
-            row = await self._one(
-                db, f"SELECT {self._SUB_COLUMNS} FROM subscriptions WHERE id = ?", (sub_id,)
-            )
-        assert row is not None
-        log.info("chat %s now watches %s (%s)", chat, target.key, target.kind)
-        return self._subscription(row), True
-
-    async def remove_subscription(self, chat: ChatRef, key: str) -> bool:
-        async with self._write() as db:
-            rows = await self._all(
-                db,
-                "DELETE FROM subscriptions WHERE platform = ? AND chat_id = ? AND key = ?"
-                " RETURNING id",
-                (chat.platform, chat.chat_id, key),
-            )
-            await self._log_changes(db, [row["id"] for row in rows], "remove")
-        if rows:
-            log.info("chat %s no longer watches %s", chat, key)
-        return bool(rows)
-
-    async def chat_subscriptions(self, chat: ChatRef) -> list[Subscription]:
-        async with self._read() as db:
-            rows = await self._all(
-                db,
-                f"SELECT {self._SUB_COLUMNS} FROM subscriptions"
-                " WHERE platform = ? AND chat_id = ? ORDER BY created, id",
-                (chat.platform, chat.chat_id),
-            )
-        return [self._subscription(row) for row in rows]
-
-    async def all_subscriptions(self) -> list[Subscription]:
-        async with self._read() as db:
-            rows = await self._all(
-                db, f"SELECT {self._SUB_COLUMNS} FROM subscriptions WHERE paused = 0 ORDER BY id"
-            )
-        return [self._subscription(row) for row in rows]
-
-    async def subscriptions_changed_since(
-        self, version: int
-    ) -> tuple[int, list[Subscription], list[int]]:
-        """(current version, active subscriptions added or changed, ids to drop).
-
-        A subscription that was removed *or paused* since ``version`` is in the
-        dropped ids; one that was resumed is among the changed ones. Version 0
-        gives every active subscription."""
-        async with self._read() as db:
-            head = await self._one(db, "SELECT COALESCE(MAX(version), 0) FROM subscription_changes")
-            current = int(head[0]) if head is not None else 0
-            rows = await self._all(
-                db,
-                "SELECT c.subscription_id AS changed_id, s.id, s.platform, s.chat_id, s.kind,"
-                " s.key, s.name, s.paused, s.created"
-                " FROM (SELECT DISTINCT subscription_id FROM subscription_changes"
-                "       WHERE version > ? AND version <= ?) c"
-                " LEFT JOIN subscriptions s ON s.id = c.subscription_id"
-                " ORDER BY c.subscription_id",
-                (version, current),
-            )
-        changed: list[Subscription] = []
-        removed: list[int] = []
-        for row in rows:
-            if row["id"] is None or row["paused"]:
-                removed.append(int(row["changed_id"]))
-            else:
-                changed.append(self._subscription(row))
-        return current, changed, removed
-
-    async def set_chat_paused(self, chat: ChatRef, paused: bool, reason: str | None) -> int:
-        async with self._write() as db:
-            await db.execute(
-                "INSERT INTO chats (platform, chat_id, paused, paused_reason) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT(platform, chat_id) DO UPDATE SET paused = excluded.paused,"
-                " paused_reason = excluded.paused_reason",
-                (chat.platform, chat.chat_id, int(paused), reason if paused else None),
-            )
-            rows = await self._all(
-                db,
-                "UPDATE subscriptions SET paused = ? WHERE platform = ? AND chat_id = ?"
-                " AND paused != ? RETURNING id",
-                (int(paused), chat.platform, chat.chat_id, int(paused)),
-            )
-            await self._log_changes(db, [row["id"] for row in rows], "upsert")
-        log.info(
-            "chat %s %s (%s): %d subscriptions changed",
-            chat,
-            "paused" if paused else "resumed",
-            reason or "no reason given",
-            len(rows),
-        )
-        return len(rows)
-
-    async def migrate_chat(self, old: ChatRef, new: ChatRef) -> int:
-        """Move the subscriptions, chat settings and undelivered alerts of ``old`` to
-        ``new``. A watch ``new`` already has is merged. Returns how many subscriptions
-        of ``old`` were moved or merged."""
-        if old == new:
-            return 0
-        async with self._write() as db:
-            subs = await self._all(
-                db,
-                "SELECT id, key FROM subscriptions WHERE platform = ? AND chat_id = ?",
-                (old.platform, old.chat_id),
-            )
-            existing = {
-                row["key"]
-                for row in await self._all(
-                    db,
-                    "SELECT key FROM subscriptions WHERE platform = ? AND chat_id = ?",
-                    (new.platform, new.chat_id),
-                )
-            }
-            moved: list[int] = []
-            merged: list[int] = []
-            for row in subs:
-                if row["key"] in existing:
-                    await db.execute("DELETE FROM subscriptions WHERE id = ?", (row["id"],))
-                    merged.append(row["id"])
-                else:
-                    await db.execute(
-                        "UPDATE subscriptions SET platform = ?, chat_id = ? WHERE id = ?",
-                        (new.platform, new.chat_id, row["id"]),
-                    )
-                    moved.append(row["id"])
-            await self._log_changes(db, moved, "upsert")
-            await self._log_changes(db, merged, "remove")
-
-            has_new = await self._one(
-                db,
-                "SELECT 1 FROM chats WHERE platform = ? AND chat_id = ?",
-                (new.platform, new.chat_id),
-            )
-            if has_new is None:
-                await db.execute(
-                    "UPDATE chats SET platform = ?, chat_id = ? WHERE platform = ? AND chat_id = ?",
-                    (new.platform, new.chat_id, old.platform, old.chat_id),
-                )
-            else:
-                await db.execute(
-                    "DELETE FROM chats WHERE platform = ? AND chat_id = ?",
-                    (old.platform, old.chat_id),
-                )
-
-            open_rows = await self._all(
-                db,
-                "SELECT id, payload FROM outbox WHERE platform = ? AND chat_id = ?"
-                " AND status IN ('pending', 'retry')",
-                (old.platform, old.chat_id),
-            )
-            for row in open_rows:
-                alert = replace(decode_alert(row["payload"]), chat=new)
-                await db.execute(
-                    "UPDATE outbox SET platform = ?, chat_id = ?, payload = ? WHERE id = ?",
-                    (new.platform, new.chat_id, encode_alert(alert), row["id"]),
-                )
-        log.info("migrated chat %s to %s: %d subscriptions", old, new, len(subs))
-        return len(subs)
-
-    async def mute_chat(self, chat: ChatRef, until: datetime | None) -> None:
-        async with self._write() as db:
-            await db.execute(
-                "INSERT INTO chats (platform, chat_id, muted_until) VALUES (?, ?, ?)"
-                " ON CONFLICT(platform, chat_id) DO UPDATE SET muted_until = excluded.muted_until",
-                (chat.platform, chat.chat_id, None if until is None else _ts(until)),
-            )
-
-    async def chat_muted_until(self, chat: ChatRef) -> datetime | None:
-        async with self._read() as db:
-            row = await self._one(
-                db,
-                "SELECT muted_until FROM chats WHERE platform = ? AND chat_id = ?",
-                (chat.platform, chat.chat_id),
-            )
-        return None if row is None else _opt_dt(row["muted_until"])
 
     # ----------------------------------------------------------------- queries
 
