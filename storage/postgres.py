@@ -59,7 +59,6 @@ from bot.models import (
     Stance,
     Story,
     StoryFingerprint,
-    StoryRecord,
     normalise_body,
 )
 from storage.base import OUTBOX_CHANNEL, AnalysisRecord
@@ -68,12 +67,12 @@ from storage.dialect import POSTGRES
 from storage.feeds import Feeds
 from storage.outbox import Outbox, insert_alerts
 from storage.sqlite import load_migrations
+from storage.stories import STORY_LEASE_SECONDS, Stories, from_signed64, to_signed64
 from storage.subscriptions import Subscriptions
 from storage.values import source_of, top_terms
 
 log = logging.getLogger(__name__)
 
-STORY_LEASE_SECONDS = 300.0
 POOL_MAX_SIZE = 10
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_(\w+)\.sql$")
@@ -115,27 +114,12 @@ def _ts(value: datetime) -> str:
     return _utc(value).isoformat(timespec="microseconds")
 
 
-def _to_signed64(value: int) -> int:
-    value %= _WRAP
-    return value - _WRAP if value >= _TOP else value
-
-
-def _from_signed64(value: int) -> int:
-    return value % _WRAP
-
-
 def _story_day_sql(alias: str) -> str:
     """The day a story counts for: its publication date, else the UTC day it was ingested."""
     return (
         f"COALESCE({alias}.published, {alias}.event_day,"
         f" ({alias}.ingested_at AT TIME ZONE 'UTC')::date)"
     )
-
-
-_S_STORY_COLUMNS = (
-    "s.id, s.source, s.url, s.body_hash, s.title, s.outlet, s.published, s.body, s.status,"
-    " s.event_id, s.duplicate_of, s.fingerprint, s.failure, s.ingested_at, s.analysed_at"
-)
 
 
 def _advisory_key_sql(param: str) -> str:
@@ -213,7 +197,7 @@ class PostgresDb:
 # --------------------------------------------------------------------------- store
 
 
-class PostgresStore(Feeds, Outbox, Subscriptions):
+class PostgresStore(Stories, Feeds, Outbox, Subscriptions):
     """The :class:`storage.base.Store` on a PostgreSQL database (asyncpg pool)."""
 
     db: PostgresDb
@@ -348,145 +332,6 @@ class PostgresStore(Feeds, Outbox, Subscriptions):
                 return 0
             return int(await db.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"))
 
-    # ----------------------------------------------------------------- stories
-
-    _STORY_COLUMNS = (
-        "id, source, url, body_hash, title, outlet, published, body, status, event_id,"
-        " duplicate_of, fingerprint, failure, ingested_at, analysed_at"
-    )
-
-    @staticmethod
-    def _story_record(row: Record) -> StoryRecord:
-        story = Story(
-            source=row["source"],
-            title=row["title"],
-            body=row["body"],
-            url=row["url"],
-            outlet=row["outlet"],
-            published=row["published"],
-        )
-        extra: dict[str, str] = {"body_hash": row["body_hash"]}
-        if row["duplicate_of"] is not None:
-            extra["duplicate_of"] = str(row["duplicate_of"])
-        if row["fingerprint"] is not None:
-            extra["fingerprint"] = str(_from_signed64(row["fingerprint"]))
-        if row["failure"] is not None:
-            extra["failure"] = row["failure"]
-        if row["analysed_at"] is not None:
-            extra["analysed_at"] = _ts(row["analysed_at"])
-        return StoryRecord(
-            id=int(row["id"]),
-            story=story,
-            status=row["status"],
-            event_id=row["event_id"],
-            ingested=_utc(row["ingested_at"]),
-            extra=extra,
-        )
-
-    async def find_story(self, url: str | None, body_hash: str) -> StoryRecord | None:
-        async with self._read() as db:
-            if url:
-                row = await db.fetchrow(
-                    f"SELECT {self._STORY_COLUMNS} FROM stories WHERE url = $1", url
-                )
-                if row is not None:
-                    return self._story_record(row)
-            row = await db.fetchrow(
-                f"SELECT {self._STORY_COLUMNS} FROM stories WHERE body_hash = $1"
-                " ORDER BY id LIMIT 1",
-                body_hash,
-            )
-            return None if row is None else self._story_record(row)
-
-    async def add_story(self, story: Story, now: datetime) -> int:
-        """Record a story as ``pending``. A story whose URL is already stored (another
-        instance may have added it meanwhile) is not added twice: its id is returned."""
-        stamp = _utc(now)
-        async with self._write() as db:
-            if story.url:
-                known = await db.fetchval("SELECT id FROM stories WHERE url = $1", story.url)
-                if known is not None:
-                    return int(known)
-            await db.execute(
-                "INSERT INTO sources (name, first_seen) VALUES ($1, $2)"
-                " ON CONFLICT (name) DO NOTHING",
-                story.outlet_name,
-                stamp,
-            )
-            source_id = await db.fetchval(
-                "SELECT id FROM sources WHERE name = $1", story.outlet_name
-            )
-            story_id = await db.fetchval(
-                "INSERT INTO stories (source, source_id, url, body_hash, title, outlet, published,"
-                " body, status, ingested_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9)"
-                " ON CONFLICT (url) WHERE url IS NOT NULL DO NOTHING RETURNING id",
-                story.source,
-                source_id,
-                story.url,
-                story.body_hash,
-                story.title,
-                story.outlet,
-                story.published,
-                story.body,
-                stamp,
-            )
-            if story_id is None:  # the same URL, committed by another instance just now
-                story_id = await db.fetchval("SELECT id FROM stories WHERE url = $1", story.url)
-        assert story_id is not None
-        log.debug("stored story %d from %s", story_id, story.source)
-        return int(story_id)
-
-    async def pending_stories(self, limit: int) -> list[StoryRecord]:
-        """Stories awaiting analysis, oldest first, leased to this store for
-        ``story_lease_seconds``: another instance skips them until the lease
-        expires (this one gets them again until they are analysed)."""
-        if limit <= 0:
-            return []
-        async with self._write() as db:
-            rows = await db.fetch(
-                "WITH picked AS ("
-                "  SELECT id FROM stories WHERE status = 'pending'"
-                "   AND (lease_owner IS NULL OR lease_owner = $1 OR lease_until <= now())"
-                "  ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)"
-                " UPDATE stories s SET lease_owner = $1,"
-                "  lease_until = now() + make_interval(secs => $3)"
-                f" FROM picked WHERE s.id = picked.id RETURNING {_S_STORY_COLUMNS}",
-                self.instance_id,
-                limit,
-                self.story_lease_seconds,
-            )
-        return sorted((self._story_record(row) for row in rows), key=lambda r: r.id)
-
-    async def lease_story(self, story_id: int) -> bool:
-        async with self._write() as db:
-            taken = await db.fetchval(
-                "UPDATE stories SET lease_owner = $1,"
-                " lease_until = now() + make_interval(secs => $3)"
-                " WHERE id = $2 AND status = 'pending'"
-                " AND (lease_owner IS NULL OR lease_owner = $1 OR lease_until <= now())"
-                " RETURNING id",
-                self.instance_id,
-                story_id,
-                self.story_lease_seconds,
-            )
-        return taken is not None
-
-    async def mark_story_failed(self, story_id: int, reason: str) -> None:
-        async with self._write() as db:
-            await db.execute(
-                "UPDATE stories SET status = 'failed', failure = $1, lease_owner = NULL,"
-                " lease_until = NULL WHERE id = $2",
-                reason,
-                story_id,
-            )
-
-    async def story(self, story_id: int) -> StoryRecord | None:
-        async with self._read() as db:
-            row = await db.fetchrow(
-                f"SELECT {self._STORY_COLUMNS} FROM stories WHERE id = $1", story_id
-            )
-        return None if row is None else self._story_record(row)
-
     # -------------------------------------------------------- analysis context
 
     async def recent_events(self, since: date) -> list[EventCandidate]:
@@ -519,7 +364,7 @@ class PostgresStore(Feeds, Outbox, Subscriptions):
                 since,
             )
         return [
-            StoryFingerprint(int(row["id"]), _from_signed64(row["fingerprint"]), row["event_id"])
+            StoryFingerprint(int(row["id"]), from_signed64(row["fingerprint"]), row["event_id"])
             for row in rows
         ]
 
@@ -580,7 +425,7 @@ class PostgresStore(Feeds, Outbox, Subscriptions):
                 status,
                 record.event_id,
                 record.duplicate_of,
-                _to_signed64(analysis.features.fingerprint),
+                to_signed64(analysis.features.fingerprint),
                 stamp,
                 story_id,
                 analysis.features.published,

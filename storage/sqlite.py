@@ -20,7 +20,7 @@ import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,6 @@ from bot.models import (
     Stance,
     Story,
     StoryFingerprint,
-    StoryRecord,
     normalise_body,
 )
 from storage.base import AnalysisRecord
@@ -48,14 +47,13 @@ from storage.db import SqliteTx, Tx
 from storage.dialect import SQLITE
 from storage.feeds import Feeds
 from storage.outbox import Outbox, insert_alerts
+from storage.stories import STORY_LEASE_SECONDS, Stories, from_signed64, to_signed64
 from storage.subscriptions import Subscriptions
 from storage.values import source_of, top_terms
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_SECONDS = 10.0
-STORY_LEASE_SECONDS = 300.0
-"""How long a process holds a story it is analysing before another may take it."""
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_(\w+)\.sql$")
 _TOP = 2**63
@@ -92,16 +90,6 @@ def _opt_date(text: str | None) -> date | None:
 
 def _opt_iso(value: date | None) -> str | None:
     return None if value is None else value.isoformat()
-
-
-def _to_signed64(value: int) -> int:
-    """A 64-bit fingerprint as SQLite's signed INTEGER."""
-    value %= _WRAP
-    return value - _WRAP if value >= _TOP else value
-
-
-def _from_signed64(value: int) -> int:
-    return value % _WRAP
 
 
 def _fold(text: str | None) -> str | None:
@@ -217,7 +205,7 @@ class SqliteDb:
 # --------------------------------------------------------------------------- store
 
 
-class SqliteStore(Feeds, Outbox, Subscriptions):
+class SqliteStore(Stories, Feeds, Outbox, Subscriptions):
     """The :class:`storage.base.Store` on one SQLite file."""
 
     db: SqliteDb
@@ -349,146 +337,6 @@ class SqliteStore(Feeds, Outbox, Subscriptions):
             row = await self._one(db, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
             return int(row[0]) if row is not None else 0
 
-    # ----------------------------------------------------------------- stories
-
-    _STORY_COLUMNS = (
-        "id, source, url, body_hash, title, outlet, published, body, status, event_id,"
-        " duplicate_of, fingerprint, failure, ingested_at, analysed_at"
-    )
-
-    @staticmethod
-    def _story_record(row: Row) -> StoryRecord:
-        story = Story(
-            source=row["source"],
-            title=row["title"],
-            body=row["body"],
-            url=row["url"],
-            outlet=row["outlet"],
-            published=_opt_date(row["published"]),
-        )
-        extra: dict[str, str] = {"body_hash": row["body_hash"]}
-        if row["duplicate_of"] is not None:
-            extra["duplicate_of"] = str(row["duplicate_of"])
-        if row["fingerprint"] is not None:
-            extra["fingerprint"] = str(_from_signed64(row["fingerprint"]))
-        if row["failure"] is not None:
-            extra["failure"] = row["failure"]
-        if row["analysed_at"] is not None:
-            extra["analysed_at"] = row["analysed_at"]
-        return StoryRecord(
-            id=row["id"],
-            story=story,
-            status=row["status"],
-            event_id=row["event_id"],
-            ingested=_dt(row["ingested_at"]),
-            extra=extra,
-        )
-
-    async def find_story(self, url: str | None, body_hash: str) -> StoryRecord | None:
-        async with self._read() as db:
-            if url:
-                row = await self._one(
-                    db, f"SELECT {self._STORY_COLUMNS} FROM stories WHERE url = ?", (url,)
-                )
-                if row is not None:
-                    return self._story_record(row)
-            row = await self._one(
-                db,
-                f"SELECT {self._STORY_COLUMNS} FROM stories WHERE body_hash = ?"
-                " ORDER BY id LIMIT 1",
-                (body_hash,),
-            )
-            return None if row is None else self._story_record(row)
-
-    async def add_story(self, story: Story, now: datetime) -> int:
-        """Record a story as ``pending``. A story whose URL is already stored (another
-        process may have added it meanwhile) is not added twice: its id is returned."""
-        stamp = _ts(now)
-        async with self._write() as db:
-            if story.url:
-                row = await self._one(db, "SELECT id FROM stories WHERE url = ?", (story.url,))
-                if row is not None:
-                    return int(row["id"])
-            await db.execute(
-                "INSERT INTO sources (name, first_seen) VALUES (?, ?) ON CONFLICT(name) DO NOTHING",
-                (story.outlet_name, stamp),
-            )
-            source = await self._one(
-                db, "SELECT id FROM sources WHERE name = ?", (story.outlet_name,)
-            )
-            async with db.execute(
-                "INSERT INTO stories (source, source_id, url, body_hash, title, outlet, published,"
-                " body, status, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
-                (
-                    story.source,
-                    None if source is None else source["id"],
-                    story.url,
-                    story.body_hash,
-                    story.title,
-                    story.outlet,
-                    None if story.published is None else story.published.isoformat(),
-                    story.body,
-                    stamp,
-                ),
-            ) as cur:
-                story_id = cur.lastrowid
-        assert story_id is not None
-        log.debug("stored story %d from %s", story_id, story.source)
-        return int(story_id)
-
-    async def pending_stories(self, limit: int) -> list[StoryRecord]:
-        """Stories awaiting analysis, oldest first, leased to this store for
-        ``story_lease_seconds``: another process skips them until the lease expires."""
-        now = datetime.now(UTC)
-        async with self._write() as db:
-            rows = await self._all(
-                db,
-                f"SELECT {self._STORY_COLUMNS} FROM stories WHERE status = 'pending'"
-                " AND (lease_owner IS NULL OR lease_owner = ? OR lease_until <= ?)"
-                " ORDER BY id LIMIT ?",
-                (self.instance_id, _ts(now), limit),
-            )
-            await db.executemany(
-                "UPDATE stories SET lease_owner = ?, lease_until = ? WHERE id = ?",
-                [(self.instance_id, self._story_lease_until(now), row["id"]) for row in rows],
-            )
-        return [self._story_record(row) for row in rows]
-
-    def _story_lease_until(self, now: datetime) -> str:
-        return _ts(now + timedelta(seconds=self.story_lease_seconds))
-
-    async def lease_story(self, story_id: int) -> bool:
-        now = datetime.now(UTC)
-        async with self._write() as db:
-            taken = await self._run(
-                db,
-                "UPDATE stories SET lease_owner = ?, lease_until = ? WHERE id = ?"
-                " AND status = 'pending'"
-                " AND (lease_owner IS NULL OR lease_owner = ? OR lease_until <= ?)",
-                (
-                    self.instance_id,
-                    self._story_lease_until(now),
-                    story_id,
-                    self.instance_id,
-                    _ts(now),
-                ),
-            )
-        return taken == 1
-
-    async def mark_story_failed(self, story_id: int, reason: str) -> None:
-        async with self._write() as db:
-            await db.execute(
-                "UPDATE stories SET status = 'failed', failure = ? WHERE id = ?",
-                (reason, story_id),
-            )
-
-    async def story(self, story_id: int) -> StoryRecord | None:
-        async with self._read() as db:
-            row = await self._one(
-                db, f"SELECT {self._STORY_COLUMNS} FROM stories WHERE id = ?", (story_id,)
-            )
-        return None if row is None else self._story_record(row)
-
     # -------------------------------------------------------- analysis context
 
     async def recent_events(self, since: date) -> list[EventCandidate]:
@@ -522,7 +370,7 @@ class SqliteStore(Feeds, Outbox, Subscriptions):
                 (since.isoformat(),),
             )
         return [
-            StoryFingerprint(row["id"], _from_signed64(row["fingerprint"]), row["event_id"])
+            StoryFingerprint(row["id"], from_signed64(row["fingerprint"]), row["event_id"])
             for row in rows
         ]
 
@@ -585,7 +433,7 @@ class SqliteStore(Feeds, Outbox, Subscriptions):
                     status,
                     record.event_id,
                     record.duplicate_of,
-                    _to_signed64(analysis.features.fingerprint),
+                    to_signed64(analysis.features.fingerprint),
                     stamp,
                     _opt_iso(analysis.features.published),
                     story_id,
