@@ -37,7 +37,7 @@ import json
 import logging
 import re
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -50,12 +50,9 @@ from bot.errors import ConfigError, TransientError
 from bot.models import (
     Alert,
     CanonicalClaim,
-    ClaimView,
     Entity,
     EventCandidate,
-    EventView,
     Novelty,
-    Source,
     Stance,
     Story,
     StoryFingerprint,
@@ -66,10 +63,11 @@ from storage.db import PostgresTx, Tx
 from storage.dialect import POSTGRES
 from storage.feeds import Feeds
 from storage.outbox import Outbox, insert_alerts
+from storage.queries import Queries
 from storage.sqlite import load_migrations
 from storage.stories import STORY_LEASE_SECONDS, Stories, from_signed64, to_signed64
 from storage.subscriptions import Subscriptions
-from storage.values import source_of, top_terms
+from storage.values import top_terms
 
 log = logging.getLogger(__name__)
 
@@ -197,7 +195,7 @@ class PostgresDb:
 # --------------------------------------------------------------------------- store
 
 
-class PostgresStore(Stories, Feeds, Outbox, Subscriptions):
+class PostgresStore(Stories, Queries, Feeds, Outbox, Subscriptions):
     """The :class:`storage.base.Store` on a PostgreSQL database (asyncpg pool)."""
 
     db: PostgresDb
@@ -608,144 +606,6 @@ class PostgresStore(Stories, Feeds, Outbox, Subscriptions):
                 claim.speaker_side,
             )
 
-    # ---------------------------------------------------------------- entities
-
-    async def find_entity(self, name: str) -> Entity | None:
-        folded = name.casefold().strip()
-        if not folded:
-            return None
-        async with self._read() as db:
-            row = await db.fetchrow(
-                "SELECT id, name, type FROM ("
-                " SELECT e.id, e.name, e.type, 0 AS rank FROM entities e"
-                "  WHERE e.name_norm = $1 OR e.id = $2"
-                " UNION ALL"
-                " SELECT e.id, e.name, e.type, 1 AS rank FROM entity_aliases a"
-                "  JOIN entities e ON e.id = a.entity_id WHERE a.alias_norm = $1"
-                ") AS found ORDER BY rank,"
-                " (SELECT COUNT(*) FROM story_entities se WHERE se.entity_id = found.id) DESC,"
-                " id LIMIT 1",
-                folded,
-                name.strip(),
-            )
-        return None if row is None else Entity(row["id"], row["name"], row["type"])
-
-    async def entity(self, entity_id: str) -> Entity | None:
-        async with self._read() as db:
-            row = await db.fetchrow("SELECT id, name, type FROM entities WHERE id = $1", entity_id)
-        return None if row is None else Entity(row["id"], row["name"], row["type"])
-
-    async def entity_names(self) -> list[tuple[str, str]]:
-        async with self._read() as db:
-            rows = await db.fetch(
-                "SELECT name, name_norm AS norm, id FROM entities"
-                " UNION ALL SELECT alias, alias_norm, entity_id FROM entity_aliases"
-            )
-        seen: set[tuple[str, str]] = set()
-        out: list[tuple[str, str]] = []
-        for row in rows:
-            if (row["norm"], row["id"]) in seen:
-                continue
-            seen.add((row["norm"], row["id"]))
-            out.append((row["name"], row["id"]))
-        out.sort(key=lambda pair: (pair[0].casefold(), pair[1]))
-        return out
-
-    # ----------------------------------------------------------------- queries
-
-    @staticmethod
-    async def _claim_sources(db: Connection, claim_ids: Sequence[str]) -> dict[str, list[Source]]:
-        out: dict[str, list[Source]] = {claim_id: [] for claim_id in claim_ids}
-        if not claim_ids:
-            return out
-        day = _story_day_sql("s")
-        rows = await db.fetch(
-            "SELECT DISTINCT m.canonical_id, s.id, s.source, s.url, s.title, s.outlet,"
-            f" s.published, {day} AS day"
-            " FROM claim_mentions m JOIN stories s ON s.id = m.story_id"
-            " WHERE m.canonical_id = ANY($1::text[])"
-            " ORDER BY day, s.id",
-            list(claim_ids),
-        )
-        for row in rows:
-            out[row["canonical_id"]].append(_source(row))
-        return out
-
-    @staticmethod
-    def _claim_view(row: Record, sources: list[Source]) -> ClaimView:
-        return ClaimView(
-            id=row["id"],
-            event_id=row["event_id"],
-            speaker=row["speaker"],
-            text=row["text"],
-            stance=Stance(row["stance"]),
-            first_seen=_utc(row["first_seen"]),
-            sources=tuple(sources),
-            figures=tuple(float(n) for n in json.loads(row["numbers"])),
-        )
-
-    async def claims_about(self, entity_key: str, limit: int) -> list[ClaimView]:
-        """Newest canonical claims by or about the entity ``entity_key``; when no
-        entity has that key (a keyword watch), claims whose text contains the
-        phrase as whole words, ignoring case and punctuation."""
-        columns = "c.id, c.event_id, c.speaker, c.text, c.stance, c.first_seen, c.numbers"
-        async with self._read() as db:
-            known = await db.fetchval(
-                "SELECT EXISTS (SELECT 1 FROM entities WHERE id = $1)"
-                " OR EXISTS (SELECT 1 FROM claims WHERE speaker_id = $1)"
-                " OR EXISTS (SELECT 1 FROM claim_entities WHERE entity_id = $1)",
-                entity_key,
-            )
-            if known:
-                rows = await db.fetch(
-                    f"SELECT {columns} FROM claims c WHERE c.speaker_id = $1"
-                    " OR c.id IN (SELECT claim_id FROM claim_entities WHERE entity_id = $1)"
-                    " ORDER BY c.first_seen DESC, c.seq DESC LIMIT $2",
-                    entity_key,
-                    limit,
-                )
-            else:
-                phrase = normalise_body(entity_key)
-                if not phrase:
-                    return []
-                rows = await db.fetch(
-                    f"SELECT {columns} FROM claims c"
-                    " WHERE strpos(' ' || c.text_norm || ' ', ' ' || $1 || ' ') > 0"
-                    " ORDER BY c.first_seen DESC, c.seq DESC LIMIT $2",
-                    phrase,
-                    limit,
-                )
-            sources = await self._claim_sources(db, [row["id"] for row in rows])
-        return [self._claim_view(row, sources[row["id"]]) for row in rows]
-
-    async def event_view(self, event_id: str) -> EventView | None:
-        day = _story_day_sql("s")
-        async with self._read() as db:
-            event = await db.fetchrow(
-                "SELECT id, title, first_seen, last_seen FROM events WHERE id = $1", event_id
-            )
-            if event is None:
-                return None
-            claims = await db.fetch(
-                "SELECT id, event_id, speaker, text, stance, first_seen, numbers FROM claims"
-                " WHERE event_id = $1 ORDER BY first_seen, seq",
-                event_id,
-            )
-            claim_sources = await self._claim_sources(db, [row["id"] for row in claims])
-            stories = await db.fetch(
-                f"SELECT s.id, s.source, s.url, s.title, s.outlet, s.published, {day} AS day"
-                " FROM stories s WHERE s.event_id = $1 ORDER BY day, s.id",
-                event_id,
-            )
-        return EventView(
-            id=event["id"],
-            title=event["title"],
-            first_seen=_utc(event["first_seen"]),
-            last_seen=_utc(event["last_seen"]),
-            claims=tuple(self._claim_view(row, claim_sources[row["id"]]) for row in claims),
-            sources=tuple(_source(row) for row in stories),
-        )
-
     # ------------------------------------------------- several instances: extras
 
     async def _connect(self) -> Connection:
@@ -882,10 +742,6 @@ class PostgresStore(Stories, Feeds, Outbox, Subscriptions):
             await db.execute(
                 "DELETE FROM leases WHERE name = $1 AND owner = $2", name, self.instance_id
             )
-
-
-def _source(row: Record) -> Source:
-    return source_of(row, row["published"])
 
 
 def is_postgres_url(url: str) -> bool:

@@ -31,12 +31,9 @@ from bot.errors import ConfigError, TransientError
 from bot.models import (
     Alert,
     CanonicalClaim,
-    ClaimView,
     Entity,
     EventCandidate,
-    EventView,
     Novelty,
-    Source,
     Stance,
     Story,
     StoryFingerprint,
@@ -47,9 +44,10 @@ from storage.db import SqliteTx, Tx
 from storage.dialect import SQLITE
 from storage.feeds import Feeds
 from storage.outbox import Outbox, insert_alerts
+from storage.queries import Queries
 from storage.stories import STORY_LEASE_SECONDS, Stories, from_signed64, to_signed64
 from storage.subscriptions import Subscriptions
-from storage.values import source_of, top_terms
+from storage.values import top_terms
 
 log = logging.getLogger(__name__)
 
@@ -205,7 +203,7 @@ class SqliteDb:
 # --------------------------------------------------------------------------- store
 
 
-class SqliteStore(Stories, Feeds, Outbox, Subscriptions):
+class SqliteStore(Stories, Queries, Feeds, Outbox, Subscriptions):
     """The :class:`storage.base.Store` on one SQLite file."""
 
     db: SqliteDb
@@ -600,153 +598,3 @@ class SqliteStore(Stories, Feeds, Outbox, Subscriptions):
                     normalise_body(claim.text),
                 ),
             )
-
-    # ---------------------------------------------------------------- entities
-
-    async def find_entity(self, name: str) -> Entity | None:
-        folded = name.casefold().strip()
-        if not folded:
-            return None
-        async with self._read() as db:
-            row = await self._one(
-                db,
-                "SELECT id, name, type FROM ("
-                " SELECT e.id, e.name, e.type, 0 AS rank FROM entities e"
-                "  WHERE e.name_norm = :n OR e.id = :raw"
-                " UNION ALL"
-                " SELECT e.id, e.name, e.type, 1 AS rank FROM entity_aliases a"
-                "  JOIN entities e ON e.id = a.entity_id WHERE a.alias_norm = :n"
-                ") AS found ORDER BY rank,"
-                " (SELECT COUNT(*) FROM story_entities se WHERE se.entity_id = found.id) DESC,"
-                " id LIMIT 1",
-                {"n": folded, "raw": name.strip()},
-            )
-        return None if row is None else Entity(row["id"], row["name"], row["type"])
-
-    async def entity(self, entity_id: str) -> Entity | None:
-        async with self._read() as db:
-            row = await self._one(
-                db, "SELECT id, name, type FROM entities WHERE id = ?", (entity_id,)
-            )
-        return None if row is None else Entity(row["id"], row["name"], row["type"])
-
-    async def entity_names(self) -> list[tuple[str, str]]:
-        async with self._read() as db:
-            rows = await self._all(
-                db,
-                "SELECT name, name_norm AS norm, id FROM entities"
-                " UNION ALL SELECT alias, alias_norm, entity_id FROM entity_aliases",
-            )
-        seen: set[tuple[str, str]] = set()
-        out: list[tuple[str, str]] = []
-        for row in rows:
-            if (row["norm"], row["id"]) in seen:
-                continue
-            seen.add((row["norm"], row["id"]))
-            out.append((row["name"], row["id"]))
-        out.sort(key=lambda pair: (pair[0].casefold(), pair[1]))
-        return out
-
-    # ----------------------------------------------------------------- queries
-
-    async def _claim_sources(
-        self, db: aiosqlite.Connection, claim_ids: Sequence[str]
-    ) -> dict[str, list[Source]]:
-        out: dict[str, list[Source]] = {claim_id: [] for claim_id in claim_ids}
-        if not claim_ids:
-            return out
-        day = _story_day_sql("s")
-        rows = await self._all(
-            db,
-            "SELECT DISTINCT m.canonical_id, s.id, s.source, s.url, s.title, s.outlet,"
-            f" s.published, {day} AS day"
-            " FROM claim_mentions m JOIN stories s ON s.id = m.story_id"
-            f" WHERE m.canonical_id IN ({_placeholders(len(claim_ids))})"
-            " ORDER BY day, s.id",
-            tuple(claim_ids),
-        )
-        for row in rows:
-            out[row["canonical_id"]].append(_source(row))
-        return out
-
-    @staticmethod
-    def _claim_view(row: Row, sources: list[Source]) -> ClaimView:
-        return ClaimView(
-            id=row["id"],
-            event_id=row["event_id"],
-            speaker=row["speaker"],
-            text=row["text"],
-            stance=Stance(row["stance"]),
-            first_seen=_dt(row["first_seen"]),
-            sources=tuple(sources),
-            figures=tuple(float(n) for n in json.loads(row["numbers"])),
-        )
-
-    async def claims_about(self, entity_key: str, limit: int) -> list[ClaimView]:
-        """Newest canonical claims by or about the entity ``entity_key``; when no
-        entity has that key (a keyword watch), claims whose text contains the
-        phrase as whole words, ignoring case and punctuation."""
-        columns = "c.id, c.event_id, c.speaker, c.text, c.stance, c.first_seen, c.numbers"
-        async with self._read() as db:
-            known = await self._one(
-                db,
-                "SELECT 1 WHERE EXISTS (SELECT 1 FROM entities WHERE id = :k)"
-                " OR EXISTS (SELECT 1 FROM claims WHERE speaker_id = :k)"
-                " OR EXISTS (SELECT 1 FROM claim_entities WHERE entity_id = :k)",
-                {"k": entity_key},
-            )
-            if known is not None:
-                rows = await self._all(
-                    db,
-                    f"SELECT {columns} FROM claims c WHERE c.speaker_id = :k"
-                    " OR c.id IN (SELECT claim_id FROM claim_entities WHERE entity_id = :k)"
-                    " ORDER BY c.first_seen DESC, c.rowid DESC LIMIT :limit",
-                    {"k": entity_key, "limit": limit},
-                )
-            else:
-                phrase = normalise_body(entity_key)
-                if not phrase:
-                    return []
-                rows = await self._all(
-                    db,
-                    f"SELECT {columns} FROM claims c"
-                    " WHERE instr(' ' || cw_norm(c.text) || ' ', ' ' || :p || ' ') > 0"
-                    " ORDER BY c.first_seen DESC, c.rowid DESC LIMIT :limit",
-                    {"p": phrase, "limit": limit},
-                )
-            sources = await self._claim_sources(db, [row["id"] for row in rows])
-        return [self._claim_view(row, sources[row["id"]]) for row in rows]
-
-    async def event_view(self, event_id: str) -> EventView | None:
-        day = _story_day_sql("s")
-        async with self._read() as db:
-            event = await self._one(
-                db, "SELECT id, title, first_seen, last_seen FROM events WHERE id = ?", (event_id,)
-            )
-            if event is None:
-                return None
-            claims = await self._all(
-                db,
-                "SELECT id, event_id, speaker, text, stance, first_seen, numbers FROM claims"
-                " WHERE event_id = ? ORDER BY first_seen, rowid",
-                (event_id,),
-            )
-            claim_sources = await self._claim_sources(db, [row["id"] for row in claims])
-            stories = await self._all(
-                db,
-                f"SELECT s.id, s.source, s.url, s.title, s.outlet, s.published, {day} AS day"
-                " FROM stories s WHERE s.event_id = ? ORDER BY day, s.id",
-                (event_id,),
-            )
-        return EventView(
-            id=event["id"],
-            title=event["title"],
-            first_seen=_dt(event["first_seen"]),
-            last_seen=_dt(event["last_seen"]),
-            claims=tuple(self._claim_view(row, claim_sources[row["id"]]) for row in claims),
-            sources=tuple(_source(row) for row in stories),
-        )
-
-
-def _source(row: Row) -> Source:
-    return source_of(row, _opt_date(row["published"]))
