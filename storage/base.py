@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
+from bot.analysis.canonical import EarlierMention
 from bot.models import (
     Alert,
     Analysis,
@@ -42,10 +43,10 @@ class AnalysisRecord:
 
     ``event_id`` is the event the story joins; when ``new_event`` is true the
     event row is created with ``event_title``. ``claims`` carry their final
-    ``id``, ``novelty`` and ``matches``: a claim whose novelty is ``repeat``
-    adds a source to the canonical claim ``matches``; any other (new, update,
-    contradiction — the latter two with ``matches`` naming the earlier claim
-    they update or dispute) becomes a canonical claim of its own with its id.
+    ``id``, ``novelty`` and ``matches``; ``canonical`` holds, for each claim, the
+    canonical claim it belongs to (decided by
+    :func:`bot.analysis.canonical.canonical_ids`): its own id makes it a
+    canonical claim of its own, another id adds a source to that earlier claim.
     ``alerts`` are queued in the outbox in the same transaction; an alert whose
     ``key`` is already in the outbox is skipped (and not returned).
     """
@@ -59,6 +60,7 @@ class AnalysisRecord:
     claims: tuple[Claim, ...]
     alerts: tuple[Alert, ...]
     analysed_at: datetime
+    canonical: tuple[str, ...]
 
 
 class StoryStore(Protocol):
@@ -101,6 +103,10 @@ class AnalysisStore(Protocol):
 
     async def event_outlets(self, event_id: str) -> int:
         """How many distinct outlets cover the event so far."""
+        ...
+
+    async def event_mentions(self, event_id: str, story_id: int) -> list[EarlierMention]:
+        """The event's claim mentions by stories other than ``story_id``, oldest first."""
         ...
 
     async def save_analysis(self, record: AnalysisRecord) -> list[Alert]:

@@ -33,41 +33,29 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import logging
 import re
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 from typing import Any
 
 import asyncpg
 
 from bot.errors import ConfigError, TransientError
-from bot.models import (
-    Alert,
-    CanonicalClaim,
-    Entity,
-    EventCandidate,
-    Novelty,
-    Stance,
-    Story,
-    StoryFingerprint,
-    normalise_body,
-)
-from storage.base import OUTBOX_CHANNEL, AnalysisRecord
+from storage.analysis import Analyses
+from storage.base import OUTBOX_CHANNEL
 from storage.db import PostgresTx, Tx
 from storage.dialect import POSTGRES
 from storage.feeds import Feeds
-from storage.outbox import Outbox, insert_alerts
+from storage.outbox import Outbox
 from storage.queries import Queries
 from storage.sqlite import load_migrations
-from storage.stories import STORY_LEASE_SECONDS, Stories, from_signed64, to_signed64
+from storage.stories import STORY_LEASE_SECONDS, Stories
 from storage.subscriptions import Subscriptions
-from storage.values import top_terms
 
 log = logging.getLogger(__name__)
 
@@ -195,7 +183,7 @@ class PostgresDb:
 # --------------------------------------------------------------------------- store
 
 
-class PostgresStore(Stories, Queries, Feeds, Outbox, Subscriptions):
+class PostgresStore(Stories, Analyses, Subscriptions, Queries, Feeds, Outbox):
     """The :class:`storage.base.Store` on a PostgreSQL database (asyncpg pool)."""
 
     db: PostgresDb
@@ -329,282 +317,6 @@ class PostgresStore(Stories, Queries, Feeds, Outbox, Subscriptions):
             if not exists:
                 return 0
             return int(await db.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"))
-
-    # -------------------------------------------------------- analysis context
-
-    async def recent_events(self, since: date) -> list[EventCandidate]:
-        day = _story_day_sql("s")
-        async with self._read() as db:
-            rows = await db.fetch(
-                f"SELECT e.id, e.title, e.terms, MAX({day}) AS last_day, COUNT(s.id) AS stories"
-                " FROM events e JOIN stories s ON s.event_id = e.id"
-                f" GROUP BY e.id HAVING MAX({day}) >= $1"
-                " ORDER BY last_day DESC, e.first_seen DESC",
-                since,
-            )
-        return [
-            EventCandidate(
-                id=row["id"],
-                title=row["title"],
-                terms={str(k): float(v) for k, v in json.loads(row["terms"]).items()},
-                last_seen=row["last_day"],
-                stories=int(row["stories"]),
-            )
-            for row in rows
-        ]
-
-    async def recent_fingerprints(self, since: date) -> list[StoryFingerprint]:
-        day = _story_day_sql("s")
-        async with self._read() as db:
-            rows = await db.fetch(
-                "SELECT s.id, s.fingerprint, s.event_id FROM stories s"
-                f" WHERE s.fingerprint IS NOT NULL AND {day} >= $1 ORDER BY s.id",
-                since,
-            )
-        return [
-            StoryFingerprint(int(row["id"]), from_signed64(row["fingerprint"]), row["event_id"])
-            for row in rows
-        ]
-
-    async def event_claims(self, event_id: str) -> list[CanonicalClaim]:
-        async with self._read() as db:
-            rows = await db.fetch(
-                "SELECT c.*, (SELECT COUNT(DISTINCT m.story_id) FROM claim_mentions m"
-                "  WHERE m.canonical_id = c.id) AS sources"
-                " FROM claims c WHERE c.event_id = $1 ORDER BY c.first_seen, c.seq",
-                event_id,
-            )
-        return [
-            CanonicalClaim(
-                id=row["id"],
-                event_id=row["event_id"],
-                speaker=row["speaker"],
-                speaker_id=row["speaker_id"],
-                stance=Stance(row["stance"]),
-                text=row["text"],
-                entities=tuple(json.loads(row["entities"])),
-                numbers=tuple(float(n) for n in json.loads(row["numbers"])),
-                first_seen=_utc(row["first_seen"]),
-                sources=max(1, int(row["sources"])),
-                speaker_side=row["speaker_side"],
-            )
-            for row in rows
-        ]
-
-    async def event_outlets(self, event_id: str) -> int:
-        async with self._read() as db:
-            rows = await db.fetch(
-                "SELECT source, url, outlet FROM stories WHERE event_id = $1", event_id
-            )
-        names = {
-            Story(
-                source=r["source"], title="", body="", url=r["url"], outlet=r["outlet"]
-            ).outlet_name
-            for r in rows
-        }
-        return len(names)
-
-    async def save_analysis(self, record: AnalysisRecord) -> list[Alert]:
-        analysis = record.analysis
-        stamp = _utc(record.analysed_at)
-        story_id = record.story_id
-        async with self._write() as db:
-            known = await db.fetchval("SELECT id FROM stories WHERE id = $1 FOR UPDATE", story_id)
-            if known is None:
-                raise LookupError(f"no story {story_id} to save an analysis for")
-
-            await self._save_event(db, record, stamp)
-
-            status = "duplicate" if record.duplicate_of is not None else "analysed"
-            await db.execute(
-                "UPDATE stories SET status = $1, event_id = $2, duplicate_of = $3,"
-                " fingerprint = $4, failure = NULL, analysed_at = $5, lease_owner = NULL,"
-                " lease_until = NULL, event_day = $7 WHERE id = $6",
-                status,
-                record.event_id,
-                record.duplicate_of,
-                to_signed64(analysis.features.fingerprint),
-                stamp,
-                story_id,
-                analysis.features.published,
-            )
-            # Analysing a story again replaces what the earlier analysis stored.
-            for table in ("mentions", "story_entities", "claim_mentions"):
-                await db.execute(f"DELETE FROM {table} WHERE story_id = $1", story_id)
-
-            await self._save_entities(db, record)
-            await self._save_claims(db, record, stamp)
-
-            queued = await insert_alerts(
-                PostgresTx(db, POSTGRES, {}, self.schema), record.alerts, record.analysed_at
-            )
-        log.debug(
-            "saved analysis of story %d: event %s, %d claims, %d of %d alerts queued",
-            story_id,
-            record.event_id,
-            len(record.claims),
-            len(queued),
-            len(record.alerts),
-        )
-        return queued
-
-    async def _save_event(self, db: Connection, record: AnalysisRecord, stamp: datetime) -> None:
-        terms = record.analysis.features.terms
-        created = await db.fetchval(
-            "INSERT INTO events (id, title, first_seen, last_seen, terms)"
-            " VALUES ($1, $2, $3, $3, $4) ON CONFLICT (id) DO NOTHING RETURNING id",
-            record.event_id,
-            record.event_title,
-            stamp,
-            json.dumps(top_terms(terms)),
-        )
-        if created is not None:
-            return
-        row = await db.fetchrow(
-            "SELECT terms FROM events WHERE id = $1 FOR UPDATE", record.event_id
-        )
-        merged: dict[str, float] = {str(k): float(v) for k, v in json.loads(row["terms"]).items()}
-        for term, weight in terms.items():
-            merged[term] = merged.get(term, 0.0) + weight
-        await db.execute(
-            "UPDATE events SET last_seen = GREATEST(last_seen, $1), terms = $2 WHERE id = $3",
-            stamp,
-            json.dumps(top_terms(merged)),
-            record.event_id,
-        )
-
-    async def _save_entities(self, db: Connection, record: AnalysisRecord) -> None:
-        analysis = record.analysis
-        entities: dict[str, Entity] = {}
-        for stat in analysis.entities:
-            entities[stat.entity.id] = stat.entity
-        for mention in analysis.mentions:
-            entities.setdefault(mention.entity.id, mention.entity)
-        # Sorted, so that two instances upserting the same entities lock them in
-        # the same order and never deadlock.
-        ordered = sorted(entities.values(), key=lambda e: e.id)
-        await db.executemany(
-            "INSERT INTO entities (id, name, name_norm, type) VALUES ($1, $2, $3, $4)"
-            " ON CONFLICT (id) DO UPDATE SET name = excluded.name,"
-            " name_norm = excluded.name_norm, type = excluded.type",
-            [(e.id, e.name, e.name.casefold().strip(), e.type) for e in ordered],
-        )
-        aliases = {(e.name.casefold().strip(), e.id): e.name for e in entities.values()}
-        for mention in analysis.mentions:
-            aliases.setdefault((mention.text.casefold().strip(), mention.entity.id), mention.text)
-        await db.executemany(
-            "INSERT INTO entity_aliases (alias_norm, entity_id, alias) VALUES ($1, $2, $3)"
-            " ON CONFLICT (alias_norm, entity_id) DO NOTHING",
-            [
-                (norm, entity_id, alias)
-                for (norm, entity_id), alias in sorted(aliases.items())
-                if norm
-            ],
-        )
-        await db.executemany(
-            "INSERT INTO mentions (story_id, entity_id, surface, start_char, end_char, sentence)"
-            " VALUES ($1, $2, $3, $4, $5, $6)",
-            [
-                (record.story_id, m.entity.id, m.text, m.start, m.end, m.sentence)
-                for m in analysis.mentions
-            ],
-        )
-        await db.executemany(
-            "INSERT INTO story_entities (story_id, entity_id, mentions, salience, in_title)"
-            " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (story_id, entity_id) DO UPDATE SET"
-            " mentions = excluded.mentions, salience = excluded.salience,"
-            " in_title = excluded.in_title",
-            [
-                (record.story_id, s.entity.id, s.mentions, s.salience, s.in_title)
-                for s in analysis.entities
-            ],
-        )
-
-    async def _save_claims(self, db: Connection, record: AnalysisRecord, stamp: datetime) -> None:
-        for index, claim in enumerate(record.claims):
-            claim_id = claim.id or f"{record.story_id}-{index}"
-            canonical: str | None = None
-            if claim.matches is not None and claim.novelty is Novelty.REPEAT:
-                # only a repeat adds a source; an update or contradiction is its own claim
-                known = await db.fetchval("SELECT 1 FROM claims WHERE id = $1", claim.matches)
-                if known is not None:
-                    canonical = claim.matches
-                else:
-                    log.warning(
-                        "story %d: claim %s matches unknown claim %s; stored as a new claim",
-                        record.story_id,
-                        claim_id,
-                        claim.matches,
-                    )
-            if canonical is None and claim.novelty is Novelty.REPEAT:
-                # A repeat without a usable match (a near-duplicate story): the same
-                # words by the same speaker already in the event.
-                canonical = await db.fetchval(
-                    "SELECT m.canonical_id FROM claim_mentions m"
-                    " JOIN claims c ON c.id = m.canonical_id"
-                    " WHERE c.event_id = $1 AND m.speaker = $2 AND m.text_norm = $3"
-                    " ORDER BY m.seq LIMIT 1",
-                    record.event_id,
-                    claim.speaker,
-                    normalise_body(claim.text),
-                )
-            if canonical is None:
-                await db.execute(
-                    "INSERT INTO claims (id, event_id, speaker, speaker_id, stance, text,"
-                    " entities, numbers, first_seen, first_story_id, text_norm, speaker_side)"
-                    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-                    " ON CONFLICT (id) DO NOTHING",
-                    claim_id,
-                    record.event_id,
-                    claim.speaker,
-                    claim.speaker_id,
-                    claim.stance.value,
-                    claim.text,
-                    json.dumps(list(claim.entities)),
-                    json.dumps(list(claim.numbers)),
-                    stamp,
-                    record.story_id,
-                    normalise_body(claim.text),
-                    claim.speaker_side,
-                )
-                await db.executemany(
-                    "INSERT INTO claim_entities (claim_id, entity_id) VALUES ($1, $2)"
-                    " ON CONFLICT DO NOTHING",
-                    [(claim_id, entity_id) for entity_id in claim.entities],
-                )
-                canonical = claim_id
-            mention_id = claim_id
-            taken = await db.fetchval(
-                "SELECT story_id FROM claim_mentions WHERE id = $1", mention_id
-            )
-            if taken is not None:
-                mention_id = f"{claim_id}@{record.story_id}"
-            await db.execute(
-                "INSERT INTO claim_mentions (id, story_id, canonical_id, speaker, cue, stance,"
-                " direct, text, sentence, novelty, matches, why, text_norm, speaker_side)"
-                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
-                " ON CONFLICT (id) DO UPDATE SET story_id = excluded.story_id,"
-                " canonical_id = excluded.canonical_id, speaker = excluded.speaker,"
-                " cue = excluded.cue, stance = excluded.stance, direct = excluded.direct,"
-                " text = excluded.text, sentence = excluded.sentence,"
-                " novelty = excluded.novelty, matches = excluded.matches, why = excluded.why,"
-                " text_norm = excluded.text_norm, speaker_side = excluded.speaker_side,"
-                " seq = DEFAULT",
-                mention_id,
-                record.story_id,
-                canonical,
-                claim.speaker,
-                claim.cue,
-                claim.stance.value,
-                claim.direct,
-                claim.text,
-                claim.sentence,
-                None if claim.novelty is None else claim.novelty.value,
-                claim.matches,
-                claim.why,
-                normalise_body(claim.text),
-                claim.speaker_side,
-            )
 
     # ------------------------------------------------- several instances: extras
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
-import json
 import logging
 import os
 import re
@@ -29,25 +28,16 @@ import aiosqlite
 
 from bot.errors import ConfigError, TransientError
 from bot.models import (
-    Alert,
-    CanonicalClaim,
-    Entity,
-    EventCandidate,
-    Novelty,
-    Stance,
-    Story,
-    StoryFingerprint,
     normalise_body,
 )
-from storage.base import AnalysisRecord
+from storage.analysis import Analyses
 from storage.db import SqliteTx, Tx
 from storage.dialect import SQLITE
 from storage.feeds import Feeds
-from storage.outbox import Outbox, insert_alerts
+from storage.outbox import Outbox
 from storage.queries import Queries
-from storage.stories import STORY_LEASE_SECONDS, Stories, from_signed64, to_signed64
+from storage.stories import STORY_LEASE_SECONDS, Stories
 from storage.subscriptions import Subscriptions
-from storage.values import top_terms
 
 log = logging.getLogger(__name__)
 
@@ -203,7 +193,7 @@ class SqliteDb:
 # --------------------------------------------------------------------------- store
 
 
-class SqliteStore(Stories, Queries, Feeds, Outbox, Subscriptions):
+class SqliteStore(Stories, Analyses, Subscriptions, Queries, Feeds, Outbox):
     """The :class:`storage.base.Store` on one SQLite file."""
 
     db: SqliteDb
@@ -334,267 +324,3 @@ class SqliteStore(Stories, Queries, Feeds, Outbox, Subscriptions):
                 return 0
             row = await self._one(db, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
             return int(row[0]) if row is not None else 0
-
-    # -------------------------------------------------------- analysis context
-
-    async def recent_events(self, since: date) -> list[EventCandidate]:
-        day = _story_day_sql("s")
-        async with self._read() as db:
-            rows = await self._all(
-                db,
-                f"SELECT e.id, e.title, e.terms, MAX({day}) AS last_day, COUNT(s.id) AS stories"
-                " FROM events e JOIN stories s ON s.event_id = e.id"
-                " GROUP BY e.id HAVING last_day >= ? ORDER BY last_day DESC, e.first_seen DESC",
-                (since.isoformat(),),
-            )
-        return [
-            EventCandidate(
-                id=row["id"],
-                title=row["title"],
-                terms={str(k): float(v) for k, v in json.loads(row["terms"]).items()},
-                last_seen=date.fromisoformat(row["last_day"]),
-                stories=int(row["stories"]),
-            )
-            for row in rows
-        ]
-
-    async def recent_fingerprints(self, since: date) -> list[StoryFingerprint]:
-        day = _story_day_sql("s")
-        async with self._read() as db:
-            rows = await self._all(
-                db,
-                "SELECT s.id, s.fingerprint, s.event_id FROM stories s"
-                f" WHERE s.fingerprint IS NOT NULL AND {day} >= ? ORDER BY s.id",
-                (since.isoformat(),),
-            )
-        return [
-            StoryFingerprint(row["id"], from_signed64(row["fingerprint"]), row["event_id"])
-            for row in rows
-        ]
-
-    async def event_claims(self, event_id: str) -> list[CanonicalClaim]:
-        async with self._read() as db:
-            rows = await self._all(
-                db,
-                "SELECT c.*, (SELECT COUNT(DISTINCT m.story_id) FROM claim_mentions m"
-                "  WHERE m.canonical_id = c.id) AS sources"
-                " FROM claims c WHERE c.event_id = ? ORDER BY c.first_seen, c.rowid",
-                (event_id,),
-            )
-        return [
-            CanonicalClaim(
-                id=row["id"],
-                event_id=row["event_id"],
-                speaker=row["speaker"],
-                speaker_id=row["speaker_id"],
-                stance=Stance(row["stance"]),
-                text=row["text"],
-                entities=tuple(json.loads(row["entities"])),
-                numbers=tuple(float(n) for n in json.loads(row["numbers"])),
-                first_seen=_dt(row["first_seen"]),
-                sources=max(1, int(row["sources"])),
-                speaker_side=row["speaker_side"],
-            )
-            for row in rows
-        ]
-
-    async def event_outlets(self, event_id: str) -> int:
-        async with self._read() as db:
-            rows = await self._all(
-                db, "SELECT source, url, outlet FROM stories WHERE event_id = ?", (event_id,)
-            )
-        names = {
-            Story(
-                source=r["source"], title="", body="", url=r["url"], outlet=r["outlet"]
-            ).outlet_name
-            for r in rows
-        }
-        return len(names)
-
-    async def save_analysis(self, record: AnalysisRecord) -> list[Alert]:
-        analysis = record.analysis
-        stamp = _ts(record.analysed_at)
-        story_id = record.story_id
-        async with self._write() as db:
-            story = await self._one(db, "SELECT id FROM stories WHERE id = ?", (story_id,))
-            if story is None:
-                raise LookupError(f"no story {story_id} to save an analysis for")
-
-            await self._save_event(db, record, stamp)
-
-            status = "duplicate" if record.duplicate_of is not None else "analysed"
-            await db.execute(
-                "UPDATE stories SET status = ?, event_id = ?, duplicate_of = ?, fingerprint = ?,"
-                " failure = NULL, analysed_at = ?, event_day = ?, lease_owner = NULL,"
-                " lease_until = NULL WHERE id = ?",
-                (
-                    status,
-                    record.event_id,
-                    record.duplicate_of,
-                    to_signed64(analysis.features.fingerprint),
-                    stamp,
-                    _opt_iso(analysis.features.published),
-                    story_id,
-                ),
-            )
-            # Analysing a story again replaces what the earlier analysis stored.
-            for table in ("mentions", "story_entities", "claim_mentions"):
-                await db.execute(f"DELETE FROM {table} WHERE story_id = ?", (story_id,))
-
-            await self._save_entities(db, record)
-            await self._save_claims(db, record, stamp)
-
-            queued = await insert_alerts(SqliteTx(db, SQLITE), record.alerts, record.analysed_at)
-        log.debug(
-            "saved analysis of story %d: event %s, %d claims, %d of %d alerts queued",
-            story_id,
-            record.event_id,
-            len(record.claims),
-            len(queued),
-            len(record.alerts),
-        )
-        return queued
-
-    async def _save_event(
-        self, db: aiosqlite.Connection, record: AnalysisRecord, stamp: str
-    ) -> None:
-        terms = record.analysis.features.terms
-        row = await self._one(
-            db, "SELECT terms, last_seen FROM events WHERE id = ?", (record.event_id,)
-        )
-        if row is None:
-            await db.execute(
-                "INSERT INTO events (id, title, first_seen, last_seen, terms)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (record.event_id, record.event_title, stamp, stamp, json.dumps(top_terms(terms))),
-            )
-            return
-        merged: dict[str, float] = {str(k): float(v) for k, v in json.loads(row["terms"]).items()}
-        for term, weight in terms.items():
-            merged[term] = merged.get(term, 0.0) + weight
-        await db.execute(
-            "UPDATE events SET last_seen = MAX(last_seen, ?), terms = ? WHERE id = ?",
-            (stamp, json.dumps(top_terms(merged)), record.event_id),
-        )
-
-    async def _save_entities(self, db: aiosqlite.Connection, record: AnalysisRecord) -> None:
-        analysis = record.analysis
-        entities: dict[str, Entity] = {}
-        for stat in analysis.entities:
-            entities[stat.entity.id] = stat.entity
-        for mention in analysis.mentions:
-            entities.setdefault(mention.entity.id, mention.entity)
-        await db.executemany(
-            "INSERT INTO entities (id, name, name_norm, type) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT(id) DO UPDATE SET name = excluded.name, name_norm = excluded.name_norm,"
-            " type = excluded.type",
-            [(e.id, e.name, e.name.casefold().strip(), e.type) for e in entities.values()],
-        )
-        aliases = {(e.name.casefold().strip(), e.id): e.name for e in entities.values()}
-        for mention in analysis.mentions:
-            aliases.setdefault((mention.text.casefold().strip(), mention.entity.id), mention.text)
-        await db.executemany(
-            "INSERT OR IGNORE INTO entity_aliases (alias_norm, entity_id, alias) VALUES (?, ?, ?)",
-            [(norm, entity_id, alias) for (norm, entity_id), alias in aliases.items() if norm],
-        )
-        await db.executemany(
-            "INSERT INTO mentions (story_id, entity_id, surface, start_char, end_char, sentence)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (record.story_id, m.entity.id, m.text, m.start, m.end, m.sentence)
-                for m in analysis.mentions
-            ],
-        )
-        await db.executemany(
-            "INSERT OR REPLACE INTO story_entities (story_id, entity_id, mentions, salience,"
-            " in_title) VALUES (?, ?, ?, ?, ?)",
-            [
-                (record.story_id, s.entity.id, s.mentions, s.salience, int(s.in_title))
-                for s in analysis.entities
-            ],
-        )
-
-    async def _save_claims(
-        self, db: aiosqlite.Connection, record: AnalysisRecord, stamp: str
-    ) -> None:
-        for index, claim in enumerate(record.claims):
-            claim_id = claim.id or f"{record.story_id}-{index}"
-            canonical: str | None = None
-            if claim.matches is not None and claim.novelty is Novelty.REPEAT:
-                # only a repeat adds a source; an update or contradiction names the
-                # claim it updates or disputes but is a proposition of its own
-                known = await self._one(db, "SELECT 1 FROM claims WHERE id = ?", (claim.matches,))
-                if known is not None:
-                    canonical = claim.matches
-                else:
-                    log.warning(
-                        "story %d: claim %s matches unknown claim %s; stored as a new claim",
-                        record.story_id,
-                        claim_id,
-                        claim.matches,
-                    )
-            if canonical is None and claim.novelty is Novelty.REPEAT:
-                # A repeat without a usable match (a near-duplicate story): the same
-                # words by the same speaker already in the event.
-                same = await self._one(
-                    db,
-                    "SELECT m.canonical_id FROM claim_mentions m"
-                    " JOIN claims c ON c.id = m.canonical_id"
-                    " WHERE c.event_id = ? AND m.speaker = ? AND cw_norm(m.text) = ?"
-                    " ORDER BY m.rowid LIMIT 1",
-                    (record.event_id, claim.speaker, normalise_body(claim.text)),
-                )
-                if same is not None:
-                    canonical = same["canonical_id"]
-            if canonical is None:
-                await db.execute(
-                    "INSERT OR IGNORE INTO claims (id, event_id, speaker, speaker_id, stance, text,"
-                    " entities, numbers, first_seen, first_story_id, speaker_side, text_norm)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        claim_id,
-                        record.event_id,
-                        claim.speaker,
-                        claim.speaker_id,
-                        claim.stance.value,
-                        claim.text,
-                        json.dumps(list(claim.entities)),
-                        json.dumps(list(claim.numbers)),
-                        stamp,
-                        record.story_id,
-                        claim.speaker_side,
-                        normalise_body(claim.text),
-                    ),
-                )
-                await db.executemany(
-                    "INSERT OR IGNORE INTO claim_entities (claim_id, entity_id) VALUES (?, ?)",
-                    [(claim_id, entity_id) for entity_id in claim.entities],
-                )
-                canonical = claim_id
-            mention_id = claim_id
-            taken = await self._one(
-                db, "SELECT story_id FROM claim_mentions WHERE id = ?", (mention_id,)
-            )
-            if taken is not None:
-                mention_id = f"{claim_id}@{record.story_id}"
-            await db.execute(
-                "INSERT OR REPLACE INTO claim_mentions (id, story_id, canonical_id, speaker, cue,"
-                " stance, direct, text, sentence, novelty, matches, why, speaker_side, text_norm)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    mention_id,
-                    record.story_id,
-                    canonical,
-                    claim.speaker,
-                    claim.cue,
-                    claim.stance.value,
-                    int(claim.direct),
-                    claim.text,
-                    claim.sentence,
-                    None if claim.novelty is None else claim.novelty.value,
-                    claim.matches,
-                    claim.why,
-                    claim.speaker_side,
-                    normalise_body(claim.text),
-                ),
-            )
