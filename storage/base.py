@@ -306,6 +306,13 @@ class CoordinationStore(Protocol):
         the same claim new."""
         ...
 
+    async def try_lease(self, name: str, seconds: float, now: datetime | None = None) -> bool:
+        """Take or renew the named lease for ``seconds`` (e.g. ``feed:<url>``); True
+        when this store holds it now. Another store gets it only after it expires."""
+        ...
+
+    async def release_lease(self, name: str) -> None: ...
+
 
 class Store(
     StoryStore,

@@ -75,6 +75,10 @@ class Tx(Protocol):
 
     async def many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None: ...
 
+    async def script(self, sql: str) -> None:
+        """Run a file of statements (a migration), as it is: no placeholders."""
+        ...
+
     async def notify(self, channel: str, payload: str) -> None:
         """Wake the instances listening on ``channel`` when this transaction commits
         (PostgreSQL ``NOTIFY``; nothing on SQLite, where nobody listens)."""
@@ -128,6 +132,17 @@ class SqliteTx:
 
     async def many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         await self.conn.executemany(sql, [[_lite(p) for p in row] for row in rows])
+
+    async def script(self, sql: str) -> None:
+        buffer = ""
+        for line in sql.splitlines(keepends=True):
+            buffer += line
+            if sqlite3.complete_statement(buffer):
+                await self.conn.execute(buffer.strip())
+                buffer = ""
+        rest = [ln for ln in buffer.splitlines() if ln.strip() and not ln.strip().startswith("--")]
+        if rest:
+            raise ValueError(f"an incomplete statement at the end: {rest[0]!r}")
 
     async def notify(self, channel: str, payload: str) -> None:
         return None
@@ -185,6 +200,9 @@ class PostgresTx:
 
     async def many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         await self.conn.executemany(self._sql(sql), [[_pg(p) for p in row] for row in rows])
+
+    async def script(self, sql: str) -> None:
+        await self.conn.execute(sql)  # no arguments: the simple protocol, several statements
 
     async def notify(self, channel: str, payload: str) -> None:
         await self.conn.execute(

@@ -15,6 +15,8 @@ splices in where the engines disagree:
   change versions commit in order; SQLite writers are already serialised;
 * **insertion order**: SQLite's implicit ``rowid`` against PostgreSQL's
   ``seq`` identity column;
+* **the schema**: how to see whether a table exists, and the lock instances
+  starting together take before each migration (SQLite: ``BEGIN IMMEDIATE``);
 * **the decision lock** (held while a story's event and novelty are decided):
   a lock file next to the SQLite database (every process sharing it is on
   this machine), a session advisory lock on PostgreSQL.
@@ -40,6 +42,8 @@ class Dialect:
     lock_changes: str | None  # run before writing subscription_changes
     seq: str  # the column that keeps insertion order (claims, claim_mentions)
     find: str  # {hay} contains {needle} at a position > 0
+    table_exists: str  # a row when the table named by the one parameter exists
+    migration_lock: str | None  # taken by each migration's transaction
 
     def story_day(self, alias: str) -> str:
         """The day a story counts for: its publication date, else the day the
@@ -59,6 +63,8 @@ SQLITE = Dialect(
     lock_changes=None,
     seq="rowid",
     find="instr({hay}, {needle})",
+    table_exists="SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+    migration_lock=None,
 )
 
 POSTGRES = Dialect(
@@ -69,6 +75,10 @@ POSTGRES = Dialect(
     lock_changes="LOCK TABLE subscription_changes IN EXCLUSIVE MODE",
     seq="seq",
     find="strpos({hay}, {needle})",
+    table_exists="SELECT 1 FROM information_schema.tables"
+    " WHERE table_schema = current_schema() AND table_name = ?",
+    migration_lock="SELECT pg_advisory_xact_lock("
+    "hashtextextended(current_schema() || ':migrate', 0))",
 )
 
 

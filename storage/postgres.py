@@ -1,26 +1,15 @@
-"""The PostgreSQL store: the same :class:`~storage.base.Store` on asyncpg, for
-several ClaimWatch instances sharing one database.
+"""Opening the PostgreSQL store: the same :class:`~storage.base.Store` on an
+asyncpg pool, for several ClaimWatch instances sharing one database.
 
-What differs from :mod:`storage.sqlite`, and why:
-
-* A connection pool; every operation is one transaction on one pooled
-  connection (reads: ``REPEATABLE READ READ ONLY``, one snapshot; writes:
-  ``READ COMMITTED`` with row locks where two instances could race).
-* :meth:`PostgresStore.claim_due_alerts` locks the head row of each chat with
-  ``FOR UPDATE SKIP LOCKED``: two instances never lease the same alert, and a
-  chat still gets one alert at a time, in queue order.
-* :meth:`PostgresStore.pending_stories` leases the stories it returns to this
-  store (``stories.lease_owner``/``lease_until``): other instances skip them
-  until the lease expires; the owner sees them again, as with SQLite.
-* Subscription changes take an exclusive lock on ``subscription_changes``
-  first, so change versions become visible in order and an index that
-  follows them never misses one.
-* Extras for running several instances (not part of the Store protocol):
-  :meth:`~PostgresStore.wait_for_notify` (``LISTEN``; queued alerts send
-  ``NOTIFY claimwatch_outbox``), :meth:`~PostgresStore.try_leader` (a session
-  advisory lock on a dedicated connection: it is released when the process or
-  its connection dies, so another instance takes over) and
-  :meth:`~PostgresStore.try_lease` (named, expiring leases, e.g. for feed polls).
+The queries are the aggregates' (:mod:`storage.stories`, …), written once;
+:mod:`storage.dialect` says where PostgreSQL differs (row locks with ``FOR
+UPDATE SKIP LOCKED``, the subscription change log locked first, an advisory
+decision lock). What this module adds for several instances (not part of the
+Store protocol): :meth:`~PostgresStore.wait_for_notify` (``LISTEN``; queued
+alerts send ``NOTIFY claimwatch_outbox``), :meth:`~PostgresStore.try_leader`
+(a session advisory lock on a dedicated connection: it is released when the
+process or its connection dies, so another instance takes over) and
+:meth:`~PostgresStore.set_delivery_platforms`.
 
 Migrations are ``storage/migrations/postgres/NNNN_name.sql``, one per SQLite
 migration with the same number, recorded in the same ``schema_migrations``.
@@ -32,28 +21,25 @@ in the URL or with ``schema=``.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
-import re
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from importlib import resources
 from typing import Any
 
 import asyncpg
 
 from bot.errors import ConfigError, TransientError
+from storage import schema
 from storage.analysis import Analyses
 from storage.base import OUTBOX_CHANNEL
-from storage.db import PostgresTx, Tx
-from storage.dialect import POSTGRES
+from storage.coordination import Leases
+from storage.db import PostgresTx, Tx, pg_channel
+from storage.dialect import POSTGRES, advisory_lock
 from storage.feeds import Feeds
 from storage.outbox import Outbox
 from storage.queries import Queries
-from storage.sqlite import load_migrations
+from storage.schema import load_pg_migrations
 from storage.stories import STORY_LEASE_SECONDS, Stories
 from storage.subscriptions import Subscriptions
 
@@ -61,12 +47,7 @@ log = logging.getLogger(__name__)
 
 POOL_MAX_SIZE = 10
 
-_MIGRATION_NAME = re.compile(r"^(\d{4})_(\w+)\.sql$")
-_TOP = 2**63
-_WRAP = 2**64
-
 Connection = Any  # asyncpg.Connection (asyncpg ships no type information)
-Record = Any  # asyncpg.Record
 
 # Failures worth retrying: the server went away, is starting or shutting down,
 # too many clients, a serialization failure or a deadlock victim.
@@ -84,68 +65,8 @@ _TRANSIENT: tuple[type[BaseException], ...] = (
     asyncpg.InternalClientError,
 )
 
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _utc(value: datetime) -> datetime:
-    """An aware UTC datetime (naive values are taken as UTC)."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
-
-
-def _ts(value: datetime) -> str:
-    """The same fixed-width ISO-8601 text the SQLite store uses."""
-    return _utc(value).isoformat(timespec="microseconds")
-
-
-def _story_day_sql(alias: str) -> str:
-    """The day a story counts for: its publication date, else the UTC day it was ingested."""
-    return (
-        f"COALESCE({alias}.published, {alias}.event_day,"
-        f" ({alias}.ingested_at AT TIME ZONE 'UTC')::date)"
-    )
-
-
-def _advisory_key_sql(param: str) -> str:
-    """A 64-bit advisory lock key for a name, scoped to the current schema."""
-    return f"hashtextextended(current_schema() || ':' || {param}, 0)"
-
-
-@dataclass(frozen=True, slots=True)
-class PgMigration:
-    version: int
-    name: str
-    sql: str
-
-
-def load_pg_migrations() -> list[PgMigration]:
-    """The PostgreSQL dialect of every numbered SQLite migration, in order.
-
-    Each SQLite migration must have its PostgreSQL twin with the same number
-    and name, so both backends stay at the same schema version."""
-    folder = resources.files("storage").joinpath("migrations").joinpath("postgres")
-    found: dict[int, PgMigration] = {}
-    for entry in folder.iterdir():
-        match = _MIGRATION_NAME.match(entry.name)
-        if match is None:
-            continue
-        version = int(match[1])
-        found[version] = PgMigration(version, match[2], entry.read_text(encoding="utf-8"))
-    out: list[PgMigration] = []
-    for lite in load_migrations():
-        twin = found.pop(lite.version, None)
-        if twin is None or twin.name != lite.name:
-            raise ConfigError(
-                f"storage migration {lite.version:04d}_{lite.name}.sql has no PostgreSQL "
-                f"dialect storage/migrations/postgres/{lite.version:04d}_{lite.name}.sql"
-            )
-        out.append(twin)
-    if found:
-        extra = ", ".join(f"{m.version:04d}_{m.name}" for m in found.values())
-        raise ConfigError(f"PostgreSQL migrations without a SQLite migration: {extra}")
-    return out
+_ADVISORY_KEY = "hashtextextended(current_schema() || ':' || $1, 0)"
+"""A 64-bit advisory lock key for a name, scoped to the current schema."""
 
 
 class PostgresDb:
@@ -161,17 +82,12 @@ class PostgresDb:
         self._texts: dict[str, str] = {}
 
     @asynccontextmanager
-    async def raw(self, **options: Any) -> AsyncIterator[Connection]:
+    async def _tx(self, **options: Any) -> AsyncIterator[Tx]:
         try:
             async with self.pool.acquire() as conn, conn.transaction(**options):
-                yield conn
+                yield PostgresTx(conn, POSTGRES, self._texts, self.schema)
         except _TRANSIENT as exc:
             raise TransientError(f"PostgreSQL: {type(exc).__name__}: {exc}") from exc
-
-    @asynccontextmanager
-    async def _tx(self, **options: Any) -> AsyncIterator[Tx]:
-        async with self.raw(**options) as conn:
-            yield PostgresTx(conn, POSTGRES, self._texts, self.schema)
 
     def read(self) -> AbstractAsyncContextManager[Tx]:
         return self._tx(isolation="repeatable_read", readonly=True)
@@ -180,10 +96,7 @@ class PostgresDb:
         return self._tx()
 
 
-# --------------------------------------------------------------------------- store
-
-
-class PostgresStore(Stories, Analyses, Subscriptions, Queries, Feeds, Outbox):
+class PostgresStore(Stories, Analyses, Subscriptions, Queries, Feeds, Outbox, Leases):
     """The :class:`storage.base.Store` on a PostgreSQL database (asyncpg pool)."""
 
     db: PostgresDb
@@ -193,11 +106,12 @@ class PostgresStore(Stories, Analyses, Subscriptions, Queries, Feeds, Outbox):
         pool: Any,
         dsn: str,
         server_settings: dict[str, str],
+        schema: str,
         *,
         story_lease_seconds: float = STORY_LEASE_SECONDS,
     ) -> None:
-        self._pool = pool
-        self.db = PostgresDb(pool, "public")
+        self.db = PostgresDb(pool, schema)
+        self.schema = schema  # where the tables are
         self._dsn = dsn
         self._server_settings = server_settings
         self._closed = False
@@ -209,7 +123,6 @@ class PostgresStore(Stories, Analyses, Subscriptions, Queries, Feeds, Outbox):
         self._leader_conn: Connection | None = None
         self._leader_lock = asyncio.Lock()
         self._leaders: set[str] = set()
-        self.schema = "public"  # where the tables are; set by open()
 
     @classmethod
     async def open(
@@ -236,13 +149,23 @@ class PostgresStore(Stories, Analyses, Subscriptions, Queries, Feeds, Outbox):
             raise ConfigError(f"PostgreSQL refused the login: {exc}") from None
         except _TRANSIENT as exc:
             raise TransientError(f"cannot reach PostgreSQL: {exc}") from exc
-        store = cls(pool, dsn, settings, story_lease_seconds=story_lease_seconds)
         try:
-            store.schema = store.db.schema = str(await pool.fetchval("SELECT current_schema()"))
+            current = str(await pool.fetchval("SELECT current_schema()"))
         except BaseException:
             await pool.close()
             raise
-        return store
+        return cls(pool, dsn, settings, current, story_lease_seconds=story_lease_seconds)
+
+    async def upgrade(self) -> int:
+        """Apply the pending migrations, each in its own transaction; return the
+        version. Instances starting together serialise on an advisory lock."""
+        return await schema.upgrade(self.db, f"PostgreSQL schema {self.schema}")
+
+    async def schema_version(self) -> int:
+        return await schema.schema_version(self.db)
+
+    def decision_lock(self) -> AbstractAsyncContextManager[None]:
+        return advisory_lock(self.db.pool, f"claimwatch:decide:{self.schema or 'public'}")
 
     async def close(self) -> None:
         """Close the pool and the listener and leader connections; twice is fine."""
@@ -256,67 +179,10 @@ class PostgresStore(Stories, Analyses, Subscriptions, Queries, Feeds, Outbox):
         self._listener = None
         self._leader_conn = None
         self._leaders.clear()
-        await self._pool.close()
+        await self.db.pool.close()
 
     def __repr__(self) -> str:
         return f"PostgresStore(instance={self.instance_id[:8]})"
-
-    # ------------------------------------------------------------ transactions
-
-    def _write(self) -> AbstractAsyncContextManager[Connection]:
-        return self.db.raw()
-
-    def _read(self) -> AbstractAsyncContextManager[Connection]:
-        return self.db.raw(isolation="repeatable_read", readonly=True)
-
-    # --------------------------------------------------------------- lifecycle
-
-    async def upgrade(self) -> int:
-        """Apply the pending migrations, each in its own transaction; return the version.
-
-        Instances starting together serialise on an advisory lock."""
-        migrations = load_pg_migrations()
-        latest = migrations[-1].version if migrations else 0
-        async with self._write() as db:
-            await db.execute(f"SELECT pg_advisory_xact_lock({_advisory_key_sql('$1')})", "migrate")
-            await db.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-            )
-        current = await self.schema_version()
-        if current > latest:
-            raise ConfigError(
-                f"the database has schema version {current}, newer than this "
-                f"release knows ({latest}); upgrade ClaimWatch"
-            )
-        for migration in migrations:
-            if migration.version <= current:
-                continue
-            async with self._write() as db:
-                await db.execute(
-                    f"SELECT pg_advisory_xact_lock({_advisory_key_sql('$1')})", "migrate"
-                )
-                done = await db.fetchval(
-                    "SELECT 1 FROM schema_migrations WHERE version = $1", migration.version
-                )
-                if done is not None:
-                    continue
-                await db.execute(migration.sql)
-                await db.execute(
-                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-                    migration.version,
-                    migration.name,
-                    _ts(datetime.now(UTC)),
-                )
-            log.info("applied migration %04d_%s (PostgreSQL)", migration.version, migration.name)
-        return await self.schema_version()
-
-    async def schema_version(self) -> int:
-        async with self._read() as db:
-            exists = await db.fetchval("SELECT to_regclass('schema_migrations') IS NOT NULL")
-            if not exists:
-                return 0
-            return int(await db.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"))
 
     # ------------------------------------------------- several instances: extras
 
@@ -328,8 +194,8 @@ class PostgresStore(Stories, Analyses, Subscriptions, Queries, Feeds, Outbox):
 
     async def notify(self, channel: str, payload: str = "") -> None:
         """``NOTIFY channel`` (delivered to every listening instance)."""
-        async with self._write() as db:
-            await db.execute("SELECT pg_notify($1, $2)", self._channel(channel), payload)
+        async with self.db.write() as tx:
+            await tx.notify(channel, payload)
 
     async def wait_for_notify(self, channel: str, timeout: float) -> bool:  # noqa: ASYNC109
         """Wait up to ``timeout`` seconds for a ``NOTIFY`` on ``channel``; True when
@@ -355,14 +221,6 @@ class PostgresStore(Stories, Analyses, Subscriptions, Queries, Feeds, Outbox):
                 await self._add_listener(channel)
             return self._signals[channel]
 
-    def _channel(self, channel: str) -> str:
-        """The PostgreSQL channel for ``channel`` in this store's schema: two
-        installations sharing a database (schemas) do not wake each other."""
-        scoped = f"{channel}@{self.schema}"
-        if len(scoped.encode()) > 63:  # longer channel names are cut by the server
-            scoped = f"{channel}@{hashlib.sha1(self.schema.encode()).hexdigest()[:16]}"
-        return scoped
-
     async def _add_listener(self, channel: str) -> None:
         signal = self._signals.setdefault(channel, asyncio.Event())
 
@@ -370,7 +228,7 @@ class PostgresStore(Stories, Analyses, Subscriptions, Queries, Feeds, Outbox):
             signal.set()
 
         assert self._listener is not None
-        await self._listener.add_listener(self._channel(channel), on_notify)
+        await self._listener.add_listener(pg_channel(channel, self.schema), on_notify)
 
     async def try_leader(self, name: str) -> bool:
         """Try to become (or check that we still are) the one instance doing ``name``
@@ -397,9 +255,7 @@ class PostgresStore(Stories, Analyses, Subscriptions, Queries, Feeds, Outbox):
                 self._leader_conn = conn = await self._connect()
             if name in self._leaders:
                 return True
-            got = bool(
-                await conn.fetchval(f"SELECT pg_try_advisory_lock({_advisory_key_sql('$1')})", name)
-            )
+            got = bool(await conn.fetchval(f"SELECT pg_try_advisory_lock({_ADVISORY_KEY})", name))
             if got:
                 self._leaders.add(name)
                 log.info("this instance (%s) now leads %s", self.instance_id[:8], name)
@@ -413,47 +269,7 @@ class PostgresStore(Stories, Analyses, Subscriptions, Queries, Feeds, Outbox):
             conn = self._leader_conn
             if conn is not None and not conn.is_closed():
                 with suppress(Exception):
-                    await conn.fetchval(
-                        f"SELECT pg_advisory_unlock({_advisory_key_sql('$1')})", name
-                    )
-
-    @asynccontextmanager
-    async def decision_lock(self) -> AsyncIterator[None]:
-        """A session advisory lock on a connection of the pool: released on exit,
-        or by the server when this process or its connection dies."""
-        async with self._pool.acquire() as conn:
-            await conn.execute("SELECT pg_advisory_lock(hashtext($1))", self._decide_key)
-            try:
-                yield
-            finally:
-                await conn.execute("SELECT pg_advisory_unlock(hashtext($1))", self._decide_key)
-
-    @property
-    def _decide_key(self) -> str:
-        return f"claimwatch:decide:{self.schema or 'public'}"
-
-    async def try_lease(self, name: str, seconds: float, now: datetime | None = None) -> bool:
-        """Take or renew the named lease for ``seconds`` (e.g. ``feed:<url>``): True
-        when this store holds it now. Another store gets it only after it expires."""
-        stamp = _utc(now) if now is not None else datetime.now(UTC)
-        async with self._write() as db:
-            owner = await db.fetchval(
-                "INSERT INTO leases (name, owner, until) VALUES ($1, $2, $3)"
-                " ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, until = excluded.until"
-                " WHERE leases.owner = excluded.owner OR leases.until <= $4"
-                " RETURNING owner",
-                name,
-                self.instance_id,
-                stamp + timedelta(seconds=seconds),
-                stamp,
-            )
-        return bool(owner == self.instance_id)
-
-    async def release_lease(self, name: str) -> None:
-        async with self._write() as db:
-            await db.execute(
-                "DELETE FROM leases WHERE name = $1 AND owner = $2", name, self.instance_id
-            )
+                    await conn.fetchval(f"SELECT pg_advisory_unlock({_ADVISORY_KEY})", name)
 
 
 def is_postgres_url(url: str) -> bool:
