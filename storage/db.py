@@ -176,7 +176,7 @@ class PostgresTx:
         self.conn = conn
         self.dialect = dialect
         self._texts = texts  # the store's cache of converted statements
-        self._schema = schema
+        self.schema = schema
 
     def _sql(self, sql: str) -> str:
         text = self._texts.get(sql)
@@ -206,7 +206,7 @@ class PostgresTx:
 
     async def notify(self, channel: str, payload: str) -> None:
         await self.conn.execute(
-            "SELECT pg_notify($1, $2)", pg_channel(channel, self._schema), payload
+            "SELECT pg_notify($1, $2)", pg_channel(channel, self.schema), payload
         )
 
 
