@@ -30,9 +30,17 @@ from storage.base import AnalysisRecord
 from storage.db import Db, Tx, as_date, as_dt
 from storage.outbox import insert_alerts
 from storage.stories import from_signed64, to_signed64
-from storage.values import top_terms
 
 log = logging.getLogger(__name__)
+
+MAX_EVENT_TERMS = 200
+"""How many of an event's heaviest terms are kept."""
+
+
+def top_terms(terms: dict[str, float]) -> dict[str, float]:
+    """The ``MAX_EVENT_TERMS`` heaviest terms (ties broken by the term, for stability)."""
+    ranked = sorted(terms.items(), key=lambda item: (-item[1], item[0]))
+    return dict(ranked[:MAX_EVENT_TERMS])
 
 
 def _terms(text: str) -> dict[str, float]:

@@ -68,20 +68,16 @@ class StoryStore(Protocol):
 
     async def find_story(self, url: str | None, body_hash: str) -> StoryRecord | None:
         """A story already ingested with the same URL or the same normalised body."""
-        ...
 
     async def add_story(self, story: Story, now: datetime) -> int:
         """Record a story (status ``pending``); return its id."""
-        ...
 
     async def pending_stories(self, limit: int) -> list[StoryRecord]:
         """Stories awaiting analysis, oldest first (another process may have added them)."""
-        ...
 
     async def lease_story(self, story_id: int) -> bool:
         """Take a pending story for analysis by this process; False when another
         process holds it (or it is no longer pending)."""
-        ...
 
     async def mark_story_failed(self, story_id: int, reason: str) -> None: ...
 
@@ -93,26 +89,21 @@ class AnalysisStore(Protocol):
 
     async def recent_events(self, since: date) -> list[EventCandidate]:
         """Events with a story published (or ingested) on or after ``since``."""
-        ...
 
     async def recent_fingerprints(self, since: date) -> list[StoryFingerprint]: ...
 
     async def event_claims(self, event_id: str) -> list[CanonicalClaim]:
         """The canonical claims of an event, oldest first."""
-        ...
 
     async def event_outlets(self, event_id: str) -> int:
         """How many distinct outlets cover the event so far."""
-        ...
 
     async def event_mentions(self, event_id: str, story_id: int) -> list[EarlierMention]:
         """The event's claim mentions by stories other than ``story_id``, oldest first."""
-        ...
 
     async def save_analysis(self, record: AnalysisRecord) -> list[Alert]:
         """Write one story's analysis and queue its alerts, atomically.
         Returns the alerts actually queued (new idempotency keys only)."""
-        ...
 
 
 class SubscriptionStore(Protocol):
@@ -122,7 +113,6 @@ class SubscriptionStore(Protocol):
         self, chat: ChatRef, target: WatchTarget, now: datetime
     ) -> tuple[Subscription, bool]:
         """Watch ``target`` in ``chat``; the bool says whether it is new."""
-        ...
 
     async def remove_subscription(self, chat: ChatRef, key: str) -> bool: ...
 
@@ -130,21 +120,17 @@ class SubscriptionStore(Protocol):
 
     async def all_subscriptions(self) -> list[Subscription]:
         """Active (unpaused) subscriptions, for building the match index."""
-        ...
 
     async def subscriptions_changed_since(
         self, version: int
     ) -> tuple[int, list[Subscription], list[int]]:
         """(current version, added or changed subscriptions, removed ids) since ``version``."""
-        ...
 
     async def set_chat_paused(self, chat: ChatRef, paused: bool, reason: str | None) -> int:
         """Pause or resume every subscription of a chat; returns how many changed."""
-        ...
 
     async def migrate_chat(self, old: ChatRef, new: ChatRef) -> int:
         """Move a chat's subscriptions to a new chat id (Telegram supergroup migration)."""
-        ...
 
     async def mute_chat(self, chat: ChatRef, until: datetime | None) -> None: ...
 
@@ -156,18 +142,15 @@ class QueryStore(Protocol):
 
     async def find_entity(self, name: str) -> Entity | None:
         """An entity seen in stories whose name or alias equals ``name`` (case-insensitive)."""
-        ...
 
     async def entity(self, entity_id: str) -> Entity | None: ...
 
     async def entity_names(self) -> list[tuple[str, str]]:
         """(name or alias, entity id) for every known entity, for suggestions."""
-        ...
 
     async def claims_about(self, entity_key: str, limit: int) -> list[ClaimView]:
         """Latest canonical claims whose speaker or content is about the entity
         (or, for a keyword key, whose text contains the phrase), newest first."""
-        ...
 
     async def event_view(self, event_id: str) -> EventView | None: ...
 
@@ -179,7 +162,6 @@ class FeedStore(Protocol):
         self, url: str, now: datetime, added_by: str | None = None, title: str | None = None
     ) -> tuple[Feed, bool]:
         """Poll ``url`` from now on (first poll due at once); the bool says whether it is new."""
-        ...
 
     async def remove_feed(self, url: str) -> bool: ...
 
@@ -187,23 +169,19 @@ class FeedStore(Protocol):
 
     async def list_feeds(self) -> list[Feed]:
         """Every feed with its health (errors in a row, last error, last good poll)."""
-        ...
 
     async def due_feeds(self, now: datetime, limit: int, lease_seconds: float) -> list[Feed]:
         """Claim up to ``limit`` feeds whose poll is due: their next poll moves
         ``lease_seconds`` ahead so no other poller takes them meanwhile;
         :meth:`record_poll` then sets the real next poll."""
-        ...
 
     async def record_poll(self, poll: FeedPoll) -> None: ...
 
     async def schedule_feeds(self, at: datetime, url: str | None = None) -> int:
         """Move the next poll of one feed (or all) to ``at``; returns how many."""
-        ...
 
     async def seen_entry(self, keys: Sequence[str]) -> bool:
         """Whether a feed entry with any of these keys (GUID, link) was taken before."""
-        ...
 
     async def mark_entry_seen(
         self, feed_id: int | None, keys: Sequence[str], now: datetime
@@ -211,7 +189,6 @@ class FeedStore(Protocol):
 
     async def forget_entries(self, before: datetime) -> int:
         """Drop seen-entry keys older than ``before``; returns how many."""
-        ...
 
 
 class OutboxStore(Protocol):
@@ -222,7 +199,6 @@ class OutboxStore(Protocol):
     ) -> list[OutboxItem]:
         """Lease up to ``limit`` alerts that are due (pending, retry time passed,
         or lease expired), oldest first per chat; chats that are muted or paused are skipped."""
-        ...
 
     async def mark_sent(self, item_id: int, message_id: str | None, now: datetime) -> None: ...
 
@@ -232,16 +208,13 @@ class OutboxStore(Protocol):
 
     async def first_alert_message(self, chat: ChatRef, event_id: str) -> str | None:
         """The platform message id of the first alert sent to ``chat`` about ``event_id``."""
-        ...
 
     async def outbox_counts(self) -> dict[str, int]:
         """Rows per status (pending, sent, retry, undeliverable)."""
-        ...
 
     async def enqueue_alerts(self, alerts: Sequence[Alert], now: datetime) -> list[Alert]:
         """Queue alerts outside an analysis (tools, benches); an alert whose
         ``key`` is already in the outbox is skipped. Returns the alerts queued."""
-        ...
 
     async def defer_alert(
         self, item_id: int, at: datetime, reason: str, hold: str | None = None
@@ -250,20 +223,16 @@ class OutboxStore(Protocol):
         rate-limit pause, a pacing wait). With ``hold`` the row waits for a digest
         (``digest``, ``quiet`` or ``flood``): when it is due again it is sent
         together with every open row of its chat as one message."""
-        ...
 
     async def release_held(self, chat: ChatRef, now: datetime) -> int:
         """Make a chat's held rows due now (its digest or quiet settings changed)."""
-        ...
 
     async def hold_open_alerts(self, chat: ChatRef, hold: str, at: datetime) -> int:
         """Hold a chat's open rows that no sender has leased, due at ``at``, so its
         next lease sends them as a digest."""
-        ...
 
     async def open_alerts(self, chat: ChatRef, limit: int) -> list[OutboxItem]:
         """A chat's undelivered rows (pending or retry), oldest first."""
-        ...
 
     async def open_alert_count(self, chat: ChatRef) -> int: ...
 
@@ -271,26 +240,21 @@ class OutboxStore(Protocol):
         self, item_ids: Sequence[int], message_id: str | None, now: datetime
     ) -> None:
         """Mark rows sent together (a digest) in one transaction."""
-        ...
 
     async def messages_sent_since(self, chat: ChatRef, since: datetime) -> int:
         """Messages (a digest counts once) delivered to ``chat`` at or after ``since``."""
-        ...
 
     async def recent_sends(self, since: datetime) -> list[tuple[ChatRef, datetime]]:
         """(chat, when) of every message delivered at or after ``since``, oldest
         first (a digest once), so a restarted dispatcher knows each chat's pace."""
-        ...
 
     async def pause_delivery(self, scope: str, until: datetime, reason: str) -> None:
         """Persist a rate-limit pause of ``scope`` (a platform, or ``platform:chat``);
         a later ``until`` already stored is kept. :meth:`claim_due_alerts` skips
         the rows of a paused scope until then."""
-        ...
 
     async def delivery_pauses(self, now: datetime) -> dict[str, datetime]:
         """Pauses still in force at ``now``: scope → until."""
-        ...
 
     async def chat_delivery(self, chat: ChatRef) -> DeliveryPrefs: ...
 
@@ -304,12 +268,10 @@ class CoordinationStore(Protocol):
         """Held while a story's event and novelty are decided and saved, so two
         processes sharing the database never both open the same event or both call
         the same claim new."""
-        ...
 
     async def try_lease(self, name: str, seconds: float, now: datetime | None = None) -> bool:
         """Take or renew the named lease for ``seconds`` (e.g. ``feed:<url>``); True
         when this store holds it now. Another store gets it only after it expires."""
-        ...
 
     async def release_lease(self, name: str) -> None: ...
 
@@ -328,7 +290,6 @@ class Store(
 
     async def upgrade(self) -> int:
         """Apply pending numbered migrations; return the schema version."""
-        ...
 
     async def schema_version(self) -> int: ...
 

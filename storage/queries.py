@@ -6,15 +6,17 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from bot.models import ClaimView, Entity, EventView, Source, Stance, normalise_body
+from bot.models import ClaimView, Entity, EventView, Source, Stance, Story, normalise_body
 from storage.db import Db, Row, Tx, as_date, as_dt, marks
-from storage.values import source_of
 
 _CLAIM_COLUMNS = "c.id, c.event_id, c.speaker, c.text, c.stance, c.first_seen, c.numbers"
 
 
 def story_source(row: Row) -> Source:
-    return source_of(row, as_date(row["published"]))
+    """A story row as the source a chat is shown: linked by URL, else by its file."""
+    story = Story(row["source"], row["title"], "", url=row["url"], outlet=row["outlet"])
+    published = as_date(row["published"])
+    return Source(title=row["title"], url=story.link, outlet=story.outlet_name, published=published)
 
 
 def _claim_view(row: Row, sources: list[Source]) -> ClaimView:

@@ -11,8 +11,8 @@ import pytest
 
 from bot.analysis.canonical import EarlierMention, canonical_ids
 from bot.models import Entity, Novelty, Source, Stance, normalise_body
+from storage.analysis import MAX_EVENT_TERMS
 from storage.base import Store
-from storage.values import MAX_EVENT_TERMS
 from tests.storage.builders import (
     ALICE,
     BOB,
