@@ -118,9 +118,6 @@ class SubscriptionStore(Protocol):
 
     async def chat_subscriptions(self, chat: ChatRef) -> list[Subscription]: ...
 
-    async def all_subscriptions(self) -> list[Subscription]:
-        """Active (unpaused) subscriptions, for building the match index."""
-
     async def subscriptions_changed_since(
         self, version: int
     ) -> tuple[int, list[Subscription], list[int]]:
@@ -165,8 +162,6 @@ class FeedStore(Protocol):
 
     async def remove_feed(self, url: str) -> bool: ...
 
-    async def feed_by_url(self, url: str) -> Feed | None: ...
-
     async def list_feeds(self) -> list[Feed]:
         """Every feed with its health (errors in a row, last error, last good poll)."""
 
@@ -205,9 +200,6 @@ class OutboxStore(Protocol):
     async def mark_retry(self, item_id: int, at: datetime, error: str) -> None: ...
 
     async def mark_undeliverable(self, item_id: int, reason: str, now: datetime) -> None: ...
-
-    async def first_alert_message(self, chat: ChatRef, event_id: str) -> str | None:
-        """The platform message id of the first alert sent to ``chat`` about ``event_id``."""
 
     async def outbox_counts(self) -> dict[str, int]:
         """Rows per status (pending, sent, retry, undeliverable)."""

@@ -67,22 +67,18 @@ class Tx(Protocol):
 
     async def val(self, sql: str, *params: Any) -> Any:
         """The first column of the first row, or None."""
-        ...
 
     async def run(self, sql: str, *params: Any) -> int:
         """Execute a statement; return how many rows it changed."""
-        ...
 
     async def many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None: ...
 
     async def script(self, sql: str) -> None:
         """Run a file of statements (a migration), as it is: no placeholders."""
-        ...
 
     async def notify(self, channel: str, payload: str) -> None:
         """Wake the instances listening on ``channel`` when this transaction commits
         (PostgreSQL ``NOTIFY``; nothing on SQLite, where nobody listens)."""
-        ...
 
 
 class Db(Protocol):
@@ -90,11 +86,9 @@ class Db(Protocol):
 
     def read(self) -> AbstractAsyncContextManager[Tx]:
         """A read transaction: one consistent snapshot for several queries."""
-        ...
 
     def write(self) -> AbstractAsyncContextManager[Tx]:
         """A write transaction."""
-        ...
 
 
 # --------------------------------------------------------------------- SQLite

@@ -61,11 +61,6 @@ class Feeds:
         async with self.db.write() as tx:
             return await tx.run("DELETE FROM feeds WHERE url = ?", url) > 0
 
-    async def feed_by_url(self, url: str) -> Feed | None:
-        async with self.db.read() as tx:
-            row = await tx.one(f"SELECT {_COLUMNS} FROM feeds WHERE url = ?", url)
-        return None if row is None else _feed(row)
-
     async def list_feeds(self) -> list[Feed]:
         async with self.db.read() as tx:
             rows = await tx.all(f"SELECT {_COLUMNS} FROM feeds ORDER BY id")

@@ -231,18 +231,6 @@ class Outbox:
             )
         return int(value or 0)
 
-    async def first_alert_message(self, chat: ChatRef, event_id: str) -> str | None:
-        async with self.db.read() as tx:
-            value = await tx.val(
-                "SELECT message_id FROM outbox WHERE platform = ? AND chat_id = ?"
-                " AND event_id = ? AND status = 'sent' AND message_id IS NOT NULL"
-                " ORDER BY sent_at, id LIMIT 1",
-                chat.platform,
-                chat.chat_id,
-                event_id,
-            )
-        return None if value is None else str(value)
-
     async def outbox_counts(self) -> dict[str, int]:
         async with self.db.read() as tx:
             rows = await tx.all("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")

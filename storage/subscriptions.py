@@ -107,13 +107,6 @@ class Subscriptions:
             )
         return [_subscription(row) for row in rows]
 
-    async def all_subscriptions(self) -> list[Subscription]:
-        async with self.db.read() as tx:
-            rows = await tx.all(
-                f"SELECT {_COLUMNS} FROM subscriptions WHERE NOT paused ORDER BY id"
-            )
-        return [_subscription(row) for row in rows]
-
     async def subscriptions_changed_since(
         self, version: int
     ) -> tuple[int, list[Subscription], list[int]]:
@@ -183,35 +176,24 @@ class Subscriptions:
             return 0
         async with self.db.write() as tx:
             await _changing(tx)
-            subs = await tx.all(
-                "SELECT id, key FROM subscriptions WHERE platform = ? AND chat_id = ? ORDER BY id",
+            merged = await tx.all(
+                "DELETE FROM subscriptions WHERE platform = ? AND chat_id = ? AND key IN"
+                " (SELECT key FROM subscriptions WHERE platform = ? AND chat_id = ?) RETURNING id",
+                old.platform,
+                old.chat_id,
+                new.platform,
+                new.chat_id,
+            )
+            moved = await tx.all(
+                "UPDATE subscriptions SET platform = ?, chat_id = ?"
+                " WHERE platform = ? AND chat_id = ? RETURNING id",
+                new.platform,
+                new.chat_id,
                 old.platform,
                 old.chat_id,
             )
-            existing = {
-                row["key"]
-                for row in await tx.all(
-                    "SELECT key FROM subscriptions WHERE platform = ? AND chat_id = ?",
-                    new.platform,
-                    new.chat_id,
-                )
-            }
-            moved: list[int] = []
-            merged: list[int] = []
-            for row in subs:
-                if row["key"] in existing:
-                    await tx.run("DELETE FROM subscriptions WHERE id = ?", row["id"])
-                    merged.append(int(row["id"]))
-                else:
-                    await tx.run(
-                        "UPDATE subscriptions SET platform = ?, chat_id = ? WHERE id = ?",
-                        new.platform,
-                        new.chat_id,
-                        row["id"],
-                    )
-                    moved.append(int(row["id"]))
-            await _log_changes(tx, moved, "upsert")
-            await _log_changes(tx, merged, "remove")
+            await _log_changes(tx, sorted(int(row["id"]) for row in moved), "upsert")
+            await _log_changes(tx, sorted(int(row["id"]) for row in merged), "remove")
 
             has_new = await tx.val(
                 "SELECT 1 FROM chats WHERE platform = ? AND chat_id = ?", new.platform, new.chat_id
@@ -246,8 +228,9 @@ class Subscriptions:
                     encode_alert(alert),
                     row["id"],
                 )
-        log.info("migrated chat %s to %s: %d subscriptions", old, new, len(subs))
-        return len(subs)
+        count = len(moved) + len(merged)
+        log.info("migrated chat %s to %s: %d subscriptions", old, new, count)
+        return count
 
     async def mute_chat(self, chat: ChatRef, until: datetime | None) -> None:
         async with self.db.write() as tx:
