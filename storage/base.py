@@ -1,4 +1,6 @@
-"""The one storage interface. All SQL lives in the implementations.
+"""The storage interface: one protocol per aggregate, and :class:`Store`, their
+composition. The SQL lives in the aggregate modules (:mod:`storage.stories`,
+:mod:`storage.analysis`, …), written once for both engines.
 
 Every method returns the value types of :mod:`bot.models`, never raw rows.
 Times are timezone-aware UTC datetimes.
@@ -6,7 +8,7 @@ Times are timezone-aware UTC datetimes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -188,6 +190,9 @@ class FeedStore(Protocol):
 
 class OutboxStore(Protocol):
     """Queued alerts, their delivery, pauses and digests."""
+
+    def set_delivery_platforms(self, platforms: Collection[str] | None) -> None:
+        """Lease only alerts for these platforms from now on (None: every platform)."""
 
     async def claim_due_alerts(
         self, now: datetime, limit: int, lease_seconds: float
