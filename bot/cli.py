@@ -21,7 +21,7 @@ from bot.errors import ClaimWatchError, ConfigError
 from bot.ingest.files import FileProblem, read_stories
 from bot.models import ChatRef, Command
 from bot.pipeline import Outcome
-from bot.runtime import Services, adapters_from_settings, analysis_loop, serve
+from bot.runtime import Services, adapters_from_settings, analysis_loop, http_server, serve
 
 log = logging.getLogger("claimwatch")
 
@@ -279,6 +279,7 @@ async def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         settings = settings.model_copy(update={"database_url": f"sqlite:///{tmp}/demo.db"})
         console = ConsoleAdapter(chat_id="demo")
         services = await Services.open(settings, [console])
+        events: list[str] = []
         try:
             print("ClaimWatch demo — the whole pipeline on the sample stories in examples/,")
             print("with a fresh SQLite database and a console chat.\n")
@@ -290,6 +291,8 @@ async def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
                     _problem(item)
                     continue
                 outcome = await services.pipeline.process(item)
+                if outcome.event_id and outcome.event_id not in events:
+                    events.append(outcome.event_id)
                 fresh = sum(1 for c in outcome.claims if c.novelty and c.novelty.value != "repeat")
                 print(
                     f"· ingested {Path(item.source).name} ({item.outlet_name}): "
@@ -300,9 +303,41 @@ async def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
             for text in [f"/claims {args.watch} 5", "/watching"]:
                 print(f"\nyou> {text}")
                 print(render_text((await services.router(console.command(text))).lines))
+            if services.pages is not None:
+                await _demo_pages(services, events, args)
         finally:
             await services.close()
     return 0
+
+
+async def _demo_pages(services: Services, events: list[str], args: argparse.Namespace) -> None:
+    """Print the event pages' addresses and, unless ``--no-serve``, serve them
+    until Ctrl-C (the demo's database goes when the demo ends)."""
+    pages = services.pages
+    assert pages is not None
+    print("\nEvent pages:")
+    for event_id in events:
+        view = await services.store.event_view(event_id)
+        print(f"  {view.title if view else event_id}: {pages.event(event_id)}")
+    entity = await services.store.find_entity(args.watch)
+    if entity is not None:
+        print(f"  {entity.name}: {pages.entity(entity.id)}")
+    if args.no_serve:
+        return
+    server = http_server(services)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await server.start()
+    s = services.settings
+    print(f"\nServing them on {s.http_host}:{server.port} until Ctrl-C.", flush=True)
+    try:
+        await stop.wait()
+    finally:
+        await server.stop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
 
 
 # ------------------------------------------------------------------- parser
@@ -358,6 +393,11 @@ def build_parser() -> argparse.ArgumentParser:
     dm = sub.add_parser("demo", help="the whole pipeline on the sample stories, in a console chat")
     dm.add_argument("--examples", default=str(EXAMPLES), help="folder of sample stories")
     dm.add_argument("--watch", default="Bulgaria", help="what the demo chat watches")
+    dm.add_argument(
+        "--no-serve",
+        action="store_true",
+        help="with PUBLIC_URL set: print the event pages' addresses without serving them",
+    )
     return p
 
 

@@ -7,6 +7,8 @@ Secrets are ``SecretStr``: they never show in a repr or a log line.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -72,6 +74,14 @@ class Settings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8080, ge=0, le=65535)
 
+    # event pages on the HTTP port (see docs/pages.md); on when PUBLIC_URL is set
+    public_url: str | None = None  # how people reach HTTP_PORT, e.g. https://news.example.org
+    pages: Literal["signed", "public", "off"] = "signed"
+    pages_secret: SecretStr | None = None  # unset: generated once, kept in the database
+    pages_link_days: int = Field(default=30, ge=1, le=3650)
+    pages_rate_per_minute: int = Field(default=60, ge=1, le=100_000)
+    pages_client_header: str | None = None  # set by your reverse proxy, e.g. X-Real-IP
+
     # live sources: feeds, URLs, HTTP push (see docs/sources.md)
     admin_user_ids: str = ""  # operators: comma-separated platform:user_id
     ingest_token: SecretStr | None = None  # bearer token for POST /ingest; unset: endpoint off
@@ -92,6 +102,27 @@ class Settings(BaseSettings):
         return frozenset(
             part.strip().casefold() for part in self.admin_user_ids.split(",") if part.strip()
         )
+
+    @field_validator("public_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip().rstrip("/")
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+            raise ValueError("use an http(s) address such as https://news.example.org")
+        return value
+
+    @field_validator("pages_client_header")
+    @classmethod
+    def _header_name(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+    @property
+    def pages_on(self) -> bool:
+        """Event pages are served (and linked from alerts)."""
+        return self.public_url is not None and self.pages != "off"
 
     @field_validator("database_url")
     @classmethod

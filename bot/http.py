@@ -15,6 +15,10 @@ Routes:
     (nothing of a bad batch is recorded). 202 with what was recorded: the
     stories wait as pending for the analysis loop.
 
+``GET /event/{id}``, ``GET /entity/{id}``
+    Event and entity pages when ``PUBLIC_URL`` is set (:mod:`bot.pages.server`,
+    added by the runtime).
+
 Adapters add their own routes (Slack's HTTP mode: ``POST /slack/events``)
 before the server starts, see :func:`adapter_routes`.
 """

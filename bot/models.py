@@ -274,9 +274,14 @@ Line = tuple[Span, ...]
 
 @dataclass(frozen=True, slots=True)
 class Button:
+    """A button under a message. Pressing it is the command ``/{action} {arg}``;
+    a button with a ``url`` opens that address instead (an adapter that cannot
+    open links falls back to the command)."""
+
     label: str
-    action: str  # "sources", "mute", "unwatch"
+    action: str  # "sources", "mute", "unwatch", "event"
     arg: str
+    url: str | None = None
 
 
 def _plain(lines: tuple[Line, ...]) -> str:
@@ -407,6 +412,33 @@ class ClaimView:
     first_seen: datetime
     sources: tuple[Source, ...] = ()
     figures: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimOrigin:
+    """How a canonical claim entered its event: the novelty decided for its first
+    mention, the earlier claim that it updates or disputes (``matches``), and the
+    day of the first story that carried it (its publication date, else the day
+    the story counted for)."""
+
+    novelty: Novelty | None
+    matches: str | None
+    day: date
+
+
+@dataclass(frozen=True, slots=True)
+class EventSummary:
+    """An event as an entity's page lists it: its span, how much coverage it has,
+    and its newest claims (newest first)."""
+
+    id: str
+    title: str
+    first_day: date
+    last_day: date
+    stories: int
+    outlets: int
+    claims: int
+    latest: tuple[ClaimView, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

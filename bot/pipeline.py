@@ -65,8 +65,10 @@ class Pipeline:
         index: WatchIndex,
         analyser: Analyser | None = None,
         clock: Callable[[], datetime] = utcnow,
+        event_page: Callable[[str], str] | None = None,
     ) -> None:
         self.store = store
+        self.event_page = event_page  # the address of an event's page, when pages are on
         self.settings = settings
         self.index = index
         self._analyser = analyser
@@ -177,7 +179,8 @@ class Pipeline:
         if decision.duplicate_of is None:
             outlets = await self.store.event_outlets(event_id) if not new_event else 0
             links = (Link(story.outlet_name, story.link),)
-            plan = AlertPlan(event_id, title, new_event, max(outlets, 0) + 1, links)
+            page = self.event_page(event_id) if self.event_page is not None else None
+            plan = AlertPlan(event_id, title, new_event, max(outlets, 0) + 1, links, page)
             alerts = plan_alerts(
                 self.index, story, analysis, claims, plan, min_salience=s.min_salience
             )

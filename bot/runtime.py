@@ -19,6 +19,8 @@ from bot.http import HttpServer, adapter_routes
 from bot.ingest.feeds import FeedPoller
 from bot.models import ChatRef, Story
 from bot.net import Fetcher
+from bot.pages.links import PageLinks, open_page_links
+from bot.pages.server import PageRoutes
 from bot.pipeline import Pipeline, utcnow
 from bot.watch import WatchIndex
 from handlers.base import Context
@@ -59,12 +61,20 @@ class Services:
     dispatcher: Dispatcher
     adapters: list[Adapter] = field(default_factory=list)
     analysis_wake: asyncio.Event = field(default_factory=asyncio.Event)
+    pages: PageLinks | None = None  # event pages (PUBLIC_URL set, PAGES not off)
 
     @classmethod
     async def open(cls, settings: Settings, adapters: Sequence[Adapter] = ()) -> Services:
         store = await open_store(settings.database_url)
+        try:
+            pages = await open_page_links(settings, store, utcnow)
+        except BaseException:
+            await store.close()
+            raise
         index = WatchIndex()
-        pipeline = Pipeline(store, settings, index)
+        pipeline = Pipeline(
+            store, settings, index, event_page=pages.event if pages is not None else None
+        )
         await pipeline.refresh_index()
         ctx = Context(
             store=store,
@@ -72,10 +82,11 @@ class Services:
             gazetteer=default_gazetteer(),
             clock=utcnow,
             on_subscriptions_changed=pipeline.refresh_index,
+            pages=pages,
         )
         router = Router(ctx)
         dispatcher = Dispatcher(store, {a.platform: a for a in adapters}, settings)
-        services = cls(store, settings, pipeline, router, dispatcher, list(adapters))
+        services = cls(store, settings, pipeline, router, dispatcher, list(adapters), pages=pages)
         for adapter in adapters:
             if hasattr(adapter, "on_migrate"):  # platforms whose chats can change id
                 adapter.on_migrate = services.migrate_chat
@@ -128,6 +139,10 @@ def http_server(services: Services) -> HttpServer:
     )
     for adapter in services.adapters:
         for method, path, handler in adapter_routes(adapter):
+            server.add_route(method, path, handler)
+    if services.pages is not None:
+        pages = PageRoutes(services.settings, store, services.pages, utcnow)
+        for method, path, handler in pages.routes():
             server.add_route(method, path, handler)
     return server
 

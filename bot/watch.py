@@ -220,6 +220,7 @@ class AlertPlan:
     new_event: bool
     outlets: int
     links: tuple[Link, ...]
+    page: str | None = None  # the event page's address, when pages are on
 
 
 def _claim_about(claim: Claim, key: str, keyword: bool) -> bool:
@@ -327,7 +328,7 @@ def plan_alerts(
                 links=plan.links,
                 outlets=plan.outlets,
             ),
-            buttons=alert_buttons(plan.event_id, sub.target.key),
+            buttons=alert_buttons(plan.event_id, sub.target.key, plan.page),
         )
 
     alerts: dict[str, Alert] = {}

@@ -11,6 +11,7 @@ from rapidfuzz import fuzz, process
 from bot.analysis.aliases import Gazetteer
 from bot.config import Settings
 from bot.models import Command, Entity, Reply, WatchTarget
+from bot.pages.links import PageLinks
 from bot.watch import normalise_phrase
 from storage.base import Store
 
@@ -24,6 +25,7 @@ class Context:
     gazetteer: Gazetteer
     clock: Callable[[], datetime]
     on_subscriptions_changed: Callable[[], Awaitable[None]] | None = None
+    pages: PageLinks | None = None  # event page links, when pages are on
 
     async def subscriptions_changed(self) -> None:
         if self.on_subscriptions_changed is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.models import ClaimView, Command, Reply, Source, Span
+from bot.models import Button, ClaimView, Command, Reply, Source, Span
 from handlers.base import Context, did_you_mean, resolve
 
 MAX_CLAIMS = 20
@@ -64,6 +64,9 @@ async def claims(cmd: Command, ctx: Context, args: list[str]) -> Reply:
     ]
     for view in views:
         out.extend(claim_lines(view))
+    if ctx.pages is not None and found.entity is not None:
+        page = ctx.pages.entity(found.entity.id)
+        out.append((Span(f"Page of {shown}: "), Span(page, url=page)))
     return Reply(tuple(out))
 
 
@@ -87,7 +90,11 @@ async def event(cmd: Command, ctx: Context, args: list[str]) -> Reply:
     for claim in view.claims:
         out.extend(claim_lines(claim))
     out.append((Span("Sources: "), *_source_spans(view.sources, limit=20)))
-    return Reply(tuple(out))
+    if ctx.pages is None:
+        return Reply(tuple(out))
+    page = ctx.pages.event(view.id)
+    out.append((Span("Timeline: "), Span(page, url=page)))
+    return Reply(tuple(out), buttons=(Button("Timeline", "event", view.id, url=page),))
 
 
 async def sources(cmd: Command, ctx: Context, args: list[str]) -> Reply:

@@ -21,10 +21,12 @@ from bot.models import (
     CanonicalClaim,
     ChatRef,
     Claim,
+    ClaimOrigin,
     ClaimView,
     DeliveryPrefs,
     Entity,
     EventCandidate,
+    EventSummary,
     EventView,
     OutboxItem,
     Story,
@@ -258,6 +260,28 @@ class OutboxStore(Protocol):
     async def set_chat_delivery(self, chat: ChatRef, prefs: DeliveryPrefs) -> None: ...
 
 
+class PageStore(Protocol):
+    """What the event pages read (with event_view, claims_about and entity)."""
+
+    async def claim_origins(self, claim_ids: Sequence[str]) -> dict[str, ClaimOrigin]:
+        """For each canonical claim named: the novelty and ``matches`` of its first
+        mention and the day of the first story that carried it."""
+
+    async def entity_events(
+        self, entity_id: str, limit: int, min_salience: float
+    ) -> list[EventSummary]:
+        """The events most recently covered that are about the entity (a story in
+        which it is salient or in the title, or a claim by or about it), with their
+        counts and newest three claims, the most recent first."""
+
+    async def event_entities(self, event_id: str, limit: int) -> list[Entity]:
+        """The entities the event's stories are most about (summed salience)."""
+
+    async def pages_secret(self, candidate: str, now: datetime) -> str:
+        """The key page links are signed with: the one stored in the database, else
+        ``candidate``, stored now (every process sharing the database agrees)."""
+
+
 class CoordinationStore(Protocol):
     """Processes sharing the database take turns."""
 
@@ -278,6 +302,7 @@ class Store(
     AnalysisStore,
     SubscriptionStore,
     QueryStore,
+    PageStore,
     FeedStore,
     OutboxStore,
     CoordinationStore,

@@ -43,6 +43,13 @@ def _lines_from(data: list[list[dict[str, Any]]]) -> tuple[Line, ...]:
     return tuple(tuple(_span_from(span) for span in line) for line in data)
 
 
+def _button_to(button: Button) -> dict[str, Any]:
+    out = {"label": button.label, "action": button.action, "arg": button.arg}
+    if button.url is not None:
+        out["url"] = button.url
+    return out
+
+
 def alert_to_dict(alert: Alert) -> dict[str, Any]:
     return {
         "v": FORMAT_VERSION,
@@ -67,7 +74,7 @@ def alert_to_dict(alert: Alert) -> dict[str, Any]:
         "new_event": alert.new_event,
         "key": alert.key,
         "lines": _lines_to(alert.lines),
-        "buttons": [{"label": b.label, "action": b.action, "arg": b.arg} for b in alert.buttons],
+        "buttons": [_button_to(b) for b in alert.buttons],
     }
 
 
@@ -99,7 +106,12 @@ def alert_from_dict(data: dict[str, Any]) -> Alert:
         key=str(data["key"]),
         lines=_lines_from(data.get("lines", [])),
         buttons=tuple(
-            Button(str(b["label"]), str(b["action"]), str(b["arg"]))
+            Button(
+                str(b["label"]),
+                str(b["action"]),
+                str(b["arg"]),
+                None if b.get("url") is None else str(b["url"]),
+            )
             for b in data.get("buttons", [])
         ),
     )

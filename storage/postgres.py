@@ -38,6 +38,7 @@ from storage.db import PostgresTx, Tx, pg_channel
 from storage.dialect import POSTGRES, advisory_lock
 from storage.feeds import Feeds
 from storage.outbox import Outbox
+from storage.pages import Pages
 from storage.queries import Queries
 from storage.schema import load_pg_migrations
 from storage.stories import STORY_LEASE_SECONDS, Stories
@@ -96,7 +97,7 @@ class PostgresDb:
         return self._tx()
 
 
-class PostgresStore(Stories, Analyses, Subscriptions, Queries, Feeds, Outbox, Leases):
+class PostgresStore(Stories, Analyses, Subscriptions, Queries, Pages, Feeds, Outbox, Leases):
     """The :class:`storage.base.Store` on a PostgreSQL database (asyncpg pool)."""
 
     db: PostgresDb

@@ -25,6 +25,7 @@ from storage.db import SqliteTx, Tx
 from storage.dialect import SQLITE, file_lock
 from storage.feeds import Feeds
 from storage.outbox import Outbox
+from storage.pages import Pages
 from storage.queries import Queries
 from storage.schema import load_migrations
 from storage.stories import Stories
@@ -82,7 +83,7 @@ class SqliteDb:
         return self._tx("BEGIN IMMEDIATE")
 
 
-class SqliteStore(Stories, Analyses, Subscriptions, Queries, Feeds, Outbox, Leases):
+class SqliteStore(Stories, Analyses, Subscriptions, Queries, Pages, Feeds, Outbox, Leases):
     """The :class:`storage.base.Store` on one SQLite file."""
 
     db: SqliteDb
@@ -107,7 +108,7 @@ class SqliteStore(Stories, Analyses, Subscriptions, Queries, Feeds, Outbox, Leas
             async with conn.execute("PRAGMA journal_mode = WAL") as cur:
                 await cur.fetchone()
             await conn.execute("PRAGMA synchronous = NORMAL")
-            # for migrations that derive a normalised text (0007)
+            # for migrations that derive a normalised text (0008)
             await conn.create_function("cw_norm", 1, _norm, deterministic=True)
         except BaseException:
             await conn.close()

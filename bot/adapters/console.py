@@ -23,7 +23,12 @@ def render_text(lines: tuple[Line, ...], buttons: tuple[Button, ...] = ()) -> st
             parts.append(text)
         out.append("".join(parts))
     if buttons:
-        out.append("  ".join(f"[{b.label}: /{b.action} {b.arg}]" for b in buttons))
+        out.append(
+            "  ".join(
+                f"[{b.label} <{b.url}>]" if b.url else f"[{b.label}: /{b.action} {b.arg}]"
+                for b in buttons
+            )
+        )
     return "\n".join(out)
 
 

@@ -74,6 +74,7 @@ MAX_SECTION_CHARS = 3000
 MAX_HEADER_CHARS = 150
 MAX_BUTTON_LABEL = 75
 MAX_BUTTON_VALUE = 2000
+MAX_BUTTON_URL = 3000
 MAX_CONTEXT_CHARS = 2000
 MAX_FALLBACK_CHARS = 3000
 MAX_ALERT_CLAIMS = 10
@@ -162,20 +163,23 @@ def render_buttons(buttons: Sequence[Button]) -> dict[str, Any]:
     return {
         "type": "actions",
         "block_id": f"{ACTION_PREFIX}_actions",
-        "elements": [
-            {
-                "type": "button",
-                "text": {
-                    "type": "plain_text",
-                    "text": _truncate(b.label, MAX_BUTTON_LABEL),
-                    "emoji": True,
-                },
-                "action_id": f"{ACTION_PREFIX}:{b.action}:{i}",
-                "value": button_value(b),
-            }
-            for i, b in enumerate(buttons[:25])
-        ],
+        "elements": [_button_element(i, b) for i, b in enumerate(buttons[:25])],
     }
+
+
+def _button_element(i: int, b: Button) -> dict[str, Any]:
+    """A button; one with a web ``url`` opens it and carries no command (its
+    press still reaches us, with an empty value, and is ignored)."""
+    element: dict[str, Any] = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": _truncate(b.label, MAX_BUTTON_LABEL), "emoji": True},
+        "action_id": f"{ACTION_PREFIX}:{b.action}:{i}",
+    }
+    if b.url and re.match(r"(?i)^https?://", b.url) and len(b.url) <= MAX_BUTTON_URL:
+        element["url"] = b.url
+    else:
+        element["value"] = button_value(b)
+    return element
 
 
 def render_blocks(lines: Sequence[Line], buttons: Sequence[Button] = ()) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import hmac
 import html
+import ipaddress
 import json
 import logging
 import re
@@ -131,6 +132,18 @@ def is_web_url(url: str) -> bool:
     return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
+def is_button_url(url: str) -> bool:
+    """A web address Telegram accepts on a URL button: it refuses ``localhost``
+    and addresses it cannot reach, so those buttons fall back to their command."""
+    if not is_web_url(url):
+        return False
+    host = (urlsplit(url.strip()).hostname or "").lower()
+    try:
+        return ipaddress.ip_address(host).is_global
+    except ValueError:  # a name
+        return "." in host and not host.endswith((".localhost", ".local", ".internal"))
+
+
 def render_span(span: Span) -> str:
     text = html.escape(span.text, quote=False)
     if span.code:
@@ -233,9 +246,13 @@ def callback_data(button: Button) -> str | None:
 
 
 def inline_keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
-    """One row of inline buttons; a button whose data is too long is left out."""
+    """One row of inline buttons (a button with a public web ``url`` opens it,
+    else it is its command); a button whose data is too long is left out."""
     row: list[InlineKeyboardButton] = []
     for button in buttons:
+        if button.url and is_button_url(button.url):
+            row.append(InlineKeyboardButton(button.label, url=button.url.strip()))
+            continue
         data = callback_data(button)
         if data is None:
             log.warning("button %r left out: callback data over 64 bytes", button.label)

@@ -66,8 +66,11 @@ def alert_lines(
     return tuple(lines)
 
 
-def alert_buttons(event_id: str, watch_key: str) -> tuple[Button, ...]:
+def alert_buttons(event_id: str, watch_key: str, page: str | None = None) -> tuple[Button, ...]:
+    """Sources, Mute 24h, Unwatch; first Timeline when the event has a page."""
+    timeline = (Button("Timeline", "event", event_id, url=page),) if page else ()
     return (
+        *timeline,
         Button("Sources", "sources", event_id),
         Button("Mute 24h", "mute", "24h"),
         Button("Unwatch", "unwatch", watch_key),

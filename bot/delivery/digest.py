@@ -72,6 +72,10 @@ def render_digest(alerts: Sequence[Alert], why: str | None = None) -> tuple[Line
                     spans.append(Span(" · "))
                 spans.append(Span(link.label, url=link.url))
             lines.append(tuple(spans))
+        # the event page, when the alerts link to one (a button with a URL)
+        page = next((b.url for a in reversed(items) for b in a.buttons if b.url), None)
+        if page:
+            lines.append((Span("Timeline", url=page),))
     if len(order) > MAX_EVENTS:
         rest = order[MAX_EVENTS:]
         count = sum(len(groups[event]) for event in rest)

@@ -1,0 +1,8 @@
+-- Secrets the service generates for itself and keeps (one row per name): the key
+-- event page links are signed with when PAGES_SECRET is unset, shared by every
+-- process that uses this database.
+CREATE TABLE service_secrets (
+    name     TEXT PRIMARY KEY,
+    value    TEXT NOT NULL,
+    created  TEXT NOT NULL
+);
