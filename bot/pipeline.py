@@ -149,7 +149,10 @@ class Pipeline:
             day = min(self._stream_day or now.date(), now.date())
             analysis = replace(analysis, features=replace(analysis.features, published=day))
         since = day - timedelta(days=s.event_window_days)
-        candidates = await self.store.recent_events(since)
+        # a storyline may come back weeks later (an investigation's findings): events
+        # up to the follow-up horizon are candidates, on a stricter rule (assign_event)
+        horizon = day - timedelta(days=max(s.event_window_days, s.event_followup_days))
+        candidates = await self.store.recent_events(horizon)
         fingerprints = [
             f for f in await self.store.recent_fingerprints(since) if f.story_id != record.id
         ]
@@ -160,6 +163,7 @@ class Pipeline:
             threshold=s.event_similarity,
             duplicate_distance=s.duplicate_distance,
             window_days=s.event_window_days,
+            followup_days=s.event_followup_days,
         )
         new_event = decision.event_id is None
         event_id = decision.event_id or f"ev{record.id}"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from bot.analysis.summary import alert_buttons, alert_claim, alert_lines
+from bot.analysis.summary import alert_buttons, alert_claim, alert_lines, choose_shown
 from bot.models import (
     FRESH,
     Alert,
@@ -310,7 +310,9 @@ def plan_alerts(
         # a story about what the chat watches shows its freshest claims, even those
         # that do not name the watched entity themselves (the company's denial in a
         # story about a spill in Bulgaria); a passing mention shows only claims about it
-        shown = rank_claims(about, fresh if salient else [])[:MAX_SHOWN]
+        shown = choose_shown(
+            rank_claims(about, fresh if salient else []), story.outlet_name, MAX_SHOWN
+        )
         if not shown and not plan.new_event:
             return None
         watch = sub.target.name if keyword else names.get(key, sub.target.name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.analysis.summary import claim_spans
 from bot.models import Button, ClaimView, Command, Reply, Source, Span
 from handlers.base import Context, did_you_mean, resolve
 
@@ -27,7 +28,7 @@ def claim_lines(view: ClaimView) -> list[tuple[Span, ...]]:
     count = len(view.sources)
     when = view.first_seen.strftime("%Y-%m-%d %H:%M")
     return [
-        (Span(view.speaker, bold=True), Span(f" — {view.text}")),
+        claim_spans(view.speaker, view.text, view.stance),
         (
             Span(
                 f"   {view.stance.value} · first seen {when} · {plural(count, 'source')} · event "

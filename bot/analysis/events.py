@@ -29,6 +29,7 @@ INTEGER). Hamming distance ignores the sign representation.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import re
@@ -38,7 +39,9 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+from wordfreq import zipf_frequency
 
+from bot.analysis.aliases import default_gazetteer
 from bot.analysis.entities import entity_stats
 from bot.analysis.nlp import text_of
 from bot.models import (
@@ -67,6 +70,21 @@ TITLE_BOOST = 3.0
 LEAD_BOOST = 1.5
 LEAD_SENTENCES = 3
 COMMON_WEIGHT = 0.25
+HEADLINE = "^"  # the prefix of a headline term in EventFeatures.terms
+NAME = "@"  # after it, the prefix of a name (an entity) among the headline terms
+PLACE = "%"  # after it, the prefix of a country the headline or the lead names
+PLACE_WEIGHT = 3.0  # keeps the places among an event's heaviest terms
+MAX_PLACES = 8
+ELSEWHERE_MAX = 0.6  # below this cosine, a story set in other countries is another incident
+MAX_HEADLINE_TERMS = 24
+HEADLINE_SCALE = 3.0  # keeps an event's headline terms among its heaviest
+GREY_SHARE = 0.6  # the share of the threshold a story with the event's headline needs
+HEADLINE_MIN = 0.18  # headline cosine that says the same thing happened
+_PLACEHOLDER_TITLES = frozenset(
+    {"", "unknown", "untitled", "no title", "none", "null", "na", "title", "undefined"}
+)
+RARITY_MIN = 0.25
+RARITY_MAX = 1.5
 TITLE_MAX = 120
 
 _MASK = (1 << 64) - 1
@@ -154,12 +172,16 @@ def features(doc: Any, mentions: Sequence[Mention], published: date | None) -> E
             boost = 1.0
         counts[term] += boost
     lemmas = {
-        term: (1.0 + math.log(tf) if tf >= 1.0 else tf) * (COMMON_WEIGHT if _common(term) else 1.0)
+        term: (1.0 + math.log(tf) if tf >= 1.0 else tf)
+        * (COMMON_WEIGHT if _common(term) else 1.0)
+        * rarity(term)
         for term, tf in counts.items()
     }
 
     stats = entity_stats(mentions, title_end, len(sentences))
-    entities = {s.entity.id: s.salience * (1.0 + math.log(s.mentions)) for s in stats}
+    entities: dict[str, float] = defaultdict(float)
+    for s in stats:
+        entities[entity_term(s.entity.id)] += s.salience * (1.0 + math.log(s.mentions))
     # entities may carry at most ENTITY_SHARE of the total weight
     lemma_total = sum(lemmas.values())
     entity_total = sum(entities.values())
@@ -167,10 +189,123 @@ def features(doc: Any, mentions: Sequence[Mention], published: date | None) -> E
         cap = ENTITY_SHARE / (1.0 - ENTITY_SHARE) * lemma_total
         if entity_total > cap:
             entities = {k: v * cap / entity_total for k, v in entities.items()}
-    terms = _top({**lemmas, **entities}, MAX_TERMS)
+    terms = _top({**lemmas, **entities}, MAX_TERMS - MAX_HEADLINE_TERMS)
+    head_start, head_end = _headline_span(text, title_end, sentences, body_start)
+    terms.update(_headline_terms(doc, mentions, head_start, head_end))
+    terms.update(_place_terms(mentions, head_start, head_end))
     return EventFeatures(
         terms=terms, fingerprint=fingerprint(text[body_start:]), published=published
     )
+
+
+def _headline_span(
+    text: str, title_end: int, sentences: Sequence[Any], body_start: int
+) -> tuple[int, int]:
+    """Where the story says what happened in one line: its title, or the
+    body's first sentence when the title is missing or a placeholder."""
+    if title_end and not is_placeholder_title(text[:title_end]):
+        return 0, title_end
+    body = [s for s in sentences if s.start_char >= body_start]
+    return (int(body[0].start_char), int(body[0].end_char)) if body else (0, 0)
+
+
+def _headline_terms(
+    doc: Any, mentions: Sequence[Mention], start: int, end: int
+) -> dict[str, float]:
+    """The headline's terms, prefixed ``^``: what happened, where, and who;
+    each term once, rare words weighing more (:func:`rarity`)."""
+    counts: dict[str, float] = defaultdict(float)
+    covered: set[int] = set()
+    for m in mentions:
+        if start <= m.start < end:
+            key = entity_term(m.entity.id)
+            counts[NAME + key] = _name_rarity(key)
+            covered.update(range(m.start, m.end))
+    for tok in doc:
+        if tok.idx < start or tok.idx in covered:
+            continue
+        if tok.idx >= end:
+            break
+        term = _term(tok)
+        if term is not None and not (term.isdigit() and int(term) < 13):
+            counts[term] = max(
+                counts[term], (COMMON_WEIGHT if _common(term) else 1.0) * rarity(term)
+            )
+    best = _top(counts, MAX_HEADLINE_TERMS)
+    return {HEADLINE + k: round(v * HEADLINE_SCALE, 4) for k, v in best.items()}
+
+
+def _place_terms(mentions: Sequence[Mention], start: int, end: int) -> dict[str, float]:
+    """Where it happened, to the country: the countries the headline names (a
+    capital names its country), prefixed ``^%``. Towns and regions are left
+    out (a follow-up may name the town where the first story named the
+    country), and so is the lead, where a country is as often the speaker's."""
+    known = default_gazetteer()
+    found = set()
+    for m in mentions:
+        if not start <= m.start < end:
+            continue
+        entity = known.entity(m.entity.id)
+        if entity is not None and entity.type == "GPE":
+            found.add(entity_term(m.entity.id))
+    return {HEADLINE + PLACE + p: PLACE_WEIGHT for p in sorted(found)[:MAX_PLACES]}
+
+
+def is_placeholder_title(title: str) -> bool:
+    """A title that names nothing: empty, or "unknown", "untitled", "no title"…"""
+    key = re.sub(r"[^a-z ]", "", title.lower()).strip()
+    return key in _PLACEHOLDER_TITLES
+
+
+def split_terms(terms: Mapping[str, float]) -> tuple[dict[str, float], dict[str, float]]:
+    """An event's or story's terms as (body terms, headline terms without the
+    prefix); the places (:func:`places`) are in neither."""
+    body: dict[str, float] = {}
+    head: dict[str, float] = {}
+    for k, v in terms.items():
+        if k.startswith(HEADLINE):
+            if not k.startswith(HEADLINE + PLACE):
+                head[k[len(HEADLINE) :]] = v
+        else:
+            body[k] = v
+    return body, head
+
+
+def places(terms: Mapping[str, float]) -> frozenset[str]:
+    """The countries an event's or story's headlines and leads name."""
+    prefix = HEADLINE + PLACE
+    return frozenset(k[len(prefix) :] for k in terms if k.startswith(prefix))
+
+
+def entity_term(entity_id: str) -> str:
+    """An entity's event term: its id without the type, ``kakhovka`` for
+    ``gpe:kakhovka``. The same name typed differently by the NER in two stories
+    (``org:openai``, ``person:openai``), or left a plain word in one, is one term."""
+    return entity_id.split(":", 1)[-1]
+
+
+def rarity(term: str) -> float:
+    """How much a word tells about what happened: a word of everyday English
+    ("water", "talk") weighs less than a rare one ("malfeasance", "floodgate");
+    a word outside the frequency list (a place, a product) weighs most. From
+    the word's Zipf frequency: ``(7 - zipf) / 3`` between ``RARITY_MIN`` and
+    ``RARITY_MAX``. Numbers are left as they are."""
+    if not term.isalpha():
+        return 1.0
+    zipf = _zipf(term)
+    return min(RARITY_MAX, max(RARITY_MIN, (7.0 - zipf) / 3.0))
+
+
+def _name_rarity(key: str) -> float:
+    """A name's rarity, its words' mean: a big country named in every story
+    ("China") tells less than a town or a dam ("Siversk", "Kakhovka")."""
+    words = [w for w in re.split(r"[^a-z]+", key.lower()) if w]
+    return sum(rarity(w) for w in words) / len(words) if words else 1.0
+
+
+@functools.lru_cache(maxsize=65536)
+def _zipf(word: str) -> float:
+    return float(zipf_frequency(word, "en", wordlist="small"))
 
 
 def _common(term: str) -> bool:
@@ -273,9 +408,12 @@ def assign_event(
     threshold: float,
     duplicate_distance: int,
     window_days: int,
+    followup_days: int = 0,
 ) -> EventDecision:
-    """Join a near-duplicate's event, else the most similar recent event, else
-    start a new one (``event_id`` None)."""
+    """Join a near-duplicate's event, else the most similar recent event that
+    qualifies (:func:`_join_rule`), else start a new one (``event_id`` None).
+    ``candidates`` may reach back ``followup_days``; within ``window_days``
+    the words alone can carry a story."""
     if features.fingerprint != 0:
         near = [
             (hamming(features.fingerprint, f.fingerprint), f.story_id, f)
@@ -291,31 +429,90 @@ def assign_event(
                 duplicate_of=dup.story_id,
                 why=f"near-duplicate of story #{dup.story_id} ({distance} bits apart)",
             )
-    best: tuple[float, EventCandidate] | None = None
+    body, head = split_terms(features.terms)
+    ours = places(features.terms)
+    best: tuple[float, float, EventCandidate] | None = None
+    qualified: tuple[float, float, EventCandidate, str] | None = None
+    blocked: tuple[float, EventCandidate] | None = None  # would join, but set elsewhere
     skipped = 0
+    horizon = max(window_days, followup_days)
     for cand in candidates:
-        if features.published is not None and abs((features.published - cand.last_seen).days) > (
-            window_days
-        ):
+        gap = (
+            abs((features.published - cand.last_seen).days) if features.published is not None else 0
+        )
+        if gap > horizon:
             skipped += 1
             continue
-        sim = cosine(features.terms, cand.terms)
-        if best is None or sim > best[0] or (sim == best[0] and cand.id < best[1].id):
-            best = (sim, cand)
-    if best is None:
-        why = "no recent event" + (f" ({skipped} outside {window_days} days)" if skipped else "")
-        return EventDecision(None, 0.0, None, why)
-    sim, cand = best
-    if sim >= threshold:
+        cand_body, cand_head = split_terms(cand.terms)
+        sim = cosine(body, cand_body)
+        theirs = places(cand.terms)
+        elsewhere = bool(ours and theirs and not ours & theirs) and sim < ELSEWHERE_MAX
+        head_sim = cosine(head, cand_head)
+        # the headlines must share a word of what happened, not only names
+        what = any(t in cand_head for t in head if not t.startswith(NAME) and not _common(t))
+        head_sim = head_sim if what else 0.0
+        if best is None or _better(sim, cand.id, best[0], best[2].id):
+            best = (sim, head_sim, cand)
+        rule = _join_rule(sim, head_sim, gap, threshold=threshold, window_days=window_days)
+        if rule and elsewhere:
+            if blocked is None or _better(sim, cand.id, blocked[0], blocked[1].id):
+                blocked = (sim, cand)
+            rule = None
+        if rule and (qualified is None or _better(sim, cand.id, qualified[0], qualified[2].id)):
+            qualified = (sim, head_sim, cand, rule)
+    if qualified is not None:
+        sim, head_sim, cand, rule = qualified
         return EventDecision(
-            cand.id, round(sim, 4), None, f"cosine {sim:.2f} with {cand.id} ≥ {threshold:.2f}"
+            cand.id, round(sim, 4), None, f"cosine {sim:.2f} with {cand.id} {rule}"
         )
+    if best is None:
+        why = "no recent event" + (f" ({skipped} outside {horizon} days)" if skipped else "")
+        return EventDecision(None, 0.0, None, why)
+    if blocked is not None:
+        sim, cand = blocked
+        theirs = places(cand.terms)
+        return EventDecision(
+            None,
+            round(sim, 4),
+            None,
+            f"new event: cosine {sim:.2f} with {cand.id}, but the headline names other "
+            f"countries ({', '.join(sorted(ours))}; the event: {', '.join(sorted(theirs))})",
+        )
+    sim, head_sim, cand = best
     return EventDecision(
         None,
         round(sim, 4),
         None,
-        f"new event: best cosine {sim:.2f} with {cand.id} < {threshold:.2f}",
+        f"new event: best cosine {sim:.2f} with {cand.id} < {threshold:.2f} "
+        f"(headlines {head_sim:.2f})",
     )
+
+
+def _join_rule(
+    sim: float, head_sim: float, gap: int, *, threshold: float, window_days: int
+) -> str | None:
+    """Why a story joins an event, or None. Within the window a story joins
+    on its words alone (``threshold``); with fewer words in common (down to
+    ``GREY_SHARE`` of it) it joins when its headline says the same thing
+    happened (headline cosine ≥ ``HEADLINE_MIN``, and a word in common that
+    is neither a name nor one every story uses: two stories on the same
+    countries share the names, and "officials" or "Monday"). Past the window, up to the
+    follow-up horizon, only the second way: an investigation's findings weeks
+    later name the incident in their headline."""
+    same_headline = head_sim >= HEADLINE_MIN and sim >= threshold * GREY_SHARE
+    if gap <= window_days and sim >= threshold:
+        return f"≥ {threshold:.2f}"
+    if same_headline:
+        where = "" if gap <= window_days else f", {gap} days later"
+        return (
+            f"≥ {threshold * GREY_SHARE:.2f} and headlines {head_sim:.2f} ≥ "
+            f"{HEADLINE_MIN:.2f}{where}"
+        )
+    return None
+
+
+def _better(sim: float, event_id: str, best_sim: float, best_id: str) -> bool:
+    return sim > best_sim or (sim == best_sim and event_id < best_id)
 
 
 # --------------------------------------------------------------------------- titles
@@ -323,8 +520,11 @@ def assign_event(
 
 def event_title(title: str, body: str) -> str:
     """A short line naming the event: the story title without an outlet suffix,
-    or the body's first sentence; at most 120 characters."""
+    or the body's first sentence when the title is missing or a placeholder
+    ("unknown", "untitled"); at most 120 characters."""
     line = " ".join(title.split())
+    if is_placeholder_title(line):
+        line = ""
     if line:
         stripped = _OUTLET_SUFFIX.sub("", line)
         if len(stripped) >= 15:

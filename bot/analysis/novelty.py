@@ -32,7 +32,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from bot.analysis.numbers import extract_numbers
+from bot.analysis.numbers import extract_numbers, new_figures, same_figure
 from bot.models import CanonicalClaim, Claim, Novelty, NoveltyDecision, Stance
 
 __all__ = ["DEFAULT_THRESHOLD", "classify", "side", "similarity"]
@@ -255,6 +255,9 @@ for _canon, _words in {
     "probing probed",
     "notify": "notified notification notifications informed",
     "matter": "case incident",
+    "plane": "aircraft airplane airliner jet jetliner",
+    "inspect": "inspection inspections inspected inspecting inspector inspectors",
+    "explosion": "blast detonation",
     "anything": "everything",
     "continue": "continued continuing prolong prolonged prolonging extend extended",
     # irregular past forms of common news verbs
@@ -266,7 +269,7 @@ for _canon, _words in {
     "go": "went gone",
     "come": "came",
     "see": "saw seen",
-    "find": "found",
+    "find": "found discover discovered uncover uncovered detect detected",
     "leave": "left",
     "keep": "kept",
     "begin": "began begun",
@@ -465,11 +468,28 @@ def _same_side(
     wa, wb = _name_words(claim.speaker), _name_words(known.speaker)
     if wa and wb and (wa <= wb or wb <= wa):
         return True
+    # an acronym and its name: "FAA" / "the Federal Aviation Administration"
+    if _acronym_of(claim.speaker, known.speaker) or _acronym_of(known.speaker, claim.speaker):
+        return True
     # unlinked spellings of one name: "Zelenskyy" / "Volodymyr Zelensky"
     return bool(
         (claim.speaker_id is None or known.speaker_id is None)
         and fuzz.ratio(_name_key(claim.speaker), _name_key(known.speaker)) >= 85
     )
+
+
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+
+
+def _acronym_of(short: str, long: str) -> bool:
+    """``short`` holds an acronym made of the initials of ``long``'s
+    capitalised words ("NTSB" / "National Transportation Safety Board")."""
+    initials = "".join(
+        w[0] for w in _WORD.findall(long) if w[:1].isupper() and w.lower() not in _GENERIC_NAME
+    )
+    if len(initials) < 2:
+        return False
+    return any(m.group(0) == initials for m in _ACRONYM.finditer(short))
 
 
 def _name_key(name: str) -> str:
@@ -510,6 +530,48 @@ def _figure_context(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+# what a figure counts, by kind: two figures of different kinds are two claims
+# ("310 cases" and "11 deaths"), never an update of one another
+_THING_WORDS = {
+    "killed": "dead death deaths died die dies killed kill kills killing fatalities fatality "
+    "toll lives bodies perished",
+    "injured": "injured wounded hurt injuries injury",
+    "infected": "cases case infected infections infection sick ill",
+    "hospital": "hospital hospitals hospitalised hospitalized treated treatment",
+    "missing": "missing unaccounted",
+    "displaced": "evacuated evacuation evacuate displaced homeless fled refugees shelters",
+    "detained": "arrested detained arrests detentions",
+    "aircraft": "aircraft planes jets airplanes airliners",
+    "flights": "flights",
+    "devices": "devices computers machines phones",
+    "companies": "companies firms businesses organisations organizations",
+    "people": "employees staff workers",
+    "money": "dollars euros pounds yuan rubles roubles",
+}
+_THING = {w: kind for kind, words in _THING_WORDS.items() for w in words.split()}
+
+
+@lru_cache(maxsize=4096)
+def _counted(text: str) -> frozenset[str]:
+    """The kinds of thing the figures of ``text`` count (the words just after
+    each figure and the three before: "the death toll rose to 40" → killed)."""
+    out: set[str] = set()
+    for m in _FIGURE_AT.finditer(text):
+        after = _WORD.findall(text[m.end() : m.end() + 60])[:4]
+        before = _WORD.findall(text[max(0, m.start() - 40) : m.start()])[-3:]
+        out.update(_THING[w.lower()] for w in before + after if w.lower() in _THING)
+    if re.search(r"[$€£¥]\s?\d", text):
+        out.add("money")
+    return frozenset(out)
+
+
+def _other_things(a: str, b: str) -> bool:
+    """Figures of different kinds of thing: both texts say what they count
+    and no kind is shared."""
+    ka, kb = _counted(a), _counted(b)
+    return bool(ka and kb and not ka & kb)
+
+
 def _background(earlier: Sequence[CanonicalClaim]) -> frozenset[str]:
     """Entities named by at least a third of the event's claims (five or more)."""
     if len(earlier) < 5:
@@ -537,6 +599,10 @@ def _rarity(earlier: Sequence[CanonicalClaim]) -> dict[str, float]:
                 counts[t] = counts.get(t, 0) + 1
     top = math.log(n + 1)
     return {t: max(_W_BACKGROUND, math.log((n + 1) / c) / top) for t, c in counts.items() if c > 1}
+
+
+def _shares_figure(figs: set[float], other: Sequence[float]) -> bool:
+    return any(same_figure(x, y) for x in figs for y in other)
 
 
 def _figures(claim_numbers: Sequence[float], text: str) -> set[float]:
@@ -597,13 +663,13 @@ def classify(
             seen = {x for k in earlier if k.id not in same_story for x in k.numbers}
             if best.id in same_story:
                 seen |= set(best.numbers)  # the story says it twice: once is news
-            if mine - seen:
+            if new_figures(mine, seen):
                 return NoveltyDecision(
                     Novelty.UPDATE,
                     best.id,
                     s,
                     f"similarity {s:.2f} ≥ {own:.2f}{rule} with {best.id} by the same side "
-                    f"({best.speaker}); figures {sorted(mine - seen)} new to the event "
+                    f"({best.speaker}); figures {sorted(new_figures(mine, seen))} new to the event "
                     f"(it had {sorted(theirs)}) → update",
                 )
             return NoveltyDecision(
@@ -659,12 +725,12 @@ def classify(
     # treated in hospital" → "more than 120 people have needed hospital
     # treatment"), whoever gives it
     seen = {x for k in earlier for x in k.numbers}
-    mine = set(claim.numbers) - seen
+    mine = new_figures(set(claim.numbers), seen)
     if mine and claim.stance is not Stance.DENY:
         counted = [
             (len(_figure_context(claim.text) & _figure_context(k.text)), n, k)
             for _, n, k in scored
-            if k.numbers and k.stance is not Stance.DENY
+            if k.numbers and k.stance is not Stance.DENY and not _other_things(claim.text, k.text)
         ]
         counted = [c for c in counted if c[0] >= 2]
         if counted:
@@ -683,11 +749,13 @@ def classify(
     # fired, 31 shot down" after "31 of the 38 drones were downed"): nothing
     # new whoever repeats them; another side must share more of what is counted
     figs = set(claim.numbers)
-    if figs and not figs - seen and claim.stance is not Stance.DENY:
+    if figs and not new_figures(figs, seen) and claim.stance is not Stance.DENY:
         again = [
             (len(_figure_context(claim.text) & _figure_context(k.text)), n, k)
             for _, n, k in scored
-            if figs & set(k.numbers) and k.stance is not Stance.DENY
+            if _shares_figure(figs, k.numbers)
+            and k.stance is not Stance.DENY
+            and not _other_things(claim.text, k.text)
         ]
         # a side repeating itself, or several figures or a large one again,
         # need one word of what is counted in common; else two
@@ -710,7 +778,7 @@ def classify(
     if alike:
         s, _, best = max(alike, key=lambda x: (x[0], x[1]))
         seen = {x for k in earlier for x in k.numbers}
-        if s >= max(_CROSS, threshold) and not set(claim.numbers) - seen:
+        if s >= max(_CROSS, threshold) and not new_figures(set(claim.numbers), seen):
             return NoveltyDecision(
                 Novelty.REPEAT,
                 best.id,

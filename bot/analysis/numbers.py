@@ -3,15 +3,20 @@
 ``extract_numbers("at least 155 Chinese citizens, two captured")`` gives
 ``(155.0, 2.0)``. Digits ("1,500", "8.5 million", "80%"), number words
 ("two", "twenty-five", "a dozen", "hundreds" is not a figure) are read; years,
-dates ("10 April", "April 10"), ordinals ("65th", "third") and clock times are
-not figures and are skipped.
+dates ("10 April", "April 10"), ordinals ("65th", "third"), clock times and
+model designations ("Boeing 737 MAX 9") are not figures and are skipped.
+
+Across outlets the same count comes rounded or in other units: "about 1,200"
+and "1,187", "1.2 million" and "1,200,000", "$3bn" and "3 billion dollars".
+:func:`same_figure` says when two figures are one count, :func:`new_figures`
+which figures of a claim no earlier figure gives.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["extract_numbers"]
+__all__ = ["extract_numbers", "new_figures", "same_figure"]
 
 _UNITS = {
     "zero": 0,
@@ -133,6 +138,65 @@ def _is_year(value: float, raw: str, before: str, after: str) -> bool:
     return bool(_NOT_COUNTED.match(after))
 
 
+# "737 MAX 9", "Boeing 737 Max 9": a number inside a name is a model, not a count
+_CAPS_BEFORE = re.compile(r"\b[A-Z]{2,}\s$")
+_NAME_BEFORE = re.compile(r"\b([A-Z][\w-]*)\s$")
+_NAME_AFTER = re.compile(r"^\s[A-Z][\w-]*")
+_MODEL_BEFORE = re.compile(r"\d\s[A-Z][\w-]*\s$")
+# capitalised words before a figure in a title-case headline ("Toll Rises To 17")
+_HEADLINE_WORDS = frozenset(
+    str.split(
+        "to at by of over under than about around top tops hit hits kill kills rise rises reach "
+        "reaches near nears pass passes exceed exceeds surpass surpasses climb climbs jump jumps "
+        "fall falls more some nearly almost least with and in on for from as up down after "
+        "before past toll"
+    )
+)
+
+
+def _is_designation(before: str, after: str) -> bool:
+    """A model or series name, not a count: "737 MAX 9", "Boeing 737 Max 9"."""
+    if _CAPS_BEFORE.search(before) or _MODEL_BEFORE.search(before):
+        return True
+    name = _NAME_BEFORE.search(before)
+    if name is None or name.group(1).lower() in _HEADLINE_WORDS:
+        return False
+    return bool(_NAME_AFTER.match(after))
+
+
+def _significant(value: float) -> int:
+    """Significant digits of a whole figure: 1,200 has 2, 1,187 has 4."""
+    if value != int(value) or value == 0:
+        return 15
+    digits = str(int(abs(value))).rstrip("0")
+    return len(digits)
+
+
+def same_figure(a: float, b: float) -> bool:
+    """One count told two ways: equal, or the rounder of the two is the other
+    rounded to its precision ("about 1,200" and "1,187"; "23,000" and
+    "23,4xx" is not: 23,400 rounds to 23,000 only at two digits, and counts
+    below 100 must be equal)."""
+    if a == b:
+        return True
+    if min(abs(a), abs(b)) < 100:
+        return False
+    rough, exact = (a, b) if _significant(a) < _significant(b) else (b, a)
+    digits = _significant(rough)
+    if digits >= _significant(exact) or digits > 3:
+        return False
+    scale = 10 ** (len(str(int(abs(exact)))) - digits)
+    return round(exact / scale) * scale == rough and abs(rough - exact) <= 0.05 * abs(exact)
+
+
+def new_figures(
+    mine: set[float] | frozenset[float], seen: set[float] | frozenset[float]
+) -> set[float]:
+    """The figures of ``mine`` that no figure of ``seen`` already gives (see
+    :func:`same_figure`)."""
+    return {x for x in mine if x not in seen and not any(same_figure(x, y) for y in seen)}
+
+
 def extract_numbers(text: str) -> tuple[float, ...]:
     """The figures of ``text``, in order, normalised (``"8.5 million"`` → 8500000)."""
     out: list[float] = []
@@ -156,6 +220,8 @@ def extract_numbers(text: str) -> tuple[float, ...]:
                 if _DATE_AFTER.match(after) and value <= 31:
                     continue
                 if _TIME.match(after) or re.search(r"\d:$", before):
+                    continue
+                if _is_designation(before, after):
                     continue
         elif m.group("words"):
             parsed = _words_value(m.group("words"))

@@ -1,10 +1,19 @@
 """The alert text: one line on the event, the fresh claims, the sources.
 
 Produces platform-neutral lines of spans; adapters render and escape them.
+
+A denial reads as what was denied. Its content is either the denial itself
+("the claims are ‘totally unfounded’", "Ukraine was not involved") and is
+shown after the speaker as it is, or the proposition the speaker denied
+("many more Chinese citizens were fighting for Russia") and is shown as
+"denied that …": printed bare after "[DENIAL] Lin Jian" it would read as the
+opposite of what was said. :func:`denial_text` decides, so every adapter and
+/claims show it the same way.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bot.models import AlertClaim, Button, Claim, Line, Link, Novelty, Span, Stance
@@ -20,6 +29,164 @@ def claim_tag(claim: Claim) -> str:
     return "NEW"
 
 
+# words with which a content states a denial by itself
+_SAYS_NO = re.compile(
+    r"\b(?:not|no|never|nothing|none|nobody|neither|nor|n[o']t|cannot|unfounded|baseless|"
+    r"groundless|false(?:hood)?s?|untrue|lies?|lying|nonsense|absurd|fake|fabricat\w*|"
+    r"ridiculous|stupid|rubbish|deni(?:ed|es|al)|deny|reject\w*|refut\w*|dismiss\w*|"
+    r"incorrect|wrong|misleading|disinformation|propaganda|slander\w*|smear)\b",
+    re.IGNORECASE,
+)
+# a finite verb, not right after a determiner ("the leaked memo" has none)
+_FINITE = re.compile(
+    r"(?<!\bthe )(?<!\ba )(?<!\ban )(?<!\bits )(?<!\bany )"
+    r"\b(?:is|are|was|were|be|been|has|have|had|will|would|could|can|did|does|do|"
+    r"\w+ed)\b",
+    re.IGNORECASE,
+)
+
+
+def denial_text(text: str) -> str:
+    """A denial's content as it reads after its speaker: as it is when it says
+    no by itself, else "denied that …" (or "denied …" for what is not a
+    clause, or a headline's words: "denied blowing up the dam", "denied the
+    report", "denied Kyiv Claims, Urges Talks")."""
+    text = " ".join(text.split())
+    if not text or _SAYS_NO.search(text):
+        return text
+    clause = re.match(r"that\s+", text, flags=re.IGNORECASE)
+    if clause:
+        return f"denied that {text[clause.end() :]}"
+    words = re.findall(r"[A-Za-z][\w’'-]*", text)
+    headline = len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+    if headline or not (_FINITE.search(text) or _IRREGULAR.search(text) or _PRESENT_S.search(text)):
+        return f"denied {text}"  # not a clause: "denied any role", "denied similar accusations"
+    return f"denied that {text}"
+
+
+# a wire dateline left at the start of a content: "(Reuters) – ", "Reuters) - "
+_DATELINE = re.compile(r"^\(?[A-Z][\w.&' ]{1,30}\)\s*[-–—]\s*")
+
+
+def claim_text(text: str, stance: Stance) -> str:
+    """A claim's content as alerts and /claims show it: without a wire
+    dateline left at its start, a denial as what was denied (see
+    :func:`denial_text`)."""
+    text = _DATELINE.sub("", " ".join(text.split()), count=1)
+    return denial_text(text) if stance is Stance.DENY else text
+
+
+def claim_spans(speaker: str, text: str, stance: Stance) -> tuple[Span, ...]:
+    """Speaker and content on one line, so that it reads right: "Lin Jian
+    denied that …", "Beijing: the claims are ‘totally unfounded’", "Kyiv — …"."""
+    shown = claim_text(text, stance)
+    if stance is Stance.DENY:
+        sep = " " if shown.startswith("denied ") else ": "
+        return (Span(speaker, bold=True), Span(f"{sep}{shown}"))
+    return (Span(speaker, bold=True), Span(f" — {shown}"))
+
+
+# --------------------------------------------------------------- which claims an alert shows
+
+# words that make a content a proposition: an auxiliary or modal, a past
+# form, a present form in -s (a form in -ing alone is not one: "the ferry's
+# sinking off Korvel")
+_PREDICATE = re.compile(
+    r"\b(?:is|are|was|were|be|been|has|have|had|will|would|could|can|should|may|"
+    r"might|must|shall|did|does|do|says|said|\w{3,}ed)\b",
+    re.IGNORECASE,
+)
+_IRREGULAR = re.compile(
+    r"\b(?:took|made|found|came|went|gave|told|saw|knew|left|got|held|kept|began|brought|sent|"
+    r"paid|lost|built|rose|fell|shot|wrote|sank|won|ran|met|hit|set|put|quit|cut|struck|"
+    r"stood|led|fled|spoke|broke|chose|drove|flew|grew|threw|fought|caught|bought|thought|"
+    r"sought|meant|felt|heard|sold|paid|slid|spent)\b",
+    re.IGNORECASE,
+)
+# a present form in -s, after a word that is not a determiner or preposition
+# ("the mission continues", not "in the dozens", "their plans")
+_PRESENT_S = re.compile(
+    r"\b(?!(?:the|a|an|its|their|his|her|our|your|my|of|in|on|for|to|with|by|at|from|"
+    r"these|those|some|many|few|several|all|any|two|three|similar|such|other|recent|"
+    r"earlier|previous|new|more|further|media|western)\s)[\w’'-]+\s+\w{2,}[^s\W’']s\b",
+    re.IGNORECASE,
+)
+_FUNCTION_END = frozenset(
+    str.split(
+        "a an the of for to with on in at by and or but that which who whose its their his her"
+    )
+)
+# what is left of "accused Russia of blowing up the dam", "notified Boeing of the
+# investigation": the object and its "of", not a proposition
+_OBJECT_OF = re.compile(
+    r"^(?:[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*|each other|one another)\s+of\s+[a-z]"
+)
+# a predicate with its subject left behind ("were destroyed in the country")
+_NO_SUBJECT = re.compile(r"^(?:is|are|was|were|has|have|had|been)\s", re.IGNORECASE)
+_OPENS_AS_QUESTION = re.compile(
+    r"^[\"“‘']?(?:should|would|could|if|whether|unless)\s+(?:they|he|she|it|we|you|i)\b",
+    re.IGNORECASE,
+)
+
+
+def is_fragment(text: str) -> bool:
+    """A content that does not stand alone as a proposition: a few words with
+    no predicate ("the dam's collapse on Russia", "the death toll in the
+    hundreds"), one ending on a function word ("hopes for a"), a predicate
+    without its subject ("were destroyed in the country"), the object of an
+    accusation ("Russia of blowing up the dam"), or a conditional piece
+    ("should they ‘choose to join’")."""
+    words = re.findall(r"[\w’'-]+", text)
+    if len(words) < 3:
+        return True
+    if words[-1].lower() in _FUNCTION_END:
+        return True
+    if any(p.match(text.strip()) for p in (_OPENS_AS_QUESTION, _NO_SUBJECT, _OBJECT_OF)):
+        return True
+    return len(words) <= 7 and not (
+        _PREDICATE.search(text) or _IRREGULAR.search(text) or _PRESENT_S.search(text)
+    )
+
+
+# a speaker with a verb of saying in it is a clause, not a name ("Verge
+# reported Altman")
+_CLAUSE_SPEAKER = re.compile(
+    r"\b(?:said|says|say|told|tells|reported|reports|wrote|writes|added|according)\b"
+)
+
+
+def _outlet_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", name.lower().removeprefix("the ")).strip()
+
+
+def shown_rank(claim: Claim, outlet: str = "") -> int:
+    """How fit a claim is to stand in an alert: 0 a named speaker's full
+    proposition; 1 the outlet's own claim or a headline's (fine when no one
+    else speaks); 2 a fragment, or a speaker that is a clause ("Verge
+    reported Altman"), left out when anything better is there."""
+    if is_fragment(claim.text) or _CLAUSE_SPEAKER.search(claim.speaker):
+        return 2
+    speaker = _outlet_key(claim.speaker)
+    own = _outlet_key(outlet)
+    if own and speaker and (speaker == own or speaker in own.split(" ") or own in speaker):
+        return 1
+    if claim.sentence == 0 and claim.speaker_id and claim.speaker_id.startswith("gpe:"):
+        return 1  # a country as the speaker of a headline: the lead says who
+    return 0
+
+
+def choose_shown(ranked: Sequence[Claim], outlet: str = "", limit: int = 4) -> list[Claim]:
+    """The claims an alert shows, from ``ranked`` (best first by the watch's
+    order): named speakers' full propositions first, the outlet's own after
+    them, fragments only when nothing else is there; at most ``limit``."""
+    ranks = [shown_rank(c, outlet) for c in ranked]
+    best = min(ranks, default=2)
+    kept = [
+        (r, n, c) for n, (r, c) in enumerate(zip(ranks, ranked, strict=True)) if r < 2 or best == 2
+    ]
+    return [c for _, _, c in sorted(kept, key=lambda x: (x[0], x[1]))][:limit]
+
+
 def shorten(text: str, limit: int = MAX_CLAIM_CHARS) -> str:
     text = " ".join(text.split())
     if len(text) <= limit:
@@ -32,7 +199,7 @@ def alert_claim(claim: Claim) -> AlertClaim:
     return AlertClaim(
         claim_id=claim.id or "",
         speaker=claim.speaker,
-        text=shorten(claim.text),
+        text=shorten(claim_text(claim.text, claim.stance)),
         tag=claim_tag(claim),
         stance=claim.stance,
     )
@@ -55,7 +222,7 @@ def alert_lines(
     if story_title and story_title != event_title:
         lines.append((Span(story_title),))
     for c in claims:
-        lines.append((Span(f"[{c.tag}] "), Span(c.speaker, bold=True), Span(f" — {c.text}")))
+        lines.append((Span(f"[{c.tag}] "), *_shown_spans(c)))
     covered = f"{outlets} outlet" + ("" if outlets == 1 else "s")
     source_line: list[Span] = [Span(f"Sources ({covered} so far): ")]
     for n, link in enumerate(links):
@@ -64,6 +231,14 @@ def alert_lines(
         source_line.append(Span(link.label, url=link.url))
     lines.append(tuple(source_line))
     return tuple(lines)
+
+
+def _shown_spans(c: AlertClaim) -> tuple[Span, ...]:
+    """An alert claim's speaker and text (already as it reads: :func:`alert_claim`)."""
+    if c.stance is Stance.DENY:
+        sep = " " if c.text.startswith("denied ") else ": "
+        return (Span(c.speaker, bold=True), Span(f"{sep}{c.text}"))
+    return (Span(c.speaker, bold=True), Span(f" — {c.text}"))
 
 
 def alert_buttons(event_id: str, watch_key: str, page: str | None = None) -> tuple[Button, ...]:

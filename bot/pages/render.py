@@ -9,6 +9,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 
+from bot.analysis.summary import claim_text
 from bot.models import ClaimOrigin, ClaimView, Entity, EventSummary, Source
 from bot.pages.chart import series_svg
 from bot.pages.escape import esc, safe_href
@@ -141,6 +142,11 @@ def _carried(sources: tuple[Source, ...]) -> str:
     return f'<p class="carried">Carried by {" · ".join(items)}</p>'
 
 
+def _shown(claim: ClaimView) -> str:
+    """A claim's text as it reads after its speaker (a denial as what was denied)."""
+    return esc(claim_text(claim.text, claim.stance))
+
+
 def _quote(claim: ClaimView) -> str:
     return f'<b class="speaker">{esc(claim.speaker)}</b>: “{esc(claim.text)}”'
 
@@ -154,7 +160,7 @@ def _entry(entry: Entry) -> str:
         f"<span>{_plural(len(c.sources), 'outlet')}</span></div>"
         if len(c.sources) > 1
         else "</div>",
-        f'<p class="said"><span class="speaker">{esc(c.speaker)}</span> — {esc(c.text)}</p>',
+        f'<p class="said"><span class="speaker">{esc(c.speaker)}</span> — {_shown(c)}</p>',
     ]
     if entry.refers_to is not None:
         target = entry.refers_to
@@ -260,7 +266,7 @@ def entity_html(
                 tag = tag_of(origins.get(claim.id), claim.stance)
                 body.append(
                     f'<p class="said"><span class="tag {tag}">{tag}</span> '
-                    f'<span class="speaker">{esc(claim.speaker)}</span> — {esc(claim.text)}</p>'
+                    f'<span class="speaker">{esc(claim.speaker)}</span> — {_shown(claim)}</p>'
                 )
             body.append("</li>")
         body.append("</ul>")
@@ -280,7 +286,7 @@ def entity_html(
                 f"<span>{_link(titles.get(claim.event_id, 'event'), event_link(claim.event_id))}"
                 "</span></div>"
                 f'<p class="said"><span class="speaker">{esc(claim.speaker)}</span> — '
-                f"{esc(claim.text)}</p>{_carried(claim.sources)}</li>"
+                f"{_shown(claim)}</p>{_carried(claim.sources)}</li>"
             )
         body.append("</ol>")
     body.append(f"</section><footer>ClaimWatch · as of {generated:%Y-%m-%d %H:%M} UTC</footer>")

@@ -386,3 +386,79 @@ def test_a_figure_only_the_story_s_own_headline_gave_is_still_an_update() -> Non
     assert d.novelty is Novelty.UPDATE and d.matches == "c1", d.why
     # without knowing the headline is its own story's, the figure looks old
     assert classify(lead, earlier, threshold=T).novelty is Novelty.REPEAT
+
+
+FLOOD_TOLL = claim(
+    "1,187 people have died in the floods across the delta provinces",
+    speaker="the national disaster agency",
+    speaker_id="org:disaster-agency",
+    numbers=(1187.0,),
+)
+
+
+def test_a_rounded_count_from_another_outlet_is_a_repeat() -> None:
+    rounded = claim(
+        "about 1,200 people have died in the delta floods",
+        speaker="Red Crescent volunteers",
+        speaker_id="org:red-crescent",
+        numbers=(1200.0,),
+    )
+    d = classify(rounded, [known("c1", FLOOD_TOLL)], threshold=T)
+    assert d.novelty is Novelty.REPEAT, d.why
+    assert d.matches == "c1"
+
+
+def test_a_changed_count_of_the_same_thing_is_an_update() -> None:
+    higher = claim(
+        "the death toll from the delta floods has climbed to 1,460 people",
+        speaker="Red Crescent volunteers",
+        speaker_id="org:red-crescent",
+        numbers=(1460.0,),
+    )
+    d = classify(higher, [known("c1", FLOOD_TOLL)], threshold=T)
+    assert d.novelty is Novelty.UPDATE, d.why
+
+
+def test_a_count_of_another_thing_is_not_an_update() -> None:
+    # same place, same disaster, but cases of disease are not deaths
+    cases = claim(
+        "3,400 cholera cases have been recorded in the delta provinces since the floods",
+        speaker="Red Crescent volunteers",
+        speaker_id="org:red-crescent",
+        numbers=(3400.0,),
+    )
+    d = classify(cases, [known("c1", FLOOD_TOLL)], threshold=T)
+    assert d.novelty is Novelty.NEW, d.why
+
+
+def test_devices_are_not_companies() -> None:
+    companies = claim(
+        "the malware reached 40 companies in the logistics sector",
+        speaker="Kestrel Labs",
+        speaker_id="org:kestrel",
+        numbers=(40.0,),
+    )
+    devices = claim(
+        "the malware reached 9,000 devices in the logistics sector",
+        speaker="Harbour Security",
+        speaker_id="org:harbour",
+        numbers=(9000.0,),
+    )
+    d = classify(devices, [known("c1", companies)], threshold=T)
+    assert d.novelty is Novelty.NEW, d.why
+
+
+def test_an_acronym_speaks_for_its_body() -> None:
+    full = claim(
+        "inspectors will examine every grounded Talon jet before it flies again",
+        speaker="the Civil Air Safety Authority",
+        speaker_id="org:civil-air-safety-authority",
+    )
+    short = claim(
+        "every grounded Talon jet will be examined by inspectors before it flies again",
+        speaker="CASA",
+        speaker_id="org:casa",
+    )
+    d = classify(short, [known("c1", full)], threshold=T)
+    assert d.novelty is Novelty.REPEAT, d.why
+    assert "same side" in d.why

@@ -1,0 +1,212 @@
+"""How claims read in alerts and /claims: a denial reads as what was denied."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from bot.analysis.summary import (
+    alert_claim,
+    alert_lines,
+    choose_shown,
+    claim_spans,
+    denial_text,
+    is_fragment,
+    shown_rank,
+)
+from bot.models import Claim, ClaimView, EventView, Link, Novelty, Span, Stance
+from bot.pages.render import event_html
+from bot.pages.timeline import build_timeline
+from handlers.claims import claim_lines
+
+
+def plain(spans: tuple[Span, ...]) -> str:
+    return "".join(s.text for s in spans)
+
+
+@pytest.mark.parametrize(
+    ("content", "reads"),
+    [
+        # the proposition denied: shown as denied, never bare
+        (
+            "the navy had fired on the fishing boats",
+            "denied that the navy had fired on the fishing boats",
+        ),
+        ("that its drones crossed the border", "denied that its drones crossed the border"),
+        ("Velmora supplied the rockets", "denied that Velmora supplied the rockets"),
+        # what was denied is not a clause
+        ("shelling the ferry terminal", "denied shelling the ferry terminal"),
+        ("the leaked memo", "denied the leaked memo"),
+        ("any role in the outage", "denied any role in the outage"),
+        ("similar reports", "denied similar reports"),
+        (
+            "Harbour Post Report, Calls It Smear Campaign",
+            "Harbour Post Report, Calls It Smear Campaign",
+        ),
+        ("Velmora Spy Claims, Urges Talks", "denied Velmora Spy Claims, Urges Talks"),
+        # the content says no by itself: shown as it is
+        ("the accusations are ‘utterly baseless’", "the accusations are ‘utterly baseless’"),
+        ("its troops were never near the village", "its troops were never near the village"),
+        ("the report is fabricated", "the report is fabricated"),
+    ],
+)
+def test_denial_text(content: str, reads: str) -> None:
+    assert denial_text(content) == reads
+
+
+def denial(text: str, speaker: str = "Oren Malik") -> Claim:
+    return Claim(
+        speaker=speaker,
+        cue="denied",
+        stance=Stance.DENY,
+        direct=False,
+        text=text,
+        id="c7.2",
+        novelty=Novelty.CONTRADICTION,
+    )
+
+
+def test_alert_line_of_a_denied_proposition() -> None:
+    shown = alert_claim(denial("the navy had fired on the fishing boats"))
+    lines = alert_lines(
+        watch="Velmora",
+        event_title="Fishing boats fired on off the coast",
+        new_event=False,
+        story_title="",
+        claims=[shown],
+        links=[Link("Harbour Post", "https://harbour.example/1")],
+        outlets=2,
+    )
+    text = [plain(line) for line in lines]
+    assert "[DENIAL] Oren Malik denied that the navy had fired on the fishing boats" in text
+    # the alert's own claim text reads right for every adapter's layout
+    assert shown.text == "denied that the navy had fired on the fishing boats"
+
+
+def test_alert_line_of_a_denial_in_its_own_words() -> None:
+    shown = alert_claim(denial("the claims are ‘totally unfounded’", speaker="Velmora"))
+    spans = claim_spans(shown.speaker, "the claims are ‘totally unfounded’", Stance.DENY)
+    assert plain(spans) == "Velmora: the claims are ‘totally unfounded’"
+    assert spans[0].bold and spans[0].text == "Velmora"
+    assert shown.text == "the claims are ‘totally unfounded’"
+
+
+def test_an_assertion_reads_as_before() -> None:
+    spans = claim_spans("Oren Malik", "the boats were fired on", Stance.ASSERT)
+    assert plain(spans) == "Oren Malik — the boats were fired on"
+
+
+def test_claims_command_shows_a_denial_as_denied() -> None:
+    view = ClaimView(
+        id="c7.2",
+        event_id="ev3",
+        speaker="Oren Malik",
+        text="the navy had fired on the fishing boats",
+        stance=Stance.DENY,
+        first_seen=datetime(2031, 5, 2, 9, 30),
+    )
+    first = plain(claim_lines(view)[0])
+    assert first == "Oren Malik denied that the navy had fired on the fishing boats"
+
+
+def said(text: str, speaker: str, speaker_id: str | None = None, sentence: int = 3) -> Claim:
+    return Claim(
+        speaker=speaker,
+        cue="said",
+        stance=Stance.ASSERT,
+        direct=False,
+        text=text,
+        speaker_id=speaker_id,
+        sentence=sentence,
+        novelty=Novelty.NEW,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the ferry's sinking off Korvel",  # a noun phrase, no predicate
+        "the missing crew in the dozens",
+        "their plans for a",  # cut on a function word
+        "should they ‘walk out’",  # a conditional piece
+        "were rescued from the water",  # the subject left behind
+        "Velmora of sinking the ferry on purpose",  # what "accused Velmora of …" leaves
+        "each other of starting the fire",
+        "its",
+    ],
+)
+def test_fragments(text: str) -> None:
+    assert is_fragment(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the ferry sank in calm water",
+        "rescuers will search through the night",
+        "Divers found the hull on Tuesday",
+        "the captain ignored the storm warning, the union says",
+        "Bank of Korvel officials froze the accounts",
+    ],
+)
+def test_propositions(text: str) -> None:
+    assert not is_fragment(text)
+
+
+def test_an_alert_prefers_named_speakers_and_skips_fragments() -> None:
+    outlet_own = said("the ferry carried 212 passengers when it sank", "Harbour Post")
+    fragment = said("the ferry's sinking off Korvel", "Mira Dolan", "person:dolan")
+    named = said("the captain ignored a storm warning", "Mira Dolan", "person:dolan")
+    agency = said("divers will reach the hull on Friday", "the coastguard", "org:coastguard")
+    shown = choose_shown([outlet_own, fragment, named, agency], "The Harbour Post", limit=4)
+    assert shown == [named, agency, outlet_own]  # the fragment is left out
+
+
+def test_an_alert_with_only_fragments_still_shows_them() -> None:
+    fragment = said("the ferry's sinking off Korvel", "Mira Dolan", "person:dolan")
+    assert choose_shown([fragment], "Harbour Post") == [fragment]
+
+
+def test_a_country_speaking_in_a_headline_comes_after_the_lead() -> None:
+    headline = said("ferry toll passes 40", "Korvelia", "gpe:korvelia", sentence=0)
+    lead = said("at least 41 people died when the ferry sank", "the coastguard", "org:coastguard")
+    assert shown_rank(headline) == 1 and shown_rank(lead) == 0
+    assert choose_shown([headline, lead]) == [lead, headline]
+
+
+def test_a_wire_dateline_is_not_part_of_the_claim() -> None:
+    shown = alert_claim(said("(Wirewatch) – The ferry toll has risen to 41", "the coastguard"))
+    assert shown.text == "The ferry toll has risen to 41"
+    assert alert_claim(said("Harbour (HX) staff walked out", "the union")).text.startswith(
+        "Harbour (HX)"
+    )
+
+
+def test_a_clause_as_speaker_comes_last() -> None:
+    broken = said("the captain ignored a storm warning", "Post reported Dolan")
+    named = said("divers will reach the hull on Friday", "the coastguard", "org:coastguard")
+    assert shown_rank(broken) == 2
+    assert choose_shown([broken, named]) == [named]
+
+
+def test_event_page_shows_a_denial_as_denied() -> None:
+    when = datetime(2031, 5, 2, 9, 30)
+    view = EventView(
+        id="ev3",
+        title="Fishing boats fired on off the coast",
+        first_seen=when,
+        last_seen=when,
+        claims=(
+            ClaimView(
+                id="c7.2",
+                event_id="ev3",
+                speaker="Oren Malik",
+                text="the navy had fired on the fishing boats",
+                stance=Stance.DENY,
+                first_seen=when,
+            ),
+        ),
+    )
+    html = event_html(build_timeline(view, {}), when)
+    assert "Oren Malik</span> — denied that the navy had fired on the fishing boats" in html
