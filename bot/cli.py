@@ -19,6 +19,7 @@ from bot.cli_sources import add_feeds_parser, cmd_feeds, ingest_urls, is_url
 from bot.config import Settings, load_settings
 from bot.errors import ClaimWatchError, ConfigError
 from bot.ingest.files import FileProblem, read_stories
+from bot.liveness import Liveness
 from bot.models import ChatRef, Command
 from bot.pipeline import Outcome
 from bot.runtime import Services, adapters_from_settings, analysis_loop, http_server, serve
@@ -155,6 +156,7 @@ async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     services = await Services.open(settings)
+    owner = await Liveness.running(services.store, settings, "ingest")  # its story leases
     problems = added = seen = 0
     try:
         urls = [p for p in args.paths if is_url(p)]
@@ -178,6 +180,7 @@ async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
             else:
                 added += 1
     finally:
+        await owner.close()
         await services.close()
     verb = "queued" if args.queue_only else "ingested and analysed"
     print(f"{added} stories {verb}, {seen} seen before, {problems} skipped", file=sys.stderr)
@@ -259,9 +262,15 @@ async def cmd_work(settings: Settings, args: argparse.Namespace) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    liveness = Liveness(services.store, settings, "work")
+    await liveness.start()
+    heartbeat = asyncio.create_task(liveness.run(stop))
     try:
         await analysis_loop(services, stop)
     finally:
+        stop.set()
+        await heartbeat
+        await liveness.stop()
         await services.close()
     return 0
 

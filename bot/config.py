@@ -52,6 +52,14 @@ class Settings(BaseSettings):
     flood_window_seconds: float = Field(default=600.0, gt=0)
     digest_max_alerts: int = Field(default=50, ge=2, le=500)
 
+    # leases: owners, heartbeats, taking over from gone processes (bot/liveness.py)
+    lease_heartbeat_seconds: float = Field(default=2.0, gt=0, le=60)
+    lease_stale_seconds: float = Field(default=8.0, gt=0)
+
+    # /healthz: when the service is not healthy (503)
+    health_analysis_stall_seconds: float = Field(default=300.0, gt=0)
+    health_adapter_down_seconds: float = Field(default=120.0, gt=0)
+
     # chat
     command_max_chars: int = Field(default=200, ge=10)
     claims_default_count: int = Field(default=5, ge=1, le=50)

@@ -3,9 +3,14 @@
 Routes:
 
 ``GET /healthz``
-    ``200 {"status": "ok", ...}`` while the store answers; 503 otherwise.
+    ``200 {"status": "ok", ...}`` when the service works; 503 with the
+    ``reason`` (and ``reasons``) when the store does not answer, analysis has
+    stalled, the dispatcher stopped or an adapter is down (:mod:`bot.health`).
+    The body lists adapters, dispatcher, analysis and outbox figures and the
+    processes holding leases.
 ``GET /metrics``
-    Prometheus text exposition (:mod:`bot.metrics`).
+    Prometheus text exposition (:mod:`bot.metrics`): counters of every process
+    (``claimwatch work`` helpers too, through the store), plus gauges.
 ``POST /ingest``
     Stories pushed by scrapers and pipelines: one JSON object or a list of
     them (``title``, ``body``/``text``/``content``, ``url``, ``outlet``,
@@ -28,7 +33,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from aiohttp import web
@@ -50,6 +55,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 Route = tuple[str, str, Handler]  # (method, path, handler)
 Ingest = Callable[[Story], Awaitable[tuple[int, bool]]]
 Health = Callable[[], Awaitable[dict[str, Any]]]
+Others = Callable[[], Awaitable[Mapping[str, float]]]  # the other processes' metric samples
 
 
 def adapter_routes(adapter: object) -> list[Route]:
@@ -135,11 +141,13 @@ class HttpServer:
         ingest: Ingest | None = None,
         health: Health | None = None,
         collectors: Sequence[metrics.Collector] = (),
+        others: Others | None = None,
     ) -> None:
         self.settings = settings
         self._ingest = ingest
         self._health = health
         self._collectors = list(collectors)
+        self._others = others
         # aiohttp's own cap covers every route; /ingest checks its own limit first
         self.app = web.Application(client_max_size=max(settings.ingest_max_bytes, 1 << 20) + 1)
         self.app.router.add_get("/healthz", self.healthz)
@@ -184,13 +192,26 @@ class HttpServer:
                 info.update(await self._health())
             except Exception as exc:
                 log.warning("health check failed: %s", exc)
+                reason = f"the store does not answer ({type(exc).__name__})"
                 return web.json_response(
-                    {"status": "unavailable", "error": type(exc).__name__}, status=503
+                    {"status": "unavailable", "reason": reason, "error": type(exc).__name__},
+                    status=503,
                 )
-        return web.json_response(info)
+        if info.get("status") == "ok":
+            return web.json_response(info)
+        reasons = info.get("reasons") or ["unavailable"]
+        info["reason"] = "; ".join(str(r) for r in reasons)
+        log.debug("GET /healthz: 503 (%s)", info["reason"])
+        return web.json_response(info, status=503)
 
     async def metrics(self, request: web.Request) -> web.Response:
-        text = await metrics.render(self._collectors)
+        others: Mapping[str, float] | None = None
+        if self._others is not None:
+            try:
+                others = await self._others()
+            except Exception as exc:  # still serve this process's own figures
+                log.warning("reading other processes' metrics failed: %s", exc)
+        text = await metrics.render(self._collectors, others)
         return web.Response(
             body=text.encode("utf-8"), headers={"Content-Type": metrics.CONTENT_TYPE}
         )

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
@@ -42,6 +42,19 @@ def _number(value: float) -> str:
     if float(value).is_integer():
         return str(int(value))
     return repr(float(value))
+
+
+def _render_samples(
+    name: str, help_text: str, kind: str, samples: dict[str, float], *, ordered: bool = False
+) -> list[str]:
+    lines = [f"# HELP {name} {help_text}", f"# TYPE {name} {kind}"]
+    keys = list(samples) if ordered else sorted(samples)
+    lines += [f"{key} {_number(samples[key])}" for key in keys]
+    return lines
+
+
+def _base(sample: str) -> str:
+    return sample.split("{", 1)[0]
 
 
 class Counter:
@@ -73,12 +86,13 @@ class Counter:
     def value(self, **labels: str) -> float:
         return self._values.get(self._key(labels), 0.0)
 
-    def render(self) -> list[str]:
-        lines = [f"# HELP {self.name} {self.help}", f"# TYPE {self.name} {self.kind}"]
+    def samples(self) -> dict[str, float]:
+        """``name{labels}`` → value: what another process adds up (:func:`render`)."""
         with self._lock:
-            items = sorted(self._values.items())
-        lines += [f"{self.name}{_labels(k)} {_number(v)}" for k, v in items]
-        return lines
+            return {f"{self.name}{_labels(k)}": v for k, v in self._values.items()}
+
+    def render(self) -> list[str]:
+        return _render_samples(self.name, self.help, self.kind, self.samples())
 
 
 class Histogram:
@@ -116,17 +130,21 @@ class Histogram:
     def count(self) -> int:
         return self._count
 
-    def render(self) -> list[str]:
-        lines = [f"# HELP {self.name} {self.help}", f"# TYPE {self.name} {self.kind}"]
+    def samples(self) -> dict[str, float]:
+        """The cumulative buckets, sum and count as ``name{labels}`` → value."""
+        out: dict[str, float] = {}
         with self._lock:
             running = 0
             for bound, n in zip(self.buckets, self._counts, strict=True):
                 running += n
                 le = (("le", _number(bound)),)
-                lines.append(f"{self.name}_bucket{_labels((), le)} {running}")
-            lines.append(f"{self.name}_sum {_number(self._sum)}")
-            lines.append(f"{self.name}_count {self._count}")
-        return lines
+                out[f"{self.name}_bucket{_labels((), le)}"] = float(running)
+            out[f"{self.name}_sum"] = self._sum
+            out[f"{self.name}_count"] = float(self._count)
+        return out
+
+    def render(self) -> list[str]:
+        return _render_samples(self.name, self.help, self.kind, self.samples(), ordered=True)
 
 
 STORIES_INGESTED = Counter(
@@ -170,11 +188,34 @@ REGISTRY: list[Counter | Histogram] = [
 Collector = Callable[[], Awaitable[list[str]]]
 
 
-async def render(collectors: Sequence[Collector] = ()) -> str:
-    """Every metric, then every collector's lines, as exposition text."""
-    lines: list[str] = []
+def samples() -> dict[str, float]:
+    """Every sample of this process's metrics (what it writes to the store for
+    ``/metrics`` to add up, see :mod:`bot.liveness`)."""
+    out: dict[str, float] = {}
     for metric in REGISTRY:
-        lines += metric.render()
+        out.update(metric.samples())
+    return out
+
+
+async def render(
+    collectors: Sequence[Collector] = (), others: Mapping[str, float] | None = None
+) -> str:
+    """Every metric, then every collector's lines, as exposition text. ``others``
+    (the other processes' samples, from the store) are added to this process's
+    own, so a counter counts what every process did."""
+    lines: list[str] = []
+    extra = dict(others or {})
+    for metric in REGISTRY:
+        own = metric.samples()
+        if not extra:
+            lines += metric.render()
+            continue
+        names = {_base(k) for k in own} | {metric.name}
+        merged = {k: v + extra.pop(k, 0.0) for k, v in own.items()}
+        for key in [k for k in extra if _base(k) in names]:
+            merged[key] = extra.pop(key)
+        ordered = isinstance(metric, Histogram)
+        lines += _render_samples(metric.name, metric.help, metric.kind, merged, ordered=ordered)
     for collect in collectors:
         lines += await collect()
     return "\n".join(lines) + "\n"

@@ -459,3 +459,28 @@ class StoryRecord:
     event_id: str | None = None
     ingested: datetime | None = None
     extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class LeaseOwner:
+    """A running process that can hold leases (stories, outbox rows): who it
+    is (``id``, the store's instance id), where (``host``: host name, boot and
+    process namespace), which process (``pid`` and its start time), and when
+    it last said it was alive."""
+
+    id: str
+    host: str
+    pid: int
+    pid_start: str | None
+    role: str
+    started_at: datetime
+    heartbeat_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class HealthFigures:
+    """What /healthz and /metrics read from the store about progress."""
+
+    oldest_pending_story_at: datetime | None  # ingested_at of the oldest waiting story
+    last_analysed_at: datetime | None  # the latest story analysed (or found a duplicate)
+    oldest_due_alert_at: datetime | None  # since when the oldest due outbox row waits

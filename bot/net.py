@@ -3,13 +3,17 @@
 Everything ClaimWatch fetches from the web goes through :class:`Fetcher`:
 
 * only ``http`` and ``https`` URLs;
-* the host is resolved first and every address it resolves to must be public
-  (no private, loopback, link-local, multicast, reserved or unspecified
-  address), on the first request and on every redirect, which are followed
-  here (at most :data:`MAX_REDIRECTS`), never by httpx; the address actually
-  connected to is checked again before the body is read, so a DNS answer
-  that changes between the check and the connection gains nothing.
-  ``ALLOW_PRIVATE_URLS=true`` lifts this for a bot on a private network;
+* the host is resolved **once** and every address it resolves to must be
+  public (no private, loopback, link-local, multicast, reserved or
+  unspecified address), on the first request and on every redirect, which
+  are followed here (at most :data:`MAX_REDIRECTS`), never by httpx. The
+  request then goes to the address that was checked — the URL's host is
+  replaced by that IP while the ``Host`` header and the TLS server name (SNI
+  and certificate check) stay the name — so a DNS answer that changes after
+  the check (DNS rebinding) is never asked. The address actually connected to
+  is checked again before the body is read. ``ALLOW_PRIVATE_URLS=true`` lifts
+  all this for a bot on a private network. :func:`check_address` does the
+  same check without fetching (``feeds add``);
 * a cap on the body (``FETCH_MAX_BYTES``), counted on the *decompressed*
   bytes while they stream in, in bounded steps, so a gzip bomb is stopped
   after at most the cap (plus one step) of memory;
@@ -41,7 +45,7 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import ClassVar
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
@@ -104,6 +108,10 @@ class BadURLError(InputError):
     kind: ClassVar[str] = "bad_url"
 
 
+class _ConnectFailed(NetworkError):
+    """No connection could be made to one address (the next may be tried)."""
+
+
 def error_kind(exc: BaseException) -> str:
     """A short, stable name for what went wrong (a metrics label)."""
     kind = getattr(exc, "kind", None)
@@ -157,6 +165,54 @@ async def resolve_host(host: str, port: int) -> list[str]:
     except socket.gaierror as exc:
         raise NetworkError(f"cannot resolve {host}: {exc.strerror or exc}") from None
     return sorted({str(info[4][0]) for info in infos})
+
+
+async def resolve_checked(
+    host: str, port: int, *, allow_private: bool = False, resolver: Resolver | None = None
+) -> list[str]:
+    """Resolve ``host`` once; every address must be public (unless
+    ``allow_private``). The addresses, in the resolver's order, to connect to."""
+    try:
+        addresses = [str(ipaddress.ip_address(host))]  # a literal needs no resolving
+    except ValueError:
+        addresses = await (resolver or resolve_host)(host, port)
+    if not addresses:
+        raise NetworkError(f"{host} resolves to no address")
+    if not allow_private:
+        bad = [a for a in addresses if not is_public_address(a)]
+        if bad:
+            raise UnsafeURLError(
+                f"refused {host}: it resolves to a non-public address ({bad[0]}); "
+                "set ALLOW_PRIVATE_URLS=true to fetch from private networks"
+            )
+    return addresses
+
+
+async def check_address(
+    url: str, *, allow_private: bool = False, resolver: Resolver | None = None
+) -> list[str]:
+    """Check a URL the way a fetch would, without fetching: an http(s) URL
+    (:class:`BadURLError`) whose host resolves only to public addresses
+    (:class:`UnsafeURLError`; :class:`NetworkError` when it does not resolve).
+    Returns the addresses."""
+    _, host, port = check_url(url)
+    return await resolve_checked(host, port, allow_private=allow_private, resolver=resolver)
+
+
+def pinned_url(url: str, address: str) -> tuple[str, str]:
+    """``(url with its host replaced by address, Host header)``: the request goes
+    to the address that was checked and still names the host it is for."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = parts.hostname or ""
+    default = 443 if scheme == "https" else 80
+    port = parts.port or default
+    literal = f"[{address}]" if ":" in address else address
+    userinfo = parts.netloc.rpartition("@")[0]
+    netloc = (f"{userinfo}@" if userinfo else "") + f"{literal}:{port}"
+    named = f"[{host}]" if ":" in host else host
+    host_header = named if port == default else f"{named}:{port}"
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, "")), host_header
 
 
 def check_url(url: str) -> tuple[str, str, int]:
@@ -389,19 +445,12 @@ class Fetcher:
             sem = self._hosts[host] = asyncio.Semaphore(self.per_host)
         return sem
 
-    async def _check_host(self, host: str, port: int) -> None:
+    async def _check_host(self, host: str, port: int) -> list[str] | None:
+        """The checked addresses of ``host`` to connect to; None with ALLOW_PRIVATE_URLS
+        (then httpx resolves the name itself)."""
         if self.allow_private:
-            return
-        resolver = self._resolver or resolve_host
-        addresses = await resolver(host, port)
-        if not addresses:
-            raise NetworkError(f"{host} resolves to no address")
-        bad = [a for a in addresses if not is_public_address(a)]
-        if bad:
-            raise UnsafeURLError(
-                f"refused {host}: it resolves to a non-public address ({bad[0]}); "
-                "set ALLOW_PRIVATE_URLS=true to fetch from private networks"
-            )
+            return None
+        return await resolve_checked(host, port, resolver=self._resolver)
 
     def _check_peer(self, response: httpx.Response, host: str) -> None:
         if self.allow_private:
@@ -441,9 +490,9 @@ class Fetcher:
             request_headers["Accept"] = accept
         while True:
             _, host, port = check_url(current)
-            await self._check_host(host, port)
+            addresses = await self._check_host(host, port)
             async with self._slot(host.lower()):
-                result = await self._once(current, host, request_headers, cap)
+                result = await self._pinned(current, host, addresses, request_headers, cap)
             if isinstance(result, FetchResult):
                 return FetchResult(
                     result.url, result.status, result.headers, result.body, tuple(redirects)
@@ -458,12 +507,50 @@ class Fetcher:
                 request_headers.pop("If-Modified-Since", None)
             log.debug("redirect %s → %s", redirects[-1], current)
 
-    async def _once(
-        self, url: str, host: str, headers: Mapping[str, str], cap: int
+    async def _pinned(
+        self,
+        url: str,
+        host: str,
+        addresses: list[str] | None,
+        headers: Mapping[str, str],
+        cap: int,
     ) -> FetchResult | str:
-        """One request: a result, or the Location of a redirect."""
+        """One request to the checked addresses of ``host``, in order, moving on
+        only when a connection could not be made (nothing was sent)."""
+        if addresses is None:
+            return await self._once(url, url, host, headers, cap)
+        last: NetworkError | None = None
+        for address in addresses:
+            target, host_header = pinned_url(url, address)
+            try:
+                return await self._once(
+                    url, target, host, {**headers, "Host": host_header}, cap, sni=host
+                )
+            except _ConnectFailed as exc:
+                last = exc
+                log.debug(
+                    "%s: could not connect to %s (%s); trying the next address", url, address, exc
+                )
+        assert last is not None
+        raise last
+
+    async def _once(
+        self,
+        url: str,
+        target: str,
+        host: str,
+        headers: Mapping[str, str],
+        cap: int,
+        *,
+        sni: str | None = None,
+    ) -> FetchResult | str:
+        """One request (to ``target``, the URL or its pinned form): a result, or
+        the Location of a redirect."""
+        extensions = {"sni_hostname": sni} if sni and url.lower().startswith("https") else None
         try:
-            async with self.client.stream("GET", url, headers=dict(headers)) as response:
+            async with self.client.stream(
+                "GET", target, headers=dict(headers), extensions=extensions
+            ) as response:
                 self._check_peer(response, host)
                 status = response.status_code
                 if status in REDIRECT_STATUSES:
@@ -472,7 +559,7 @@ class Fetcher:
                         raise PermanentError(f"{url}: redirect ({status}) without a Location")
                     return location
                 if status == 304:
-                    return FetchResult(str(response.url), 304, dict(response.headers))
+                    return FetchResult(url, 304, dict(response.headers))
                 if status == 429 or status >= 500:
                     raise ServerError(
                         f"{url}: the server answered {status} {response.reason_phrase}",
@@ -484,9 +571,11 @@ class Fetcher:
                         f"{url}: the server answered {status} {response.reason_phrase}", status
                     )
                 body = await self._read(response, url, cap)
-                return FetchResult(str(response.url), status, dict(response.headers), body)
+                return FetchResult(url, status, dict(response.headers), body)
         except ClaimWatchError:
             raise
+        except httpx.ConnectError as exc:  # no connection, so nothing was sent
+            raise _ConnectFailed(f"{url}: {type(exc).__name__}: {exc}") from None
         except httpx.TimeoutException as exc:
             raise FetchTimeout(f"{url}: timed out ({type(exc).__name__})") from None
         except (httpx.TransportError, OSError) as exc:

@@ -7,16 +7,19 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from bot import metrics
 from bot.adapters.base import Adapter
 from bot.analysis.aliases import default_gazetteer
 from bot.config import Settings
 from bot.delivery.dispatcher import Dispatcher
+from bot.health import HealthMonitor
 from bot.http import HttpServer, adapter_routes
 from bot.ingest.feeds import FeedPoller
+from bot.liveness import Liveness
 from bot.models import ChatRef, Story
 from bot.net import Fetcher
 from bot.pages.links import PageLinks, open_page_links
@@ -61,6 +64,7 @@ class Services:
     dispatcher: Dispatcher
     adapters: list[Adapter] = field(default_factory=list)
     analysis_wake: asyncio.Event = field(default_factory=asyncio.Event)
+    monitor: HealthMonitor | None = None  # what /healthz reports (set by open)
     pages: PageLinks | None = None  # event pages (PUBLIC_URL set, PAGES not off)
 
     @classmethod
@@ -87,6 +91,7 @@ class Services:
         router = Router(ctx)
         dispatcher = Dispatcher(store, {a.platform: a for a in adapters}, settings)
         services = cls(store, settings, pipeline, router, dispatcher, list(adapters), pages=pages)
+        services.monitor = HealthMonitor(settings, store, list(adapters), dispatcher)
         for adapter in adapters:
             if hasattr(adapter, "on_migrate"):  # platforms whose chats can change id
                 adapter.on_migrate = services.migrate_chat
@@ -116,26 +121,55 @@ class Services:
 def http_server(services: Services) -> HttpServer:
     """The service's HTTP server with every adapter's routes (not started)."""
     store = services.store
-
-    async def health() -> dict[str, object]:
-        return {"schema": await store.schema_version()}
+    monitor = services.monitor or HealthMonitor(services.settings, store, services.adapters)
 
     async def outbox() -> list[str]:
         counts = await store.outbox_counts()
         feeds = await store.list_feeds()
         by_status = {s: sum(1 for f in feeds if f.status == s) for s in ("new", "ok", "failing")}
-        return metrics.gauge_lines(
-            "claimwatch_outbox_alerts",
-            "Alerts in the outbox, by status.",
-            {(("status", k),): float(v) for k, v in counts.items()},
-        ) + metrics.gauge_lines(
-            "claimwatch_feeds",
-            "Feeds polled, by status (new, ok, failing).",
-            {(("status", k),): float(v) for k, v in by_status.items()},
+        now = utcnow()
+        figures = await store.health_figures(now)
+        owners = await store.lease_owners()
+        return (
+            metrics.gauge_lines(
+                "claimwatch_outbox_alerts",
+                "Alerts in the outbox, by status.",
+                {(("status", k),): float(v) for k, v in counts.items()},
+            )
+            + metrics.gauge_lines(
+                "claimwatch_feeds",
+                "Feeds polled, by status (new, ok, failing).",
+                {(("status", k),): float(v) for k, v in by_status.items()},
+            )
+            + metrics.gauge_lines(
+                "claimwatch_oldest_pending_story_age_seconds",
+                "Seconds the oldest story waiting for analysis has waited (0: none waits).",
+                {(): _age(now, figures.oldest_pending_story_at)},
+            )
+            + metrics.gauge_lines(
+                "claimwatch_outbox_oldest_due_age_seconds",
+                "Seconds the oldest due alert in the outbox has been due (0: none is due).",
+                {(): _age(now, figures.oldest_due_alert_at)},
+            )
+            + metrics.gauge_lines(
+                "claimwatch_processes",
+                "Processes holding leases (run, work, ingest), by role.",
+                {
+                    (("role", r),): float(sum(o.role == r for o in owners))
+                    for r in sorted({"run", "work", *(o.role for o in owners)})
+                },
+            )
         )
 
+    async def others() -> Mapping[str, float]:
+        return await store.process_metric_totals(exclude=store.instance_id)
+
     server = HttpServer(
-        services.settings, ingest=services.ingest_story, health=health, collectors=[outbox]
+        services.settings,
+        ingest=services.ingest_story,
+        health=monitor.report,
+        collectors=[outbox],
+        others=others,
     )
     for adapter in services.adapters:
         for method, path, handler in adapter_routes(adapter):
@@ -145,6 +179,10 @@ def http_server(services: Services) -> HttpServer:
         for method, path, handler in pages.routes():
             server.add_route(method, path, handler)
     return server
+
+
+def _age(now: datetime, then: datetime | None) -> float:
+    return 0.0 if then is None else max((now - then).total_seconds(), 0.0)
 
 
 async def analysis_loop(services: Services, stop: asyncio.Event, poll: float = 0.5) -> None:
@@ -330,15 +368,25 @@ async def serve(
     started: list[Adapter] = []
     server: HttpServer | None = None
     fetcher: Fetcher | None = None
+    # register as a lease owner and take over what dead processes held, first
+    liveness = Liveness(services.store, services.settings, "run")
+    await liveness.start()
+    monitor = services.monitor
     try:
         standby = await start_adapters(services, started)
+        if monitor is not None:
+            monitor.serving(started, standby.adapters)
         if http:
             server = http_server(services)
             await server.start()
+        dispatching = asyncio.create_task(services.dispatcher.run(stop), name="dispatcher")
+        if monitor is not None:
+            monitor.dispatcher_task = dispatching
         tasks = [
             asyncio.create_task(analysis_loop(services, stop), name="analysis"),
-            asyncio.create_task(services.dispatcher.run(stop), name="dispatcher"),
+            dispatching,
             asyncio.create_task(index_loop(services, stop), name="index"),
+            asyncio.create_task(liveness.run(stop), name="heartbeat"),
         ]
         if leader_check(services.store) is not None:  # several instances share the database
             tasks.append(
@@ -358,6 +406,7 @@ async def serve(
             await server.stop()
         if fetcher is not None:
             await fetcher.aclose()
+        await liveness.stop()
         for adapter in reversed(started):
             try:
                 await adapter.stop()

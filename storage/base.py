@@ -8,7 +8,7 @@ Times are timezone-aware UTC datetimes.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,6 +28,8 @@ from bot.models import (
     EventCandidate,
     EventSummary,
     EventView,
+    HealthFigures,
+    LeaseOwner,
     OutboxItem,
     Story,
     StoryFingerprint,
@@ -297,6 +299,39 @@ class CoordinationStore(Protocol):
     async def release_lease(self, name: str) -> None: ...
 
 
+class LivenessStore(Protocol):
+    """Lease owners, heartbeats, per-process metrics, health (bot/liveness.py)."""
+
+    instance_id: str
+    """This store's lease owner id: what its story and outbox leases carry."""
+
+    async def register_lease_owner(self, owner: LeaseOwner) -> None:
+        """Record (or refresh) a running process that holds leases."""
+
+    async def renew_lease_owner(self, owner_id: str, now: datetime) -> bool:
+        """Renew its heartbeat; False when its row is gone (its leases were taken)."""
+
+    async def lease_owners(self) -> list[LeaseOwner]: ...
+
+    async def database_time(self) -> datetime:
+        """The clock heartbeats are written in (PostgreSQL: the server's ``now()``)."""
+
+    async def release_leases_of(self, owner_ids: Sequence[str]) -> tuple[int, int]:
+        """Take over the leases of gone owners: clear their story and outbox leases,
+        remove them, keep their counters; ``(stories, alerts)`` released."""
+
+    async def leased_alerts(self) -> list[tuple[int, str, str | None]]:
+        """``(id, key, owner)`` of every open outbox row under a lease."""
+
+    async def save_process_metrics(self, owner_id: str, samples: Mapping[str, float]) -> None:
+        """Write one process's current counter samples (``name{labels}`` → value)."""
+
+    async def process_metric_totals(self, exclude: str | None = None) -> dict[str, float]:
+        """Every sample summed over all processes (gone ones too), except ``exclude``."""
+
+    async def health_figures(self, now: datetime) -> HealthFigures: ...
+
+
 class Store(
     StoryStore,
     AnalysisStore,
@@ -306,6 +341,7 @@ class Store(
     FeedStore,
     OutboxStore,
     CoordinationStore,
+    LivenessStore,
     Protocol,
 ):
     """The whole store: every aggregate, plus its schema."""

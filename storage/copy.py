@@ -28,13 +28,18 @@ from storage.sqlite import SqliteStore
 log = logging.getLogger(__name__)
 
 # Tables that are never copied: the schema version (opening brings both
-# databases to the same one) and per-process leases.
-NOT_COPIED = frozenset({"schema_migrations", "leases"})
+# databases to the same one), per-process leases, lease owners and their counters.
+NOT_COPIED = frozenset({"schema_migrations", "leases", "lease_owners", "process_metrics"})
 
 # Leases belong to processes of the old installation (stopped before a copy):
 # the copy starts without them, so the new instances need not wait them out.
 DROPPED = frozenset(
-    {("stories", "lease_owner"), ("stories", "lease_until"), ("outbox", "lease_until")}
+    {
+        ("stories", "lease_owner"),
+        ("stories", "lease_until"),
+        ("outbox", "lease_until"),
+        ("outbox", "lease_owner"),
+    }
 )
 
 BATCH = 2000

@@ -17,6 +17,9 @@ splices in where the engines disagree:
   ``seq`` identity column;
 * **the schema**: how to see whether a table exists, and the lock instances
   starting together take before each migration (SQLite: ``BEGIN IMMEDIATE``);
+* **the heartbeat clock**: PostgreSQL instances on several hosts write
+  heartbeats in the server's ``now()``; processes sharing a SQLite file share
+  this machine's clock;
 * **the decision lock** (held while a story's event and novelty are decided):
   a lock file next to the SQLite database (every process sharing it is on
   this machine), a session advisory lock on PostgreSQL.
@@ -44,6 +47,7 @@ class Dialect:
     find: str  # {hay} contains {needle} at a position > 0
     table_exists: str  # a row when the table named by the one parameter exists
     migration_lock: str | None  # taken by each migration's transaction
+    clock: str | None  # the database's own clock for heartbeats (None: the caller's)
 
     def story_day(self, alias: str) -> str:
         """The day a story counts for: its publication date, else the day the
@@ -65,6 +69,7 @@ SQLITE = Dialect(
     find="instr({hay}, {needle})",
     table_exists="SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
     migration_lock=None,
+    clock=None,
 )
 
 POSTGRES = Dialect(
@@ -79,6 +84,7 @@ POSTGRES = Dialect(
     " WHERE table_schema = current_schema() AND table_name = ?",
     migration_lock="SELECT pg_advisory_xact_lock("
     "hashtextextended(current_schema() || ':migrate', 0))",
+    clock="now()",
 )
 
 

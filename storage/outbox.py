@@ -61,6 +61,7 @@ async def insert_alerts(tx: Tx, alerts: Sequence[Alert], now: datetime) -> list[
 
 class Outbox:
     db: Db
+    instance_id: str  # the owner its leases carry
     _platforms: frozenset[str] | None = None
 
     def set_delivery_platforms(self, platforms: Collection[str] | None) -> None:
@@ -111,9 +112,10 @@ class Outbox:
                 return []
             ids = [row["id"] for row in rows]
             await tx.run(
-                "UPDATE outbox SET lease_until = ?, attempts = attempts + 1"
+                "UPDATE outbox SET lease_until = ?, lease_owner = ?, attempts = attempts + 1"
                 f" WHERE id IN ({marks(len(ids))})",
                 now + timedelta(seconds=lease_seconds),
+                self.instance_id,
                 *ids,
             )
             keys = {(row["platform"], row["chat_id"], row["event_id"]) for row in rows}

@@ -37,6 +37,7 @@ from storage.coordination import Leases
 from storage.db import PostgresTx, Tx, pg_channel
 from storage.dialect import POSTGRES, advisory_lock
 from storage.feeds import Feeds
+from storage.liveness import Liveness
 from storage.outbox import Outbox
 from storage.pages import Pages
 from storage.queries import Queries
@@ -97,7 +98,9 @@ class PostgresDb:
         return self._tx()
 
 
-class PostgresStore(Stories, Analyses, Subscriptions, Queries, Pages, Feeds, Outbox, Leases):
+class PostgresStore(
+    Stories, Analyses, Subscriptions, Queries, Pages, Feeds, Outbox, Leases, Liveness
+):
     """The :class:`storage.base.Store` on a PostgreSQL database (asyncpg pool)."""
 
     db: PostgresDb

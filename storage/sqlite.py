@@ -24,6 +24,7 @@ from storage.coordination import Leases
 from storage.db import SqliteTx, Tx
 from storage.dialect import SQLITE, file_lock
 from storage.feeds import Feeds
+from storage.liveness import Liveness
 from storage.outbox import Outbox
 from storage.pages import Pages
 from storage.queries import Queries
@@ -83,7 +84,9 @@ class SqliteDb:
         return self._tx("BEGIN IMMEDIATE")
 
 
-class SqliteStore(Stories, Analyses, Subscriptions, Queries, Pages, Feeds, Outbox, Leases):
+class SqliteStore(
+    Stories, Analyses, Subscriptions, Queries, Pages, Feeds, Outbox, Leases, Liveness
+):
     """The :class:`storage.base.Store` on one SQLite file."""
 
     db: SqliteDb
@@ -108,7 +111,7 @@ class SqliteStore(Stories, Analyses, Subscriptions, Queries, Pages, Feeds, Outbo
             async with conn.execute("PRAGMA journal_mode = WAL") as cur:
                 await cur.fetchone()
             await conn.execute("PRAGMA synchronous = NORMAL")
-            # for migrations that derive a normalised text (0008)
+            # for migrations that derive a normalised text (0009)
             await conn.create_function("cw_norm", 1, _norm, deterministic=True)
         except BaseException:
             await conn.close()

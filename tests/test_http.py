@@ -287,6 +287,17 @@ async def test_slack_http_mode_is_served_on_the_shared_port(tmp_path: Path) -> N
             assert status == 200
             await fake.wait_for_messages(1)
             assert "watches nothing yet" in fake.messages[0].text
+            # unsigned and malformed: refused before parsing, not a 500
+            for headers, expected in (
+                ({}, 401),
+                ({"X-Slack-Request-Timestamp": "x", "X-Slack-Signature": "v0=0"}, 400),
+            ):
+                refused = await client.post(
+                    "/slack/events",
+                    content=b"{not json",
+                    headers={"Content-Type": "application/json", **headers},
+                )
+                assert refused.status_code == expected
             assert (await client.get("/metrics")).status_code == 200
     finally:
         stop.set()

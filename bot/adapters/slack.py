@@ -7,8 +7,9 @@ Two ways in, one app:
   no public URL is needed.
 * **HTTP mode** (``SLACK_SIGNING_SECRET`` set, no app token): ``POST
   /slack/events`` on ``HTTP_HOST``/``HTTP_PORT`` takes events, slash commands
-  and interactivity. Bolt checks the v0 signature and refuses requests whose
-  timestamp is more than 5 minutes off. The runtime may mount
+  and interactivity. The v0 signature and a numeric timestamp within 5 minutes
+  are checked before anything is parsed, and a replayed request runs once
+  (:mod:`bot.adapters.slack_guard`); bolt checks the signature again. The runtime may mount
   :meth:`SlackAdapter.handle_http` on its own aiohttp app instead
   (``serve_http=False``).
 
@@ -38,14 +39,16 @@ from typing import Any, Literal
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.adapters.base import CommandSink
+from bot.adapters.slack_guard import RequestRefused, SlackGuard
 from bot.config import Settings
 from bot.errors import ConfigError, PermanentError, TransientError
 from bot.models import Alert, Button, ChatRef, Command, Line, Reply, Span
@@ -409,6 +412,7 @@ class SlackAdapter:
         self._chat_types: dict[str, str] = {}
         self._parents: OrderedDict[tuple[str, str], Alert] = OrderedDict()
         self._seen_events: OrderedDict[str, None] = OrderedDict()
+        self._guard = SlackGuard(secret.get_secret_value() if secret is not None else "")
         self._pace_locks: dict[str, asyncio.Lock] = {}
         self._last_post: dict[str, float] = {}
         self._interval = 1.0 / settings.per_chat_per_second
@@ -504,13 +508,46 @@ class SlackAdapter:
         return []
 
     async def handle_http(self, request: web.Request) -> web.Response:
-        """``POST /slack/events``: verified and dispatched by bolt."""
-        bolt_request = await to_bolt_request(request)
-        bolt_response = await self.app.async_dispatch(bolt_request)
-        if bolt_response.status == 401:
-            logger.warning(
-                "slack: refused a request with a bad or stale signature from %s", request.remote
+        """``POST /slack/events``: the signature is checked before anything is
+        parsed, a replay is answered once (:mod:`bot.adapters.slack_guard`),
+        then bolt dispatches it."""
+        raw = await request.read()
+        try:
+            admitted = self._guard.admit(request.headers, raw)
+        except RequestRefused as exc:
+            if exc.status == 401:
+                logger.warning(
+                    "slack: refused a request with a bad or stale signature from %s (%s)",
+                    request.remote,
+                    exc.reason,
+                )
+            else:
+                logger.warning("slack: refused a request from %s: %s", request.remote, exc.reason)
+            return web.json_response({"error": exc.reason}, status=exc.status)
+        if not self._guard.first_time(admitted.key):
+            logger.info(
+                "slack: answered a repeated request from %s once%s",
+                request.remote,
+                f" (Slack retry {admitted.retry})" if admitted.retry else "",
             )
+            return web.Response(status=200)
+        try:
+            bolt_request = AsyncBoltRequest(
+                body=admitted.text,
+                query=request.query_string,
+                headers=dict(request.headers),
+            )
+        except Exception as exc:  # a signed body bolt cannot make sense of
+            self._guard.forget(admitted.key)
+            logger.warning("slack: refused a request bolt cannot read: %s", type(exc).__name__)
+            return web.json_response({"error": "the body cannot be read"}, status=400)
+        try:
+            bolt_response = await self.app.async_dispatch(bolt_request)
+        except BaseException:
+            self._guard.forget(admitted.key)
+            raise
+        if bolt_response.status >= 500:
+            self._guard.forget(admitted.key)  # Slack retries it; let the retry run
         return await to_aiohttp_response(bolt_response)
 
     async def wait_idle(self) -> None:

@@ -114,6 +114,10 @@ class Dispatcher:
         self._pauses_loaded = False
         self._refused: dict[str, deque[tuple[float, ChatRef]]] = {}
         self.max_wait = min(MAX_PACING_WAIT, settings.delivery_lease_seconds / 4)
+        #: when (monotonic) ``run`` last went round its loop, for /healthz
+        self.last_pass: float | None = None
+        #: platform → since when (monotonic) its sends fail without a retry_after
+        self.failing_since: dict[str, float] = {}
 
     # ------------------------------------------------------------------ clocks
 
@@ -164,6 +168,7 @@ class Dispatcher:
         stopping = asyncio.create_task(stop.wait())
         try:
             while not stop.is_set():
+                self.last_pass = time.monotonic()
                 self.wake.clear()
                 room = self.settings.delivery_concurrency - len(inflight)
                 items: list[OutboxItem] = []
@@ -278,6 +283,7 @@ class Dispatcher:
             await self._retry(item, f"{type(exc).__name__}: {exc}", None)
         else:
             await self.store.mark_sent(item.id, message_id, self.clock())
+            self.failing_since.pop(alert.chat.platform, None)
             metrics.ALERTS_SENT.inc(platform=alert.chat.platform)
             log.info("alert %d sent to %s (message %s)", item.id, alert.chat, message_id)
         finally:
@@ -313,6 +319,7 @@ class Dispatcher:
             PREPAID.reset(token)
         now = self.clock()
         await self.store.mark_sent_many([i.id for i in items], message_id, now)
+        self.failing_since.pop(chat.platform, None)
         metrics.ALERTS_SENT.inc(len(items), platform=chat.platform)
         log.info("digest of %d alerts sent to %s (message %s)", len(items), chat, message_id)
         if len(items) >= limit:
@@ -322,6 +329,8 @@ class Dispatcher:
 
     async def _transient(self, item: OutboxItem, exc: TransientError) -> None:
         if not exc.retry_after or exc.retry_after <= 0:
+            # the platform is unreachable or failing (not pacing us): /healthz tells
+            self.failing_since.setdefault(item.alert.chat.platform, time.monotonic())
             await self._retry(item, str(exc), exc.retry_after)
             return
         chat = item.alert.chat

@@ -9,6 +9,8 @@ Socket Mode WebSocket.
 from __future__ import annotations
 
 import asyncio
+import hmac
+import itertools
 import json
 import logging
 import os
@@ -39,6 +41,7 @@ from tests.fakes.slack_server import (
 )
 
 CHANNEL = "C0NEWS"
+TRIGGERS = itertools.count(1)
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -132,7 +135,7 @@ def slash_fields(
         "text": text,
         "api_app_id": "A0APP",
         "response_url": response_url,
-        "trigger_id": "trigger-1",
+        "trigger_id": f"trigger-{next(TRIGGERS)}",  # Slack's is new with every invocation
     }
 
 
@@ -322,6 +325,160 @@ async def test_a_request_older_than_five_minutes_is_refused(
     assert status == 200
     await fake.wait_for_messages(1)
     assert len(core.commands) == 1
+
+
+async def post_raw(
+    adapter: SlackAdapter, body: bytes | str, headers: dict[str, str]
+) -> tuple[int, str]:
+    url = f"http://127.0.0.1:{adapter.http_port}/slack/events"
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=body, headers=headers) as response,
+    ):
+        return response.status, await response.text()
+
+
+def no_errors_logged(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "status"),
+    [
+        # unsigned, malformed JSON
+        ("{not json", {"Content-Type": "application/json"}, 401),
+        # a timestamp that is not a number
+        (
+            '{"type": "event_callback"}',
+            {
+                "Content-Type": "application/json",
+                "X-Slack-Request-Timestamp": "soon",
+                "X-Slack-Signature": "v0=" + "0" * 64,
+            },
+            400,
+        ),
+        (
+            "{not json",
+            {
+                "Content-Type": "application/json",
+                "X-Slack-Request-Timestamp": "1e9",
+                "X-Slack-Signature": "v0=abc",
+            },
+            400,
+        ),
+        # a number, but a signature that is not one
+        (
+            "{not json",
+            {
+                "Content-Type": "application/json",
+                "X-Slack-Request-Timestamp": str(int(time.time())),
+                "X-Slack-Signature": "sha1=whatever",
+            },
+            401,
+        ),
+        # an unsigned form with a broken payload
+        ("payload=%7Bbroken", {"Content-Type": "application/x-www-form-urlencoded"}, 401),
+    ],
+)
+async def test_unsigned_and_malformed_requests_are_refused_before_parsing(
+    adapter: SlackAdapter,
+    core: Recorder,
+    caplog: pytest.LogCaptureFixture,
+    body: str,
+    headers: dict[str, str],
+    status: int,
+) -> None:
+    caplog.set_level(logging.INFO)
+    got, _ = await post_raw(adapter, body, headers)
+    assert got == status
+    await adapter.wait_idle()
+    assert core.commands == []
+    assert no_errors_logged(caplog) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ("{not json", "application/json"),
+        ("[1, 2]", "application/json"),
+        ("payload=%7Bbroken", "application/x-www-form-urlencoded"),
+        ("payload=%5B%5D", "application/x-www-form-urlencoded"),
+    ],
+)
+async def test_a_signed_but_unreadable_body_is_a_clean_400(
+    adapter: SlackAdapter,
+    core: Recorder,
+    caplog: pytest.LogCaptureFixture,
+    body: str,
+    content_type: str,
+) -> None:
+    caplog.set_level(logging.INFO)
+    status, _ = await post_signed(adapter, body, content_type)
+    assert status == 400
+    await adapter.wait_idle()
+    assert core.commands == []
+    assert no_errors_logged(caplog) == []
+
+
+async def test_a_signed_body_that_is_not_utf8_is_a_clean_400(
+    adapter: SlackAdapter, core: Recorder, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = b"text=\xff\xfe&command=/claimwatch"
+    ts = str(int(time.time()))
+    digest = hmac.new(SIGNING_SECRET.encode(), b"v0:" + ts.encode() + b":" + body, "sha256")
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": ts,
+        "X-Slack-Signature": "v0=" + digest.hexdigest(),
+    }
+    status, _ = await post_raw(adapter, body, headers)
+    assert status == 400
+    assert core.commands == []
+    assert no_errors_logged(caplog) == []
+
+
+async def test_a_replayed_slash_command_runs_once(
+    adapter: SlackAdapter, core: Recorder, fake: FakeSlack
+) -> None:
+    body = slash_body("watch china")
+    headers = signed_headers(body)
+    headers["Content-Type"] = "application/x-www-form-urlencoded"
+    for _ in range(3):  # the same signature and timestamp, seconds apart
+        status, _ = await post_raw(adapter, body, headers)
+        assert status == 200
+    await fake.wait_for_messages(1)
+    await adapter.wait_idle()
+    assert [c.text for c in core.commands] == ["/watch china"]
+    assert len(fake.messages) == 1
+
+
+async def test_slack_retrying_a_slash_command_runs_it_once(
+    adapter: SlackAdapter, core: Recorder, fake: FakeSlack
+) -> None:
+    body = slash_body("claims china")
+    first = signed_headers(body, timestamp=int(time.time()) - 2)
+    retry = {**signed_headers(body), "X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "timeout"}
+    for headers in (first, retry):
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        status, _ = await post_raw(adapter, body, headers)
+        assert status == 200
+    await fake.wait_for_messages(1)
+    await adapter.wait_idle()
+    assert [c.text for c in core.commands] == ["/claims china"]
+
+
+async def test_two_different_commands_in_the_same_second_both_run(
+    adapter: SlackAdapter, core: Recorder, fake: FakeSlack
+) -> None:
+    ts = int(time.time())
+    for text in ("watch china", "watch russia"):
+        status, _ = await post_signed(
+            adapter, slash_body(text), "application/x-www-form-urlencoded", timestamp=ts
+        )
+        assert status == 200
+    await fake.wait_for_messages(2)
+    await adapter.wait_idle()
+    assert sorted(c.text for c in core.commands) == ["/watch china", "/watch russia"]
 
 
 async def test_an_app_mention_is_a_command(

@@ -234,6 +234,10 @@ class FakeTelegramServer:
     migrated: dict[int, int] = field(default_factory=dict)  # old group id -> supergroup id
     webhook_url: str | None = None
     webhook_secret: str | None = None
+    # set: sendMessage requests wait for this event before they are answered (a stall)
+    hold: asyncio.Event | None = None
+    holding: int = 0  # sendMessage requests waiting on ``hold`` now
+    drop_held: bool = False  # when ``hold`` is set, the held requests fail (the sender died)
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -272,6 +276,8 @@ class FakeTelegramServer:
 
     async def stop(self) -> None:
         self._closing = True  # end pending long polls now
+        if self.hold is not None:
+            self.hold.set()
         if self._changed is not None:
             async with self._changed:
                 self._changed.notify_all()
@@ -661,6 +667,14 @@ class FakeTelegramServer:
         return self._updates[:limit]
 
     async def _api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        if self.hold is not None and not self.hold.is_set():
+            self.holding += 1
+            try:
+                await self.hold.wait()
+            finally:
+                self.holding -= 1
+            if self.drop_held:
+                raise ApiError(502, "Bad Gateway: the connection was lost")
         chat_id = self._chat_id(params)
         self._check_target(chat_id)
         text = str(params.get("text", ""))

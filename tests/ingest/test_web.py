@@ -4,7 +4,8 @@ local web server; private-address refusal with the setting off."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import ipaddress
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import httpx
@@ -21,6 +22,7 @@ from bot.net import (
     ServerError,
     TooLargeError,
     UnsafeURLError,
+    check_address,
     decode_text,
     error_kind,
     is_public_address,
@@ -191,7 +193,7 @@ async def test_redirects_to_private_addresses_are_refused(
         return {"news.example": ["93.184.216.34"], "lo.example": ["127.0.0.1"]}.get(host, [host])
 
     def answer(request: httpx.Request) -> httpx.Response:
-        asked.append(str(request.url))
+        asked.append(f"{request.url.host} for {request.headers['host']}{request.url.path}")
         location = target if target.startswith("http") else "http://lo.example" + target
         return httpx.Response(302, headers={"Location": location})
 
@@ -200,7 +202,8 @@ async def test_redirects_to_private_addresses_are_refused(
     async with Fetcher(settings, transport=httpx.MockTransport(answer)) as f:
         with pytest.raises(UnsafeURLError, match="non-public address"):
             await f.get("http://news.example/story")
-    assert asked == ["http://news.example/story"]  # the redirect target was never asked
+    # only the checked address of the first host was asked; the redirect target never
+    assert asked == ["93.184.216.34 for news.example/story"]
 
 
 @pytest.mark.parametrize("url", ["ftp://example.org/x", "file:///etc/passwd", "http://", "x"])
@@ -261,19 +264,149 @@ def test_html_to_text() -> None:
     assert html_to_text("plain &lt;text&gt;") == "plain <text>"
 
 
-async def test_the_address_connected_to_is_checked_again(
-    site: LocalWeb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def page(text: str) -> httpx.Response:
+    """A response whose body the fetcher streams, as from a server."""
+    return httpx.Response(200, stream=httpx.ByteStream(text.encode()))
+
+
+class RebindingWorld(httpx.AsyncBaseTransport):
+    """The network as a fetch sees it, without leaving this machine: names are
+    resolved by ``dns`` (the attacker's resolver, the same one the fetcher is
+    given), "public" addresses are answered by ``public`` in memory, and
+    loopback goes to the real local server through the real transport."""
+
+    def __init__(
+        self,
+        dns: Callable[[str, int], Awaitable[list[str]]],
+        public: Callable[[httpx.Request], httpx.Response],
+    ) -> None:
+        self.dns = dns
+        self.public = public
+        self.connected: list[str] = []
+        self.real = httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        host = request.url.host
+        try:
+            address = str(ipaddress.ip_address(host))
+        except ValueError:  # the client resolves the name itself
+            address = (await self.dns(host, request.url.port or 80))[0]
+        self.connected.append(address)
+        if ipaddress.ip_address(address).is_loopback:
+            if address != host:  # connect where the name resolved to, as a client does
+                request = httpx.Request(
+                    request.method,
+                    request.url.copy_with(host=address),
+                    headers=request.headers,
+                    extensions=request.extensions,
+                )
+            return await self.real.handle_async_request(request)
+        return self.public(request)
+
+    async def aclose(self) -> None:
+        await self.real.aclose()
+
+
+def rebinding(answers: dict[str, list[list[str]]]) -> Callable[[str, int], Awaitable[list[str]]]:
+    """A resolver whose answers for a name change from one query to the next
+    (the last answer repeats)."""
+    asked: dict[str, int] = {}
+
+    async def resolve(host: str, port: int) -> list[str]:
+        n = asked.get(host, 0)
+        asked[host] = n + 1
+        series = answers.get(host, [["93.184.216.34"]])
+        return series[min(n, len(series) - 1)]
+
+    return resolve
+
+
+async def test_a_name_that_rebinds_to_loopback_never_reaches_it(
+    site: LocalWeb, tmp_path: Path
 ) -> None:
-    """A resolver that says "public" (DNS rebinding) does not get a private body read."""
-
-    async def lying(host: str, port: int) -> list[str]:
-        return ["93.184.216.34"]
-
-    monkeypatch.setattr("bot.net.resolve_host", lying)
+    """DNS rebinding: public for the check, loopback for the next query."""
     site.pages["/internal"] = Page(b"internal secrets")
-    async with Fetcher(local_settings(tmp_path, allow_private_urls=False)) as f:
-        with pytest.raises(UnsafeURLError, match=r"connected to a non-public address \(127"):
-            await f.get(site.url("/internal"))
+    dns = rebinding({"rebind.example": [["93.184.216.34"], ["127.0.0.1"]]})
+    world = RebindingWorld(dns, lambda r: page("the public page"))
+    settings = local_settings(tmp_path, allow_private_urls=False)
+    async with Fetcher(settings, resolver=dns, transport=world) as f:
+        result = await f.get(f"http://rebind.example:{site.port}/internal")
+    assert site.hits("/internal") == []
+    assert world.connected == ["93.184.216.34"]  # the address that was checked
+    assert result.body == b"the public page"
+    assert result.url == f"http://rebind.example:{site.port}/internal"
+
+
+async def test_a_redirect_to_a_name_that_rebinds_never_reaches_loopback(
+    site: LocalWeb, tmp_path: Path
+) -> None:
+    site.pages["/internal"] = Page(b"internal secrets")
+    dns = rebinding({"rebind.example": [["93.184.216.34"], ["127.0.0.1"]]})
+    target = f"http://rebind.example:{site.port}/internal"
+
+    def public(request: httpx.Request) -> httpx.Response:
+        if request.headers["host"] == "news.example":
+            return httpx.Response(302, headers={"Location": target})
+        return page(f"public page for {request.headers['host']}")
+
+    world = RebindingWorld(dns, public)
+    settings = local_settings(tmp_path, allow_private_urls=False)
+    async with Fetcher(settings, resolver=dns, transport=world) as f:
+        result = await f.get("http://news.example/story")
+    assert site.hits("/internal") == []
+    assert world.connected == ["93.184.216.34", "93.184.216.34"]
+    assert result.body == f"public page for rebind.example:{site.port}".encode()
+    assert result.redirects == ("http://news.example/story",)
+
+
+async def test_https_keeps_the_name_for_sni_and_the_host_header(tmp_path: Path) -> None:
+    seen: list[tuple[str, str, object]] = []
+
+    def public(request: httpx.Request) -> httpx.Response:
+        seen.append(
+            (str(request.url), request.headers["host"], request.extensions.get("sni_hostname"))
+        )
+        return page("ok")
+
+    dns = rebinding({"news.example": [["2606:4700::1111", "93.184.216.34"]]})
+    settings = local_settings(tmp_path, allow_private_urls=False)
+    async with Fetcher(settings, resolver=dns, transport=httpx.MockTransport(public)) as f:
+        await f.get("https://news.example/a?x=1")
+        await f.get("https://news.example:8443/b")
+    assert seen == [
+        ("https://[2606:4700::1111]/a?x=1", "news.example", "news.example"),
+        ("https://[2606:4700::1111]:8443/b", "news.example:8443", "news.example"),
+    ]
+
+
+async def test_the_next_checked_address_is_tried_when_one_does_not_connect(
+    site: LocalWeb, tmp_path: Path
+) -> None:
+    def public(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "93.184.216.34":
+            raise httpx.ConnectError("no route", request=request)
+        return page(f"from {request.url.host}")
+
+    dns = rebinding({"news.example": [["93.184.216.34", "93.184.216.35"]]})
+    settings = local_settings(tmp_path, allow_private_urls=False)
+    async with Fetcher(settings, resolver=dns, transport=httpx.MockTransport(public)) as f:
+        result = await f.get("http://news.example/a")
+    assert result.body == b"from 93.184.216.35"
+
+
+async def test_check_address_checks_without_fetching(site: LocalWeb) -> None:
+    site.pages["/feed"] = Page(b"<rss/>")
+    dns = rebinding({"intranet.example": [["10.0.0.5"]], "news.example": [["93.184.216.34"]]})
+    assert await check_address("https://news.example/rss", resolver=dns) == ["93.184.216.34"]
+    with pytest.raises(UnsafeURLError, match=r"10\.0\.0\.5"):
+        await check_address("http://intranet.example/rss", resolver=dns)
+    for url in (site.url("/feed"), "http://169.254.169.254/latest/meta-data/", "http://[::1]/"):
+        with pytest.raises(UnsafeURLError):
+            await check_address(url, resolver=dns)
+    with pytest.raises(InputError):
+        await check_address("ftp://news.example/rss", resolver=dns)
+    assert await check_address(site.url("/feed"), allow_private=True) == ["127.0.0.1"]
+    assert site.requests == []
 
 
 async def test_a_feed_is_not_taken_for_an_article(site: LocalWeb, fetcher: Fetcher) -> None:
