@@ -15,6 +15,7 @@ from typing import Any
 
 from bot import workers
 from bot.adapters.console import ConsoleAdapter, render_text
+from bot.cli_exchange import add_watches_parser, cmd_watches
 from bot.cli_sources import add_feeds_parser, cmd_feeds, ingest_urls, is_url
 from bot.config import Settings, load_settings
 from bot.errors import ClaimWatchError, ConfigError
@@ -352,11 +353,24 @@ async def _demo_pages(services: Services, events: list[str], args: argparse.Name
 # ------------------------------------------------------------------- parser
 
 
+def package_version() -> str:
+    """The installed package's version (``pyproject.toml``), else the source tree's."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("claimwatch")
+    except PackageNotFoundError:
+        from bot import __version__
+
+        return __version__
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="claimwatch", description="News alerts about who claimed what — only when it is new."
     )
     p.add_argument("-q", "--quiet", action="store_true", help="log warnings only")
+    p.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     r = sub.add_parser(
@@ -398,6 +412,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the service: feeds, analysis, delivery, the HTTP port and every chat adapter",
     )
     add_feeds_parser(sub)
+    add_watches_parser(sub)
 
     dm = sub.add_parser("demo", help="the whole pipeline on the sample stories, in a console chat")
     dm.add_argument("--examples", default=str(EXAMPLES), help="folder of sample stories")
@@ -419,6 +434,7 @@ COMMANDS = {
     "run": cmd_run,
     "work": cmd_work,
     "feeds": cmd_feeds,
+    "watches": cmd_watches,
     "demo": cmd_demo,
 }
 

@@ -1,4 +1,4 @@
-"""The ``claimwatch`` commands for live sources: ``feeds add|list|remove|import|poll``
+"""The ``claimwatch`` commands for live sources: ``feeds add|list|remove|import|export|poll``
 and ``ingest https://…`` (one article per URL)."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 from bot import metrics
 from bot.config import Settings
 from bot.errors import ClaimWatchError, InputError
+from bot.exchange import feeds_opml
 from bot.ingest.feeds import FeedPoller, check_feed_url, feed_line, parse_opml
 from bot.ingest.web import fetch_article
 from bot.models import Story
@@ -37,6 +38,7 @@ def add_feeds_parser(sub: Any) -> None:
     rm.add_argument("url")
     imp = fa.add_parser("import", help="add every feed in an OPML file")
     imp.add_argument("file")
+    fa.add_parser("export", help="print every feed as OPML (what `feeds import` reads)")
     ref = fa.add_parser("refresh", help="make the running service poll feeds now (all, or one URL)")
     ref.add_argument("url", nargs="?")
     poll = fa.add_parser("poll", help="poll feeds now, here (all, or one URL), with progress")
@@ -79,6 +81,9 @@ async def cmd_feeds(settings: Settings, args: argparse.Namespace) -> int:
             return 0
         if action == "import":
             return await _import(services, Path(args.file))
+        if action == "export":
+            sys.stdout.write(feeds_opml(await store.list_feeds(), now))
+            return 0
         return await _poll(services, args.url, args.queue_only, args.quiet)
     finally:
         await services.close()

@@ -103,6 +103,7 @@ class Settings(BaseSettings):
     fetch_max_bytes: int = Field(default=5_000_000, ge=1024)
     fetch_timeout_seconds: float = Field(default=20.0, gt=0)
     allow_private_urls: bool = False
+    fetch_proxy: SecretStr | None = None  # http(s)://[user:pass@]host:port for every fetch
     user_agent: str = "ClaimWatch/0.1 (news alerts; +https://github.com/claimwatch)"
 
     @property
@@ -122,6 +123,22 @@ class Settings(BaseSettings):
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
             raise ValueError("use an http(s) address such as https://news.example.org")
         return value
+
+    @field_validator("fetch_proxy")
+    @classmethod
+    def _proxy_address(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        text = value.get_secret_value().strip()
+        try:
+            parts = urlsplit(text)
+            parts.port  # noqa: B018 (raises on a bad port)
+        except ValueError:
+            parts = urlsplit("")
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            # the value is not repeated: it may hold a password
+            raise ValueError("use a proxy address such as http://proxy.internal:3128")
+        return SecretStr(text)
 
     @field_validator("pages_client_header")
     @classmethod

@@ -14,6 +14,13 @@ Everything ClaimWatch fetches from the web goes through :class:`Fetcher`:
   is checked again before the body is read. ``ALLOW_PRIVATE_URLS=true`` lifts
   all this for a bot on a private network. :func:`check_address` does the
   same check without fetching (``feeds add``);
+* with ``FETCH_PROXY`` set, every request goes through that HTTP proxy
+  (``CONNECT`` by name for https): the target's name is still resolved and
+  checked as above before each request and redirect, but the request names
+  the host and the proxy resolves and connects, so neither the pinning to the
+  checked address nor the connected-address check (which would see the
+  proxy) applies, and the proxy must be trusted (``docs/sources.md#proxy``).
+  The proxy's own address is the operator's setting and is not checked;
 * a cap on the body (``FETCH_MAX_BYTES``), counted on the *decompressed*
   bytes while they stream in, in bounded steps, so a gzip bomb is stopped
   after at most the cap (plus one step) of memory;
@@ -417,6 +424,8 @@ class Fetcher:
         self.allow_private = settings.allow_private_urls
         self.per_host = per_host or settings.feed_per_host
         self._resolver = resolver
+        proxy = settings.fetch_proxy.get_secret_value() if settings.fetch_proxy else None
+        self.proxied = proxy is not None
         step = min(self.timeout, 10.0)
         self.client = httpx.AsyncClient(
             follow_redirects=False,
@@ -426,6 +435,7 @@ class Fetcher:
                 "Accept-Encoding": "gzip, deflate",
             },
             transport=transport,
+            proxy=proxy,  # FETCH_PROXY, and no other:
             trust_env=False,  # a proxy from the environment would hide the address we check
         )
         self._hosts: dict[str, asyncio.Semaphore] = {}
@@ -453,7 +463,7 @@ class Fetcher:
         return await resolve_checked(host, port, resolver=self._resolver)
 
     def _check_peer(self, response: httpx.Response, host: str) -> None:
-        if self.allow_private:
+        if self.allow_private or self.proxied:  # through a proxy the peer is the proxy
             return
         stream = response.extensions.get("network_stream")
         if stream is None:
@@ -491,6 +501,8 @@ class Fetcher:
         while True:
             _, host, port = check_url(current)
             addresses = await self._check_host(host, port)
+            if self.proxied:
+                addresses = None  # checked, but the proxy connects by name
             async with self._slot(host.lower()):
                 result = await self._pinned(current, host, addresses, request_headers, cap)
             if isinstance(result, FetchResult):

@@ -124,6 +124,9 @@ class SubscriptionStore(Protocol):
 
     async def chat_subscriptions(self, chat: ChatRef) -> list[Subscription]: ...
 
+    async def chats(self) -> list[ChatRef]:
+        """Every chat with a subscription (paused too) or stored settings, in order."""
+
     async def subscriptions_changed_since(
         self, version: int
     ) -> tuple[int, list[Subscription], list[int]]:

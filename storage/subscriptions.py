@@ -107,6 +107,17 @@ class Subscriptions:
             )
         return [_subscription(row) for row in rows]
 
+    async def chats(self) -> list[ChatRef]:
+        """Every chat with a subscription (paused too) or stored settings, in order."""
+        async with self.db.read() as tx:
+            rows = await tx.all(
+                "SELECT platform, chat_id FROM subscriptions"
+                " UNION SELECT platform, chat_id FROM chats"
+            )
+        return sorted(
+            (ChatRef(row[0], row[1]) for row in rows), key=lambda c: (c.platform, c.chat_id)
+        )
+
     async def subscriptions_changed_since(
         self, version: int
     ) -> tuple[int, list[Subscription], list[int]]:

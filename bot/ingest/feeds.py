@@ -224,7 +224,8 @@ def parse_opml(text: str, source: str = "OPML") -> list[tuple[str, str | None]]:
         if not url or url in seen:
             continue
         seen.add(url)
-        out.append((url, (node.get("title") or node.get("text") or "").strip() or None))
+        title = (node.get("title") or node.get("text") or "").strip()
+        out.append((url, title if title and title != url else None))  # text=URL: no title
     return out
 
 

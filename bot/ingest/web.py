@@ -84,7 +84,7 @@ def extract_story(html: str, source: str, final_url: str, hints: Hints | None = 
         with_metadata=True,
         include_comments=False,
         include_tables=False,
-        deduplicate=True,
+        deduplicate=False,  # its cache is process-wide: a refetched article would come back empty
     )
     data: dict[str, Any] = json.loads(raw) if raw else {}
     text = str(data.get("text") or "").strip()

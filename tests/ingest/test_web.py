@@ -249,6 +249,17 @@ async def test_an_article_is_extracted(site: LocalWeb, fetcher: Fetcher) -> None
     assert story.published is not None and story.published.isoformat() == "2025-04-09"
 
 
+async def test_an_article_fetched_again_is_extracted_whole(
+    site: LocalWeb, fetcher: Fetcher
+) -> None:
+    # A feed that is polled again, or an article pushed twice, must not lose its
+    # paragraphs because the extractor saw them before in this process.
+    site.pages["/news/again"] = Page(article_html("Sorna spill contained", PARAS).encode())
+    bodies = [(await fetch_article(site.url("/news/again"), fetcher)).body for _ in range(6)]
+    assert all(body == bodies[0] for body in bodies)
+    assert bodies[0].startswith("Officials in Sorna said on Tuesday")
+
+
 async def test_a_page_without_an_article_is_refused(site: LocalWeb, fetcher: Fetcher) -> None:
     site.pages["/index"] = Page(b"<html><body><a href='/a'>A</a></body></html>")
     site.pages["/img"] = Page(b"\x89PNG", content_type="image/png")

@@ -123,3 +123,15 @@ async def test_mute_until_and_unmute(store: Store) -> None:
     assert await store.chat_muted_until(BOB) is None
     await store.mute_chat(ALICE, None)
     assert await store.chat_muted_until(ALICE) is None
+
+
+async def test_chats_lists_every_chat_with_watches_or_settings(store: Store) -> None:
+    carol = ChatRef("slack", "C0CAROL")
+    assert await store.chats() == []
+    await store.add_subscription(BOB, CHINA_WATCH, T0)
+    await store.add_subscription(BOB, DRONES, T0)
+    await store.add_subscription(ALICE, RUSSIA_WATCH, T0)
+    await store.set_chat_paused(ALICE, True, "bot was blocked")  # paused chats count too
+    await store.mute_chat(carol, at(60))  # settings only, no watch
+    expected = sorted([ALICE, BOB, carol], key=lambda c: (c.platform, c.chat_id))
+    assert await store.chats() == expected
