@@ -99,16 +99,44 @@ CUE_VERBS: dict[str, Stance] = {
             "put",
         )
     },
+    **{v: Stance.ASSERT for v in ("think", "believe", "expect", "fear", "hope", "suspect")},
+    **{v: Stance.ASSERT for v in ("feel", "worry", "agree", "find", "show", "know", "determine")},
+    **{v: Stance.ASSERT for v in ("record", "register", "tally", "count", "log", "detect")},
+    "measure": Stance.ASSERT,
     **{v: Stance.DENY for v in ("deny", "dismiss", "reject", "refute", "rebuff", "dispute")},
     **{v: Stance.DENY for v in ("repudiate", "rebut", "debunk", "disavow", "contest", "decry")},
     **{v: Stance.CONFIRM for v in ("confirm", "acknowledge", "admit", "concede", "verify")},
     **{v: Stance.QUESTION for v in ("question", "doubt", "wonder", "query")},
 }
 
+# verbs of belief, finding and showing: a claim only with a reported clause
+# ("officials believe the blast was deliberate", "the review found that …"),
+# never with an object alone ("found the keys") nor a quotation beside them
+CLAUSE_ONLY_CUES = frozenset(
+    {"think", "believe", "expect", "fear", "hope", "suspect", "feel", "worry", "agree"}
+    | {"find", "show", "know", "determine"}
+)
+
+# verbs of recording a figure: a claim when an institution or an instrument
+# records a count ("seismic stations registered two blasts", "rescuers
+# tallied more than 1,200 deaths"); the content is the verb phrase
+RECORD_CUES = frozenset({"record", "register", "tally", "count", "log", "detect", "measure"})
+
+# documents that speak for whoever issued them ("the board's preliminary
+# report said", "a review by the regulator found", "the letter says")
+DOCUMENT_NOUNS = frozenset(
+    {"report", "review", "letter", "filing", "study", "investigation", "inquiry", "audit"}
+    | {"memo", "notice", "document", "assessment", "survey", "poll", "statement", "analysis"}
+    | {"complaint", "lawsuit", "ruling", "indictment", "petition", "release", "missive"}
+)
+
 # cues that carry no content by themselves and need a clause, a quote or an
 # object: "he added" alone is not a claim
-NEEDS_CLAUSE = frozenset(
-    {"add", "note", "post", "tweet", "reply", "respond", "comment", "point", "repeat", "signal"}
+NEEDS_CLAUSE = (
+    frozenset(
+        {"add", "note", "post", "tweet", "reply", "respond", "comment", "point", "repeat", "signal"}
+    )
+    | CLAUSE_ONLY_CUES
 )
 
 # cues whose object is a proposition in itself ("dismissed the claims")

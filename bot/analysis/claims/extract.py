@@ -1,0 +1,243 @@
+"""The passes over one story, in order, and the claims they make."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from bot.analysis.claims.base import (
+    _Ctx,
+    _datelines,
+    _Draft,
+    _finish,
+    _named_outside,
+    _overlap,
+    _paragraphs,
+    _sentence_index,
+    _union,
+)
+from bot.analysis.claims.nominal_cues import (
+    _according_claim,
+    _colon_claim,
+    _intro_block_claims,
+    _statement_claim,
+)
+from bot.analysis.claims.quotes import (
+    _continuation,
+    _join_split_quotes,
+    _one_per_quote,
+    _run_on_quotes,
+    quote_spans,
+)
+from bot.analysis.claims.sides import _learn_sides, _speaker_side
+from bot.analysis.claims.uncued import _carry_over, _outlet_fact
+from bot.analysis.claims.verb_cues import _aux_cue_lemma, _verb_claim
+from bot.analysis.cues import (
+    CLAUSE_ONLY_CUES,
+    CUE_VERBS,
+    RECORD_CUES,
+    is_outlet_name,
+)
+from bot.analysis.nlp import text_of
+from bot.analysis.numbers import extract_numbers
+from bot.models import Claim, Mention, Stance
+
+
+def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) -> list[Claim]:
+    """The attributed claims of a parsed story, in text order."""
+    sent_of, sents = _sentence_index(doc)
+    text = text_of(doc)
+    datelines = _datelines(doc, text, mentions)
+    ctx = _Ctx(
+        doc=doc,
+        text=text,
+        mentions=_named_outside(mentions, datelines),
+        outlet=outlet,
+        quotes=quote_spans(text),
+        sent_of=sent_of,
+        para_of=_paragraphs(text, sents),
+        datelines=datelines,
+        breaks=[m.start() for m in re.finditer(r"\n", text)],
+    )
+    _learn_sides(ctx)
+    starts = [s.start_char for s in sents]
+
+    def sent_at(offset: int) -> int:
+        return max(0, bisect_right(starts, offset) - 1)
+
+    drafts: list[_Draft] = []
+    covered_quotes: set[tuple[int, int]] = set()
+    for k, sent in enumerate(sents):
+        found: list[_Draft] = []
+        cues = [
+            t
+            for t in sent
+            if (t.lemma_.lower() in CUE_VERBS or _aux_cue_lemma(t))
+            and not ctx.in_quote(t.idx)
+            and not ctx.in_dateline(t.idx)
+        ]
+        for cue in cues:
+            d = _verb_claim(cue, sent, k, ctx)
+            if d is not None:
+                found.append(d)
+        # a relay ("…, UNIAN has reported") whose content holds another claim
+        found = _drop_relays(found, ctx)
+        for t in sent:
+            if ctx.in_quote(t.idx):
+                continue
+            if t.lower_ == "according":
+                d = _according_claim(t, sent, k, ctx, has_other=bool(found))
+                if d is not None:
+                    found.append(d)
+            elif t.dep_ == "prep" and t.lower_ in ("in", "during"):
+                d = _statement_claim(t, sent, k, ctx)
+                if d is not None and not any(_overlap(d, f) for f in found):
+                    found.append(d)
+        if not found:
+            d = _colon_claim(sent, k, ctx)
+            if d is not None:
+                found.append(d)
+        block = _intro_block_claims(sent, ctx, sent_at)
+        if block and all(f.end <= block[0].end and f.start >= block[0].start for f in found):
+            # "… shared this message:" and the quoted paragraphs after it
+            found = []
+            drafts.extend(block)
+            ctx.history.append(replace(block[0].speaker, pos=sent.start_char))
+        found = _dedupe(_drop_nested_beliefs(found))
+        for d in found:
+            ctx.history.append(replace(d.speaker, pos=sent.start_char, minor=_in_relative(d, ctx)))
+        drafts.extend(found)
+    drafts = _one_per_quote(drafts)
+    _join_split_quotes(drafts, ctx)
+    drafts = _run_on_quotes(drafts, ctx, sent_at)
+    for d in drafts:
+        if d.direct:
+            for q in ctx.quotes:
+                if q[0] < d.end and d.start < q[1]:
+                    covered_quotes.add(q)
+    # second pass: sentences without an attribution of their own
+    claimed = {d.sentence for d in drafts}
+    quoted = _union((d.start, d.end) for d in drafts if d.direct)
+    quoted_starts = [q[0] for q in quoted]
+    for k, sent in enumerate(sents):
+        i = bisect_right(quoted_starts, sent.start_char) - 1
+        if i >= 0 and sent.start_char < quoted[i][1]:
+            claimed.add(k)
+    extra: list[_Draft] = []
+    # the latest claim before each sentence, walked in step (not re-sorted per sentence)
+    ordered = sorted(drafts, key=lambda d: d.sentence)
+    nxt = 0
+    latest: _Draft | None = None
+    for k, sent in enumerate(sents):
+        while nxt < len(ordered) and ordered[nxt].sentence < k:
+            if latest is None or ordered[nxt].sentence >= latest.sentence:
+                latest = ordered[nxt]
+            nxt += 1
+        if k in claimed:
+            continue
+        before = [latest] if latest is not None else []
+        d = _continuation(sent, k, ctx, before, covered_quotes)
+        if d is None:
+            d = _carry_over(sent, k, ctx, before)
+        if d is None:
+            d = _outlet_fact(sent, k, ctx)
+        if d is not None:
+            extra.append(d)
+            latest = d
+    drafts.extend(extra)
+    drafts = [e for d in drafts for e in (d, *(replace(d, speaker=sp) for sp in d.also))]
+    claims = [_to_claim(d, ctx) for d in sorted(drafts, key=lambda d: (d.sentence, d.start))]
+    return _once_each(claims)
+
+
+def _once_each(claims: list[Claim]) -> list[Claim]:
+    """A headline repeated as the lead is one claim: the same speaker saying
+    the same words again in one story is kept once, where first said."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for c in claims:
+        key = (c.speaker.casefold(), re.sub(r"\W+", " ", c.text).strip().casefold())
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(c)
+    return out
+
+
+def _dedupe(found: list[_Draft]) -> list[_Draft]:
+    out: list[_Draft] = []
+    for d in sorted(found, key=lambda d: d.end - d.start, reverse=True):
+        same = [o for o in out if o.start == d.start and o.end == d.end]
+        if same:
+            continue
+        # a content inside another claim's content by the same speaker
+        inner = [
+            o
+            for o in out
+            if o.speaker.name == d.speaker.name and o.start <= d.start and d.end <= o.end
+        ]
+        if inner and d.stance is Stance.ASSERT:
+            continue
+        out.append(d)
+    return sorted(out, key=lambda d: d.start)
+
+
+def _drop_nested_beliefs(found: list[_Draft]) -> list[_Draft]:
+    """ "OpenAI said a review found he was not candid": a belief or finding
+    reported inside another claim belongs to that claim, not beside it."""
+    return [
+        d
+        for d in found
+        if d.cue_lemma not in CLAUSE_ONLY_CUES | RECORD_CUES
+        or not any(o is not d and o.start <= d.cue_pos < o.end for o in found)
+    ]
+
+
+def _drop_relays(found: list[_Draft], ctx: _Ctx) -> list[_Draft]:
+    out = []
+    for d in found:
+        if is_outlet_name(d.speaker.name, ctx.outlet):
+            others = [o for o in found if o is not d and not is_outlet_name(o.speaker.name)]
+            if others:
+                continue
+        if d.cue_lemma == "report" and any(
+            o is not d and d.start <= o.start and o.end <= d.end + 1 for o in found
+        ):
+            continue
+        out.append(d)
+    return out
+
+
+def _to_claim(d: _Draft, ctx: _Ctx) -> Claim:
+    text = ctx.text
+    if d.tokens is not None:
+        content, _, _ = _finish(text, d.start, d.end, d.tokens, ctx)
+    else:
+        content, _, _ = _finish(text, d.start, d.end, None, ctx)
+    ents: list[str] = []
+    for m in ctx.mentions_in(d.start, d.end):
+        if m.entity.id != d.speaker.id and m.entity.id not in ents:
+            ents.append(m.entity.id)
+    return Claim(
+        speaker=d.speaker.name,
+        cue=d.cue,
+        stance=d.stance,
+        direct=d.direct,
+        text=content,
+        speaker_id=d.speaker.id,
+        entities=tuple(ents),
+        numbers=extract_numbers(content),
+        sentence=d.sentence,
+        speaker_side=_speaker_side(d.speaker, ctx),
+    )
+
+
+def _in_relative(d: _Draft, ctx: _Ctx) -> bool:
+    """Whether a claim's cue sits in a relative clause ("a rival who said")."""
+    if d.cue_pos < 0:
+        return False
+    span = ctx.doc.char_span(d.cue_pos, d.cue_pos + 1, alignment_mode="expand")
+    return span is not None and len(span) > 0 and span[0].dep_ == "relcl"

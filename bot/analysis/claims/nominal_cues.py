@@ -1,0 +1,275 @@
+"""Nominal cues: "according to X", "in a statement", "X: …" (transcripts)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.analysis.claims.base import (
+    _SUBJ,
+    _according_to,
+    _clean,
+    _Ctx,
+    _Draft,
+    _finish,
+    _pobj,
+    _relay_tokens,
+    _Speaker,
+    _stance,
+    _sub,
+)
+from bot.analysis.claims.speakers import _kind, _speaker, _transcript_speaker
+from bot.analysis.claims.verb_cues import _draft_from_tokens, _subject_of
+from bot.analysis.cues import (
+    CUE_VERBS,
+    INSTITUTION_NOUNS,
+    ROLE_NOUNS,
+    STATEMENT_NOUNS,
+    is_outlet_name,
+)
+
+
+def _according_claim(tok: Any, sent: Any, k: int, ctx: _Ctx, has_other: bool) -> _Draft | None:
+    pobj = _according_to(tok)
+    if pobj is None:
+        return None
+    name = _clean(_sub(pobj))
+    if has_other and (is_outlet_name(name, ctx.outlet) or pobj.pos_ != "PROPN"):
+        return None
+    # "“…,” Solberg said, according to Wirewatch": the phrase hangs on a cue
+    # that has its own speaker, so it names a relay
+    if has_other and tok.head.lemma_.lower() in CUE_VERBS:
+        return None
+    # "according to data from the health ministry": the source is the ministry
+    target = pobj
+    if pobj.pos_ == "NOUN" and pobj.lemma_.lower() not in ROLE_NOUNS | INSTITUTION_NOUNS:
+        for c in pobj.children:
+            if c.dep_ == "prep" and c.lower_ in ("from", "by", "of"):
+                inner = _pobj(c)
+                if inner is not None:
+                    target = inner
+    skip = {t.i for t in tok.subtree}
+    # "according to the talks' chair, UN envoy Halvard Munk." - an apposition
+    # at the end of the sentence the parser hung elsewhere
+    tail_start = max(skip) + 1
+    tail = [t for t in sent if t.i >= tail_start]
+    while tail and tail[-1].is_punct:
+        tail = tail[:-1]
+    if (
+        tail
+        and tail[0].text == ","
+        and len(tail) <= 7
+        and not any(t.pos_ in ("VERB", "AUX") for t in tail)
+    ):
+        people = [
+            m
+            for m in ctx.mentions_in(tail[0].idx, tail[-1].idx + len(tail[-1].text))
+            if m.entity.type == "PERSON"
+        ]
+        skip.update(t.i for t in tail)
+        if people:
+            m = people[-1]
+            speaker: _Speaker | None = _Speaker(m.entity.name, m.entity.id, "person", tail[0].idx)
+        else:
+            speaker = _speaker(target, ctx)
+    else:
+        speaker = _speaker(target, ctx)
+    if speaker is None:
+        return None
+    head = tok.head
+    toks = [t for t in _sub(head) if t.i not in skip] if head.i != tok.i else []
+    if head.dep_ != "ROOT" and head.head.i != head.i:
+        # attached low: take the whole sentence minus the phrase
+        toks = [t for t in sent if t.i not in skip]
+    relay = _relay_tokens(sent, ctx)
+    toks = [t for t in toks if t.i not in relay]
+    while toks and toks[0].is_punct:
+        toks = toks[1:]
+    while toks and toks[-1].is_punct and toks[-1].text not in '”"»%':
+        toks = toks[:-1]
+    if len([t for t in toks if not t.is_punct]) < 3:
+        return None
+    start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    text, start, end = _finish(ctx.text, start, end, toks, ctx)
+    words = [t for t in toks if not t.is_punct]
+    direct = all(ctx.in_quote(t.idx) for t in words)
+    return _Draft(speaker, "according to", _stance("say", text, []), direct, start, end, toks, k, 0)
+
+
+def _statement_claim(tok: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
+    """ "In a statement, the ministry condemned …": a nominal cue on a verb
+    that is not a cue itself."""
+    obj = _pobj(tok)
+    if obj is None or obj.lemma_.lower() not in STATEMENT_NOUNS:
+        return None
+    verb = tok.head
+    if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() in CUE_VERBS:
+        return None
+    subj, passive = _subject_of(verb, ctx)
+    if subj is None or passive:
+        return None
+    speaker = _speaker(subj, ctx)
+    if speaker is None:
+        return None
+    skip = {t.i for t in tok.subtree} | {t.i for t in subj.subtree}
+    toks = [t for t in _sub(verb) if t.i not in skip]
+    toks = [t for t in toks if not (t.dep_ == "punct" and t.head.i == verb.i and t.i < verb.i)]
+    cue = "".join(t.text_with_ws for t in tok.subtree).strip()
+    draft = _draft_from_tokens(speaker, verb, "state", toks, sent, k, ctx, False)
+    if draft is None:
+        return None
+    draft.cue = cue
+    return draft
+
+
+_HOSTS = frozenset(
+    {"anchor", "host", "presenter", "interviewer", "moderator", "q", "question", "narrator"}
+)
+
+
+def _colon_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
+    """ "Zelensky: “…”" and transcript turns "ORTIZ: …"."""
+    text = ctx.text
+    colon = next((t for t in sent if t.text == ":" and not ctx.in_quote(t.idx)), None)
+    if colon is None:
+        return None
+    left = [t for t in sent if t.i < colon.i and ctx.same_para(t.idx, colon.idx) and not t.is_space]
+    if not left or len(left) > 8 or any(ctx.in_dateline(t.idx) for t in left):
+        return None
+    rest_start = colon.idx + 1
+    while rest_start < len(text) and text[rest_start] == " ":
+        rest_start += 1
+    if rest_start >= len(text):
+        return None
+    quoted = text[rest_start] in "\"“«‘'"
+    found = ctx.mentions_in(left[0].idx, colon.idx)
+    speaker: _Speaker | None = None
+    persons = [m for m in found if m.entity.type == "PERSON"]
+    pick = persons[0] if persons else (found[0] if found else None)
+    if pick is not None and (quoted or len(left) <= 4):
+        speaker = _Speaker(pick.entity.name, pick.entity.id, _kind(pick, left[0]), left[0].idx)
+    elif len(left) <= 8 and not any(t.pos_ in ("VERB", "AUX") for t in left):
+        # "HRYTSENKO (through interpreter):" - the parenthesis is no part of the name
+        paren = [t.i for t in left if t.text == "("]
+        if paren:
+            left = [t for t in left if t.i < paren[0]]
+        if not left or len(left) > 4:
+            return None
+        words = [t for t in left if t.is_alpha]
+        if not words or not all(t.text[:1].isupper() for t in words):
+            return None
+        # "Live: …", "Analysis: …" - a rubric, not a name: a transcript name is
+        # in capitals or recognised as a person
+        if (
+            not all(t.text.isupper() for t in words)
+            and not any(t.ent_type_ in ("PERSON", "ORG") for t in words)
+            and not (quoted and all(t.pos_ == "PROPN" for t in words))
+        ):
+            return None
+        if words[0].lower_ in _HOSTS:
+            return None
+        name = _clean(left)
+        speaker = _transcript_speaker(name, ctx, left[0].idx)
+    if speaker is None:
+        return None
+    q = ctx.quote_at(rest_start + 1)
+    if quoted and q is not None:
+        content, start, end = _finish(text, q[0], q[1], None, ctx)
+    elif not quoted and len(left) <= 4 and not _attributes_itself(sent, colon, ctx):
+        # transcript turn: the rest of the paragraph, up to a sentence that
+        # attributes something itself ("… The governor says …")
+        end = text.find("\n", rest_start)
+        end = len(text) if end < 0 else end
+        for later in ctx.doc.char_span(rest_start, end, alignment_mode="expand").sents:
+            if later.start_char <= rest_start:
+                continue
+            if any(t.lemma_.lower() in CUE_VERBS and not ctx.in_quote(t.idx) for t in later):
+                end = later.start_char
+                break
+        content, start, end = _finish(text, rest_start, end, None, ctx)
+    else:
+        return None
+    if len(content.split()) < 3:
+        return None
+    return _Draft(speaker, ":", _stance("say", content, []), True, start, end, None, k, 0)
+
+
+def _attributes_itself(sent: Any, colon: Any, ctx: _Ctx) -> bool:
+    """ "NWOSU: The first doses have arrived, the minister confirmed." - the
+    turn reports someone else's claim."""
+    first = colon.doc[colon.i + 1].sent if colon.i + 1 < len(colon.doc) else sent
+    return any(
+        t.i > colon.i
+        and t.lemma_.lower() in CUE_VERBS
+        and t.pos_ == "VERB"
+        and not ctx.in_quote(t.idx)
+        and any(c.dep_ in _SUBJ for c in t.children)
+        for t in [*sent, *first]
+    )
+
+
+_SHARING_VERBS = frozenset(
+    {"share", "issue", "release", "publish", "send", "give", "offer", "read", "provide"}
+)
+_OPENERS = ("“", '"', "«", "‘", "''", "``")
+_CLOSERS = ("”", '"', "»", "’", "''")
+
+
+def _intro_block_claims(sent: Any, ctx: _Ctx, sent_at: Any) -> list[_Draft]:
+    """ "Microsoft's president shared this message on Twitter:" and the quoted
+    paragraphs after it: each paragraph is a claim of the introducing speaker,
+    up to the paragraph that closes the quotation. ``sent_at`` maps a
+    character offset to its sentence index."""
+    text = ctx.text
+    last = next((t for t in reversed(sent) if not t.is_space), None)
+    if last is None or last.text != ":" or ctx.in_quote(last.idx):
+        return []
+    verb = sent.root
+    if verb.pos_ not in ("VERB", "AUX"):
+        return []
+    lemma = verb.lemma_.lower()
+    objects = [c for c in verb.children if c.dep_ == "dobj"]
+    if not (
+        lemma in CUE_VERBS
+        or lemma in _SHARING_VERBS
+        or any(o.lemma_.lower() in STATEMENT_NOUNS | {"following"} for o in objects)
+    ):
+        return []
+    subj, passive = _subject_of(verb, ctx)
+    if subj is None or passive:
+        return []
+    speaker = _speaker(subj, ctx)
+    if speaker is None:
+        return []
+    pos = last.idx + 1
+    while pos < len(text) and text[pos] in " \t\n":
+        pos += 1
+    if "\n" not in text[last.idx : pos] or not text.startswith(_OPENERS, pos):
+        return []
+    out: list[_Draft] = []
+    while pos < len(text) and len(out) < 8:
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        para = text[pos:end].strip()
+        content, start, stop = _finish(text, pos, end, None, ctx)
+        if len(content.split()) >= 3:
+            out.append(
+                _Draft(
+                    speaker,
+                    verb.text,
+                    _stance("say", content, []),
+                    True,
+                    start,
+                    stop,
+                    None,
+                    sent_at(pos),
+                    0,
+                )
+            )
+        nxt = end
+        while nxt < len(text) and text[nxt] in " \t\n":
+            nxt += 1
+        closed = para.endswith(_CLOSERS) and not para.endswith("'s")
+        if nxt >= len(text) or (closed and not text.startswith(_OPENERS, nxt)):
+            break
+        pos = nxt
+    return out

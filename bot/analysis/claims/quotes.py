@@ -1,0 +1,262 @@
+"""Quotations: where they are, which cue they belong to, and quote paragraphs
+that continue a speaker."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from bot.analysis.claims.base import _Ctx, _Draft, _finish, _stance
+
+_OPEN = {"“": "”", "«": "»", "„": "“"}
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Interior character spans of quotations, in order.
+
+    Curly, guillemet and straight double quotes are recognised, and single
+    quotes within a paragraph. A paragraph
+    that ends inside a quote and a next paragraph that opens a quote again
+    continue one quotation (the newspaper convention for long quotes)."""
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    closer = ""
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        width = 1
+        if text.startswith(("''", "``"), i):
+            # typewriter double quotes made of two single marks (''…'', ``…'')
+            ch, width = '"', 2
+        if start is None:
+            if ch in _OPEN:
+                start, closer = i + 1, _OPEN[ch]
+            elif ch == '"':
+                start, closer = i + width, '"'
+                i += width - 1
+        elif ch == closer or (closer == "”" and ch == '"') or (closer == '"' and ch == "”"):
+            if i > start:
+                spans.append((start, i))
+            start = None
+            i += width - 1
+        elif ch == "\n":
+            # a paragraph ends inside the quote: continue it when the next
+            # paragraph reopens a quote, else close it here
+            j = i
+            while j < n and text[j] in "\n \t":
+                j += 1
+            if j < n and text[j] in ('"', "“", "«") and j > i:
+                i = j + 1
+                continue
+            if text.startswith(("''", "``"), j) and j > i:
+                i = j + 2
+                continue
+            if i > start:
+                spans.append((start, i))
+            start = None
+        i += 1
+    if start is not None and n > start:
+        spans.append((start, n))
+    return _with_single_quotes(text, spans)
+
+
+_SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(:—–\[]))[‘'](?=\w)", re.MULTILINE)
+
+
+# a closing single quote follows punctuation ("…fight,’ he said") or comes
+# before it ("the ‘new normal’, she said"); "workers’ union" is an apostrophe
+_SINGLE_CLOSE = re.compile(r"(?<=[.,!?…])[’'](?=[\s)—–]|$)|(?<=\w)[’'](?=[.,;:!?)—–]|$)")
+
+
+def _with_single_quotes(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Add quotations in single quotes (‘We will fight,’ he said.) that lie
+    outside double-quoted ones; one paragraph at most, so that apostrophes
+    ("workers' union", "Russia's") cannot open or run on."""
+    out = list(spans)
+    pos = 0
+    while True:
+        m = _SINGLE_OPEN.search(text, pos)
+        if m is None:
+            break
+        begin = m.end()
+        pos = begin
+        if any(a - 1 <= m.start() < b + 1 for a, b in spans):
+            continue
+        para_end = text.find("\n", begin)
+        para_end = len(text) if para_end < 0 else para_end
+        close = _SINGLE_CLOSE.search(text, begin, min(para_end, begin + 800))
+        if close is None or close.start() - begin < 2:
+            continue
+        out.append((begin, close.start()))
+        pos = close.end()
+    return sorted(out)
+
+
+def _speaker_room(cue: Any, start: int, ctx: _Ctx) -> int:
+    """How many words may lie between a quotation and its cue: a few, or a
+    long speaker phrase when that is all there is ("…,'' James Comey, the
+    director of the Federal Bureau of Investigation, said")."""
+    subj = next((c for c in cue.children if c.dep_ == "nsubj" and c.i < cue.i), None)
+    if subj is None:
+        return 12
+    phrase = {t.i for t in subj.subtree}
+    between = ctx.doc.char_span(start, cue.idx, alignment_mode="contract")
+    if between is not None and all(t.i in phrase or t.is_punct or t.is_space for t in between):
+        return 30
+    return 12
+
+
+def _adjacent_quote(cue: Any, sent: Any, ctx: _Ctx) -> tuple[int, int] | None:
+    """A quotation that ends just before the cue's clause ("“…,” he said") or
+    starts just after the cue ("he said: “…”") in the same sentence."""
+    text = ctx.text
+    s_start, s_end = sent.start_char, sent.end_char
+    best: tuple[int, int] | None = None
+    for qs, qe in ctx.quotes:
+        if qe - qs < 8:
+            continue
+        if qe <= cue.idx and qe >= s_start - 1:
+            between = text[qe + 1 : cue.idx]
+            if "\n" in between:
+                continue
+            if len(between.split()) <= _speaker_room(cue, qe + 1, ctx) and not any(
+                a >= qe + 1 and b <= cue.idx for a, b in ctx.quotes
+            ):
+                best = (qs, qe)
+        elif qs > cue.idx and qs - 1 < s_end + 2:
+            between = text[cue.idx + len(cue.text) : qs - 1]
+            words = between.split()
+            if "\n" in between and not between.strip().endswith(":"):
+                break
+            if (
+                len(words) <= 8
+                and ("," in between or ":" in between or between.strip() == "" or len(words) <= 3)
+                and best is None
+            ):
+                return (qs, qe)
+    return best
+
+
+def _one_per_quote(drafts: list[_Draft]) -> list[_Draft]:
+    """A quotation has one speaker: the cue nearest to it wins."""
+    best: dict[tuple[int, int], _Draft] = {}
+    for d in drafts:
+        if not d.direct or d.tokens is not None or d.cue_pos < 0:
+            continue
+        key = (d.start, d.end)
+        dist = min(abs(d.cue_pos - d.start), abs(d.cue_pos - d.end))
+        old = best.get(key)
+        if old is None or dist < min(abs(old.cue_pos - old.start), abs(old.cue_pos - old.end)):
+            best[key] = d
+    return [
+        d
+        for d in drafts
+        if not d.direct or d.tokens is not None or d.cue_pos < 0 or best.get((d.start, d.end)) is d
+    ]
+
+
+def _continuation(
+    sent: Any, k: int, ctx: _Ctx, drafts: list[_Draft], covered: set[tuple[int, int]]
+) -> _Draft | None:
+    """A quotation paragraph with no cue of its own continues the previous
+    speaker when it follows that speaker's claim closely."""
+    text = ctx.text
+    first = sent.start_char
+    while first < sent.end_char and text[first] in " \n\t":
+        first += 1
+    if first >= len(text) or text[first] not in "\"“«‘'":
+        return None
+    q = ctx.quote_at(first + 1)
+    if q is None or q in covered or not drafts:
+        return None
+    prev = drafts[-1]
+    if k - prev.sentence > 3 or ctx.para_of[k] - ctx.para_of[prev.sentence] > 1:
+        return None
+    if prev.speaker.kind == "other" and prev.cue == "reported":
+        return None
+    covered.add(q)
+    content, start, end = _finish(text, q[0], q[1], None, ctx)
+    if len(content.split()) < 3:
+        return None
+    return _Draft(prev.speaker, prev.cue, _stance("say", content, []), True, start, end, None, k, 0)
+
+
+def _join_split_quotes(drafts: list[_Draft], ctx: _Ctx) -> None:
+    """ "“A,” he said. “B.”" and "“A,” he said, “B”": a quotation broken by
+    its cue is one claim; the part after the cue joins the part before it
+    when no other cue claims it (in place)."""
+    text = ctx.text
+    taken = [(d.start, d.end) for d in drafts]
+    for d in drafts:
+        if not d.direct or d.tokens is not None or d.cue_pos < d.end:
+            continue
+        nxt = next((q for q in ctx.quotes if q[0] > d.cue_pos), None)
+        if nxt is None or nxt[1] - nxt[0] < 8 or not ctx.same_para(d.end, nxt[0]):
+            continue
+        between = text[d.end : nxt[0]].strip(" \t\"“”«»'`")
+        # the cue and its speaker, with a long title or a relative clause
+        # ("said Gregory Slayton, whom the president appointed …, and who …")
+        if len(between.split()) > 30 or not between.endswith((",", ".", ":", ";", "—")):
+            continue
+        if any(p in between[:-1] for p in (". ", "? ", "! ", "\n")):
+            continue
+        if any(a < nxt[1] and nxt[0] < b for a, b in taken if (a, b) != (d.start, d.end)):
+            continue
+        first = ctx.doc.char_span(d.start, d.end, alignment_mode="expand")
+        second = ctx.doc.char_span(nxt[0], nxt[1], alignment_mode="expand")
+        if first is None or second is None:
+            continue
+        d.tokens = [t for t in first if not t.is_space] + [t for t in second if not t.is_space]
+        d.end = nxt[1]
+
+
+def _run_on_quotes(drafts: list[_Draft], ctx: _Ctx, sent_at: Any) -> list[_Draft]:
+    """A quotation that runs over several paragraphs without reopening them
+    ("Quote from X: “… ¶ … ¶ … claims.”"): the paragraphs up to the one that
+    closes it are the same speaker's, one claim each. Claims read inside
+    them are quoted speech, not attributions of their own. ``sent_at`` maps
+    a character offset to its sentence index."""
+    text = ctx.text
+    added: list[_Draft] = []
+    spans: list[tuple[int, int]] = []
+    for d in drafts:
+        if not d.direct or d.tokens is not None or d.end >= len(text) or text[d.end] != "\n":
+            continue
+        q = ctx.quote_at(d.start)
+        if q is None or q[1] != d.end:
+            continue
+        paras: list[tuple[int, int]] = []
+        pos = d.end
+        closed = False
+        while pos < len(text) and len(paras) < 6:
+            while pos < len(text) and text[pos] in " \t\n":
+                pos += 1
+            end = text.find("\n", pos)
+            end = len(text) if end < 0 else end
+            para = text[pos:end]
+            if not para or para[0] in _OPENERS:
+                break
+            close = min((i for i in (para.find("”"), para.find('"')) if i >= 0), default=-1)
+            if close >= 0:
+                paras.append((pos, pos + close))
+                closed = "“" not in para[:close]
+                break
+            paras.append((pos, end))
+            pos = end
+        if not closed:
+            continue
+        for a, b in paras:
+            content, start, stop = _finish(text, a, b, None, ctx)
+            if len(content.split()) >= 3:
+                stance = _stance(d.cue_lemma or "say", content, [])
+                added.append(
+                    replace(d, start=start, end=stop, sentence=sent_at(a), stance=stance, also=[])
+                )
+        spans.append((paras[0][0], paras[-1][1]))
+    inside = [d for d in drafts if any(a <= max(d.cue_pos, d.start) < b for a, b in spans)]
+    return [d for d in drafts if d not in inside] + added
+
+
+_OPENERS = ("“", '"', "«")

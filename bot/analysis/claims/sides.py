@@ -1,0 +1,116 @@
+"""Whom a speaker speaks for (``speaker_side``): roles, institutions and the story's company."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.analysis.claims.base import _Ctx, _Speaker, _speaker_tokens
+from bot.analysis.cues import (
+    INSTITUTION_NOUNS,
+    ROLE_NOUNS,
+)
+from bot.models import Mention
+
+_NOT_OWN = frozenset({"to", "in", "at", "with", "against", "visiting", "from", "on", "toward"})
+
+
+def _side_rank(m: Mention) -> int:
+    """Which entity of a role phrase a person speaks for: a company before a
+    country ("Nimbra's chief executive"), a country before one of its
+    institutions ("a spokesperson for China's foreign ministry" → China)."""
+    if m.entity.type == "ORG":
+        last = m.entity.name.split()[-1].lower() if m.entity.name.split() else ""
+        return 2 if last in INSTITUTION_NOUNS else 0
+    return 1
+
+
+def _own_entities(around: Sequence[Mention], skip: str | None, ctx: _Ctx) -> list[Mention]:
+    """The countries and organisations a phrase names as its own: not "to
+    China" in "Ukraine's ambassador to China"."""
+    doc = ctx.doc
+    out = []
+    for m in around:
+        if m.entity.id == skip or m.entity.type not in ("GPE", "ORG", "NORP"):
+            continue
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is not None and span.start > 0 and doc[span.start - 1].lower_ in _NOT_OWN:
+            continue
+        out.append(m)
+    return out
+
+
+def _learn_side(person: Mention, phrase: list[Any], around: list[Mention], ctx: _Ctx) -> None:
+    """Note, for this story, whom a person speaks for when a phrase says it with
+    a role: "Ukrainian President Volodymyr Zelensky" (Ukraine), "a spokesperson
+    for China's foreign ministry, Lin Jian" (China), "Nimbra's chief executive,
+    Priya Raman" (Nimbra). "Ukraine's ambassador to China" speaks for Ukraine only."""
+    if person.entity.type != "PERSON" or person.entity.id in ctx.sides:
+        return
+    if not any(t.lemma_.lower() in ROLE_NOUNS | INSTITUTION_NOUNS for t in phrase):
+        return
+    own = _own_entities(around, person.entity.id, ctx)
+    if own:
+        ctx.sides[person.entity.id] = min(own, key=_side_rank).entity.id
+    elif any(t.lemma_.lower() in _CORPORATE_ROLES for t in phrase) and not any(
+        t.lemma_.lower() in INSTITUTION_NOUNS for t in phrase
+    ):
+        ctx.company_people.add(person.entity.id)
+
+
+_CORPORATE_ROLES = frozenset(
+    {"executive", "ceo", "founder", "chairman", "chairwoman", "cfo", "cto", "coo", "president"}
+)
+
+
+def _company_of_story(ctx: _Ctx) -> str | None:
+    """The organisation a story is about: the one named most often outside
+    quotes, at least twice and more often than any other (a chief executive
+    named without a company speaks for it)."""
+    counts: dict[str, int] = {}
+    for m in ctx.mentions:
+        if m.entity.type == "ORG" and not ctx.in_quote(m.start) and _side_rank(m) == 0:
+            counts[m.entity.id] = counts.get(m.entity.id, 0) + 1
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < 2:
+        return None
+    if len(ranked) > 1 and ranked[0][1] <= ranked[1][1]:
+        return None
+    return ranked[0][0]
+
+
+def _learn_sides(ctx: _Ctx) -> None:
+    """Every person introduced with a role anywhere in the story, speaker or
+    not ("Nimbra's chief executive, Priya Raman, apologised"; "Priya Raman,
+    the company's chief executive"): the noun phrase around the name, without
+    its clauses."""
+    doc = ctx.doc
+    for m in ctx.mentions:
+        if m.entity.type != "PERSON" or m.entity.id in ctx.sides or ctx.in_quote(m.start):
+            continue
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            continue
+        root = span.root
+        head = root.head if root.dep_ == "appos" else root
+        phrase = _speaker_tokens(head, ctx)
+        if len(phrase) < 2 or len(phrase) > 40:
+            continue
+        around = ctx.mentions_in(phrase[0].idx, phrase[-1].idx + len(phrase[-1].text))
+        _learn_side(m, phrase, around, ctx)
+    unsided = ctx.company_people - ctx.sides.keys()
+    company = _company_of_story(ctx) if unsided else None
+    if company is not None:
+        for person in unsided:
+            ctx.sides[person] = company
+
+
+def _speaker_side(sp: _Speaker, ctx: _Ctx) -> str | None:
+    """The side a speaker speaks for: what the story says of a person, a
+    country or a company itself, the country an unlinked phrase names."""
+    if sp.id is not None:
+        if sp.id in ctx.sides:
+            return ctx.sides[sp.id]
+        if not sp.id.startswith("person:"):
+            return sp.id
+    return sp.side

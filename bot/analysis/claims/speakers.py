@@ -1,0 +1,431 @@
+"""Speakers: the subject phrase of a cue resolved to a person, an organisation or a country."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from bot.analysis.claims.base import (
+    _PERSONAL,
+    _clean,
+    _Ctx,
+    _is_pronoun,
+    _Speaker,
+    _speaker_tokens,
+    _sub,
+)
+from bot.analysis.claims.sides import _learn_side, _own_entities, _side_rank
+from bot.analysis.cues import (
+    CLAIM_NOUNS,
+    DOCUMENT_NOUNS,
+    INSTITUTION_NOUNS,
+    NON_SPEAKERS,
+    ROLE_NOUNS,
+)
+from bot.models import Mention
+
+
+def _kind(mention: Mention | None, head: Any) -> str:
+    if mention is not None:
+        return "person" if mention.entity.type == "PERSON" else "group"
+    if head.ent_type_ == "PERSON":
+        return "person"
+    if head.ent_type_ in ("ORG", "GPE", "NORP", "LOC", "FAC"):
+        return "group"
+    if head.lemma_.lower() in INSTITUTION_NOUNS or head.tag_ in ("NNS", "NNPS"):
+        return "group"
+    if head.lemma_.lower() in ROLE_NOUNS:
+        return "person"
+    return "other"
+
+
+def _core(head: Any) -> Any:
+    """The naming part of a subject with an apposition: "the foreign minister,
+    Andrii Sybiha" → "Andrii Sybiha"; "Tammy Bruce, a spokesperson" → "Bruce";
+    a vocative before it is no speaker ("Lena, the governor, Oksana Hrytsenko, says")."""
+    for child in head.children:
+        if child.dep_ == "appos" and child.pos_ == "PROPN" and head.pos_ != "PROPN":
+            return child
+    doc = head.doc
+    opens_turn = head.i == head.sent.start or doc[head.i - 1].text == ":"
+    if (
+        head.pos_ == "PROPN"
+        and opens_turn
+        and head.i + 1 < len(doc)
+        and doc[head.i + 1].text == ","
+    ):
+        for child in head.children:
+            if child.dep_ == "appos" and child.pos_ == "NOUN":
+                names = [g for g in child.children if g.dep_ == "appos" and g.pos_ == "PROPN"]
+                if names:
+                    return names[-1]
+    return head
+
+
+def _resolve_previous(
+    ctx: _Ctx, want: str, before: int, affil: frozenset[str] = frozenset()
+) -> _Speaker | None:
+    """The most recent speaker of the wanted kind before offset ``before``;
+    with ``affil`` (entities of a role phrase: "the Ukrainian leader"), one
+    whose own phrase named them."""
+    if want == "person" and not affil:
+        # a person named earlier in the same sentence, outside quotes
+        # ("Zelensky's announcement came after he confirmed …")
+        sent = ctx.doc.char_span(before, before + 1, alignment_mode="expand")
+        if sent is not None:
+            s0 = sent.sent.start_char
+            same = [
+                m
+                for m in ctx.mentions
+                if m.entity.type == "PERSON"
+                and s0 <= m.start
+                and m.end <= before
+                and not ctx.in_quote(m.start)
+            ]
+            if same:
+                m = same[-1]
+                known = [h for h in ctx.history if h.id == m.entity.id]
+                return (
+                    known[-1] if known else _Speaker(m.entity.name, m.entity.id, "person", m.start)
+                )
+        # a person who is the subject of the previous sentence of the
+        # paragraph, when named after the last speaker ("The doses have
+        # arrived, the minister, Amara Okoye, confirmed. She said …")
+        subject = _previous_person_subject(ctx, before)
+        if subject is not None:
+            last = next((h for h in reversed(ctx.history) if h.pos < before), None)
+            if last is None or last.pos < subject[0] or last.id == subject[1].id:
+                return subject[1]
+    fallback: _Speaker | None = None
+    for sp in reversed(ctx.history):
+        if sp.pos >= before:
+            continue
+        if affil and not (affil & (sp.affil | {sp.id or ""})):
+            continue
+        if want == "any" or sp.kind == want or (want == "group" and sp.kind == "other"):
+            if sp.minor and want == "person":
+                # "… criticism from a rival who said X. “…,” he told reporters":
+                # he is the subject the story follows, if one spoke before
+                fallback = fallback or sp
+                continue
+            return sp
+    if fallback is not None:
+        return fallback
+    if affil:
+        return None
+    # no earlier speaker: the latest named person outside quotes
+    if want == "person":
+        best: Mention | None = None
+        for m in ctx.mentions:
+            if m.entity.type == "PERSON" and m.end <= before and not ctx.in_quote(m.start):
+                best = m
+        if best is not None:
+            return _Speaker(best.entity.name, best.entity.id, "person", best.start)
+        for ent in ctx.doc.ents:
+            if (
+                ent.label_ == "PERSON"
+                and ent.end_char <= before
+                and not ctx.in_quote(ent.start_char)
+            ):
+                return _Speaker(ent.text, None, "person", ent.start_char)
+    return None
+
+
+_ORG_NOUNS = frozenset(
+    {"company", "firm", "group", "organisation", "organization", "carrier", "airline", "bank"}
+    | {"manufacturer", "maker", "insurer", "retailer", "operator", "startup", "developer"}
+    | {"provider", "charity", "regulator", "watchdog", "utility", "club", "party", "union"}
+)
+
+
+def _latest_organisation(ctx: _Ctx, before: int) -> _Speaker | None:
+    """ "The company said …": the organisation last named outside quotes;
+    a name that only modifies another noun ("responded to the Glasshouse
+    post") gives way to an earlier one that acts."""
+    best: Mention | None = None
+    acting: Mention | None = None
+    for m in ctx.mentions:
+        if m.end > before:
+            break
+        if ctx.in_quote(m.start):
+            continue
+        span = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
+        labels = {t.ent_type_ for t in span} if span is not None else set()
+        # an organisation, or a name the linker typed otherwise but spaCy
+        # does not call a person
+        org_like = "ORG" in labels or not (labels - {""})
+        if m.entity.type == "ORG" or (m.entity.type not in ("GPE", "LOC", "NORP") and org_like):
+            best = m
+            root = span.root if span is not None else None
+            modifier = (
+                root is not None
+                and root.dep_ in ("compound", "amod")
+                and (root.head.ent_type_ == "")
+            )
+            if not modifier:
+                acting = m
+    if (
+        best is not None
+        and acting is not None
+        and best is not acting
+        and before - acting.start < 600
+    ):
+        best = acting
+    if best is None:
+        return None
+    known = [h for h in ctx.history if h.id == best.entity.id]
+    if known:
+        return known[-1]
+    return _Speaker(best.entity.name, best.entity.id, "group", best.start)
+
+
+def _previous_subject(head: Any, ctx: _Ctx) -> _Speaker | None:
+    """ "Officials here do not accept that. They point out …": a plural
+    subject of the previous sentence of the paragraph, speaker or not."""
+    sent = head.sent
+    if sent.start == 0:
+        return None
+    prev = head.doc[sent.start - 1].sent
+    if not ctx.same_para(prev.start_char, head.idx):
+        return None
+    root = prev.root
+    for c in root.children:
+        if (
+            c.dep_ in ("nsubj", "nsubjpass")
+            and c.tag_ in ("NNS", "NNPS")
+            and (
+                c.lemma_.lower() in ROLE_NOUNS | INSTITUTION_NOUNS or c.ent_type_ in ("NORP", "ORG")
+            )
+            and not ctx.in_quote(c.idx)
+        ):
+            return _speaker(c, ctx)
+    return None
+
+
+def _previous_person_subject(ctx: _Ctx, before: int) -> tuple[int, _Speaker] | None:
+    tok = ctx.doc.char_span(before, before + 1, alignment_mode="expand")
+    if tok is None or tok.start == 0:
+        return None
+    sent = tok.sent
+    if sent.start == 0:
+        return None
+    prev = ctx.doc[sent.start - 1].sent
+    if not ctx.same_para(prev.start_char, before):
+        return None
+    best: tuple[int, _Speaker] | None = None
+    for m in ctx.mentions_in(prev.start_char, prev.end_char):
+        if m.entity.type != "PERSON" or ctx.in_quote(m.start):
+            continue
+        span = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            continue
+        root = span.root
+        while root.dep_ in ("appos", "compound") and root.head is not root:
+            root = root.head
+        if root.dep_ in ("nsubj", "nsubjpass"):
+            known = [h for h in ctx.history if h.id == m.entity.id]
+            sp = known[-1] if known else _Speaker(m.entity.name, m.entity.id, "person", m.start)
+            best = (m.start, sp)
+    return best
+
+
+_NAMING_VERBS = frozenset({"call", "know", "name", "dub", "style"})
+
+
+def _self_named(core: Any, ctx: _Ctx) -> _Speaker | None:
+    """ "A group calling itself Glasshouse", "a hacker known as Vortex": the
+    name in the naming clause is the speaker, not the common noun."""
+    if core.pos_ != "NOUN":
+        return None
+    for child in core.children:
+        if child.dep_ != "acl" or child.lemma_.lower() not in _NAMING_VERBS:
+            continue
+        sub = _sub(child)
+        for m in ctx.mentions_in(sub[0].idx, sub[-1].idx + len(sub[-1].text)):
+            if m.entity.type in ("ORG", "PERSON", "NORP") and not ctx.in_quote(m.start):
+                return _Speaker(m.entity.name, m.entity.id, _kind(m, core), core.idx)
+    return None
+
+
+def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
+    """Resolve the subject token ``head`` to a speaker, or None if it names
+    nobody (expletive "it", "the claims")."""
+    low = head.lower_
+    if ctx.in_dateline(head.idx):
+        return None
+    if head.tag_ in ("WP", "WDT") and head.head.dep_ == "relcl":
+        head = head.head.head
+        low = head.lower_
+    if _is_pronoun(head):
+        ahead = _cataphora(head)
+        if ahead is not None:
+            return _speaker(ahead, ctx)
+        if low in _PERSONAL:
+            return _resolve_previous(ctx, "person", head.idx)
+        if low in ("they", "we"):
+            return (
+                _previous_subject(head, ctx)
+                or _resolve_previous(ctx, "group", head.idx)
+                or _resolve_previous(ctx, "any", head.idx)
+            )
+        if low == "it":
+            # "It said in a statement …": the organisation that spoke last
+            prev = _resolve_previous(ctx, "group", head.idx)
+            if prev is not None and prev.kind == "group" and head.idx - prev.pos < 400:
+                return prev
+        return None
+    core = _core(head)
+    toks = _speaker_tokens(core, ctx)
+    if not toks:
+        return None
+    named = _self_named(core, ctx)
+    if named is not None:
+        return named
+    start, end = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    found = ctx.mentions_in(start, end)
+    covering = [m for m in found if m.start <= core.idx < m.end]
+    # the whole subject phrase, appositions included, for affiliations
+    whole = _sub(head)
+    around = ctx.mentions_in(whole[0].idx, whole[-1].idx + len(whole[-1].text))
+    if covering:
+        m = max(covering, key=lambda x: x.end - x.start)
+        affil = frozenset(x.entity.id for x in around if x.entity.id != m.entity.id)
+        _learn_side(m, whole, around, ctx)
+        return _Speaker(m.entity.name, m.entity.id, _kind(m, core), start, affil)
+    persons = [m for m in found if m.entity.type == "PERSON"]
+    if persons:
+        m = persons[-1]
+        affil = frozenset(x.entity.id for x in around if x.entity.id != m.entity.id)
+        _learn_side(m, whole, around, ctx)
+        return _Speaker(m.entity.name, m.entity.id, "person", start, affil)
+    lemma = core.lemma_.lower()
+    if lemma in DOCUMENT_NOUNS and core.tag_ in ("NN", "NNP"):
+        return _document_speaker(core, toks, ctx)
+    if lemma in NON_SPEAKERS or lemma in CLAIM_NOUNS:
+        return None
+    if toks[0].lower_ in ("no", "nobody", "neither", "few"):
+        return None
+    name = _clean(toks)
+    if core.pos_ != "PROPN":
+        has_propn = any(t.pos_ == "PROPN" and t.ent_type_ in ("PERSON", "ORG") for t in toks)
+        definite = toks[0].lower_ in ("the", "this", "that")
+        if lemma in ROLE_NOUNS and definite and not has_propn and core.tag_ == "NN":
+            # "the spokesperson", "the Ukrainian leader": someone named before
+            prev = _resolve_previous(ctx, "person", head.idx, frozenset(m.entity.id for m in found))
+            if prev is not None:
+                return prev
+        if (
+            lemma in ("spokesperson", "spokesman", "spokeswoman", "official")
+            and toks[0].lower_ in ("a", "an")
+            and len(toks) <= 2
+            and not found
+        ):
+            # "The ministry denied it. “…,” a spokesperson said."
+            prev = _resolve_previous(ctx, "group", head.idx)
+            if prev is not None and prev.kind == "group" and head.idx - prev.pos < 600:
+                return prev
+        if lemma in _ORG_NOUNS and definite and not has_propn and not found:
+            prev = _latest_organisation(ctx, head.idx)
+            if prev is not None:
+                return prev
+        if found and (lemma in INSTITUTION_NOUNS or lemma in ROLE_NOUNS):
+            m = found[0]
+            own = _own_entities(found, None, ctx)
+            side = min(own, key=_side_rank).entity.id if own else None
+            return _Speaker(name, m.entity.id, _kind(None, core), start, side=side)
+        if (
+            not has_propn
+            and lemma not in ROLE_NOUNS
+            and lemma not in INSTITUTION_NOUNS
+            and core.ent_type_ not in ("PERSON", "ORG", "GPE", "NORP")
+            and core.pos_ != "NOUN"
+        ):
+            return None
+    if core.ent_type_ == "PERSON":
+        ents = [e for e in ctx.doc.ents if e.start <= core.i < e.end]
+        if ents:
+            name = ents[0].text
+    own = _own_entities(found, None, ctx)
+    side = min(own, key=_side_rank).entity.id if own else None
+    return _Speaker(name, None, _kind(None, core), start, side=side)
+
+
+def _transcript_speaker(name: str, ctx: _Ctx, pos: int) -> _Speaker:
+    """ "ORTIZ" in a transcript: the person of the story with that surname."""
+    key = name.split("(")[0].strip().casefold()
+    for m in ctx.mentions:
+        if m.entity.type == "PERSON" and m.entity.name.split()[-1].casefold() == key:
+            return _Speaker(m.entity.name, m.entity.id, "person", pos)
+    for ent in ctx.doc.ents:
+        if ent.label_ == "PERSON" and ent.text.split()[-1].casefold() == key:
+            return _Speaker(ent.text, None, "person", pos)
+    return _Speaker(name.title() if name.isupper() else name, None, "person", pos)
+
+
+def _document_speaker(core: Any, toks: list[Any], ctx: _Ctx) -> _Speaker | None:
+    """ "The board's preliminary report said", "a review by the regulator
+    found": the body that issued the document speaks; "its review" is the
+    organisation last named; a document with no issuer named ("the letter
+    says") speaks as itself."""
+    owner = None
+    for c in core.children:
+        if c.dep_ == "poss":
+            owner = c
+        elif c.dep_ == "prep" and c.lower_ in ("by", "from", "of") and owner is None:
+            owner = next((g for g in c.children if g.dep_ == "pobj"), None)
+    if owner is not None and owner.lower_ in ("its", "their"):
+        prev = _resolve_previous(ctx, "group", core.idx)
+        if prev is not None and prev.kind == "group":
+            return prev
+        org = _latest_organisation(ctx, core.idx)
+        if org is not None:
+            return org
+    elif owner is not None and not (owner.pos_ == "PRON" or ctx.in_quote(owner.idx)):
+        found = _named_body(owner, ctx) or _speaker(owner, ctx)
+        if found is not None:
+            return replace(found, name=re.sub(r"\s*['’]s$", "", found.name))
+    if ctx.in_quote(core.idx):
+        return None
+    return _Speaker(_clean(toks), None, "other", toks[0].idx)
+
+
+_BODY_NOUNS = frozenset(
+    {"board", "agency", "authority", "commission", "council", "committee", "ministry"}
+    | {"department", "office", "service", "administration", "bureau", "institute", "court"}
+)
+
+
+def _named_body(tok: Any, ctx: _Ctx) -> _Speaker | None:
+    """ "the board" after "the Harbour Safety Board": the organisation named
+    before whose name ends in that noun."""
+    lemma = tok.lemma_.lower()
+    if lemma not in _BODY_NOUNS or tok.pos_ != "NOUN":
+        return None
+    if not any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in tok.children):
+        return None
+    for m in reversed(ctx.mentions_in(0, tok.idx)):
+        words = m.entity.name.lower().split()
+        if m.entity.type == "ORG" and words and words[-1] == lemma and not ctx.in_quote(m.start):
+            known = [h for h in ctx.history if h.id == m.entity.id]
+            return known[-1] if known else _Speaker(m.entity.name, m.entity.id, "group", m.start)
+    return None
+
+
+def _cataphora(pron: Any) -> Any:
+    """ "Although it denies blowing up the dam, Moscow has …", "Though he
+    defended his government, President Erdogan admitted …": a pronoun in a
+    clause that opens the sentence names the subject of the main clause."""
+    verb = pron.head
+    if verb.dep_ != "advcl" or verb.i > verb.head.i or pron.lower_ not in _CATAPHORIC:
+        return None
+    if not any(c.dep_ == "mark" for c in verb.children):
+        return None
+    main = verb.head
+    return next(
+        (c for c in main.children if c.dep_ == "nsubj" and c.i > verb.i and not _is_pronoun(c)),
+        None,
+    )
+
+
+_CATAPHORIC = frozenset({"he", "she", "it", "they"})

@@ -1,0 +1,165 @@
+"""Content boundaries of verb cues: the reported clause when the parse
+loses it, a relative clause's noun, a recorded figure, a second attribution
+cut off."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.analysis.claims.base import (
+    _SUBJ,
+    _Ctx,
+    _span_of,
+    _sub,
+)
+from bot.analysis.cues import (
+    CLAUSE_ONLY_CUES,
+    CUE_VERBS,
+    RECORD_CUES,
+)
+
+_BEFORE_CUES = frozenset(
+    {"say", "add", "tell", "claim", "insist", "warn", "argue", "write", "state", "note"}
+    | {"explain", "report", "allege", "confirm", "acknowledge", "admit", "deny", "stress"}
+)
+
+
+_CLAUSE_CUES = frozenset(
+    {"say", "claim", "assert", "insist", "warn", "argue", "allege", "suggest", "add", "write"}
+    | {"state", "note", "stress", "maintain", "confirm", "acknowledge", "admit", "deny"}
+    | {"reveal", "announce", "declare", "report", "tell", "explain", "emphasise", "emphasize"}
+)
+
+
+def _that_clause(cue: Any, ctx: _Ctx) -> list[Any]:
+    """Fallbacks for parses that lose the reported clause: "confirmed for the
+    first time that X" (X hung on "time"); "claims X suggests Y" (X a conj)."""
+    if cue.lemma_.lower() not in _CLAUSE_CUES:
+        return []
+    doc = cue.doc
+    end = cue.sent.end
+    # "said the remaining differences concerned …": the clause's subject was
+    # taken for a second subject of the cue
+    late = [c for c in cue.children if c.dep_ in _SUBJ and c.i > cue.i]
+    if late:
+        toks: list[Any] = [doc[i] for i in range(late[0].i, end)]
+        while toks and toks[-1].is_punct:
+            toks = toks[:-1]
+        if len(toks) >= 3:
+            return toks
+    # "X has killed six people, the NCDC said": the clause before the comma
+    subj = [c for c in cue.children if c.dep_ in _SUBJ and c.i < cue.i]
+    after = [t for t in doc[cue.i + 1 : end] if not t.is_punct]
+    ends_sentence = len(after) <= 6 and not any(t.pos_ in ("VERB", "AUX") for t in after)
+    if cue.lemma_.lower() in _BEFORE_CUES and subj and ends_sentence and cue.dep_ != "relcl":
+        first = min(t.i for t in _sub(subj[-1]))
+        if first > cue.sent.start and doc[first - 1].text == ",":
+            toks = [
+                doc[i]
+                for i in range(cue.sent.start, first - 1)
+                if not ctx.in_dateline(doc[i].idx) and ctx.same_para(doc[i].idx, cue.idx)
+            ]
+            if len(toks) >= 4 and any(t.pos_ in ("VERB", "AUX") for t in toks):
+                return toks
+    # "141,000 workers were on site, the president said, more than 7,000 of
+    # them from abroad": a cue set off by commas inside the sentence
+    if cue.lemma_.lower() in _BEFORE_CUES and subj and cue.dep_ != "relcl":
+        first = min(t.i for t in _sub(subj[-1]))
+        last = cue.i + 1
+        while last < end and doc[last].dep_ in ("prt", "npadvmod") and doc[last].i - cue.i < 3:
+            last += 1
+        if (
+            first > cue.sent.start + 3
+            and doc[first - 1].text == ","
+            and last < end - 2
+            and doc[last].text == ","
+        ):
+            toks = [
+                doc[i]
+                for i in [*range(cue.sent.start, first - 1), *range(last + 1, end)]
+                if not ctx.in_dateline(doc[i].idx) and ctx.same_para(doc[i].idx, cue.idx)
+            ]
+            # "Many of the closures, he said, have involved public courses":
+            # the cue may also split the subject from its verb
+            if len(toks) >= 5 and any(t.pos_ in ("VERB", "AUX") for t in toks):
+                return toks
+    sub = sorted(cue.subtree, key=lambda t: t.i)
+    for t in sub:
+        if t.i > cue.i and t.i - cue.i <= 8 and t.lower_ == "that" and t.dep_ != "det":
+            rest = [x for x in sub if x.i > t.i]
+            if len([x for x in rest if not x.is_punct]) >= 3:
+                return rest
+    # the clause right after the cue, when the parse attached it elsewhere
+    toks = []
+    for i in range(cue.i + 1, end):
+        tok = doc[i]
+        if tok.text == ";" or (ctx.in_quote(tok.idx) and not toks):
+            break
+        toks.append(tok)
+    has_clause = any(
+        t.pos_ in ("VERB", "AUX") and any(c.dep_ in _SUBJ and c.i > cue.i for c in t.children)
+        for t in toks
+    )
+    if toks and toks[0].pos_ in ("DET", "PROPN", "NOUN", "PRON", "ADJ", "NUM") and has_clause:
+        return toks
+    return []
+
+
+_TIME_NOUNS = frozenset({"time", "day", "moment", "week", "year", "month", "night", "hour"})
+
+
+def _with_antecedent(cue: Any, toks: list[Any]) -> list[Any]:
+    """ "the 5,600 buildings officials said were destroyed": a cue inside a
+    relative clause reports a clause whose subject is the noun the relative
+    clause hangs on; the content starts with that noun phrase."""
+    if cue.dep_ != "relcl" or not toks:
+        return toks
+    verbs = [t for t in toks if t.head.i == cue.i and t.pos_ in ("VERB", "AUX")]
+    subjects = [c for v in verbs for c in v.children if c.dep_ in _SUBJ]
+    if not verbs or any(c.tag_ not in ("WDT", "WP") for c in subjects):
+        return toks
+    if cue.head.lemma_.lower() in _TIME_NOUNS or cue.head.ent_type_ in ("DATE", "TIME"):
+        return toks  # "the first time that Ukraine alleged …"
+    # the relative pronoun and the speaker are no part of the content
+    toks = [t for t in toks if t.i > cue.i]
+    head = cue.head
+    skip = {t.i for t in cue.subtree}
+    noun = [t for t in _sub(head) if t.i not in skip and t.i < cue.i]
+    while (noun and noun[0].dep_ in ("prep", "case")) or (noun and noun[0].is_punct):
+        noun = noun[1:]
+    return noun + toks if noun else toks
+
+
+def _cut_other_attribution(toks: list[Any], cue: Any, ctx: _Ctx) -> list[Any]:
+    """ "Police said two men were arrested, while the mayor warned that …": the
+    second attribution is a claim of its own, not part of the first one."""
+    if not toks:
+        return toks
+    first = toks[0].i
+    for t in toks:
+        if (
+            t.i > first + 2
+            and t.i != cue.i
+            and t.dep_ in ("advcl", "conj")
+            and t.lemma_.lower() in CUE_VERBS
+            and t.lemma_.lower() not in CLAUSE_ONLY_CUES | RECORD_CUES
+            and not ctx.in_quote(t.idx)
+            and any(c.dep_ == "nsubj" for c in t.children)
+        ):
+            start = min(x.i for x in _sub(t))
+            if start > first + 2:
+                kept = [x for x in toks if x.i < start]
+                while kept and (kept[-1].is_punct or kept[-1].dep_ in ("cc", "mark")):
+                    kept = kept[:-1]
+                return kept
+    return toks
+
+
+def _recorded(cue: Any, kids: list[Any]) -> list[Any]:
+    """ "registered two explosions Monday near the leaks": the verb phrase,
+    when what is recorded is counted."""
+    objects = [c for c in kids if c.dep_ == "dobj" and c.i > cue.i]
+    if not objects or not any(t.like_num for t in objects[0].subtree):
+        return []
+    right = [c for c in kids if c.i > cue.i and c.dep_ not in ("punct", "cc", "conj")]
+    return [cue, *_span_of(right)]
