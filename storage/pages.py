@@ -5,12 +5,12 @@ use :meth:`~storage.queries.Queries.event_view`, ``claims_about`` and ``entity``
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.models import ClaimOrigin, ClaimView, Entity, EventSummary, Novelty, Stance, Story
+from bot.models import ClaimOrigin, ClaimView, Entity, EventSummary, Novelty, Story
 from storage.db import Db, as_date, as_dt, marks
+from storage.queries import claim_view
 
 
 class Pages:
@@ -91,17 +91,7 @@ class Pages:
             outlets.setdefault(row["event_id"], set()).add(row["outlet"] or story.outlet_name)
         latest: dict[str, list[ClaimView]] = {}
         for row in latest_rows:
-            latest.setdefault(row["event_id"], []).append(
-                ClaimView(
-                    id=row["id"],
-                    event_id=row["event_id"],
-                    speaker=row["speaker"],
-                    text=row["text"],
-                    stance=Stance(row["stance"]),
-                    first_seen=as_dt(row["first_seen"]),
-                    figures=tuple(float(n) for n in json.loads(row["numbers"])),
-                )
-            )
+            latest.setdefault(row["event_id"], []).append(claim_view(row, []))
         out: list[EventSummary] = []
         for row in events:
             first_day, last_day = as_date(row["first_day"]), as_date(row["last_day"])

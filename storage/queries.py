@@ -19,7 +19,7 @@ def story_source(row: Row) -> Source:
     return Source(title=row["title"], url=story.link, outlet=story.outlet_name, published=published)
 
 
-def _claim_view(row: Row, sources: list[Source]) -> ClaimView:
+def claim_view(row: Row, sources: list[Source]) -> ClaimView:
     return ClaimView(
         id=row["id"],
         event_id=row["event_id"],
@@ -127,7 +127,7 @@ class Queries:
                     limit,
                 )
             sources = await _claim_sources(tx, [row["id"] for row in rows])
-        return [_claim_view(row, sources[row["id"]]) for row in rows]
+        return [claim_view(row, sources[row["id"]]) for row in rows]
 
     async def event_view(self, event_id: str) -> EventView | None:
         async with self.db.read() as tx:
@@ -153,6 +153,6 @@ class Queries:
             title=event["title"],
             first_seen=as_dt(event["first_seen"]),
             last_seen=as_dt(event["last_seen"]),
-            claims=tuple(_claim_view(row, claim_sources[row["id"]]) for row in claims),
+            claims=tuple(claim_view(row, claim_sources[row["id"]]) for row in claims),
             sources=tuple(story_source(row) for row in stories),
         )
