@@ -44,6 +44,7 @@ from wordfreq import zipf_frequency
 from bot.analysis.aliases import default_gazetteer
 from bot.analysis.entities import entity_stats
 from bot.analysis.nlp import text_of
+from bot.analysis.summary import is_furniture
 from bot.models import (
     EventCandidate,
     EventDecision,
@@ -523,7 +524,7 @@ def event_title(title: str, body: str) -> str:
     or the body's first sentence when the title is missing or a placeholder
     ("unknown", "untitled"); at most 120 characters."""
     line = " ".join(title.split())
-    if is_placeholder_title(line):
+    if is_placeholder_title(line) or is_furniture(line):
         line = ""
     if line:
         stripped = _OUTLET_SUFFIX.sub("", line)
@@ -531,7 +532,9 @@ def event_title(title: str, body: str) -> str:
             line = stripped
     else:
         text = " ".join(body.split())
-        line = _SENTENCE_END.split(text, maxsplit=1)[0] if text else ""
+        sentences = _SENTENCE_END.split(text) if text else [""]
+        # a photo caption ahead of the lead is not what happened
+        line = next((x for x in sentences if not is_furniture(x)), sentences[0])
     if len(line) <= TITLE_MAX:
         return line
     cut = line[: TITLE_MAX - 1]

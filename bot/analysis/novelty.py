@@ -249,17 +249,23 @@ for _canon, _words in {
     "unfounded": "baseless groundless false untrue",
     "information": "intelligence evidence data",
     "document": "documents passport papers",
-    "verify": "verifying verification check checking",
+    "verify": "verifying verification",
     "repair": "repaired repairing fix fixed fixing mend mended restore restored",
     "examine": "examining examined investigate investigating investigated investigation probe "
     "probing probed",
     "notify": "notified notification notifications informed",
     "matter": "case incident",
     "plane": "aircraft airplane airliner jet jetliner",
-    "inspect": "inspection inspections inspected inspecting inspector inspectors",
+    "inspect": "inspection inspections inspected inspecting inspector inspectors check checks "
+    "checked checking",
     "explosion": "blast detonation",
     "anything": "everything",
     "continue": "continued continuing prolong prolonged prolonging extend extended",
+    "need": "needed needs require required requires requirement necessary must",
+    "cooperate": "cooperating cooperated cooperation co-operate co-operating co-operation "
+    "collaborate collaborating collaboration",
+    "urgent": "urgently immediate immediately swift swiftly prompt promptly",
+    "review": "reviewing reviewed assess assessing assessed assessment evaluate evaluating",
     # irregular past forms of common news verbs
     "take": "took taken",
     "give": "gave given",
@@ -288,6 +294,8 @@ for _canon, _words in {
 }.items():
     for _w in _words.split():
         _SYNONYMS[_w] = _canon
+
+_CANON = frozenset(_SYNONYMS.values())
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _NUMBER_WORDS = re.compile(
@@ -339,7 +347,10 @@ def _stem(word: str) -> str:
             break  # "possess", "status", "analysis"
         w = w[: len(w) - len(suffix)] + repl
         break
-    return _SYNONYMS.get(w, w)
+    w = _SYNONYMS.get(w, w)
+    if w not in _CANON and len(w) > 4 and w.endswith("e") and not w.endswith(("ee", "ie")):
+        w = w[:-1]  # "investigate" / "investigated" / "investigation" → investigat
+    return w
 
 
 def _terms(text: str, entities: Sequence[str]) -> dict[str, float]:
@@ -436,7 +447,12 @@ def side(
         if raw[:1].isupper() and names.get(low, "").startswith("gpe:"):
             keys.add(names[low])
     if speaker_id is None or not speaker_id.startswith("gpe:"):
-        keys.add("name:" + " ".join(sorted(_name_words(speaker))))
+        # a speaker with no capitalised word ("seismologists", "local
+        # officials") is its words, never the empty name every such speaker shares
+        words = _name_words(speaker) or {
+            w.lower() for w in _WORD.findall(speaker) if w.lower() not in _GENERIC_NAME
+        }
+        keys.add("name:" + " ".join(sorted(words)))
     return frozenset(keys)
 
 
@@ -462,7 +478,7 @@ def _same_side(
 ) -> bool:
     a = side(claim.speaker_id, claim.speaker, claim.speaker_side, known_sides)
     b = side(known.speaker_id, known.speaker, known.speaker_side, known_sides)
-    if a & b:
+    if a & b or any(_same_body(x, y) for x in a for y in b):
         return True
     # one name inside the other: "Nimbra" / "Nimbra Cloud", "Adeyemi" / "Bola Adeyemi"
     wa, wb = _name_words(claim.speaker), _name_words(known.speaker)
@@ -476,6 +492,15 @@ def _same_side(
         (claim.speaker_id is None or known.speaker_id is None)
         and fuzz.ratio(_name_key(claim.speaker), _name_key(known.speaker)) >= 85
     )
+
+
+def _same_body(a: str, b: str) -> bool:
+    """One entity id extends the other by words at its end: "org:nord-stream"
+    / "org:nord-stream-ag" (a company with and without its legal form)."""
+    if ":" not in a or ":" not in b or a.startswith("name:") or b.startswith("name:"):
+        return False
+    short, long = sorted((a, b), key=len)
+    return len(short) > 6 and long.startswith(short + "-") and short[:4] == long[:4]
 
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
@@ -500,6 +525,18 @@ def _name_key(name: str) -> str:
 _GENERIC_DENIAL = re.compile(
     r"^\W*(?:(?:the|these|those|such|similar|this|that|all|any)\s+)*"
     r"(?:claims?|allegations?|accusations?|reports?|charges?|suggestions?|assertions?|it|this)\b",
+    re.IGNORECASE,
+)
+
+
+# a denial whose content only points at what is denied ("those allegations",
+# "the report", "it"): nothing of its own to say
+_ONLY_REFERENCE = re.compile(
+    r"^\W*(?:(?:denied|denies|dismissed|dismisses|rejected|rejects|refuted)\s+)?"
+    r"(?:(?:the|these|those|such|similar|this|that|all|any|earlier|previous|latest|"
+    r"recent|western|media)\s+)*"
+    r"(?:claims?|allegations?|accusations?|reports?|charges?|suggestions?|assertions?|it|this|"
+    r"that|them)\W*$",
     re.IGNORECASE,
 )
 
@@ -562,6 +599,19 @@ def _counted(text: str) -> frozenset[str]:
         out.update(_THING[w.lower()] for w in before + after if w.lower() in _THING)
     if re.search(r"[$€£¥]\s?\d", text):
         out.add("money")
+    return frozenset(out)
+
+
+@lru_cache(maxsize=4096)
+def _kinds_near(text: str) -> frozenset[str]:
+    """The kinds of thing (:data:`_THING`) among the words around each figure,
+    in the window of :func:`_figure_context` ("the death toll now stands at
+    seven" → killed)."""
+    out: set[str] = set()
+    for m in _FIGURE_AT.finditer(text):
+        after = _WORD.findall(text[m.end() : m.end() + 80])[:6]
+        words = _WORD.findall(text[max(0, m.start() - 60) : m.start()])[-4:] + after
+        out.update(_THING[w.lower()] for w in words if w.lower() in _THING)
     return frozenset(out)
 
 
@@ -694,6 +744,17 @@ def classify(
                     f"{claim.speaker} already denied this in {best.id}: similarity {s:.2f} ≥ "
                     f"{threshold * 0.6:.2f} → repeat",
                 )
+            if _ONLY_REFERENCE.match(claim.text):
+                # "denied those allegations" names nothing new: the side
+                # already said no in this event
+                _, _, last = max(denied, key=lambda x: x[1])
+                return NoveltyDecision(
+                    Novelty.REPEAT,
+                    last.id,
+                    s,
+                    f"generic deny by {claim.speaker} ('{claim.text[:40]}'), which already "
+                    f"denied in {last.id} → repeat",
+                )
         asserted = [(s, n, k) for s, n, k in other if k.stance is not Stance.DENY]
         if asserted:
             s, _, best = max(asserted, key=lambda x: (x[0], x[1]))
@@ -757,10 +818,24 @@ def classify(
             and k.stance is not Stance.DENY
             and not _other_things(claim.text, k.text)
         ]
-        # a side repeating itself, or several figures or a large one again,
-        # need one word of what is counted in common; else two
+        # several figures or a large one again, or a side repeating a figure
+        # of the same kind of thing, need one word of what is counted in
+        # common; else two
         distinct = len(figs) >= 2 or any(x >= 100 for x in figs)
-        again = [a for a in again if a[0] >= (1 if a[2].id in ours or distinct else 2)]
+        # (a side repeating a small figure of a kind of thing it counted
+        # before, "the death toll stands at seven"; not "four bolts" of another
+        # part of the story)
+        again = [
+            a
+            for a in again
+            if a[0]
+            >= (
+                1
+                if distinct
+                or (a[2].id in ours and _kinds_near(claim.text) & _kinds_near(a[2].text))
+                else 2
+            )
+        ]
         if again:
             shared, _, best = max(again, key=lambda x: (x[0], x[1]))
             s = next(x for x, _, k in scored if k is best)

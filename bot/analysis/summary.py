@@ -68,21 +68,57 @@ def denial_text(text: str) -> str:
 _DATELINE = re.compile(r"^\(?[A-Z][\w.&' ]{1,30}\)\s*[-–—]\s*")
 
 
-def claim_text(text: str, stance: Stance) -> str:
+def claim_text(text: str, stance: Stance, cue: str = "") -> str:
     """A claim's content as alerts and /claims show it: without a wire
     dateline left at its start, a denial as what was denied (see
-    :func:`denial_text`)."""
+    :func:`denial_text`), and the object of a verb that takes one ("the US
+    for prolonging the war", "Russia of blowing up the dam") with its verb
+    ("blamed the US for prolonging the war"): a noun phrase and its "for" are
+    no proposition by themselves."""
     text = _DATELINE.sub("", " ".join(text.split()), count=1)
-    return denial_text(text) if stance is Stance.DENY else text
+    if stance is Stance.DENY:
+        return denial_text(text)
+    return with_verb(text, cue)
 
 
-def claim_spans(speaker: str, text: str, stance: Stance) -> tuple[Span, ...]:
+# what is left of "blamed the US for prolonging the war", "accused Russia of
+# blowing up the dam", "urged China to use its influence": an object, then
+# "for"/"of" and a verb in -ing or a noun phrase, or "to" and a verb
+_OBJECT_THEN = re.compile(
+    r"^(?:(?:the|a|an|its|their|his|her)\s+)?(?:[A-Z][\w’'.-]*(?:\s+(?:(?:of|and|the)\s+)*[A-Z][\w’'.-]*)*|"
+    r"each other|one another|[a-z]+ (?:officials|authorities|forces|government))\s+"
+    r"(?:(?:of|for)\s+[a-z]|to\s+[a-z]+\b)"
+)
+# a cue verb that reads right before its object ("blamed", "accused", "urged")
+_OBJECT_CUE = re.compile(r"^[a-z]+(?:ed|d)$|^(?:blames?|accuses?|urges?|calls? on|asks?)$")
+
+
+def with_verb(text: str, cue: str) -> str:
+    """``text`` with its cue in front when it is the cue's object and what
+    follows it ("the US for prolonging the war" → "blamed the US for
+    prolonging the war"); else ``text`` as it is."""
+    cue = " ".join(cue.split())
+    if not cue or not _OBJECT_THEN.match(text) or not _OBJECT_CUE.match(cue.lower()):
+        return text
+    if cue.lower() in ("said", "told", "reported", "stated", "added", "announced"):
+        return text
+    return f"{cue.lower()} {text}"
+
+
+def _verb_first(text: str, cue: str) -> bool:
+    return bool(cue) and text.lower().startswith(cue.lower().strip() + " ")
+
+
+def claim_spans(speaker: str, text: str, stance: Stance, cue: str = "") -> tuple[Span, ...]:
     """Speaker and content on one line, so that it reads right: "Lin Jian
-    denied that …", "Beijing: the claims are ‘totally unfounded’", "Kyiv — …"."""
-    shown = claim_text(text, stance)
+    denied that …", "Beijing: the claims are ‘totally unfounded’", "Kyiv — …",
+    "China blamed the US for prolonging the war"."""
+    shown = claim_text(text, stance, cue)
     if stance is Stance.DENY:
         sep = " " if shown.startswith("denied ") else ": "
         return (Span(speaker, bold=True), Span(f"{sep}{shown}"))
+    if shown != text and _verb_first(shown, cue):
+        return (Span(speaker, bold=True), Span(f" {shown}"))
     return (Span(speaker, bold=True), Span(f" — {shown}"))
 
 
@@ -164,7 +200,8 @@ def shown_rank(claim: Claim, outlet: str = "") -> int:
     proposition; 1 the outlet's own claim or a headline's (fine when no one
     else speaks); 2 a fragment, or a speaker that is a clause ("Verge
     reported Altman"), left out when anything better is there."""
-    if is_fragment(claim.text) or _CLAUSE_SPEAKER.search(claim.speaker):
+    shown = with_verb(claim.text, claim.cue) if claim.stance is not Stance.DENY else claim.text
+    if (shown == claim.text and is_fragment(claim.text)) or _CLAUSE_SPEAKER.search(claim.speaker):
         return 2
     speaker = _outlet_key(claim.speaker)
     own = _outlet_key(outlet)
@@ -199,7 +236,7 @@ def alert_claim(claim: Claim) -> AlertClaim:
     return AlertClaim(
         claim_id=claim.id or "",
         speaker=claim.speaker,
-        text=shorten(claim_text(claim.text, claim.stance)),
+        text=shorten(claim_text(claim.text, claim.stance, claim.cue)),
         tag=claim_tag(claim),
         stance=claim.stance,
     )
@@ -219,7 +256,7 @@ def alert_lines(
     lines: list[Line] = [
         (Span(f"{head} · {watch}: ", bold=True), Span(event_title, bold=True)),
     ]
-    if story_title and story_title != event_title:
+    if story_title and story_title != event_title and not is_furniture(story_title):
         lines.append((Span(story_title),))
     for c in claims:
         lines.append((Span(f"[{c.tag}] "), *_shown_spans(c)))
@@ -238,7 +275,38 @@ def _shown_spans(c: AlertClaim) -> tuple[Span, ...]:
     if c.stance is Stance.DENY:
         sep = " " if c.text.startswith("denied ") else ": "
         return (Span(c.speaker, bold=True), Span(f"{sep}{c.text}"))
+    if _VERB_OPENS.match(c.text):
+        return (Span(c.speaker, bold=True), Span(f" {c.text}"))
     return (Span(c.speaker, bold=True), Span(f" — {c.text}"))
+
+
+# a text that :func:`with_verb` opened with its cue ("blamed the US for …")
+_VERB_OPENS = re.compile(
+    r"^[a-z]+(?:ed|d|s)\s+(?:(?:the|a|an|its|their|his|her)\s+)?"
+    r"(?:[A-Z]|each other|one another|[a-z]+ (?:officials|authorities|forces|government))"
+)
+
+
+# page furniture: a photo caption, a credit, a "watch"/"read more" line, a
+# sign-up box. Never the line that sums up a story.
+_FURNITURE = re.compile(
+    r"^\W*(?:(?:in\s+)?(?:this|these|the|a)\s+(?:(?:file|handout|undated|aerial|satellite)\s+)?"
+    r"(?:photo(?:graph)?s?|pictures?|images?|videos?|screen ?(?:shot|grab)s?|still)\b"
+    r"(?:\s+(?:provided|released|taken|made|distributed|obtained|posted|shared|published|"
+    r"dated|from|by|shows?|showing|shot|courtesy))|"
+    r"(?:file(?: photo)?|photo(?:graph)?|picture|image|caption|credit|watch|video|listen|"
+    r"advertisement|related|read more|see also|sign up|subscribe|click here)\s*[:|–—-])"
+    r"|\((?:AP|AFP|Reuters|EPA|Getty)[^)]*(?:Photo|Images)[^)]*\)\s*$"
+    r"|\bsee (?:the )?video below\b",
+    re.IGNORECASE,
+)
+
+
+def is_furniture(line: str) -> bool:
+    """A line of page furniture rather than news: a photo caption ("In this
+    photo provided by …", "FILE - …", "… (AP Photo/Jane Roe)"), a credit, a
+    "Watch:" or "Read more:" line."""
+    return bool(_FURNITURE.search(" ".join(line.split())))
 
 
 def alert_buttons(event_id: str, watch_key: str, page: str | None = None) -> tuple[Button, ...]:

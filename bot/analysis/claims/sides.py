@@ -37,7 +37,19 @@ def _own_entities(around: Sequence[Mention], skip: str | None, ctx: _Ctx) -> lis
         if span is not None and span.start > 0 and doc[span.start - 1].lower_ in _NOT_OWN:
             continue
         out.append(m)
-    return out
+    # a body named with its country's possessive speaks for the country:
+    # "Secretary of Ukraine's National Security Council" → Ukraine
+    owners = [m for m in out if m.entity.type in ("GPE", "NORP")]
+    return [m for m in out if m.entity.type != "ORG" or not _owned_by(m, owners, ctx)]
+
+
+def _owned_by(org: Mention, owners: Sequence[Mention], ctx: _Ctx) -> bool:
+    """``org`` follows a country's possessive ("Ukraine's …", "China’s …")."""
+    before = ctx.text[max(0, org.start - 4) : org.start].replace("’", "'")
+    if not before.rstrip().endswith("'s"):
+        return False
+    end = org.start - (len(before) - before.rstrip().rfind("'s"))
+    return any(0 <= end - o.end <= 1 for o in owners)
 
 
 def _learn_side(person: Mention, phrase: list[Any], around: list[Mention], ctx: _Ctx) -> None:
@@ -47,8 +59,11 @@ def _learn_side(person: Mention, phrase: list[Any], around: list[Mention], ctx: 
     Priya Raman" (Nimbra). "Ukraine's ambassador to China" speaks for Ukraine only."""
     if person.entity.type != "PERSON" or person.entity.id in ctx.sides:
         return
+    if ctx.text[person.start : person.end].lower() in ROLE_NOUNS:
+        return  # a title linked to someone named later ("Secretary"), not the person
     if not any(t.lemma_.lower() in ROLE_NOUNS | INSTITUTION_NOUNS for t in phrase):
         return
+    around = _in_noun_phrase(person, around, ctx)
     own = _own_entities(around, person.entity.id, ctx)
     if own:
         ctx.sides[person.entity.id] = min(own, key=_side_rank).entity.id
@@ -56,6 +71,40 @@ def _learn_side(person: Mention, phrase: list[Any], around: list[Mention], ctx: 
         t.lemma_.lower() in INSTITUTION_NOUNS for t in phrase
     ):
         ctx.company_people.add(person.entity.id)
+
+
+def _in_noun_phrase(person: Mention, around: list[Mention], ctx: _Ctx) -> list[Mention]:
+    """The mentions of ``around`` inside the noun phrase of ``person`` (with
+    its apposition, without clauses): not "Ukrainian" in "for the Russian
+    president's press secretary Dmitry Peskov to claim … a Ukrainian
+    sabotage operation"."""
+    span = ctx.doc.char_span(person.start, person.end, alignment_mode="expand")
+    if span is None:
+        return around
+    root = span.root
+    head = root.head if root.dep_ == "appos" else root
+    toks = _speaker_tokens(head, ctx)
+    if not toks:
+        return around
+    lo, hi = toks[0].idx, toks[-1].idx + len(toks[-1].text)
+    return [m for m in around if lo <= m.start and m.end <= hi]
+
+
+def _titled_like_a_person(span: Any, phrase: Sequence[Any]) -> bool:
+    """A name the NER took for an organisation that an apposition gives a
+    person's title: "Oleksii Danilov, Secretary of Ukraine's Security
+    Council" (its side is then the country, not itself)."""
+    if span[-1].lemma_.lower() in INSTITUTION_NOUNS or len(span) > 3:
+        return False
+    if not all(t.pos_ == "PROPN" for t in span):
+        return False
+    for t in phrase:
+        if span.start <= t.i < span.end or t.lemma_.lower() not in ROLE_NOUNS:
+            continue
+        chain = (t, t.head, t.head.head)
+        if any(x.dep_ == "appos" and x.head.i in range(span.start, span.end) for x in chain):
+            return True
+    return False
 
 
 _CORPORATE_ROLES = frozenset(
@@ -86,7 +135,9 @@ def _learn_sides(ctx: _Ctx) -> None:
     its clauses."""
     doc = ctx.doc
     for m in ctx.mentions:
-        if m.entity.type != "PERSON" or m.entity.id in ctx.sides or ctx.in_quote(m.start):
+        if m.entity.id in ctx.sides or ctx.in_quote(m.start):
+            continue
+        if m.entity.type not in ("PERSON", "ORG"):
             continue
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is None:
@@ -97,7 +148,12 @@ def _learn_sides(ctx: _Ctx) -> None:
         if len(phrase) < 2 or len(phrase) > 40:
             continue
         around = ctx.mentions_in(phrase[0].idx, phrase[-1].idx + len(phrase[-1].text))
-        _learn_side(m, phrase, around, ctx)
+        if m.entity.type == "PERSON":
+            _learn_side(m, phrase, around, ctx)
+        elif _titled_like_a_person(span, phrase):
+            own = _own_entities(around, m.entity.id, ctx)
+            if own:
+                ctx.sides[m.entity.id] = min(own, key=_side_rank).entity.id
     unsided = ctx.company_people - ctx.sides.keys()
     company = _company_of_story(ctx) if unsided else None
     if company is not None:
@@ -113,4 +169,10 @@ def _speaker_side(sp: _Speaker, ctx: _Ctx) -> str | None:
             return ctx.sides[sp.id]
         if not sp.id.startswith("person:"):
             return sp.id
+    if sp.side is None and _COMPANY_WORDS & set(sp.name.lower().replace("’", "'").split()):
+        return _company_of_story(ctx)  # "a company statement", "the firm's spokesperson"
     return sp.side
+
+
+# a speaker phrase that names the story's company without its name
+_COMPANY_WORDS = frozenset({"company", "company's", "firm", "firm's", "companies'"})
