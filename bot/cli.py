@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import signal
 import sys
 import tempfile
@@ -113,6 +114,17 @@ def _problem(problem: FileProblem) -> None:
     print(f"claimwatch: skipped {problem.path}: {problem.reason}", file=sys.stderr)
 
 
+FAILED = frozenset({"failed", "quarantined"})
+"""Outcomes of a story whose analysis failed (recorded on the story, with the reason)."""
+
+
+def _failed(source: str, why: object) -> None:
+    if isinstance(why, BaseException):
+        log.debug("story %s failed", source, exc_info=why)
+        why = f"{type(why).__name__}: {why}"
+    print(f"claimwatch: story {source} failed: {why}", file=sys.stderr)
+
+
 # ------------------------------------------------------------------- commands
 
 
@@ -128,21 +140,31 @@ async def cmd_replay(settings: Settings, args: argparse.Namespace) -> int:
                 )
                 if not reply.ok:
                     print(f"claimwatch: --watch {name}: {reply.plain}", file=sys.stderr)
-            problems = 0
+            problems = failed = 0
             for item in read_stories(args.paths):
                 if isinstance(item, FileProblem):
                     _problem(item)
                     problems += 1
                     continue
-                outcome = await services.pipeline.process(item)
+                try:
+                    outcome = await services.pipeline.process(item)
+                except Exception as exc:  # one story never ends the replay
+                    _failed(item.source, exc)
+                    failed += 1
+                    continue
+                if outcome.status in FAILED:
+                    _failed(item.source, outcome.why)
+                    failed += 1
                 obj = outcome_json(outcome, await _duplicate_source(services, outcome))
                 if args.json:
                     print(json.dumps(obj, ensure_ascii=False), flush=True)
                 else:
                     _print_outcome(obj)
+            if failed:
+                print(f"claimwatch: {failed} stories could not be analysed", file=sys.stderr)
         finally:
             await services.close()
-    return 1 if problems and args.strict else 0
+    return 1 if (problems or failed) and args.strict else 0
 
 
 def _print_outcome(obj: dict[str, Any]) -> None:
@@ -158,7 +180,7 @@ async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
 
     services = await Services.open(settings)
     owner = await Liveness.running(services.store, settings, "ingest")  # its story leases
-    problems = added = seen = 0
+    problems = added = seen = failed = 0
     try:
         urls = [p for p in args.paths if is_url(p)]
         if urls:
@@ -170,22 +192,33 @@ async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
                 _problem(item)
                 problems += 1
                 continue
-            if args.queue_only:
-                _, fresh = await services.pipeline.ingest(item)
-                added += fresh
-                seen += not fresh
+            try:
+                if args.queue_only:
+                    _, fresh = await services.pipeline.ingest(item)
+                    added += fresh
+                    seen += not fresh
+                    continue
+                outcome = await services.pipeline.process(item)
+            except Exception as exc:  # one story never ends the ingest
+                _failed(item.source, exc)
+                failed += 1
                 continue
-            outcome = await services.pipeline.process(item)
             if outcome.status == "seen-before":
                 seen += 1
+            elif outcome.status in FAILED:
+                _failed(item.source, outcome.why)
+                failed += 1
             else:
                 added += 1
     finally:
         await owner.close()
         await services.close()
     verb = "queued" if args.queue_only else "ingested and analysed"
-    print(f"{added} stories {verb}, {seen} seen before, {problems} skipped", file=sys.stderr)
-    return 1 if problems and not added else 0
+    summary = f"{added} stories {verb}, {seen} seen before, {problems} skipped"
+    if failed:
+        summary += f", {failed} failed (recorded with the reason; a running service retries them)"
+    print(summary, file=sys.stderr)
+    return 1 if (problems or failed) and not added else 0
 
 
 async def cmd_claims(settings: Settings, args: argparse.Namespace) -> int:
@@ -443,7 +476,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
-        quiet = args.quiet or args.command in {"replay", "demo", "claims"}
+        quiet = args.quiet or (
+            args.command in {"replay", "demo", "claims"} and settings.log_level.upper() != "DEBUG"
+        )
         _setup_logging(settings.log_level, quiet)
         return asyncio.run(COMMANDS[args.command](settings, args))
     except ClaimWatchError as exc:
@@ -451,6 +486,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # the reader went away (`claimwatch claims china | head`): end quietly
+        _silence_stdout()
+        return 0
+    except Exception as exc:
+        log.debug("unexpected failure", exc_info=exc)
+        print(
+            f"claimwatch: unexpected error: {type(exc).__name__}: {exc} "
+            "(LOG_LEVEL=DEBUG shows where)",
+            file=sys.stderr,
+        )
+        return 1
+    finally:
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _silence_stdout()
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush finds no broken pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 if __name__ == "__main__":

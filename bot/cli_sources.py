@@ -12,12 +12,12 @@ from typing import Any
 
 from bot import metrics
 from bot.config import Settings
-from bot.errors import ClaimWatchError, InputError
+from bot.errors import ClaimWatchError, InputError, PermanentError
 from bot.exchange import feeds_opml
-from bot.ingest.feeds import FeedPoller, check_feed_url, feed_line, parse_opml
+from bot.ingest.feeds import FeedPoller, check_feed_address, feed_line, parse_opml
 from bot.ingest.web import fetch_article
 from bot.models import Story
-from bot.net import Fetcher, error_kind
+from bot.net import Fetcher, check_url_address, error_kind
 from bot.runtime import Services
 
 BAR_MIN_URLS = 2
@@ -62,7 +62,8 @@ async def cmd_feeds(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"#{feed.id} {feed_line(feed, now)}")
             return 0
         if action == "add":
-            feed, new = await store.add_feed(check_feed_url(args.url), now, added_by="cli")
+            checked = await check_feed_address(args.url, settings)
+            feed, new = await store.add_feed(checked, now, added_by="cli")
             print(f"{'added' if new else 'already polling'} #{feed.id} {feed.url}")
             return 0
         if action == "remove":
@@ -97,8 +98,8 @@ async def _import(services: Services, path: Path) -> int:
     added = known = bad = 0
     for url, title in parse_opml(text, str(path)):
         try:
-            url = check_feed_url(url)
-        except InputError as exc:
+            url = await check_feed_address(url, services.settings)
+        except (InputError, PermanentError) as exc:
             print(f"claimwatch: skipped {url}: {exc}", file=sys.stderr)
             bad += 1
             continue
@@ -150,6 +151,8 @@ async def _poll(services: Services, url: str | None, queue_only: bool, quiet: bo
                 print(f"{feed.url}: not modified")
             else:
                 print(f"{feed.url}: {report.new} new stories, {report.seen} seen before")
+            for problem in report.failed:
+                print(f"claimwatch: {feed.url}: entry failed: {problem}", file=sys.stderr)
     return 1 if failed and failed == len(feeds) else 0
 
 
@@ -164,16 +167,22 @@ async def ingest_urls(
         bar = tqdm(urls, unit="url", disable=quiet or len(urls) < BAR_MIN_URLS, file=sys.stderr)
         for url in bar:
             try:
+                await check_url_address(url, services.settings.allow_private_urls)
                 story = await fetch_article(url, fetcher)
             except ClaimWatchError as exc:
                 metrics.SOURCE_ERRORS.inc(kind=error_kind(exc))
                 print(f"claimwatch: skipped {url}: {exc}", file=sys.stderr)
                 problems += 1
                 continue
-            if queue_only:
-                fresh = await services.ingest(story)
-            else:
-                fresh = (await services.pipeline.process(story)).status != "seen-before"
+            try:
+                if queue_only:
+                    fresh = await services.ingest(story)
+                else:
+                    fresh = (await services.pipeline.process(story)).status != "seen-before"
+            except Exception as exc:  # one article never stops the others
+                print(f"claimwatch: {url}: could not be recorded: {exc}", file=sys.stderr)
+                problems += 1
+                continue
             if fresh:
                 metrics.STORIES_INGESTED.inc(kind="url")
             added += fresh

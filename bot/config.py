@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     duplicate_distance: int = Field(default=6, ge=0, le=32)
     claim_similarity: float = Field(default=0.5, gt=0, lt=1)
     min_salience: float = Field(default=0.2, ge=0, le=1)
+    story_max_attempts: int = Field(default=4, ge=1, le=100)
+    story_retry_seconds: float = Field(default=30.0, ge=0)
 
     # delivery
     delivery_max_attempts: int = Field(default=8, ge=1)
@@ -63,6 +65,7 @@ class Settings(BaseSettings):
     # chat
     command_max_chars: int = Field(default=200, ge=10)
     claims_default_count: int = Field(default=5, ge=1, le=50)
+    max_watches_per_chat: int = Field(default=100, ge=1, le=10000)
     log_level: str = "INFO"
 
     # adapters (an adapter is on when its token is set)

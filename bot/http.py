@@ -18,7 +18,10 @@ Routes:
     Off (404) while ``INGEST_TOKEN`` is unset; 401 on a missing or wrong
     token; 413 over ``INGEST_MAX_BYTES``; 400 with the reason on bad input
     (nothing of a bad batch is recorded). 202 with what was recorded: the
-    stories wait as pending for the analysis loop.
+    stories wait as pending for the analysis loop. A story the store cannot
+    take is listed with an ``error`` and the rest are still recorded (503 when
+    none could be). Dates outside 1900-01-01 .. today + 2 days are cleared
+    (the story is recorded undated, with a warning in the log).
 
 ``GET /event/{id}``, ``GET /entity/{id}``
     Event and entity pages when ``PUBLIC_URL`` is set (:mod:`bot.pages.server`,
@@ -41,7 +44,8 @@ from aiohttp import web
 from bot import metrics
 from bot.config import Settings
 from bot.errors import ConfigError, InputError
-from bot.ingest.files import parse_date, split_title
+from bot.ingest.files import parse_date, sane_date, split_title
+from bot.ingest.text import strip_invisible
 from bot.models import Story
 from bot.net import check_url
 
@@ -75,7 +79,7 @@ def story_from_json(record: object, where: str) -> Story:
         if value is not None and not isinstance(value, str):
             raise InputError(f"{where}: field {name!r} must be a string")
     body = next((fields[k] for k in BODY_KEYS if fields.get(k)), None)
-    if not isinstance(body, str) or not body.strip():
+    if not isinstance(body, str) or not strip_invisible(body).strip():
         raise InputError(f"{where}: missing body (a non-empty 'body', 'text' or 'content')")
     body = body.replace("\r\n", "\n").replace("\r", "\n").strip()
     title = str(fields.get("title") or "").strip()
@@ -94,13 +98,14 @@ def story_from_json(record: object, where: str) -> Story:
         if published is None:
             raise InputError(f"{where}: cannot read the date {raw_date!r} (use 2025-04-09)")
     outlet = str(fields.get("outlet") or "").strip() or None
+    source = url or f"http-push{where}"
     return Story(
-        source=url or f"http-push{where}",
+        source=source,
         title=title,
         body=body,
         url=url,
         outlet=outlet,
-        published=published,
+        published=sane_date(published, source),
     )
 
 
@@ -243,20 +248,30 @@ class HttpServer:
             stories = stories_from_body(data)
         except InputError as exc:
             return _error(400, str(exc))
-        results = []
+        results: list[dict[str, Any]] = []
+        failed = 0
         for story in stories:
-            story_id, new = await self._ingest(story)
+            try:
+                story_id, new = await self._ingest(story)
+            except Exception as exc:  # one story that cannot be recorded never drops the rest
+                log.exception("POST /ingest: story %s could not be recorded", story.source)
+                failed += 1
+                reason = str(exc) if isinstance(exc, InputError) else "could not be recorded"
+                results.append({"source": story.source, "error": reason})
+                continue
             if new:
                 metrics.STORIES_INGESTED.inc(kind="http")
             results.append({"id": story_id, "new": new, "source": story.source})
-        accepted = sum(1 for r in results if r["new"])
+        accepted = sum(1 for r in results if r.get("new"))
+        duplicates = len(results) - accepted - failed
         log.info(
-            "POST /ingest from %s: %d stories recorded, %d seen before",
+            "POST /ingest from %s: %d stories recorded, %d seen before, %d failed",
             request.remote,
             accepted,
-            len(results) - accepted,
+            duplicates,
+            failed,
         )
-        return web.json_response(
-            {"accepted": accepted, "duplicates": len(results) - accepted, "stories": results},
-            status=202,
-        )
+        body = {"accepted": accepted, "duplicates": duplicates, "stories": results}
+        if failed:
+            body["failed"] = failed
+        return web.json_response(body, status=503 if failed == len(results) else 202)

@@ -171,6 +171,12 @@ SOURCE_ERRORS = Counter(
     "Failures fetching or reading a source, by kind (timeout, refused, too_large, http_4xx, ...).",
     ["kind"],
 )
+STORY_FAILURES = Counter(
+    "claimwatch_story_failures_total",
+    "Failed analyses of one story, by stage (analysis, decision) and result"
+    " (failed: retried later; quarantined: given up).",
+    ["stage", "result"],
+)
 FEED_POLLS = Counter(
     "claimwatch_feed_polls_total", "Feed polls, by result (new, unchanged, error).", ["result"]
 )
@@ -182,6 +188,7 @@ REGISTRY: list[Counter | Histogram] = [
     ALERTS_SENT,
     ALERTS_FAILED,
     SOURCE_ERRORS,
+    STORY_FAILURES,
     FEED_POLLS,
 ]
 

@@ -455,7 +455,7 @@ class EventView:
 class StoryRecord:
     id: int
     story: Story
-    status: str  # pending | analysed | duplicate | failed
+    status: str  # pending | analysed | duplicate | failed (retrying) | quarantined
     event_id: str | None = None
     ingested: datetime | None = None
     extra: dict[str, str] = field(default_factory=dict)

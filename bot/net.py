@@ -238,6 +238,66 @@ def check_url(url: str) -> tuple[str, str, int]:
     return scheme, host, port or (443 if scheme == "https" else 80)
 
 
+_NUMERIC_HOST = re.compile(r"[0-9a-fx.]+")
+
+
+def literal_address(host: str) -> str | None:
+    """The IP address ``host`` spells without DNS, in any form a resolver reads:
+    IPv6 (a zone dropped), dotted IPv4 and its short, decimal, octal and hex
+    spellings (``127.1``, ``2130706433``, ``0177.0.0.1``, ``0x7f.1``); else None."""
+    host = host.strip("[]").split("%", 1)[0].lower()
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        pass
+    if not _NUMERIC_HOST.fullmatch(host) or not any(c.isdigit() for c in host):
+        return None
+    try:
+        return socket.inet_ntoa(socket.inet_aton(host))
+    except OSError:
+        return None
+
+
+ADD_TIME_RESOLVE_SECONDS = 5.0
+
+
+async def check_url_address(
+    url: str, allow_private: bool, resolver: Resolver | None = None
+) -> None:
+    """Refuse a URL when it is given (``feeds add``, ``ingest URL``) whose host is,
+    or resolves to, a non-public address (:func:`is_public_address`), in any
+    spelling, or names this machine (``localhost``); :class:`UnsafeURLError`.
+    A name that does not resolve now is let through: every fetch checks again."""
+    _, host, port = check_url(url)
+    if allow_private:
+        return
+    hint = "set ALLOW_PRIVATE_URLS=true to fetch from private networks"
+    name = host.rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        raise UnsafeURLError(f"refused {host}: it names this machine, a non-public address; {hint}")
+    literal = literal_address(name)
+    if literal is not None:
+        addresses = [literal]
+    else:
+        try:
+            async with asyncio.timeout(ADD_TIME_RESOLVE_SECONDS):
+                addresses = await (resolver or resolve_host)(name, port)
+        except (ClaimWatchError, TimeoutError, OSError):
+            return
+    bad = [a for a in addresses if not is_public_address(a)]
+    if bad:
+        verb = "is" if literal is not None else "resolves to"
+        shown = bad[0]
+        with contextlib.suppress(ValueError):
+            ip = ipaddress.ip_address(shown.split("%", 1)[0])
+            inner = (
+                ip.ipv4_mapped or ip.sixtofour if isinstance(ip, ipaddress.IPv6Address) else None
+            )
+            if inner is not None:
+                shown = f"{shown} = {inner}"
+        raise UnsafeURLError(f"refused {host}: it {verb} a non-public address ({shown}); {hint}")
+
+
 # --------------------------------------------------------------------------- decoding
 
 

@@ -20,6 +20,9 @@ from bot.analysis.canonical import canonical_ids, unmatched_repeats
 from bot.analysis.events import assign_event, event_title
 from bot.analysis.novelty import classify
 from bot.config import Settings
+from bot.errors import ClaimWatchError, InputError, PermanentError
+from bot.ingest.files import sane_date
+from bot.ingest.text import clean_story
 from bot.models import (
     Alert,
     Analysis,
@@ -36,6 +39,9 @@ from storage.base import AnalysisRecord, Store
 
 log = logging.getLogger(__name__)
 
+MAX_RETRY_SECONDS = 3600.0
+"""The longest wait before a failed story is tried again."""
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -47,7 +53,7 @@ class Outcome:
 
     story_id: int
     story: Story
-    status: str  # analysed | duplicate | seen-before | failed
+    status: str  # analysed | duplicate | seen-before | queued | failed | quarantined
     event_id: str | None = None
     duplicate_of: int | None = None
     analysis: Analysis | None = None
@@ -89,7 +95,16 @@ class Pipeline:
 
     # ------------------------------------------------------------------ ingest
     async def ingest(self, story: Story) -> tuple[int, bool]:
-        """Record a story; ``(id, False)`` when the same URL or body was seen before."""
+        """Record a story; ``(id, False)`` when the same URL or body was seen before.
+        Invisible characters are removed (:mod:`bot.ingest.text`), and a publication
+        date outside the sane range is cleared (the sources' edges clear it
+        already; this catches any other way in)."""
+        story = clean_story(story)  # no bidi controls or zero-width characters reach a chat
+        if not story.body.strip():
+            raise InputError(f"story {story.source}: its body has no visible text")
+        published = sane_date(story.published, story.source, self.clock().date())
+        if published != story.published:
+            story = replace(story, published=published)
         seen = await self.store.find_story(story.url, story.body_hash)
         if seen is not None:
             log.info(
@@ -125,16 +140,47 @@ class Pipeline:
             with metrics.ANALYSIS_SECONDS.time():
                 analysis = await asyncio.to_thread(self.analyser.analyse, story)
         except Exception as exc:  # a hostile article must not stop the others
-            log.exception("analysis of story #%d (%s) failed", record.id, story.source)
-            await self.store.mark_story_failed(record.id, f"{type(exc).__name__}: {exc}")
-            return Outcome(record.id, story, "failed", why=str(exc))
+            return await self._failed(record, "analysis", exc)
         # one story at a time decides events and novelty, in this process and across
         # every process sharing the database
-        async with self._lock, self.store.decision_lock():
-            await self.refresh_index()
-            outcome = await self._decide(record, analysis)
+        try:
+            async with self._lock, self.store.decision_lock():
+                await self.refresh_index()
+                outcome = await self._decide(record, analysis)
+        except ClaimWatchError as exc:
+            if not isinstance(exc, InputError | PermanentError):
+                raise  # the store is busy or down: every story would fail; retry the pass
+            return await self._failed(record, "decision", exc)
+        except Exception as exc:  # nor must a story the decision step cannot handle
+            return await self._failed(record, "decision", exc)
         metrics.ALERTS_QUEUED.inc(len(outcome.alerts))
         return outcome
+
+    async def _failed(self, record: StoryRecord, stage: str, exc: Exception) -> Outcome:
+        """Record one story's failure: retried after a backoff, or quarantined once
+        it has failed ``STORY_MAX_ATTEMPTS`` times. The stories after it go on."""
+        s = self.settings
+        attempts = int(record.extra.get("attempts", "0")) + 1
+        reason = f"{stage}: {type(exc).__name__}: {exc}"[:500]
+        retry_at: datetime | None = None
+        if attempts < s.story_max_attempts:
+            wait = min(s.story_retry_seconds * 2 ** (attempts - 1), MAX_RETRY_SECONDS)
+            retry_at = self.clock() + timedelta(seconds=wait)
+        log.error(
+            "story #%d (%s): %s failed (attempt %d of %d): %s; %s",
+            record.id,
+            record.story.source,
+            stage,
+            attempts,
+            s.story_max_attempts,
+            reason,
+            "quarantined" if retry_at is None else f"retry at {retry_at:%Y-%m-%d %H:%M:%S} UTC",
+            exc_info=exc,
+        )
+        await self.store.mark_story_failed(record.id, reason, retry_at)
+        status = "failed" if retry_at is not None else "quarantined"
+        metrics.STORY_FAILURES.inc(stage=stage, result=status)
+        return Outcome(record.id, record.story, status, why=reason, extra={"attempts": attempts})
 
     async def _decide(self, record: StoryRecord, analysis: Analysis) -> Outcome:
         story = record.story
@@ -142,16 +188,17 @@ class Pipeline:
         now = self.clock()
         if story.published is not None:
             day = story.published
-            self._stream_day = max(self._stream_day or day, day)
         else:
             # an undated story belongs to the stream as it stands: the newest date seen,
             # which is today in a live service and the archive's date in a replay
             day = min(self._stream_day or now.date(), now.date())
             analysis = replace(analysis, features=replace(analysis.features, published=day))
-        since = day - timedelta(days=s.event_window_days)
+        since = day - timedelta(days=s.event_window_days)  # a date out of range stops here
         # a storyline may come back weeks later (an investigation's findings): events
         # up to the follow-up horizon are candidates, on a stricter rule (assign_event)
         horizon = day - timedelta(days=max(s.event_window_days, s.event_followup_days))
+        if story.published is not None:
+            self._stream_day = max(self._stream_day or day, day)
         candidates = await self.store.recent_events(horizon)
         fingerprints = [
             f for f in await self.store.recent_fingerprints(since) if f.story_id != record.id

@@ -125,6 +125,7 @@ def http_server(services: Services) -> HttpServer:
 
     async def outbox() -> list[str]:
         counts = await store.outbox_counts()
+        failures = await store.story_failure_counts()
         feeds = await store.list_feeds()
         by_status = {s: sum(1 for f in feeds if f.status == s) for s in ("new", "ok", "failing")}
         now = utcnow()
@@ -140,6 +141,12 @@ def http_server(services: Services) -> HttpServer:
                 "claimwatch_feeds",
                 "Feeds polled, by status (new, ok, failing).",
                 {(("status", k),): float(v) for k, v in by_status.items()},
+            )
+            + metrics.gauge_lines(
+                "claimwatch_stories_failed",
+                "Stories whose analysis failed: waiting for a retry (failed) or given up"
+                " (quarantined).",
+                {(("status", k),): float(v) for k, v in failures.items()},
             )
             + metrics.gauge_lines(
                 "claimwatch_oldest_pending_story_age_seconds",

@@ -52,6 +52,12 @@ def _keyword_text(text: str) -> str:
     return " ".join(re.findall(r"\w+", folded))
 
 
+def phrase_in(phrase: str, text: str) -> bool:
+    """Whether a keyword phrase (:func:`normalise_phrase` form) is in ``text`` as the
+    index matches it: whole words, case-folded."""
+    return f" {phrase} " in f" {_keyword_text(text)} "
+
+
 class WatchIndex:
     """Subscriptions by entity id, plus an Aho-Corasick automaton of keyword phrases.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,6 +17,25 @@ from bot.watch import normalise_phrase
 from storage.base import Store
 
 Handler = Callable[[Command, "Context", list[str]], Awaitable[Reply]]
+
+_COUNT = re.compile(r"[0-9]{1,9}")
+
+
+def parse_count(text: str) -> int | None:
+    """A whole number written with the digits 0-9 (at most nine of them), else None.
+    ``str.isdigit()`` is not enough: it accepts ``²`` and ``①``, which ``int()`` refuses,
+    and ``int()`` alone reads ``٣``, ``３``, ``+3`` and ``1_000``."""
+    return int(text) if _COUNT.fullmatch(text) else None
+
+
+def looks_numeric(text: str) -> bool:
+    """Whether a word is meant as a number though :func:`parse_count` refuses it
+    (other scripts' digits, superscripts, circled or Roman numerals, signs, fractions)."""
+    body = text.lstrip("+-")
+    return bool(body) and (
+        any(ch.isnumeric() for ch in body)
+        and all(ch.isnumeric() or ch in "._,eExX_" for ch in body)
+    )
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.analysis.summary import claim_spans
 from bot.models import Button, ClaimView, Command, Reply, Source, Span
-from handlers.base import Context, did_you_mean, resolve
+from handlers.base import Context, did_you_mean, looks_numeric, parse_count, resolve
 
 MAX_CLAIMS = 20
 
@@ -47,10 +47,16 @@ async def claims(cmd: Command, ctx: Context, args: list[str]) -> Reply:
             f"or {cmd.usage('claims china 10')}"
         )
     count = ctx.settings.claims_default_count
-    if len(args) > 1 and args[-1].isdigit():
-        count = int(args.pop())
+    if len(args) > 1 and (n := parse_count(args[-1])) is not None:
+        args.pop()
+        count = n
         if not 1 <= count <= MAX_CLAIMS:
             return Reply.error(f"Ask for 1 to {MAX_CLAIMS} claims.")
+    elif len(args) > 1 and looks_numeric(args[-1]):
+        return Reply.error(
+            f"“{args[-1]}” is not a number I can read: write how many claims with the digits "
+            f"0-9, e.g. {cmd.usage('claims china 10')} (1 to {MAX_CLAIMS})."
+        )
     name = " ".join(args)
     found = await resolve(ctx, name)
     views = await ctx.store.claims_about(found.target.key, count)

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from bot.errors import InputError
-from bot.ingest.feeds import check_feed_url, feed_line
+from bot.errors import InputError, PermanentError
+from bot.ingest.feeds import check_feed_address, feed_line
 from bot.models import Command, Reply
-from handlers.base import Context
+from handlers.base import Context, parse_count
 
 MAX_LISTED = 50
 
@@ -26,8 +26,8 @@ async def feeds(cmd: Command, ctx: Context, args: list[str]) -> Reply:
         )
     if action == "add":
         try:
-            url = check_feed_url(rest[0])
-        except InputError as exc:
+            url = await check_feed_address(rest[0], ctx.settings)
+        except (InputError, PermanentError) as exc:
             return Reply.error(str(exc))
         feed, new = await ctx.store.add_feed(
             url, ctx.clock(), added_by=f"{cmd.platform}:{cmd.user_id}"
@@ -41,7 +41,7 @@ async def feeds(cmd: Command, ctx: Context, args: list[str]) -> Reply:
         target = rest[0].strip().strip("<>")
         known = await ctx.store.list_feeds()
         match = next(
-            (f for f in known if f.url == target or (target.isdigit() and f.id == int(target))),
+            (f for f in known if f.url == target or f.id == parse_count(target.lstrip("#"))),
             None,
         )
         if match is None or not await ctx.store.remove_feed(match.url):

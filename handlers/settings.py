@@ -9,13 +9,14 @@ from datetime import UTC, datetime, timedelta
 from bot.delivery.schedule import DIGEST_MODES, describe, next_digest, parse_hhmm, zone
 from bot.models import Command, DeliveryPrefs, Reply
 from handlers.base import Context
+from handlers.feeds import is_operator
 
 _UNITS = {"m": 60, "min": 60, "h": 3600, "d": 86400}
 MAX_MUTE = timedelta(days=30)
 
 
 def parse_duration(text: str) -> timedelta | None:
-    m = re.fullmatch(r"(\d{1,4})\s*(m|min|h|d)", text.strip().casefold())
+    m = re.fullmatch(r"([0-9]{1,4})\s*(m|min|h|d)", text.strip().casefold())
     if not m:
         return None
     return timedelta(seconds=int(m.group(1)) * _UNITS[m.group(2)])
@@ -145,4 +146,23 @@ async def status(cmd: Command, ctx: Context, args: list[str]) -> Reply:
     )
     if paused is not None:
         lines.append(f"Rate limited by {chat.platform} until {_local(paused, prefs)}")
+    if is_operator(cmd, ctx):
+        lines.extend(await _service_health(ctx))
     return Reply.text(*lines)
+
+
+async def _service_health(ctx: Context) -> list[str]:
+    """For operators: failing feeds and stories whose analysis failed."""
+    feeds = await ctx.store.list_feeds()
+    failing = [f for f in feeds if f.status == "failing"]
+    lines = [f"Feeds: {len(feeds)}, {len(failing)} failing"]
+    for feed in failing[:3]:
+        lines.append(f"• {feed.url}: {feed.errors} failure(s) in a row: {feed.last_error}")
+    if len(failing) > 3:
+        lines.append(f"• … and {len(failing) - 3} more (/feeds lists them)")
+    counts = await ctx.store.story_failure_counts()
+    lines.append(
+        f"Stories failed: {counts['failed']} waiting for a retry, "
+        f"{counts['quarantined']} quarantined"
+    )
+    return lines

@@ -3,7 +3,48 @@
 from __future__ import annotations
 
 from bot.models import Command, Reply
+from bot.watch import phrase_in
 from handlers.base import Context, did_you_mean, resolve
+
+MIN_PHRASE_CHARS = 2
+"""The shortest phrase watched (letters and digits, spaces between words not counted)."""
+RECENT_STORIES = 200
+"""How many of the latest stories a new phrase watch is checked against."""
+MIN_RECENT = 20
+"""Fewer stories than this say nothing about how common a phrase is."""
+COMMON_SHARE = 0.5
+"""A phrase in more than this share of the recent stories would alert on nearly all."""
+
+
+def _stopwords() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS  # a word list; no model is loaded
+
+    return frozenset(STOP_WORDS)
+
+
+async def phrase_problem(ctx: Context, name: str, phrase: str) -> str | None:
+    """Why ``phrase`` (the keyword form of ``name``) cannot be watched, or None."""
+    if not phrase:
+        return (
+            f"“{name}” has no letters or digits to look for in stories. "
+            "Watch a name or a phrase of words."
+        )
+    if all(word in _stopwords() for word in phrase.split()):
+        return (
+            f"“{name}” is too common a word to watch: it is in nearly every story. "
+            "Watch a name or a more specific phrase."
+        )
+    if len(phrase.replace(" ", "")) < MIN_PHRASE_CHARS:
+        return f"“{name}” is too short to watch: use at least {MIN_PHRASE_CHARS} letters."
+    texts = await ctx.store.recent_story_texts(RECENT_STORIES)
+    if len(texts) >= MIN_RECENT:
+        hits = sum(1 for text in texts if phrase_in(phrase, text))
+        if hits > COMMON_SHARE * len(texts):
+            return (
+                f"“{name}” is in {hits} of the last {len(texts)} stories, so watching it "
+                "would alert on nearly everything. Watch a name or a more specific phrase."
+            )
+    return None
 
 
 async def watch(cmd: Command, ctx: Context, args: list[str]) -> Reply:
@@ -11,6 +52,17 @@ async def watch(cmd: Command, ctx: Context, args: list[str]) -> Reply:
         return Reply.error(f"Tell me what to watch, e.g. {cmd.usage('watch china')}")
     name = " ".join(args)
     found = await resolve(ctx, name)
+    subs = await ctx.store.chat_subscriptions(cmd.chat)
+    if not any(s.target.key == found.target.key for s in subs):
+        cap = ctx.settings.max_watches_per_chat
+        if len(subs) >= cap:
+            return Reply.error(
+                f"This chat already watches {len(subs)} things, the most it may "
+                f"(MAX_WATCHES_PER_CHAT is {cap}). Make room with "
+                f"{cmd.usage('unwatch NAME')}; {cmd.usage('watching')} lists them."
+            )
+        if found.entity is None and (why := await phrase_problem(ctx, name, found.target.key)):
+            return Reply.error(why)
     _, created = await ctx.store.add_subscription(cmd.chat, found.target, ctx.clock())
     await ctx.subscriptions_changed()
     if found.entity is None:

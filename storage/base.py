@@ -79,13 +79,28 @@ class StoryStore(Protocol):
         """Record a story (status ``pending``); return its id."""
 
     async def pending_stories(self, limit: int) -> list[StoryRecord]:
-        """Stories awaiting analysis, oldest first (another process may have added them)."""
+        """Stories awaiting analysis, oldest first (another process may have added them),
+        and failed stories whose retry time has come."""
 
     async def lease_story(self, story_id: int) -> bool:
         """Take a pending story for analysis by this process; False when another
         process holds it (or it is no longer pending)."""
 
-    async def mark_story_failed(self, story_id: int, reason: str) -> None: ...
+    async def mark_story_failed(
+        self, story_id: int, reason: str, retry_at: datetime | None = None
+    ) -> int:
+        """Record a failed analysis of a story (``status`` failed, one more attempt,
+        ``reason`` as its last error; its lease released). With ``retry_at`` it is
+        offered by :meth:`pending_stories` again from then on; without, it is
+        quarantined (reported as status ``quarantined``) and never offered again.
+        Returns the attempts so far."""
+
+    async def story_failure_counts(self) -> dict[str, int]:
+        """Stories waiting for a retry (``failed``) and given up on (``quarantined``)."""
+
+    async def recent_story_texts(self, limit: int) -> list[str]:
+        """Title and body (``title + "\n\n" + body``) of the ``limit`` stories
+        ingested last, newest first: how common a phrase is in the news lately."""
 
     async def story(self, story_id: int) -> StoryRecord | None: ...
 

@@ -111,7 +111,7 @@ class SqliteStore(
             async with conn.execute("PRAGMA journal_mode = WAL") as cur:
                 await cur.fetchone()
             await conn.execute("PRAGMA synchronous = NORMAL")
-            # for migrations that derive a normalised text (0009)
+            # for migrations that derive a normalised text (0010)
             await conn.create_function("cw_norm", 1, _norm, deterministic=True)
         except BaseException:
             await conn.close()

@@ -21,7 +21,8 @@ STORY_LEASE_SECONDS = 300.0
 
 _COLUMNS = (
     "id, source, url, body_hash, title, outlet, published, body, status, event_id,"
-    " duplicate_of, fingerprint, failure, ingested_at, analysed_at"
+    " duplicate_of, fingerprint, failure, ingested_at, analysed_at, attempts, retry_at,"
+    " quarantined_at"
 )
 
 _TOP = 2**63
@@ -56,10 +57,18 @@ def _record(row: Row) -> StoryRecord:
         extra["failure"] = row["failure"]
     if row["analysed_at"] is not None:
         extra["analysed_at"] = iso(as_dt(row["analysed_at"]))
+    status = row["status"]
+    if row["attempts"]:
+        extra["attempts"] = str(row["attempts"])
+    if row["retry_at"] is not None:
+        extra["retry_at"] = iso(as_dt(row["retry_at"]))
+    if row["quarantined_at"] is not None:
+        extra["quarantined_at"] = iso(as_dt(row["quarantined_at"]))
+        status = "quarantined"
     return StoryRecord(
         id=int(row["id"]),
         story=story,
-        status=row["status"],
+        status=status,
         event_id=row["event_id"],
         ingested=as_dt(row["ingested_at"]),
         extra=extra,
@@ -119,17 +128,20 @@ class Stories:
         return int(story_id)
 
     async def pending_stories(self, limit: int) -> list[StoryRecord]:
-        """Stories awaiting analysis, oldest first, leased to this store for
-        ``story_lease_seconds``: another process skips them until the lease
-        expires (this one gets them again until they are analysed)."""
+        """Stories awaiting analysis (and failed ones whose retry time has come),
+        oldest first, leased to this store for ``story_lease_seconds``: another
+        process skips them until the lease expires (this one gets them again
+        until they are analysed)."""
         if limit <= 0:
             return []
         now = datetime.now(UTC)
         async with self.db.write() as tx:
             rows = await tx.all(
-                f"SELECT {_COLUMNS} FROM stories WHERE status = 'pending'"
+                f"SELECT {_COLUMNS} FROM stories WHERE (status = 'pending'"
+                "  OR (status = 'failed' AND quarantined_at IS NULL AND retry_at <= ?))"
                 " AND (lease_owner IS NULL OR lease_owner = ? OR lease_until <= ?)"
                 f" ORDER BY id LIMIT ?{tx.dialect.skip_locked}",
+                now,
                 self.instance_id,
                 now,
                 limit,
@@ -159,14 +171,37 @@ class Stories:
             )
         return taken == 1
 
-    async def mark_story_failed(self, story_id: int, reason: str) -> None:
+    async def mark_story_failed(
+        self, story_id: int, reason: str, retry_at: datetime | None = None
+    ) -> int:
+        """One more failed attempt: retried from ``retry_at``, or quarantined."""
+        now = datetime.now(UTC)
         async with self.db.write() as tx:
-            await tx.run(
-                "UPDATE stories SET status = 'failed', failure = ?, lease_owner = NULL,"
-                " lease_until = NULL WHERE id = ?",
+            attempts = await tx.val(
+                "UPDATE stories SET status = 'failed', failure = ?, attempts = attempts + 1,"
+                " retry_at = ?, quarantined_at = ?, lease_owner = NULL, lease_until = NULL"
+                " WHERE id = ? RETURNING attempts",
                 reason,
+                retry_at,
+                now if retry_at is None else None,
                 story_id,
             )
+        return 0 if attempts is None else int(attempts)
+
+    async def story_failure_counts(self) -> dict[str, int]:
+        async with self.db.read() as tx:
+            row = await tx.one(
+                "SELECT COUNT(*) FILTER (WHERE quarantined_at IS NULL) AS failed,"
+                " COUNT(*) FILTER (WHERE quarantined_at IS NOT NULL) AS quarantined"
+                " FROM stories WHERE status = 'failed'"
+            )
+        assert row is not None
+        return {"failed": int(row["failed"]), "quarantined": int(row["quarantined"])}
+
+    async def recent_story_texts(self, limit: int) -> list[str]:
+        async with self.db.read() as tx:
+            rows = await tx.all("SELECT title, body FROM stories ORDER BY id DESC LIMIT ?", limit)
+        return [f"{row['title']}\n\n{row['body']}" for row in rows]
 
     async def story(self, story_id: int) -> StoryRecord | None:
         async with self.db.read() as tx:

@@ -15,6 +15,15 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 
 
+def pytest_report_header() -> str:
+    """Say up front whether the PostgreSQL half of the suite runs."""
+    import os
+
+    if os.environ.get("CLAIMWATCH_TEST_POSTGRES_DSN"):
+        return "PostgreSQL tests: on (CLAIMWATCH_TEST_POSTGRES_DSN is set)"
+    return "PostgreSQL tests: SKIPPED — set CLAIMWATCH_TEST_POSTGRES_DSN to run them (see README)"
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return load_settings(database_url=f"sqlite:///{tmp_path / 'claimwatch.db'}", _env_file=None)

@@ -98,9 +98,37 @@ Mode = Literal["socket", "http"]
 # --------------------------------------------------------------------------- rendering
 
 
+_MARKER = re.compile(r"[*_~`]")
+_URL_TOKEN = re.compile(r"(?i)\bhttps?://\S+")
+ZWSP = "\u200b"
+
+
+def _literal_marker(match: re.Match[str]) -> str:
+    """A formatting character that shows as itself: Slack mrkdwn has no backslash
+    escape, but a marker only opens or closes formatting next to a word boundary,
+    so one between zero-width spaces is shown literally. One inside a word
+    (``snake_case``, ``2*3``) never formats and is left alone."""
+    text, at = match.string, match.start()
+    before = text[at - 1] if at else ""
+    after = text[at + 1] if at + 1 < len(text) else ""
+    if before.isalnum() and after.isalnum():
+        return match.group()
+    return f"{ZWSP}{match.group()}{ZWSP}"
+
+
 def escape(text: str) -> str:
-    """Escape text for Slack mrkdwn: only ``&``, ``<`` and ``>`` are special."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Escape text for Slack mrkdwn: ``&``, ``<`` and ``>`` as entities, and the
+    formatting characters ``* _ ~ ` `` made literal (see :func:`_literal_marker`);
+    web addresses in the text are left whole so that Slack still links them."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    out: list[str] = []
+    last = 0
+    for url in _URL_TOKEN.finditer(text):
+        out.append(_MARKER.sub(_literal_marker, text[last : url.start()]))
+        out.append(url.group())
+        last = url.end()
+    out.append(_MARKER.sub(_literal_marker, text[last:]))
+    return "".join(out)
 
 
 def _safe_url(url: str) -> str:

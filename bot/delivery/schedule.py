@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.models import DeliveryPrefs
 
 DIGEST_MODES = ("off", "hourly", "daily")
-_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_HHMM = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")  # ASCII digits only
 
 
 def parse_hhmm(text: str) -> str | None:

@@ -44,7 +44,8 @@ from urllib.parse import urldefrag, urlsplit, urlunsplit
 from bot import metrics
 from bot.config import Settings
 from bot.errors import ClaimWatchError, InputError, PermanentError, TransientError
-from bot.ingest.files import split_title
+from bot.ingest.files import sane_date, split_title
+from bot.ingest.text import strip_invisible
 from bot.ingest.web import Hints, fetch_article, html_to_text
 from bot.models import Story
 from bot.net import Fetcher, FetchResult, error_kind
@@ -60,6 +61,8 @@ MIN_SUMMARY_CHARS = 80
 MAX_ENTRIES = 200
 """Entries read from one poll (newest first); the rest wait for the next poll."""
 ARTICLE_CONCURRENCY = 4
+ENTRY_MAX_ATTEMPTS = 3
+"""Polls in which one entry may fail (other than on bad input) before it is given up."""
 SEEN_ENTRY_DAYS = 180
 """Seen-entry keys older than this are forgotten (the pipeline still knows the stories)."""
 PRUNE_EVERY_SECONDS = 6 * 3600.0
@@ -161,7 +164,7 @@ def parse_feed(result: FetchResult | bytes, source: str) -> ParsedFeed:
         entry = _entry(raw, result.url)
         if entry is not None:
             out.append(entry)
-    title = html_to_text(str(channel.get("title") or "")) or None
+    title = strip_invisible(html_to_text(str(channel.get("title") or ""))).strip() or None
     return ParsedFeed(title, tuple(out))
 
 
@@ -196,14 +199,28 @@ def _entry(raw: Any, base: str) -> Entry | None:
         title=title,
         text=text,
         has_content=has_content and len(text) >= SUMMARY_ONLY_CHARS,
-        published=None if stamp is None else datetime.fromtimestamp(stamp, UTC).date(),
+        published=_day(stamp, link or (keys[0] if keys else base)),
         stamp=stamp,
     )
 
 
+def _day(stamp: float | None, source: str) -> date | None:
+    """The UTC day of ``stamp``; None (with a warning) outside the dates we take."""
+    if stamp is None:
+        return None
+    try:
+        day = datetime.fromtimestamp(stamp, UTC).date()
+    except (OverflowError, OSError, ValueError):
+        log.warning("feed entry %s: its date (%r seconds) is out of range; undated", source, stamp)
+        return None
+    return sane_date(day, source)
+
+
 def _stamp(raw: Any) -> float | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = raw.get(key)
+        # the stored value itself: feedparser's own lookup maps a missing key to
+        # another one with a DeprecationWarning
+        value = dict.get(raw, key) if isinstance(raw, dict) else raw.get(key)
         if value:
             with contextlib.suppress(TypeError, ValueError, OverflowError):
                 return float(calendar.timegm(value))
@@ -241,6 +258,7 @@ class PollReport:
     new: int = 0
     seen: int = 0
     skipped: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # entries that could not be recorded
     unchanged: bool = False
 
 
@@ -271,6 +289,7 @@ class FeedPoller:
         self.interval = interval  # overrides FEED_INTERVAL_SECONDS (tests, benchmarks)
         self._slots = asyncio.Semaphore(settings.feed_concurrency)
         self._running: dict[int, asyncio.Task[PollReport]] = {}
+        self._entry_failures: dict[tuple[str, ...], int] = {}  # entry keys → failed polls
         self.wake = asyncio.Event()
 
     # ------------------------------------------------------------ scheduling
@@ -417,6 +436,7 @@ class FeedPoller:
             fresh.sort(key=lambda e: e.stamp or 0.0)
         outlet = parsed.title or urlsplit(feed.url).hostname
         done = 0
+        retry = False
         gate = asyncio.Semaphore(ARTICLE_CONCURRENCY)
 
         async def take(entry: Entry) -> Story | None:
@@ -426,11 +446,22 @@ class FeedPoller:
         stories = [asyncio.create_task(take(e)) for e in fresh]
         try:
             for entry, task in zip(fresh, stories, strict=True):
-                story = await task  # in feed order, fetched concurrently
-                if story is not None and await self.sink(story):
-                    report.new += 1
-                    metrics.STORIES_INGESTED.inc(kind="feed")
-                await self.store.mark_entry_seen(feed.id, entry.keys, self.clock())
+                try:
+                    story = await task  # in feed order, fetched concurrently
+                    if story is not None and await self.sink(story):
+                        report.new += 1
+                        metrics.STORIES_INGESTED.inc(kind="feed")
+                except TransientError:
+                    raise  # the store is busy: the poll fails, unseen entries come again
+                except Exception as exc:  # one entry never stops the rest of the feed
+                    given_up = self._entry_failed(feed, entry, report, exc)
+                else:
+                    given_up = True
+                    self._entry_failures.pop(entry.keys, None)
+                if given_up:
+                    await self.store.mark_entry_seen(feed.id, entry.keys, self.clock())
+                else:
+                    retry = True  # not marked seen: the next poll tries it again
                 done += 1
                 if progress is not None:
                     progress(done, len(fresh))
@@ -442,8 +473,9 @@ class FeedPoller:
             feed.id,
             now,
             self.next_poll(feed, now, 0),
-            etag=result.headers.get("etag"),
-            last_modified=result.headers.get("last-modified"),
+            # an entry left for the next poll must not be hidden by a 304
+            etag=None if retry else result.headers.get("etag"),
+            last_modified=None if retry else result.headers.get("last-modified"),
             title=parsed.title,
             new_entries=report.new,
         )
@@ -455,6 +487,41 @@ class FeedPoller:
             report.seen,
             f", {len(report.skipped)} skipped" if report.skipped else "",
         )
+        if report.failed:
+            log.warning(
+                "feed %s (#%d): %d entries could not be recorded",
+                feed.url,
+                feed.id,
+                len(report.failed),
+            )
+
+    def _entry_failed(self, feed: Feed, entry: Entry, report: PollReport, exc: Exception) -> bool:
+        """An entry that could not be made a story or recorded: logged with the reason
+        and counted. True when it is given up on (to be marked seen): at once for
+        bad input (:class:`InputError`, it would fail the same way again), else after
+        :data:`ENTRY_MAX_ATTEMPTS` polls of this poller; until then the next poll
+        of the feed (its interval is the backoff) tries it again."""
+        source = entry.link or entry.keys[0]
+        attempts = self._entry_failures.get(entry.keys, 0) + 1
+        final = isinstance(exc, InputError) or attempts >= ENTRY_MAX_ATTEMPTS
+        if final:
+            self._entry_failures.pop(entry.keys, None)
+        else:
+            self._entry_failures[entry.keys] = attempts
+        report.failed.append(f"{source}: {type(exc).__name__}: {exc}"[:300])
+        metrics.SOURCE_ERRORS.inc(kind="entry")
+        log.error(
+            "feed %s (#%d): entry %s could not be recorded (attempt %d): %s: %s; %s",
+            feed.url,
+            feed.id,
+            source,
+            attempts,
+            type(exc).__name__,
+            exc,
+            "given up" if final else "tried again at the next poll",
+            exc_info=exc,
+        )
+        return final
 
     async def _story(
         self, feed: Feed, entry: Entry, outlet: str | None, report: PollReport
@@ -551,6 +618,17 @@ def check_feed_url(url: str) -> str:
     return url
 
 
+async def check_feed_address(url: str, settings: Settings) -> str:
+    """:func:`check_feed_url`, and its host checked to be public (unless
+    ``ALLOW_PRIVATE_URLS``) before the feed is stored: an internal address is
+    refused when it is added, not at its first poll."""
+    from bot.net import check_url_address
+
+    url = check_feed_url(url)
+    await check_url_address(url, settings.allow_private_urls)
+    return url
+
+
 __all__: Sequence[str] = [
     "Entry",
     "FeedPoller",
@@ -558,6 +636,7 @@ __all__: Sequence[str] = [
     "NotAFeedError",
     "ParsedFeed",
     "PollReport",
+    "check_feed_address",
     "check_feed_url",
     "feed_line",
     "normalise_link",

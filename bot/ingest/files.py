@@ -22,24 +22,27 @@ Three forms are read:
     still load. Each story's source is ``path#line``.
 
 The text is kept as written (quotes matter to claim extraction): only line
-endings are normalised and a byte order mark is dropped. A file that cannot be
+endings are normalised and a byte order mark is dropped. Files are UTF-8, or
+UTF-16/UTF-32 when they start with that byte order mark. A file that cannot be
 used becomes a :class:`FileProblem` naming the file and why; the rest go on.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 import logging
 import re
 import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_tz
 from pathlib import Path
 from typing import Any
 
 from bot.errors import InputError
+from bot.ingest.text import strip_invisible
 from bot.models import Story
 
 logger = logging.getLogger(__name__)
@@ -198,19 +201,41 @@ def _load_text(path: Path) -> str:
         raise _Problem(f"cannot read it: {_os_reason(exc)}") from None
     if len(data) > MAX_FILE_BYTES:
         raise _Problem(_too_large(len(data)))
-    if b"\x00" in data:
+    wide = _wide_encoding(data)
+    if wide is not None:
+        try:
+            text = data.decode(wide)
+        except UnicodeDecodeError as exc:
+            raise _Problem(f"not valid {wide.upper()} text (at byte {exc.start})") from None
+    elif b"\x00" in data:
         raise _Problem("looks like a binary file, not text")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        bad = data[exc.start : exc.start + 1].hex()
-        raise _Problem(
-            f"not UTF-8 text (byte 0x{bad} at offset {exc.start}); save it as UTF-8"
-        ) from None
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            bad = data[exc.start : exc.start + 1].hex()
+            raise _Problem(
+                f"not UTF-8 text (byte 0x{bad} at offset {exc.start}); save it as UTF-8"
+            ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise _Problem("empty file")
     return text
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """``utf-32`` or ``utf-16`` when ``data`` starts with that byte order mark
+    (Windows editors save "Unicode" text so); the codec then drops the mark."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return None
+
+
+def _visible(text: str) -> bool:
+    """Whether ``text`` has something to read once invisible characters are gone."""
+    return bool(strip_invisible(text).strip())
 
 
 def _os_reason(exc: OSError) -> str:
@@ -249,17 +274,17 @@ def _parse_text(text: str, source: str, *, markdown: bool = False) -> Story:
                 fields["date" if key == "published" else key] = value
             end += 1
         body = "\n".join(lines[end:]).strip()
-        if not body:
+        if not _visible(body):
             raise _Problem("missing body: no text after the header")
         if "date" in fields:
-            published = parse_date(fields["date"])
+            published = sane_date(parse_date(fields["date"]), source)
     else:
         inline = _INLINE_DATE.match(text)
         if inline:
-            published = parse_date(inline.group(1))
+            published = sane_date(parse_date(inline.group(1)), source)
             text = text[inline.end() :]
         body = text.strip()
-        if not body:
+        if not _visible(body):
             raise _Problem("missing body: no text after the date")
     title = fields.get("title")
     if title is None:
@@ -324,6 +349,33 @@ def _first_sentence(line: str) -> str | None:
         if _ABBREVIATION.fullmatch(word):
             continue
         return line[: match.end()]
+    return None
+
+
+EARLIEST_DATE = date(1900, 1, 1)
+"""The earliest publication date taken; older dates are cleared (see :func:`sane_date`)."""
+FUTURE_DAYS = 2
+"""How far ahead of today (UTC) a publication date may be (time zones, embargoes)."""
+
+
+def sane_date(value: date | None, source: str, today: date | None = None) -> date | None:
+    """``value`` when it lies between :data:`EARLIEST_DATE` and today +
+    :data:`FUTURE_DAYS`; else None, with a warning naming ``source``. A story
+    with such a date is recorded undated rather than refused: its text is
+    good, only the date is not (year 1 once stopped all analysis)."""
+    if value is None:
+        return None
+    today = today or datetime.now(UTC).date()
+    latest = today + timedelta(days=FUTURE_DAYS)
+    if EARLIEST_DATE <= value <= latest:
+        return value
+    logger.warning(
+        "story %s: published date %s is outside %s .. %s; recorded without a date",
+        source,
+        value.isoformat(),
+        EARLIEST_DATE.isoformat(),
+        latest.isoformat(),
+    )
     return None
 
 
@@ -409,7 +461,7 @@ def _story_from_record(record: object, source: str) -> Story:
     if body is None:
         raise _Problem("missing body (expected a 'body', 'text' or 'content' field)")
     body = body.replace("\r\n", "\n").replace("\r", "\n").strip()
-    if not body:
+    if not _visible(body):
         raise _Problem("empty body")
     title = _text_field(fields, "title")
     title = title.strip() if title else ""
@@ -419,7 +471,7 @@ def _story_from_record(record: object, source: str) -> Story:
     for key in ("published", "date"):
         value = fields.get(key)
         if isinstance(value, str) and value.strip():
-            published = parse_date(value)
+            published = sane_date(parse_date(value), source)
             break
     return Story(
         source=source,

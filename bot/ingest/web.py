@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.errors import PermanentError
-from bot.ingest.files import parse_date, split_title
+from bot.ingest.files import parse_date, sane_date, split_title
 from bot.models import Story
 from bot.net import Fetcher
 
@@ -102,6 +102,7 @@ def extract_story(html: str, source: str, final_url: str, hints: Hints | None = 
     published = hints.published
     if isinstance(data.get("date"), str):
         published = parse_date(data["date"]) or published
+    published = sane_date(published, source)
     outlet = hints.outlet or _clean(data.get("source-hostname")) or _host(final_url)
     return Story(
         source=source,

@@ -74,7 +74,9 @@ class PageLinks:
         when signed, a well-formed, unexpired ``until`` and the right ``sig``."""
         if not self.signed:
             return True
-        if not until or not sig or len(until) > 12 or not until.isdigit() or len(sig) > 64:
+        if not until or not sig or len(until) > 12 or len(sig) > 64:
+            return False
+        if not (until.isascii() and until.isdigit()):  # isdigit() alone takes "²"
             return False
         if int(until) <= self.clock().timestamp():
             return False

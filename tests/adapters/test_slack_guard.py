@@ -50,3 +50,17 @@ def test_the_memory_is_bounded() -> None:
         assert guard.first_time(f"k{n}")
     assert not guard.first_time(f"k{REPLAY_CACHE_SIZE + 99}")  # the newest is remembered
     assert guard.first_time("k0")  # the oldest gave way
+
+
+def test_a_signed_body_whose_event_is_not_an_object_is_a_400() -> None:
+    """Found by tests/fuzz: bolt's self-event middleware read ``event`` as an
+    object and answered 500 for ``"event": null``."""
+    import pytest
+
+    from bot.adapters.slack_guard import parse_body
+
+    for body in ('{"event": null}', '{"type": "event_callback", "event": [1]}', '{"event": "x"}'):
+        with pytest.raises(RequestRefused) as refused:
+            parse_body(body, "application/json")
+        assert refused.value.status == 400
+    assert parse_body('{"event": {"type": "app_mention"}}', "application/json")["event"]

@@ -64,3 +64,29 @@ async def test_everyone_else_is_refused(services: Services) -> None:
     tg = FakeChat(services.router, platform="telegram")
     assert (await tg.say("/feeds", user="42", chat_type="group", is_admin=False)).ok
     assert await services.store.list_feeds() == []
+
+
+async def test_status_shows_operators_failing_feeds_and_failed_stories(
+    services: Services,
+) -> None:
+    from datetime import UTC, datetime
+
+    from bot.models import Story
+
+    chat = FakeChat(services.router)
+    await chat.say("/feeds add https://harbourwire.example/rss", user="boss")
+    [feed] = await services.store.list_feeds()
+    await services.store.record_poll(
+        FeedPoll(feed.id, feed.added, feed.added, error="[http_5xx] the server answered 503")
+    )
+    now = datetime.now(UTC)
+    ids = [
+        await services.store.add_story(Story(f"s{n}", f"T{n}", f"body {n}"), now) for n in (1, 2)
+    ]
+    await services.store.mark_story_failed(ids[0], "decision: OverflowError", now)
+    await services.store.mark_story_failed(ids[1], "analysis: ValueError")
+    status = (await chat.say("/status", user="boss")).plain
+    assert "Feeds: 1, 1 failing" in status and "the server answered 503" in status
+    assert "Stories failed: 1 waiting for a retry, 1 quarantined" in status
+    others = (await chat.say("/status", user="someone")).plain
+    assert "Feeds:" not in others and "Stories failed" not in others

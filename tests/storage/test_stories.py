@@ -106,8 +106,33 @@ async def test_pending_stories_oldest_first_and_failed_ones_leave(store: Store) 
     assert [r.id for r in await store.pending_stories(10)] == ids[1:]
     failed = await store.story(ids[0])
     assert failed is not None
-    assert failed.status == "failed" and failed.extra["failure"] == "spaCy crashed"
+    # without a retry time, a failure is final: the story is quarantined
+    assert failed.status == "quarantined" and failed.extra["failure"] == "spaCy crashed"
     assert await store.story(9999) is None
+
+
+async def test_a_failed_story_comes_back_at_its_retry_time_then_is_quarantined(
+    store: Store,
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    ids = [await store.add_story(make_story(n), at(n)) for n in range(1, 3)]
+    later = datetime.now(UTC) + timedelta(hours=1)
+    assert await store.mark_story_failed(ids[0], "decision: OverflowError", later) == 1
+    record = await store.story(ids[0])
+    assert record is not None and record.status == "failed"
+    assert record.extra["attempts"] == "1" and "OverflowError" in record.extra["failure"]
+    assert [r.id for r in await store.pending_stories(10)] == ids[1:]  # not before its time
+    assert await store.story_failure_counts() == {"failed": 1, "quarantined": 0}
+    past = datetime.now(UTC) - timedelta(seconds=1)
+    assert await store.mark_story_failed(ids[0], "decision: again", past) == 2
+    assert [r.id for r in await store.pending_stories(10)] == ids  # its time has come
+    assert await store.mark_story_failed(ids[0], "decision: for good") == 3
+    record = await store.story(ids[0])
+    assert record is not None and record.status == "quarantined"
+    assert record.extra["failure"] == "decision: for good"
+    assert [r.id for r in await store.pending_stories(10)] == ids[1:]
+    assert await store.story_failure_counts() == {"failed": 0, "quarantined": 1}
 
 
 async def test_times_come_back_as_utc(store: Store) -> None:
@@ -136,3 +161,13 @@ async def test_a_database_from_a_newer_release_is_refused(store: Store, backend:
     )
     with pytest.raises(ConfigError, match="newer"):
         await store.upgrade()
+
+
+async def test_recent_story_texts_newest_first(store: Store) -> None:
+    for n in range(1, 5):
+        await store.add_story(make_story(n), at(n))
+    texts = await store.recent_story_texts(3)
+    assert len(texts) == 3
+    newest = make_story(4)
+    assert texts[0] == f"{newest.title}\n\n{newest.body}"
+    assert await store.recent_story_texts(0) == []
