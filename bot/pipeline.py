@@ -17,6 +17,7 @@ from typing import Any
 from bot import metrics
 from bot.analysis.aliases import Gazetteer, default_gazetteer
 from bot.analysis.analyser import Analyser
+from bot.analysis.canonical import canonical_ids, unmatched_repeats
 from bot.analysis.events import assign_event, event_title
 from bot.analysis.novelty import classify
 from bot.config import Settings
@@ -247,6 +248,12 @@ class Pipeline:
             alerts = plan_alerts(
                 self.index, story, analysis, claims, plan, min_salience=s.min_salience
             )
+        known = {c.id for c in earlier}
+        said = (
+            await self.store.event_mentions(event_id, record.id)
+            if unmatched_repeats(claims, known)
+            else []
+        )
         queued = await self.store.save_analysis(
             AnalysisRecord(
                 story_id=record.id,
@@ -258,6 +265,7 @@ class Pipeline:
                 claims=tuple(claims),
                 alerts=tuple(alerts),
                 analysed_at=now,
+                canonical=canonical_ids(claims, known, said),
             )
         )
         log.info(
@@ -323,7 +331,7 @@ class Pipeline:
 def _all_repeats(claims: list[Claim], duplicate_of: int) -> list[Claim]:
     """A near-duplicate story brings nothing new: every claim is a repeat. A claim
     that matched one of this story's own claims now points where that one points
-    (an earlier story's claim, or nothing: the store then joins the same words)."""
+    (an earlier story's claim, or nothing: canonical_ids then joins the same words)."""
     own = {c.id: c.matches for c in claims if c.id is not None}
     out = []
     for c in claims:

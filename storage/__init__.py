@@ -30,23 +30,19 @@ async def open_store(database_url: str) -> Store:
     :class:`~storage.postgres.PostgresStore` for ``postgresql://…`` (or
     ``postgres://…``), :class:`~storage.sqlite.SqliteStore` otherwise."""
     path = sqlite_path(database_url)
+    store: Store
     if path is None:
         from storage.postgres import PostgresStore
 
-        pg = await PostgresStore.open(database_url)
-        try:
-            await pg.upgrade()
-        except BaseException:
-            await pg.close()
-            raise
-        return pg
-    if not path:
+        store = await PostgresStore.open(database_url)
+    elif not path:
         raise ConfigError("the database URL names no file; use sqlite:///PATH")
-    from storage.sqlite import SqliteStore
+    else:
+        from storage.sqlite import SqliteStore
 
-    if path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    store = await SqliteStore.open(path)
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        store = await SqliteStore.open(path)
     try:
         await store.upgrade()
     except BaseException:

@@ -1,26 +1,15 @@
-"""The PostgreSQL store: the same :class:`~storage.base.Store` on asyncpg, for
-several ClaimWatch instances sharing one database.
+"""Opening the PostgreSQL store: the same :class:`~storage.base.Store` on an
+asyncpg pool, for several ClaimWatch instances sharing one database.
 
-What differs from :mod:`storage.sqlite`, and why:
-
-* A connection pool; every operation is one transaction on one pooled
-  connection (reads: ``REPEATABLE READ READ ONLY``, one snapshot; writes:
-  ``READ COMMITTED`` with row locks where two instances could race).
-* :meth:`PostgresStore.claim_due_alerts` locks the head row of each chat with
-  ``FOR UPDATE SKIP LOCKED``: two instances never lease the same alert, and a
-  chat still gets one alert at a time, in queue order.
-* :meth:`PostgresStore.pending_stories` leases the stories it returns to this
-  store (``stories.lease_owner``/``lease_until``): other instances skip them
-  until the lease expires; the owner sees them again, as with SQLite.
-* Subscription changes take an exclusive lock on ``subscription_changes``
-  first, so change versions become visible in order and an index that
-  follows them never misses one.
-* Extras for running several instances (not part of the Store protocol):
-  :meth:`~PostgresStore.wait_for_notify` (``LISTEN``; queued alerts send
-  ``NOTIFY claimwatch_outbox``), :meth:`~PostgresStore.try_leader` (a session
-  advisory lock on a dedicated connection: it is released when the process or
-  its connection dies, so another instance takes over) and
-  :meth:`~PostgresStore.try_lease` (named, expiring leases, e.g. for feed polls).
+The queries are the aggregates' (:mod:`storage.stories`, …), written once;
+:mod:`storage.dialect` says where PostgreSQL differs (row locks with ``FOR
+UPDATE SKIP LOCKED``, the subscription change log locked first, an advisory
+decision lock). What this module adds for several instances (not part of the
+Store protocol): :meth:`~PostgresStore.wait_for_notify` (``LISTEN``; queued
+alerts send ``NOTIFY claimwatch_outbox``), :meth:`~PostgresStore.try_leader`
+(a session advisory lock on a dedicated connection: it is released when the
+process or its connection dies, so another instance takes over) and
+:meth:`~PostgresStore.set_delivery_platforms`.
 
 Migrations are ``storage/migrations/postgres/NNNN_name.sql``, one per SQLite
 migration with the same number, recorded in the same ``schema_migrations``.
@@ -32,60 +21,35 @@ in the URL or with ``schema=``.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import json
 import logging
-import re
 import uuid
-from collections.abc import AsyncIterator, Collection, Iterable, Sequence
+from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
-from importlib import resources
 from typing import Any
 
 import asyncpg
 
 from bot.errors import ConfigError, TransientError
-from bot.models import (
-    Alert,
-    CanonicalClaim,
-    ChatRef,
-    ClaimView,
-    Entity,
-    EventCandidate,
-    EventView,
-    Novelty,
-    OutboxItem,
-    Source,
-    Stance,
-    Story,
-    StoryFingerprint,
-    StoryRecord,
-    Subscription,
-    WatchTarget,
-    normalise_body,
-)
-from storage.base import OUTBOX_CHANNEL, AnalysisRecord
-from storage.codec import decode_alert, encode_alert
-from storage.postgres_delivery import PostgresDelivery, insert_alerts
-from storage.postgres_feeds import PostgresFeeds
-from storage.postgres_liveness import PostgresLiveness
-from storage.postgres_pages import PostgresPages
-from storage.sqlite import OUTBOX_STATUSES, load_migrations
-from storage.values import source_of, top_terms
+from storage import schema
+from storage.analysis import Analyses
+from storage.base import OUTBOX_CHANNEL
+from storage.coordination import Leases
+from storage.db import PostgresTx, Tx, pg_channel
+from storage.dialect import POSTGRES, advisory_lock
+from storage.feeds import Feeds
+from storage.liveness import Liveness
+from storage.outbox import Outbox
+from storage.pages import Pages
+from storage.queries import Queries
+from storage.schema import load_pg_migrations
+from storage.stories import STORY_LEASE_SECONDS, Stories
+from storage.subscriptions import Subscriptions
 
 log = logging.getLogger(__name__)
 
-STORY_LEASE_SECONDS = 300.0
 POOL_MAX_SIZE = 10
 
-_MIGRATION_NAME = re.compile(r"^(\d{4})_(\w+)\.sql$")
-_TOP = 2**63
-_WRAP = 2**64
-
 Connection = Any  # asyncpg.Connection (asyncpg ships no type information)
-Record = Any  # asyncpg.Record
 
 # Failures worth retrying: the server went away, is starting or shutting down,
 # too many clients, a serialization failure or a deadlock victim.
@@ -103,101 +67,55 @@ _TRANSIENT: tuple[type[BaseException], ...] = (
     asyncpg.InternalClientError,
 )
 
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _utc(value: datetime) -> datetime:
-    """An aware UTC datetime (naive values are taken as UTC)."""
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+_ADVISORY_KEY = "hashtextextended(current_schema() || ':' || $1, 0)"
+"""A 64-bit advisory lock key for a name, scoped to the current schema."""
 
 
-def _ts(value: datetime) -> str:
-    """The same fixed-width ISO-8601 text the SQLite store uses."""
-    return _utc(value).isoformat(timespec="microseconds")
+class PostgresDb:
+    """The :class:`~storage.db.Db` on a pool: every transaction on one pooled
+    connection (reads: ``REPEATABLE READ READ ONLY``, one snapshot; writes:
+    ``READ COMMITTED`` with row locks where two instances could race)."""
+
+    dialect = POSTGRES
+
+    def __init__(self, pool: Any, schema: str) -> None:
+        self.pool = pool
+        self.schema = schema
+        self._texts: dict[str, str] = {}
+
+    @asynccontextmanager
+    async def _tx(self, **options: Any) -> AsyncIterator[Tx]:
+        try:
+            async with self.pool.acquire() as conn, conn.transaction(**options):
+                yield PostgresTx(conn, POSTGRES, self._texts, self.schema)
+        except _TRANSIENT as exc:
+            raise TransientError(f"PostgreSQL: {type(exc).__name__}: {exc}") from exc
+
+    def read(self) -> AbstractAsyncContextManager[Tx]:
+        return self._tx(isolation="repeatable_read", readonly=True)
+
+    def write(self) -> AbstractAsyncContextManager[Tx]:
+        return self._tx()
 
 
-def _to_signed64(value: int) -> int:
-    value %= _WRAP
-    return value - _WRAP if value >= _TOP else value
-
-
-def _from_signed64(value: int) -> int:
-    return value % _WRAP
-
-
-def _story_day_sql(alias: str) -> str:
-    """The day a story counts for: its publication date, else the UTC day it was ingested."""
-    return (
-        f"COALESCE({alias}.published, {alias}.event_day,"
-        f" ({alias}.ingested_at AT TIME ZONE 'UTC')::date)"
-    )
-
-
-_S_STORY_COLUMNS = (
-    "s.id, s.source, s.url, s.body_hash, s.title, s.outlet, s.published, s.body, s.status,"
-    " s.event_id, s.duplicate_of, s.fingerprint, s.failure, s.ingested_at, s.analysed_at,"
-    " s.attempts, s.retry_at, s.quarantined_at"
-)
-
-
-def _advisory_key_sql(param: str) -> str:
-    """A 64-bit advisory lock key for a name, scoped to the current schema."""
-    return f"hashtextextended(current_schema() || ':' || {param}, 0)"
-
-
-@dataclass(frozen=True, slots=True)
-class PgMigration:
-    version: int
-    name: str
-    sql: str
-
-
-def load_pg_migrations() -> list[PgMigration]:
-    """The PostgreSQL dialect of every numbered SQLite migration, in order.
-
-    Each SQLite migration must have its PostgreSQL twin with the same number
-    and name, so both backends stay at the same schema version."""
-    folder = resources.files("storage").joinpath("migrations").joinpath("postgres")
-    found: dict[int, PgMigration] = {}
-    for entry in folder.iterdir():
-        match = _MIGRATION_NAME.match(entry.name)
-        if match is None:
-            continue
-        version = int(match[1])
-        found[version] = PgMigration(version, match[2], entry.read_text(encoding="utf-8"))
-    out: list[PgMigration] = []
-    for lite in load_migrations():
-        twin = found.pop(lite.version, None)
-        if twin is None or twin.name != lite.name:
-            raise ConfigError(
-                f"storage migration {lite.version:04d}_{lite.name}.sql has no PostgreSQL "
-                f"dialect storage/migrations/postgres/{lite.version:04d}_{lite.name}.sql"
-            )
-        out.append(twin)
-    if found:
-        extra = ", ".join(f"{m.version:04d}_{m.name}" for m in found.values())
-        raise ConfigError(f"PostgreSQL migrations without a SQLite migration: {extra}")
-    return out
-
-
-# --------------------------------------------------------------------------- store
-
-
-class PostgresStore(PostgresFeeds, PostgresDelivery, PostgresPages, PostgresLiveness):
+class PostgresStore(
+    Stories, Analyses, Subscriptions, Queries, Pages, Feeds, Outbox, Leases, Liveness
+):
     """The :class:`storage.base.Store` on a PostgreSQL database (asyncpg pool)."""
+
+    db: PostgresDb
 
     def __init__(
         self,
         pool: Any,
         dsn: str,
         server_settings: dict[str, str],
+        schema: str,
         *,
         story_lease_seconds: float = STORY_LEASE_SECONDS,
     ) -> None:
-        self._pool = pool
+        self.db = PostgresDb(pool, schema)
+        self.schema = schema  # where the tables are
         self._dsn = dsn
         self._server_settings = server_settings
         self._closed = False
@@ -209,8 +127,6 @@ class PostgresStore(PostgresFeeds, PostgresDelivery, PostgresPages, PostgresLive
         self._leader_conn: Connection | None = None
         self._leader_lock = asyncio.Lock()
         self._leaders: set[str] = set()
-        self._platforms: frozenset[str] | None = None
-        self.schema = "public"  # where the tables are; set by open()
 
     @classmethod
     async def open(
@@ -237,13 +153,23 @@ class PostgresStore(PostgresFeeds, PostgresDelivery, PostgresPages, PostgresLive
             raise ConfigError(f"PostgreSQL refused the login: {exc}") from None
         except _TRANSIENT as exc:
             raise TransientError(f"cannot reach PostgreSQL: {exc}") from exc
-        store = cls(pool, dsn, settings, story_lease_seconds=story_lease_seconds)
         try:
-            store.schema = str(await pool.fetchval("SELECT current_schema()"))
+            current = str(await pool.fetchval("SELECT current_schema()"))
         except BaseException:
             await pool.close()
             raise
-        return store
+        return cls(pool, dsn, settings, current, story_lease_seconds=story_lease_seconds)
+
+    async def upgrade(self) -> int:
+        """Apply the pending migrations, each in its own transaction; return the
+        version. Instances starting together serialise on an advisory lock."""
+        return await schema.upgrade(self.db, f"PostgreSQL schema {self.schema}")
+
+    async def schema_version(self) -> int:
+        return await schema.schema_version(self.db)
+
+    def decision_lock(self) -> AbstractAsyncContextManager[None]:
+        return advisory_lock(self.db.pool, f"claimwatch:decide:{self.schema or 'public'}")
 
     async def close(self) -> None:
         """Close the pool and the listener and leader connections; twice is fine."""
@@ -257,1059 +183,10 @@ class PostgresStore(PostgresFeeds, PostgresDelivery, PostgresPages, PostgresLive
         self._listener = None
         self._leader_conn = None
         self._leaders.clear()
-        await self._pool.close()
+        await self.db.pool.close()
 
     def __repr__(self) -> str:
         return f"PostgresStore(instance={self.instance_id[:8]})"
-
-    # ------------------------------------------------------------ transactions
-
-    @asynccontextmanager
-    async def _tx(self, **options: Any) -> AsyncIterator[Connection]:
-        try:
-            async with self._pool.acquire() as conn, conn.transaction(**options):
-                yield conn
-        except _TRANSIENT as exc:
-            raise TransientError(f"PostgreSQL: {type(exc).__name__}: {exc}") from exc
-
-    def _write(self) -> AbstractAsyncContextManager[Connection]:
-        return self._tx()
-
-    def _read(self) -> AbstractAsyncContextManager[Connection]:
-        """One consistent snapshot for several queries."""
-        return self._tx(isolation="repeatable_read", readonly=True)
-
-    # --------------------------------------------------------------- lifecycle
-
-    async def upgrade(self) -> int:
-        """Apply the pending migrations, each in its own transaction; return the version.
-
-        Instances starting together serialise on an advisory lock."""
-        migrations = load_pg_migrations()
-        latest = migrations[-1].version if migrations else 0
-        async with self._write() as db:
-            await db.execute(f"SELECT pg_advisory_xact_lock({_advisory_key_sql('$1')})", "migrate")
-            await db.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-            )
-        current = await self.schema_version()
-        if current > latest:
-            raise ConfigError(
-                f"the database has schema version {current}, newer than this "
-                f"release knows ({latest}); upgrade ClaimWatch"
-            )
-        for migration in migrations:
-            if migration.version <= current:
-                continue
-            async with self._write() as db:
-                await db.execute(
-                    f"SELECT pg_advisory_xact_lock({_advisory_key_sql('$1')})", "migrate"
-                )
-                done = await db.fetchval(
-                    "SELECT 1 FROM schema_migrations WHERE version = $1", migration.version
-                )
-                if done is not None:
-                    continue
-                await db.execute(migration.sql)
-                await db.execute(
-                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-                    migration.version,
-                    migration.name,
-                    _ts(datetime.now(UTC)),
-                )
-            log.info("applied migration %04d_%s (PostgreSQL)", migration.version, migration.name)
-        return await self.schema_version()
-
-    async def schema_version(self) -> int:
-        async with self._read() as db:
-            exists = await db.fetchval("SELECT to_regclass('schema_migrations') IS NOT NULL")
-            if not exists:
-                return 0
-            return int(await db.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"))
-
-    # ----------------------------------------------------------------- stories
-
-    _STORY_COLUMNS = (
-        "id, source, url, body_hash, title, outlet, published, body, status, event_id,"
-        " duplicate_of, fingerprint, failure, ingested_at, analysed_at, attempts, retry_at,"
-        " quarantined_at"
-    )
-
-    @staticmethod
-    def _story_record(row: Record) -> StoryRecord:
-        story = Story(
-            source=row["source"],
-            title=row["title"],
-            body=row["body"],
-            url=row["url"],
-            outlet=row["outlet"],
-            published=row["published"],
-        )
-        extra: dict[str, str] = {"body_hash": row["body_hash"]}
-        if row["duplicate_of"] is not None:
-            extra["duplicate_of"] = str(row["duplicate_of"])
-        if row["fingerprint"] is not None:
-            extra["fingerprint"] = str(_from_signed64(row["fingerprint"]))
-        if row["failure"] is not None:
-            extra["failure"] = row["failure"]
-        if row["analysed_at"] is not None:
-            extra["analysed_at"] = _ts(row["analysed_at"])
-        status = row["status"]
-        if row["attempts"]:
-            extra["attempts"] = str(row["attempts"])
-        if row["retry_at"] is not None:
-            extra["retry_at"] = _ts(row["retry_at"])
-        if row["quarantined_at"] is not None:
-            extra["quarantined_at"] = _ts(row["quarantined_at"])
-            status = "quarantined"
-        return StoryRecord(
-            id=int(row["id"]),
-            story=story,
-            status=status,
-            event_id=row["event_id"],
-            ingested=_utc(row["ingested_at"]),
-            extra=extra,
-        )
-
-    async def find_story(self, url: str | None, body_hash: str) -> StoryRecord | None:
-        async with self._read() as db:
-            if url:
-                row = await db.fetchrow(
-                    f"SELECT {self._STORY_COLUMNS} FROM stories WHERE url = $1", url
-                )
-                if row is not None:
-                    return self._story_record(row)
-            row = await db.fetchrow(
-                f"SELECT {self._STORY_COLUMNS} FROM stories WHERE body_hash = $1"
-                " ORDER BY id LIMIT 1",
-                body_hash,
-            )
-            return None if row is None else self._story_record(row)
-
-    async def add_story(self, story: Story, now: datetime) -> int:
-        """Record a story as ``pending``. A story whose URL is already stored (another
-        instance may have added it meanwhile) is not added twice: its id is returned."""
-        stamp = _utc(now)
-        async with self._write() as db:
-            if story.url:
-                known = await db.fetchval("SELECT id FROM stories WHERE url = $1", story.url)
-                if known is not None:
-                    return int(known)
-            await db.execute(
-                "INSERT INTO sources (name, first_seen) VALUES ($1, $2)"
-                " ON CONFLICT (name) DO NOTHING",
-                story.outlet_name,
-                stamp,
-            )
-            source_id = await db.fetchval(
-                "SELECT id FROM sources WHERE name = $1", story.outlet_name
-            )
-            story_id = await db.fetchval(
-                "INSERT INTO stories (source, source_id, url, body_hash, title, outlet, published,"
-                " body, status, ingested_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9)"
-                " ON CONFLICT (url) WHERE url IS NOT NULL DO NOTHING RETURNING id",
-                story.source,
-                source_id,
-                story.url,
-                story.body_hash,
-                story.title,
-                story.outlet,
-                story.published,
-                story.body,
-                stamp,
-            )
-            if story_id is None:  # the same URL, committed by another instance just now
-                story_id = await db.fetchval("SELECT id FROM stories WHERE url = $1", story.url)
-        assert story_id is not None
-        log.debug("stored story %d from %s", story_id, story.source)
-        return int(story_id)
-
-    async def pending_stories(self, limit: int) -> list[StoryRecord]:
-        """Stories awaiting analysis, oldest first, leased to this store for
-        ``story_lease_seconds``: another instance skips them until the lease
-        expires (this one gets them again until they are analysed)."""
-        if limit <= 0:
-            return []
-        async with self._write() as db:
-            rows = await db.fetch(
-                "WITH picked AS ("
-                "  SELECT id FROM stories WHERE (status = 'pending'"
-                "   OR (status = 'failed' AND quarantined_at IS NULL AND retry_at <= now()))"
-                "   AND (lease_owner IS NULL OR lease_owner = $1 OR lease_until <= now())"
-                "  ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)"
-                " UPDATE stories s SET lease_owner = $1,"
-                "  lease_until = now() + make_interval(secs => $3)"
-                f" FROM picked WHERE s.id = picked.id RETURNING {_S_STORY_COLUMNS}",
-                self.instance_id,
-                limit,
-                self.story_lease_seconds,
-            )
-        return sorted((self._story_record(row) for row in rows), key=lambda r: r.id)
-
-    async def lease_story(self, story_id: int) -> bool:
-        async with self._write() as db:
-            taken = await db.fetchval(
-                "UPDATE stories SET lease_owner = $1,"
-                " lease_until = now() + make_interval(secs => $3)"
-                " WHERE id = $2 AND status = 'pending'"
-                " AND (lease_owner IS NULL OR lease_owner = $1 OR lease_until <= now())"
-                " RETURNING id",
-                self.instance_id,
-                story_id,
-                self.story_lease_seconds,
-            )
-        return taken is not None
-
-    async def mark_story_failed(
-        self, story_id: int, reason: str, retry_at: datetime | None = None
-    ) -> int:
-        async with self._write() as db:
-            attempts = await db.fetchval(
-                "UPDATE stories SET status = 'failed', failure = $1, attempts = attempts + 1,"
-                " retry_at = $3, quarantined_at = CASE WHEN $3::timestamptz IS NULL"
-                " THEN now() END, lease_owner = NULL, lease_until = NULL WHERE id = $2"
-                " RETURNING attempts",
-                reason,
-                story_id,
-                retry_at,
-            )
-        return 0 if attempts is None else int(attempts)
-
-    async def story_failure_counts(self) -> dict[str, int]:
-        async with self._read() as db:
-            row = await db.fetchrow(
-                "SELECT COUNT(*) FILTER (WHERE quarantined_at IS NULL) AS failed,"
-                " COUNT(*) FILTER (WHERE quarantined_at IS NOT NULL) AS quarantined"
-                " FROM stories WHERE status = 'failed'"
-            )
-        assert row is not None
-        return {"failed": int(row["failed"]), "quarantined": int(row["quarantined"])}
-
-    async def recent_story_texts(self, limit: int) -> list[str]:
-        async with self._read() as db:
-            rows = await db.fetch(
-                "SELECT title, body FROM stories ORDER BY id DESC LIMIT $1", limit
-            )
-        return [f"{row['title']}\n\n{row['body']}" for row in rows]
-
-    async def story(self, story_id: int) -> StoryRecord | None:
-        async with self._read() as db:
-            row = await db.fetchrow(
-                f"SELECT {self._STORY_COLUMNS} FROM stories WHERE id = $1", story_id
-            )
-        return None if row is None else self._story_record(row)
-
-    # -------------------------------------------------------- analysis context
-
-    async def recent_events(self, since: date) -> list[EventCandidate]:
-        day = _story_day_sql("s")
-        async with self._read() as db:
-            rows = await db.fetch(
-                f"SELECT e.id, e.title, e.terms, MAX({day}) AS last_day, COUNT(s.id) AS stories"
-                " FROM events e JOIN stories s ON s.event_id = e.id"
-                f" GROUP BY e.id HAVING MAX({day}) >= $1"
-                " ORDER BY last_day DESC, e.first_seen DESC",
-                since,
-            )
-        return [
-            EventCandidate(
-                id=row["id"],
-                title=row["title"],
-                terms={str(k): float(v) for k, v in json.loads(row["terms"]).items()},
-                last_seen=row["last_day"],
-                stories=int(row["stories"]),
-            )
-            for row in rows
-        ]
-
-    async def recent_fingerprints(self, since: date) -> list[StoryFingerprint]:
-        day = _story_day_sql("s")
-        async with self._read() as db:
-            rows = await db.fetch(
-                "SELECT s.id, s.fingerprint, s.event_id FROM stories s"
-                f" WHERE s.fingerprint IS NOT NULL AND {day} >= $1 ORDER BY s.id",
-                since,
-            )
-        return [
-            StoryFingerprint(int(row["id"]), _from_signed64(row["fingerprint"]), row["event_id"])
-            for row in rows
-        ]
-
-    async def event_claims(self, event_id: str) -> list[CanonicalClaim]:
-        async with self._read() as db:
-            rows = await db.fetch(
-                "SELECT c.*, (SELECT COUNT(DISTINCT m.story_id) FROM claim_mentions m"
-                "  WHERE m.canonical_id = c.id) AS sources"
-                " FROM claims c WHERE c.event_id = $1 ORDER BY c.first_seen, c.seq",
-                event_id,
-            )
-        return [
-            CanonicalClaim(
-                id=row["id"],
-                event_id=row["event_id"],
-                speaker=row["speaker"],
-                speaker_id=row["speaker_id"],
-                stance=Stance(row["stance"]),
-                text=row["text"],
-                entities=tuple(json.loads(row["entities"])),
-                numbers=tuple(float(n) for n in json.loads(row["numbers"])),
-                first_seen=_utc(row["first_seen"]),
-                sources=max(1, int(row["sources"])),
-                speaker_side=row["speaker_side"],
-            )
-            for row in rows
-        ]
-
-    async def event_outlets(self, event_id: str) -> int:
-        async with self._read() as db:
-            rows = await db.fetch(
-                "SELECT source, url, outlet FROM stories WHERE event_id = $1", event_id
-            )
-        names = {
-            Story(
-                source=r["source"], title="", body="", url=r["url"], outlet=r["outlet"]
-            ).outlet_name
-            for r in rows
-        }
-        return len(names)
-
-    async def save_analysis(self, record: AnalysisRecord) -> list[Alert]:
-        analysis = record.analysis
-        stamp = _utc(record.analysed_at)
-        story_id = record.story_id
-        async with self._write() as db:
-            known = await db.fetchval("SELECT id FROM stories WHERE id = $1 FOR UPDATE", story_id)
-            if known is None:
-                raise LookupError(f"no story {story_id} to save an analysis for")
-
-            await self._save_event(db, record, stamp)
-
-            status = "duplicate" if record.duplicate_of is not None else "analysed"
-            await db.execute(
-                "UPDATE stories SET status = $1, event_id = $2, duplicate_of = $3,"
-                " fingerprint = $4, failure = NULL, analysed_at = $5, lease_owner = NULL,"
-                " lease_until = NULL, event_day = $7 WHERE id = $6",
-                status,
-                record.event_id,
-                record.duplicate_of,
-                _to_signed64(analysis.features.fingerprint),
-                stamp,
-                story_id,
-                analysis.features.published,
-            )
-            # Analysing a story again replaces what the earlier analysis stored.
-            for table in ("mentions", "story_entities", "claim_mentions"):
-                await db.execute(f"DELETE FROM {table} WHERE story_id = $1", story_id)
-
-            await self._save_entities(db, record)
-            await self._save_claims(db, record, stamp)
-
-            queued = await insert_alerts(db, record.alerts, stamp, self._channel(OUTBOX_CHANNEL))
-        log.debug(
-            "saved analysis of story %d: event %s, %d claims, %d of %d alerts queued",
-            story_id,
-            record.event_id,
-            len(record.claims),
-            len(queued),
-            len(record.alerts),
-        )
-        return queued
-
-    async def _save_event(self, db: Connection, record: AnalysisRecord, stamp: datetime) -> None:
-        terms = record.analysis.features.terms
-        created = await db.fetchval(
-            "INSERT INTO events (id, title, first_seen, last_seen, terms)"
-            " VALUES ($1, $2, $3, $3, $4) ON CONFLICT (id) DO NOTHING RETURNING id",
-            record.event_id,
-            record.event_title,
-            stamp,
-            json.dumps(top_terms(terms)),
-        )
-        if created is not None:
-            return
-        row = await db.fetchrow(
-            "SELECT terms FROM events WHERE id = $1 FOR UPDATE", record.event_id
-        )
-        merged: dict[str, float] = {str(k): float(v) for k, v in json.loads(row["terms"]).items()}
-        for term, weight in terms.items():
-            merged[term] = merged.get(term, 0.0) + weight
-        await db.execute(
-            "UPDATE events SET last_seen = GREATEST(last_seen, $1), terms = $2 WHERE id = $3",
-            stamp,
-            json.dumps(top_terms(merged)),
-            record.event_id,
-        )
-
-    async def _save_entities(self, db: Connection, record: AnalysisRecord) -> None:
-        analysis = record.analysis
-        entities: dict[str, Entity] = {}
-        for stat in analysis.entities:
-            entities[stat.entity.id] = stat.entity
-        for mention in analysis.mentions:
-            entities.setdefault(mention.entity.id, mention.entity)
-        # Sorted, so that two instances upserting the same entities lock them in
-        # the same order and never deadlock.
-        ordered = sorted(entities.values(), key=lambda e: e.id)
-        await db.executemany(
-            "INSERT INTO entities (id, name, name_norm, type) VALUES ($1, $2, $3, $4)"
-            " ON CONFLICT (id) DO UPDATE SET name = excluded.name,"
-            " name_norm = excluded.name_norm, type = excluded.type",
-            [(e.id, e.name, e.name.casefold().strip(), e.type) for e in ordered],
-        )
-        aliases = {(e.name.casefold().strip(), e.id): e.name for e in entities.values()}
-        for mention in analysis.mentions:
-            aliases.setdefault((mention.text.casefold().strip(), mention.entity.id), mention.text)
-        await db.executemany(
-            "INSERT INTO entity_aliases (alias_norm, entity_id, alias) VALUES ($1, $2, $3)"
-            " ON CONFLICT (alias_norm, entity_id) DO NOTHING",
-            [
-                (norm, entity_id, alias)
-                for (norm, entity_id), alias in sorted(aliases.items())
-                if norm
-            ],
-        )
-        await db.executemany(
-            "INSERT INTO mentions (story_id, entity_id, surface, start_char, end_char, sentence)"
-            " VALUES ($1, $2, $3, $4, $5, $6)",
-            [
-                (record.story_id, m.entity.id, m.text, m.start, m.end, m.sentence)
-                for m in analysis.mentions
-            ],
-        )
-        await db.executemany(
-            "INSERT INTO story_entities (story_id, entity_id, mentions, salience, in_title)"
-            " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (story_id, entity_id) DO UPDATE SET"
-            " mentions = excluded.mentions, salience = excluded.salience,"
-            " in_title = excluded.in_title",
-            [
-                (record.story_id, s.entity.id, s.mentions, s.salience, s.in_title)
-                for s in analysis.entities
-            ],
-        )
-
-    async def _save_claims(self, db: Connection, record: AnalysisRecord, stamp: datetime) -> None:
-        for index, claim in enumerate(record.claims):
-            claim_id = claim.id or f"{record.story_id}-{index}"
-            canonical: str | None = None
-            if claim.matches is not None and claim.novelty is Novelty.REPEAT:
-                # only a repeat adds a source; an update or contradiction is its own claim
-                known = await db.fetchval("SELECT 1 FROM claims WHERE id = $1", claim.matches)
-                if known is not None:
-                    canonical = claim.matches
-                else:
-                    log.warning(
-                        "story %d: claim %s matches unknown claim %s; stored as a new claim",
-                        record.story_id,
-                        claim_id,
-                        claim.matches,
-                    )
-            if canonical is None and claim.novelty is Novelty.REPEAT:
-                # A repeat without a usable match (a near-duplicate story): the same
-                # words by the same speaker already in the event.
-                canonical = await db.fetchval(
-                    "SELECT m.canonical_id FROM claim_mentions m"
-                    " JOIN claims c ON c.id = m.canonical_id"
-                    " WHERE c.event_id = $1 AND m.speaker = $2 AND m.text_norm = $3"
-                    " ORDER BY m.seq LIMIT 1",
-                    record.event_id,
-                    claim.speaker,
-                    normalise_body(claim.text),
-                )
-            if canonical is None:
-                await db.execute(
-                    "INSERT INTO claims (id, event_id, speaker, speaker_id, stance, text,"
-                    " entities, numbers, first_seen, first_story_id, text_norm, speaker_side)"
-                    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
-                    " ON CONFLICT (id) DO NOTHING",
-                    claim_id,
-                    record.event_id,
-                    claim.speaker,
-                    claim.speaker_id,
-                    claim.stance.value,
-                    claim.text,
-                    json.dumps(list(claim.entities)),
-                    json.dumps(list(claim.numbers)),
-                    stamp,
-                    record.story_id,
-                    normalise_body(claim.text),
-                    claim.speaker_side,
-                )
-                await db.executemany(
-                    "INSERT INTO claim_entities (claim_id, entity_id) VALUES ($1, $2)"
-                    " ON CONFLICT DO NOTHING",
-                    [(claim_id, entity_id) for entity_id in claim.entities],
-                )
-                canonical = claim_id
-            mention_id = claim_id
-            taken = await db.fetchval(
-                "SELECT story_id FROM claim_mentions WHERE id = $1", mention_id
-            )
-            if taken is not None:
-                mention_id = f"{claim_id}@{record.story_id}"
-            await db.execute(
-                "INSERT INTO claim_mentions (id, story_id, canonical_id, speaker, cue, stance,"
-                " direct, text, sentence, novelty, matches, why, text_norm, speaker_side)"
-                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
-                " ON CONFLICT (id) DO UPDATE SET story_id = excluded.story_id,"
-                " canonical_id = excluded.canonical_id, speaker = excluded.speaker,"
-                " cue = excluded.cue, stance = excluded.stance, direct = excluded.direct,"
-                " text = excluded.text, sentence = excluded.sentence,"
-                " novelty = excluded.novelty, matches = excluded.matches, why = excluded.why,"
-                " text_norm = excluded.text_norm, speaker_side = excluded.speaker_side,"
-                " seq = DEFAULT",
-                mention_id,
-                record.story_id,
-                canonical,
-                claim.speaker,
-                claim.cue,
-                claim.stance.value,
-                claim.direct,
-                claim.text,
-                claim.sentence,
-                None if claim.novelty is None else claim.novelty.value,
-                claim.matches,
-                claim.why,
-                normalise_body(claim.text),
-                claim.speaker_side,
-            )
-
-    # ---------------------------------------------------------------- entities
-
-    async def find_entity(self, name: str) -> Entity | None:
-        folded = name.casefold().strip()
-        if not folded:
-            return None
-        async with self._read() as db:
-            row = await db.fetchrow(
-                "SELECT id, name, type FROM ("
-                " SELECT e.id, e.name, e.type, 0 AS rank FROM entities e"
-                "  WHERE e.name_norm = $1 OR e.id = $2"
-                " UNION ALL"
-                " SELECT e.id, e.name, e.type, 1 AS rank FROM entity_aliases a"
-                "  JOIN entities e ON e.id = a.entity_id WHERE a.alias_norm = $1"
-                ") AS found ORDER BY rank,"
-                " (SELECT COUNT(*) FROM story_entities se WHERE se.entity_id = found.id) DESC,"
-                " id LIMIT 1",
-                folded,
-                name.strip(),
-            )
-        return None if row is None else Entity(row["id"], row["name"], row["type"])
-
-    async def entity(self, entity_id: str) -> Entity | None:
-        async with self._read() as db:
-            row = await db.fetchrow("SELECT id, name, type FROM entities WHERE id = $1", entity_id)
-        return None if row is None else Entity(row["id"], row["name"], row["type"])
-
-    async def entity_names(self) -> list[tuple[str, str]]:
-        async with self._read() as db:
-            rows = await db.fetch(
-                "SELECT name, name_norm AS norm, id FROM entities"
-                " UNION ALL SELECT alias, alias_norm, entity_id FROM entity_aliases"
-            )
-        seen: set[tuple[str, str]] = set()
-        out: list[tuple[str, str]] = []
-        for row in rows:
-            if (row["norm"], row["id"]) in seen:
-                continue
-            seen.add((row["norm"], row["id"]))
-            out.append((row["name"], row["id"]))
-        out.sort(key=lambda pair: (pair[0].casefold(), pair[1]))
-        return out
-
-    # -------------------------------------------------------- chats and watches
-
-    _SUB_COLUMNS = "id, platform, chat_id, kind, key, name, paused, created"
-
-    @staticmethod
-    def _subscription(row: Record) -> Subscription:
-        return Subscription(
-            id=int(row["id"]),
-            chat=ChatRef(row["platform"], row["chat_id"]),
-            target=WatchTarget(kind=row["kind"], key=row["key"], name=row["name"]),
-            paused=bool(row["paused"]),
-            created=_utc(row["created"]),
-        )
-
-    @staticmethod
-    async def _lock_changes(db: Connection) -> None:
-        """Taken first by every transaction that changes subscriptions: change
-        versions are then assigned and committed in the same order, so a reader
-        that has seen version N has seen every version below it."""
-        await db.execute("LOCK TABLE subscription_changes IN EXCLUSIVE MODE")
-
-    @staticmethod
-    async def _log_changes(db: Connection, ids: Iterable[int], op: str) -> None:
-        await db.executemany(
-            "INSERT INTO subscription_changes (subscription_id, op) VALUES ($1, $2)",
-            [(sub_id, op) for sub_id in ids],
-        )
-
-    async def add_subscription(
-        self, chat: ChatRef, target: WatchTarget, now: datetime
-    ) -> tuple[Subscription, bool]:
-        async with self._write() as db:
-            await self._lock_changes(db)
-            row = await db.fetchrow(
-                f"SELECT {self._SUB_COLUMNS} FROM subscriptions"
-                " WHERE platform = $1 AND chat_id = $2 AND key = $3",
-                chat.platform,
-                chat.chat_id,
-                target.key,
-            )
-            if row is not None:
-                return self._subscription(row), False
-            paused = await db.fetchval(
-                "SELECT paused FROM chats WHERE platform = $1 AND chat_id = $2",
-                chat.platform,
-                chat.chat_id,
-            )
-            row = await db.fetchrow(
-                "INSERT INTO subscriptions (platform, chat_id, kind, key, name, paused, created)"
-                f" VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {self._SUB_COLUMNS}",
-                chat.platform,
-                chat.chat_id,
-                target.kind,
-                target.key,
-                target.name,
-                bool(paused),
-                _utc(now),
-            )
-            await self._log_changes(db, [int(row["id"])], "upsert")
-        log.info("chat %s now watches %s (%s)", chat, target.key, target.kind)
-        return self._subscription(row), True
-
-    async def remove_subscription(self, chat: ChatRef, key: str) -> bool:
-        async with self._write() as db:
-            await self._lock_changes(db)
-            rows = await db.fetch(
-                "DELETE FROM subscriptions WHERE platform = $1 AND chat_id = $2 AND key = $3"
-                " RETURNING id",
-                chat.platform,
-                chat.chat_id,
-                key,
-            )
-            await self._log_changes(db, [int(row["id"]) for row in rows], "remove")
-        if rows:
-            log.info("chat %s no longer watches %s", chat, key)
-        return bool(rows)
-
-    async def chat_subscriptions(self, chat: ChatRef) -> list[Subscription]:
-        async with self._read() as db:
-            rows = await db.fetch(
-                f"SELECT {self._SUB_COLUMNS} FROM subscriptions"
-                " WHERE platform = $1 AND chat_id = $2 ORDER BY created, id",
-                chat.platform,
-                chat.chat_id,
-            )
-        return [self._subscription(row) for row in rows]
-
-    async def chats(self) -> list[ChatRef]:
-        async with self._read() as db:
-            rows = await db.fetch(
-                "SELECT platform, chat_id FROM subscriptions"
-                " UNION SELECT platform, chat_id FROM chats"
-            )
-        return sorted(
-            (ChatRef(row[0], row[1]) for row in rows), key=lambda c: (c.platform, c.chat_id)
-        )
-
-    async def all_subscriptions(self) -> list[Subscription]:
-        async with self._read() as db:
-            rows = await db.fetch(
-                f"SELECT {self._SUB_COLUMNS} FROM subscriptions WHERE NOT paused ORDER BY id"
-            )
-        return [self._subscription(row) for row in rows]
-
-    async def subscriptions_changed_since(
-        self, version: int
-    ) -> tuple[int, list[Subscription], list[int]]:
-        """(current version, active subscriptions added or changed, ids to drop).
-
-        A subscription that was removed *or paused* since ``version`` is in the
-        dropped ids; one that was resumed is among the changed ones. Version 0
-        gives every active subscription."""
-        async with self._read() as db:
-            current = int(
-                await db.fetchval("SELECT COALESCE(MAX(version), 0) FROM subscription_changes")
-            )
-            rows = await db.fetch(
-                "SELECT c.subscription_id AS changed_id, s.id, s.platform, s.chat_id, s.kind,"
-                " s.key, s.name, s.paused, s.created"
-                " FROM (SELECT DISTINCT subscription_id FROM subscription_changes"
-                "       WHERE version > $1 AND version <= $2) c"
-                " LEFT JOIN subscriptions s ON s.id = c.subscription_id"
-                " ORDER BY c.subscription_id",
-                version,
-                current,
-            )
-        changed: list[Subscription] = []
-        removed: list[int] = []
-        for row in rows:
-            if row["id"] is None or row["paused"]:
-                removed.append(int(row["changed_id"]))
-            else:
-                changed.append(self._subscription(row))
-        return current, changed, removed
-
-    async def set_chat_paused(self, chat: ChatRef, paused: bool, reason: str | None) -> int:
-        async with self._write() as db:
-            await self._lock_changes(db)
-            await db.execute(
-                "INSERT INTO chats (platform, chat_id, paused, paused_reason)"
-                " VALUES ($1, $2, $3, $4) ON CONFLICT (platform, chat_id) DO UPDATE"
-                " SET paused = excluded.paused, paused_reason = excluded.paused_reason",
-                chat.platform,
-                chat.chat_id,
-                paused,
-                reason if paused else None,
-            )
-            rows = await db.fetch(
-                "UPDATE subscriptions SET paused = $1 WHERE platform = $2 AND chat_id = $3"
-                " AND paused <> $1 RETURNING id",
-                paused,
-                chat.platform,
-                chat.chat_id,
-            )
-            await self._log_changes(db, sorted(int(row["id"]) for row in rows), "upsert")
-        log.info(
-            "chat %s %s (%s): %d subscriptions changed",
-            chat,
-            "paused" if paused else "resumed",
-            reason or "no reason given",
-            len(rows),
-        )
-        return len(rows)
-
-    async def migrate_chat(self, old: ChatRef, new: ChatRef) -> int:
-        """Move the subscriptions, chat settings and undelivered alerts of ``old`` to
-        ``new``. A watch ``new`` already has is merged. Returns how many subscriptions
-        of ``old`` were moved or merged."""
-        if old == new:
-            return 0
-        async with self._write() as db:
-            await self._lock_changes(db)
-            subs = await db.fetch(
-                "SELECT id, key FROM subscriptions WHERE platform = $1 AND chat_id = $2"
-                " ORDER BY id",
-                old.platform,
-                old.chat_id,
-            )
-            existing = {
-                row["key"]
-                for row in await db.fetch(
-                    "SELECT key FROM subscriptions WHERE platform = $1 AND chat_id = $2",
-                    new.platform,
-                    new.chat_id,
-                )
-            }
-            moved: list[int] = []
-            merged: list[int] = []
-            for row in subs:
-                if row["key"] in existing:
-                    await db.execute("DELETE FROM subscriptions WHERE id = $1", row["id"])
-                    merged.append(int(row["id"]))
-                else:
-                    await db.execute(
-                        "UPDATE subscriptions SET platform = $1, chat_id = $2 WHERE id = $3",
-                        new.platform,
-                        new.chat_id,
-                        row["id"],
-                    )
-                    moved.append(int(row["id"]))
-            await self._log_changes(db, moved, "upsert")
-            await self._log_changes(db, merged, "remove")
-
-            has_new = await db.fetchval(
-                "SELECT 1 FROM chats WHERE platform = $1 AND chat_id = $2",
-                new.platform,
-                new.chat_id,
-            )
-            if has_new is None:
-                await db.execute(
-                    "UPDATE chats SET platform = $1, chat_id = $2"
-                    " WHERE platform = $3 AND chat_id = $4",
-                    new.platform,
-                    new.chat_id,
-                    old.platform,
-                    old.chat_id,
-                )
-            else:
-                await db.execute(
-                    "DELETE FROM chats WHERE platform = $1 AND chat_id = $2",
-                    old.platform,
-                    old.chat_id,
-                )
-
-            open_rows = await db.fetch(
-                "SELECT id, payload FROM outbox WHERE platform = $1 AND chat_id = $2"
-                " AND status IN ('pending', 'retry') FOR UPDATE",
-                old.platform,
-                old.chat_id,
-            )
-            for row in open_rows:
-                alert = replace(decode_alert(row["payload"]), chat=new)
-                await db.execute(
-                    "UPDATE outbox SET platform = $1, chat_id = $2, payload = $3 WHERE id = $4",
-                    new.platform,
-                    new.chat_id,
-                    encode_alert(alert),
-                    row["id"],
-                )
-        log.info("migrated chat %s to %s: %d subscriptions", old, new, len(subs))
-        return len(subs)
-
-    async def mute_chat(self, chat: ChatRef, until: datetime | None) -> None:
-        async with self._write() as db:
-            await db.execute(
-                "INSERT INTO chats (platform, chat_id, muted_until) VALUES ($1, $2, $3)"
-                " ON CONFLICT (platform, chat_id) DO UPDATE SET muted_until = excluded.muted_until",
-                chat.platform,
-                chat.chat_id,
-                None if until is None else _utc(until),
-            )
-
-    async def chat_muted_until(self, chat: ChatRef) -> datetime | None:
-        async with self._read() as db:
-            value = await db.fetchval(
-                "SELECT muted_until FROM chats WHERE platform = $1 AND chat_id = $2",
-                chat.platform,
-                chat.chat_id,
-            )
-        return None if value is None else _utc(value)
-
-    # ----------------------------------------------------------------- queries
-
-    @staticmethod
-    async def _claim_sources(db: Connection, claim_ids: Sequence[str]) -> dict[str, list[Source]]:
-        out: dict[str, list[Source]] = {claim_id: [] for claim_id in claim_ids}
-        if not claim_ids:
-            return out
-        day = _story_day_sql("s")
-        rows = await db.fetch(
-            "SELECT DISTINCT m.canonical_id, s.id, s.source, s.url, s.title, s.outlet,"
-            f" s.published, {day} AS day"
-            " FROM claim_mentions m JOIN stories s ON s.id = m.story_id"
-            " WHERE m.canonical_id = ANY($1::text[])"
-            " ORDER BY day, s.id",
-            list(claim_ids),
-        )
-        for row in rows:
-            out[row["canonical_id"]].append(_source(row))
-        return out
-
-    @staticmethod
-    def _claim_view(row: Record, sources: list[Source]) -> ClaimView:
-        return ClaimView(
-            id=row["id"],
-            event_id=row["event_id"],
-            speaker=row["speaker"],
-            text=row["text"],
-            stance=Stance(row["stance"]),
-            first_seen=_utc(row["first_seen"]),
-            sources=tuple(sources),
-            figures=tuple(float(n) for n in json.loads(row["numbers"])),
-        )
-
-    async def claims_about(self, entity_key: str, limit: int) -> list[ClaimView]:
-        """Newest canonical claims by or about the entity ``entity_key``; when no
-        entity has that key (a keyword watch), claims whose text contains the
-        phrase as whole words, ignoring case and punctuation."""
-        columns = "c.id, c.event_id, c.speaker, c.text, c.stance, c.first_seen, c.numbers"
-        async with self._read() as db:
-            known = await db.fetchval(
-                "SELECT EXISTS (SELECT 1 FROM entities WHERE id = $1)"
-                " OR EXISTS (SELECT 1 FROM claims WHERE speaker_id = $1)"
-                " OR EXISTS (SELECT 1 FROM claim_entities WHERE entity_id = $1)",
-                entity_key,
-            )
-            if known:
-                rows = await db.fetch(
-                    f"SELECT {columns} FROM claims c WHERE c.speaker_id = $1"
-                    " OR c.id IN (SELECT claim_id FROM claim_entities WHERE entity_id = $1)"
-                    " ORDER BY c.first_seen DESC, c.seq DESC LIMIT $2",
-                    entity_key,
-                    limit,
-                )
-            else:
-                phrase = normalise_body(entity_key)
-                if not phrase:
-                    return []
-                rows = await db.fetch(
-                    f"SELECT {columns} FROM claims c"
-                    " WHERE strpos(' ' || c.text_norm || ' ', ' ' || $1 || ' ') > 0"
-                    " ORDER BY c.first_seen DESC, c.seq DESC LIMIT $2",
-                    phrase,
-                    limit,
-                )
-            sources = await self._claim_sources(db, [row["id"] for row in rows])
-        return [self._claim_view(row, sources[row["id"]]) for row in rows]
-
-    async def event_view(self, event_id: str) -> EventView | None:
-        day = _story_day_sql("s")
-        async with self._read() as db:
-            event = await db.fetchrow(
-                "SELECT id, title, first_seen, last_seen FROM events WHERE id = $1", event_id
-            )
-            if event is None:
-                return None
-            claims = await db.fetch(
-                "SELECT id, event_id, speaker, text, stance, first_seen, numbers FROM claims"
-                " WHERE event_id = $1 ORDER BY first_seen, seq",
-                event_id,
-            )
-            claim_sources = await self._claim_sources(db, [row["id"] for row in claims])
-            stories = await db.fetch(
-                f"SELECT s.id, s.source, s.url, s.title, s.outlet, s.published, {day} AS day"
-                " FROM stories s WHERE s.event_id = $1 ORDER BY day, s.id",
-                event_id,
-            )
-        return EventView(
-            id=event["id"],
-            title=event["title"],
-            first_seen=_utc(event["first_seen"]),
-            last_seen=_utc(event["last_seen"]),
-            claims=tuple(self._claim_view(row, claim_sources[row["id"]]) for row in claims),
-            sources=tuple(_source(row) for row in stories),
-        )
-
-    # ------------------------------------------------------------------ outbox
-
-    def set_delivery_platforms(self, platforms: Collection[str] | None) -> None:
-        """Lease only alerts for these platforms from now on (None: every platform).
-
-        An instance that cannot send to a platform (its adapter runs elsewhere)
-        leaves that platform's alerts to the instances that can."""
-        self._platforms = None if platforms is None else frozenset(platforms)
-
-    async def claim_due_alerts(
-        self, now: datetime, limit: int, lease_seconds: float
-    ) -> list[OutboxItem]:
-        """Lease the next alert of up to ``limit`` chats.
-
-        Per chat only its oldest undelivered row is considered, so alerts reach a
-        chat in the order they were queued: while that row waits for its retry
-        time, or is leased to a sender, nothing newer goes to the chat. The head
-        rows are locked with ``FOR UPDATE SKIP LOCKED``: an instance leasing at
-        the same moment skips them, and after our commit it sees our lease."""
-        if limit <= 0:
-            return []
-        stamp = _utc(now)
-        lease_until = stamp + timedelta(seconds=lease_seconds)
-        platforms = None if self._platforms is None else sorted(self._platforms)
-        async with self._write() as db:
-            rows = await db.fetch(
-                "WITH heads AS ("
-                "  SELECT MIN(id) AS id FROM outbox WHERE status IN ('pending', 'retry')"
-                "  GROUP BY platform, chat_id),"
-                " picked AS ("
-                "  SELECT o.id FROM outbox o"
-                "  WHERE o.id IN (SELECT id FROM heads)"
-                "   AND o.status IN ('pending', 'retry')"
-                "   AND ($4::text[] IS NULL OR o.platform = ANY($4::text[]))"
-                "   AND (o.lease_until IS NULL OR o.lease_until <= $1)"
-                "   AND (o.status = 'pending' OR o.next_attempt_at IS NULL"
-                "        OR o.next_attempt_at <= $1)"
-                "   AND NOT EXISTS (SELECT 1 FROM chats c WHERE c.platform = o.platform"
-                "        AND c.chat_id = o.chat_id"
-                "        AND (c.paused OR (c.muted_until IS NOT NULL AND c.muted_until > $1)))"
-                "   AND NOT EXISTS (SELECT 1 FROM delivery_pauses p WHERE p.until > $1"
-                "        AND p.scope IN (o.platform, o.platform || ':' || o.chat_id))"
-                "  ORDER BY o.id LIMIT $2"
-                "  FOR UPDATE OF o SKIP LOCKED)"
-                " UPDATE outbox SET lease_until = $3, lease_owner = $5,"
-                " attempts = outbox.attempts + 1"
-                " FROM picked WHERE outbox.id = picked.id"
-                " RETURNING outbox.id, outbox.platform, outbox.chat_id, outbox.event_id,"
-                "  outbox.payload, outbox.attempts, outbox.hold",
-                stamp,
-                limit,
-                lease_until,
-                platforms,
-                self.instance_id,
-            )
-            rows = sorted(rows, key=lambda r: r["id"])
-            firsts: dict[tuple[str, str, str], str] = {}
-            if rows:
-                found = await db.fetch(
-                    "SELECT DISTINCT ON (o.platform, o.chat_id, o.event_id)"
-                    " o.platform, o.chat_id, o.event_id, o.message_id"
-                    " FROM outbox o JOIN unnest($1::text[], $2::text[], $3::text[])"
-                    "  AS k(platform, chat_id, event_id)"
-                    "  ON o.platform = k.platform AND o.chat_id = k.chat_id"
-                    "  AND o.event_id = k.event_id"
-                    " WHERE o.status = 'sent' AND o.message_id IS NOT NULL"
-                    " ORDER BY o.platform, o.chat_id, o.event_id, o.sent_at, o.id",
-                    [r["platform"] for r in rows],
-                    [r["chat_id"] for r in rows],
-                    [r["event_id"] for r in rows],
-                )
-                firsts = {
-                    (f["platform"], f["chat_id"], f["event_id"]): f["message_id"] for f in found
-                }
-        items: list[OutboxItem] = []
-        for row in rows:
-            chat = ChatRef(row["platform"], row["chat_id"])
-            items.append(
-                OutboxItem(
-                    id=int(row["id"]),
-                    alert=replace(decode_alert(row["payload"]), chat=chat),
-                    attempts=int(row["attempts"]),
-                    reply_to=firsts.get((row["platform"], row["chat_id"], row["event_id"])),
-                    hold=row["hold"],
-                )
-            )
-        return items
-
-    async def mark_sent(self, item_id: int, message_id: str | None, now: datetime) -> None:
-        async with self._write() as db:
-            await db.execute(
-                "UPDATE outbox SET status = 'sent', message_id = $1, sent_at = $2,"
-                " lease_until = NULL, next_attempt_at = NULL WHERE id = $3",
-                message_id,
-                _utc(now),
-                item_id,
-            )
-
-    async def mark_retry(self, item_id: int, at: datetime, error: str) -> None:
-        async with self._write() as db:
-            await db.execute(
-                "UPDATE outbox SET status = 'retry', next_attempt_at = $1, last_error = $2,"
-                " lease_until = NULL WHERE id = $3 AND status IN ('pending', 'retry')",
-                _utc(at),
-                error,
-                item_id,
-            )
-
-    async def mark_undeliverable(self, item_id: int, reason: str, now: datetime) -> None:
-        async with self._write() as db:
-            await db.execute(
-                "UPDATE outbox SET status = 'undeliverable', last_error = $1, failed_at = $2,"
-                " lease_until = NULL, next_attempt_at = NULL WHERE id = $3",
-                reason,
-                _utc(now),
-                item_id,
-            )
-
-    async def first_alert_message(self, chat: ChatRef, event_id: str) -> str | None:
-        async with self._read() as db:
-            value = await db.fetchval(
-                "SELECT message_id FROM outbox WHERE platform = $1 AND chat_id = $2"
-                " AND event_id = $3 AND status = 'sent' AND message_id IS NOT NULL"
-                " ORDER BY sent_at, id LIMIT 1",
-                chat.platform,
-                chat.chat_id,
-                event_id,
-            )
-        return None if value is None else str(value)
-
-    async def outbox_counts(self) -> dict[str, int]:
-        async with self._read() as db:
-            rows = await db.fetch("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")
-        counts = dict.fromkeys(OUTBOX_STATUSES, 0)
-        for row in rows:
-            counts[row["status"]] = int(row["n"])
-        return counts
 
     # ------------------------------------------------- several instances: extras
 
@@ -1321,8 +198,8 @@ class PostgresStore(PostgresFeeds, PostgresDelivery, PostgresPages, PostgresLive
 
     async def notify(self, channel: str, payload: str = "") -> None:
         """``NOTIFY channel`` (delivered to every listening instance)."""
-        async with self._write() as db:
-            await db.execute("SELECT pg_notify($1, $2)", self._channel(channel), payload)
+        async with self.db.write() as tx:
+            await tx.notify(channel, payload)
 
     async def wait_for_notify(self, channel: str, timeout: float) -> bool:  # noqa: ASYNC109
         """Wait up to ``timeout`` seconds for a ``NOTIFY`` on ``channel``; True when
@@ -1348,14 +225,6 @@ class PostgresStore(PostgresFeeds, PostgresDelivery, PostgresPages, PostgresLive
                 await self._add_listener(channel)
             return self._signals[channel]
 
-    def _channel(self, channel: str) -> str:
-        """The PostgreSQL channel for ``channel`` in this store's schema: two
-        installations sharing a database (schemas) do not wake each other."""
-        scoped = f"{channel}@{self.schema}"
-        if len(scoped.encode()) > 63:  # longer channel names are cut by the server
-            scoped = f"{channel}@{hashlib.sha1(self.schema.encode()).hexdigest()[:16]}"
-        return scoped
-
     async def _add_listener(self, channel: str) -> None:
         signal = self._signals.setdefault(channel, asyncio.Event())
 
@@ -1363,7 +232,7 @@ class PostgresStore(PostgresFeeds, PostgresDelivery, PostgresPages, PostgresLive
             signal.set()
 
         assert self._listener is not None
-        await self._listener.add_listener(self._channel(channel), on_notify)
+        await self._listener.add_listener(pg_channel(channel, self.schema), on_notify)
 
     async def try_leader(self, name: str) -> bool:
         """Try to become (or check that we still are) the one instance doing ``name``
@@ -1390,9 +259,7 @@ class PostgresStore(PostgresFeeds, PostgresDelivery, PostgresPages, PostgresLive
                 self._leader_conn = conn = await self._connect()
             if name in self._leaders:
                 return True
-            got = bool(
-                await conn.fetchval(f"SELECT pg_try_advisory_lock({_advisory_key_sql('$1')})", name)
-            )
+            got = bool(await conn.fetchval(f"SELECT pg_try_advisory_lock({_ADVISORY_KEY})", name))
             if got:
                 self._leaders.add(name)
                 log.info("this instance (%s) now leads %s", self.instance_id[:8], name)
@@ -1406,51 +273,7 @@ class PostgresStore(PostgresFeeds, PostgresDelivery, PostgresPages, PostgresLive
             conn = self._leader_conn
             if conn is not None and not conn.is_closed():
                 with suppress(Exception):
-                    await conn.fetchval(
-                        f"SELECT pg_advisory_unlock({_advisory_key_sql('$1')})", name
-                    )
-
-    @asynccontextmanager
-    async def decision_lock(self) -> AsyncIterator[None]:
-        """A session advisory lock on a connection of the pool: released on exit,
-        or by the server when this process or its connection dies."""
-        async with self._pool.acquire() as conn:
-            await conn.execute("SELECT pg_advisory_lock(hashtext($1))", self._decide_key)
-            try:
-                yield
-            finally:
-                await conn.execute("SELECT pg_advisory_unlock(hashtext($1))", self._decide_key)
-
-    @property
-    def _decide_key(self) -> str:
-        return f"claimwatch:decide:{self.schema or 'public'}"
-
-    async def try_lease(self, name: str, seconds: float, now: datetime | None = None) -> bool:
-        """Take or renew the named lease for ``seconds`` (e.g. ``feed:<url>``): True
-        when this store holds it now. Another store gets it only after it expires."""
-        stamp = _utc(now) if now is not None else datetime.now(UTC)
-        async with self._write() as db:
-            owner = await db.fetchval(
-                "INSERT INTO leases (name, owner, until) VALUES ($1, $2, $3)"
-                " ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, until = excluded.until"
-                " WHERE leases.owner = excluded.owner OR leases.until <= $4"
-                " RETURNING owner",
-                name,
-                self.instance_id,
-                stamp + timedelta(seconds=seconds),
-                stamp,
-            )
-        return bool(owner == self.instance_id)
-
-    async def release_lease(self, name: str) -> None:
-        async with self._write() as db:
-            await db.execute(
-                "DELETE FROM leases WHERE name = $1 AND owner = $2", name, self.instance_id
-            )
-
-
-def _source(row: Record) -> Source:
-    return source_of(row, row["published"])
+                    await conn.fetchval(f"SELECT pg_advisory_unlock({_ADVISORY_KEY})", name)
 
 
 def is_postgres_url(url: str) -> bool:

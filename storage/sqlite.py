@@ -1,190 +1,101 @@
-"""The SQLite store: one file, WAL, foreign keys on, numbered migrations.
+"""Opening the SQLite store: one file, WAL, foreign keys on, numbered migrations.
 
-One :class:`SqliteStore` holds one connection. Every operation runs inside an
-explicit transaction under an :class:`asyncio.Lock`, so the statements of two
-coroutines never interleave on the connection; writes use ``BEGIN IMMEDIATE``
-so that another process writing the same file (``claimwatch ingest``) makes us
-wait (``busy_timeout``) instead of failing half-way.
+One :class:`SqliteStore` holds one connection; the queries are the
+aggregates' (:mod:`storage.stories`, :mod:`storage.analysis`, …), written
+once against :class:`SqliteDb`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import fcntl
-import json
-import logging
-import os
-import re
 import sqlite3
 import uuid
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
-from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import aiosqlite
 
-from bot.errors import ConfigError, TransientError
-from bot.models import (
-    Alert,
-    CanonicalClaim,
-    ChatRef,
-    ClaimView,
-    Entity,
-    EventCandidate,
-    EventView,
-    Novelty,
-    OutboxItem,
-    Source,
-    Stance,
-    Story,
-    StoryFingerprint,
-    StoryRecord,
-    Subscription,
-    WatchTarget,
-    normalise_body,
-)
-from storage.base import AnalysisRecord
-from storage.codec import decode_alert, encode_alert
-from storage.sqlite_delivery import SqliteDelivery, insert_alerts
-from storage.sqlite_feeds import SqliteFeeds
-from storage.sqlite_liveness import SqliteLiveness
-from storage.sqlite_pages import SqlitePages
-from storage.values import source_of, top_terms
+from bot.errors import TransientError
+from bot.models import normalise_body
+from storage import schema
+from storage.analysis import Analyses
+from storage.coordination import Leases
+from storage.db import SqliteTx, Tx
+from storage.dialect import SQLITE, file_lock
+from storage.feeds import Feeds
+from storage.liveness import Liveness
+from storage.outbox import Outbox
+from storage.pages import Pages
+from storage.queries import Queries
+from storage.schema import load_migrations
+from storage.stories import Stories
+from storage.subscriptions import Subscriptions
 
-log = logging.getLogger(__name__)
+__all__ = ["SqliteDb", "SqliteStore", "load_migrations"]
 
 BUSY_TIMEOUT_SECONDS = 10.0
-STORY_LEASE_SECONDS = 300.0
-"""How long a process holds a story it is analysing before another may take it."""
-
-OUTBOX_STATUSES = ("pending", "sent", "retry", "undeliverable")
-
-_MIGRATION_NAME = re.compile(r"^(\d{4})_(\w+)\.sql$")
-_TOP = 2**63
-_WRAP = 2**64
-
-Row = sqlite3.Row
-Params = Sequence[Any] | Mapping[str, Any]
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _ts(value: datetime) -> str:
-    """A datetime as fixed-width ISO-8601 UTC text (naive values are taken as UTC)."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def _dt(text: str) -> datetime:
-    value = datetime.fromisoformat(text)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value
-
-
-def _opt_dt(text: str | None) -> datetime | None:
-    return None if text is None else _dt(text)
-
-
-def _opt_date(text: str | None) -> date | None:
-    return None if text is None else date.fromisoformat(text)
-
-
-def _opt_iso(value: date | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def _to_signed64(value: int) -> int:
-    """A 64-bit fingerprint as SQLite's signed INTEGER."""
-    value %= _WRAP
-    return value - _WRAP if value >= _TOP else value
-
-
-def _from_signed64(value: int) -> int:
-    return value % _WRAP
-
-
-def _fold(text: str | None) -> str | None:
-    return None if text is None else text.casefold().strip()
 
 
 def _norm(text: str | None) -> str | None:
     return None if text is None else normalise_body(text)
 
 
-def _placeholders(count: int) -> str:
-    return ",".join("?" * count)
+class SqliteDb:
+    """The :class:`~storage.db.Db` on one connection. Every transaction runs under
+    an :class:`asyncio.Lock`, so the statements of two coroutines never
+    interleave on the connection; writes use ``BEGIN IMMEDIATE`` so that another
+    process writing the same file (``claimwatch ingest``) makes us wait
+    (``busy_timeout``) instead of failing half-way."""
+
+    dialect = SQLITE
+
+    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+        self.conn = conn
+        self.path = path
+        self.lock = asyncio.Lock()
+
+    @asynccontextmanager
+    async def _tx(self, begin: str) -> AsyncIterator[Tx]:
+        async with self.lock:
+            try:
+                try:
+                    await self.conn.execute(begin)
+                except sqlite3.OperationalError as exc:
+                    if "locked" in str(exc) or "busy" in str(exc):
+                        raise TransientError(
+                            f"the database {self.path} stayed busy (another writer): {exc}"
+                        ) from exc
+                    raise
+                yield SqliteTx(self.conn, SQLITE)
+                await self.conn.execute("COMMIT")
+            except BaseException:
+                # Queued after any statement still running for a cancelled caller, so
+                # the transaction never outlives the lock. OperationalError: no
+                # transaction was open (BEGIN itself failed).
+                with suppress(sqlite3.OperationalError):
+                    await self.conn.execute("ROLLBACK")
+                raise
+
+    def read(self) -> AbstractAsyncContextManager[Tx]:
+        return self._tx("BEGIN")
+
+    def write(self) -> AbstractAsyncContextManager[Tx]:
+        return self._tx("BEGIN IMMEDIATE")
 
 
-def _story_day_sql(alias: str) -> str:
-    """The day a story counts for: its publication date, else the day it was ingested."""
-    return f"COALESCE({alias}.published, {alias}.event_day, substr({alias}.ingested_at, 1, 10))"
-
-
-@dataclass(frozen=True, slots=True)
-class Migration:
-    version: int
-    name: str
-    sql: str
-
-    @property
-    def statements(self) -> list[str]:
-        """The SQL statements of the file, in order."""
-        out: list[str] = []
-        buffer = ""
-        for line in self.sql.splitlines(keepends=True):
-            buffer += line
-            if sqlite3.complete_statement(buffer):
-                out.append(buffer.strip())
-                buffer = ""
-        rest = "\n".join(
-            line
-            for line in buffer.splitlines()
-            if line.strip() and not line.strip().startswith("--")
-        )
-        if rest:
-            raise ValueError(f"migration {self.version:04d}_{self.name}: incomplete statement")
-        return out
-
-
-def load_migrations() -> list[Migration]:
-    """The numbered migrations shipped in ``storage/migrations``, in order."""
-    folder = resources.files("storage").joinpath("migrations")
-    found: list[Migration] = []
-    for entry in folder.iterdir():
-        match = _MIGRATION_NAME.match(entry.name)
-        if match is None:
-            continue
-        found.append(Migration(int(match[1]), match[2], entry.read_text(encoding="utf-8")))
-    found.sort(key=lambda m: m.version)
-    for expected, migration in enumerate(found, start=1):
-        if migration.version != expected:
-            raise ConfigError(
-                f"storage migrations are not numbered 1..n: expected {expected:04d}, "
-                f"found {migration.version:04d}_{migration.name}"
-            )
-    return found
-
-
-# --------------------------------------------------------------------------- store
-
-
-class SqliteStore(SqliteFeeds, SqliteDelivery, SqlitePages, SqliteLiveness):
+class SqliteStore(
+    Stories, Analyses, Subscriptions, Queries, Pages, Feeds, Outbox, Leases, Liveness
+):
     """The :class:`storage.base.Store` on one SQLite file."""
 
-    def __init__(self, db: aiosqlite.Connection, path: str) -> None:
-        self._db = db
-        self._lock = asyncio.Lock()
-        self._closed = False
+    db: SqliteDb
+
+    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+        self.db = SqliteDb(conn, path)
         self.path = path
         self.instance_id = uuid.uuid4().hex
-        self.story_lease_seconds = STORY_LEASE_SECONDS
+        self._closed = False
 
     @classmethod
     async def open(
@@ -192,1076 +103,36 @@ class SqliteStore(SqliteFeeds, SqliteDelivery, SqlitePages, SqliteLiveness):
     ) -> SqliteStore:
         """Connect to the file at ``path`` (created if missing). Call :meth:`upgrade` next."""
         target = str(path)
-        db = await aiosqlite.connect(target, timeout=busy_timeout, isolation_level=None)
+        conn = await aiosqlite.connect(target, timeout=busy_timeout, isolation_level=None)
         try:
-            db.row_factory = sqlite3.Row
-            await db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
-            await db.execute("PRAGMA foreign_keys = ON")
-            async with db.execute("PRAGMA journal_mode = WAL") as cur:
+            conn.row_factory = sqlite3.Row
+            await conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            async with conn.execute("PRAGMA journal_mode = WAL") as cur:
                 await cur.fetchone()
-            await db.execute("PRAGMA synchronous = NORMAL")
-            await db.create_function("cw_fold", 1, _fold, deterministic=True)
-            await db.create_function("cw_norm", 1, _norm, deterministic=True)
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            # for migrations that derive a normalised text (0010)
+            await conn.create_function("cw_norm", 1, _norm, deterministic=True)
         except BaseException:
-            await db.close()
+            await conn.close()
             raise
-        return cls(db, target)
-
-    @asynccontextmanager
-    async def decision_lock(self) -> AsyncIterator[None]:
-        """An exclusive lock on ``<database>.decide.lock``: SQLite has no advisory
-        locks, and every process sharing the file is on this machine."""
-        if self.path == ":memory:":
-            yield
-            return
-        fd = os.open(f"{self.path}.decide.lock", os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            await asyncio.to_thread(fcntl.flock, fd, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fd, fcntl.LOCK_UN)
-        finally:
-            os.close(fd)
-
-    async def close(self) -> None:
-        """Close the connection (waiting for a running transaction); closing twice is fine."""
-        async with self._lock:
-            if not self._closed:
-                self._closed = True
-                await self._db.close()
-
-    # ------------------------------------------------------------ transactions
-
-    @asynccontextmanager
-    async def _tx(self, begin: str) -> AsyncIterator[aiosqlite.Connection]:
-        async with self._lock:
-            try:
-                try:
-                    await self._db.execute(begin)
-                except sqlite3.OperationalError as exc:
-                    if "locked" in str(exc) or "busy" in str(exc):
-                        raise TransientError(
-                            f"the database {self.path} stayed busy (another writer): {exc}"
-                        ) from exc
-                    raise
-                yield self._db
-                await self._db.execute("COMMIT")
-            except BaseException:
-                await self._rollback()
-                raise
-
-    async def _rollback(self) -> None:
-        # Queued after any statement still running for a cancelled caller, so the
-        # transaction never outlives the lock.
-        # OperationalError: no transaction was open (BEGIN itself failed).
-        with suppress(sqlite3.OperationalError):
-            await self._db.execute("ROLLBACK")
-
-    def _write(self) -> AbstractAsyncContextManager[aiosqlite.Connection]:
-        """A write transaction: ``BEGIN IMMEDIATE`` takes the file's write lock up front."""
-        return self._tx("BEGIN IMMEDIATE")
-
-    def _read(self) -> AbstractAsyncContextManager[aiosqlite.Connection]:
-        """A read transaction: one consistent snapshot for several queries."""
-        return self._tx("BEGIN")
-
-    @staticmethod
-    async def _one(db: aiosqlite.Connection, sql: str, params: Params = ()) -> Row | None:
-        async with db.execute(sql, params) as cur:
-            row: Row | None = await cur.fetchone()
-            return row
-
-    @staticmethod
-    async def _all(db: aiosqlite.Connection, sql: str, params: Params = ()) -> list[Row]:
-        async with db.execute(sql, params) as cur:
-            return list(await cur.fetchall())
-
-    @staticmethod
-    async def _run(db: aiosqlite.Connection, sql: str, params: Params = ()) -> int:
-        """Execute a statement; return the number of rows it changed."""
-        async with db.execute(sql, params) as cur:
-            return int(cur.rowcount)
-
-    # --------------------------------------------------------------- lifecycle
+        return cls(conn, target)
 
     async def upgrade(self) -> int:
         """Apply the pending migrations, each in its own transaction; return the version."""
-        migrations = load_migrations()
-        async with self._write() as db:
-            await db.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-            )
-        latest = migrations[-1].version if migrations else 0
-        current = await self.schema_version()
-        if current > latest:
-            raise ConfigError(
-                f"the database {self.path} has schema version {current}, newer than this "
-                f"release knows ({latest}); upgrade ClaimWatch"
-            )
-        for migration in migrations:
-            if migration.version <= current:
-                continue
-            async with self._write() as db:
-                # Another process may have applied it since we looked.
-                done = await self._one(
-                    db, "SELECT 1 FROM schema_migrations WHERE version = ?", (migration.version,)
-                )
-                if done is not None:
-                    continue
-                for statement in migration.statements:
-                    await db.execute(statement)
-                await db.execute(
-                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-                    (migration.version, migration.name, _ts(datetime.now(UTC))),
-                )
-            log.info(
-                "applied migration %04d_%s to %s", migration.version, migration.name, self.path
-            )
-        return await self.schema_version()
+        return await schema.upgrade(self.db, self.path)
 
     async def schema_version(self) -> int:
-        async with self._read() as db:
-            exists = await self._one(
-                db,
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
-            )
-            if exists is None:
-                return 0
-            row = await self._one(db, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
-            return int(row[0]) if row is not None else 0
+        return await schema.schema_version(self.db)
 
-    # ----------------------------------------------------------------- stories
+    def decision_lock(self) -> AbstractAsyncContextManager[None]:
+        """An exclusive lock on ``<database>.decide.lock``: SQLite has no advisory
+        locks, and every process sharing the file is on this machine."""
+        return file_lock(f"{self.path}.decide.lock")
 
-    _STORY_COLUMNS = (
-        "id, source, url, body_hash, title, outlet, published, body, status, event_id,"
-        " duplicate_of, fingerprint, failure, ingested_at, analysed_at, attempts, retry_at,"
-        " quarantined_at"
-    )
-
-    @staticmethod
-    def _story_record(row: Row) -> StoryRecord:
-        story = Story(
-            source=row["source"],
-            title=row["title"],
-            body=row["body"],
-            url=row["url"],
-            outlet=row["outlet"],
-            published=_opt_date(row["published"]),
-        )
-        extra: dict[str, str] = {"body_hash": row["body_hash"]}
-        if row["duplicate_of"] is not None:
-            extra["duplicate_of"] = str(row["duplicate_of"])
-        if row["fingerprint"] is not None:
-            extra["fingerprint"] = str(_from_signed64(row["fingerprint"]))
-        if row["failure"] is not None:
-            extra["failure"] = row["failure"]
-        if row["analysed_at"] is not None:
-            extra["analysed_at"] = row["analysed_at"]
-        status = row["status"]
-        if row["attempts"]:
-            extra["attempts"] = str(row["attempts"])
-        if row["retry_at"] is not None:
-            extra["retry_at"] = row["retry_at"]
-        if row["quarantined_at"] is not None:
-            extra["quarantined_at"] = row["quarantined_at"]
-            status = "quarantined"
-        return StoryRecord(
-            id=row["id"],
-            story=story,
-            status=status,
-            event_id=row["event_id"],
-            ingested=_dt(row["ingested_at"]),
-            extra=extra,
-        )
-
-    async def find_story(self, url: str | None, body_hash: str) -> StoryRecord | None:
-        async with self._read() as db:
-            if url:
-                row = await self._one(
-                    db, f"SELECT {self._STORY_COLUMNS} FROM stories WHERE url = ?", (url,)
-                )
-                if row is not None:
-                    return self._story_record(row)
-            row = await self._one(
-                db,
-                f"SELECT {self._STORY_COLUMNS} FROM stories WHERE body_hash = ?"
-                " ORDER BY id LIMIT 1",
-                (body_hash,),
-            )
-            return None if row is None else self._story_record(row)
-
-    async def add_story(self, story: Story, now: datetime) -> int:
-        """Record a story as ``pending``. A story whose URL is already stored (another
-        process may have added it meanwhile) is not added twice: its id is returned."""
-        stamp = _ts(now)
-        async with self._write() as db:
-            if story.url:
-                row = await self._one(db, "SELECT id FROM stories WHERE url = ?", (story.url,))
-                if row is not None:
-                    return int(row["id"])
-            await db.execute(
-                "INSERT INTO sources (name, first_seen) VALUES (?, ?) ON CONFLICT(name) DO NOTHING",
-                (story.outlet_name, stamp),
-            )
-            source = await self._one(
-                db, "SELECT id FROM sources WHERE name = ?", (story.outlet_name,)
-            )
-            async with db.execute(
-                "INSERT INTO stories (source, source_id, url, body_hash, title, outlet, published,"
-                " body, status, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
-                (
-                    story.source,
-                    None if source is None else source["id"],
-                    story.url,
-                    story.body_hash,
-                    story.title,
-                    story.outlet,
-                    None if story.published is None else story.published.isoformat(),
-                    story.body,
-                    stamp,
-                ),
-            ) as cur:
-                story_id = cur.lastrowid
-        assert story_id is not None
-        log.debug("stored story %d from %s", story_id, story.source)
-        return int(story_id)
-
-    async def pending_stories(self, limit: int) -> list[StoryRecord]:
-        """Stories awaiting analysis, oldest first, leased to this store for
-        ``story_lease_seconds``: another process skips them until the lease expires."""
-        now = datetime.now(UTC)
-        async with self._write() as db:
-            rows = await self._all(
-                db,
-                f"SELECT {self._STORY_COLUMNS} FROM stories WHERE (status = 'pending'"
-                "  OR (status = 'failed' AND quarantined_at IS NULL AND retry_at <= ?))"
-                " AND (lease_owner IS NULL OR lease_owner = ? OR lease_until <= ?)"
-                " ORDER BY id LIMIT ?",
-                (_ts(now), self.instance_id, _ts(now), limit),
-            )
-            await db.executemany(
-                "UPDATE stories SET lease_owner = ?, lease_until = ? WHERE id = ?",
-                [(self.instance_id, self._story_lease_until(now), row["id"]) for row in rows],
-            )
-        return [self._story_record(row) for row in rows]
-
-    def _story_lease_until(self, now: datetime) -> str:
-        return _ts(now + timedelta(seconds=self.story_lease_seconds))
-
-    async def lease_story(self, story_id: int) -> bool:
-        now = datetime.now(UTC)
-        async with self._write() as db:
-            taken = await self._run(
-                db,
-                "UPDATE stories SET lease_owner = ?, lease_until = ? WHERE id = ?"
-                " AND status = 'pending'"
-                " AND (lease_owner IS NULL OR lease_owner = ? OR lease_until <= ?)",
-                (
-                    self.instance_id,
-                    self._story_lease_until(now),
-                    story_id,
-                    self.instance_id,
-                    _ts(now),
-                ),
-            )
-        return taken == 1
-
-    async def mark_story_failed(
-        self, story_id: int, reason: str, retry_at: datetime | None = None
-    ) -> int:
-        now = _ts(datetime.now(UTC))
-        async with self._write() as db:
-            await db.execute(
-                "UPDATE stories SET status = 'failed', failure = ?, attempts = attempts + 1,"
-                " retry_at = ?, quarantined_at = ?, lease_owner = NULL, lease_until = NULL"
-                " WHERE id = ?",
-                (
-                    reason,
-                    None if retry_at is None else _ts(retry_at),
-                    now if retry_at is None else None,
-                    story_id,
-                ),
-            )
-            row = await self._one(db, "SELECT attempts FROM stories WHERE id = ?", (story_id,))
-        return 0 if row is None else int(row["attempts"])
-
-    async def story_failure_counts(self) -> dict[str, int]:
-        async with self._read() as db:
-            row = await self._one(
-                db,
-                "SELECT COALESCE(SUM(quarantined_at IS NULL), 0) AS failed,"
-                " COALESCE(SUM(quarantined_at IS NOT NULL), 0) AS quarantined"
-                " FROM stories WHERE status = 'failed'",
-            )
-        assert row is not None
-        return {"failed": int(row["failed"]), "quarantined": int(row["quarantined"])}
-
-    async def recent_story_texts(self, limit: int) -> list[str]:
-        async with self._read() as db:
-            rows = await self._all(
-                db, "SELECT title, body FROM stories ORDER BY id DESC LIMIT ?", (limit,)
-            )
-        return [f"{row['title']}\n\n{row['body']}" for row in rows]
-
-    async def story(self, story_id: int) -> StoryRecord | None:
-        async with self._read() as db:
-            row = await self._one(
-                db, f"SELECT {self._STORY_COLUMNS} FROM stories WHERE id = ?", (story_id,)
-            )
-        return None if row is None else self._story_record(row)
-
-    # -------------------------------------------------------- analysis context
-
-    async def recent_events(self, since: date) -> list[EventCandidate]:
-        day = _story_day_sql("s")
-        async with self._read() as db:
-            rows = await self._all(
-                db,
-                f"SELECT e.id, e.title, e.terms, MAX({day}) AS last_day, COUNT(s.id) AS stories"
-                " FROM events e JOIN stories s ON s.event_id = e.id"
-                " GROUP BY e.id HAVING last_day >= ? ORDER BY last_day DESC, e.first_seen DESC",
-                (since.isoformat(),),
-            )
-        return [
-            EventCandidate(
-                id=row["id"],
-                title=row["title"],
-                terms={str(k): float(v) for k, v in json.loads(row["terms"]).items()},
-                last_seen=date.fromisoformat(row["last_day"]),
-                stories=int(row["stories"]),
-            )
-            for row in rows
-        ]
-
-    async def recent_fingerprints(self, since: date) -> list[StoryFingerprint]:
-        day = _story_day_sql("s")
-        async with self._read() as db:
-            rows = await self._all(
-                db,
-                "SELECT s.id, s.fingerprint, s.event_id FROM stories s"
-                f" WHERE s.fingerprint IS NOT NULL AND {day} >= ? ORDER BY s.id",
-                (since.isoformat(),),
-            )
-        return [
-            StoryFingerprint(row["id"], _from_signed64(row["fingerprint"]), row["event_id"])
-            for row in rows
-        ]
-
-    async def event_claims(self, event_id: str) -> list[CanonicalClaim]:
-        async with self._read() as db:
-            rows = await self._all(
-                db,
-                "SELECT c.*, (SELECT COUNT(DISTINCT m.story_id) FROM claim_mentions m"
-                "  WHERE m.canonical_id = c.id) AS sources"
-                " FROM claims c WHERE c.event_id = ? ORDER BY c.first_seen, c.rowid",
-                (event_id,),
-            )
-        return [
-            CanonicalClaim(
-                id=row["id"],
-                event_id=row["event_id"],
-                speaker=row["speaker"],
-                speaker_id=row["speaker_id"],
-                stance=Stance(row["stance"]),
-                text=row["text"],
-                entities=tuple(json.loads(row["entities"])),
-                numbers=tuple(float(n) for n in json.loads(row["numbers"])),
-                first_seen=_dt(row["first_seen"]),
-                sources=max(1, int(row["sources"])),
-                speaker_side=row["speaker_side"],
-            )
-            for row in rows
-        ]
-
-    async def event_outlets(self, event_id: str) -> int:
-        async with self._read() as db:
-            rows = await self._all(
-                db, "SELECT source, url, outlet FROM stories WHERE event_id = ?", (event_id,)
-            )
-        names = {
-            Story(
-                source=r["source"], title="", body="", url=r["url"], outlet=r["outlet"]
-            ).outlet_name
-            for r in rows
-        }
-        return len(names)
-
-    async def save_analysis(self, record: AnalysisRecord) -> list[Alert]:
-        analysis = record.analysis
-        stamp = _ts(record.analysed_at)
-        story_id = record.story_id
-        async with self._write() as db:
-            story = await self._one(db, "SELECT id FROM stories WHERE id = ?", (story_id,))
-            if story is None:
-                raise LookupError(f"no story {story_id} to save an analysis for")
-
-            await self._save_event(db, record, stamp)
-
-            status = "duplicate" if record.duplicate_of is not None else "analysed"
-            await db.execute(
-                "UPDATE stories SET status = ?, event_id = ?, duplicate_of = ?, fingerprint = ?,"
-                " failure = NULL, analysed_at = ?, event_day = ?, lease_owner = NULL,"
-                " lease_until = NULL WHERE id = ?",
-                (
-                    status,
-                    record.event_id,
-                    record.duplicate_of,
-                    _to_signed64(analysis.features.fingerprint),
-                    stamp,
-                    _opt_iso(analysis.features.published),
-                    story_id,
-                ),
-            )
-            # Analysing a story again replaces what the earlier analysis stored.
-            for table in ("mentions", "story_entities", "claim_mentions"):
-                await db.execute(f"DELETE FROM {table} WHERE story_id = ?", (story_id,))
-
-            await self._save_entities(db, record)
-            await self._save_claims(db, record, stamp)
-
-            queued = await insert_alerts(db, record.alerts, stamp)
-        log.debug(
-            "saved analysis of story %d: event %s, %d claims, %d of %d alerts queued",
-            story_id,
-            record.event_id,
-            len(record.claims),
-            len(queued),
-            len(record.alerts),
-        )
-        return queued
-
-    async def _save_event(
-        self, db: aiosqlite.Connection, record: AnalysisRecord, stamp: str
-    ) -> None:
-        terms = record.analysis.features.terms
-        row = await self._one(
-            db, "SELECT terms, last_seen FROM events WHERE id = ?", (record.event_id,)
-        )
-        if row is None:
-            await db.execute(
-                "INSERT INTO events (id, title, first_seen, last_seen, terms)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (record.event_id, record.event_title, stamp, stamp, json.dumps(top_terms(terms))),
-            )
-            return
-        merged: dict[str, float] = {str(k): float(v) for k, v in json.loads(row["terms"]).items()}
-        for term, weight in terms.items():
-            merged[term] = merged.get(term, 0.0) + weight
-        await db.execute(
-            "UPDATE events SET last_seen = MAX(last_seen, ?), terms = ? WHERE id = ?",
-            (stamp, json.dumps(top_terms(merged)), record.event_id),
-        )
-
-    async def _save_entities(self, db: aiosqlite.Connection, record: AnalysisRecord) -> None:
-        analysis = record.analysis
-        entities: dict[str, Entity] = {}
-        for stat in analysis.entities:
-            entities[stat.entity.id] = stat.entity
-        for mention in analysis.mentions:
-            entities.setdefault(mention.entity.id, mention.entity)
-        await db.executemany(
-            "INSERT INTO entities (id, name, name_norm, type) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT(id) DO UPDATE SET name = excluded.name, name_norm = excluded.name_norm,"
-            " type = excluded.type",
-            [(e.id, e.name, e.name.casefold().strip(), e.type) for e in entities.values()],
-        )
-        aliases = {(e.name.casefold().strip(), e.id): e.name for e in entities.values()}
-        for mention in analysis.mentions:
-            aliases.setdefault((mention.text.casefold().strip(), mention.entity.id), mention.text)
-        await db.executemany(
-            "INSERT OR IGNORE INTO entity_aliases (alias_norm, entity_id, alias) VALUES (?, ?, ?)",
-            [(norm, entity_id, alias) for (norm, entity_id), alias in aliases.items() if norm],
-        )
-        await db.executemany(
-            "INSERT INTO mentions (story_id, entity_id, surface, start_char, end_char, sentence)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (record.story_id, m.entity.id, m.text, m.start, m.end, m.sentence)
-                for m in analysis.mentions
-            ],
-        )
-        await db.executemany(
-            "INSERT OR REPLACE INTO story_entities (story_id, entity_id, mentions, salience,"
-            " in_title) VALUES (?, ?, ?, ?, ?)",
-            [
-                (record.story_id, s.entity.id, s.mentions, s.salience, int(s.in_title))
-                for s in analysis.entities
-            ],
-        )
-
-    async def _save_claims(
-        self, db: aiosqlite.Connection, record: AnalysisRecord, stamp: str
-    ) -> None:
-        for index, claim in enumerate(record.claims):
-            claim_id = claim.id or f"{record.story_id}-{index}"
-            canonical: str | None = None
-            if claim.matches is not None and claim.novelty is Novelty.REPEAT:
-                # only a repeat adds a source; an update or contradiction names the
-                # claim it updates or disputes but is a proposition of its own
-                known = await self._one(db, "SELECT 1 FROM claims WHERE id = ?", (claim.matches,))
-                if known is not None:
-                    canonical = claim.matches
-                else:
-                    log.warning(
-                        "story %d: claim %s matches unknown claim %s; stored as a new claim",
-                        record.story_id,
-                        claim_id,
-                        claim.matches,
-                    )
-            if canonical is None and claim.novelty is Novelty.REPEAT:
-                # A repeat without a usable match (a near-duplicate story): the same
-                # words by the same speaker already in the event.
-                same = await self._one(
-                    db,
-                    "SELECT m.canonical_id FROM claim_mentions m"
-                    " JOIN claims c ON c.id = m.canonical_id"
-                    " WHERE c.event_id = ? AND m.speaker = ? AND cw_norm(m.text) = ?"
-                    " ORDER BY m.rowid LIMIT 1",
-                    (record.event_id, claim.speaker, normalise_body(claim.text)),
-                )
-                if same is not None:
-                    canonical = same["canonical_id"]
-            if canonical is None:
-                await db.execute(
-                    "INSERT OR IGNORE INTO claims (id, event_id, speaker, speaker_id, stance, text,"
-                    " entities, numbers, first_seen, first_story_id, speaker_side)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        claim_id,
-                        record.event_id,
-                        claim.speaker,
-                        claim.speaker_id,
-                        claim.stance.value,
-                        claim.text,
-                        json.dumps(list(claim.entities)),
-                        json.dumps(list(claim.numbers)),
-                        stamp,
-                        record.story_id,
-                        claim.speaker_side,
-                    ),
-                )
-                await db.executemany(
-                    "INSERT OR IGNORE INTO claim_entities (claim_id, entity_id) VALUES (?, ?)",
-                    [(claim_id, entity_id) for entity_id in claim.entities],
-                )
-                canonical = claim_id
-            mention_id = claim_id
-            taken = await self._one(
-                db, "SELECT story_id FROM claim_mentions WHERE id = ?", (mention_id,)
-            )
-            if taken is not None:
-                mention_id = f"{claim_id}@{record.story_id}"
-            await db.execute(
-                "INSERT OR REPLACE INTO claim_mentions (id, story_id, canonical_id, speaker, cue,"
-                " stance, direct, text, sentence, novelty, matches, why, speaker_side)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    mention_id,
-                    record.story_id,
-                    canonical,
-                    claim.speaker,
-                    claim.cue,
-                    claim.stance.value,
-                    int(claim.direct),
-                    claim.text,
-                    claim.sentence,
-                    None if claim.novelty is None else claim.novelty.value,
-                    claim.matches,
-                    claim.why,
-                    claim.speaker_side,
-                ),
-            )
-
-    # ---------------------------------------------------------------- entities
-
-    async def find_entity(self, name: str) -> Entity | None:
-        folded = name.casefold().strip()
-        if not folded:
-            return None
-        async with self._read() as db:
-            row = await self._one(
-                db,
-                "SELECT id, name, type FROM ("
-                " SELECT e.id, e.name, e.type, 0 AS rank FROM entities e"
-                "  WHERE e.name_norm = :n OR e.id = :raw"
-                " UNION ALL"
-                " SELECT e.id, e.name, e.type, 1 AS rank FROM entity_aliases a"
-                "  JOIN entities e ON e.id = a.entity_id WHERE a.alias_norm = :n"
-                ") AS found ORDER BY rank,"
-                " (SELECT COUNT(*) FROM story_entities se WHERE se.entity_id = found.id) DESC,"
-                " id LIMIT 1",
-                {"n": folded, "raw": name.strip()},
-            )
-        return None if row is None else Entity(row["id"], row["name"], row["type"])
-
-    async def entity(self, entity_id: str) -> Entity | None:
-        async with self._read() as db:
-            row = await self._one(
-                db, "SELECT id, name, type FROM entities WHERE id = ?", (entity_id,)
-            )
-        return None if row is None else Entity(row["id"], row["name"], row["type"])
-
-    async def entity_names(self) -> list[tuple[str, str]]:
-        async with self._read() as db:
-            rows = await self._all(
-                db,
-                "SELECT name, name_norm AS norm, id FROM entities"
-                " UNION ALL SELECT alias, alias_norm, entity_id FROM entity_aliases",
-            )
-        seen: set[tuple[str, str]] = set()
-        out: list[tuple[str, str]] = []
-        for row in rows:
-            if (row["norm"], row["id"]) in seen:
-                continue
-            seen.add((row["norm"], row["id"]))
-            out.append((row["name"], row["id"]))
-        out.sort(key=lambda pair: (pair[0].casefold(), pair[1]))
-        return out
-
-    # -------------------------------------------------------- chats and watches
-
-    _SUB_COLUMNS = "id, platform, chat_id, kind, key, name, paused, created"
-
-    @staticmethod
-    def _subscription(row: Row) -> Subscription:
-        return Subscription(
-            id=row["id"],
-            chat=ChatRef(row["platform"], row["chat_id"]),
-            target=WatchTarget(kind=row["kind"], key=row["key"], name=row["name"]),
-            paused=bool(row["paused"]),
-            created=_dt(row["created"]),
-        )
-
-    @staticmethod
-    async def _log_changes(db: aiosqlite.Connection, ids: Iterable[int], op: str) -> None:
-        await db.executemany(
-            "INSERT INTO subscription_changes (subscription_id, op) VALUES (?, ?)",
-            [(sub_id, op) for sub_id in ids],
-        )
-
-    async def add_subscription(
-        self, chat: ChatRef, target: WatchTarget, now: datetime
-    ) -> tuple[Subscription, bool]:
-        async with self._write() as db:
-            row = await self._one(
-                db,
-                f"SELECT {self._SUB_COLUMNS} FROM subscriptions"
-                " WHERE platform = ? AND chat_id = ? AND key = ?",
-                (chat.platform, chat.chat_id, target.key),
-            )
-            if row is not None:
-                return self._subscription(row), False
-            state = await self._one(
-                db,
-                "SELECT paused FROM chats WHERE platform = ? AND chat_id = ?",
-                (chat.platform, chat.chat_id),
-            )
-            paused = bool(state["paused"]) if state is not None else False
-            async with db.execute(
-                "INSERT INTO subscriptions (platform, chat_id, kind, key, name, paused, created)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    chat.platform,
-                    chat.chat_id,
-                    target.kind,
-                    target.key,
-                    target.name,
-                    int(paused),
-                    _ts(now),
-                ),
-            ) as cur:
-                sub_id = cur.lastrowid
-            assert sub_id is not None
-            await self._log_changes(db, [sub_id], "upsert")
-            row = await self._one(
-                db, f"SELECT {self._SUB_COLUMNS} FROM subscriptions WHERE id = ?", (sub_id,)
-            )
-        assert row is not None
-        log.info("chat %s now watches %s (%s)", chat, target.key, target.kind)
-        return self._subscription(row), True
-
-    async def remove_subscription(self, chat: ChatRef, key: str) -> bool:
-        async with self._write() as db:
-            rows = await self._all(
-                db,
-                "DELETE FROM subscriptions WHERE platform = ? AND chat_id = ? AND key = ?"
-                " RETURNING id",
-                (chat.platform, chat.chat_id, key),
-            )
-            await self._log_changes(db, [row["id"] for row in rows], "remove")
-        if rows:
-            log.info("chat %s no longer watches %s", chat, key)
-        return bool(rows)
-
-    async def chat_subscriptions(self, chat: ChatRef) -> list[Subscription]:
-        async with self._read() as db:
-            rows = await self._all(
-                db,
-                f"SELECT {self._SUB_COLUMNS} FROM subscriptions"
-                " WHERE platform = ? AND chat_id = ? ORDER BY created, id",
-                (chat.platform, chat.chat_id),
-            )
-        return [self._subscription(row) for row in rows]
-
-    async def chats(self) -> list[ChatRef]:
-        async with self._read() as db:
-            rows = await self._all(
-                db,
-                "SELECT platform, chat_id FROM subscriptions"
-                " UNION SELECT platform, chat_id FROM chats",
-            )
-        return sorted(
-            (ChatRef(row[0], row[1]) for row in rows), key=lambda c: (c.platform, c.chat_id)
-        )
-
-    async def all_subscriptions(self) -> list[Subscription]:
-        async with self._read() as db:
-            rows = await self._all(
-                db, f"SELECT {self._SUB_COLUMNS} FROM subscriptions WHERE paused = 0 ORDER BY id"
-            )
-        return [self._subscription(row) for row in rows]
-
-    async def subscriptions_changed_since(
-        self, version: int
-    ) -> tuple[int, list[Subscription], list[int]]:
-        """(current version, active subscriptions added or changed, ids to drop).
-
-        A subscription that was removed *or paused* since ``version`` is in the
-        dropped ids; one that was resumed is among the changed ones. Version 0
-        gives every active subscription."""
-        async with self._read() as db:
-            head = await self._one(db, "SELECT COALESCE(MAX(version), 0) FROM subscription_changes")
-            current = int(head[0]) if head is not None else 0
-            rows = await self._all(
-                db,
-                "SELECT c.subscription_id AS changed_id, s.id, s.platform, s.chat_id, s.kind,"
-                " s.key, s.name, s.paused, s.created"
-                " FROM (SELECT DISTINCT subscription_id FROM subscription_changes"
-                "       WHERE version > ? AND version <= ?) c"
-                " LEFT JOIN subscriptions s ON s.id = c.subscription_id"
-                " ORDER BY c.subscription_id",
-                (version, current),
-            )
-        changed: list[Subscription] = []
-        removed: list[int] = []
-        for row in rows:
-            if row["id"] is None or row["paused"]:
-                removed.append(int(row["changed_id"]))
-            else:
-                changed.append(self._subscription(row))
-        return current, changed, removed
-
-    async def set_chat_paused(self, chat: ChatRef, paused: bool, reason: str | None) -> int:
-        async with self._write() as db:
-            await db.execute(
-                "INSERT INTO chats (platform, chat_id, paused, paused_reason) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT(platform, chat_id) DO UPDATE SET paused = excluded.paused,"
-                " paused_reason = excluded.paused_reason",
-                (chat.platform, chat.chat_id, int(paused), reason if paused else None),
-            )
-            rows = await self._all(
-                db,
-                "UPDATE subscriptions SET paused = ? WHERE platform = ? AND chat_id = ?"
-                " AND paused != ? RETURNING id",
-                (int(paused), chat.platform, chat.chat_id, int(paused)),
-            )
-            await self._log_changes(db, [row["id"] for row in rows], "upsert")
-        log.info(
-            "chat %s %s (%s): %d subscriptions changed",
-            chat,
-            "paused" if paused else "resumed",
-            reason or "no reason given",
-            len(rows),
-        )
-        return len(rows)
-
-    async def migrate_chat(self, old: ChatRef, new: ChatRef) -> int:
-        """Move the subscriptions, chat settings and undelivered alerts of ``old`` to
-        ``new``. A watch ``new`` already has is merged. Returns how many subscriptions
-        of ``old`` were moved or merged."""
-        if old == new:
-            return 0
-        async with self._write() as db:
-            subs = await self._all(
-                db,
-                "SELECT id, key FROM subscriptions WHERE platform = ? AND chat_id = ?",
-                (old.platform, old.chat_id),
-            )
-            existing = {
-                row["key"]
-                for row in await self._all(
-                    db,
-                    "SELECT key FROM subscriptions WHERE platform = ? AND chat_id = ?",
-                    (new.platform, new.chat_id),
-                )
-            }
-            moved: list[int] = []
-            merged: list[int] = []
-            for row in subs:
-                if row["key"] in existing:
-                    await db.execute("DELETE FROM subscriptions WHERE id = ?", (row["id"],))
-                    merged.append(row["id"])
-                else:
-                    await db.execute(
-                        "UPDATE subscriptions SET platform = ?, chat_id = ? WHERE id = ?",
-                        (new.platform, new.chat_id, row["id"]),
-                    )
-                    moved.append(row["id"])
-            await self._log_changes(db, moved, "upsert")
-            await self._log_changes(db, merged, "remove")
-
-            has_new = await self._one(
-                db,
-                "SELECT 1 FROM chats WHERE platform = ? AND chat_id = ?",
-                (new.platform, new.chat_id),
-            )
-            if has_new is None:
-                await db.execute(
-                    "UPDATE chats SET platform = ?, chat_id = ? WHERE platform = ? AND chat_id = ?",
-                    (new.platform, new.chat_id, old.platform, old.chat_id),
-                )
-            else:
-                await db.execute(
-                    "DELETE FROM chats WHERE platform = ? AND chat_id = ?",
-                    (old.platform, old.chat_id),
-                )
-
-            open_rows = await self._all(
-                db,
-                "SELECT id, payload FROM outbox WHERE platform = ? AND chat_id = ?"
-                " AND status IN ('pending', 'retry')",
-                (old.platform, old.chat_id),
-            )
-            for row in open_rows:
-                alert = replace(decode_alert(row["payload"]), chat=new)
-                await db.execute(
-                    "UPDATE outbox SET platform = ?, chat_id = ?, payload = ? WHERE id = ?",
-                    (new.platform, new.chat_id, encode_alert(alert), row["id"]),
-                )
-        log.info("migrated chat %s to %s: %d subscriptions", old, new, len(subs))
-        return len(subs)
-
-    async def mute_chat(self, chat: ChatRef, until: datetime | None) -> None:
-        async with self._write() as db:
-            await db.execute(
-                "INSERT INTO chats (platform, chat_id, muted_until) VALUES (?, ?, ?)"
-                " ON CONFLICT(platform, chat_id) DO UPDATE SET muted_until = excluded.muted_until",
-                (chat.platform, chat.chat_id, None if until is None else _ts(until)),
-            )
-
-    async def chat_muted_until(self, chat: ChatRef) -> datetime | None:
-        async with self._read() as db:
-            row = await self._one(
-                db,
-                "SELECT muted_until FROM chats WHERE platform = ? AND chat_id = ?",
-                (chat.platform, chat.chat_id),
-            )
-        return None if row is None else _opt_dt(row["muted_until"])
-
-    # ----------------------------------------------------------------- queries
-
-    async def _claim_sources(
-        self, db: aiosqlite.Connection, claim_ids: Sequence[str]
-    ) -> dict[str, list[Source]]:
-        out: dict[str, list[Source]] = {claim_id: [] for claim_id in claim_ids}
-        if not claim_ids:
-            return out
-        day = _story_day_sql("s")
-        rows = await self._all(
-            db,
-            "SELECT DISTINCT m.canonical_id, s.id, s.source, s.url, s.title, s.outlet,"
-            f" s.published, {day} AS day"
-            " FROM claim_mentions m JOIN stories s ON s.id = m.story_id"
-            f" WHERE m.canonical_id IN ({_placeholders(len(claim_ids))})"
-            " ORDER BY day, s.id",
-            tuple(claim_ids),
-        )
-        for row in rows:
-            out[row["canonical_id"]].append(_source(row))
-        return out
-
-    @staticmethod
-    def _claim_view(row: Row, sources: list[Source]) -> ClaimView:
-        return ClaimView(
-            id=row["id"],
-            event_id=row["event_id"],
-            speaker=row["speaker"],
-            text=row["text"],
-            stance=Stance(row["stance"]),
-            first_seen=_dt(row["first_seen"]),
-            sources=tuple(sources),
-            figures=tuple(float(n) for n in json.loads(row["numbers"])),
-        )
-
-    async def claims_about(self, entity_key: str, limit: int) -> list[ClaimView]:
-        """Newest canonical claims by or about the entity ``entity_key``; when no
-        entity has that key (a keyword watch), claims whose text contains the
-        phrase as whole words, ignoring case and punctuation."""
-        columns = "c.id, c.event_id, c.speaker, c.text, c.stance, c.first_seen, c.numbers"
-        async with self._read() as db:
-            known = await self._one(
-                db,
-                "SELECT 1 WHERE EXISTS (SELECT 1 FROM entities WHERE id = :k)"
-                " OR EXISTS (SELECT 1 FROM claims WHERE speaker_id = :k)"
-                " OR EXISTS (SELECT 1 FROM claim_entities WHERE entity_id = :k)",
-                {"k": entity_key},
-            )
-            if known is not None:
-                rows = await self._all(
-                    db,
-                    f"SELECT {columns} FROM claims c WHERE c.speaker_id = :k"
-                    " OR c.id IN (SELECT claim_id FROM claim_entities WHERE entity_id = :k)"
-                    " ORDER BY c.first_seen DESC, c.rowid DESC LIMIT :limit",
-                    {"k": entity_key, "limit": limit},
-                )
-            else:
-                phrase = normalise_body(entity_key)
-                if not phrase:
-                    return []
-                rows = await self._all(
-                    db,
-                    f"SELECT {columns} FROM claims c"
-                    " WHERE instr(' ' || cw_norm(c.text) || ' ', ' ' || :p || ' ') > 0"
-                    " ORDER BY c.first_seen DESC, c.rowid DESC LIMIT :limit",
-                    {"p": phrase, "limit": limit},
-                )
-            sources = await self._claim_sources(db, [row["id"] for row in rows])
-        return [self._claim_view(row, sources[row["id"]]) for row in rows]
-
-    async def event_view(self, event_id: str) -> EventView | None:
-        day = _story_day_sql("s")
-        async with self._read() as db:
-            event = await self._one(
-                db, "SELECT id, title, first_seen, last_seen FROM events WHERE id = ?", (event_id,)
-            )
-            if event is None:
-                return None
-            claims = await self._all(
-                db,
-                "SELECT id, event_id, speaker, text, stance, first_seen, numbers FROM claims"
-                " WHERE event_id = ? ORDER BY first_seen, rowid",
-                (event_id,),
-            )
-            claim_sources = await self._claim_sources(db, [row["id"] for row in claims])
-            stories = await self._all(
-                db,
-                f"SELECT s.id, s.source, s.url, s.title, s.outlet, s.published, {day} AS day"
-                " FROM stories s WHERE s.event_id = ? ORDER BY day, s.id",
-                (event_id,),
-            )
-        return EventView(
-            id=event["id"],
-            title=event["title"],
-            first_seen=_dt(event["first_seen"]),
-            last_seen=_dt(event["last_seen"]),
-            claims=tuple(self._claim_view(row, claim_sources[row["id"]]) for row in claims),
-            sources=tuple(_source(row) for row in stories),
-        )
-
-    # ------------------------------------------------------------------ outbox
-
-    async def claim_due_alerts(
-        self, now: datetime, limit: int, lease_seconds: float
-    ) -> list[OutboxItem]:
-        """Lease the next alert of up to ``limit`` chats.
-
-        Per chat only its oldest undelivered row is considered, so alerts reach a
-        chat in the order they were queued: while that row waits for its retry
-        time, or is leased to a sender, nothing newer goes to the chat."""
-        if limit <= 0:
-            return []
-        stamp = _ts(now)
-        lease_until = _ts(now + timedelta(seconds=lease_seconds))
-        items: list[OutboxItem] = []
-        async with self._write() as db:
-            rows = await self._all(
-                db,
-                "WITH heads AS ("
-                "  SELECT MIN(id) AS id FROM outbox WHERE status IN ('pending', 'retry')"
-                "  GROUP BY platform, chat_id)"
-                " SELECT o.id, o.platform, o.chat_id, o.event_id, o.payload, o.attempts,"
-                " o.hold FROM heads h JOIN outbox o ON o.id = h.id"
-                " LEFT JOIN chats c ON c.platform = o.platform AND c.chat_id = o.chat_id"
-                " WHERE (o.lease_until IS NULL OR o.lease_until <= :now)"
-                "  AND (o.status = 'pending' OR o.next_attempt_at IS NULL"
-                "       OR o.next_attempt_at <= :now)"
-                "  AND COALESCE(c.paused, 0) = 0"
-                "  AND (c.muted_until IS NULL OR c.muted_until <= :now)"
-                "  AND NOT EXISTS (SELECT 1 FROM delivery_pauses p WHERE p.until > :now"
-                "       AND p.scope IN (o.platform, o.platform || ':' || o.chat_id))"
-                " ORDER BY o.id LIMIT :limit",
-                {"now": stamp, "limit": limit},
-            )
-            for row in rows:
-                await db.execute(
-                    "UPDATE outbox SET lease_until = ?, lease_owner = ?, attempts = attempts + 1"
-                    " WHERE id = ?",
-                    (lease_until, self.instance_id, row["id"]),
-                )
-                first = await self._one(
-                    db,
-                    "SELECT message_id FROM outbox WHERE platform = ? AND chat_id = ?"
-                    " AND event_id = ? AND status = 'sent' AND message_id IS NOT NULL"
-                    " ORDER BY sent_at, id LIMIT 1",
-                    (row["platform"], row["chat_id"], row["event_id"]),
-                )
-                chat = ChatRef(row["platform"], row["chat_id"])
-                items.append(
-                    OutboxItem(
-                        id=row["id"],
-                        alert=replace(decode_alert(row["payload"]), chat=chat),
-                        attempts=int(row["attempts"]) + 1,
-                        reply_to=None if first is None else first["message_id"],
-                        hold=row["hold"],
-                    )
-                )
-        return items
-
-    async def mark_sent(self, item_id: int, message_id: str | None, now: datetime) -> None:
-        async with self._write() as db:
-            await db.execute(
-                "UPDATE outbox SET status = 'sent', message_id = ?, sent_at = ?,"
-                " lease_until = NULL, next_attempt_at = NULL WHERE id = ?",
-                (message_id, _ts(now), item_id),
-            )
-
-    async def mark_retry(self, item_id: int, at: datetime, error: str) -> None:
-        async with self._write() as db:
-            await db.execute(
-                "UPDATE outbox SET status = 'retry', next_attempt_at = ?, last_error = ?,"
-                " lease_until = NULL WHERE id = ? AND status IN ('pending', 'retry')",
-                (_ts(at), error, item_id),
-            )
-
-    async def mark_undeliverable(self, item_id: int, reason: str, now: datetime) -> None:
-        async with self._write() as db:
-            await db.execute(
-                "UPDATE outbox SET status = 'undeliverable', last_error = ?, failed_at = ?,"
-                " lease_until = NULL, next_attempt_at = NULL WHERE id = ?",
-                (reason, _ts(now), item_id),
-            )
-
-    async def first_alert_message(self, chat: ChatRef, event_id: str) -> str | None:
-        async with self._read() as db:
-            row = await self._one(
-                db,
-                "SELECT message_id FROM outbox WHERE platform = ? AND chat_id = ?"
-                " AND event_id = ? AND status = 'sent' AND message_id IS NOT NULL"
-                " ORDER BY sent_at, id LIMIT 1",
-                (chat.platform, chat.chat_id, event_id),
-            )
-        return None if row is None else str(row["message_id"])
-
-    async def outbox_counts(self) -> dict[str, int]:
-        async with self._read() as db:
-            rows = await self._all(db, "SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")
-        counts = dict.fromkeys(OUTBOX_STATUSES, 0)
-        for row in rows:
-            counts[row["status"]] = int(row["n"])
-        return counts
-
-
-def _source(row: Row) -> Source:
-    return source_of(row, _opt_date(row["published"]))
+    async def close(self) -> None:
+        """Close the connection (waiting for a running transaction); closing twice is fine."""
+        async with self.db.lock:
+            if not self._closed:
+                self._closed = True
+                await self.db.conn.close()

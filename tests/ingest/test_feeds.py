@@ -74,8 +74,7 @@ class Rig:
         return feed
 
     async def feed(self, path: str) -> Feed:
-        feed = await self.store.feed_by_url(self.site.url(path))
-        assert feed is not None
+        (feed,) = [f for f in await self.store.list_feeds() if f.url == self.site.url(path)]
         return feed
 
     async def poll(self, path: str) -> PollReport:

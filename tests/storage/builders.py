@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from bot.analysis.canonical import canonical_ids
 from bot.models import (
     Alert,
     AlertClaim,
@@ -149,7 +150,12 @@ def make_record(
     analysed_at: datetime = T0,
     terms: dict[str, float] | None = None,
     fingerprint: int = 0x0123_4567_89AB_CDEF,
+    canonical: tuple[str, ...] | None = None,
 ) -> AnalysisRecord:
+    """A record whose repeats join the claims they match (as the pipeline decides
+    with :func:`~bot.analysis.canonical.canonical_ids` when those are known)."""
+    if canonical is None:
+        canonical = canonical_ids(claims, {c.matches for c in claims if c.matches})
     return AnalysisRecord(
         story_id=story_id,
         analysis=make_analysis(claims, terms=terms, fingerprint=fingerprint),
@@ -160,4 +166,5 @@ def make_record(
         claims=claims,
         alerts=alerts,
         analysed_at=analysed_at,
+        canonical=canonical,
     )

@@ -9,9 +9,10 @@ from datetime import date
 import asyncpg
 import pytest
 
-from bot.models import Entity, Novelty, Source, Stance
+from bot.analysis.canonical import EarlierMention, canonical_ids
+from bot.models import Entity, Novelty, Source, Stance, normalise_body
+from storage.analysis import MAX_EVENT_TERMS
 from storage.base import Store
-from storage.values import MAX_EVENT_TERMS
 from tests.storage.builders import (
     ALICE,
     BOB,
@@ -275,8 +276,18 @@ async def test_a_near_duplicate_repeats_the_claims_it_copies(store: Store) -> No
         novelty=Novelty.REPEAT,
         text="At least 155 Chinese citizens are fighting for Russia.",
     )
+    # the copy matched nothing: it joins the event's earlier mention in the same words
+    said = await store.event_mentions("ev-1", copy)
+    assert said == [EarlierMention("c1", FIGHTING.speaker, normalise_body(FIGHTING.text))]
+    canonical = canonical_ids((copied,), {"c1"}, said)
+    assert canonical == ("c1",)
     await store.save_analysis(
-        make_record(copy, new_event=False, duplicate_of=first, claims=(copied,))
+        make_record(
+            copy, new_event=False, duplicate_of=first, claims=(copied,), canonical=canonical
+        )
     )
     (claim,) = await store.event_claims("ev-1")
     assert claim.id == "c1" and claim.sources == 2
+    assert await store.event_mentions("ev-1", first) == [
+        EarlierMention("c1", FIGHTING.speaker, normalise_body(copied.text))
+    ]

@@ -1,0 +1,263 @@
+"""Chats and their watches (the :class:`~storage.base.SubscriptionStore`).
+
+Every change to a subscription is appended to ``subscription_changes``, whose
+version the match index follows. On PostgreSQL a writer locks that table
+first, so versions commit in the order they are assigned and a reader that has
+seen version N has seen every version below it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import datetime
+
+from bot.models import ChatRef, Subscription, WatchTarget
+from storage.codec import decode_alert, encode_alert
+from storage.db import Db, Row, Tx, as_dt, opt_dt
+
+log = logging.getLogger(__name__)
+
+_COLUMNS = "id, platform, chat_id, kind, key, name, paused, created"
+
+
+def _subscription(row: Row) -> Subscription:
+    return Subscription(
+        id=int(row["id"]),
+        chat=ChatRef(row["platform"], row["chat_id"]),
+        target=WatchTarget(kind=row["kind"], key=row["key"], name=row["name"]),
+        paused=bool(row["paused"]),
+        created=as_dt(row["created"]),
+    )
+
+
+async def _changing(tx: Tx) -> None:
+    if tx.dialect.lock_changes:
+        await tx.run(tx.dialect.lock_changes)
+
+
+async def _log_changes(tx: Tx, ids: Iterable[int], op: str) -> None:
+    await tx.many(
+        "INSERT INTO subscription_changes (subscription_id, op) VALUES (?, ?)",
+        [(sub_id, op) for sub_id in ids],
+    )
+
+
+class Subscriptions:
+    db: Db
+
+    async def add_subscription(
+        self, chat: ChatRef, target: WatchTarget, now: datetime
+    ) -> tuple[Subscription, bool]:
+        async with self.db.write() as tx:
+            await _changing(tx)
+            row = await tx.one(
+                f"SELECT {_COLUMNS} FROM subscriptions"
+                " WHERE platform = ? AND chat_id = ? AND key = ?",
+                chat.platform,
+                chat.chat_id,
+                target.key,
+            )
+            if row is not None:
+                return _subscription(row), False
+            paused = await tx.val(
+                "SELECT paused FROM chats WHERE platform = ? AND chat_id = ?",
+                chat.platform,
+                chat.chat_id,
+            )
+            row = await tx.one(
+                "INSERT INTO subscriptions (platform, chat_id, kind, key, name, paused, created)"
+                f" VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {_COLUMNS}",
+                chat.platform,
+                chat.chat_id,
+                target.kind,
+                target.key,
+                target.name,
+                bool(paused),
+                now,
+            )
+            assert row is not None
+            await _log_changes(tx, [int(row["id"])], "upsert")
+        log.info("chat %s now watches %s (%s)", chat, target.key, target.kind)
+        return _subscription(row), True
+
+    async def remove_subscription(self, chat: ChatRef, key: str) -> bool:
+        async with self.db.write() as tx:
+            await _changing(tx)
+            rows = await tx.all(
+                "DELETE FROM subscriptions WHERE platform = ? AND chat_id = ? AND key = ?"
+                " RETURNING id",
+                chat.platform,
+                chat.chat_id,
+                key,
+            )
+            await _log_changes(tx, [int(row["id"]) for row in rows], "remove")
+        if rows:
+            log.info("chat %s no longer watches %s", chat, key)
+        return bool(rows)
+
+    async def chat_subscriptions(self, chat: ChatRef) -> list[Subscription]:
+        async with self.db.read() as tx:
+            rows = await tx.all(
+                f"SELECT {_COLUMNS} FROM subscriptions"
+                " WHERE platform = ? AND chat_id = ? ORDER BY created, id",
+                chat.platform,
+                chat.chat_id,
+            )
+        return [_subscription(row) for row in rows]
+
+    async def chats(self) -> list[ChatRef]:
+        """Every chat with a subscription (paused too) or stored settings, in order."""
+        async with self.db.read() as tx:
+            rows = await tx.all(
+                "SELECT platform, chat_id FROM subscriptions"
+                " UNION SELECT platform, chat_id FROM chats"
+            )
+        return sorted(
+            (ChatRef(row[0], row[1]) for row in rows), key=lambda c: (c.platform, c.chat_id)
+        )
+
+    async def subscriptions_changed_since(
+        self, version: int
+    ) -> tuple[int, list[Subscription], list[int]]:
+        """(current version, active subscriptions added or changed, ids to drop).
+
+        A subscription that was removed *or paused* since ``version`` is in the
+        dropped ids; one that was resumed is among the changed ones. Version 0
+        gives every active subscription."""
+        async with self.db.read() as tx:
+            current = int(
+                await tx.val("SELECT COALESCE(MAX(version), 0) FROM subscription_changes")
+            )
+            rows = await tx.all(
+                "SELECT c.subscription_id AS changed_id, s.id, s.platform, s.chat_id, s.kind,"
+                " s.key, s.name, s.paused, s.created"
+                " FROM (SELECT DISTINCT subscription_id FROM subscription_changes"
+                "       WHERE version > ? AND version <= ?) c"
+                " LEFT JOIN subscriptions s ON s.id = c.subscription_id"
+                " ORDER BY c.subscription_id",
+                version,
+                current,
+            )
+        changed: list[Subscription] = []
+        removed: list[int] = []
+        for row in rows:
+            if row["id"] is None or row["paused"]:
+                removed.append(int(row["changed_id"]))
+            else:
+                changed.append(_subscription(row))
+        return current, changed, removed
+
+    async def set_chat_paused(self, chat: ChatRef, paused: bool, reason: str | None) -> int:
+        async with self.db.write() as tx:
+            await _changing(tx)
+            await tx.run(
+                "INSERT INTO chats (platform, chat_id, paused, paused_reason) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (platform, chat_id) DO UPDATE SET paused = excluded.paused,"
+                " paused_reason = excluded.paused_reason",
+                chat.platform,
+                chat.chat_id,
+                paused,
+                reason if paused else None,
+            )
+            rows = await tx.all(
+                "UPDATE subscriptions SET paused = ? WHERE platform = ? AND chat_id = ?"
+                " AND paused <> ? RETURNING id",
+                paused,
+                chat.platform,
+                chat.chat_id,
+                paused,
+            )
+            await _log_changes(tx, sorted(int(row["id"]) for row in rows), "upsert")
+        log.info(
+            "chat %s %s (%s): %d subscriptions changed",
+            chat,
+            "paused" if paused else "resumed",
+            reason or "no reason given",
+            len(rows),
+        )
+        return len(rows)
+
+    async def migrate_chat(self, old: ChatRef, new: ChatRef) -> int:
+        """Move the subscriptions, chat settings and undelivered alerts of ``old`` to
+        ``new``. A watch ``new`` already has is merged. Returns how many subscriptions
+        of ``old`` were moved or merged."""
+        if old == new:
+            return 0
+        async with self.db.write() as tx:
+            await _changing(tx)
+            merged = await tx.all(
+                "DELETE FROM subscriptions WHERE platform = ? AND chat_id = ? AND key IN"
+                " (SELECT key FROM subscriptions WHERE platform = ? AND chat_id = ?) RETURNING id",
+                old.platform,
+                old.chat_id,
+                new.platform,
+                new.chat_id,
+            )
+            moved = await tx.all(
+                "UPDATE subscriptions SET platform = ?, chat_id = ?"
+                " WHERE platform = ? AND chat_id = ? RETURNING id",
+                new.platform,
+                new.chat_id,
+                old.platform,
+                old.chat_id,
+            )
+            await _log_changes(tx, sorted(int(row["id"]) for row in moved), "upsert")
+            await _log_changes(tx, sorted(int(row["id"]) for row in merged), "remove")
+
+            has_new = await tx.val(
+                "SELECT 1 FROM chats WHERE platform = ? AND chat_id = ?", new.platform, new.chat_id
+            )
+            if has_new is None:
+                await tx.run(
+                    "UPDATE chats SET platform = ?, chat_id = ? WHERE platform = ? AND chat_id = ?",
+                    new.platform,
+                    new.chat_id,
+                    old.platform,
+                    old.chat_id,
+                )
+            else:
+                await tx.run(
+                    "DELETE FROM chats WHERE platform = ? AND chat_id = ?",
+                    old.platform,
+                    old.chat_id,
+                )
+
+            open_rows = await tx.all(
+                "SELECT id, payload FROM outbox WHERE platform = ? AND chat_id = ?"
+                f" AND status IN ('pending', 'retry'){tx.dialect.for_update}",
+                old.platform,
+                old.chat_id,
+            )
+            for row in open_rows:
+                alert = replace(decode_alert(row["payload"]), chat=new)
+                await tx.run(
+                    "UPDATE outbox SET platform = ?, chat_id = ?, payload = ? WHERE id = ?",
+                    new.platform,
+                    new.chat_id,
+                    encode_alert(alert),
+                    row["id"],
+                )
+        count = len(moved) + len(merged)
+        log.info("migrated chat %s to %s: %d subscriptions", old, new, count)
+        return count
+
+    async def mute_chat(self, chat: ChatRef, until: datetime | None) -> None:
+        async with self.db.write() as tx:
+            await tx.run(
+                "INSERT INTO chats (platform, chat_id, muted_until) VALUES (?, ?, ?)"
+                " ON CONFLICT (platform, chat_id) DO UPDATE SET muted_until = excluded.muted_until",
+                chat.platform,
+                chat.chat_id,
+                until,
+            )
+
+    async def chat_muted_until(self, chat: ChatRef) -> datetime | None:
+        async with self.db.read() as tx:
+            value = await tx.val(
+                "SELECT muted_until FROM chats WHERE platform = ? AND chat_id = ?",
+                chat.platform,
+                chat.chat_id,
+            )
+        return opt_dt(value)
