@@ -45,7 +45,7 @@ async def test_two_services_with_their_own_gazetteers(tmp_path: Path) -> None:
 
 
 def test_novelty_reads_the_gazetteer_it_is_given() -> None:
-    from bot.analysis.novelty import similarity
+    from bot.analysis.wording import similarity
 
     knows = default_gazetteer()
     knows.add(ACME, "Acme")

@@ -18,7 +18,7 @@ organisation's name they name the place ("Washington Post"), not the country.
 Entity ids are stable and readable: ``gpe:<slug of the common name>``
 (``gpe:china``, ``gpe:united-states``), ``org:<acronym or slug>`` (``org:nato``).
 Persons are not in the gazetteer by default; :func:`person_id` in
-:mod:`bot.analysis.entities` makes their ids, and :meth:`Gazetteer.add` lets a
+:mod:`bot.analysis.person_names` makes their ids, and :meth:`Gazetteer.add` lets a
 caller register any further entity.
 
 Lookups fold the surface: case, diacritics, a trailing possessive ("China's"),

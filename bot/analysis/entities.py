@@ -25,7 +25,9 @@ Three sources of mentions, in this order:
 3. **Persons**. All forms of one person's name in a story are one entity:
    titles (President, Prime Minister, Mr, Dr) are stripped, a surname alone
    links to the full name seen in the story, and transliteration variants
-   share one key (:func:`name_key`: Zelensky = Zelenskyy = Zelenskiy).
+   share one key (:func:`~bot.analysis.person_names.name_key`: Zelensky =
+   Zelenskyy = Zelenskiy; names and their clustering live in
+   :mod:`bot.analysis.person_names`).
    The id is ``person:<key of the surname>`` (``person:zelensky``), stable
    across stories that name the person differently; for names in family-name
    first order (Chinese, Korean, Vietnamese: "Lin Jian", "Kim Jong Un") it is
@@ -42,7 +44,7 @@ Three sources of mentions, in this order:
    Sybiha," / "Andrii Sybiha, Ukraine's foreign minister,"): same role noun,
    the description's qualifiers ("foreign") among the introduction's, and no
    conflicting nationality. When several people hold a matching role, the
-   nearest one introduced before wins.
+   nearest one introduced before wins (:mod:`bot.analysis.roles`).
 
 Mentions may nest (a country inside a role description or an organisation's
 name). They are sorted by start, the longer first; to find what a token
@@ -52,23 +54,27 @@ refers to, prefer the mention that contains the token's syntactic head.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
-
-from rapidfuzz import fuzz
 
 from bot.analysis.aliases import Alias, Gazetteer, fold, slug
 from bot.analysis.nlp import text_of
+from bot.analysis.person_names import (
+    _HONORIFICS,
+    _NAME_PARTICLES,
+    _cluster_persons,
+    _Person,
+    _person_entity,
+    _person_for,
+    _same_person,
+    _words,
+    name_key,
+)
+from bot.analysis.roles import _ROLES, _Hit, _role_head, _role_mentions
 from bot.models import Entity, EntityStat, Mention
 
-__all__ = ["entity_stats", "find_mentions", "name_key", "person_id"]
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
+__all__ = ["entity_stats", "find_mentions"]
 
 
 _LABEL_ORDER = ("ORG", "GPE", "LOC", "NORP", "FAC")
@@ -80,13 +86,6 @@ _PREFIX = {"ORG": "org", "GPE": "gpe", "LOC": "loc", "NORP": "norp", "FAC": "loc
 _TIME_WORDS = _words(
     "monday tuesday wednesday thursday friday saturday sunday january february march april "
     "may june july august september october november december today yesterday tomorrow"
-)
-_HONORIFICS = _words(
-    "mr mrs ms miss dr prof sir dame lord lady sen rep gov gen lt col maj capt sgt adm rev "
-    "hon president vice prime minister secretary chancellor premier king queen prince "
-    "princess pope sheikh emir ayatollah general commander chief senator governor mayor "
-    "ambassador judge justice former late deputy acting foreign defence defense interior "
-    "finance state spokesperson spokesman spokeswoman leader chairman chairwoman"
 )
 _NATURE_NOUNS = _words(
     "river lake sea mountains mountain valley island islands bay strait gulf desert peninsula"
@@ -112,128 +111,10 @@ _PORTFOLIOS = _words(
     "agriculture transport culture environment labour labor"
 )
 # The nouns a role description is built on, mapped to one form.
-_ROLES = {
-    "president": "president",
-    "minister": "minister",
-    "secretary": "secretary",
-    "chancellor": "chancellor",
-    "premier": "premier",
-    "spokesperson": "spokesperson",
-    "spokesman": "spokesperson",
-    "spokeswoman": "spokesperson",
-    "ambassador": "ambassador",
-    "envoy": "envoy",
-    "general": "general",
-    "commander": "commander",
-    "chief": "chief",
-    "leader": "leader",
-    "king": "king",
-    "queen": "queen",
-    "prince": "prince",
-    "pope": "pope",
-    "governor": "governor",
-    "mayor": "mayor",
-    "senator": "senator",
-    "director": "director",
-    "chairman": "chair",
-    "chairwoman": "chair",
-    "chair": "chair",
-    "ceo": "ceo",
-    "prosecutor": "prosecutor",
-    "commissioner": "commissioner",
-    "negotiator": "negotiator",
-    "adviser": "adviser",
-    "advisor": "adviser",
-    "emir": "emir",
-    "speaker": "speaker",
-}
-_LEADER_HEADS = frozenset({"president", "chancellor", "premier", "king", "queen", "emir"})
-_QUALIFIER_SKIP = frozenset({"top", "senior", "new", "current", "then", "country", "own"})
-_QUALIFIER_SAME = {"defense": "defence"}
-_NAME_PARTICLES = _words("von van der den de da di du del la le al el bin ben")
-_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # Frequent family names of names written family name first.
-_FAMILY_FIRST = _words(
-    "xi li wang zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he lin luo gao "
-    "zheng liang xie tang han feng deng cao peng zeng xiao tian dong pan yuan cai jiang du ye "
-    "cheng wei lu ding ren qin kim park choi jung kang cho yoon jang nguyen tran pham hoang "
-    "mao geng hua fu shi bai kong lai"
-)
-
-
-# --------------------------------------------------------------------------- keys
-
-
-def name_key(word: str) -> str:
-    """A transliteration-tolerant key of one name word: zelenskyy -> zelensky."""
-    key = re.sub(r"[^a-z]", "", fold(word))
-    if len(key) > 4:
-        key = re.sub(r"(?:yy|iy|yi|ij|ii)$", "y", key)
-        key = re.sub(r"off$", "ov", key)
-    return key
-
-
-def _name_words(name: str) -> list[str]:
-    words = [w for w in re.split(r"\s+", name.strip()) if w]
-    out = []
-    for w in words:
-        f = fold(w)
-        if not f or f in _NAME_SUFFIXES or (len(f) == 1 and w[:1].isupper()):
-            continue  # initials ("V.") and suffixes do not name anyone
-        out.append(w)
-    while out and fold(out[0]) in _HONORIFICS and len(out) > 1:
-        out.pop(0)
-    return out
-
-
-def _surname(words: Sequence[str]) -> list[str]:
-    """The words of the surname: the last word with its particles (von der Leyen)."""
-    if not words:
-        return []
-    i = len(words) - 1
-    while i > 0 and fold(words[i - 1]) in _NAME_PARTICLES:
-        i -= 1
-    return list(words[i:])
-
-
-def _family_first(words: Sequence[str]) -> bool:
-    return 2 <= len(words) <= 3 and fold(words[0]) in _FAMILY_FIRST
-
-
-def person_id(name: str) -> str:
-    """The stable id of a person's name: ``person:zelensky`` for "Volodymyr
-    Zelenskyy", ``person:lin-jian`` for "Lin Jian"."""
-    words = _name_words(name)
-    parts = words if _family_first(words) else _surname(words)
-    key = "-".join(k for k in (name_key(w) for w in parts) if k)
-    return f"person:{key or slug(name)}"
 
 
 # --------------------------------------------------------------------------- matching
-
-
-@dataclass(slots=True)
-class _Hit:
-    start: int  # token indices, end exclusive
-    end: int
-    entity: Entity
-    kind: str  # the alias kind (name, alt, demonym, capital, override), or name / role
-
-
-@dataclass(slots=True)
-class _Person:
-    key: str  # id without "person:"
-    words: list[str]  # fullest name words
-    short: set[str] = field(default_factory=set)  # keys a single word may link with
-    first: str = ""
-    display: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class _Role:
-    head: str
-    quals: frozenset[str]
-    nationality: str | None
 
 
 def _gazetteer_hits(doc: Any, gazetteer: Gazetteer) -> list[tuple[int, int, Alias]]:
@@ -418,95 +299,6 @@ def _sentence_index(doc: Any) -> list[int]:
     return index
 
 
-# --------------------------------------------------------------------------- roles
-
-
-def _role_head(tok: Any) -> str | None:
-    if tok.pos_ not in {"NOUN", "PROPN"}:
-        return None
-    word = str(tok.lower_)
-    lemma = str(tok.lemma_).lower()
-    return _ROLES.get(word) or _ROLES.get(lemma)
-
-
-def _qualifier(tok: Any) -> str | None:
-    if not tok.is_alpha or tok.lower_ in _QUALIFIER_SKIP or tok.is_stop:
-        return None
-    word = str(tok.lower_)
-    return _QUALIFIER_SAME.get(word, word)
-
-
-def _nationality(tok: Any, alias_at: dict[int, _Hit]) -> str | None:
-    hit = alias_at.get(tok.i)
-    if hit is not None and hit.entity.type == "GPE":
-        return hit.entity.id
-    return None
-
-
-def _role_from_tokens(tokens: Sequence[Any], head: Any, alias_at: dict[int, _Hit]) -> _Role:
-    quals: set[str] = set()
-    nat: str | None = None
-    for tok in tokens:
-        if tok.i == head.i:
-            continue
-        n = _nationality(tok, alias_at)
-        if n:
-            nat = nat or n
-            continue
-        if tok.tag_ == "POS" or tok.pos_ in {"DET", "PRON", "ADP", "PUNCT"}:
-            continue
-        q = _qualifier(tok)
-        if (q and q not in _ROLES) or (
-            q and tok.i != head.i and _ROLES[q] != _ROLES.get(head.lower_, "")
-        ):
-            quals.add(q)
-    # "President ... of Ukraine", "the president of Ukraine", "Secretary of State"
-    nxt = head.doc[head.i + 1] if head.i + 1 < len(head.doc) else None
-    if nxt is not None and nxt.lower_ == "of" and nxt.i + 1 < len(head.doc):
-        obj = head.doc[nxt.i + 1]
-        n = _nationality(obj, alias_at)
-        if n:
-            nat = nat or n
-        elif obj.is_title and obj.is_alpha:
-            q = _qualifier(obj)
-            if q:
-                quals.add(q)
-    return _Role(_role_head(head) or head.lower_, frozenset(quals), nat)
-
-
-def _title_prefix(doc: Any, start: int, alias_at: dict[int, _Hit]) -> list[Any]:
-    """Title tokens right before a name: "Chinese foreign ministry spokesperson"."""
-    out: list[Any] = []
-    i = start - 1
-    while i >= 0 and len(out) < 7:
-        tok = doc[i]
-        if tok.tag_ == "POS" and i - 1 >= 0 and i - 1 in alias_at:
-            out.insert(0, tok)
-            i -= 1
-            continue
-        if tok.lower_ == "of" and out and i >= 1 and _role_head(doc[i - 1]):
-            out.insert(0, tok)
-            i -= 1
-            continue
-        if tok.is_punct or tok.is_space or tok.pos_ in {"DET", "VERB", "AUX", "ADP", "PRON", "NUM"}:
-            break
-        if tok.pos_ not in {"NOUN", "PROPN", "ADJ"}:
-            break
-        out.insert(0, tok)
-        i -= 1
-    heads = [t for t in out if _role_head(t)]
-    if not heads:
-        return []
-    last = heads[-1]
-    # keep what leads up to the last role noun
-    return [t for t in out if t.i <= last.i] + [t for t in out if t.i > last.i and t.is_title]
-
-
-def _np_tokens(head: Any) -> list[Any]:
-    """The role noun with its left modifiers (det, amod, compound, poss)."""
-    return [t for t in head.subtree if t.i <= head.i]
-
-
 # --------------------------------------------------------------------------- main
 
 
@@ -675,77 +467,6 @@ def find_mentions(doc: Any, gazetteer: Gazetteer) -> list[Mention]:
     return mentions
 
 
-def _cluster_persons(doc: Any, spans: Sequence[tuple[int, int]]) -> dict[str, _Person]:
-    """Group the person names of a story: full names first, then single words."""
-    persons: dict[str, _Person] = {}
-    names = [doc[s:e].text for s, e in spans]
-    multi = [n for n in names if len(_name_words(n)) > 1]
-    single = [n for n in names if len(_name_words(n)) == 1]
-    for name in multi:
-        words = _name_words(name)
-        key = person_id(name).split(":", 1)[1]
-        first = name_key(words[0])
-        p = persons.get(key)
-        if p is not None and p.first and first and not _compatible(p.first, first):
-            key = f"{key}-{first}"  # another person with the same surname
-            p = persons.get(key)
-        if p is None:
-            p = _Person(key, words, first=first)
-            persons[key] = p
-        if (len(words), len(" ".join(words))) > (len(p.words), len(" ".join(p.words))):
-            p.words = words
-        p.short.add(key)
-        if _family_first(words):
-            p.short.add(name_key(words[0]))
-        else:
-            p.short.add(name_key(words[-1]))
-            p.short.add("-".join(name_key(w) for w in _surname(words)))
-    for name in single:
-        key = name_key(_name_words(name)[0])
-        if not key:
-            continue
-        if any(key in p.short for p in persons.values()):
-            continue
-        near = next(
-            (
-                p
-                for p in persons.values()
-                if len(key) >= 5
-                and any(
-                    len(s) >= 5 and s[0] == key[0] and fuzz.ratio(s, key) >= 88 for s in p.short
-                )
-            ),
-            None,
-        )
-        if near is not None:
-            near.short.add(key)
-            continue
-        # a given name or a family name written first ("Mao" for "Mao Ning")
-        firsts = [p for p in persons.values() if len(p.words) > 1 and name_key(p.words[0]) == key]
-        if len(firsts) == 1:
-            firsts[0].short.add(key)
-            continue
-        persons[key] = _Person(key, _name_words(name), short={key})
-    for p in persons.values():
-        p.display = " ".join(p.words)
-    return persons
-
-
-def _same_person(
-    text: str, persons: dict[str, _Person], by_short: dict[str, _Person]
-) -> _Person | None:
-    """The story's person that a span with another label names (NER noise:
-    "Zelenskyy" tagged ORG), when every word of it is a word of the name."""
-    words = _name_words(text)
-    if not words or len(words) > 4:
-        return None
-    found = _person_for(text, persons, by_short)
-    if found is None:
-        return None
-    known = {name_key(w) for w in found.words} | found.short
-    return found if all(name_key(w) in known for w in words) else None
-
-
 def _relabel(doc: Any, start: int, end: int, label: str) -> tuple[str, bool]:
     """Correct frequent NER slips with the words around the span. The flag
     says the words gave clear evidence (then other spans of the same name in
@@ -811,137 +532,6 @@ def _common_word(doc: Any, start: int, end: int, lowercase: set[str]) -> bool:
     first_line = text_of(doc).find("\n")
     at_start = tok.is_sent_start or (first_line > 0 and tok.idx < first_line)
     return bool(at_start and tok.lower_ in lowercase)
-
-
-def _compatible(a: str, b: str) -> bool:
-    return a.startswith(b) or b.startswith(a) or fuzz.ratio(a, b) >= 80
-
-
-def _person_for(
-    text: str, persons: dict[str, _Person], by_short: dict[str, _Person]
-) -> _Person | None:
-    words = _name_words(text)
-    if not words:
-        return None
-    key = person_id(text).split(":", 1)[1]
-    if len(words) > 1:
-        first = name_key(words[0])
-        exact = persons.get(f"{key}-{first}")
-        if exact is not None:
-            return exact
-        return persons.get(key) or by_short.get(key)
-    return by_short.get(name_key(words[0])) or persons.get(key)
-
-
-def _person_entity(p: _Person) -> Entity:
-    return Entity(f"person:{p.key}", p.display, "PERSON")
-
-
-def _role_mentions(
-    doc: Any, person_hits: Sequence[_Hit], alias_at: dict[int, _Hit], covered: set[int]
-) -> list[_Hit]:
-    """Introductions of persons by role, then the role descriptions linked to them."""
-    intros: list[tuple[int, _Role, Entity]] = []  # token index, role, person
-    used: set[int] = set()  # role tokens that are part of an introduction by title
-    appos_hits: list[_Hit] = []
-    starts = sorted(person_hits, key=lambda h: h.start)
-    for h in starts:
-        prefix = _title_prefix(doc, h.start, alias_at)
-        if prefix:
-            heads = [t for t in prefix if _role_head(t)]
-            head = heads[-1]
-            role = _role_from_tokens(prefix, head, alias_at)
-            # "President Volodymyr Zelensky of Ukraine"
-            if role.nationality is None and h.end + 1 < len(doc) and doc[h.end].lower_ == "of":
-                n = _nationality(doc[h.end + 1], alias_at)
-                if n:
-                    role = _Role(role.head, role.quals, n)
-            intros.append((h.start, role, h.entity))
-            used.update(t.i for t in prefix)
-        name_head = doc[h.start : h.end].root
-        # "The foreign minister, Andrii Sybiha," : the name is an apposition of the role
-        if name_head.dep_ == "appos" and _role_head(name_head.head) and name_head.head.i < h.start:
-            role_tok = name_head.head
-            tokens = _np_tokens(role_tok)
-            intros.append((h.start, _role_from_tokens(tokens, role_tok, alias_at), h.entity))
-            used.add(role_tok.i)
-            appos_hits.append(_Hit(tokens[0].i, role_tok.i + 1, h.entity, "role"))
-        # "Andrii Sybiha, Ukraine's foreign minister,"
-        for child in name_head.children:
-            if child.dep_ == "appos" and _role_head(child) and child.i > h.end:
-                tokens = _np_tokens(child)
-                intros.append((h.start, _role_from_tokens(tokens, child, alias_at), h.entity))
-                used.add(child.i)
-                appos_hits.append(_Hit(tokens[0].i, child.i + 1, h.entity, "role"))
-    if not intros:
-        return []
-    out: list[_Hit] = list(appos_hits)
-    for tok in doc:
-        if tok.i in used or tok.i in covered or tok.tag_ in {"NNS", "NNPS"}:
-            continue
-        head = _role_head(tok)
-        if not head:
-            continue
-        # a title right before a name is an introduction, not a description
-        nxt = tok.i + 1
-        if nxt < len(doc) and doc[nxt].i in covered and doc[nxt].is_title:
-            continue
-        left = [c for c in tok.children if c.i < tok.i]
-        dets = [c for c in left if c.dep_ == "det"]
-        if any(d.lower_ not in {"the", "this", "that"} for d in dets):
-            continue  # "a president", "every minister"
-        if _of_something_else(tok, alias_at):
-            continue  # "the president of the football club"
-        tokens = _np_tokens(tok)
-        role = _role_from_tokens(tokens, tok, alias_at)
-        possessive = any(c.dep_ == "poss" for c in left)
-        if not dets and not possessive and role.nationality is None:
-            continue
-        match = _match_role(role, tok.i, intros)
-        if match is None:
-            continue
-        start = min(t.i for t in tokens)
-        out.append(_Hit(start, tok.i + 1, match, "role"))
-    return out
-
-
-def _of_something_else(tok: Any, alias_at: dict[int, _Hit]) -> bool:
-    """The role is "of" something that is not a country: another body's role."""
-    doc = tok.doc
-    if tok.i + 2 >= len(doc) or doc[tok.i + 1].lower_ != "of":
-        return False
-    obj = next((c for c in doc[tok.i + 1].children if c.dep_ == "pobj"), None)
-    if obj is None:
-        return False
-    return _nationality(obj, alias_at) is None and not (obj.is_title and obj.i == tok.i + 2)
-
-
-def _match_role(role: _Role, at: int, intros: Sequence[tuple[int, _Role, Entity]]) -> Entity | None:
-    fits = [
-        (i, e)
-        for i, r, e in intros
-        if r.head == role.head
-        and role.quals <= r.quals
-        and (role.nationality is None or r.nationality is None or role.nationality == r.nationality)
-    ]
-    if not fits and role.head == "leader" and role.nationality and not role.quals:
-        # "the Ukrainian leader": the head of state or government of that country
-        fits = [
-            (i, e)
-            for i, r, e in intros
-            if r.nationality == role.nationality
-            and (r.head in _LEADER_HEADS or (r.head == "minister" and "prime" in r.quals))
-            and not r.quals - {"prime"}
-        ]
-    if not fits:
-        return None
-    people = {e.id for _, e in fits}
-    if len(people) == 1:
-        return fits[0][1]
-    before = [(i, e) for i, e in fits if i < at]
-    if not before:
-        return None
-    return max(before, key=lambda p: p[0])[1]
 
 
 # --------------------------------------------------------------------------- salience

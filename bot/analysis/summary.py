@@ -202,7 +202,10 @@ def shown_rank(claim: Claim, outlet: str = "") -> int:
     """How fit a claim is to stand in an alert: 0 a named speaker's full
     proposition; 1 the outlet's own claim or a headline's (fine when no one
     else speaks); 2 a fragment, or a speaker that is a clause ("Verge
-    reported Altman"), left out when anything better is there."""
+    reported Altman"), left out when anything better is there. A question
+    ("asked whether …") claims nothing and ranks with the fragments."""
+    if claim.stance is Stance.QUESTION:
+        return 2
     shown = with_verb(claim.text, claim.cue) if claim.stance is not Stance.DENY else claim.text
     if (shown == claim.text and is_fragment(claim.text)) or _CLAUSE_SPEAKER.search(claim.speaker):
         return 2

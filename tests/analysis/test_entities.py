@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from bot.analysis.aliases import Gazetteer, fold
-from bot.analysis.entities import entity_stats, find_mentions, name_key, person_id
+from bot.analysis.entities import entity_stats, find_mentions
+from bot.analysis.person_names import name_key, person_id
 from bot.models import Entity, Mention
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.analysis.novelty import DEFAULT_THRESHOLD, classify, similarity
+from bot.analysis.novelty import DEFAULT_THRESHOLD, classify
+from bot.analysis.wording import similarity
 from bot.models import CanonicalClaim, Claim, Novelty, Stance
 
 T = DEFAULT_THRESHOLD

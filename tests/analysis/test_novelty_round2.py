@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.analysis.aliases import Gazetteer
 from bot.analysis.events import event_title
-from bot.analysis.novelty import classify, similarity
+from bot.analysis.novelty import classify
 from bot.analysis.summary import (
     alert_claim,
     alert_lines,
@@ -16,6 +16,7 @@ from bot.analysis.summary import (
     claim_spans,
     is_furniture,
 )
+from bot.analysis.wording import similarity
 from bot.models import Claim, Novelty, Stance
 from tests.analysis.test_claims import claims_of
 from tests.analysis.test_novelty import claim, known

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 
 import pytest
@@ -192,6 +193,20 @@ def test_a_clause_as_speaker_comes_last() -> None:
     named = said("divers will reach the hull on Friday", "the coastguard", "org:coastguard")
     assert shown_rank(broken) == 2
     assert choose_shown([broken, named]) == [named]
+
+
+def test_a_question_gives_way_to_what_was_claimed() -> None:
+    # "asked whether the ferry was overloaded" is recorded (stance question),
+    # but it claims nothing: an alert shows it only when nothing else is there
+    asked = dataclasses.replace(
+        said("whether the ferry was overloaded", "Mira Dolan", "person:dolan"),
+        cue="asked",
+        stance=Stance.QUESTION,
+    )
+    named = said("divers will reach the hull on Friday", "the coastguard", "org:coastguard")
+    assert shown_rank(asked) == 2
+    assert choose_shown([asked, named]) == [named]
+    assert choose_shown([asked]) == [asked]
 
 
 def test_event_page_shows_a_denial_as_denied() -> None:
