@@ -58,7 +58,8 @@ from bot.ingest.feed_parsing import (
 from bot.ingest.files import split_title
 from bot.ingest.web import Hints, fetch_article
 from bot.models import Story
-from bot.net import Fetcher, error_kind
+from bot.net import Fetcher
+from bot.net_errors import error_kind
 from bot.sources import Feed, FeedPoll
 from storage.base import Store
 
