@@ -14,10 +14,13 @@ from bot import metrics
 from bot.config import Settings
 from bot.errors import ClaimWatchError, InputError, PermanentError
 from bot.exchange import feeds_opml
-from bot.ingest.feeds import FeedPoller, check_feed_address, feed_line, parse_opml
+from bot.ingest.feed_parsing import parse_opml
+from bot.ingest.feeds import FeedPoller, check_feed_address, feed_line
 from bot.ingest.web import fetch_article
 from bot.models import Story
-from bot.net import Fetcher, check_url_address, error_kind
+from bot.net import Fetcher
+from bot.net_address import check_url_address
+from bot.net_errors import error_kind
 from bot.runtime import Services
 
 BAR_MIN_URLS = 2

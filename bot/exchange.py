@@ -54,7 +54,7 @@ _SETTING_KEYS = ("digest", "digest_time", "quiet_start", "quiet_end", "timezone"
 
 
 def feeds_opml(feeds: Sequence[Feed], now: datetime) -> str:
-    """An OPML 2.0 document of ``feeds`` that :func:`bot.ingest.feeds.parse_opml`
+    """An OPML 2.0 document of ``feeds`` that :func:`bot.ingest.feed_parsing.parse_opml`
     (``claimwatch feeds import``) and feed readers read back."""
     root = ET.Element("opml", version="2.0")
     head = ET.SubElement(root, "head")

@@ -47,7 +47,7 @@ from bot.errors import ConfigError, InputError
 from bot.ingest.files import parse_date, sane_date, split_title
 from bot.ingest.text import strip_invisible
 from bot.models import Story
-from bot.net import check_url
+from bot.net_address import check_url
 
 log = logging.getLogger(__name__)
 

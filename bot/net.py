@@ -31,6 +31,10 @@ Everything ClaimWatch fetches from the web goes through :class:`Fetcher`:
   declares (``<meta charset>``, ``<?xml encoding?>``), else a detected one;
   a declared charset that does not fit the bytes gives way to detection.
 
+The address checks are :mod:`bot.net_address`, the charset reading
+:mod:`bot.net_text` and the errors :mod:`bot.net_errors`; their names are
+importable from here too.
+
 Failures are :mod:`bot.errors` types with a ``kind`` for logs and metrics:
 :class:`~bot.errors.InputError` (the URL itself is wrong),
 :class:`~bot.errors.PermanentError` (refused address, 4xx, too large, not
@@ -41,338 +45,78 @@ decodable) and :class:`~bot.errors.TransientError` (time-out, network error,
 from __future__ import annotations
 
 import asyncio
-import codecs
 import contextlib
-import ipaddress
 import logging
-import re
-import socket
 import zlib
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import ClassVar
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from bot.config import Settings
-from bot.errors import ClaimWatchError, InputError, PermanentError, TransientError
+from bot.errors import ClaimWatchError, PermanentError
+from bot.net_address import (
+    ADD_TIME_RESOLVE_SECONDS,
+    Resolver,
+    check_address,
+    check_url,
+    check_url_address,
+    is_public_address,
+    literal_address,
+    pinned_url,
+    resolve_checked,
+    resolve_host,
+)
+from bot.net_errors import (
+    BadURLError,
+    FetchTimeout,
+    HTTPStatusError,
+    NetworkError,
+    ServerError,
+    TooLargeError,
+    UnsafeURLError,
+    _ConnectFailed,
+    error_kind,
+)
+from bot.net_text import declared_charset, decode_text
+
+# The address checks, errors and text decoding live in their own modules; their
+# names stay importable from here for callers of ``bot.net``.
+__all__ = [
+    "ADD_TIME_RESOLVE_SECONDS",
+    "MAX_REDIRECTS",
+    "REDIRECT_STATUSES",
+    "BadURLError",
+    "FetchResult",
+    "FetchTimeout",
+    "Fetcher",
+    "HTTPStatusError",
+    "NetworkError",
+    "Resolver",
+    "ServerError",
+    "TooLargeError",
+    "UnsafeURLError",
+    "check_address",
+    "check_url",
+    "check_url_address",
+    "declared_charset",
+    "decode_text",
+    "error_kind",
+    "is_public_address",
+    "literal_address",
+    "pinned_url",
+    "resolve_checked",
+    "resolve_host",
+    "retry_after_seconds",
+]
 
 log = logging.getLogger(__name__)
 
 MAX_REDIRECTS = 5
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _STEP = 64 * 1024  # decompressed bytes produced per step
-
-Resolver = Callable[[str, int], Awaitable[list[str]]]
-
-
-# --------------------------------------------------------------------------- errors
-
-
-class UnsafeURLError(PermanentError):
-    """The URL points at an address we do not fetch (private, loopback, ...)."""
-
-    kind: ClassVar[str] = "refused"
-
-
-class TooLargeError(PermanentError):
-    """The body is over the cap (or would decompress to more than it)."""
-
-    kind: ClassVar[str] = "too_large"
-
-
-class HTTPStatusError(PermanentError):
-    """The server answered with a status that will not change by retrying (4xx)."""
-
-    kind: ClassVar[str] = "http_4xx"
-
-    def __init__(self, message: str, status: int) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-class ServerError(TransientError):
-    """5xx or 429: try again later."""
-
-    kind: ClassVar[str] = "http_5xx"
-
-    def __init__(self, message: str, status: int, retry_after: float | None = None) -> None:
-        super().__init__(message, retry_after)
-        self.status = status
-
-
-class FetchTimeout(TransientError):
-    kind: ClassVar[str] = "timeout"
-
-
-class NetworkError(TransientError):
-    kind: ClassVar[str] = "network"
-
-
-class BadURLError(InputError):
-    kind: ClassVar[str] = "bad_url"
-
-
-class _ConnectFailed(NetworkError):
-    """No connection could be made to one address (the next may be tried)."""
-
-
-def error_kind(exc: BaseException) -> str:
-    """A short, stable name for what went wrong (a metrics label)."""
-    kind = getattr(exc, "kind", None)
-    if isinstance(kind, str):
-        return kind
-    if isinstance(exc, TransientError):
-        return "transient"
-    if isinstance(exc, PermanentError):
-        return "permanent"
-    if isinstance(exc, InputError):
-        return "input"
-    return "internal"
-
-
-# --------------------------------------------------------------------------- addresses
-
-
-def is_public_address(text: str) -> bool:
-    """Whether ``text`` (an IP address) is one the public internet routes to."""
-    try:
-        addr = ipaddress.ip_address(text.split("%", 1)[0])
-    except ValueError:
-        return False
-    if isinstance(addr, ipaddress.IPv6Address):
-        mapped = addr.ipv4_mapped or addr.sixtofour
-        if mapped is not None:
-            addr = mapped
-        elif addr.teredo is not None:
-            addr = addr.teredo[1]
-    return not (
-        addr.is_private
-        or addr.is_loopback
-        or addr.is_link_local
-        or addr.is_multicast
-        or addr.is_reserved
-        or addr.is_unspecified
-        or not addr.is_global
-    )
-
-
-async def resolve_host(host: str, port: int) -> list[str]:
-    """Every address ``host`` resolves to (tests patch this function)."""
-    try:
-        ipaddress.ip_address(host)
-        return [host]
-    except ValueError:
-        pass
-    loop = asyncio.get_running_loop()
-    try:
-        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise NetworkError(f"cannot resolve {host}: {exc.strerror or exc}") from None
-    return sorted({str(info[4][0]) for info in infos})
-
-
-async def resolve_checked(
-    host: str, port: int, *, allow_private: bool = False, resolver: Resolver | None = None
-) -> list[str]:
-    """Resolve ``host`` once; every address must be public (unless
-    ``allow_private``). The addresses, in the resolver's order, to connect to."""
-    try:
-        addresses = [str(ipaddress.ip_address(host))]  # a literal needs no resolving
-    except ValueError:
-        addresses = await (resolver or resolve_host)(host, port)
-    if not addresses:
-        raise NetworkError(f"{host} resolves to no address")
-    if not allow_private:
-        bad = [a for a in addresses if not is_public_address(a)]
-        if bad:
-            raise UnsafeURLError(
-                f"refused {host}: it resolves to a non-public address ({bad[0]}); "
-                "set ALLOW_PRIVATE_URLS=true to fetch from private networks"
-            )
-    return addresses
-
-
-async def check_address(
-    url: str, *, allow_private: bool = False, resolver: Resolver | None = None
-) -> list[str]:
-    """Check a URL the way a fetch would, without fetching: an http(s) URL
-    (:class:`BadURLError`) whose host resolves only to public addresses
-    (:class:`UnsafeURLError`; :class:`NetworkError` when it does not resolve).
-    Returns the addresses."""
-    _, host, port = check_url(url)
-    return await resolve_checked(host, port, allow_private=allow_private, resolver=resolver)
-
-
-def pinned_url(url: str, address: str) -> tuple[str, str]:
-    """``(url with its host replaced by address, Host header)``: the request goes
-    to the address that was checked and still names the host it is for."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    host = parts.hostname or ""
-    default = 443 if scheme == "https" else 80
-    port = parts.port or default
-    literal = f"[{address}]" if ":" in address else address
-    userinfo = parts.netloc.rpartition("@")[0]
-    netloc = (f"{userinfo}@" if userinfo else "") + f"{literal}:{port}"
-    named = f"[{host}]" if ":" in host else host
-    host_header = named if port == default else f"{named}:{port}"
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, "")), host_header
-
-
-def check_url(url: str) -> tuple[str, str, int]:
-    """``(scheme, host, port)`` of an http(s) URL, else :class:`BadURLError`."""
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError as exc:
-        raise BadURLError(f"not a valid URL: {url!r} ({exc})") from None
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https"):
-        raise BadURLError(f"only http:// and https:// URLs are fetched, not {url!r}")
-    host = parts.hostname
-    if not host:
-        raise BadURLError(f"the URL {url!r} names no host")
-    return scheme, host, port or (443 if scheme == "https" else 80)
-
-
-_NUMERIC_HOST = re.compile(r"[0-9a-fx.]+")
-
-
-def literal_address(host: str) -> str | None:
-    """The IP address ``host`` spells without DNS, in any form a resolver reads:
-    IPv6 (a zone dropped), dotted IPv4 and its short, decimal, octal and hex
-    spellings (``127.1``, ``2130706433``, ``0177.0.0.1``, ``0x7f.1``); else None."""
-    host = host.strip("[]").split("%", 1)[0].lower()
-    try:
-        return str(ipaddress.ip_address(host))
-    except ValueError:
-        pass
-    if not _NUMERIC_HOST.fullmatch(host) or not any(c.isdigit() for c in host):
-        return None
-    try:
-        return socket.inet_ntoa(socket.inet_aton(host))
-    except OSError:
-        return None
-
-
-ADD_TIME_RESOLVE_SECONDS = 5.0
-
-
-async def check_url_address(
-    url: str, allow_private: bool, resolver: Resolver | None = None
-) -> None:
-    """Refuse a URL when it is given (``feeds add``, ``ingest URL``) whose host is,
-    or resolves to, a non-public address (:func:`is_public_address`), in any
-    spelling, or names this machine (``localhost``); :class:`UnsafeURLError`.
-    A name that does not resolve now is let through: every fetch checks again."""
-    _, host, port = check_url(url)
-    if allow_private:
-        return
-    hint = "set ALLOW_PRIVATE_URLS=true to fetch from private networks"
-    name = host.rstrip(".").lower()
-    if name == "localhost" or name.endswith(".localhost"):
-        raise UnsafeURLError(f"refused {host}: it names this machine, a non-public address; {hint}")
-    literal = literal_address(name)
-    if literal is not None:
-        addresses = [literal]
-    else:
-        try:
-            async with asyncio.timeout(ADD_TIME_RESOLVE_SECONDS):
-                addresses = await (resolver or resolve_host)(name, port)
-        except (ClaimWatchError, TimeoutError, OSError):
-            return
-    bad = [a for a in addresses if not is_public_address(a)]
-    if bad:
-        verb = "is" if literal is not None else "resolves to"
-        shown = bad[0]
-        with contextlib.suppress(ValueError):
-            ip = ipaddress.ip_address(shown.split("%", 1)[0])
-            inner = (
-                ip.ipv4_mapped or ip.sixtofour if isinstance(ip, ipaddress.IPv6Address) else None
-            )
-            if inner is not None:
-                shown = f"{shown} = {inner}"
-        raise UnsafeURLError(f"refused {host}: it {verb} a non-public address ({shown}); {hint}")
-
-
-# --------------------------------------------------------------------------- decoding
-
-
-_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
-_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
-_XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([\w.:-]+)[\"']", re.IGNORECASE)
-
-
-def _codec(name: str | None) -> str | None:
-    if not name:
-        return None
-    try:
-        return codecs.lookup(name.strip()).name
-    except LookupError:
-        return None
-
-
-def declared_charset(content_type: str | None, body: bytes) -> str | None:
-    """The charset the headers declare, else the one the document declares."""
-    if content_type:
-        m = _HEADER_CHARSET.search(content_type)
-        if m and (name := _codec(m.group(1))):
-            return name
-    head = body[:4096]
-    for pattern in (_XML_ENCODING, _META_CHARSET):
-        found = pattern.search(head)
-        if found and (name := _codec(found.group(1).decode("ascii", "replace"))):
-            return name
-    return None
-
-
-_SINGLE_BYTE = frozenset({"latin-1", "iso8859-1", "cp1252", "iso8859-15", "ascii"})
-
-
-def decode_text(body: bytes, content_type: str | None = None) -> tuple[str, str]:
-    """``(text, charset)``: a byte order mark wins, then the declared charset
-    (when the bytes fit it), then detection, then UTF-8 with replacements."""
-    for bom, name in (
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if body.startswith(bom):
-            return body.decode(name, errors="replace"), name
-    declared = declared_charset(content_type, body)
-    if declared in _SINGLE_BYTE and not body.isascii():
-        # any bytes "fit" a single-byte charset; text that is valid UTF-8 is UTF-8
-        try:
-            return body.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            pass
-    if declared is not None:
-        try:
-            return body.decode(declared), declared
-        except UnicodeDecodeError:
-            log.debug("declared charset %s does not fit the bytes; detecting", declared)
-    try:
-        return body.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    results = from_bytes(body[:200_000])
-    matches = list(results)
-    detected: str | None = None
-    if matches:
-        least = min(m.chaos for m in matches)
-        calm = [m for m in matches if m.chaos <= least + 0.01]
-        # several code pages read the bytes equally well: the web's default
-        # (windows-1252, what a "latin-1" label means to browsers) wins a tie
-        pick = next((m for m in calm if _codec(m.encoding) == "cp1252"), None)
-        detected = _codec((pick or results.best() or calm[0]).encoding)
-    if detected is not None:
-        return body.decode(detected, errors="replace"), detected
-    return body.decode("utf-8", errors="replace"), "utf-8"
 
 
 class _Decoder:

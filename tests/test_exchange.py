@@ -11,7 +11,7 @@ from bot.exchange import (
     import_watches,
     load_document,
 )
-from bot.ingest.feeds import parse_opml
+from bot.ingest.feed_parsing import parse_opml
 from bot.ingest.files import read_file
 from bot.models import ChatRef
 from bot.runtime import Services

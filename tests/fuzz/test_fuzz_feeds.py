@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.errors import ClaimWatchError
-from bot.ingest.feeds import MAX_ENTRIES, parse_feed
+from bot.ingest.feed_parsing import MAX_ENTRIES, parse_feed
 from bot.ingest.files import EARLIEST_DATE, FUTURE_DAYS
 from tests.fuzz.strategies import DATES, text
 

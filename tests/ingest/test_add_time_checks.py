@@ -12,7 +12,7 @@ import pytest
 
 from bot.config import load_settings
 from bot.errors import PermanentError
-from bot.net import check_url_address
+from bot.net_address import check_url_address
 from bot.runtime import Services
 from tests.fakes.chat import FakeAdapter, FakeChat
 

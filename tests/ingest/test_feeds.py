@@ -15,15 +15,8 @@ import pytest
 from bot import metrics
 from bot.config import Settings
 from bot.errors import InputError
-from bot.ingest.feeds import (
-    FeedPoller,
-    FeedRefused,
-    NotAFeedError,
-    PollReport,
-    feed_line,
-    parse_feed,
-    parse_opml,
-)
+from bot.ingest.feed_parsing import FeedRefused, NotAFeedError, parse_feed, parse_opml
+from bot.ingest.feeds import FeedPoller, PollReport, feed_line
 from bot.models import Story
 from bot.net import Fetcher
 from bot.sources import Feed

@@ -17,7 +17,8 @@ from bot.errors import ConfigError
 from bot.ingest.feeds import FeedPoller
 from bot.ingest.web import fetch_article
 from bot.models import Story
-from bot.net import Fetcher, NetworkError, UnsafeURLError
+from bot.net import Fetcher
+from bot.net_errors import NetworkError, UnsafeURLError
 from storage import open_store
 from tests.fakes.proxy import LocalProxy
 from tests.fakes.web import LocalWeb, Page, article_html, rss
@@ -74,7 +75,7 @@ def checked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         names.append(host)
         return DNS.get(host, [host])
 
-    monkeypatch.setattr("bot.net.resolve_host", resolve)
+    monkeypatch.setattr("bot.net_address.resolve_host", resolve)
     return names
 
 

@@ -1,4 +1,4 @@
-"""Safe fetching (bot.net) and article extraction (bot.ingest.web) against a
+"""Safe fetching (bot.net, bot.net_address) and article extraction (bot.ingest.web) against a
 local web server; private-address refusal with the setting off."""
 
 from __future__ import annotations
@@ -15,18 +15,17 @@ from aiohttp import web
 from bot.config import Settings, load_settings
 from bot.errors import InputError, PermanentError
 from bot.ingest.web import NoArticleError, fetch_article, html_to_text
-from bot.net import (
-    Fetcher,
+from bot.net import Fetcher
+from bot.net_address import check_address, is_public_address
+from bot.net_errors import (
     FetchTimeout,
     HTTPStatusError,
     ServerError,
     TooLargeError,
     UnsafeURLError,
-    check_address,
-    decode_text,
     error_kind,
-    is_public_address,
 )
+from bot.net_text import decode_text
 from tests.fakes.web import LocalWeb, Page, article_html
 
 PARAS = [
@@ -177,7 +176,7 @@ async def test_a_name_that_resolves_to_a_private_address_is_refused(
     async def resolve(host: str, port: int) -> list[str]:
         return {"intranet.example": ["93.184.216.34", "10.0.0.5"]}.get(host, ["93.184.216.34"])
 
-    monkeypatch.setattr("bot.net.resolve_host", resolve)
+    monkeypatch.setattr("bot.net_address.resolve_host", resolve)
     async with Fetcher(local_settings(tmp_path, allow_private_urls=False)) as f:
         with pytest.raises(UnsafeURLError, match=r"intranet\.example.*10\.0\.0\.5"):
             await f.get("http://intranet.example/admin")
@@ -197,7 +196,7 @@ async def test_redirects_to_private_addresses_are_refused(
         location = target if target.startswith("http") else "http://lo.example" + target
         return httpx.Response(302, headers={"Location": location})
 
-    monkeypatch.setattr("bot.net.resolve_host", resolve)
+    monkeypatch.setattr("bot.net_address.resolve_host", resolve)
     settings = local_settings(tmp_path, allow_private_urls=False)
     async with Fetcher(settings, transport=httpx.MockTransport(answer)) as f:
         with pytest.raises(UnsafeURLError, match="non-public address"):
