@@ -412,6 +412,7 @@ class ClaimView:
     first_seen: datetime
     sources: tuple[Source, ...] = ()
     figures: tuple[float, ...] = ()
+    cue: str = ""  # the verb it was said with: "blamed the US for …" reads with it
 
 
 @dataclass(frozen=True, slots=True)

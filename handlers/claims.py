@@ -28,7 +28,7 @@ def claim_lines(view: ClaimView) -> list[tuple[Span, ...]]:
     count = len(view.sources)
     when = view.first_seen.strftime("%Y-%m-%d %H:%M")
     return [
-        claim_spans(view.speaker, view.text, view.stance),
+        claim_spans(view.speaker, view.text, view.stance, view.cue),
         (
             Span(
                 f"   {view.stance.value} · first seen {when} · {plural(count, 'source')} · event "

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from bot.models import ClaimOrigin, ClaimView, Entity, EventSummary, Novelty, Story
 from storage.db import Db, as_date, as_dt, marks
-from storage.queries import claim_view
+from storage.queries import CLAIM_CUE, claim_view
 
 
 class Pages:
@@ -75,9 +75,10 @@ class Pages:
             )
             latest_rows = await tx.all(
                 "SELECT * FROM (SELECT id, event_id, speaker, text, stance, first_seen, numbers,"
+                f"  {CLAIM_CUE},"
                 "  ROW_NUMBER() OVER (PARTITION BY event_id"
                 f"   ORDER BY first_seen DESC, {tx.dialect.seq} DESC)"
-                f"  AS n FROM claims WHERE {among}) ranked"
+                f"  AS n FROM claims c WHERE {among}) ranked"
                 " WHERE n <= 3 ORDER BY event_id, n",
                 *ids,
             )

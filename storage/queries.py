@@ -9,7 +9,14 @@ from collections.abc import Sequence
 from bot.models import ClaimView, Entity, EventView, Source, Stance, Story, normalise_body
 from storage.db import Db, Row, Tx, as_date, as_dt, marks
 
-_CLAIM_COLUMNS = "c.id, c.event_id, c.speaker, c.text, c.stance, c.first_seen, c.numbers"
+# the verb a canonical claim was said with, from the mention whose words it keeps
+CLAIM_CUE = (
+    "COALESCE((SELECT m.cue FROM claim_mentions m WHERE m.canonical_id = c.id"
+    " AND m.text = c.text ORDER BY m.id LIMIT 1), '') AS cue"
+)
+_CLAIM_COLUMNS = (
+    f"c.id, c.event_id, c.speaker, c.text, c.stance, c.first_seen, c.numbers, {CLAIM_CUE}"
+)
 
 
 def story_source(row: Row) -> Source:
@@ -29,6 +36,7 @@ def claim_view(row: Row, sources: list[Source]) -> ClaimView:
         first_seen=as_dt(row["first_seen"]),
         sources=tuple(sources),
         figures=tuple(float(n) for n in json.loads(row["numbers"])),
+        cue=row["cue"],
     )
 
 

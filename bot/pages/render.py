@@ -144,7 +144,7 @@ def _carried(sources: tuple[Source, ...]) -> str:
 
 def _shown(claim: ClaimView) -> str:
     """A claim's text as it reads after its speaker (a denial as what was denied)."""
-    return esc(claim_text(claim.text, claim.stance))
+    return esc(claim_text(claim.text, claim.stance, claim.cue))
 
 
 def _quote(claim: ClaimView) -> str:

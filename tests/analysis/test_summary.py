@@ -102,6 +102,20 @@ def test_an_assertion_reads_as_before() -> None:
     assert plain(spans) == "Oren Malik — the boats were fired on"
 
 
+def test_claims_command_reads_an_object_with_its_verb() -> None:
+    view = ClaimView(
+        id="c7.3",
+        event_id="ev3",
+        speaker="Velmora",
+        text="the Republic of Tarn for prolonging the blockade",
+        stance=Stance.ASSERT,
+        first_seen=datetime(2031, 5, 2, 9, 30),
+        cue="blamed",
+    )
+    first = plain(claim_lines(view)[0])
+    assert first == "Velmora blamed the Republic of Tarn for prolonging the blockade"
+
+
 def test_claims_command_shows_a_denial_as_denied() -> None:
     view = ClaimView(
         id="c7.2",

@@ -226,6 +226,7 @@ async def test_claims_about_an_entity_newest_first_with_sources(store: Store) ->
     denial, fighting = about_china
     assert denial.speaker == "China" and denial.stance is Stance.DENY
     assert fighting.figures == (155.0,)
+    assert fighting.cue == "said"  # /claims reads a claim with its verb where it needs one
     assert fighting.sources == (
         Source("Story 1", "https://reuters.example/a", "Reuters", date(2025, 4, 8)),
         Source("Story 2", "https://guardian.example/b", "The Guardian", date(2025, 4, 9)),
