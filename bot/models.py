@@ -413,6 +413,43 @@ class ClaimView:
     sources: tuple[Source, ...] = ()
     figures: tuple[float, ...] = ()
     cue: str = ""  # the verb it was said with: "blamed the US for …" reads with it
+    novelty: Novelty | None = None  # how it entered its event (its first mention's novelty)
+    new_side: bool = False  # the first claim of its side in an event others spoke in before
+
+    @property
+    def first_source(self) -> Source | None:
+        """The story that published it first: the earliest publication date among
+        its sources; when none has a date, the first story we took in."""
+        dated = [s for s in self.sources if s.published is not None]
+        if dated:
+            return min(dated, key=lambda s: s.published or date.min)
+        return self.sources[0] if self.sources else None
+
+    @property
+    def outlets(self) -> int:
+        """How many outlets carried it."""
+        return len({s.outlet for s in self.sources})
+
+
+@dataclass(frozen=True, slots=True)
+class EventClaims:
+    """One event's claims about a subject, as /claims shows them: the few
+    shown (denials, updates and new sides first, then the newest) and how many
+    there are in all."""
+
+    id: str
+    title: str
+    claims: tuple[ClaimView, ...]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimsAnswer:
+    """The events with claims about a subject, newest event first, and how
+    many events have such claims in all."""
+
+    events: tuple[EventClaims, ...]
+    total_events: int
 
 
 @dataclass(frozen=True, slots=True)

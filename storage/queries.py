@@ -6,7 +6,18 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from bot.models import ClaimView, Entity, EventView, Source, Stance, Story, normalise_body
+from bot.models import (
+    ClaimsAnswer,
+    ClaimView,
+    Entity,
+    EventClaims,
+    EventView,
+    Novelty,
+    Source,
+    Stance,
+    Story,
+    normalise_body,
+)
 from storage.db import Db, Row, Tx, as_date, as_dt, marks
 
 # the verb a canonical claim was said with, from the mention whose words it keeps
@@ -26,7 +37,32 @@ def story_source(row: Row) -> Source:
     return Source(title=row["title"], url=story.link, outlet=story.outlet_name, published=published)
 
 
+PHRASE_WINDOW = 5000
+"""How many of the newest claims a phrase (a keyword, no entity) is looked for in:
+claim texts have no word index, so the search is bounded, never a scan of all claims."""
+
+# The first claim of its side (the entity its speaker speaks for) in an event
+# where someone spoke before it: no earlier claim had that side, or was said by
+# that side itself or by the same speaker.
+_NEW_SIDE = (
+    "(c.speaker_side IS NOT NULL"
+    " AND EXISTS (SELECT 1 FROM claims p WHERE p.event_id = c.event_id"
+    "  AND p.first_seen < c.first_seen)"
+    " AND NOT EXISTS (SELECT 1 FROM claims p WHERE p.event_id = c.event_id"
+    "  AND p.first_seen < c.first_seen AND (p.speaker_side = c.speaker_side"
+    "  OR p.speaker_id = c.speaker_side OR p.speaker_id = c.speaker_id)))"
+)
+# What /claims shows first in an event: denials and contradictions, updated
+# figures, sides heard for the first time, then the rest.
+_RANK = (
+    "CASE WHEN x.stance = 'deny' OR x.novelty = 'contradiction' THEN 0"
+    " WHEN x.novelty = 'update' THEN 1 WHEN x.new_side THEN 2 ELSE 3 END"
+)
+
+
 def claim_view(row: Row, sources: list[Source]) -> ClaimView:
+    keys = row.keys()
+    novelty = row["novelty"] if "novelty" in keys else None
     return ClaimView(
         id=row["id"],
         event_id=row["event_id"],
@@ -37,6 +73,8 @@ def claim_view(row: Row, sources: list[Source]) -> ClaimView:
         sources=tuple(sources),
         figures=tuple(float(n) for n in json.loads(row["numbers"])),
         cue=row["cue"],
+        novelty=Novelty(novelty) if novelty else None,
+        new_side=bool(row["new_side"]) if "new_side" in keys else False,
     )
 
 
@@ -137,6 +175,85 @@ class Queries:
             sources = await _claim_sources(tx, [row["id"] for row in rows])
         return [claim_view(row, sources[row["id"]]) for row in rows]
 
+    async def claims_by_event(self, subject: str, max_events: int, per_event: int) -> ClaimsAnswer:
+        """Claims by or about the entity ``subject`` (or, when no entity has that
+        key, claims among the newest :data:`PHRASE_WINDOW` whose text contains the
+        phrase), grouped by event: the ``max_events`` events whose latest such
+        claim was published last, and in each the ``per_event`` claims shown
+        first (denials and contradictions, updated figures, sides heard for
+        the first time, then the newest)."""
+        async with self.db.read() as tx:
+            known = await tx.val(
+                "SELECT EXISTS (SELECT 1 FROM entities WHERE id = ?)"
+                " OR EXISTS (SELECT 1 FROM claims WHERE speaker_id = ?)"
+                " OR EXISTS (SELECT 1 FROM claim_entities WHERE entity_id = ?)",
+                subject,
+                subject,
+                subject,
+            )
+            hit_args: tuple[object, ...]
+            if known:
+                hit = (
+                    "SELECT c.id FROM claims c WHERE c.speaker_id = ?"
+                    " UNION SELECT claim_id FROM claim_entities WHERE entity_id = ?"
+                )
+                hit_args = (subject, subject)
+            else:
+                phrase = normalise_body(subject)
+                if not phrase:
+                    return ClaimsAnswer((), 0)
+                found = tx.dialect.contains("' ' || w.text_norm || ' '", "' ' || ? || ' '")
+                hit = (
+                    "SELECT w.id FROM (SELECT c.id, c.text_norm FROM claims c"
+                    f" ORDER BY c.first_seen DESC LIMIT {PHRASE_WINDOW}) w WHERE {found} > 0"
+                )
+                hit_args = (phrase,)
+            total = await tx.val(
+                f"WITH hit AS ({hit}) SELECT COUNT(DISTINCT c.event_id)"
+                " FROM hit JOIN claims c ON c.id = hit.id",
+                *hit_args,
+            )
+            events = await tx.all(
+                f"WITH hit AS ({hit}) SELECT c.event_id, e.title, COUNT(*) AS claims,"
+                f" MAX({tx.dialect.story_day('s')}) AS latest, MAX(c.first_seen) AS seen"
+                " FROM hit JOIN claims c ON c.id = hit.id JOIN events e ON e.id = c.event_id"
+                " JOIN stories s ON s.id = c.first_story_id"
+                " GROUP BY c.event_id, e.title ORDER BY latest DESC, seen DESC, c.event_id"
+                " LIMIT ?",
+                *hit_args,
+                max_events,
+            )
+            if not events:
+                return ClaimsAnswer((), int(total or 0))
+            ids = [row["event_id"] for row in events]
+            rows = await tx.all(
+                f"WITH hit AS ({hit}) SELECT * FROM ("
+                f" SELECT x.*, ROW_NUMBER() OVER (PARTITION BY x.event_id ORDER BY {_RANK},"
+                "  x.first_seen DESC, x.seq_ DESC) AS place FROM ("
+                f"  SELECT {_CLAIM_COLUMNS}, o.novelty, {_NEW_SIDE} AS new_side,"
+                f"   c.{tx.dialect.seq} AS seq_"
+                "   FROM hit JOIN claims c ON c.id = hit.id"
+                "   LEFT JOIN claim_mentions o ON o.id = c.id"
+                f"   WHERE c.event_id IN ({marks(len(ids))})) x"
+                ") y WHERE y.place <= ? ORDER BY y.place",
+                *hit_args,
+                *ids,
+                per_event,
+            )
+            sources = await _claim_sources(tx, [row["id"] for row in rows])
+        shown: dict[str, list[ClaimView]] = {event_id: [] for event_id in ids}
+        for row in rows:
+            shown[row["event_id"]].append(claim_view(row, sources[row["id"]]))
+        return ClaimsAnswer(
+            tuple(
+                EventClaims(
+                    row["event_id"], row["title"], tuple(shown[row["event_id"]]), int(row["claims"])
+                )
+                for row in events
+            ),
+            int(total or 0),
+        )
+
     async def event_view(self, event_id: str) -> EventView | None:
         async with self.db.read() as tx:
             event = await tx.one(
@@ -145,7 +262,8 @@ class Queries:
             if event is None:
                 return None
             claims = await tx.all(
-                f"SELECT {_CLAIM_COLUMNS} FROM claims c WHERE c.event_id = ?"
+                f"SELECT {_CLAIM_COLUMNS}, o.novelty, {_NEW_SIDE} AS new_side FROM claims c"
+                " LEFT JOIN claim_mentions o ON o.id = c.id WHERE c.event_id = ?"
                 f" ORDER BY c.first_seen, c.{tx.dialect.seq}",
                 event_id,
             )
