@@ -86,15 +86,23 @@ class ChatSetup:
     muted_until: datetime | None = None
 
 
+Vet = Callable[[ChatRef, WatchTarget], Awaitable["WatchTarget | str"]]
+"""The checks a watch passes before it is added (``/watch``'s): the target to
+add (its entity resolved here) or why it is refused."""
+
+
 @dataclass
 class ImportReport:
-    """What :func:`import_watches` did; ``problems`` name each skipped entry."""
+    """What :func:`import_watches` did; ``problems`` name each skipped entry,
+    ``added_names`` and ``present_names`` the watches added and already there."""
 
     chats: int = 0
     added: int = 0
     present: int = 0
     settings_changed: int = 0
     problems: list[str] = field(default_factory=list)
+    added_names: list[str] = field(default_factory=list)
+    present_names: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
@@ -329,12 +337,29 @@ async def import_watches(
     now: datetime,
     *,
     only: ChatRef | None = None,
+    into: ChatRef | None = None,
+    vet: Vet | None = None,
+    max_watches: int | None = None,
     on_change: Callable[[], Awaitable[None]] | None = None,
 ) -> ImportReport:
     """Add the document's watches and set its settings (see the module
     docstring). With ``only``, the entries of other chats are skipped and
-    reported, so a chat's ``/import`` changes that chat alone."""
+    reported. With ``into`` (a chat's ``/import``), the document must hold one
+    chat's setup, which is applied to ``into`` whichever chat it came from;
+    :class:`InputError` otherwise, and nothing changes. ``vet`` checks each
+    watch as ``/watch`` does (resolving its entity, refusing a phrase that
+    cannot be watched), and ``max_watches`` is the most a chat may have: a
+    refused watch, or one over the cap, is reported and skipped."""
     setups, problems = read_setups(doc)
+    if into is not None:
+        if len(doc["chats"]) != 1:
+            raise InputError(
+                f"the file holds {len(doc['chats'])} chats' setups; a chat imports the "
+                "file of one chat (its /export)"
+            )
+        if not setups:  # the one entry was unreadable
+            raise InputError("; ".join(problems) or "the file holds no chat")
+        setups = [replace(setups[0], chat=into)]
     report = ImportReport(problems=problems)
     changed = False
     for setup in setups:
@@ -342,11 +367,7 @@ async def import_watches(
             report.problems.append(f"{setup.chat}: not this chat; skipped")
             continue
         report.chats += 1
-        for target in setup.watches:
-            _, created = await store.add_subscription(setup.chat, target, now)
-            report.added += created
-            report.present += not created
-            changed |= created
+        changed |= await _add_watches(store, setup, now, report, vet, max_watches)
         if setup.prefs is None:
             continue
         differs = False
@@ -367,11 +388,49 @@ async def import_watches(
     return report
 
 
+async def _add_watches(
+    store: Store,
+    setup: ChatSetup,
+    now: datetime,
+    report: ImportReport,
+    vet: Vet | None,
+    max_watches: int | None,
+) -> bool:
+    """One chat's watches, each vetted and within the cap; whether any was added."""
+    have = {s.target.key for s in await store.chat_subscriptions(setup.chat)}
+    changed = False
+    for target in setup.watches:
+        if vet is not None:
+            vetted = await vet(setup.chat, target)
+            if isinstance(vetted, str):
+                report.problems.append(f"{setup.chat}: {target.name}: {vetted}")
+                continue
+            target = vetted
+        if target.key in have:
+            report.present += 1
+            report.present_names.append(target.name)
+            continue
+        if max_watches is not None and len(have) >= max_watches:
+            report.problems.append(
+                f"{setup.chat}: {target.name}: the chat already watches {len(have)} things, "
+                f"the most it may (MAX_WATCHES_PER_CHAT is {max_watches})"
+            )
+            continue
+        _, created = await store.add_subscription(setup.chat, target, now)
+        have.add(target.key)
+        report.added += created
+        report.present += not created
+        (report.added_names if created else report.present_names).append(target.name)
+        changed |= created
+    return changed
+
+
 __all__: Sequence[str] = [
     "FORMAT",
     "VERSION",
     "ChatSetup",
     "ImportReport",
+    "Vet",
     "chat_setups",
     "export_watches",
     "feeds_opml",

@@ -298,12 +298,30 @@ def _plain(lines: tuple[Line, ...]) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class FileData:
+    """A file sent with a reply (``/export``) or received with a command
+    (``/import``). ``problem`` says why a received file could not be read (too
+    large, the download failed); its ``data`` is empty then."""
+
+    name: str
+    data: bytes
+    mime: str = "application/json"
+    problem: str | None = None
+
+    @property
+    def text(self) -> str:
+        return self.data.decode("utf-8", "replace")
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
-    """What a handler answers: platform-neutral rich text."""
+    """What a handler answers: platform-neutral rich text, and maybe a file
+    (adapters send it after the text, :meth:`bot.adapters.base.Adapter.send_file`)."""
 
     lines: tuple[Line, ...]
     ok: bool = True
     buttons: tuple[Button, ...] = ()
+    file: FileData | None = None
 
     @classmethod
     def text(cls, *lines: str, ok: bool = True) -> Reply:
@@ -379,6 +397,7 @@ class Command:
     reply_to: str | None = None
     received: datetime | None = None
     prefix: str = "/"  # how users type a command here ("/claimwatch " in Slack)
+    file: FileData | None = None  # a file sent with the command (or the message it replies to)
 
     @property
     def chat(self) -> ChatRef:
