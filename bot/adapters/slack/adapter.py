@@ -55,10 +55,17 @@ from bot.adapters.slack.rendering import (
     reply_blocks,
     reply_fallback,
 )
-from bot.adapters.slack.transport import CALL_ERRORS, post_message, respond_ephemeral, web_client
+from bot.adapters.slack.transport import (
+    CALL_ERRORS,
+    download_file,
+    post_message,
+    respond_ephemeral,
+    upload_file,
+    web_client,
+)
 from bot.config import Settings
 from bot.errors import ConfigError, PermanentError, TransientError
-from bot.models import Alert, ChatRef, Command, MenuEntry, Reply, Span
+from bot.models import Alert, ChatRef, Command, FileData, MenuEntry, Reply, Span
 from bot.ratelimit import CHAT_MARGIN, PlatformLimits, RateLimiter
 
 logger = logging.getLogger(__name__)
@@ -71,6 +78,8 @@ EVENTS_PATH = "/slack/events"
 ADMIN_CACHE_SECONDS = 600.0
 PARENT_CACHE_SIZE = 2000
 SEEN_EVENTS_SIZE = 1000
+MAX_FILE_BYTES = 1024 * 1024
+"""The largest file downloaded with a command; a larger one arrives as a problem."""
 
 NOT_IN_CHANNEL_HINT = (
     "I can't post in this channel yet: invite me with /invite @ClaimWatch "
@@ -288,10 +297,12 @@ class SlackAdapter(Adapter):
         *,
         resolve_type: bool = False,
         response_url: str | None = None,
+        files: object = None,
     ) -> None:
         """Run the command after the ack. The listener returns at once; the
-        lookups (channel type, admin) happen in the task."""
-        task = asyncio.create_task(self._run(command, thread_ts, resolve_type, response_url))
+        lookups (channel type, admin) and the download of a file shared with
+        the message (``files``, the event's list) happen in the task."""
+        task = asyncio.create_task(self._run(command, thread_ts, resolve_type, response_url, files))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -348,11 +359,15 @@ class SlackAdapter(Adapter):
             chat_type=chat_type(channel, event.get("channel_type")),
             reply_to=event.get("ts"),
         )
-        self._spawn(command, event.get("thread_ts"))
+        self._spawn(command, event.get("thread_ts"), files=event.get("files"))
 
     async def _on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         # only direct messages; mentions in channels arrive as app_mention
-        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+        # a file shared in the DM with the command as its message is subtype file_share
+        subtype = event.get("subtype")
+        if event.get("channel_type") != "im" or subtype not in (None, "file_share"):
+            return
+        if event.get("bot_id"):
             return
         if not self._first_delivery(body):
             return
@@ -369,7 +384,7 @@ class SlackAdapter(Adapter):
             chat_type="private",
             reply_to=event.get("ts"),
         )
-        self._spawn(command, event.get("thread_ts"))
+        self._spawn(command, event.get("thread_ts"), files=event.get("files"))
 
     async def _on_action(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
@@ -403,9 +418,12 @@ class SlackAdapter(Adapter):
         thread_ts: str | None,
         resolve_type: bool,
         response_url: str | None,
+        files: object = None,
     ) -> None:
         assert self._on_command is not None
         channel = command.chat_id
+        if isinstance(files, list) and files and isinstance(files[0], dict):
+            command = dataclasses.replace(command, file=await self._download(files[0]))
         if resolve_type:
             command = dataclasses.replace(command, chat_type=await self._channel_type(channel))
         command = dataclasses.replace(
@@ -421,12 +439,33 @@ class SlackAdapter(Adapter):
             reply = Reply.error("Sorry, that failed. Please try again later.")
         try:
             await self._post(channel, reply_fallback(reply), reply_blocks(reply), thread_ts)
+            if reply.file is not None:
+                await self.send_file(ChatRef(PLATFORM, channel), reply.file, reply_to=thread_ts)
         except PermanentError as exc:
             logger.warning("slack: could not answer in %s: %s", channel, exc)
             if exc.pause_chat and response_url:
                 await self._respond_privately(response_url, reply, channel)
         except TransientError as exc:
             logger.warning("slack: could not answer in %s: %s", channel, exc)
+
+    async def _download(self, info: dict[str, Any]) -> FileData:
+        """The first file shared with a command (``url_private_download`` with the
+        bot token; needs the ``files:read`` scope), or a FileData saying why not."""
+        name = str(info.get("name") or info.get("title") or "file")
+        mime = str(info.get("mimetype") or "application/octet-stream")
+        size = info.get("size")
+        if isinstance(size, int) and size > MAX_FILE_BYTES:
+            return FileData(
+                name,
+                b"",
+                mime,
+                f"it is {size // 1024} KB; I read files up to {MAX_FILE_BYTES // 1024} KB",
+            )
+        url = info.get("url_private_download") or info.get("url_private")
+        if not isinstance(url, str):
+            return FileData(name, b"", mime, "Slack gave no address to download it from")
+        data, problem = await download_file(self.client, url, MAX_FILE_BYTES)
+        return FileData(name, data, mime, problem)
 
     async def _respond_privately(self, response_url: str, reply: Reply, channel: str) -> None:
         """The reply to a slash command as an ephemeral message through its
@@ -489,6 +528,15 @@ class SlackAdapter(Adapter):
         return await self._post(
             chat.chat_id, reply_fallback(reply), reply_blocks(reply), None, slot_taken=slot_taken
         )
+
+    async def send_file(
+        self, chat: ChatRef, file: FileData, *, reply_to: str | None = None
+    ) -> str | None:
+        """Share ``file`` in the channel (in the thread ``reply_to``) with the
+        upload flow: ``files.getUploadURLExternal``, the upload, then
+        ``files.completeUploadExternal``; returns the file id."""
+        await self.pace(chat)
+        return await upload_file(self.client, chat.chat_id, file, reply_to)
 
     async def send_alert(
         self, alert: Alert, reply_to: str | None, *, slot_taken: bool = False
