@@ -403,7 +403,7 @@ async def _add_watches(
         if vet is not None:
             vetted = await vet(setup.chat, target)
             if isinstance(vetted, str):
-                report.problems.append(f"{setup.chat}: {target.name}: {vetted}")
+                report.problems.append(f"{setup.chat}: “{target.name}”: {vetted}")
                 continue
             target = vetted
         if target.key in have:
@@ -412,7 +412,7 @@ async def _add_watches(
             continue
         if max_watches is not None and len(have) >= max_watches:
             report.problems.append(
-                f"{setup.chat}: {target.name}: the chat already watches {len(have)} things, "
+                f"{setup.chat}: “{target.name}”: the chat already watches {len(have)} things, "
                 f"the most it may (MAX_WATCHES_PER_CHAT is {max_watches})"
             )
             continue

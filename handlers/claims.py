@@ -97,7 +97,7 @@ def claim_lines(view: ClaimView, *, event: bool = False) -> list[tuple[Span, ...
     ``event``, the event id too (for lists that mix events)."""
     tag = claim_tag(view)
     line = _shorten(claim_spans(view.speaker, view.text, view.stance, view.cue))
-    head = (Span("• "), *((Span(tag, bold=True), Span(" ")) if tag else ()), *line)
+    head = (Span("• "), *((Span(tag, code=True), Span(" ")) if tag else ()), *line)
     detail = published_line(view)
     if event:
         detail = (*detail, Span(" · event "), Span(view.event_id, code=True))

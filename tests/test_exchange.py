@@ -154,8 +154,8 @@ async def test_watches_import_applies_the_cap_and_phrase_checks_of_watch(tmp_pat
     code, out, err = await claimwatch(tmp_path, "watches", "import", str(path), env=env)
     assert code == 1
     assert "1 chats: 2 watches added" in out
-    assert "skipped telegram:42: of: “of” is too common a word to watch" in err
-    assert "skipped telegram:42: sorna: the chat already watches 2 things" in err
+    assert "skipped telegram:42: “of”: “of” is too common a word to watch" in err
+    assert "skipped telegram:42: “sorna”: the chat already watches 2 things" in err
     code, out, _ = await claimwatch(tmp_path, "watches", "export", env=env)
     keys = [w["key"] for w in json.loads(out)["chats"][0]["watches"]]
     assert sorted(keys) == ["gpe:china", "grain tariff"]

@@ -77,8 +77,8 @@ async def test_import_applies_the_checks_of_watch(capped: Services) -> None:
     )
     assert reply.ok, reply.plain
     assert "Added 2: China, harbour spill." in reply.plain
-    assert "Skipped the: “the” is too common a word to watch" in reply.plain
-    assert "Skipped sorna: the chat already watches 3 things" in reply.plain
+    assert "Skipped “the”: “the” is too common a word to watch" in reply.plain
+    assert "Skipped “sorna”: the chat already watches 3 things" in reply.plain
     watching = (await chat.say("/watching")).plain
     assert "China — entity" in watching and "sorna" not in watching
 
