@@ -125,6 +125,8 @@ async def import_(cmd: Command, ctx: Context, args: list[str]) -> Reply:
         lines.append(
             f"Already watched {len(report.present_names)}: {_names(report.present_names)}."
         )
+    if report.levels_changed:
+        lines.append(f"Levels set to the file's for {report.levels_changed} of them.")
     if not report.added_names and not report.present_names:
         lines.append("No watches added.")
     prefix = f"{cmd.chat}: "

@@ -113,3 +113,43 @@ async def test_only_admins_import_in_groups(chat: FakeChat) -> None:
     refused = await chat.say(f"/import {pasted}", chat_type="group", is_admin=False)
     assert not refused.ok and "Only admins" in refused.plain
     assert (await chat.say("/export", chat_type="group", is_admin=False)).ok
+
+
+async def test_the_export_carries_each_watchs_level(services: Services, chat: FakeChat) -> None:
+    await chat.say("/watch china all")
+    await chat.say("/watch japan events")
+    exported = await chat.say("/export")
+    assert exported.file is not None
+    doc = json.loads(exported.file.data)
+    assert doc["version"] == VERSION == 2
+    assert {w["key"]: w["level"] for w in doc["chats"][0]["watches"]} == {
+        "gpe:china": "all",
+        "gpe:japan": "events",
+    }
+    other = FakeChat(services.router, chat_id="c2")
+    await other.say("/watch china")  # at the default level: the file's level replaces it
+    reply = await other.say("/import", file=exported.file)
+    assert "Added 1: Japan" in reply.plain and "Levels set to the file's for 1" in reply.plain
+    levels = {
+        s.target.key: s.level.value for s in await services.store.chat_subscriptions(other.ref)
+    }
+    assert levels == {"gpe:china": "all", "gpe:japan": "events"}
+    # a version 1 file (no levels) imports at the default level; a bad level is named
+    old = {
+        "format": FORMAT,
+        "version": 1,
+        "chats": [
+            {
+                "chat": "fake:c1",
+                "watches": [
+                    {"kind": "entity", "key": "gpe:russia", "name": "Russia"},
+                    {"kind": "entity", "key": "gpe:india", "name": "India", "level": "loud"},
+                ],
+            }
+        ],
+    }
+    third = FakeChat(services.router, chat_id="c3")
+    reply = await third.say("/import " + json.dumps(old))
+    assert "Added 1: Russia" in reply.plain and "level must be one of" in reply.plain
+    [sub] = await services.store.chat_subscriptions(third.ref)
+    assert sub.level.value == "major"
