@@ -94,6 +94,37 @@ async def _claim_sources(tx: Tx, claim_ids: Sequence[str]) -> dict[str, list[Sou
     return out
 
 
+async def _subject_claims(tx: Tx, subject: str) -> tuple[str, tuple[object, ...]] | None:
+    """A query of the ids of the claims about ``subject`` (with its arguments):
+    said by or about the entity with that id (the claims_speaker and
+    claim_entities indexes); when no entity has it, claims among the newest
+    :data:`PHRASE_WINDOW` whose words contain the phrase. None for a phrase
+    with no words."""
+    known = await tx.val(
+        "SELECT EXISTS (SELECT 1 FROM entities WHERE id = ?)"
+        " OR EXISTS (SELECT 1 FROM claims WHERE speaker_id = ?)"
+        " OR EXISTS (SELECT 1 FROM claim_entities WHERE entity_id = ?)",
+        subject,
+        subject,
+        subject,
+    )
+    if known:
+        return (
+            "SELECT c.id FROM claims c WHERE c.speaker_id = ?"
+            " UNION SELECT claim_id FROM claim_entities WHERE entity_id = ?",
+            (subject, subject),
+        )
+    phrase = normalise_body(subject)
+    if not phrase:
+        return None
+    found = tx.dialect.contains("' ' || w.text_norm || ' '", "' ' || ? || ' '")
+    return (
+        "SELECT w.id FROM (SELECT c.id, c.text_norm FROM claims c"
+        f" ORDER BY c.first_seen DESC LIMIT {PHRASE_WINDOW}) w WHERE {found} > 0",
+        (phrase,),
+    )
+
+
 class Queries:
     db: Db
 
@@ -141,37 +172,21 @@ class Queries:
 
     async def claims_about(self, entity_key: str, limit: int) -> list[ClaimView]:
         """Newest canonical claims by or about the entity ``entity_key``; when no
-        entity has that key (a keyword watch), claims whose text contains the
-        phrase as whole words, ignoring case and punctuation."""
+        entity has that key (a keyword watch), claims among the newest
+        :data:`PHRASE_WINDOW` whose text contains the phrase as whole words,
+        ignoring case and punctuation."""
         async with self.db.read() as tx:
-            order = f"ORDER BY c.first_seen DESC, c.{tx.dialect.seq} DESC LIMIT ?"
-            known = await tx.val(
-                "SELECT EXISTS (SELECT 1 FROM entities WHERE id = ?)"
-                " OR EXISTS (SELECT 1 FROM claims WHERE speaker_id = ?)"
-                " OR EXISTS (SELECT 1 FROM claim_entities WHERE entity_id = ?)",
-                entity_key,
-                entity_key,
-                entity_key,
+            found = await _subject_claims(tx, entity_key)
+            if found is None:
+                return []
+            hit, hit_args = found
+            rows = await tx.all(
+                f"WITH hit AS ({hit}) SELECT {_CLAIM_COLUMNS} FROM hit"
+                " JOIN claims c ON c.id = hit.id"
+                f" ORDER BY c.first_seen DESC, c.{tx.dialect.seq} DESC LIMIT ?",
+                *hit_args,
+                limit,
             )
-            if known:
-                rows = await tx.all(
-                    f"SELECT {_CLAIM_COLUMNS} FROM claims c WHERE c.speaker_id = ?"
-                    " OR c.id IN (SELECT claim_id FROM claim_entities WHERE entity_id = ?)"
-                    f" {order}",
-                    entity_key,
-                    entity_key,
-                    limit,
-                )
-            else:
-                phrase = normalise_body(entity_key)
-                if not phrase:
-                    return []
-                found = tx.dialect.contains("' ' || c.text_norm || ' '", "' ' || ? || ' '")
-                rows = await tx.all(
-                    f"SELECT {_CLAIM_COLUMNS} FROM claims c WHERE {found} > 0 {order}",
-                    phrase,
-                    limit,
-                )
             sources = await _claim_sources(tx, [row["id"] for row in rows])
         return [claim_view(row, sources[row["id"]]) for row in rows]
 
@@ -183,31 +198,10 @@ class Queries:
         first (denials and contradictions, updated figures, sides heard for
         the first time, then the newest)."""
         async with self.db.read() as tx:
-            known = await tx.val(
-                "SELECT EXISTS (SELECT 1 FROM entities WHERE id = ?)"
-                " OR EXISTS (SELECT 1 FROM claims WHERE speaker_id = ?)"
-                " OR EXISTS (SELECT 1 FROM claim_entities WHERE entity_id = ?)",
-                subject,
-                subject,
-                subject,
-            )
-            hit_args: tuple[object, ...]
-            if known:
-                hit = (
-                    "SELECT c.id FROM claims c WHERE c.speaker_id = ?"
-                    " UNION SELECT claim_id FROM claim_entities WHERE entity_id = ?"
-                )
-                hit_args = (subject, subject)
-            else:
-                phrase = normalise_body(subject)
-                if not phrase:
-                    return ClaimsAnswer((), 0)
-                found = tx.dialect.contains("' ' || w.text_norm || ' '", "' ' || ? || ' '")
-                hit = (
-                    "SELECT w.id FROM (SELECT c.id, c.text_norm FROM claims c"
-                    f" ORDER BY c.first_seen DESC LIMIT {PHRASE_WINDOW}) w WHERE {found} > 0"
-                )
-                hit_args = (phrase,)
+            found = await _subject_claims(tx, subject)
+            if found is None:
+                return ClaimsAnswer((), 0)
+            hit, hit_args = found
             total = await tx.val(
                 f"WITH hit AS ({hit}) SELECT COUNT(DISTINCT c.event_id)"
                 " FROM hit JOIN claims c ON c.id = hit.id",

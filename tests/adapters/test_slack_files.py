@@ -22,10 +22,8 @@ FORM = "application/x-www-form-urlencoded"
 
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeSlack]:
-    server = FakeSlack()
-    await server.start()
-    yield server
-    await server.stop()
+    async with FakeSlack() as server:
+        yield server
 
 
 @pytest.fixture

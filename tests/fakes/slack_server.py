@@ -157,6 +157,13 @@ class FakeSlack:
             await self._runner.cleanup()
             self._runner = None
 
+    async def __aenter__(self) -> FakeSlack:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
     @property
     def api_url(self) -> str:
         return f"http://127.0.0.1:{self._port}/api/"

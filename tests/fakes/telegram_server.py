@@ -162,6 +162,12 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def _command_entities(text: str) -> list[dict[str, Any]]:
+    """The ``bot_command`` entity Telegram marks at the start of ``text``."""
+    length = len(text.split(maxsplit=1)[0])
+    return [{"type": "bot_command", "offset": 0, "length": utf16_len(text[:length])}]
+
+
 @dataclass
 class SentMessage:
     """A message the bot sent, as the fake server recorded it."""
@@ -411,22 +417,11 @@ class FakeTelegramServer:
         message = self._message(chat, None)
         uid = user_id if user_id is not None else chat_id
         message["from"] = {"id": uid, "is_bot": False, "first_name": user_name}
-        file_id = f"BQACAgIAAxk{len(self._files) + 1:04d}"
-        self._files[file_id] = (f"documents/file_{len(self._files) + 1}.json", content)
-        message["document"] = {
-            "file_id": file_id,
-            "file_unique_id": f"AgAD{len(self._files):04d}",
-            "file_name": file_name,
-            "mime_type": mime_type,
-            "file_size": len(content),
-        }
+        message["document"] = self._store_file(file_name, mime_type, content)
         if caption is not None:
             message["caption"] = caption
             if caption.startswith("/"):
-                length = len(caption.split(maxsplit=1)[0])
-                message["caption_entities"] = [
-                    {"type": "bot_command", "offset": 0, "length": utf16_len(caption[:length])}
-                ]
+                message["caption_entities"] = _command_entities(caption)
         self._push({"message": message})
         return message
 
@@ -535,11 +530,21 @@ class FakeTelegramServer:
         if text is not None:
             message["text"] = text
             if text.startswith("/"):
-                length = len(text.split(maxsplit=1)[0])
-                message["entities"] = [
-                    {"type": "bot_command", "offset": 0, "length": utf16_len(text[:length])}
-                ]
+                message["entities"] = _command_entities(text)
         return message
+
+    def _store_file(self, name: str, mime_type: str, content: bytes) -> dict[str, Any]:
+        """Keep ``content`` for getFile and the download; its Document object."""
+        number = len(self._files) + 1
+        file_id = f"BQACAgIAAxk{number:04d}"
+        self._files[file_id] = (f"documents/file_{number}", content)
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"AgAD{number:04d}",
+            "file_name": name,
+            "mime_type": mime_type,
+            "file_size": len(content),
+        }
 
     def _reply_stub(self, chat: dict[str, Any], message_id: int) -> dict[str, Any]:
         """The replied-to message as Telegram includes it (without its own reply)."""
@@ -796,20 +801,12 @@ class FakeTelegramServer:
             message_id, chat_id, name, document.content_type, document.data, caption, reply_id
         )
         self.documents.append(sent)
-        file_id = f"BQACAgIAAxk{len(self._files) + 1:04d}"
-        self._files[file_id] = (f"documents/file_{len(self._files) + 1}.json", document.data)
         out: dict[str, Any] = {
             "message_id": message_id,
             "date": int(time.time()),
             "chat": self._known_chat(chat_id),
             "from": self._me(),
-            "document": {
-                "file_id": file_id,
-                "file_unique_id": f"AgAD{len(self._files):04d}",
-                "file_name": name,
-                "mime_type": document.content_type,
-                "file_size": len(document.data),
-            },
+            "document": self._store_file(name, document.content_type, document.data),
         }
         if caption:
             out["caption"] = caption

@@ -4,27 +4,24 @@ a file another chat imports, with the checks of /watch applied to each watch."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.config import load_settings
+from bot.config import Settings, load_settings
 from bot.exchange import FORMAT, VERSION
 from bot.models import FileData
 from bot.runtime import Services
-from tests.fakes.chat import FakeAdapter, FakeChat
+from tests.fakes.chat import FakeChat
 
 
 @pytest.fixture
-async def capped(tmp_path: Path) -> AsyncIterator[Services]:
-    settings = load_settings(
-        database_url=f"sqlite:///{tmp_path / 'cw.db'}", max_watches_per_chat=3, _env_file=None
+def settings(tmp_path: Path) -> Settings:
+    """The shared settings with a cap of five watches a chat."""
+    return load_settings(
+        database_url=f"sqlite:///{tmp_path / 'cw.db'}", max_watches_per_chat=5, _env_file=None
     )
-    opened = await Services.open(settings, [FakeAdapter()])
-    yield opened
-    await opened.close()
 
 
 def document(*watches: dict[str, Any], chat: str = "telegram:-100777") -> str:
@@ -60,9 +57,10 @@ async def test_import_reads_the_document_pasted_after_the_command(chat: FakeChat
     assert "Japan — entity" in (await chat.say("/watching")).plain
 
 
-async def test_import_applies_the_checks_of_watch(capped: Services) -> None:
-    chat = FakeChat(capped.router)
+async def test_import_applies_the_checks_of_watch(services: Services, chat: FakeChat) -> None:
     await chat.say("/watch japan")
+    await chat.say("/watch russia")
+    await chat.say("/watch india")
     reply = await chat.say(
         "/import",
         file=FileData(
@@ -78,7 +76,7 @@ async def test_import_applies_the_checks_of_watch(capped: Services) -> None:
     assert reply.ok, reply.plain
     assert "Added 2: China, harbour spill." in reply.plain
     assert "Skipped “the”: “the” is too common a word to watch" in reply.plain
-    assert "Skipped “sorna”: the chat already watches 3 things" in reply.plain
+    assert "Skipped “sorna”: the chat already watches 5 things" in reply.plain
     watching = (await chat.say("/watching")).plain
     assert "China — entity" in watching and "sorna" not in watching
 
