@@ -26,6 +26,8 @@ MAX_EVENT_CLAIMS = 15
 """Claims /event lists (in order of appearance); the rest are a count."""
 MAX_CLAIM_CHARS = 280
 """Longest claim content shown in a chat line; longer ones end in "…"."""
+MAX_TITLE_CHARS = 150
+"""Longest event title shown over its claims in /claims."""
 
 _TAGS = {Novelty.CONTRADICTION: "CONTRADICTION", Novelty.UPDATE: "UPDATE"}
 
@@ -91,22 +93,21 @@ def published_line(view: ClaimView) -> tuple[Span, ...]:
     return tuple(spans)
 
 
-def claim_lines(view: ClaimView, *, event: bool = False) -> list[tuple[Span, ...]]:
+def claim_lines(view: ClaimView) -> list[tuple[Span, ...]]:
     """A claim in two lines: who claimed what (tagged when it stands out), then
-    when and by whom it was first published and who repeated it; with
-    ``event``, the event id too (for lists that mix events)."""
+    when and by whom it was first published and who repeated it."""
     tag = claim_tag(view)
     line = _shorten(claim_spans(view.speaker, view.text, view.stance, view.cue))
     head = (Span("• "), *((Span(tag, code=True), Span(" ")) if tag else ()), *line)
-    detail = published_line(view)
-    if event:
-        detail = (*detail, Span(" · event "), Span(view.event_id, code=True))
-    return [head, detail]
+    return [head, published_line(view)]
 
 
 def _event_header(group: EventClaims) -> tuple[Span, ...]:
+    title = group.title
+    if len(title) > MAX_TITLE_CHARS:
+        title = title[: MAX_TITLE_CHARS - 1].rstrip() + "…"
     return (
-        Span(group.title, bold=True),
+        Span(title, bold=True),
         Span(" · "),
         Span(group.id, code=True),
         Span(f" · {plural(group.total, 'claim')}"),

@@ -85,3 +85,32 @@ async def test_event_view_uses_the_same_claim_lines(services: Services, chat: Fa
     assert "published 2026-03-10 – 2026-03-12" in text and today not in text
     assert "first published 2026-03-" in text
     assert "more claim" in text  # the spill has more claims than one message lists
+
+
+def test_a_long_claim_is_cut_at_a_word_and_a_dateless_one_says_so() -> None:
+    from datetime import UTC, date, datetime
+
+    from bot.models import ClaimView, Source, Stance
+    from handlers.claims import MAX_CLAIM_CHARS, claim_lines
+
+    words = " ".join(f"word{i}" for i in range(200))
+    undated = Source("T", "https://a.example/1", "Alpha")
+    view = ClaimView(
+        "c1",
+        "ev1",
+        "Someone",
+        words,
+        Stance.ASSERT,
+        datetime(2026, 5, 1, 9, 30, tzinfo=UTC),
+        sources=(undated, Source("T", "https://b.example/2", "Beta")),
+    )
+    head, detail = ("".join(s.text for s in line) for line in claim_lines(view))
+    content = head.split(" — ", 1)[1]
+    assert content.endswith("…") and len(content) <= MAX_CLAIM_CHARS + 1
+    assert content[:-1].split()[-1].startswith("word")  # cut between words
+    assert "first seen 2026-05-01 09:30 UTC" in detail and "gave no date" in detail
+    # one source with a date: that date, by that outlet, the other counted as repeating it
+    dated = Source("T", "https://b.example/2", "Beta", published=date(2026, 4, 30))
+    view = dataclasses.replace(view, sources=(undated, dated))
+    detail = "".join(s.text for s in claim_lines(view)[1])
+    assert "first published 2026-04-30 by Beta · repeated by 1 more outlet: Alpha" in detail
