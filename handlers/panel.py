@@ -4,6 +4,7 @@ same summary for several chats at once (:func:`overview`, Slack's App Home)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -21,6 +22,8 @@ from bot.models import (
     Line,
     Reply,
     Span,
+    Subscription,
+    WatchLevel,
 )
 from handlers.base import Context
 from handlers.settings import (
@@ -35,9 +38,13 @@ from handlers.settings import (
     summary_lines,
     timezone_said,
 )
+from handlers.watch import LEVEL_BUTTON_WATCHES, LEVEL_SHORT, LEVEL_SUMMARY
 
-#: What ``/set`` changes, in the order it reads them.
+#: What ``/set`` changes, in the order it reads them; and ``level_ID=LEVEL``
+#: for the watch whose id is ID (the form's names for the watches' levels).
 FIELDS = ("digest", "digest_time", "quiet", "timezone", "mute")
+LEVEL_FIELD = re.compile(r"level_([0-9]{1,12})")
+FORM_LEVELS = 10  # the form offers the levels of this many watches
 _ALIASES = {"time": "digest_time", "tz": "timezone", "zone": "timezone"}
 KEEP = "keep"  # the form's mute choice that leaves the mute as it is
 MUTE_CHOICES = (
@@ -55,6 +62,20 @@ def _mark(label: str, current: bool) -> str:
     return f"✓ {label}" if current else label
 
 
+def _level_buttons(subs: Sequence[Subscription]) -> tuple[Button, ...]:
+    """A row per watch (the first few): its three levels, the current one marked."""
+    return tuple(
+        Button(
+            _mark(f"{sub.target.name}: {LEVEL_SHORT[level]}", level == sub.level),
+            "watch",
+            f"{sub.target.key} {level}",
+            row=3 + n,
+        )
+        for n, sub in enumerate(subs[:LEVEL_BUTTON_WATCHES])
+        for level in WatchLevel
+    )
+
+
 def _buttons(prefs: DeliveryPrefs, muted: bool) -> tuple[Button, ...]:
     daily = prefs.digest_time or DEFAULT_DAILY
     quiet = f"{prefs.quiet_start}-{prefs.quiet_end}" if prefs.quiet_start else DEFAULT_QUIET
@@ -70,7 +91,7 @@ def _buttons(prefs: DeliveryPrefs, muted: bool) -> tuple[Button, ...]:
     )
 
 
-def _form(prefs: DeliveryPrefs, muted_until: str | None) -> Form:
+def _form(prefs: DeliveryPrefs, muted_until: str | None, subs: Sequence[Subscription]) -> Form:
     keep = f"As it is: muted until {muted_until}" if muted_until else "As it is: not muted"
     return Form(
         title="Chat settings",
@@ -112,6 +133,17 @@ def _form(prefs: DeliveryPrefs, muted_until: str | None) -> Form:
                 KEEP,
                 (Choice(keep, KEEP), *(Choice(label, value) for value, label in MUTE_CHOICES)),
             ),
+            *(
+                FormField(
+                    f"level_{sub.id}",
+                    f"Level of {sub.target.name}",
+                    sub.level.value,
+                    tuple(
+                        Choice(LEVEL_SHORT[level].capitalize(), level.value) for level in WatchLevel
+                    ),
+                )
+                for sub in subs[:FORM_LEVELS]
+            ),
         ),
     )
 
@@ -136,9 +168,11 @@ async def settings(cmd: Command, ctx: Context, args: list[str]) -> Reply:
             Span(cmd.usage("set digest=daily digest_time=08:00 quiet=off"), code=True),
         ),
     )
-    return Reply(
-        lines, buttons=_buttons(prefs, muted_until is not None), form=_form(prefs, muted_until)
+    subs = sorted(
+        await ctx.store.chat_subscriptions(cmd.chat), key=lambda s: s.target.name.casefold()
     )
+    buttons = _buttons(prefs, muted_until is not None) + _level_buttons(subs)
+    return Reply(lines, buttons=buttons, form=_form(prefs, muted_until, subs))
 
 
 @dataclass
@@ -147,6 +181,7 @@ class _Changes:
 
     prefs: DeliveryPrefs
     mute: str = KEEP
+    levels: list[tuple[Subscription, WatchLevel]] | None = None
     errors: list[tuple[str, str]] | None = None
 
     def refuse(self, name: str, why: str) -> None:
@@ -162,7 +197,7 @@ def _pairs(args: list[str]) -> tuple[dict[str, str], list[tuple[str, str]]]:
     for word in args:
         name, sep, value = word.partition("=")
         key = _ALIASES.get(name.casefold(), name.casefold())
-        if sep and key in FIELDS:
+        if sep and (key in FIELDS or LEVEL_FIELD.fullmatch(key)):
             if key in pairs:
                 errors.append((key, f"{key} is given twice."))
             pairs[key], current = value, key
@@ -171,6 +206,23 @@ def _pairs(args: list[str]) -> tuple[dict[str, str], list[tuple[str, str]]]:
         else:
             errors.append(("", f"“{word}” is no setting. Settings: {', '.join(FIELDS)}."))
     return pairs, errors
+
+
+def _read_levels(pairs: dict[str, str], subs: Sequence[Subscription], out: _Changes) -> None:
+    by_id = {str(sub.id): sub for sub in subs}
+    out.levels = []
+    for name, value in pairs.items():
+        m = LEVEL_FIELD.fullmatch(name)
+        if m is None:
+            continue
+        sub = by_id.get(m.group(1))
+        word = value.strip().casefold()
+        if sub is None:
+            out.refuse(name, "This chat no longer watches that; open the settings again.")
+        elif word not in WatchLevel.__members__.values():
+            out.refuse(name, f"A level is one of {', '.join(WatchLevel)}.")
+        elif WatchLevel(word) != sub.level:
+            out.levels.append((sub, WatchLevel(word)))
 
 
 def _read(pairs: dict[str, str], prefs: DeliveryPrefs) -> _Changes:
@@ -216,6 +268,7 @@ async def set_(cmd: Command, ctx: Context, args: list[str]) -> Reply:
     pairs, errors = _pairs(args)
     prefs = await ctx.store.chat_delivery(cmd.chat)
     changes = _read(pairs, prefs)
+    _read_levels(pairs, await ctx.store.chat_subscriptions(cmd.chat), changes)
     errors += changes.errors or []
     if errors:
         return Reply(
@@ -235,6 +288,11 @@ async def set_(cmd: Command, ctx: Context, args: list[str]) -> Reply:
             said.append(timezone_said(new, ctx.clock()))
     if changes.mute != KEEP:
         said.append(await apply_mute(ctx, cmd.chat, read_mute(changes.mute)))
+    for sub, level in changes.levels or []:
+        if await ctx.store.set_subscription_level(cmd.chat, sub.target.key, level) is not None:
+            said.append(f"{sub.target.name}: {LEVEL_SUMMARY[level]}.")
+    if changes.levels:
+        await ctx.subscriptions_changed()
     if not said:
         return Reply.text("Nothing to change: the settings are as they were.")
     who = f"{cmd.user_name} changed" if cmd.user_name else "Changed"

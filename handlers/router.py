@@ -69,7 +69,7 @@ def default_registry() -> Registry:
                 "set",
                 panel.set_,
                 "NAME=VALUE ...",
-                "change several settings at once (digest, digest_time, quiet, timezone, mute)",
+                "change several settings at once (digest, quiet, timezone, mute, level)",
                 True,
                 in_menu=False,
             ),

@@ -12,6 +12,7 @@ from bot.errors import InputError
 from bot.models import ChatRef, Command, DeliveryPrefs, Line, Reply, Span
 from handlers.base import Context
 from handlers.feeds import is_operator
+from handlers.watch import LEVEL_SHORT
 
 _UNITS = {"m": 60, "min": 60, "h": 3600, "d": 86400}
 MAX_MUTE = timedelta(days=30)
@@ -208,7 +209,7 @@ async def summary_lines(ctx: Context, chat: ChatRef) -> tuple[Line, ...]:
     muted = await ctx.store.chat_muted_until(chat)
     mode, quiet_hours = describe(prefs)
     names = ", ".join(
-        s.target.name + (" (paused)" if s.paused else "")
+        f"{s.target.name} ({LEVEL_SHORT[s.level]}{', paused' if s.paused else ''})"
         for s in sorted(subs, key=lambda s: s.target.name.casefold())
     )
     rows = (
