@@ -16,9 +16,15 @@ Two ways in, one app:
 Incoming: ``/claimwatch watch china`` → ``/watch china``; ``@ClaimWatch claims
 china`` and a DM ``claims china`` → ``/claims china``; a button with value
 ``mute:24h`` → ``/mute 24h``. Every request is acknowledged at once; the
-command runs after the ack and its reply is posted with ``chat.postMessage``
-into the channel (in the thread, for a mention in a thread or a button on an
-alert) — visible to the channel, so everyone sees who changed its watches.
+command runs after the ack. A reply the router marks ``changed`` (the registry
+says the command changes the chat) is posted with ``chat.postMessage`` into the
+channel (in the thread, for a mention in a thread or a button on an alert), so
+everyone sees who changed its watches; every other reply only the asker sees
+(``response_url`` or ``chat.postEphemeral``), with a "Share in channel" button;
+a leading ``share`` word posts it for the channel at once. A reply with a form
+(``/settings``) opens as a modal where there is a ``trigger_id``; its
+submission runs before the ack so that a refusal shows in the modal. On
+``app_home_opened`` the Home tab is published (:meth:`SlackAdapter.publish_home`).
 
 Outgoing: Block Kit (:func:`render_blocks`, :func:`render_alert`); every piece
 of story text is escaped for mrkdwn. The Web API client has no retry handlers:
