@@ -403,3 +403,58 @@ def test_the_manifest_asks_for_every_scope_the_code_uses_and_lists_every_command
     wanted = [s.name for s in default_registry() if s.in_menu]
     assert listed == wanted, hint
     assert "share" in hint
+
+
+async def test_in_socket_mode_the_modal_refusal_goes_back_in_the_ack(
+    fake: FakeSlack, tmp_path: Path
+) -> None:
+    from tests.adapters.test_slack import slash_fields
+    from tests.fakes.slack_server import APP_TOKEN
+
+    settings = slack_settings(
+        fake,
+        slack_app_token=APP_TOKEN,
+        slack_signing_secret=None,
+        database_url=f"sqlite:///{tmp_path / 'cw.db'}",
+    )
+    slack = SlackAdapter(settings)
+    services = await Services.open(settings, [slack])
+    await slack.start(services.router)
+    try:
+        fields = slash_fields("settings")
+        fields["trigger_id"] = fake.trigger("U0ANN")
+        await fake.send_envelope("slash_commands", fields)
+        await fake.wait_for(lambda: bool(fake.views))
+        [view_id] = fake.views
+        bad = fake.submission(view_id, {"claimwatch_field_digest_time": "8 o'clock"})
+        bad["view"]["state"]["values"]["claimwatch_field_digest"]["value"]["selected_option"] = {
+            "text": {"type": "plain_text", "text": "A daily digest"},
+            "value": "daily",
+        }
+        ack = await fake.send_envelope("interactive", bad)
+        assert ack["payload"]["response_action"] == "errors"
+        assert "HH:MM" in ack["payload"]["errors"]["claimwatch_field_digest_time"]
+        good = fake.submission(view_id, {"claimwatch_field_mute": "24h"})
+        ack = await fake.send_envelope("interactive", good)
+        assert not ack.get("payload")  # accepted: the modal closes
+        [told] = await fake.wait_for_messages(1)
+        assert "Muted until" in told.text
+    finally:
+        await slack.stop()
+        await services.close()
+
+
+async def test_share_in_a_dm_is_just_the_command(live: SlackAdapter, fake: FakeSlack) -> None:
+    from tests.adapters.test_slack import event_body
+
+    dm = {
+        "type": "message",
+        "channel_type": "im",
+        "user": "U0ANN",
+        "text": "share help",
+        "ts": "1700000100.000300",
+        "channel": "D0ANN",
+    }
+    await post_signed(live, event_body(dm), "application/json")
+    [posted] = await fake.wait_for_messages(1)
+    assert posted.channel == "D0ANN" and "Commands:" in posted.text

@@ -391,12 +391,13 @@ class SlackAdapter(Adapter):
         user = str(event.get("user") or "")
         if not channel or not user or user == self._bot_user_id:
             return
-        text = as_command_text(clean_incoming(str(event.get("text") or ""), self._bot_user_id))
+        # a DM is private: "share" changes nothing there, and is dropped
+        words, _ = split_share(clean_incoming(str(event.get("text") or ""), self._bot_user_id))
         command = Command(
             platform=self.platform,
             chat_id=channel,
             user_id=user,
-            text=text,
+            text=as_command_text(words),
             chat_type="private",
             reply_to=event.get("ts"),
         )
