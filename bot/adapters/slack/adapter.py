@@ -594,22 +594,21 @@ class SlackAdapter(Adapter):
 
     async def _answer_privately(self, command: Command, reply: Reply, origin: Origin) -> None:
         """An answer only the asker sees: through the ``response_url`` when there
-        is one, else ``chat.postEphemeral``."""
+        is one and Slack takes it, else ``chat.postEphemeral``."""
         channel = command.chat_id
         blocks = reply_blocks(reply)
         if reply.ok and not reply.changed:
             blocks = [*blocks[: MAX_BLOCKS - 1], share_button(command.text)]
         text = reply_fallback(reply)
-        if origin.response_url:
-            await respond(
-                origin.response_url,
-                channel,
-                text=text,
-                blocks=blocks,
-                response_type="ephemeral",
-                replace_original=False,
-            )
-            return
+        if origin.response_url and await respond(
+            origin.response_url,
+            channel,
+            text=text,
+            blocks=blocks,
+            response_type="ephemeral",
+            replace_original=False,
+        ):
+            return  # else (the URL expired or was used up) as without one
         await self.pace(ChatRef(PLATFORM, channel))
         try:
             await post_ephemeral(
