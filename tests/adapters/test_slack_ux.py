@@ -458,3 +458,28 @@ async def test_share_in_a_dm_is_just_the_command(live: SlackAdapter, fake: FakeS
     await post_signed(live, event_body(dm), "application/json")
     [posted] = await fake.wait_for_messages(1)
     assert posted.channel == "D0ANN" and "Commands:" in posted.text
+
+
+async def test_malformed_submissions_get_a_clean_answer_and_run_nothing(
+    live: SlackAdapter, fake: FakeSlack
+) -> None:
+    ours = {"type": "modal", "callback_id": "claimwatch_settings"}
+    refused: list[Any] = ["x", None, [1], {"callback_id": "claimwatch_settings"}]
+    odd: list[Any] = [
+        {**ours, "private_metadata": 5, "blocks": "no"},
+        {
+            **ours,
+            "private_metadata": json.dumps({"channel": CHANNEL, "command": "set"}),
+            "blocks": [{"type": "input", "block_id": "other"}, 7],
+            "state": {"values": {"claimwatch_field_mute": {"value": [1]}}},
+        },
+        {**ours, "private_metadata": "{", "state": [1]},
+    ]
+    statuses = []
+    for view in refused + odd:
+        payload = {"type": "view_submission", "user": {"id": "U0ANN"}, "view": view}
+        status, _ = await post_signed(live, urlencode({"payload": json.dumps(payload)}), FORM)
+        statuses.append(status)
+    await live.wait_idle()
+    assert statuses == [400] * len(refused) + [200] * len(odd)
+    assert fake.messages == [] and fake.ephemerals == []

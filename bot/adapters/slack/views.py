@@ -105,21 +105,34 @@ def submitted(view: Mapping[str, Any]) -> tuple[str, str, str] | None:
     channel, command = meta.get("channel"), meta.get("command")
     if not isinstance(channel, str) or not isinstance(command, str) or not channel:
         return None
-    values = (view.get("state") or {}).get("values") or {}
+    state = view.get("state")
+    values = state.get("values") if isinstance(state, dict) else None
+    if not isinstance(values, dict):
+        values = {}
     words = [f"/{command}"]
     first = ""
-    for block in view.get("blocks") or []:
-        block_id = str(block.get("block_id") or "") if isinstance(block, dict) else ""
-        if block.get("type") != "input" or not block_id.startswith(FIELD_PREFIX):
+    blocks = view.get("blocks")
+    for block in blocks if isinstance(blocks, list) else []:
+        if not isinstance(block, dict) or block.get("type") != "input":
+            continue
+        block_id = str(block.get("block_id") or "")
+        if not block_id.startswith(FIELD_PREFIX):
             continue
         first = first or block_id
-        state = (values.get(block_id) or {}).get(VALUE_ACTION) or {}
-        if state.get("type") == "static_select":
-            value = str((state.get("selected_option") or {}).get("value") or "")
-        else:
-            value = str(state.get("value") or "")
+        value = _value(values.get(block_id))
         words.append(f"{block_id.removeprefix(FIELD_PREFIX)}={' '.join(value.split())}")
-    return channel, " ".join(words), first
+    return (channel, " ".join(words), first) if first else None
+
+
+def _value(entry: Any) -> str:
+    """What one input of a submitted modal holds ("" when nothing or malformed)."""
+    state = entry.get(VALUE_ACTION) if isinstance(entry, dict) else None
+    if not isinstance(state, dict):
+        return ""
+    if state.get("type") == "static_select":
+        option = state.get("selected_option")
+        return str(option.get("value") or "") if isinstance(option, dict) else ""
+    return str(state.get("value") or "")
 
 
 def view_errors(reply: Reply, view: Mapping[str, Any], first: str) -> dict[str, str]:
