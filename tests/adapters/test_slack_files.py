@@ -50,7 +50,13 @@ async def event(slack: SlackAdapter, payload: dict[str, Any], event_id: str) -> 
 
 
 def last_text(fake: FakeSlack, channel: str) -> str:
+    """The last answer posted for the channel."""
     return [m.text for m in fake.messages if m.channel == channel][-1]
+
+
+def last_private(fake: FakeSlack, channel: str) -> str:
+    """The last answer only the asker saw (a read-only command's)."""
+    return [m.text for m in fake.ephemerals if m.channel == channel][-1]
 
 
 async def test_export_uploads_a_file_another_channel_imports_pasted(
@@ -59,7 +65,8 @@ async def test_export_uploads_a_file_another_channel_imports_pasted(
     await command(slack, "watch china")
     await command(slack, "digest hourly")
     await command(slack, "export")
-    assert "/claimwatch import" in last_text(fake, "C0NEWS")
+    # the answer goes to the asker alone; a file cannot, so it is shared in the channel
+    assert "/claimwatch import" in last_private(fake, "C0NEWS")
     [shared] = fake.files
     assert shared.channel == "C0NEWS" and shared.name.startswith("claimwatch-slack-C0NEWS-")
     assert [c.method for c in fake.calls if c.method.startswith("files.")] == [
@@ -124,11 +131,11 @@ async def test_a_file_elsewhere_or_not_json_changes_nothing(
         "files": [elsewhere],
     }
     await event(slack, mention, "Ev0ELSEWHERE")
-    assert "not on Slack" in last_text(fake, "C0NEWS")
+    assert "not on Slack" in last_private(fake, "C0NEWS")  # a refusal: to the asker
     mention["files"] = [fake.shared_file("notes.txt", b"*bold* <not> json")]
     mention["ts"] = "1700000400.000100"
     await event(slack, mention, "Ev0BAD")
-    reply = last_text(fake, "C0NEWS")
+    reply = last_private(fake, "C0NEWS")
     assert "is not JSON" in reply and "Nothing was imported" in reply
     await command(slack, "watching")
-    assert "watches nothing" in last_text(fake, "C0NEWS")
+    assert "watches nothing" in last_private(fake, "C0NEWS")
