@@ -6,35 +6,19 @@ pasted after ``/claimwatch import``), wired to the real router and store."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-
 from bot.adapters.slack import SlackAdapter
-from bot.runtime import Services
-from tests.adapters.test_slack import event_body, post_signed, slack_settings, slash_body
+from tests.adapters import test_slack_ux
+from tests.adapters.test_slack import event_body, post_signed, slash_body
 from tests.fakes.slack_server import BOT_USER_ID, FakeSlack
 
 FORM = "application/x-www-form-urlencoded"
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as server:
-        yield server
-
-
-@pytest.fixture
-async def slack(fake: FakeSlack, tmp_path: Path) -> AsyncIterator[SlackAdapter]:
-    settings = slack_settings(fake, database_url=f"sqlite:///{tmp_path / 'slack.db'}")
-    adapter = SlackAdapter(settings)
-    services = await Services.open(settings, [adapter])
-    await adapter.start(services.router)
-    yield adapter
-    await adapter.stop()
-    await services.close()
+# the fake Slack, and the adapter in front of the real services (router, store)
+fake = test_slack_ux.fake
+live = test_slack_ux.live
 
 
 async def command(slack: SlackAdapter, text: str, channel: str = "C0NEWS") -> None:
@@ -60,11 +44,11 @@ def last_private(fake: FakeSlack, channel: str) -> str:
 
 
 async def test_export_uploads_a_file_another_channel_imports_pasted(
-    slack: SlackAdapter, fake: FakeSlack
+    live: SlackAdapter, fake: FakeSlack
 ) -> None:
-    await command(slack, "watch china")
-    await command(slack, "digest hourly")
-    await command(slack, "export")
+    await command(live, "watch china")
+    await command(live, "digest hourly")
+    await command(live, "export")
     # the answer goes to the asker alone; a file cannot, so it is shared in the channel
     assert "/claimwatch import" in last_private(fake, "C0NEWS")
     [shared] = fake.files
@@ -77,13 +61,13 @@ async def test_export_uploads_a_file_another_channel_imports_pasted(
     assert doc["chats"][0]["watches"][0]["name"] == "China"
 
     # another channel pastes the file's text after /claimwatch import
-    await command(slack, "import " + shared.data.decode(), channel="C0OTHER")
+    await command(live, "import " + shared.data.decode(), channel="C0OTHER")
     reply = last_text(fake, "C0OTHER")
     assert "Added 1: China" in reply and "Settings changed" in reply
 
 
 async def test_a_file_shared_with_the_command_is_imported(
-    slack: SlackAdapter, fake: FakeSlack
+    live: SlackAdapter, fake: FakeSlack
 ) -> None:
     doc = {
         "format": "claimwatch-watches",
@@ -102,7 +86,7 @@ async def test_a_file_shared_with_the_command_is_imported(
         "ts": "1700000100.000100",
         "files": [fake.shared_file("setup.json", data)],
     }
-    await event(slack, dm, "Ev0DM")
+    await event(live, dm, "Ev0DM")
     assert "Added 1: Japan" in last_text(fake, "D0ANN")
     # in a channel: "@ClaimWatch import" with the file attached
     mention = {
@@ -113,12 +97,12 @@ async def test_a_file_shared_with_the_command_is_imported(
         "ts": "1700000200.000100",
         "files": [fake.shared_file("setup.json", data)],
     }
-    await event(slack, mention, "Ev0MENTION")
+    await event(live, mention, "Ev0MENTION")
     assert "Added 1: Japan" in last_text(fake, "C0THIRD")
 
 
 async def test_a_file_elsewhere_or_not_json_changes_nothing(
-    slack: SlackAdapter, fake: FakeSlack
+    live: SlackAdapter, fake: FakeSlack
 ) -> None:
     elsewhere = fake.shared_file("setup.json", b"{}")
     elsewhere["url_private_download"] = "https://attacker.example/steal"
@@ -130,12 +114,12 @@ async def test_a_file_elsewhere_or_not_json_changes_nothing(
         "ts": "1700000300.000100",
         "files": [elsewhere],
     }
-    await event(slack, mention, "Ev0ELSEWHERE")
+    await event(live, mention, "Ev0ELSEWHERE")
     assert "not on Slack" in last_private(fake, "C0NEWS")  # a refusal: to the asker
     mention["files"] = [fake.shared_file("notes.txt", b"*bold* <not> json")]
     mention["ts"] = "1700000400.000100"
-    await event(slack, mention, "Ev0BAD")
+    await event(live, mention, "Ev0BAD")
     reply = last_private(fake, "C0NEWS")
     assert "is not JSON" in reply and "Nothing was imported" in reply
-    await command(slack, "watching")
+    await command(live, "watching")
     assert "watches nothing" in last_private(fake, "C0NEWS")
