@@ -99,6 +99,12 @@ class Adapter(ABC):
         without silent messages notifies."""
         return await self.send_alert(alert, reply_to, slot_taken=slot_taken)
 
+    def can_edit(self) -> bool:
+        """Whether this platform edits sent messages (:meth:`edit_alert`); when it
+        does not (the default), follow-ups that would edit are silent replies and
+        no summary is built for nothing."""
+        return False
+
     async def edit_alert(self, alert: Alert, message_id: str, *, slot_taken: bool = False) -> bool:
         """Replace the message ``message_id`` (an event's first alert) with
         ``alert`` (its living summary). True when the message shows it now

@@ -103,6 +103,9 @@ class ConsoleAdapter(Adapter):
         )
         return self._show(head, alert)
 
+    def can_edit(self) -> bool:
+        return True
+
     async def edit_alert(self, alert: Alert, message_id: str, *, slot_taken: bool = False) -> bool:
         """The terminal cannot change what it printed: the summary is printed
         again, marked as the new text of that message."""

@@ -268,7 +268,7 @@ class Dispatcher:
             self.failing_since.pop(alert.chat.platform, None)
             metrics.ALERTS_SENT.inc(platform=alert.chat.platform)
             log.info("alert %d %s to %s (message %s)", item.id, sent_as, alert.chat, message_id)
-            if how is Delivery.REPLY and item.first_editable:
+            if how is Delivery.REPLY and item.first_editable and adapter.can_edit():
                 await self._refresh_summary(adapter, item)
 
     async def _summary(self, item: OutboxItem) -> Alert:
@@ -284,7 +284,7 @@ class Dispatcher:
         digest, too old, deleted), reply silently in its thread instead. Returns
         the message id and how the row was sent."""
         assert item.reply_to is not None
-        if item.first_editable:
+        if item.first_editable and adapter.can_edit():
             summary = await self._summary(item)
             if await adapter.edit_alert(summary, item.reply_to, slot_taken=True):
                 return item.reply_to, "edit"

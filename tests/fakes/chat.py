@@ -60,7 +60,7 @@ class FakeAdapter(Adapter):
     delay: float = 0.0
     #: the living summaries that replaced a message (``message_id`` is the edited one)
     edits: list[Sent] = field(default_factory=list)
-    editable: bool = True  # False: every edit is refused (too old, deleted)
+    editable: bool = True  # False: a platform without edits
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     clock: Callable[[], float] = lambda: 0.0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
@@ -115,6 +115,9 @@ class FakeAdapter(Adapter):
         msg = Sent(alert.chat, alert, None, str(next(self._ids)), reply_to, self.clock(), True)
         self.sent.append(msg)
         return msg.message_id
+
+    def can_edit(self) -> bool:
+        return self.editable
 
     async def edit_alert(self, alert: Alert, message_id: str, *, slot_taken: bool = False) -> bool:
         await self._sending(alert.chat)

@@ -512,6 +512,9 @@ class SlackAdapter(Adapter):
         text, blocks = render_alert(alert)
         return await self._post(alert.chat.chat_id, text, blocks, reply_to, slot_taken=slot_taken)
 
+    def can_edit(self) -> bool:
+        return True
+
     async def edit_alert(self, alert: Alert, message_id: str, *, slot_taken: bool = False) -> bool:
         """``chat.update`` of the first alert with the living summary; False when
         Slack will not update it (``message_not_found``, ``cant_update_message``,

@@ -461,6 +461,9 @@ class TelegramAdapter(Adapter):
             alert.chat, lines, buttons, reply_to, slot_taken=slot_taken, silent=True
         )
 
+    def can_edit(self) -> bool:
+        return True
+
     async def edit_alert(self, alert: Alert, message_id: str, *, slot_taken: bool = False) -> bool:
         """``editMessageText`` of the first alert with the living summary. A
         summary longer than one message, a message Telegram will not edit (too
