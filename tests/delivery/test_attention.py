@@ -10,8 +10,9 @@ the dispatcher and the outbox are the real ones.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
-from typing import Any
+from typing import TypeVar
 
 import pytest
 import pytest_asyncio
@@ -21,13 +22,24 @@ from bot.adapters.slack import SlackAdapter
 from bot.adapters.telegram import TelegramAdapter
 from bot.config import Settings, load_settings
 from bot.delivery.dispatcher import Dispatcher
-from bot.models import Alert, AlertClaim, Button, ChatRef, Link, Stance, WatchLevel
+from bot.models import (
+    Alert,
+    AlertClaim,
+    Button,
+    ChatRef,
+    Command,
+    Link,
+    Reply,
+    Stance,
+    WatchLevel,
+)
 from storage.base import Store
 from tests.delivery.conftest import Clock
 from tests.fakes.chat import FakeAdapter
 from tests.fakes.slack_server import FakeSlack
 from tests.fakes.telegram_server import FakeTelegramServer
 
+A = TypeVar("A", bound=Adapter)
 PRIVATE = 1001
 CHANNEL = "C0ATTN"
 
@@ -82,11 +94,27 @@ def dispatcher_for(store: Store, adapter: Adapter, settings: Settings, clock: Cl
     return Dispatcher(store, {adapter.platform: adapter}, settings, clock=clock, sleep=clock.sleep)
 
 
+@asynccontextmanager
+async def running(adapter: A) -> AsyncIterator[A]:
+    """The adapter started (it only sends here: a command would be a bug) and stopped."""
+
+    async def no_commands(cmd: Command) -> Reply:
+        raise AssertionError(f"no commands in these tests: {cmd.text}")
+
+    await adapter.start(no_commands)
+    try:
+        yield adapter
+    finally:
+        await adapter.stop()
+
+
 # --------------------------------------------------------------------------- Telegram
 
 
 @pytest_asyncio.fixture
-async def telegram() -> AsyncIterator[tuple[FakeTelegramServer, TelegramAdapter, Settings]]:
+async def telegram(
+    store: Store, clock: Clock
+) -> AsyncIterator[tuple[FakeTelegramServer, Dispatcher]]:
     async with FakeTelegramServer() as server:
         settings = load_settings(
             _env_file=None,
@@ -96,26 +124,18 @@ async def telegram() -> AsyncIterator[tuple[FakeTelegramServer, TelegramAdapter,
             global_per_second=100.0,
         )
         adapter = TelegramAdapter(settings, poll_timeout=1)
-
-        async def no_commands(cmd: Any) -> Any:
-            raise AssertionError("no commands in these tests")
-
-        await adapter.start(no_commands)
-        try:
-            yield server, adapter, settings
-        finally:
-            await adapter.stop()
+        async with running(adapter):
+            yield server, dispatcher_for(store, adapter, settings, clock)
 
 
-TgRig = tuple[FakeTelegramServer, TelegramAdapter, Settings]
+TgRig = tuple[FakeTelegramServer, Dispatcher]
 TG = ChatRef("telegram", str(PRIVATE))
 
 
 async def test_telegram_default_level_edits_lesser_news_and_replies_to_a_denial(
     store: Store, clock: Clock, telegram: TgRig
 ) -> None:
-    server, adapter, settings = telegram
-    dispatcher = dispatcher_for(store, adapter, settings, clock)
+    server, dispatcher = telegram
     await deliver(store, dispatcher, clock, story(TG, 1))
     [first] = server.messages_to(PRIVATE)
     assert first.notified and first.reply_to_message_id is None
@@ -147,8 +167,7 @@ async def test_telegram_default_level_edits_lesser_news_and_replies_to_a_denial(
 async def test_telegram_updated_figure_and_new_side_notify(
     store: Store, clock: Clock, telegram: TgRig
 ) -> None:
-    server, adapter, settings = telegram
-    dispatcher = dispatcher_for(store, adapter, settings, clock)
+    server, dispatcher = telegram
     update = story(TG, 2, text="at least 300 citizens are fighting", tag="UPDATE", major=True)
     side = story(TG, 3, speaker="Kremlin", text="no foreigners serve in the army", major=True)
     await deliver(store, dispatcher, clock, story(TG, 1), update, side)
@@ -163,8 +182,7 @@ async def test_telegram_updated_figure_and_new_side_notify(
 async def test_telegram_events_level_notifies_only_the_new_event(
     store: Store, clock: Clock, telegram: TgRig
 ) -> None:
-    server, adapter, settings = telegram
-    dispatcher = dispatcher_for(store, adapter, settings, clock)
+    server, dispatcher = telegram
     level = WatchLevel.EVENTS
     await deliver(
         store,
@@ -182,8 +200,7 @@ async def test_telegram_events_level_notifies_only_the_new_event(
 async def test_telegram_all_level_notifies_every_fresh_claim(
     store: Store, clock: Clock, telegram: TgRig
 ) -> None:
-    server, adapter, settings = telegram
-    dispatcher = dispatcher_for(store, adapter, settings, clock)
+    server, dispatcher = telegram
     level = WatchLevel.ALL
     await deliver(store, dispatcher, clock, *(story(TG, n, level=level) for n in (1, 2, 3)))
     sent = server.messages_to(PRIVATE)
@@ -195,8 +212,7 @@ async def test_telegram_all_level_notifies_every_fresh_claim(
 async def test_telegram_an_edit_that_cannot_be_made_becomes_a_silent_reply(
     store: Store, clock: Clock, telegram: TgRig, how: str
 ) -> None:
-    server, adapter, settings = telegram
-    dispatcher = dispatcher_for(store, adapter, settings, clock)
+    server, dispatcher = telegram
     await deliver(store, dispatcher, clock, story(TG, 1))
     [first] = server.messages_to(PRIVATE)
     if how == "deleted":
@@ -215,8 +231,7 @@ async def test_telegram_an_edit_that_cannot_be_made_becomes_a_silent_reply(
 async def test_telegram_a_rate_limited_edit_waits_and_a_repeated_edit_is_harmless(
     store: Store, clock: Clock, telegram: TgRig
 ) -> None:
-    server, adapter, settings = telegram
-    dispatcher = dispatcher_for(store, adapter, settings, clock)
+    server, dispatcher = telegram
     await deliver(store, dispatcher, clock, story(TG, 1))
     server.flood("editMessageText", retry_after=30)
     await deliver(store, dispatcher, clock, story(TG, 2))
@@ -228,6 +243,7 @@ async def test_telegram_a_rate_limited_edit_waits_and_a_repeated_edit_is_harmles
 
     # a crash after the edit, before the row was marked sent: the next worker
     # makes the same edit again, which changes nothing the user sees
+    adapter = dispatcher.adapters["telegram"]
     await store.enqueue_alerts([story(TG, 3)], clock())
     [leased] = await store.claim_due_alerts(clock(), 10, lease_seconds=60)
     summary = await dispatcher._summary(leased)
@@ -244,7 +260,7 @@ async def test_telegram_a_rate_limited_edit_waits_and_a_repeated_edit_is_harmles
 
 
 @pytest_asyncio.fixture
-async def slack() -> AsyncIterator[tuple[FakeSlack, SlackAdapter, Settings]]:
+async def slack(store: Store, clock: Clock) -> AsyncIterator[tuple[FakeSlack, Dispatcher]]:
     fake = FakeSlack()
     await fake.start()
     settings = load_settings(
@@ -257,16 +273,10 @@ async def slack() -> AsyncIterator[tuple[FakeSlack, SlackAdapter, Settings]]:
         per_chat_per_second=100.0,
         global_per_second=100.0,
     )
-    adapter = SlackAdapter(settings)
-
-    async def no_commands(cmd: Any) -> Any:
-        raise AssertionError("no commands in these tests")
-
-    await adapter.start(no_commands)
     try:
-        yield fake, adapter, settings
+        async with running(SlackAdapter(settings)) as adapter:
+            yield fake, dispatcher_for(store, adapter, settings, clock)
     finally:
-        await adapter.stop()
         await fake.stop()
 
 
@@ -274,10 +284,9 @@ SLACK = ChatRef("slack", CHANNEL)
 
 
 async def test_slack_summary_updates_in_place_and_major_news_is_broadcast_from_the_thread(
-    store: Store, clock: Clock, slack: tuple[FakeSlack, SlackAdapter, Settings]
+    store: Store, clock: Clock, slack: tuple[FakeSlack, Dispatcher]
 ) -> None:
-    fake, adapter, settings = slack
-    dispatcher = dispatcher_for(store, adapter, settings, clock)
+    fake, dispatcher = slack
     await deliver(store, dispatcher, clock, story(SLACK, 1), story(SLACK, 2))
     [first] = fake.messages
     assert first.thread_ts is None
