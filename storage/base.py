@@ -23,6 +23,7 @@ from bot.models import (
     ChatRef,
     Claim,
     ClaimOrigin,
+    ClaimsAnswer,
     ClaimView,
     DeliveryPrefs,
     Entity,
@@ -193,6 +194,11 @@ class QueryStore(Protocol):
     async def claims_about(self, entity_key: str, limit: int) -> list[ClaimView]:
         """Latest canonical claims whose speaker or content is about the entity
         (or, for a keyword key, whose text contains the phrase), newest first."""
+
+    async def claims_by_event(self, subject: str, max_events: int, per_event: int) -> ClaimsAnswer:
+        """The claims about ``subject`` (an entity id or a keyword phrase) grouped
+        by event, newest event first, the most telling claims of each first
+        (:meth:`storage.queries.Queries.claims_by_event`)."""
 
     async def event_view(self, event_id: str) -> EventView | None: ...
 

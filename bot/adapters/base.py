@@ -30,7 +30,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from aiohttp import web
 
 from bot.config import Settings
-from bot.models import Alert, ChatRef, ChatSummary, Command, MenuEntry, Reply
+from bot.models import Alert, ChatRef, ChatSummary, Command, FileData, MenuEntry, Reply, Span
 from bot.ratelimit import PlatformLimits, RateLimiter
 
 CommandSink = Callable[[Command], Awaitable[Reply]]
@@ -127,6 +127,18 @@ class Adapter(ABC):
         """Send a reply (or a digest) to ``chat``; return the platform message id.
         ``slot_taken``: the caller has taken the rate-limit slot of the first message
         already (the dispatcher's digests); otherwise the adapter paces it."""
+
+    async def send_file(
+        self, chat: ChatRef, file: FileData, *, reply_to: str | None = None
+    ) -> str | None:
+        """Send ``file`` (a reply's, e.g. ``/export``) to ``chat``, in the thread of
+        or as a reply to ``reply_to`` where the platform can; return the message
+        id. The default, for platforms without files, sends its text as a
+        message of code lines, which the user can copy and paste back
+        (``/import`` reads pasted text too)."""
+        code = ((Span(line, code=True),) for line in file.text.splitlines() if line.strip())
+        lines = ((Span(file.name, bold=True),), *code)
+        return await self.send_reply(chat, Reply(lines))
 
     # ------------------------------------------------------------------ pacing
 

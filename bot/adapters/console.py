@@ -75,6 +75,8 @@ class ConsoleAdapter(Adapter):
                     break
                 reply = await on_command(self.command(line))
                 self._print(render_text(reply.lines, reply.buttons))
+                if reply.file is not None:
+                    await self.send_file(self.chat, reply.file)
         finally:
             self.closed.set()
 

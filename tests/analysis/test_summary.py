@@ -128,7 +128,7 @@ def test_claims_command_reads_an_object_with_its_verb() -> None:
         cue="blamed",
     )
     first = plain(claim_lines(view)[0])
-    assert first == "Velmora blamed the Republic of Tarn for prolonging the blockade"
+    assert first == "• Velmora blamed the Republic of Tarn for prolonging the blockade"
 
 
 def test_claims_command_shows_a_denial_as_denied() -> None:
@@ -141,7 +141,7 @@ def test_claims_command_shows_a_denial_as_denied() -> None:
         first_seen=datetime(2031, 5, 2, 9, 30),
     )
     first = plain(claim_lines(view)[0])
-    assert first == "Oren Malik denied that the navy had fired on the fishing boats"
+    assert first == "• DENIAL Oren Malik denied that the navy had fired on the fishing boats"
 
 
 def said(text: str, speaker: str, speaker_id: str | None = None, sentence: int = 3) -> Claim:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from bot.adapters.base import Adapter, CommandSink
 from bot.config import Settings
 from bot.errors import TransientError
-from bot.models import Alert, ChatRef, Command, MenuEntry, Reply
+from bot.models import Alert, ChatRef, Command, FileData, MenuEntry, Reply
 from bot.ratelimit import PlatformLimits
 
 
@@ -155,8 +155,15 @@ class FakeChat:
         return ChatRef(self.platform, self.chat_id)
 
     async def say(
-        self, text: str, *, user: str = "u1", chat_type: str = "private", is_admin: bool = True
+        self,
+        text: str,
+        *,
+        user: str = "u1",
+        chat_type: str = "private",
+        is_admin: bool = True,
+        file: FileData | None = None,
     ) -> Reply:
+        """``text`` as a command from ``user``; ``file``: sent with it (a document)."""
         cmd = Command(
             platform=self.platform,
             chat_id=self.chat_id,
@@ -164,5 +171,6 @@ class FakeChat:
             text=text,
             chat_type=chat_type,
             is_admin=is_admin,
+            file=file,
         )
         return await self.router(cmd)

@@ -68,16 +68,18 @@ from bot.adapters.slack.rendering import (
 )
 from bot.adapters.slack.transport import (
     CALL_ERRORS,
+    download_file,
     post_ephemeral,
     post_message,
     respond,
     update_message,
+    upload_file,
     web_client,
 )
 from bot.adapters.slack.views import SETTINGS_VIEW, form_view, home_view, submitted, view_errors
 from bot.config import Settings
 from bot.errors import ConfigError, PermanentError, TransientError
-from bot.models import Alert, ChatRef, ChatSummary, Command, MenuEntry, Reply, Span
+from bot.models import Alert, ChatRef, ChatSummary, Command, FileData, MenuEntry, Reply, Span
 from bot.ratelimit import CHAT_MARGIN, PlatformLimits, RateLimiter
 
 logger = logging.getLogger(__name__)
@@ -89,6 +91,8 @@ EVENTS_PATH = "/slack/events"
 
 ADMIN_CACHE_SECONDS = 600.0
 SEEN_EVENTS_SIZE = 1000
+MAX_FILE_BYTES = 1024 * 1024
+"""The largest file downloaded with a command; a larger one arrives as a problem."""
 
 NOT_IN_CHANNEL_HINT = (
     "I can't post in this channel yet: invite me with /invite @ClaimWatch "
@@ -111,6 +115,7 @@ class Origin:
     trigger_id: str | None = None  # opens a modal, for a few seconds
     share: bool = False  # the asker wants the channel to see the answer
     on_ephemeral: bool = False  # a button on a message only the presser sees
+    file: dict[str, Any] | None = None  # the first file shared with the message (/import)
 
 
 def slack_limits(settings: Settings) -> PlatformLimits:
@@ -378,11 +383,16 @@ class SlackAdapter(Adapter):
             chat_type=chat_type(channel, event.get("channel_type")),
             reply_to=event.get("ts"),
         )
-        self._spawn(command, Origin(thread_ts=event.get("thread_ts"), share=share))
+        origin = Origin(thread_ts=event.get("thread_ts"), share=share, file=_first_file(event))
+        self._spawn(command, origin)
 
     async def _on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
-        # only direct messages; mentions in channels arrive as app_mention
-        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+        # only direct messages; mentions in channels arrive as app_mention; a file
+        # shared in the DM with the command as its message is subtype file_share
+        subtype = event.get("subtype")
+        if event.get("channel_type") != "im" or subtype not in (None, "file_share"):
+            return
+        if event.get("bot_id"):
             return
         if not self._first_delivery(body):
             return
@@ -400,7 +410,7 @@ class SlackAdapter(Adapter):
             chat_type="private",
             reply_to=event.get("ts"),
         )
-        self._spawn(command, Origin(thread_ts=event.get("thread_ts")))
+        self._spawn(command, Origin(thread_ts=event.get("thread_ts"), file=_first_file(event)))
 
     async def _on_action(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
@@ -561,7 +571,36 @@ class SlackAdapter(Adapter):
 
     async def _run(self, command: Command, origin: Origin, resolve_type: bool) -> None:
         command = await self._prepare(command, resolve_type=resolve_type)
-        await self._deliver(command, await self._dispatch(command), origin)
+        if origin.file is not None:
+            command = dataclasses.replace(command, file=await self._download(origin.file))
+        reply = await self._dispatch(command)
+        await self._deliver(command, reply, origin)
+        if reply.ok and reply.file is not None:
+            # a file cannot be ephemeral: it is shared where the command was given
+            chat = ChatRef(PLATFORM, command.chat_id)
+            try:
+                await self.send_file(chat, reply.file, reply_to=origin.thread_ts)
+            except (PermanentError, TransientError) as exc:
+                logger.warning("slack: could not share a file in %s: %s", command.chat_id, exc)
+
+    async def _download(self, info: dict[str, Any]) -> FileData:
+        """The first file shared with a command (``url_private_download`` with the
+        bot token; needs the ``files:read`` scope), or a FileData saying why not."""
+        name = str(info.get("name") or info.get("title") or "file")
+        mime = str(info.get("mimetype") or "application/octet-stream")
+        size = info.get("size")
+        if isinstance(size, int) and size > MAX_FILE_BYTES:
+            return FileData(
+                name,
+                b"",
+                mime,
+                f"it is {size // 1024} KB; I read files up to {MAX_FILE_BYTES // 1024} KB",
+            )
+        url = info.get("url_private_download") or info.get("url_private")
+        if not isinstance(url, str):
+            return FileData(name, b"", mime, "Slack gave no address to download it from")
+        data, problem = await download_file(self.client, url, MAX_FILE_BYTES)
+        return FileData(name, data, mime, problem)
 
     async def _deliver(self, command: Command, reply: Reply, origin: Origin) -> None:
         """Where an answer goes. A form opens as a modal where there is a
@@ -714,6 +753,15 @@ class SlackAdapter(Adapter):
             chat.chat_id, reply_fallback(reply), reply_blocks(reply), None, slot_taken=slot_taken
         )
 
+    async def send_file(
+        self, chat: ChatRef, file: FileData, *, reply_to: str | None = None
+    ) -> str | None:
+        """Share ``file`` in the channel (in the thread ``reply_to``) with the
+        upload flow: ``files.getUploadURLExternal``, the upload, then
+        ``files.completeUploadExternal``; returns the file id."""
+        await self.pace(chat)
+        return await upload_file(self.client, chat.chat_id, file, reply_to)
+
     async def send_alert(
         self, alert: Alert, reply_to: str | None, *, slot_taken: bool = False
     ) -> str | None:
@@ -775,3 +823,11 @@ def _label(channel: dict[str, Any]) -> str:
     if channel.get("is_mpim"):
         return f"Group DM {name}"
     return f"#{name}"
+
+
+def _first_file(event: dict[str, Any]) -> dict[str, Any] | None:
+    """The first file shared with a message event, if any."""
+    files = event.get("files")
+    if isinstance(files, list) and files and isinstance(files[0], dict):
+        return files[0]
+    return None

@@ -34,7 +34,9 @@ from telegram import (
     CallbackQuery,
     Chat,
     ChatMember,
+    Document,
     InlineKeyboardMarkup,
+    InputFile,
     LinkPreviewOptions,
     Message,
     ReplyParameters,
@@ -57,13 +59,15 @@ from bot.adapters.telegram.transport import (
 from bot.analysis.summary import alert_message
 from bot.config import Settings
 from bot.errors import ClaimWatchError, ConfigError, PermanentError, TransientError
-from bot.models import Alert, Button, ChatRef, Command, Line, MenuEntry, Reply
+from bot.models import Alert, Button, ChatRef, Command, FileData, Line, MenuEntry, Reply
 from bot.ratelimit import PlatformLimits, RateLimiter
 from bot.redaction import LogRedactor
 
 log = logging.getLogger(__name__)
 
 CALLBACK_ANSWER_LIMIT = 200  # characters of a callback query answer
+MAX_FILE_BYTES = 1024 * 1024
+"""The largest document downloaded with a command; a larger one arrives as a problem."""
 ADMIN_CACHE_SECONDS = 60.0
 ALLOWED_UPDATES = ("message", "channel_post", "callback_query")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -308,9 +312,12 @@ class TelegramAdapter(Adapter):
         await self._answer(message.chat.id, reply, reply_to=message.message_id)
 
     async def _command_from(self, message: Message) -> Command | None:
-        text = parse_command(message.text or "", self._username)
+        # a document's caption can be a command (``/import``), like a message's text
+        text = parse_command(message.text or message.caption or "", self._username)
         if text is None:
             return None
+        replied = message.reply_to_message
+        document = message.document or (replied.document if replied is not None else None)
         chat = message.chat
         sender = self._sender(message)
         is_admin = sender.is_admin
@@ -325,9 +332,34 @@ class TelegramAdapter(Adapter):
             chat_type=_CHAT_TYPES.get(chat.type, "group"),
             is_admin=is_admin,
             user_name=sender.user_name,
-            reply_to=str(message.reply_to_message.message_id) if message.reply_to_message else None,
+            reply_to=str(replied.message_id) if replied is not None else None,
             received=message.date,
+            file=await self._download(document) if document is not None else None,
         )
+
+    async def _download(self, document: Document) -> FileData:
+        """A document sent with a command (or replied to by one), read into memory
+        when it is at most :data:`MAX_FILE_BYTES`; otherwise, or when the
+        download fails, a :class:`FileData` that says why."""
+        name = document.file_name or "document"
+        mime = document.mime_type or "application/octet-stream"
+        size = document.file_size or 0
+        if size > MAX_FILE_BYTES:
+            return FileData(
+                name,
+                b"",
+                mime,
+                f"it is {size // 1024} KB; I read files up to {MAX_FILE_BYTES // 1024} KB",
+            )
+        try:
+            found = await document.get_file()
+            data = bytes(await found.download_as_bytearray())
+        except TelegramError as exc:
+            log.warning("telegram: downloading %r failed: %s", name, self._clean(exc))
+            return FileData(name, b"", mime, "Telegram did not let me download it")
+        if len(data) > MAX_FILE_BYTES:
+            return FileData(name, b"", mime, f"it is over {MAX_FILE_BYTES // 1024} KB")
+        return FileData(name, data, mime)
 
     @staticmethod
     def _sender(message: Message) -> _Sender:
@@ -410,10 +442,11 @@ class TelegramAdapter(Adapter):
             return Reply.error("Sorry, that failed on our side. Please try again in a minute.")
 
     async def _answer(self, chat_id: int, reply: Reply, reply_to: int) -> None:
+        chat = ChatRef(PLATFORM, str(chat_id))
         try:
-            await self._send(
-                ChatRef(PLATFORM, str(chat_id)), reply.lines, reply.buttons, str(reply_to)
-            )
+            await self._send(chat, reply.lines, reply.buttons, str(reply_to))
+            if reply.file is not None:
+                await self.send_file(chat, reply.file, reply_to=str(reply_to))
         except ClaimWatchError as exc:
             log.warning("telegram: reply to chat %s not sent: %s", chat_id, exc)
 
@@ -501,6 +534,27 @@ class TelegramAdapter(Adapter):
         self, chat: ChatRef, reply: Reply, *, slot_taken: bool = False
     ) -> str | None:
         return await self._send(chat, reply.lines, reply.buttons, None, slot_taken=slot_taken)
+
+    async def send_file(
+        self, chat: ChatRef, file: FileData, *, reply_to: str | None = None
+    ) -> str | None:
+        """``sendDocument``: the file as a multipart upload, replying to ``reply_to``."""
+        if chat.platform != PLATFORM:
+            raise PermanentError(f"not a telegram chat: {chat}")
+        target = self._target(chat)
+        reply_id = int(reply_to) if reply_to and reply_to.lstrip("-").isdigit() else None
+        reply = (
+            ReplyParameters(reply_id, allow_sending_without_reply=True)
+            if reply_id is not None
+            else None
+        )
+        try:
+            message = await self._app.bot.send_document(
+                target, InputFile(file.data, filename=file.name), reply_parameters=reply
+            )
+        except TelegramError as exc:
+            raise translate_error(exc, str(target)) from None
+        return str(message.message_id)
 
     async def _send(
         self,
