@@ -11,10 +11,17 @@ The watches document (``docs/deploy.md``)::
 
     {"format": "claimwatch-watches", "version": 1, "exported_at": "...",
      "chats": [{"chat": "telegram:-100123",
-                "watches": [{"kind": "entity", "key": "gpe:china", "name": "China"}],
+                "watches": [{"kind": "entity", "key": "gpe:china", "name": "China",
+                             "filters": [{"sign": "-", "kind": "entity",
+                                          "key": "gpe:taiwan", "name": "Taiwan"}]}],
                 "settings": {"digest": "daily", "digest_time": "08:00",
                              "quiet_start": null, "quiet_end": null,
                              "timezone": "Europe/Kyiv", "muted_until": null}}]}
+
+A watch's ``filters`` (its +/- terms, ``/watch china -taiwan``) are left out
+when it has none. A document with filters has version 2, one without keeps
+version 1, so an older ClaimWatch refuses a file whose watches it would widen
+(dropping an exclusion) and still reads every other.
 
 Import is idempotent (a watch the chat has is left alone; settings are set to
 the file's values, and only a change is written) and never removes anything.
@@ -36,13 +43,16 @@ from typing import Any
 
 from bot.delivery.schedule import DIGEST_MODES, parse_hhmm, zone
 from bot.errors import InputError
-from bot.models import ChatRef, DeliveryPrefs, WatchTarget
+from bot.models import ChatRef, DeliveryPrefs, WatchTarget, WatchTerm, canonical_terms
 from bot.sources import Feed
 from bot.watch import normalise_phrase
 from storage.base import Store
 
 FORMAT = "claimwatch-watches"
-VERSION = 1
+VERSION = 2
+"""The newest version read and written (1 when no watch has filters)."""
+MAX_TERMS = 6
+"""The most +/- terms a watch read from a file may have (as ``/watch`` allows)."""
 MAX_TEXT = 200
 """Longest chat id, watch key or name accepted from a file."""
 
@@ -74,6 +84,14 @@ def feeds_opml(feeds: Sequence[Feed], now: datetime) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Watch:
+    """A watch as exchanged: its target and its +/- terms."""
+
+    target: WatchTarget
+    filters: tuple[WatchTerm, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class ChatSetup:
     """One chat's watches and settings, as exported or read from a document.
 
@@ -81,7 +99,7 @@ class ChatSetup:
     (import then keeps the chat's own)."""
 
     chat: ChatRef
-    watches: tuple[WatchTarget, ...]
+    watches: tuple[Watch, ...]
     prefs: DeliveryPrefs | None = None
     muted_until: datetime | None = None
 
@@ -129,7 +147,7 @@ async def chat_setups(
         muted = await store.chat_muted_until(chat)
         if muted is not None and muted <= now:
             muted = None
-        setup = ChatSetup(chat, tuple(s.target for s in subs), prefs, muted)
+        setup = ChatSetup(chat, tuple(Watch(s.target, s.filters) for s in subs), prefs, muted)
         if chats is None and not setup.watches and prefs == DeliveryPrefs() and muted is None:
             continue  # nothing anyone set up
         out.append(setup)
@@ -138,14 +156,15 @@ async def chat_setups(
 
 def watches_document(setups: Sequence[ChatSetup], now: datetime) -> dict[str, Any]:
     """The versioned JSON document of ``setups``."""
+    filtered = any(w.filters for s in setups for w in s.watches)
     return {
         "format": FORMAT,
-        "version": VERSION,
+        "version": VERSION if filtered else 1,
         "exported_at": now.astimezone(UTC).isoformat(),
         "chats": [
             {
                 "chat": str(s.chat),
-                "watches": [{"kind": w.kind, "key": w.key, "name": w.name} for w in s.watches],
+                "watches": [_watch_json(w) for w in s.watches],
                 "settings": _settings_json(s.prefs or DeliveryPrefs(), s.muted_until),
             }
             for s in setups
@@ -158,6 +177,17 @@ async def export_watches(
 ) -> dict[str, Any]:
     """The document of ``chats`` (None: every chat with watches or settings)."""
     return watches_document(await chat_setups(store, chats, now), now)
+
+
+def _target_json(target: WatchTarget) -> dict[str, Any]:
+    return {"kind": target.kind, "key": target.key, "name": target.name}
+
+
+def _watch_json(watch: Watch) -> dict[str, Any]:
+    out = _target_json(watch.target)
+    if watch.filters:
+        out["filters"] = [{"sign": t.sign, **_target_json(t.target)} for t in watch.filters]
+    return out
 
 
 def _settings_json(prefs: DeliveryPrefs, muted: datetime | None) -> dict[str, Any]:
@@ -219,15 +249,15 @@ def read_setups(doc: Mapping[str, Any]) -> tuple[list[ChatSetup], list[str]]:
         if not isinstance(raw_watches, list):
             problems.append(f"{where}: 'watches' must be a list")
             raw_watches = []
-        watches: list[WatchTarget] = []
+        watches: list[Watch] = []
         for j, raw in enumerate(raw_watches):
             try:
-                target = read_watch(raw)
+                watch = read_watch(raw)
             except InputError as exc:
                 problems.append(f"{where}.watches[{j}]: {exc}")
                 continue
-            if target.key not in {w.key for w in watches}:
-                watches.append(target)
+            if watch not in watches:
+                watches.append(watch)
         setup = ChatSetup(chat, tuple(watches))
         if entry.get("settings") is not None:
             try:
@@ -240,10 +270,39 @@ def read_setups(doc: Mapping[str, Any]) -> tuple[list[ChatSetup], list[str]]:
     return setups, problems
 
 
-def read_watch(raw: object) -> WatchTarget:
+def read_watch(raw: object) -> Watch:
     """One watch of a document; :class:`InputError` naming what is wrong."""
     if not isinstance(raw, dict):
         raise InputError("expected an object with kind, key and name")
+    target = read_target(raw)
+    filters = raw.get("filters") or []
+    if not isinstance(filters, list):
+        raise InputError("filters must be a list")
+    if len(filters) > MAX_TERMS:
+        raise InputError(
+            f"a watch may have at most {MAX_TERMS} filters, this one has {len(filters)}"
+        )
+    terms: list[WatchTerm] = []
+    for k, term in enumerate(filters):
+        if not isinstance(term, dict) or term.get("sign") not in ("+", "-"):
+            raise InputError(
+                f'filters[{k}]: expected an object with sign "+" or "-", kind, key and name'
+            )
+        try:
+            found = read_target(term)
+        except InputError as exc:
+            raise InputError(f"filters[{k}]: {exc}") from None
+        if found.key == target.key:
+            raise InputError(f"filters[{k}]: a filter names what the watch is about")
+        terms.append(WatchTerm(term["sign"] == "+", found))
+    canonical = canonical_terms(terms)
+    if len({t.target.key for t in canonical}) < len(canonical):
+        raise InputError("a filter is both required (+) and excluded (-)")
+    return Watch(target, canonical)
+
+
+def read_target(raw: Mapping[str, Any]) -> WatchTarget:
+    """The kind, key and name of a watch or of one of its filters."""
     kind, key, name = raw.get("kind"), raw.get("key"), raw.get("name")
     if kind not in ("entity", "keyword"):
         raise InputError(f'kind must be "entity" or "keyword", got {kind!r}')
@@ -342,8 +401,8 @@ async def import_watches(
             report.problems.append(f"{setup.chat}: not this chat; skipped")
             continue
         report.chats += 1
-        for target in setup.watches:
-            _, created = await store.add_subscription(setup.chat, target, now)
+        for watch in setup.watches:
+            _, created = await store.add_subscription(setup.chat, watch.target, now, watch.filters)
             report.added += created
             report.present += not created
             changed |= created
@@ -372,6 +431,7 @@ __all__: Sequence[str] = [
     "VERSION",
     "ChatSetup",
     "ImportReport",
+    "Watch",
     "chat_setups",
     "export_watches",
     "feeds_opml",
@@ -379,6 +439,7 @@ __all__: Sequence[str] = [
     "load_document",
     "parse_chat",
     "read_setups",
+    "read_target",
     "read_watch",
     "watches_document",
 ]

@@ -30,6 +30,8 @@ from bot.models import (
     Novelty,
     Story,
     Subscription,
+    WatchTarget,
+    WatchTerm,
 )
 
 
@@ -219,6 +221,39 @@ class WatchIndex:
         return out
 
 
+def _quoted(text: str) -> str:
+    return f'"{text}"' if " " in text else text
+
+
+def term_label(term: WatchTerm) -> str:
+    """How a term is shown: ``-Taiwan``, ``+"North Korea"``."""
+    return f"{term.sign}{_quoted(term.target.name)}"
+
+
+def watch_label(target: WatchTarget, terms: Sequence[WatchTerm]) -> str:
+    """How a watch is shown: ``China -Taiwan +"North Korea"``."""
+    return " ".join([target.name, *map(term_label, terms)])
+
+
+def watch_spec(target: WatchTarget, terms: Sequence[WatchTerm]) -> str:
+    """The watch by its keys, as ``/unwatch`` reads it back (an alert's Unwatch
+    button): ``gpe:china -gpe:taiwan +"south china sea"``."""
+    return " ".join([target.key, *(f"{t.sign}{_quoted(t.target.key)}" for t in terms)])
+
+
+def terms_hold(terms: Sequence[WatchTerm], salient: frozenset[str], lead: str) -> bool:
+    """Whether a story passes a watch's +/- terms: every ``+`` term salient in it and
+    no ``-`` term. An entity is salient when it is among ``salient`` (the story's
+    entities at or above the salience threshold); a phrase when it is in ``lead``
+    (the story's opening in keyword form, spaces around), as for a phrase watch."""
+    for term in terms:
+        target = term.target
+        found = f" {target.key} " in lead if target.kind == "keyword" else target.key in salient
+        if found != term.required:
+            return False
+    return True
+
+
 @dataclass(frozen=True, slots=True)
 class AlertPlan:
     event_id: str
@@ -286,7 +321,9 @@ def plan_alerts(
     """At most one alert per chat for this story, and only when the story brings
     something fresh about what the chat watches: the first story of a new event
     in which the watched entity is salient, or a new / updated / contradicting
-    claim about it. Repeats alert nobody.
+    claim about it. Repeats alert nobody. A watch with +/- terms alerts only when
+    the story also passes them (:func:`terms_hold`): its candidates come from
+    the index on its target like any other, and the terms are set lookups.
 
     What an alert says depends on the watch, not on the chat, so it is worked
     out once per watched key; each chat then costs one value and its key."""
@@ -304,7 +341,9 @@ def plan_alerts(
     candidates += index.for_keywords(sorted(index.keywords_in(analysis.text)))
     lead = f" {normalise_phrase(analysis.text[:600])} "
 
-    templates: dict[tuple[str, str, str], _Template | None] = {}
+    salient = frozenset(eid for eid, value in salience.items() if value >= min_salience)
+
+    templates: dict[tuple[str, str, str, tuple[WatchTerm, ...]], _Template | None] = {}
 
     def template_for(sub: Subscription) -> _Template | None:
         keyword = sub.target.kind == "keyword"
@@ -322,6 +361,8 @@ def plan_alerts(
         if not shown and not plan.new_event:
             return None
         watch = sub.target.name if keyword else names.get(key, sub.target.name)
+        if sub.filters:
+            watch = watch_label(WatchTarget(sub.target.kind, key, watch), sub.filters)
         alert_claims = tuple(alert_claim(c) for c in shown)
         return _Template(
             watch=watch,
@@ -336,7 +377,11 @@ def plan_alerts(
                 links=plan.links,
                 outlets=plan.outlets,
             ),
-            buttons=alert_buttons(plan.event_id, sub.target.key, plan.page),
+            buttons=alert_buttons(
+                plan.event_id,
+                watch_spec(sub.target, sub.filters) if sub.filters else sub.target.key,
+                plan.page,
+            ),
         )
 
     alerts: dict[str, Alert] = {}
@@ -344,7 +389,9 @@ def plan_alerts(
         chat = str(sub.chat)
         if chat in alerts:
             continue
-        slot = (sub.target.kind, sub.target.key, sub.target.name)
+        if sub.filters and not terms_hold(sub.filters, salient, lead):
+            continue
+        slot = (sub.target.kind, sub.target.key, sub.target.name, sub.filters)
         if slot not in templates:
             templates[slot] = template_for(sub)
         template = templates[slot]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from bot.models import Command, Reply
-from bot.watch import phrase_in
-from handlers.base import Context, did_you_mean, resolve
+from collections.abc import Sequence
+
+from bot.models import Command, Reply, Subscription, WatchTerm, canonical_terms, term_key
+from bot.watch import phrase_in, term_label, watch_label
+from handlers.base import Context, Resolved, did_you_mean, resolve
+from handlers.watch_syntax import TypedTerm, WatchSyntaxError, WatchWords, read_watch_words
 
 MIN_PHRASE_CHARS = 2
 """The shortest phrase watched (letters and digits, spaces between words not counted)."""
@@ -47,13 +50,116 @@ async def phrase_problem(ctx: Context, name: str, phrase: str) -> str | None:
     return None
 
 
+def _words(cmd: Command, args: list[str]) -> WatchWords | Reply:
+    try:
+        return read_watch_words(args, cmd.usage)
+    except WatchSyntaxError as exc:
+        return Reply.error(str(exc))
+
+
+async def _terms(
+    ctx: Context, main: Resolved, typed: Sequence[TypedTerm]
+) -> tuple[list[tuple[WatchTerm, Resolved]], str | None]:
+    """Each typed term resolved like a watch's name (an entity, else a phrase), and
+    why they cannot be used together (None when they can)."""
+    out: list[tuple[WatchTerm, Resolved]] = []
+    for term in typed:
+        found = await resolve(ctx, term.name)
+        if found.target.key == main.target.key:
+            sign = "+" if term.required else "-"
+            return out, (
+                f"“{sign}{term.name}” is what the watch is about: a term names something else."
+            )
+        out.append((WatchTerm(term.required, found.target), found))
+    keys = {term_key(t) for t, _ in out}
+    for t, _ in out:
+        if ("-" if t.required else "+", t.target.kind, t.target.key) in keys:
+            return out, f"{t.target.name} is both required (+) and excluded (-): keep one."
+    return out, None
+
+
+async def _term_problem(ctx: Context, resolved: Sequence[tuple[WatchTerm, Resolved]]) -> str | None:
+    """Why a phrase term cannot be used (the checks of a phrase watch), or None."""
+    for term, found in resolved:
+        if found.entity is None and (
+            why := await phrase_problem(ctx, term.target.name, term.target.key)
+        ):
+            return f"In the term {term.sign}{term.target.name}: {why}"
+    return None
+
+
+def _describe(terms: Sequence[WatchTerm]) -> str:
+    """``only stories where Russia is salient too, and none where Taiwan is``."""
+    parts: list[str] = []
+    required = [t.target.name for t in terms if t.required]
+    excluded = [t.target.name for t in terms if not t.required]
+    if required:
+        verb = "is" if len(required) == 1 else "are"
+        parts.append(f"only stories where {' and '.join(required)} {verb} salient too")
+    if excluded:
+        head = "and none" if required else "skipping stories"
+        parts.append(f"{head} where {' or '.join(excluded)} is salient")
+    return ", ".join(parts)
+
+
+def _phrase_notes(resolved: Sequence[tuple[WatchTerm, Resolved]]) -> list[str]:
+    lines: list[str] = []
+    for term, found in resolved:
+        if found.entity is None:
+            line = (
+                f"No entity called “{term.target.name}” is known yet, so for "
+                f"{term_label(term)} I look for the phrase “{term.target.key}” in a story's "
+                "title and opening lines."
+            )
+            lines.append(" ".join(filter(None, [line, did_you_mean(found.suggestions)])))
+    return lines
+
+
+def _same_watch(sub: Subscription, key: str, terms: Sequence[WatchTerm]) -> bool:
+    return sub.target.key == key and [term_key(t) for t in sub.filters] == [
+        term_key(t) for t in canonical_terms(terms)
+    ]
+
+
+def _filtered_reply(
+    cmd: Command,
+    sub: Subscription,
+    created: bool,
+    found: Resolved,
+    resolved: Sequence[tuple[WatchTerm, Resolved]],
+) -> Reply:
+    label = watch_label(sub.target, sub.filters)
+    if not created:
+        return Reply.text(f"You already watch {label}.")
+    lines = [f"Watching {label}: {_describe(sub.filters)}."]
+    if found.entity is None:
+        lines.append(
+            f"No entity called “{found.target.name}” is known yet, so I watch the phrase "
+            f"“{found.target.key}” in stories and claims."
+            + (f" {hint}" if (hint := did_you_mean(found.suggestions)) else "")
+        )
+    lines.extend(_phrase_notes(resolved))
+    lines.append(
+        f"{cmd.usage('watching')} lists this chat's watches; "
+        f"{cmd.usage('unwatch ' + label)} stops this one."
+    )
+    return Reply.text(*lines)
+
+
 async def watch(cmd: Command, ctx: Context, args: list[str]) -> Reply:
     if not args:
         return Reply.error(f"Tell me what to watch, e.g. {cmd.usage('watch china')}")
-    name = " ".join(args)
+    words = _words(cmd, args)
+    if isinstance(words, Reply):
+        return words
+    name = words.name
     found = await resolve(ctx, name)
     subs = await ctx.store.chat_subscriptions(cmd.chat)
-    if not any(s.target.key == found.target.key for s in subs):
+    resolved, why = await _terms(ctx, found, words.terms)
+    if why:
+        return Reply.error(why)
+    terms = canonical_terms(t for t, _ in resolved)
+    if not any(_same_watch(s, found.target.key, terms) for s in subs):
         cap = ctx.settings.max_watches_per_chat
         if len(subs) >= cap:
             return Reply.error(
@@ -63,8 +169,12 @@ async def watch(cmd: Command, ctx: Context, args: list[str]) -> Reply:
             )
         if found.entity is None and (why := await phrase_problem(ctx, name, found.target.key)):
             return Reply.error(why)
-    _, created = await ctx.store.add_subscription(cmd.chat, found.target, ctx.clock())
+        if why := await _term_problem(ctx, resolved):
+            return Reply.error(why)
+    sub, created = await ctx.store.add_subscription(cmd.chat, found.target, ctx.clock(), terms)
     await ctx.subscriptions_changed()
+    if terms:
+        return _filtered_reply(cmd, sub, created, found, resolved)
     if found.entity is None:
         lines = [
             f"No entity called “{name}” is known yet, so I watch the phrase “{found.target.key}” "
@@ -84,21 +194,58 @@ async def watch(cmd: Command, ctx: Context, args: list[str]) -> Reply:
     )
 
 
+def _names(sub: Subscription, name: str, found: Resolved) -> bool:
+    """Whether ``name`` (as typed, and resolved to ``found``) names ``sub``'s target."""
+    return (
+        sub.target.key in {found.target.key, name, name.casefold()}
+        or sub.target.name.casefold() == name.casefold()
+    )
+
+
+def _term_names(term: WatchTerm, typed: TypedTerm, found: Resolved) -> bool:
+    return term.required == typed.required and (
+        term.target.key in {found.target.key, typed.name, typed.name.casefold()}
+        or term.target.name.casefold() == typed.name.casefold()
+    )
+
+
 async def unwatch(cmd: Command, ctx: Context, args: list[str]) -> Reply:
     if not args:
         return Reply.error(f"Tell me what to stop watching, e.g. {cmd.usage('unwatch china')}")
-    name = " ".join(args)
+    words = _words(cmd, args)
+    if isinstance(words, Reply):
+        return words
+    name = words.name
     subs = await ctx.store.chat_subscriptions(cmd.chat)
     found = await resolve(ctx, name)
-    wanted = {found.target.key, name, name.casefold()}
-    for sub in subs:
-        if sub.target.key in wanted or sub.target.name.casefold() == name.casefold():
-            await ctx.store.remove_subscription(cmd.chat, sub.target.key)
-            await ctx.subscriptions_changed()
-            return Reply.text(f"Stopped watching {sub.target.name}.")
-    watched = ", ".join(s.target.name for s in subs)
+    typed = [(t, await resolve(ctx, t.name)) for t in words.terms]
+    on_target = [s for s in subs if _names(s, name, found)]
+    exact = [
+        s
+        for s in on_target
+        if len(s.filters) == len(typed)
+        and all(any(_term_names(term, t, r) for t, r in typed) for term in s.filters)
+        and all(any(_term_names(term, t, r) for term in s.filters) for t, r in typed)
+    ]
+    if not exact and not typed and len(on_target) == 1:
+        exact = on_target  # the one watch on it, whatever its terms
+    if len(exact) == 1:
+        sub = exact[0]
+        await ctx.store.remove_subscription(cmd.chat, sub.target.key, sub.filters)
+        await ctx.subscriptions_changed()
+        return Reply.text(f"Stopped watching {watch_label(sub.target, sub.filters)}.")
+    if on_target:
+        ways = [cmd.usage("unwatch " + watch_label(s.target, s.filters)) for s in on_target]
+        return Reply.error(
+            f"This chat watches {on_target[0].target.name} in {len(on_target)} ways. "
+            f"Say which to stop: {' or '.join(ways)}."
+            if len(on_target) > 1
+            else f"This chat watches {watch_label(on_target[0].target, on_target[0].filters)}, "
+            f"not “{' '.join(args)}”. To stop it: {ways[0]}."
+        )
+    watched = ", ".join(watch_label(s.target, s.filters) for s in subs)
     return Reply.error(
-        f"This chat does not watch “{name}”."
+        f"This chat does not watch “{' '.join(args)}”."
         + (f" It watches: {watched}." if watched else " It watches nothing yet.")
     )
 
@@ -108,8 +255,8 @@ async def watching(cmd: Command, ctx: Context, args: list[str]) -> Reply:
     if not subs:
         return Reply.text(f"This chat watches nothing yet. Try {cmd.usage('watch china')}")
     lines = ["This chat watches:"]
-    for sub in sorted(subs, key=lambda s: s.target.name.casefold()):
+    for sub in sorted(subs, key=lambda s: (s.target.name.casefold(), len(s.filters))):
         kind = "phrase" if sub.target.kind == "keyword" else "entity"
         paused = " (paused)" if sub.paused else ""
-        lines.append(f"• {sub.target.name} — {kind}{paused}")
+        lines.append(f"• {watch_label(sub.target, sub.filters)} — {kind}{paused}")
     return Reply.text(*lines)

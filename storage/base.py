@@ -36,6 +36,7 @@ from bot.models import (
     StoryRecord,
     Subscription,
     WatchTarget,
+    WatchTerm,
 )
 from bot.sources import Feed, FeedPoll
 
@@ -131,11 +132,19 @@ class SubscriptionStore(Protocol):
     """Chats, their watches and their settings."""
 
     async def add_subscription(
-        self, chat: ChatRef, target: WatchTarget, now: datetime
+        self,
+        chat: ChatRef,
+        target: WatchTarget,
+        now: datetime,
+        filters: Sequence[WatchTerm] = (),
     ) -> tuple[Subscription, bool]:
-        """Watch ``target`` in ``chat``; the bool says whether it is new."""
+        """Watch ``target`` with its +/- ``filters`` in ``chat``; the bool says whether
+        it is new (the same target with the same terms, in any order, is not)."""
 
-    async def remove_subscription(self, chat: ChatRef, key: str) -> bool: ...
+    async def remove_subscription(
+        self, chat: ChatRef, key: str, filters: Sequence[WatchTerm] = ()
+    ) -> bool:
+        """Stop the watch of ``key`` with exactly these terms (none: the plain watch)."""
 
     async def chat_subscriptions(self, chat: ChatRef) -> list[Subscription]: ...
 

@@ -162,7 +162,7 @@ async def test_a_bad_entry_is_named_and_skipped_and_the_rest_import(store: Store
         ("not json", "is not JSON"),
         ("[]", "expected a JSON object"),
         ('{"format": "opml", "version": 1, "chats": []}', "not a ClaimWatch watches export"),
-        (json.dumps({"format": FORMAT, "version": 2, "chats": []}), "version 2 is newer"),
+        (json.dumps({"format": FORMAT, "version": 3, "chats": []}), "version 3 is newer"),
         (json.dumps({"format": FORMAT, "version": "1", "chats": []}), "version must be"),
         (json.dumps({"format": FORMAT, "version": 1, "chats": {}}), "'chats' must be a list"),
     ],
