@@ -26,8 +26,15 @@ def default_registry() -> Registry:
         (
             Spec("start", help.start, "", "what ClaimWatch does"),
             Spec("help", help.help_, "[command]", "the commands, or one in detail"),
-            Spec("watch", watch.watch, "NAME", "alert this chat about an entity or phrase", True),
-            Spec("unwatch", watch.unwatch, "NAME", "stop watching it", True),
+            Spec(
+                "watch",
+                watch.watch,
+                "NAME [-NAME] [+NAME]",
+                "alert this chat about an entity or phrase (-NAME: skip stories about that, "
+                '+NAME: only with that too; "quote" names of several words)',
+                True,
+            ),
+            Spec("unwatch", watch.unwatch, "NAME [-NAME] [+NAME]", "stop that watch", True),
             Spec("watching", watch.watching, "", "what this chat watches"),
             Spec("claims", claims.claims, "NAME [N]", "the latest claims about it, with sources"),
             Spec("event", claims.event, "ID", "an event's claims and sources"),

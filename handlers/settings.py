@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.delivery.schedule import DIGEST_MODES, describe, next_digest, parse_hhmm, zone
 from bot.models import Command, DeliveryPrefs, Reply
+from bot.watch import watch_label
 from handlers.base import Context
 from handlers.feeds import is_operator
 
@@ -127,7 +128,7 @@ async def status(cmd: Command, ctx: Context, args: list[str]) -> Reply:
     pauses = await ctx.store.delivery_pauses(now)
     mode, quiet_hours = describe(prefs)
     names = ", ".join(
-        s.target.name + (" (paused)" if s.paused else "")
+        watch_label(s.target, s.filters) + (" (paused)" if s.paused else "")
         for s in sorted(subs, key=lambda s: s.target.name.casefold())
     )
     lines = [

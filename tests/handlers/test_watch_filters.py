@@ -20,6 +20,13 @@ async def test_an_exclusion_is_its_own_watch_beside_the_plain_one(
     listed = (await chat.say("/watching")).plain
     assert "• China — entity" in listed and "• China -Taiwan — entity" in listed
     assert len(await services.store.chat_subscriptions(chat.ref)) == 2
+    assert "China -Taiwan, China\n" in (await chat.say("/status")).plain
+
+
+async def test_help_tells_how_to_exclude_and_combine(chat: FakeChat) -> None:
+    helped = (await chat.say("/help watch")).plain
+    assert "/watch NAME [-NAME] [+NAME]" in helped and "-NAME: skip stories" in helped
+    assert "/unwatch NAME [-NAME] [+NAME]" in (await chat.say("/help")).plain
 
 
 async def test_a_combination_with_a_quoted_name_and_several_terms(chat: FakeChat) -> None:
