@@ -89,16 +89,17 @@ async def _term_problem(ctx: Context, resolved: Sequence[tuple[WatchTerm, Resolv
 
 
 def _describe(terms: Sequence[WatchTerm]) -> str:
-    """``only stories where Russia is salient too, and none where Taiwan is``."""
+    """``only stories where Russia is a main subject too, and none where Taiwan is one``
+    (a main subject: salient, as :func:`bot.watch.terms_hold` checks)."""
     parts: list[str] = []
     required = [t.target.name for t in terms if t.required]
     excluded = [t.target.name for t in terms if not t.required]
     if required:
-        verb = "is" if len(required) == 1 else "are"
-        parts.append(f"only stories where {' and '.join(required)} {verb} salient too")
+        verb = "is a main subject" if len(required) == 1 else "are main subjects"
+        parts.append(f"only stories where {' and '.join(required)} {verb} too")
     if excluded:
         head = "and none" if required else "skipping stories"
-        parts.append(f"{head} where {' or '.join(excluded)} is salient")
+        parts.append(f"{head} where {' or '.join(excluded)} is a main subject")
     return ", ".join(parts)
 
 

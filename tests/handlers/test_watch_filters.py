@@ -14,7 +14,7 @@ async def test_an_exclusion_is_its_own_watch_beside_the_plain_one(
 ) -> None:
     reply = await chat.say("/watch china -taiwan")
     assert reply.ok and "Watching China -Taiwan" in reply.plain
-    assert "skipping stories where Taiwan is salient" in reply.plain
+    assert "skipping stories where Taiwan is a main subject" in reply.plain
     assert "already watch China -Taiwan" in (await chat.say("/watch China -Taipei")).plain
     assert "Watching China." in (await chat.say("/watch china")).plain  # distinct from it
     listed = (await chat.say("/watching")).plain
@@ -32,11 +32,11 @@ async def test_help_tells_how_to_exclude_and_combine(chat: FakeChat) -> None:
 async def test_a_combination_with_a_quoted_name_and_several_terms(chat: FakeChat) -> None:
     reply = await chat.say('/watch "north korea" +russia')
     assert reply.ok and "Watching North Korea +Russia" in reply.plain
-    assert "only stories where Russia is salient too" in reply.plain
+    assert "only stories where Russia is a main subject too" in reply.plain
     both = await chat.say("/watch china +russia -taiwan -“south china sea”")
     assert both.ok
     assert 'China +Russia -Taiwan -"south china sea"' in both.plain
-    assert "none where Taiwan or south china sea is salient" in both.plain
+    assert "none where Taiwan or south china sea is a main subject" in both.plain
     # no entity is called that: the term is a phrase
     assert 'for -"south china sea" I look for the phrase “south china sea”' in both.plain
     # the same terms in another order are the same watch
