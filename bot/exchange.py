@@ -402,7 +402,9 @@ async def import_watches(
             continue
         report.chats += 1
         for watch in setup.watches:
-            _, created = await store.add_subscription(setup.chat, watch.target, now, watch.filters)
+            _, created = await store.add_subscription(
+                setup.chat, watch.target, now, filters=watch.filters
+            )
             report.added += created
             report.present += not created
             changed |= created

@@ -29,7 +29,7 @@ def default_registry() -> Registry:
             Spec(
                 "watch",
                 watch.watch,
-                "NAME [-NAME] [+NAME]",
+                "NAME [-NAME] [+NAME] [events|major|all]",
                 "alert this chat about an entity or phrase (-NAME: skip stories about that, "
                 '+NAME: only with that too; "quote" names of several words)',
                 True,

@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from bot.models import Command, Reply, Subscription, WatchTerm, canonical_terms, term_key
-from bot.watch import phrase_in, term_label, watch_label
+from bot.models import (
+    DEFAULT_LEVEL,
+    Button,
+    Command,
+    Reply,
+    Subscription,
+    WatchLevel,
+    WatchTerm,
+    canonical_terms,
+    term_key,
+)
+from bot.watch import phrase_in, term_label, watch_label, watch_spec
 from handlers.base import Context, Resolved, did_you_mean, resolve
 from handlers.watch_syntax import TypedTerm, WatchSyntaxError, WatchWords, read_watch_words
 
@@ -17,6 +28,32 @@ MIN_RECENT = 20
 """Fewer stories than this say nothing about how common a phrase is."""
 COMMON_SHARE = 0.5
 """A phrase in more than this share of the recent stories would alert on nearly all."""
+LEVEL_BUTTON_WATCHES = 3
+"""/watching offers level buttons for this many watches (the rest change by command)."""
+
+LEVEL_SUMMARY = {
+    WatchLevel.EVENTS: "new events only; later news updates the event's first alert",
+    WatchLevel.MAJOR: (
+        "new events and major developments (denials, updated figures, a side heard "
+        "for the first time); other news updates the event's first alert"
+    ),
+    WatchLevel.ALL: "every new, updated or disputed claim",
+}
+LEVEL_SHORT = {
+    WatchLevel.EVENTS: "new events only",
+    WatchLevel.MAJOR: "major developments",
+    WatchLevel.ALL: "every claim",
+}
+
+
+def split_level(args: list[str]) -> tuple[list[str], WatchLevel | None]:
+    """``china all`` → (``[china]``, ALL): the last word names a level when it is one
+    and something to watch comes before it; else the words are left whole."""
+    if len(args) >= 2:
+        word = args[-1].casefold()
+        if word in WatchLevel.__members__.values():
+            return args[:-1], WatchLevel(word)
+    return args, None
 
 
 def _stopwords() -> frozenset[str]:
@@ -57,14 +94,13 @@ def _words(cmd: Command, args: list[str]) -> WatchWords | Reply:
         return Reply.error(str(exc))
 
 
-async def _terms(
-    ctx: Context, main: Resolved, typed: Sequence[TypedTerm]
+def _terms(
+    main: Resolved, typed: Sequence[tuple[TypedTerm, Resolved]]
 ) -> tuple[list[tuple[WatchTerm, Resolved]], str | None]:
-    """Each typed term resolved like a watch's name (an entity, else a phrase), and
-    why they cannot be used together (None when they can)."""
+    """Each typed term as resolved like a watch's name (an entity, else a phrase),
+    and why they cannot be used together (None when they can)."""
     out: list[tuple[WatchTerm, Resolved]] = []
-    for term in typed:
-        found = await resolve(ctx, term.name)
+    for term, found in typed:
         if found.target.key == main.target.key:
             sign = "+" if term.required else "-"
             return out, (
@@ -116,22 +152,73 @@ def _phrase_notes(resolved: Sequence[tuple[WatchTerm, Resolved]]) -> list[str]:
     return lines
 
 
-def _same_watch(sub: Subscription, key: str, terms: Sequence[WatchTerm]) -> bool:
-    return sub.target.key == key and [term_key(t) for t in sub.filters] == [
-        term_key(t) for t in canonical_terms(terms)
+def _level_line(cmd: Command, sub: Subscription) -> str:
+    label = watch_label(sub.target, sub.filters)
+    others = " or ".join(
+        cmd.usage(f"watch {label} {level}") for level in WatchLevel if level != sub.level
+    )
+    return f"Level: {LEVEL_SUMMARY[sub.level]}. Change it with {others}."
+
+
+async def _change_level(cmd: Command, ctx: Context, sub: Subscription, level: WatchLevel) -> Reply:
+    label = watch_label(sub.target, sub.filters)
+    if sub.level == level:
+        return Reply.text(f"You already watch {label}.", _level_line(cmd, sub))
+    changed = await ctx.store.set_subscription_level(cmd.chat, sub.target.key, level, sub.filters)
+    if changed is None:  # removed meanwhile
+        return Reply.error(f"This chat no longer watches {label}.")
+    await ctx.subscriptions_changed()
+    return Reply.text(f"{label}: {LEVEL_SUMMARY[level]}.")
+
+
+def _names(sub: Subscription, name: str, found: Resolved, loose: bool) -> bool:
+    """Whether ``name`` (as typed, and resolved to ``found``) names ``sub``'s target:
+    by key (an alert's buttons send keys), and with ``loose`` by display name too."""
+    return sub.target.key in {found.target.key, name, name.casefold()} or (
+        loose and sub.target.name.casefold() == name.casefold()
+    )
+
+
+def _term_names(term: WatchTerm, typed: TypedTerm, found: Resolved, loose: bool) -> bool:
+    return term.required == typed.required and (
+        term.target.key in {found.target.key, typed.name, typed.name.casefold()}
+        or (loose and term.target.name.casefold() == typed.name.casefold())
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Lookup:
+    """A /watch or /unwatch text read against the chat's watches."""
+
+    found: Resolved  # what the name resolves to
+    typed: list[tuple[TypedTerm, Resolved]]  # each term as typed, and what it resolves to
+    on_target: list[Subscription]  # the chat's watches on that target, any terms
+    exact: list[Subscription]  # ... with exactly the terms typed
+
+
+async def _lookup(
+    ctx: Context, subs: Sequence[Subscription], words: WatchWords, *, loose: bool
+) -> _Lookup:
+    found = await resolve(ctx, words.name)
+    typed = [(t, await resolve(ctx, t.name)) for t in words.terms]
+    on_target = [s for s in subs if _names(s, words.name, found, loose)]
+    exact = [
+        s
+        for s in on_target
+        if len(s.filters) == len(typed)
+        and all(any(_term_names(term, t, r, loose) for t, r in typed) for term in s.filters)
+        and all(any(_term_names(term, t, r, loose) for term in s.filters) for t, r in typed)
     ]
+    return _Lookup(found, typed, on_target, exact)
 
 
 def _filtered_reply(
     cmd: Command,
     sub: Subscription,
-    created: bool,
     found: Resolved,
     resolved: Sequence[tuple[WatchTerm, Resolved]],
 ) -> Reply:
     label = watch_label(sub.target, sub.filters)
-    if not created:
-        return Reply.text(f"You already watch {label}.")
     lines = [f"Watching {label}: {_describe(sub.filters)}."]
     if found.entity is None:
         lines.append(
@@ -144,38 +231,51 @@ def _filtered_reply(
         f"{cmd.usage('watching')} lists this chat's watches; "
         f"{cmd.usage('unwatch ' + label)} stops this one."
     )
-    return Reply.text(*lines)
+    return Reply.text(*lines, _level_line(cmd, sub))
 
 
 async def watch(cmd: Command, ctx: Context, args: list[str]) -> Reply:
+    args, level = split_level(args)
     if not args:
         return Reply.error(f"Tell me what to watch, e.g. {cmd.usage('watch china')}")
     words = _words(cmd, args)
     if isinstance(words, Reply):
         return words
     name = words.name
-    found = await resolve(ctx, name)
     subs = await ctx.store.chat_subscriptions(cmd.chat)
-    resolved, why = await _terms(ctx, found, words.terms)
+    look = await _lookup(ctx, subs, words, loose=False)
+    found = look.found
+    if look.exact:
+        current = look.exact[0]
+        if level is not None:
+            return await _change_level(cmd, ctx, current, level)
+        already = (
+            f"the phrase “{current.target.key}”"
+            if current.target.kind == "keyword" and not current.filters
+            else watch_label(current.target, current.filters)
+        )
+        return Reply.text(f"You already watch {already}.", _level_line(cmd, current))
+    resolved, why = _terms(found, look.typed)
     if why:
         return Reply.error(why)
+    cap = ctx.settings.max_watches_per_chat
+    if len(subs) >= cap:
+        return Reply.error(
+            f"This chat already watches {len(subs)} things, the most it may "
+            f"(MAX_WATCHES_PER_CHAT is {cap}). Make room with "
+            f"{cmd.usage('unwatch NAME')}; {cmd.usage('watching')} lists them."
+        )
+    if found.entity is None and (why := await phrase_problem(ctx, name, found.target.key)):
+        return Reply.error(why)
+    if why := await _term_problem(ctx, resolved):
+        return Reply.error(why)
     terms = canonical_terms(t for t, _ in resolved)
-    if not any(_same_watch(s, found.target.key, terms) for s in subs):
-        cap = ctx.settings.max_watches_per_chat
-        if len(subs) >= cap:
-            return Reply.error(
-                f"This chat already watches {len(subs)} things, the most it may "
-                f"(MAX_WATCHES_PER_CHAT is {cap}). Make room with "
-                f"{cmd.usage('unwatch NAME')}; {cmd.usage('watching')} lists them."
-            )
-        if found.entity is None and (why := await phrase_problem(ctx, name, found.target.key)):
-            return Reply.error(why)
-        if why := await _term_problem(ctx, resolved):
-            return Reply.error(why)
-    sub, created = await ctx.store.add_subscription(cmd.chat, found.target, ctx.clock(), terms)
+    sub, _ = await ctx.store.add_subscription(
+        cmd.chat, found.target, ctx.clock(), level or DEFAULT_LEVEL, filters=terms
+    )
     await ctx.subscriptions_changed()
     if terms:
-        return _filtered_reply(cmd, sub, created, found, resolved)
+        return _filtered_reply(cmd, sub, found, resolved)
     if found.entity is None:
         lines = [
             f"No entity called “{name}” is known yet, so I watch the phrase “{found.target.key}” "
@@ -183,30 +283,11 @@ async def watch(cmd: Command, ctx: Context, args: list[str]) -> Reply:
         ]
         if hint := did_you_mean(found.suggestions):
             lines.append(hint)
-        if not created:
-            lines[0] = f"You already watch the phrase “{found.target.key}”."
-        return Reply.text(*lines)
-    if not created:
-        return Reply.text(f"You already watch {found.entity.name}.")
+        return Reply.text(*lines, _level_line(cmd, sub))
     return Reply.text(
-        f"Watching {found.entity.name}. You will get an alert when a new event about it starts, "
-        "or when a new, updated or disputed claim about it appears.",
+        f"Watching {found.entity.name}. You will be notified of {LEVEL_SUMMARY[sub.level]}.",
         f"{cmd.usage('claims ' + name)} shows what has been claimed lately.",
-    )
-
-
-def _names(sub: Subscription, name: str, found: Resolved) -> bool:
-    """Whether ``name`` (as typed, and resolved to ``found``) names ``sub``'s target."""
-    return (
-        sub.target.key in {found.target.key, name, name.casefold()}
-        or sub.target.name.casefold() == name.casefold()
-    )
-
-
-def _term_names(term: WatchTerm, typed: TypedTerm, found: Resolved) -> bool:
-    return term.required == typed.required and (
-        term.target.key in {found.target.key, typed.name, typed.name.casefold()}
-        or term.target.name.casefold() == typed.name.casefold()
+        _level_line(cmd, sub),
     )
 
 
@@ -216,19 +297,10 @@ async def unwatch(cmd: Command, ctx: Context, args: list[str]) -> Reply:
     words = _words(cmd, args)
     if isinstance(words, Reply):
         return words
-    name = words.name
     subs = await ctx.store.chat_subscriptions(cmd.chat)
-    found = await resolve(ctx, name)
-    typed = [(t, await resolve(ctx, t.name)) for t in words.terms]
-    on_target = [s for s in subs if _names(s, name, found)]
-    exact = [
-        s
-        for s in on_target
-        if len(s.filters) == len(typed)
-        and all(any(_term_names(term, t, r) for t, r in typed) for term in s.filters)
-        and all(any(_term_names(term, t, r) for term in s.filters) for t, r in typed)
-    ]
-    if not exact and not typed and len(on_target) == 1:
+    look = await _lookup(ctx, subs, words, loose=True)
+    on_target, exact = look.on_target, look.exact
+    if not exact and not look.typed and len(on_target) == 1:
         exact = on_target  # the one watch on it, whatever its terms
     if len(exact) == 1:
         sub = exact[0]
@@ -256,8 +328,26 @@ async def watching(cmd: Command, ctx: Context, args: list[str]) -> Reply:
     if not subs:
         return Reply.text(f"This chat watches nothing yet. Try {cmd.usage('watch china')}")
     lines = ["This chat watches:"]
-    for sub in sorted(subs, key=lambda s: (s.target.name.casefold(), len(s.filters))):
+    ordered = sorted(subs, key=lambda s: (s.target.name.casefold(), len(s.filters)))
+    for sub in ordered:
         kind = "phrase" if sub.target.kind == "keyword" else "entity"
         paused = " (paused)" if sub.paused else ""
-        lines.append(f"• {watch_label(sub.target, sub.filters)} — {kind}{paused}")
-    return Reply.text(*lines)
+        label = watch_label(sub.target, sub.filters)
+        lines.append(f"• {label} — {kind}{paused} · {LEVEL_SHORT[sub.level]}")
+    lines.append(
+        f"Levels: {cmd.usage('watch NAME events')} (new events only), "
+        f"{cmd.usage('watch NAME major')} (the default: events and major developments), "
+        f"{cmd.usage('watch NAME all')} (every claim)."
+    )
+    buttons = tuple(
+        Button(
+            f"{watch_label(sub.target, sub.filters)}: {LEVEL_SHORT[level]}",
+            "watch",
+            f"{watch_spec(sub.target, sub.filters)} {level}",
+        )
+        for sub in ordered[:LEVEL_BUTTON_WATCHES]
+        for level in WatchLevel
+        if level != sub.level
+    )
+    reply = Reply.text(*lines)
+    return Reply(reply.lines, buttons=buttons)

@@ -16,6 +16,7 @@ from typing import Protocol
 
 from bot.analysis.canonical import EarlierMention
 from bot.models import (
+    DEFAULT_LEVEL,
     Alert,
     Analysis,
     CanonicalClaim,
@@ -35,6 +36,7 @@ from bot.models import (
     StoryFingerprint,
     StoryRecord,
     Subscription,
+    WatchLevel,
     WatchTarget,
     WatchTerm,
 )
@@ -99,6 +101,15 @@ class StoryStore(Protocol):
     async def story_failure_counts(self) -> dict[str, int]:
         """Stories waiting for a retry (``failed``) and given up on (``quarantined``)."""
 
+    async def failed_stories(self, limit: int) -> list[StoryRecord]:
+        """Stories whose analysis failed — waiting for a retry or quarantined — oldest
+        first, with their attempts and last reason (``extra``)."""
+
+    async def retry_stories(self, story_ids: Sequence[int] | None) -> list[int]:
+        """Offer failed stories to the analysis again, from a clean slate (no attempts,
+        no reason, no lease): those of ``story_ids`` that failed, or with None every
+        quarantined story. Returns the ids put back, in order."""
+
     async def recent_story_texts(self, limit: int) -> list[str]:
         """Title and body (``title + "\n\n" + body``) of the ``limit`` stories
         ingested last, newest first: how common a phrase is in the news lately."""
@@ -136,10 +147,19 @@ class SubscriptionStore(Protocol):
         chat: ChatRef,
         target: WatchTarget,
         now: datetime,
+        level: WatchLevel = DEFAULT_LEVEL,
+        *,
         filters: Sequence[WatchTerm] = (),
     ) -> tuple[Subscription, bool]:
-        """Watch ``target`` with its +/- ``filters`` in ``chat``; the bool says whether
-        it is new (the same target with the same terms, in any order, is not)."""
+        """Watch ``target`` with its +/- ``filters`` in ``chat`` at ``level``; the bool
+        says whether it is new (the same target with the same terms, in any order, is
+        not; a watch already there keeps its level)."""
+
+    async def set_subscription_level(
+        self, chat: ChatRef, key: str, level: WatchLevel, filters: Sequence[WatchTerm] = ()
+    ) -> Subscription | None:
+        """Change the level of the watch of ``key`` with exactly these terms; None when
+        the chat has no such watch."""
 
     async def remove_subscription(
         self, chat: ChatRef, key: str, filters: Sequence[WatchTerm] = ()

@@ -14,13 +14,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from bot.models import ChatRef, Subscription, WatchTarget, WatchTerm, canonical_terms, term_key
+from bot.models import (
+    DEFAULT_LEVEL,
+    ChatRef,
+    Subscription,
+    WatchLevel,
+    WatchTarget,
+    WatchTerm,
+    canonical_terms,
+    term_key,
+)
 from storage.codec import decode_alert, encode_alert
 from storage.db import Db, Row, Tx, as_dt, opt_dt
 
 log = logging.getLogger(__name__)
 
-_COLUMNS = "id, platform, chat_id, kind, key, name, paused, created, filters"
+_COLUMNS = "id, platform, chat_id, kind, key, name, paused, created, level, filters"
 
 
 def encode_terms(terms: Sequence[WatchTerm]) -> str:
@@ -49,6 +58,7 @@ def _subscription(row: Row) -> Subscription:
         target=WatchTarget(kind=row["kind"], key=row["key"], name=row["name"]),
         paused=bool(row["paused"]),
         created=as_dt(row["created"]),
+        level=WatchLevel(row["level"]),
         filters=decode_terms(row["filters"] or ""),
     )
 
@@ -73,6 +83,8 @@ class Subscriptions:
         chat: ChatRef,
         target: WatchTarget,
         now: datetime,
+        level: WatchLevel = DEFAULT_LEVEL,
+        *,
         filters: Sequence[WatchTerm] = (),
     ) -> tuple[Subscription, bool]:
         terms = canonical_terms(filters)
@@ -97,8 +109,8 @@ class Subscriptions:
             )
             row = await tx.one(
                 "INSERT INTO subscriptions"
-                " (platform, chat_id, kind, key, name, paused, created, filters)"
-                f" VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING {_COLUMNS}",
+                " (platform, chat_id, kind, key, name, paused, created, level, filters)"
+                f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {_COLUMNS}",
                 chat.platform,
                 chat.chat_id,
                 target.kind,
@@ -106,12 +118,35 @@ class Subscriptions:
                 target.name,
                 bool(paused),
                 now,
+                level.value,
                 encode_terms(terms),
             )
             assert row is not None
             await _log_changes(tx, [int(row["id"])], "upsert")
-        log.info("chat %s now watches %s (%s)", chat, target.key, target.kind)
+        log.info("chat %s now watches %s (%s, %s)", chat, target.key, target.kind, level)
         return _subscription(row), True
+
+    async def set_subscription_level(
+        self, chat: ChatRef, key: str, level: WatchLevel, filters: Sequence[WatchTerm] = ()
+    ) -> Subscription | None:
+        """Change how much a watch notifies about; None when the chat does not watch
+        ``key`` with exactly these terms."""
+        async with self.db.write() as tx:
+            await _changing(tx)
+            row = await tx.one(
+                "UPDATE subscriptions SET level = ? WHERE platform = ? AND chat_id = ? AND key = ?"
+                f" AND filters = ? RETURNING {_COLUMNS}",
+                level.value,
+                chat.platform,
+                chat.chat_id,
+                key,
+                encode_terms(filters),
+            )
+            if row is not None:
+                await _log_changes(tx, [int(row["id"])], "upsert")
+        if row is not None:
+            log.info("chat %s watches %s at level %s", chat, key, level)
+        return None if row is None else _subscription(row)
 
     async def remove_subscription(
         self, chat: ChatRef, key: str, filters: Sequence[WatchTerm] = ()
@@ -166,7 +201,7 @@ class Subscriptions:
             )
             rows = await tx.all(
                 "SELECT c.subscription_id AS changed_id, s.id, s.platform, s.chat_id, s.kind,"
-                " s.key, s.name, s.paused, s.created, s.filters"
+                " s.key, s.name, s.paused, s.created, s.level, s.filters"
                 " FROM (SELECT DISTINCT subscription_id FROM subscription_changes"
                 "       WHERE version > ? AND version <= ?) c"
                 " LEFT JOIN subscriptions s ON s.id = c.subscription_id"

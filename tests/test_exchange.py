@@ -141,7 +141,7 @@ async def test_watches_with_filters_cross_installations_on_the_command_line(
     china = WatchTarget("entity", "gpe:china", "China")
     store = await open_store(f"sqlite:///{old / 'cw.db'}")
     try:
-        await store.add_subscription(ALICE, china, T0, (not_taiwan,))
+        await store.add_subscription(ALICE, china, T0, filters=(not_taiwan,))
     finally:
         await store.close()
     code, out, err = await claimwatch(old, "watches", "export")

@@ -134,3 +134,19 @@ def test_tokens_keep_quoted_names_and_leave_other_words_for_later_steps() -> Non
     ]
     with pytest.raises(WatchSyntaxError):
         parse_terms(tokens, lambda text: "/" + text)
+
+
+async def test_a_level_word_after_the_terms_sets_that_watch_alone(chat: FakeChat) -> None:
+    await chat.say("/watch china")
+    reply = await chat.say("/watch china -taiwan events")
+    assert reply.ok and "Watching China -Taiwan" in reply.plain and "new events only" in reply.plain
+    listed = await chat.say("/watching")
+    assert "• China — entity · major developments" in listed.plain
+    assert "• China -Taiwan — entity · new events only" in listed.plain
+    changed = await chat.say("/watch China -Taipei all")  # the same watch, by another name
+    assert changed.ok and "China -Taiwan: every new" in changed.plain
+    button = next(b for b in (await chat.say("/watching")).buttons if b.label.startswith("China -"))
+    assert button.arg.startswith("gpe:china -gpe:taiwan ")  # the level buttons name the watch
+    assert (await chat.say(f"/{button.action} {button.arg}")).ok
+    listed = (await chat.say("/watching")).plain
+    assert "• China — entity · major developments" in listed and listed.count("• China") == 2

@@ -192,7 +192,7 @@ async def test_filters_travel_with_their_watch(store: Store, tmp_path: Path) -> 
     source = await open_store(f"sqlite:///{tmp_path / 'old.db'}")
     try:
         await source.add_subscription(ALICE, CHINA, T0)
-        await source.add_subscription(ALICE, CHINA, T0, (not_taiwan, with_sorna))
+        await source.add_subscription(ALICE, CHINA, T0, filters=(not_taiwan, with_sorna))
         doc = await export_watches(source, NOW)
     finally:
         await source.close()

@@ -3,7 +3,7 @@ and set of terms, exact removal, chat migration, and the migration that added th
 
 from __future__ import annotations
 
-from bot.models import ChatRef, WatchTarget, WatchTerm
+from bot.models import ChatRef, WatchLevel, WatchTarget, WatchTerm
 from storage.base import Store
 from storage.postgres import PostgresStore, load_pg_migrations
 from storage.sqlite import SqliteStore, load_migrations
@@ -18,17 +18,17 @@ NOT_SEA = WatchTerm(False, WatchTarget("keyword", "south china sea", "South Chin
 
 async def test_the_same_target_with_other_terms_is_another_watch(store: Store) -> None:
     plain, _ = await store.add_subscription(ALICE, CHINA, T0)
-    excluding, created = await store.add_subscription(ALICE, CHINA, at(1), (NOT_TAIWAN,))
+    excluding, created = await store.add_subscription(ALICE, CHINA, at(1), filters=(NOT_TAIWAN,))
     assert created and excluding.id != plain.id and excluding.filters == (NOT_TAIWAN,)
     mixed, created = await store.add_subscription(
-        ALICE, CHINA, at(2), (NOT_SEA, NOT_TAIWAN, WITH_RUSSIA)
+        ALICE, CHINA, at(2), filters=(NOT_SEA, NOT_TAIWAN, WITH_RUSSIA)
     )
     assert created and mixed.filters == (WITH_RUSSIA, NOT_TAIWAN, NOT_SEA)  # one order
 
     # the same terms in another order, or under other display names: the same watch
     renamed = WatchTerm(False, WatchTarget("keyword", "south china sea", "south china sea"))
     again, created = await store.add_subscription(
-        ALICE, CHINA, at(3), (NOT_TAIWAN, WITH_RUSSIA, renamed, NOT_TAIWAN)
+        ALICE, CHINA, at(3), filters=(NOT_TAIWAN, WITH_RUSSIA, renamed, NOT_TAIWAN)
     )
     assert not created and again == mixed
 
@@ -39,7 +39,7 @@ async def test_the_same_target_with_other_terms_is_another_watch(store: Store) -
 
 async def test_removing_a_watch_removes_exactly_that_one(store: Store) -> None:
     plain, _ = await store.add_subscription(ALICE, CHINA, T0)
-    excluding, _ = await store.add_subscription(ALICE, CHINA, T0, (NOT_TAIWAN,))
+    excluding, _ = await store.add_subscription(ALICE, CHINA, T0, filters=(NOT_TAIWAN,))
     version, _, _ = await store.subscriptions_changed_since(0)
 
     assert not await store.remove_subscription(ALICE, "gpe:china", (WITH_RUSSIA,))
@@ -52,9 +52,9 @@ async def test_removing_a_watch_removes_exactly_that_one(store: Store) -> None:
 
 async def test_a_migrated_chat_merges_only_the_same_watch(store: Store) -> None:
     old, new = ChatRef("telegram", "-100"), ChatRef("telegram", "-1001234")
-    await store.add_subscription(old, CHINA, T0, (NOT_TAIWAN,))
+    await store.add_subscription(old, CHINA, T0, filters=(NOT_TAIWAN,))
     await store.add_subscription(old, CHINA, T0)
-    await store.add_subscription(new, CHINA, T0, (NOT_TAIWAN,))  # the new chat has this one
+    await store.add_subscription(new, CHINA, T0, filters=(NOT_TAIWAN,))  # the new chat has this one
     assert await store.migrate_chat(old, new) == 2
     assert sorted((s.target.key, s.filters) for s in await store.chat_subscriptions(new)) == [
         ("gpe:china", ()),
@@ -64,7 +64,7 @@ async def test_a_migrated_chat_merges_only_the_same_watch(store: Store) -> None:
 
 
 async def test_a_paused_chat_pauses_its_filtered_watches_too(store: Store) -> None:
-    sub, _ = await store.add_subscription(BOB, CHINA, T0, (WITH_RUSSIA,))
+    sub, _ = await store.add_subscription(BOB, CHINA, T0, filters=(WITH_RUSSIA,))
     assert await store.set_chat_paused(BOB, True, "removed from the channel") == 1
     _, changed, removed = await store.subscriptions_changed_since(0)
     assert changed == [] and removed == [sub.id]
@@ -99,8 +99,8 @@ async def test_the_migration_keeps_every_existing_watch(backend: Backend) -> Non
                 kind = "keyword" if " " in key else "entity"
                 await tx.run(
                     "INSERT INTO subscriptions"
-                    " (platform, chat_id, kind, key, name, paused, created)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    " (platform, chat_id, kind, key, name, paused, created, level)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     chat.platform,
                     chat.chat_id,
                     kind,
@@ -108,6 +108,7 @@ async def test_the_migration_keeps_every_existing_watch(backend: Backend) -> Non
                     key,
                     n == 1,
                     T0,
+                    "all" if n == 1 else "major",
                 )
                 await tx.run(
                     "INSERT INTO subscription_changes (subscription_id, op) VALUES (?, 'upsert')",
@@ -128,11 +129,16 @@ async def test_the_migration_keeps_every_existing_watch(backend: Backend) -> Non
             (),
             False,
         )
-        assert (drones.target.kind, drones.paused, drones.created) == ("keyword", True, T0)
+        assert (drones.target.kind, drones.paused, drones.created, drones.level) == (
+            "keyword",
+            True,
+            T0,
+            WatchLevel.ALL,
+        )
         assert (await store.subscriptions_changed_since(0))[1] == [china]
         _, created = await store.add_subscription(ALICE, CHINA, at(1))
         assert not created  # the old watch is the plain watch
-        _, created = await store.add_subscription(ALICE, CHINA, at(1), (NOT_TAIWAN,))
+        _, created = await store.add_subscription(ALICE, CHINA, at(1), filters=(NOT_TAIWAN,))
         assert created
     finally:
         await store.close()
