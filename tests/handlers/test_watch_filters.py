@@ -20,7 +20,7 @@ async def test_an_exclusion_is_its_own_watch_beside_the_plain_one(
     listed = (await chat.say("/watching")).plain
     assert "• China — entity" in listed and "• China -Taiwan — entity" in listed
     assert len(await services.store.chat_subscriptions(chat.ref)) == 2
-    assert "China -Taiwan, China\n" in (await chat.say("/status")).plain
+    assert "China -Taiwan (major developments)" in (await chat.say("/status")).plain
 
 
 async def test_help_tells_how_to_exclude_and_combine(chat: FakeChat) -> None:
@@ -150,3 +150,17 @@ async def test_a_level_word_after_the_terms_sets_that_watch_alone(chat: FakeChat
     assert (await chat.say(f"/{button.action} {button.arg}")).ok
     listed = (await chat.say("/watching")).plain
     assert "• China — entity · major developments" in listed and listed.count("• China") == 2
+
+
+async def test_settings_change_the_level_of_the_filtered_watch_alone(chat: FakeChat) -> None:
+    await chat.say("/watch china")
+    await chat.say("/watch china -taiwan")
+    panel = await chat.say("/settings")
+    by_label = {b.label: (b.action, b.arg) for b in panel.buttons}
+    assert by_label["China -Taiwan: new events only"] == ("watch", "gpe:china -gpe:taiwan events")
+    assert panel.form is not None
+    field = next(f for f in panel.form.fields if f.label == "Level of China -Taiwan")
+    assert (await chat.say(f"/set {field.name}=all")).ok
+    listed = (await chat.say("/watching")).plain
+    assert "• China -Taiwan — entity · every claim" in listed
+    assert "• China — entity · major developments" in listed
