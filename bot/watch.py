@@ -343,7 +343,10 @@ def plan_alerts(
 
     salient = frozenset(eid for eid, value in salience.items() if value >= min_salience)
 
-    templates: dict[tuple[str, str, str, tuple[WatchTerm, ...]], _Template | None] = {}
+    templates: dict[tuple[str, str, str], _Template | None] = {}
+    # a watch with +/- terms shares its target's template; only its Unwatch button
+    # (which names the terms) is its own
+    term_buttons: dict[tuple[str, tuple[WatchTerm, ...]], tuple[Button, ...]] = {}
 
     def template_for(sub: Subscription) -> _Template | None:
         keyword = sub.target.kind == "keyword"
@@ -361,8 +364,6 @@ def plan_alerts(
         if not shown and not plan.new_event:
             return None
         watch = sub.target.name if keyword else names.get(key, sub.target.name)
-        if sub.filters:
-            watch = watch_label(WatchTarget(sub.target.kind, key, watch), sub.filters)
         alert_claims = tuple(alert_claim(c) for c in shown)
         return _Template(
             watch=watch,
@@ -377,11 +378,7 @@ def plan_alerts(
                 links=plan.links,
                 outlets=plan.outlets,
             ),
-            buttons=alert_buttons(
-                plan.event_id,
-                watch_spec(sub.target, sub.filters) if sub.filters else sub.target.key,
-                plan.page,
-            ),
+            buttons=alert_buttons(plan.event_id, sub.target.key, plan.page),
         )
 
     alerts: dict[str, Alert] = {}
@@ -391,12 +388,19 @@ def plan_alerts(
             continue
         if sub.filters and not terms_hold(sub.filters, salient, lead):
             continue
-        slot = (sub.target.kind, sub.target.key, sub.target.name, sub.filters)
+        slot = (sub.target.kind, sub.target.key, sub.target.name)
         if slot not in templates:
             templates[slot] = template_for(sub)
         template = templates[slot]
         if template is None:
             continue
+        buttons = template.buttons
+        if sub.filters:
+            own = (sub.target.key, sub.filters)
+            if own not in term_buttons:
+                spec = watch_spec(sub.target, sub.filters)
+                term_buttons[own] = alert_buttons(plan.event_id, spec, plan.page)
+            buttons = term_buttons[own]
         alerts[chat] = Alert(
             chat=sub.chat,
             watch=template.watch,
@@ -410,7 +414,7 @@ def plan_alerts(
             new_event=plan.new_event,
             key=_idempotency_hash(chat, plan.event_id, template.props),
             lines=template.lines,
-            buttons=template.buttons,
+            buttons=buttons,
         )
     return list(alerts.values())
 
