@@ -449,6 +449,13 @@ class Alert:
     key: str  # idempotency key: (chat, event, claim set)
     lines: tuple[Line, ...] = ()
     buttons: tuple[Button, ...] = ()
+    #: the watch's level when the alert was planned, and whether the story is a
+    #: major development of its event (a new event, a denial, an updated figure,
+    #: a side heard for the first time): together they decide whether a
+    #: follow-up notifies or updates the event's first alert (bot.delivery.attention)
+    level: WatchLevel = DEFAULT_LEVEL
+    major: bool = True
+    more_claims: int = 0  # a living summary: claims of the event not shown in it
 
     @property
     def text(self) -> str:
@@ -461,6 +468,9 @@ class OutboxItem:
     alert: Alert
     attempts: int = 0
     reply_to: str | None = None  # platform message id of the event's first alert
+    #: the first alert was a message of its own that later news may edit (not a
+    #: digest, and no edit of it has failed)
+    first_editable: bool = False
     hold: str | None = None  # held for a digest: "digest", "quiet" or "flood"
 
 

@@ -24,6 +24,7 @@ class Sent:
     message_id: str
     reply_to: str | None = None
     at: float = 0.0  # the adapter's clock when it was sent
+    silent: bool = False  # sent without notification
 
     @property
     def is_digest(self) -> bool:
@@ -57,6 +58,9 @@ class FakeAdapter(Adapter):
     started: bool = False
     menu: tuple[MenuEntry, ...] = ()
     delay: float = 0.0
+    #: the living summaries that replaced a message (``message_id`` is the edited one)
+    edits: list[Sent] = field(default_factory=list)
+    editable: bool = True  # False: a platform without edits
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     clock: Callable[[], float] = lambda: 0.0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
@@ -103,6 +107,24 @@ class FakeAdapter(Adapter):
         msg = Sent(alert.chat, alert, None, str(next(self._ids)), reply_to, self.clock())
         self.sent.append(msg)
         return msg.message_id
+
+    async def send_quiet_alert(
+        self, alert: Alert, reply_to: str, *, slot_taken: bool = False
+    ) -> str | None:
+        await self._sending(alert.chat)
+        msg = Sent(alert.chat, alert, None, str(next(self._ids)), reply_to, self.clock(), True)
+        self.sent.append(msg)
+        return msg.message_id
+
+    def can_edit(self) -> bool:
+        return self.editable
+
+    async def edit_alert(self, alert: Alert, message_id: str, *, slot_taken: bool = False) -> bool:
+        await self._sending(alert.chat)
+        if not self.editable:
+            return False
+        self.edits.append(Sent(alert.chat, alert, None, message_id, at=self.clock()))
+        return True
 
     async def send_reply(
         self, chat: ChatRef, reply: Reply, *, slot_taken: bool = False

@@ -76,6 +76,7 @@ class Posted:
     blocks: list[dict[str, Any]]
     thread_ts: str | None
     ts: str
+    reply_broadcast: bool = False  # a thread reply also shown in the channel
 
 
 @dataclass
@@ -398,6 +399,7 @@ class FakeSlack:
             blocks=list(blocks),
             thread_ts=params.get("thread_ts"),
             ts=ts,
+            reply_broadcast=str(params.get("reply_broadcast", "")).lower() in {"true", "1"},
         )
         async with self._posted:
             self.messages.append(posted)

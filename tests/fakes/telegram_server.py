@@ -169,6 +169,14 @@ class SentMessage:
     link_preview_disabled: bool
     date: int
     edits: int = 0
+    disable_notification: bool = False  # sent silently: no sound, no banner
+    deleted: bool = False  # deleted by a user: gone from the chat, cannot be edited
+    editable: bool = True  # False: Telegram answers "message can't be edited"
+
+    @property
+    def notified(self) -> bool:
+        """Whether the chat was notified of the message (it was not sent silently)."""
+        return not self.disable_notification
 
     @property
     def parsed(self) -> ParsedHTML:
@@ -333,6 +341,17 @@ class FakeTelegramServer:
 
     def messages_to(self, chat_id: int) -> list[SentMessage]:
         return [m for m in self.sent if m.chat_id == chat_id]
+
+    def edits_to(self, chat_id: int) -> int:
+        """How many times messages of the chat were edited."""
+        return sum(m.edits for m in self.messages_to(chat_id))
+
+    def delete_message(self, chat_id: int, message_id: int) -> None:
+        """A user deleted the message: it can no longer be edited or replied to."""
+        for m in self.messages_to(chat_id):
+            if m.message_id == message_id:
+                m.deleted = True
+                self._existing.discard((chat_id, message_id))
 
     def called(self, method: str) -> list[dict[str, Any]]:
         return [params for name, params in self.calls if name == method]
@@ -690,6 +709,7 @@ class FakeTelegramServer:
         reply_id = int(reply_to) if reply_to is not None else None
         if reply_id is not None and not allow_without and (chat_id, reply_id) not in self._existing:
             raise ApiError(400, "Bad Request: message to be replied not found")
+        silent = str(params.get("disable_notification", "")).lower() == "true"
         preview = params.get("link_preview_options")
         disabled = str(params.get("disable_web_page_preview", "")).lower() == "true"
         if isinstance(preview, dict):
@@ -703,6 +723,7 @@ class FakeTelegramServer:
             reply_markup=params.get("reply_markup"),
             link_preview_disabled=disabled,
             date=int(time.time()),
+            disable_notification=silent,
         )
         self.sent.append(message)
         return self._message_json(message)
@@ -712,13 +733,21 @@ class FakeTelegramServer:
         self._check_target(chat_id)
         message_id = int(params.get("message_id", 0))
         message = next(
-            (m for m in self.sent if m.chat_id == chat_id and m.message_id == message_id), None
+            (
+                m
+                for m in self.sent
+                if m.chat_id == chat_id and m.message_id == message_id and not m.deleted
+            ),
+            None,
         )
         if message is None:
             raise ApiError(400, "Bad Request: message to edit not found")
+        if not message.editable:
+            raise ApiError(400, "Bad Request: message can't be edited")
         text = str(params.get("text", ""))
         parse_mode = params.get("parse_mode")
         self._check_text(text, parse_mode)
+        self._check_rate(chat_id)  # edits count against the chat's rate too
         markup = params.get("reply_markup")
         if text == message.text and markup == message.reply_markup:
             raise ApiError(

@@ -71,6 +71,7 @@ from bot.adapters.slack.transport import (
     post_ephemeral,
     post_message,
     respond,
+    update_message,
     web_client,
 )
 from bot.adapters.slack.views import SETTINGS_VIEW, form_view, home_view, submitted, view_errors
@@ -87,7 +88,6 @@ SLASH_COMMAND = "/claimwatch"
 EVENTS_PATH = "/slack/events"
 
 ADMIN_CACHE_SECONDS = 600.0
-PARENT_CACHE_SIZE = 2000
 SEEN_EVENTS_SIZE = 1000
 
 NOT_IN_CHANNEL_HINT = (
@@ -162,7 +162,6 @@ class SlackAdapter(Adapter):
         self._bot_user_id: str | None = None
         self._admins: dict[str, tuple[bool, float]] = {}
         self._chat_types: dict[str, str] = {}
-        self._parents: OrderedDict[tuple[str, str], Alert] = OrderedDict()
         self._seen_events: OrderedDict[str, None] = OrderedDict()
         self._guard = SlackGuard(secret.get_secret_value() if secret is not None else "")
         limits = self.rate_limits(settings)
@@ -719,37 +718,32 @@ class SlackAdapter(Adapter):
         self, alert: Alert, reply_to: str | None, *, slot_taken: bool = False
     ) -> str | None:
         """Post an alert. With ``reply_to`` (the ts of the event's first alert in
-        this channel) it goes into that thread and the first alert is updated
-        with the new outlet count and links (``chat.update``). The first alert
-        is re-rendered from what this adapter posted; after a restart, from
-        the new alert's data. A failed update is logged, never raised: the
-        follow-up itself was delivered."""
-        channel = alert.chat.chat_id
+        this channel) it goes into that thread and is also sent to the channel
+        (``reply_broadcast``): a follow-up that notifies."""
         text, blocks = render_alert(alert)
-        ts = await self._post(channel, text, blocks, reply_to, slot_taken=slot_taken)
-        if reply_to is None:
-            if ts is not None:
-                self._remember_parent(channel, ts, alert)
-            return ts
-        parent = self._parents.get((channel, reply_to))
-        merged = _merge_parent(parent, alert)
-        try:
-            p_text, p_blocks = render_alert(merged)
-            await self.client.chat_update(
-                channel=channel, ts=reply_to, text=p_text, blocks=p_blocks
-            )
-            self._remember_parent(channel, reply_to, merged)
-        except CALL_ERRORS as exc:
-            logger.warning(
-                "slack: could not update the first alert %s in %s: %s", reply_to, channel, exc
-            )
-        return ts
+        return await self._post(
+            alert.chat.chat_id, text, blocks, reply_to, slot_taken=slot_taken, broadcast=True
+        )
 
-    def _remember_parent(self, channel: str, ts: str, alert: Alert) -> None:
-        self._parents[(channel, ts)] = alert
-        self._parents.move_to_end((channel, ts))
-        while len(self._parents) > PARENT_CACHE_SIZE:
-            self._parents.popitem(last=False)
+    async def send_quiet_alert(
+        self, alert: Alert, reply_to: str, *, slot_taken: bool = False
+    ) -> str | None:
+        """A follow-up in the first alert's thread only (not broadcast to the channel)."""
+        text, blocks = render_alert(alert)
+        return await self._post(alert.chat.chat_id, text, blocks, reply_to, slot_taken=slot_taken)
+
+    def can_edit(self) -> bool:
+        return True
+
+    async def edit_alert(self, alert: Alert, message_id: str, *, slot_taken: bool = False) -> bool:
+        """``chat.update`` of the first alert with the living summary; False when
+        Slack will not update it (``message_not_found``, ``cant_update_message``,
+        ``edit_window_closed``)."""
+        channel = alert.chat.chat_id
+        if not slot_taken:
+            await self.pace(alert.chat)
+        text, blocks = render_alert(alert)
+        return await update_message(self.client, channel, message_id, text, blocks)
 
     async def _post(
         self,
@@ -759,23 +753,14 @@ class SlackAdapter(Adapter):
         thread_ts: str | None,
         *,
         slot_taken: bool = False,
+        broadcast: bool = False,
     ) -> str | None:
         """``chat.postMessage``, paced through the limiter unless the caller took
-        the slot (Slack allows about one message a second per channel)."""
+        the slot (Slack allows about one message a second per channel);
+        ``broadcast``: a thread reply shown in the channel too."""
         if not slot_taken:
             await self.pace(ChatRef(PLATFORM, channel))
-        return await post_message(self.client, channel, text, blocks, thread_ts)
-
-
-def _merge_parent(parent: Alert | None, follow_up: Alert) -> Alert:
-    if parent is None:
-        return follow_up
-    links = list(parent.links)
-    seen = {li.url for li in links}
-    links += [li for li in follow_up.links if li.url not in seen]
-    return dataclasses.replace(
-        parent, links=tuple(links), outlets=max(parent.outlets, follow_up.outlets)
-    )
+        return await post_message(self.client, channel, text, blocks, thread_ts, broadcast)
 
 
 def _text_or_none(value: Any) -> str | None:

@@ -39,17 +39,43 @@ async def post_message(
     text: str,
     blocks: list[dict[str, Any]],
     thread_ts: str | None,
+    broadcast: bool = False,
 ) -> str | None:
-    """``chat.postMessage``; the message's ``ts``, or one of our errors."""
+    """``chat.postMessage``; the message's ``ts``, or one of our errors.
+    ``broadcast``: a reply in ``thread_ts`` also shown in the channel."""
     kwargs: dict[str, Any] = {"channel": channel, "text": text, "blocks": blocks}
     if thread_ts:
         kwargs["thread_ts"] = thread_ts
+        if broadcast:
+            kwargs["reply_broadcast"] = True
     try:
         response = await client.chat_postMessage(**kwargs)
     except CALL_ERRORS as exc:
         raise translate_error(exc, f"slack:{channel}") from None
     ts = response.get("ts")
     return str(ts) if ts else None
+
+
+#: chat.update errors that mean the message cannot be edited (for good).
+CANNOT_UPDATE = frozenset({"message_not_found", "cant_update_message", "edit_window_closed"})
+
+
+async def update_message(
+    client: AsyncWebClient, channel: str, ts: str, text: str, blocks: list[dict[str, Any]]
+) -> bool:
+    """``chat.update``: True when done, False when Slack will not update that
+    message (:data:`CANNOT_UPDATE`), else one of our errors."""
+    try:
+        await client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+    except SlackApiError as exc:
+        error = exc.response.get("error") if exc.response is not None else None
+        if error in CANNOT_UPDATE:
+            logger.info("slack: message %s in %s cannot be updated: %s", ts, channel, error)
+            return False
+        raise translate_error(exc, f"slack:{channel}") from None
+    except CALL_ERRORS as exc:
+        raise translate_error(exc, f"slack:{channel}") from None
+    return True
 
 
 async def post_ephemeral(

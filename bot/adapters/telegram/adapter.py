@@ -45,7 +45,7 @@ from telegram.error import ChatMigrated, InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, CallbackContext, TypeHandler
 
 from bot.adapters.base import Adapter, CommandSink, MigrateHook
-from bot.adapters.telegram.errors import translate_error
+from bot.adapters.telegram.errors import edit_outcome, translate_error
 from bot.adapters.telegram.rendering import inline_keyboard, render_messages
 from bot.adapters.telegram.transport import (
     PLATFORM,
@@ -452,6 +452,51 @@ class TelegramAdapter(Adapter):
         lines, buttons = alert_message(alert)
         return await self._send(alert.chat, lines, buttons, reply_to, slot_taken=slot_taken)
 
+    async def send_quiet_alert(
+        self, alert: Alert, reply_to: str, *, slot_taken: bool = False
+    ) -> str | None:
+        """A reply to the event's first alert with ``disable_notification``."""
+        lines, buttons = alert_message(alert)
+        return await self._send(
+            alert.chat, lines, buttons, reply_to, slot_taken=slot_taken, silent=True
+        )
+
+    def can_edit(self) -> bool:
+        return True
+
+    async def edit_alert(self, alert: Alert, message_id: str, *, slot_taken: bool = False) -> bool:
+        """``editMessageText`` of the first alert with the living summary. A
+        summary longer than one message, a message Telegram will not edit (too
+        old, deleted, not ours) → False; "message is not modified" (the same
+        edit again, after a crash) → True."""
+        if alert.chat.platform != PLATFORM:
+            raise PermanentError(f"not a telegram chat: {alert.chat}")
+        if not message_id.isdigit():
+            return False
+        lines, buttons = alert_message(alert)
+        parts = render_messages(lines)
+        if len(parts) != 1:
+            log.info("telegram: chat %s: the summary needs %d messages", alert.chat, len(parts))
+            return False
+        target = self._target(alert.chat)
+        try:
+            await self._app.bot.edit_message_text(
+                parts[0],
+                chat_id=target,
+                message_id=int(message_id),
+                parse_mode=ParseMode.HTML,
+                link_preview_options=self._preview,
+                reply_markup=inline_keyboard(buttons),
+                rate_limit_args=slot_taken,
+            )
+        except TelegramError as exc:
+            edited = edit_outcome(exc)
+            if edited is not None:
+                log.info("telegram: chat %s: message %s: %s", target, message_id, exc.message)
+                return edited
+            raise translate_error(exc, str(target)) from None
+        return True
+
     async def send_reply(
         self, chat: ChatRef, reply: Reply, *, slot_taken: bool = False
     ) -> str | None:
@@ -465,8 +510,10 @@ class TelegramAdapter(Adapter):
         reply_to: str | None,
         *,
         slot_taken: bool = False,
+        silent: bool = False,
     ) -> str | None:
         """Send ``lines`` as one or more messages; the id of the first is returned.
+        ``silent``: every part with ``disable_notification``.
 
         The first part is paced unless ``slot_taken`` (the dispatcher took its
         slot); the others always are. Buttons go under the last part. A failure
@@ -483,11 +530,11 @@ class TelegramAdapter(Adapter):
         markup = inline_keyboard(buttons)
         reply_id = int(reply_to) if reply_to and reply_to.lstrip("-").isdigit() else None
         first = await self._send_part(
-            chat, parts[0], reply_id, markup if len(parts) == 1 else None, slot_taken
+            chat, parts[0], reply_id, markup if len(parts) == 1 else None, slot_taken, silent
         )
         for index, part in enumerate(parts[1:], start=2):
             last = index == len(parts)
-            if not await self._send_continuation(chat, part, markup if last else None):
+            if not await self._send_continuation(chat, part, markup if last else None, silent):
                 log.warning(
                     "telegram: chat %s got part 1..%d of %d of a message",
                     chat.chat_id,
@@ -498,11 +545,16 @@ class TelegramAdapter(Adapter):
         return str(first.message_id)
 
     async def _send_continuation(
-        self, chat: ChatRef, text: str, markup: InlineKeyboardMarkup | None, attempts: int = 3
+        self,
+        chat: ChatRef,
+        text: str,
+        markup: InlineKeyboardMarkup | None,
+        silent: bool = False,
+        attempts: int = 3,
     ) -> bool:
         for attempt in range(attempts):
             try:
-                await self._send_part(chat, text, None, markup)
+                await self._send_part(chat, text, None, markup, silent=silent)
                 return True
             except TransientError as exc:
                 wait = exc.retry_after if exc.retry_after is not None else 2.0**attempt
@@ -527,17 +579,20 @@ class TelegramAdapter(Adapter):
         reply_to: int | None,
         markup: InlineKeyboardMarkup | None,
         slot_taken: bool = False,
+        silent: bool = False,
     ) -> Message:
         target = self._target(chat)
         try:
-            return await self._send_message(target, text, reply_to, markup, slot_taken)
+            return await self._send_message(target, text, reply_to, markup, slot_taken, silent)
         except ChatMigrated as exc:
             # The group became a supergroup: move its subscriptions (hook) and
             # deliver this message to the new chat right away.
             if isinstance(target, int):
                 await self._migrated(target, exc.new_chat_id)
             try:
-                return await self._send_message(exc.new_chat_id, text, reply_to, markup)
+                return await self._send_message(
+                    exc.new_chat_id, text, reply_to, markup, silent=silent
+                )
             except TelegramError as again:
                 raise translate_error(again, str(exc.new_chat_id)) from None
         except TelegramError as exc:
@@ -550,6 +605,7 @@ class TelegramAdapter(Adapter):
         reply_to: int | None,
         markup: InlineKeyboardMarkup | None,
         slot_taken: bool = False,
+        silent: bool = False,
     ) -> Message:
         reply = (
             ReplyParameters(reply_to, allow_sending_without_reply=True)
@@ -563,6 +619,7 @@ class TelegramAdapter(Adapter):
             link_preview_options=self._preview,
             reply_parameters=reply,
             reply_markup=markup,
+            disable_notification=silent,
             rate_limit_args=slot_taken,
         )
         return message
