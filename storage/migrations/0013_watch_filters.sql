@@ -6,7 +6,7 @@
 -- existing watch gets '' (no terms) and keeps working as before, at its level
 -- (0011). A migration that adds a column to subscriptions before this one must
 -- add it here too.
-CREATE TABLE subscriptions_0012 (
+CREATE TABLE subscriptions_0013 (
     id        INTEGER PRIMARY KEY,
     platform  TEXT NOT NULL,
     chat_id   TEXT NOT NULL,
@@ -19,9 +19,9 @@ CREATE TABLE subscriptions_0012 (
     filters   TEXT NOT NULL DEFAULT '',
     UNIQUE (platform, chat_id, key, filters)
 );
-INSERT INTO subscriptions_0012
+INSERT INTO subscriptions_0013
     (id, platform, chat_id, kind, key, name, paused, created, level, filters)
     SELECT id, platform, chat_id, kind, key, name, paused, created, level, '' FROM subscriptions;
 DROP TABLE subscriptions;
-ALTER TABLE subscriptions_0012 RENAME TO subscriptions;
+ALTER TABLE subscriptions_0013 RENAME TO subscriptions;
 CREATE INDEX subscriptions_key ON subscriptions(key);
