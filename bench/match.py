@@ -1,13 +1,16 @@
 """Subscription matching at scale: the WatchIndex against a naive loop.
 
-    .venv/bin/python bench/match.py [--subs 100000] [--stories 300] [--seconds 2]
+    .venv/bin/python bench/match.py [--subs 100000] [--stories 300] [--seconds 2] [--filtered 0.05]
 
 Builds synthetic subscriptions (chats watching 1..20 things; 80% entities
 drawn from a Zipf popularity over a few thousand entities, 20% keyword
 phrases drawn from a Zipf popularity over a phrase vocabulary) and synthetic
 analysed stories (``bot.models.Analysis`` values built directly: entities
 with salience, attributed claims with a novelty mix, a body in which watched
-phrases sometimes occur). Then, on one core:
+phrases sometimes occur). A share of the watches (``--filtered``, 5% by default;
+drawn with an RNG of their own, so the rest of the input is the same at any
+share) carry one or two +/- terms (``/watch china -taiwan``), mostly entities,
+now and then a phrase. Then, on one core:
 
 * matching   — the candidate subscriptions of a story (entity lookups plus
   the keyword automaton), which is what the index is for;
@@ -36,7 +39,7 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -55,6 +58,8 @@ from bot.models import (
     Story,
     Subscription,
     WatchTarget,
+    WatchTerm,
+    canonical_terms,
 )
 from bot.watch import AlertPlan, WatchIndex, normalise_phrase, plan_alerts
 
@@ -129,6 +134,28 @@ def build_world(n_subs: int, n_entities: int, n_phrases: int, rng: random.Random
             keys.add(target.key)
             subs.append(Subscription(next(ids), chat, target, created=T0))
     return World(entities, phrases, words, subs)
+
+
+def add_filters(world: World, share: float, rng: random.Random) -> None:
+    """Give ``share`` of the watches one or two +/- terms: an entity drawn with the
+    watches' popularity (so popular entities are excluded or required most), one
+    time in five a phrase."""
+    entity_pop = Zipf(len(world.entities), 1.0, rng)
+    phrase_pop = Zipf(len(world.phrases), 1.0, rng)
+    for n, sub in enumerate(world.subs):
+        if rng.random() >= share:
+            continue
+        terms: list[WatchTerm] = []
+        for _ in range(rng.randint(1, 2)):
+            if rng.random() < 0.2:
+                phrase = world.phrases[phrase_pop()]
+                target = WatchTarget("keyword", phrase, phrase)
+            else:
+                entity = world.entities[entity_pop()]
+                target = WatchTarget("entity", entity.id, entity.name)
+            if target.key != sub.target.key:
+                terms.append(WatchTerm(rng.random() < 0.5, target))
+        world.subs[n] = replace(sub, filters=canonical_terms(terms))
 
 
 @dataclass(frozen=True)
@@ -340,11 +367,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--stories", type=int, default=300)
     p.add_argument("--seconds", type=float, default=2.0, help="minimum time per measurement")
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--filtered", type=float, default=0.05, help="share of watches with +/- terms")
     args = p.parse_args(argv)
 
     rng = random.Random(args.seed)
     world = build_world(args.subs, args.entities, args.phrases, rng)
+    add_filters(world, args.filtered, random.Random(args.seed + 1))
     n_kw = sum(1 for s in world.subs if s.target.kind == "keyword")
+    n_filtered = sum(1 for s in world.subs if s.filters)
     chats = len({s.chat for s in world.subs})
     print(f"python {platform.python_version()} on {platform.machine()}, one core")
     print(
@@ -357,6 +387,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         (sum(1 for s in world.subs if s.target.key == e.id), e.name) for e in world.entities[:3]
     )
     print(f"most watched entity: {top[0]:,} subscriptions")
+    print(f"with +/- terms: {n_filtered:,} subscriptions (--filtered {args.filtered:g})")
 
     index = WatchIndex(world.subs)
     naive = NaiveIndex(world.subs)

@@ -12,13 +12,18 @@ The watches document (``docs/deploy.md``)::
     {"format": "claimwatch-watches", "version": 2, "exported_at": "...",
      "chats": [{"chat": "telegram:-100123",
                 "watches": [{"kind": "entity", "key": "gpe:china", "name": "China",
-                             "level": "major"}],
+                             "level": "major",
+                             "filters": [{"sign": "-", "kind": "entity",
+                                          "key": "gpe:taiwan", "name": "Taiwan"}]}],
                 "settings": {"digest": "daily", "digest_time": "08:00",
                              "quiet_start": null, "quiet_end": null,
                              "timezone": "Europe/Kyiv", "muted_until": null}}]}
 
-Version 2 added each watch's ``level`` (events, major, all); a version 1
-document (no levels) still imports, its watches at the default level.
+Version 2 added each watch's ``level`` (events, major, all) and its
+``filters`` (its +/- terms, ``/watch china -taiwan``; left out when it has
+none); a version 1 document (no levels, no filters) still imports, its
+watches at the default level. A watch is its target with its terms: ``china``
+and ``china -taiwan`` are two watches.
 
 Import is idempotent (a watch the chat has keeps its target; its level and the
 settings are set to the file's values, and only a change is written) and never
@@ -41,14 +46,24 @@ from typing import Any
 
 from bot.delivery.schedule import DIGEST_MODES, parse_hhmm, zone
 from bot.errors import InputError
-from bot.models import DEFAULT_LEVEL, ChatRef, DeliveryPrefs, WatchLevel, WatchTarget
+from bot.models import (
+    DEFAULT_LEVEL,
+    ChatRef,
+    DeliveryPrefs,
+    WatchLevel,
+    WatchTarget,
+    WatchTerm,
+    canonical_terms,
+)
 from bot.sources import Feed
-from bot.watch import normalise_phrase
+from bot.watch import normalise_phrase, watch_label
 from storage.base import Store
 
 FORMAT = "claimwatch-watches"
 VERSION = 2
-"""1: watches and settings; 2: each watch's level."""
+"""1: watches and settings; 2: each watch's level and +/- terms."""
+MAX_TERMS = 6
+"""The most +/- terms a watch read from a file may have (as ``/watch`` allows)."""
 MAX_TEXT = 200
 """Longest chat id, watch key or name accepted from a file."""
 
@@ -80,6 +95,24 @@ def feeds_opml(feeds: Sequence[Feed], now: datetime) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Watch:
+    """A watch as exchanged: its target, its +/- terms and its level."""
+
+    target: WatchTarget
+    filters: tuple[WatchTerm, ...] = ()
+    level: WatchLevel = DEFAULT_LEVEL
+
+    @property
+    def ident(self) -> tuple[str, tuple[WatchTerm, ...]]:
+        """What makes it one watch of a chat: its target's key with its terms."""
+        return self.target.key, self.filters
+
+    @property
+    def label(self) -> str:
+        return watch_label(self.target, self.filters)
+
+
+@dataclass(frozen=True, slots=True)
 class ChatSetup:
     """One chat's watches and settings, as exported or read from a document.
 
@@ -87,13 +120,9 @@ class ChatSetup:
     (import then keeps the chat's own)."""
 
     chat: ChatRef
-    watches: tuple[WatchTarget, ...]
+    watches: tuple[Watch, ...]
     prefs: DeliveryPrefs | None = None
     muted_until: datetime | None = None
-    levels: Mapping[str, WatchLevel] = field(default_factory=dict)  # by key; default if absent
-
-    def level(self, key: str) -> WatchLevel:
-        return self.levels.get(key, DEFAULT_LEVEL)
 
 
 Vet = Callable[[ChatRef, WatchTarget], Awaitable["WatchTarget | str"]]
@@ -149,8 +178,8 @@ async def chat_setups(
         muted = await store.chat_muted_until(chat)
         if muted is not None and muted <= now:
             muted = None
-        levels = {s.target.key: s.level for s in subs}
-        setup = ChatSetup(chat, tuple(s.target for s in subs), prefs, muted, levels)
+        watches = tuple(Watch(s.target, s.filters, s.level) for s in subs)
+        setup = ChatSetup(chat, watches, prefs, muted)
         if chats is None and not setup.watches and prefs == DeliveryPrefs() and muted is None:
             continue  # nothing anyone set up
         out.append(setup)
@@ -166,10 +195,7 @@ def watches_document(setups: Sequence[ChatSetup], now: datetime) -> dict[str, An
         "chats": [
             {
                 "chat": str(s.chat),
-                "watches": [
-                    {"kind": w.kind, "key": w.key, "name": w.name, "level": s.level(w.key).value}
-                    for w in s.watches
-                ],
+                "watches": [_watch_json(w) for w in s.watches],
                 "settings": _settings_json(s.prefs or DeliveryPrefs(), s.muted_until),
             }
             for s in setups
@@ -182,6 +208,17 @@ async def export_watches(
 ) -> dict[str, Any]:
     """The document of ``chats`` (None: every chat with watches or settings)."""
     return watches_document(await chat_setups(store, chats, now), now)
+
+
+def _target_json(target: WatchTarget) -> dict[str, Any]:
+    return {"kind": target.kind, "key": target.key, "name": target.name}
+
+
+def _watch_json(watch: Watch) -> dict[str, Any]:
+    out: dict[str, Any] = {**_target_json(watch.target), "level": watch.level.value}
+    if watch.filters:
+        out["filters"] = [{"sign": t.sign, **_target_json(t.target)} for t in watch.filters]
+    return out
 
 
 def _settings_json(prefs: DeliveryPrefs, muted: datetime | None) -> dict[str, Any]:
@@ -243,19 +280,16 @@ def read_setups(doc: Mapping[str, Any]) -> tuple[list[ChatSetup], list[str]]:
         if not isinstance(raw_watches, list):
             problems.append(f"{where}: 'watches' must be a list")
             raw_watches = []
-        watches: list[WatchTarget] = []
-        levels: dict[str, WatchLevel] = {}
+        watches: list[Watch] = []
         for j, raw in enumerate(raw_watches):
             try:
-                target = read_watch(raw)
-                level = read_level(raw)
+                watch = read_watch(raw)
             except InputError as exc:
                 problems.append(f"{where}.watches[{j}]: {exc}")
                 continue
-            if target.key not in {w.key for w in watches}:
-                watches.append(target)
-                levels[target.key] = level
-        setup = ChatSetup(chat, tuple(watches), levels=levels)
+            if watch.ident not in {w.ident for w in watches}:
+                watches.append(watch)
+        setup = ChatSetup(chat, tuple(watches))
         if entry.get("settings") is not None:
             try:
                 setup = replace(setup, **_read_settings(entry["settings"]))
@@ -267,10 +301,39 @@ def read_setups(doc: Mapping[str, Any]) -> tuple[list[ChatSetup], list[str]]:
     return setups, problems
 
 
-def read_watch(raw: object) -> WatchTarget:
+def read_watch(raw: object) -> Watch:
     """One watch of a document; :class:`InputError` naming what is wrong."""
     if not isinstance(raw, dict):
         raise InputError("expected an object with kind, key and name")
+    target = read_target(raw)
+    filters = raw.get("filters") or []
+    if not isinstance(filters, list):
+        raise InputError("filters must be a list")
+    if len(filters) > MAX_TERMS:
+        raise InputError(
+            f"a watch may have at most {MAX_TERMS} filters, this one has {len(filters)}"
+        )
+    terms: list[WatchTerm] = []
+    for k, term in enumerate(filters):
+        if not isinstance(term, dict) or term.get("sign") not in ("+", "-"):
+            raise InputError(
+                f'filters[{k}]: expected an object with sign "+" or "-", kind, key and name'
+            )
+        try:
+            found = read_target(term)
+        except InputError as exc:
+            raise InputError(f"filters[{k}]: {exc}") from None
+        if found.key == target.key:
+            raise InputError(f"filters[{k}]: a filter names what the watch is about")
+        terms.append(WatchTerm(term["sign"] == "+", found))
+    canonical = canonical_terms(terms)
+    if len({t.target.key for t in canonical}) < len(canonical):
+        raise InputError("a filter is both required (+) and excluded (-)")
+    return Watch(target, canonical, read_level(raw))
+
+
+def read_target(raw: Mapping[str, Any]) -> WatchTarget:
+    """The kind, key and name of a watch or of one of its filters."""
     kind, key, name = raw.get("kind"), raw.get("key"), raw.get("name")
     if kind not in ("entity", "keyword"):
         raise InputError(f'kind must be "entity" or "keyword", got {kind!r}')
@@ -429,36 +492,42 @@ async def _add_watches(
 ) -> bool:
     """One chat's watches, each vetted and within the cap; whether any was added."""
     subs = await store.chat_subscriptions(setup.chat)
-    have = {s.target.key for s in subs}
-    levels = {s.target.key: s.level for s in subs}
+    have = {(s.target.key, s.filters) for s in subs}
+    levels = {(s.target.key, s.filters): s.level for s in subs}
     changed = False
-    for target in setup.watches:
-        level = setup.level(target.key)
+    for watch in setup.watches:
+        target = watch.target
         if vet is not None:
             vetted = await vet(setup.chat, target)
             if isinstance(vetted, str):
-                report.problems.append(f"{setup.chat}: “{target.name}”: {vetted}")
+                report.problems.append(f"{setup.chat}: “{watch.label}”: {vetted}")
                 continue
             target = vetted
-        if target.key in have:
+        ident = (target.key, watch.filters)
+        label = watch_label(target, watch.filters)
+        if ident in have:
             report.present += 1
-            report.present_names.append(target.name)
-            if levels.get(target.key, level) != level:
-                await store.set_subscription_level(setup.chat, target.key, level)
-                levels[target.key] = level
+            report.present_names.append(label)
+            if levels.get(ident, watch.level) != watch.level:
+                await store.set_subscription_level(
+                    setup.chat, target.key, watch.level, watch.filters
+                )
+                levels[ident] = watch.level
                 report.levels_changed += 1
             continue
         if max_watches is not None and len(have) >= max_watches:
             report.problems.append(
-                f"{setup.chat}: “{target.name}”: the chat already watches {len(have)} things, "
+                f"{setup.chat}: “{label}”: the chat already watches {len(have)} things, "
                 f"the most it may (MAX_WATCHES_PER_CHAT is {max_watches})"
             )
             continue
-        _, created = await store.add_subscription(setup.chat, target, now, level)
-        have.add(target.key)
+        _, created = await store.add_subscription(
+            setup.chat, target, now, watch.level, filters=watch.filters
+        )
+        have.add(ident)
         report.added += created
         report.present += not created
-        (report.added_names if created else report.present_names).append(target.name)
+        (report.added_names if created else report.present_names).append(label)
         changed |= created
     return changed
 
@@ -469,6 +538,7 @@ __all__: Sequence[str] = [
     "ChatSetup",
     "ImportReport",
     "Vet",
+    "Watch",
     "chat_setups",
     "export_watches",
     "feeds_opml",
@@ -477,6 +547,7 @@ __all__: Sequence[str] = [
     "parse_chat",
     "read_level",
     "read_setups",
+    "read_target",
     "read_watch",
     "watches_document",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -265,6 +266,35 @@ DEFAULT_LEVEL = WatchLevel.MAJOR
 
 
 @dataclass(frozen=True, slots=True)
+class WatchTerm:
+    """A ``+`` or ``-`` term of a watch (``/watch china -taiwan``): a story of the
+    watched target alerts only when every required term is salient in it and no
+    excluded one is."""
+
+    required: bool  # True for +NAME, False for -NAME
+    target: WatchTarget
+
+    @property
+    def sign(self) -> str:
+        return "+" if self.required else "-"
+
+
+def canonical_terms(terms: Iterable[WatchTerm]) -> tuple[WatchTerm, ...]:
+    """``terms`` in the one order a watch keeps them (``+`` before ``-``, then by
+    kind and key), each (sign, kind, key) once: two watches with the same terms
+    written in another order are the same watch."""
+    seen: dict[tuple[str, str, str], WatchTerm] = {}
+    for term in terms:
+        seen.setdefault(term_key(term), term)
+    return tuple(seen[k] for k in sorted(seen))
+
+
+def term_key(term: WatchTerm) -> tuple[str, str, str]:
+    """What makes a term the same term: its sign, kind and key (not its display name)."""
+    return (term.sign, term.target.kind, term.target.key)
+
+
+@dataclass(frozen=True, slots=True)
 class Subscription:
     id: int
     chat: ChatRef
@@ -272,6 +302,7 @@ class Subscription:
     paused: bool = False
     created: datetime | None = None
     level: WatchLevel = DEFAULT_LEVEL
+    filters: tuple[WatchTerm, ...] = ()  # in :func:`canonical_terms` order
 
 
 # --------------------------------------------------------------------------- messages

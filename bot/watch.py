@@ -32,6 +32,8 @@ from bot.models import (
     Stance,
     Story,
     Subscription,
+    WatchTarget,
+    WatchTerm,
 )
 
 
@@ -221,6 +223,39 @@ class WatchIndex:
         return out
 
 
+def _quoted(text: str) -> str:
+    return f'"{text}"' if " " in text else text
+
+
+def term_label(term: WatchTerm) -> str:
+    """How a term is shown: ``-Taiwan``, ``+"North Korea"``."""
+    return f"{term.sign}{_quoted(term.target.name)}"
+
+
+def watch_label(target: WatchTarget, terms: Sequence[WatchTerm]) -> str:
+    """How a watch is shown: ``China -Taiwan +"North Korea"``."""
+    return " ".join([target.name, *map(term_label, terms)])
+
+
+def watch_spec(target: WatchTarget, terms: Sequence[WatchTerm]) -> str:
+    """The watch by its keys, as ``/unwatch`` reads it back (an alert's Unwatch
+    button): ``gpe:china -gpe:taiwan +"south china sea"``."""
+    return " ".join([target.key, *(f"{t.sign}{_quoted(t.target.key)}" for t in terms)])
+
+
+def terms_hold(terms: Sequence[WatchTerm], salient: frozenset[str], lead: str) -> bool:
+    """Whether a story passes a watch's +/- terms: every ``+`` term salient in it and
+    no ``-`` term. An entity is salient when it is among ``salient`` (the story's
+    entities at or above the salience threshold); a phrase when it is in ``lead``
+    (the story's opening in keyword form, spaces around), as for a phrase watch."""
+    for term in terms:
+        target = term.target
+        found = f" {target.key} " in lead if target.kind == "keyword" else target.key in salient
+        if found != term.required:
+            return False
+    return True
+
+
 @dataclass(frozen=True, slots=True)
 class AlertPlan:
     event_id: str
@@ -339,7 +374,9 @@ def plan_alerts(
     """At most one alert per chat for this story, and only when the story brings
     something fresh about what the chat watches: the first story of a new event
     in which the watched entity is salient, or a new / updated / contradicting
-    claim about it. Repeats alert nobody.
+    claim about it. Repeats alert nobody. A watch with +/- terms alerts only when
+    the story also passes them (:func:`terms_hold`): its candidates come from
+    the index on its target like any other, and the terms are set lookups.
 
     What an alert says depends on the watch, not on the chat, so it is worked
     out once per watched key; each chat then costs one value and its key."""
@@ -357,7 +394,12 @@ def plan_alerts(
     candidates += index.for_keywords(sorted(index.keywords_in(analysis.text)))
     lead = f" {normalise_phrase(analysis.text[:600])} "
 
+    salient_ids = frozenset(eid for eid, value in salience.items() if value >= min_salience)
+
     templates: dict[tuple[str, str, str], _Template | None] = {}
+    # a watch with +/- terms shares its target's template; only its Unwatch button
+    # (which names the terms) is its own
+    term_buttons: dict[tuple[str, tuple[WatchTerm, ...]], tuple[Button, ...]] = {}
 
     def template_for(sub: Subscription) -> _Template | None:
         keyword = sub.target.kind == "keyword"
@@ -398,12 +440,21 @@ def plan_alerts(
         chat = str(sub.chat)
         if chat in alerts:
             continue
+        if sub.filters and not terms_hold(sub.filters, salient_ids, lead):
+            continue
         slot = (sub.target.kind, sub.target.key, sub.target.name)
         if slot not in templates:
             templates[slot] = template_for(sub)
         template = templates[slot]
         if template is None:
             continue
+        buttons = template.buttons
+        if sub.filters:
+            own = (sub.target.key, sub.filters)
+            if own not in term_buttons:
+                spec = watch_spec(sub.target, sub.filters)
+                term_buttons[own] = alert_buttons(plan.event_id, spec, plan.page)
+            buttons = term_buttons[own]
         alerts[chat] = Alert(
             chat=sub.chat,
             watch=template.watch,
@@ -417,7 +468,7 @@ def plan_alerts(
             new_event=plan.new_event,
             key=_idempotency_hash(chat, plan.event_id, template.props),
             lines=template.lines,
-            buttons=template.buttons,
+            buttons=buttons,
             level=sub.level,
             major=template.major,
         )

@@ -25,6 +25,7 @@ from bot.models import (
     Subscription,
     WatchLevel,
 )
+from bot.watch import watch_label, watch_spec
 from handlers.base import Context
 from handlers.settings import (
     apply_mute,
@@ -66,9 +67,11 @@ def _level_buttons(subs: Sequence[Subscription]) -> tuple[Button, ...]:
     """A row per watch (the first few): its three levels, the current one marked."""
     return tuple(
         Button(
-            _mark(f"{sub.target.name}: {LEVEL_SHORT[level]}", level == sub.level),
+            _mark(
+                f"{watch_label(sub.target, sub.filters)}: {LEVEL_SHORT[level]}", level == sub.level
+            ),
             "watch",
-            f"{sub.target.key} {level}",
+            f"{watch_spec(sub.target, sub.filters)} {level}",
             row=3 + n,
         )
         for n, sub in enumerate(subs[:LEVEL_BUTTON_WATCHES])
@@ -136,7 +139,7 @@ def _form(prefs: DeliveryPrefs, muted_until: str | None, subs: Sequence[Subscrip
             *(
                 FormField(
                     f"level_{sub.id}",
-                    f"Level of {sub.target.name}",
+                    f"Level of {watch_label(sub.target, sub.filters)}",
                     sub.level.value,
                     tuple(
                         Choice(LEVEL_SHORT[level].capitalize(), level.value) for level in WatchLevel
@@ -289,8 +292,11 @@ async def set_(cmd: Command, ctx: Context, args: list[str]) -> Reply:
     if changes.mute != KEEP:
         said.append(await apply_mute(ctx, cmd.chat, read_mute(changes.mute)))
     for sub, level in changes.levels or []:
-        if await ctx.store.set_subscription_level(cmd.chat, sub.target.key, level) is not None:
-            said.append(f"{sub.target.name}: {LEVEL_SUMMARY[level]}.")
+        changed = await ctx.store.set_subscription_level(
+            cmd.chat, sub.target.key, level, sub.filters
+        )
+        if changed is not None:
+            said.append(f"{watch_label(sub.target, sub.filters)}: {LEVEL_SUMMARY[level]}.")
     if changes.levels:
         await ctx.subscriptions_changed()
     if not said:

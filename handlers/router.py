@@ -31,11 +31,12 @@ def default_registry() -> Registry:
             Spec(
                 "watch",
                 watch.watch,
-                "NAME [events|major|all]",
-                "alert this chat about an entity or phrase",
+                "NAME [-NAME] [+NAME] [events|major|all]",
+                "alert this chat about an entity or phrase (-NAME: skip stories about that, "
+                '+NAME: only with that too; "quote" names of several words)',
                 True,
             ),
-            Spec("unwatch", watch.unwatch, "NAME", "stop watching it", True),
+            Spec("unwatch", watch.unwatch, "NAME [-NAME] [+NAME]", "stop that watch", True),
             Spec("watching", watch.watching, "", "what this chat watches"),
             Spec("claims", claims.claims, "NAME [N]", "the latest claims about it, with sources"),
             Spec("event", claims.event, "ID", "an event's claims and sources"),

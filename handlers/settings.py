@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.delivery.schedule import DIGEST_MODES, describe, next_digest, parse_hhmm, zone
 from bot.errors import InputError
 from bot.models import ChatRef, Command, DeliveryPrefs, Line, Reply, Span
+from bot.watch import watch_label
 from handlers.base import Context
 from handlers.feeds import is_operator
 from handlers.watch import LEVEL_SHORT
@@ -209,7 +210,8 @@ async def summary_lines(ctx: Context, chat: ChatRef) -> tuple[Line, ...]:
     muted = await ctx.store.chat_muted_until(chat)
     mode, quiet_hours = describe(prefs)
     names = ", ".join(
-        f"{s.target.name} ({LEVEL_SHORT[s.level]}{', paused' if s.paused else ''})"
+        f"{watch_label(s.target, s.filters)} ({LEVEL_SHORT[s.level]}"
+        f"{', paused' if s.paused else ''})"
         for s in sorted(subs, key=lambda s: s.target.name.casefold())
     )
     rows = (

@@ -39,6 +39,7 @@ from bot.models import (
     Subscription,
     WatchLevel,
     WatchTarget,
+    WatchTerm,
 )
 from bot.sources import Feed, FeedPoll
 
@@ -148,16 +149,23 @@ class SubscriptionStore(Protocol):
         target: WatchTarget,
         now: datetime,
         level: WatchLevel = DEFAULT_LEVEL,
+        *,
+        filters: Sequence[WatchTerm] = (),
     ) -> tuple[Subscription, bool]:
-        """Watch ``target`` in ``chat`` at ``level``; the bool says whether it is new
-        (a watch already there keeps its level)."""
+        """Watch ``target`` with its +/- ``filters`` in ``chat`` at ``level``; the bool
+        says whether it is new (the same target with the same terms, in any order, is
+        not; a watch already there keeps its level)."""
 
     async def set_subscription_level(
-        self, chat: ChatRef, key: str, level: WatchLevel
+        self, chat: ChatRef, key: str, level: WatchLevel, filters: Sequence[WatchTerm] = ()
     ) -> Subscription | None:
-        """Change a watch's level; None when the chat does not watch ``key``."""
+        """Change the level of the watch of ``key`` with exactly these terms; None when
+        the chat has no such watch."""
 
-    async def remove_subscription(self, chat: ChatRef, key: str) -> bool: ...
+    async def remove_subscription(
+        self, chat: ChatRef, key: str, filters: Sequence[WatchTerm] = ()
+    ) -> bool:
+        """Stop the watch of ``key`` with exactly these terms (none: the plain watch)."""
 
     async def chat_subscriptions(self, chat: ChatRef) -> list[Subscription]: ...
 

@@ -8,18 +8,47 @@ seen version N has seen every version below it.
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from bot.models import DEFAULT_LEVEL, ChatRef, Subscription, WatchLevel, WatchTarget
+from bot.models import (
+    DEFAULT_LEVEL,
+    ChatRef,
+    Subscription,
+    WatchLevel,
+    WatchTarget,
+    WatchTerm,
+    canonical_terms,
+    term_key,
+)
 from storage.codec import decode_alert, encode_alert
 from storage.db import Db, Row, Tx, as_dt, opt_dt
 
 log = logging.getLogger(__name__)
 
-_COLUMNS = "id, platform, chat_id, kind, key, name, paused, created, level"
+_COLUMNS = "id, platform, chat_id, kind, key, name, paused, created, level, filters"
+
+
+def encode_terms(terms: Sequence[WatchTerm]) -> str:
+    """The ``filters`` column: '' for none, else a JSON list of [sign, kind, key,
+    name] in :func:`~bot.models.canonical_terms` order (one text per set of terms,
+    which the table's unique key relies on)."""
+    if not terms:
+        return ""
+    rows = [[t.sign, t.target.kind, t.target.key, t.target.name] for t in canonical_terms(terms)]
+    return json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+
+
+def decode_terms(text: str) -> tuple[WatchTerm, ...]:
+    if not text:
+        return ()
+    return tuple(
+        WatchTerm(sign == "+", WatchTarget(kind, key, name))
+        for sign, kind, key, name in json.loads(text)
+    )
 
 
 def _subscription(row: Row) -> Subscription:
@@ -30,6 +59,7 @@ def _subscription(row: Row) -> Subscription:
         paused=bool(row["paused"]),
         created=as_dt(row["created"]),
         level=WatchLevel(row["level"]),
+        filters=decode_terms(row["filters"] or ""),
     )
 
 
@@ -54,26 +84,33 @@ class Subscriptions:
         target: WatchTarget,
         now: datetime,
         level: WatchLevel = DEFAULT_LEVEL,
+        *,
+        filters: Sequence[WatchTerm] = (),
     ) -> tuple[Subscription, bool]:
+        terms = canonical_terms(filters)
+        wanted = [term_key(t) for t in terms]
         async with self.db.write() as tx:
-            await _changing(tx)
-            row = await tx.one(
+            await _changing(tx)  # writers take turns: the check below cannot race
+            rows = await tx.all(
                 f"SELECT {_COLUMNS} FROM subscriptions"
                 " WHERE platform = ? AND chat_id = ? AND key = ?",
                 chat.platform,
                 chat.chat_id,
                 target.key,
             )
-            if row is not None:
-                return _subscription(row), False
+            for row in rows:  # the same target and terms, whatever their display names
+                sub = _subscription(row)
+                if [term_key(t) for t in sub.filters] == wanted:
+                    return sub, False
             paused = await tx.val(
                 "SELECT paused FROM chats WHERE platform = ? AND chat_id = ?",
                 chat.platform,
                 chat.chat_id,
             )
             row = await tx.one(
-                "INSERT INTO subscriptions (platform, chat_id, kind, key, name, paused, created,"
-                f" level) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING {_COLUMNS}",
+                "INSERT INTO subscriptions"
+                " (platform, chat_id, kind, key, name, paused, created, level, filters)"
+                f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {_COLUMNS}",
                 chat.platform,
                 chat.chat_id,
                 target.kind,
@@ -82,6 +119,7 @@ class Subscriptions:
                 bool(paused),
                 now,
                 level.value,
+                encode_terms(terms),
             )
             assert row is not None
             await _log_changes(tx, [int(row["id"])], "upsert")
@@ -89,18 +127,20 @@ class Subscriptions:
         return _subscription(row), True
 
     async def set_subscription_level(
-        self, chat: ChatRef, key: str, level: WatchLevel
+        self, chat: ChatRef, key: str, level: WatchLevel, filters: Sequence[WatchTerm] = ()
     ) -> Subscription | None:
-        """Change how much a watch notifies about; None when the chat does not watch ``key``."""
+        """Change how much a watch notifies about; None when the chat does not watch
+        ``key`` with exactly these terms."""
         async with self.db.write() as tx:
             await _changing(tx)
             row = await tx.one(
                 "UPDATE subscriptions SET level = ? WHERE platform = ? AND chat_id = ? AND key = ?"
-                f" RETURNING {_COLUMNS}",
+                f" AND filters = ? RETURNING {_COLUMNS}",
                 level.value,
                 chat.platform,
                 chat.chat_id,
                 key,
+                encode_terms(filters),
             )
             if row is not None:
                 await _log_changes(tx, [int(row["id"])], "upsert")
@@ -108,15 +148,18 @@ class Subscriptions:
             log.info("chat %s watches %s at level %s", chat, key, level)
         return None if row is None else _subscription(row)
 
-    async def remove_subscription(self, chat: ChatRef, key: str) -> bool:
+    async def remove_subscription(
+        self, chat: ChatRef, key: str, filters: Sequence[WatchTerm] = ()
+    ) -> bool:
         async with self.db.write() as tx:
             await _changing(tx)
             rows = await tx.all(
                 "DELETE FROM subscriptions WHERE platform = ? AND chat_id = ? AND key = ?"
-                " RETURNING id",
+                " AND filters = ? RETURNING id",
                 chat.platform,
                 chat.chat_id,
                 key,
+                encode_terms(filters),
             )
             await _log_changes(tx, [int(row["id"]) for row in rows], "remove")
         if rows:
@@ -158,7 +201,7 @@ class Subscriptions:
             )
             rows = await tx.all(
                 "SELECT c.subscription_id AS changed_id, s.id, s.platform, s.chat_id, s.kind,"
-                " s.key, s.name, s.paused, s.created, s.level"
+                " s.key, s.name, s.paused, s.created, s.level, s.filters"
                 " FROM (SELECT DISTINCT subscription_id FROM subscription_changes"
                 "       WHERE version > ? AND version <= ?) c"
                 " LEFT JOIN subscriptions s ON s.id = c.subscription_id"
@@ -214,8 +257,10 @@ class Subscriptions:
         async with self.db.write() as tx:
             await _changing(tx)
             merged = await tx.all(
-                "DELETE FROM subscriptions WHERE platform = ? AND chat_id = ? AND key IN"
-                " (SELECT key FROM subscriptions WHERE platform = ? AND chat_id = ?) RETURNING id",
+                "DELETE FROM subscriptions WHERE platform = ? AND chat_id = ? AND EXISTS"
+                " (SELECT 1 FROM subscriptions n WHERE n.platform = ? AND n.chat_id = ?"
+                " AND n.key = subscriptions.key AND n.filters = subscriptions.filters)"
+                " RETURNING id",
                 old.platform,
                 old.chat_id,
                 new.platform,

@@ -13,7 +13,7 @@ from bot.exchange import (
 )
 from bot.ingest.feed_parsing import parse_opml
 from bot.ingest.files import read_file
-from bot.models import ChatRef
+from bot.models import ChatRef, WatchTarget, WatchTerm
 from bot.runtime import Services
 from storage import open_store
 from tests.conftest import ROOT
@@ -159,3 +159,30 @@ async def test_watches_import_applies_the_cap_and_phrase_checks_of_watch(tmp_pat
     code, out, _ = await claimwatch(tmp_path, "watches", "export", env=env)
     keys = [w["key"] for w in json.loads(out)["chats"][0]["watches"]]
     assert sorted(keys) == ["gpe:china", "grain tariff"]
+
+
+async def test_watches_with_filters_cross_installations_on_the_command_line(
+    tmp_path: Path,
+) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    new.mkdir()
+    not_taiwan = WatchTerm(False, WatchTarget("entity", "gpe:taiwan", "Taiwan"))
+    china = WatchTarget("entity", "gpe:china", "China")
+    store = await open_store(f"sqlite:///{old / 'cw.db'}")
+    try:
+        await store.add_subscription(ALICE, china, T0, filters=(not_taiwan,))
+    finally:
+        await store.close()
+    code, out, err = await claimwatch(old, "watches", "export")
+    assert code == 0, err
+    exported = tmp_path / "watches.json"
+    exported.write_text(out, encoding="utf-8")
+    code, out, err = await claimwatch(new, "watches", "import", str(exported))
+    assert code == 0 and "1 watches added" in out, err
+    store = await open_store(f"sqlite:///{new / 'cw.db'}")
+    try:
+        [sub] = await store.chat_subscriptions(ALICE)
+    finally:
+        await store.close()
+    assert (sub.target, sub.filters) == (china, (not_taiwan,))

@@ -12,7 +12,7 @@ import pytest
 
 from bot.errors import InputError
 from bot.exchange import FORMAT, export_watches, import_watches, load_document
-from bot.models import ChatRef, DeliveryPrefs, WatchTarget
+from bot.models import ChatRef, DeliveryPrefs, WatchTarget, WatchTerm
 from storage import open_store
 from storage.base import Store
 from tests.storage.builders import T0, at
@@ -182,3 +182,70 @@ async def test_one_chats_import_changes_only_that_chat(store: Store) -> None:
     assert report.problems == [f"{ALICE}: not this chat; skipped"]
     assert await store.chat_subscriptions(ALICE) == []
     assert [s.target for s in await store.chat_subscriptions(BOB)] == [CHINA]
+
+
+async def test_filters_travel_with_their_watch(store: Store, tmp_path: Path) -> None:
+    """A watch's +/- terms are exported (version 2) and imported as the same watch,
+    beside the plain watch on the same target."""
+    not_taiwan = WatchTerm(False, WatchTarget("entity", "gpe:taiwan", "Taiwan"))
+    with_sorna = WatchTerm(True, SORNA)
+    source = await open_store(f"sqlite:///{tmp_path / 'old.db'}")
+    try:
+        await source.add_subscription(ALICE, CHINA, T0)
+        await source.add_subscription(ALICE, CHINA, T0, filters=(not_taiwan, with_sorna))
+        doc = await export_watches(source, NOW)
+    finally:
+        await source.close()
+    assert doc["version"] == 2
+    assert doc["chats"][0]["watches"] == [
+        {"kind": "entity", "key": "gpe:china", "name": "China", "level": "major"},
+        {
+            "kind": "entity",
+            "key": "gpe:china",
+            "name": "China",
+            "level": "major",
+            "filters": [
+                {"sign": "+", "kind": "keyword", "key": "sorna river", "name": "Sorna river"},
+                {"sign": "-", "kind": "entity", "key": "gpe:taiwan", "name": "Taiwan"},
+            ],
+        },
+    ]
+    report = await import_watches(store, load_document(json.dumps(doc)), NOW)
+    assert (report.added, report.problems) == (2, [])
+    assert [s.filters for s in await store.chat_subscriptions(ALICE)] == [
+        (),
+        (with_sorna, not_taiwan),
+    ]
+    assert without_time(await export_watches(store, NOW)) == without_time(doc)
+    assert (await import_watches(store, load_document(json.dumps(doc)), NOW)).present == 2
+
+
+async def test_bad_filters_skip_only_their_watch(store: Store) -> None:
+    china = {"kind": "entity", "key": "gpe:china", "name": "China"}
+    taiwan = {"kind": "entity", "key": "gpe:taiwan", "name": "Taiwan"}
+    text = document(
+        {
+            "chat": str(ALICE),
+            "watches": [
+                {**china, "filters": [{**taiwan, "sign": "-"}]},
+                {**china, "filters": "taiwan"},
+                {**china, "filters": [{**taiwan, "sign": "~"}]},
+                {**china, "filters": [{**china, "sign": "-"}]},
+                {**china, "filters": [{**taiwan, "sign": "-"}, {**taiwan, "sign": "+"}]},
+                {**china, "filters": [{"kind": "entity", "key": "taiwan", "sign": "-"}]},
+                {**china, "filters": [{**taiwan, "sign": "-"}] * 7},
+            ],
+        }
+    )
+    report = await import_watches(store, load_document(text), NOW)
+    assert report.added == 1
+    where = f"chats[0] ({ALICE}).watches"
+    assert report.problems == [
+        f"{where}[1]: filters must be a list",
+        f'{where}[2]: filters[0]: expected an object with sign "+" or "-", kind, key and name',
+        f"{where}[3]: filters[0]: a filter names what the watch is about",
+        f"{where}[4]: a filter is both required (+) and excluded (-)",
+        f"{where}[5]: filters[0]: an entity watch needs its entity id as key"
+        " (like gpe:china), got 'taiwan'",
+        f"{where}[6]: a watch may have at most 6 filters, this one has 7",
+    ]
