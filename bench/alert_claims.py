@@ -15,7 +15,8 @@ matches a gold claim by the shared scorer's own rule (``matches`` of
 ``../shared/eval/score.py``, imported, not copied: the gold speaker pattern on
 the speaker, every keyword on the text). The gold files list only some of the
 real claims, so a line it does not match is not always wrong: the report
-prints each one.
+prints each one, and counts apart the lines whose speaker alone is the
+speaker of a gold claim of the same story.
 
 Watches: ``--watch NAME`` (repeatable); without any, a first replay picks them
 (the most salient entity of every story, as the reader of that story would

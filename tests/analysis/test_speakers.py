@@ -60,9 +60,7 @@ def test_a_spokesperson_with_a_name_is_the_name(nlp: Any, gazetteer: Gazetteer) 
     assert one(claims_of(nlp, gazetteer, text), "Varga").speaker == "Ines Varga"
 
 
-def test_a_government_named_by_its_building_keeps_that_name(
-    nlp: Any, gazetteer: Gazetteer
-) -> None:
+def test_a_government_named_by_its_building_keeps_that_name(nlp: Any, gazetteer: Gazetteer) -> None:
     text = "The White House said the tariffs on steel would stay until June."
     c = one(claims_of(nlp, gazetteer, text), "White House")
     assert c.speaker == "White House"
