@@ -22,6 +22,7 @@ class Spec:
     changes_state: bool = False
     in_menu: bool = True
     operator_only: bool = False  # only users named in ADMIN_USER_IDS
+    max_chars: int | None = None  # a longer text than COMMAND_MAX_CHARS (a pasted document)
 
 
 class Registry:

@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
+from dataclasses import replace
 
 from bot.models import Command, Reply
-from handlers import claims, feeds, help, settings, watch
+from handlers import claims, exchange, feeds, help, panel, settings, watch
 from handlers.base import Context
 from handlers.registry import Registry, Spec
 
@@ -58,7 +60,35 @@ def default_registry() -> Registry:
             Spec(
                 "timezone", settings.timezone, "ZONE", "this chat's time zone (Europe/Kyiv)", True
             ),
+            Spec(
+                "settings",
+                panel.settings,
+                "",
+                "this chat's delivery settings, with buttons to change them",
+            ),
+            Spec(
+                "set",
+                panel.set_,
+                "NAME=VALUE ...",
+                "change several settings at once (digest, quiet, timezone, mute, level)",
+                True,
+                in_menu=False,
+            ),
             Spec("status", settings.status, "", "watches, delivery mode, mutes, pending alerts"),
+            Spec(
+                "export",
+                exchange.export,
+                "",
+                "this chat's watches and settings as a file for /import",
+            ),
+            Spec(
+                "import",
+                exchange.import_,
+                "[FILE|TEXT]",
+                "set this chat up from an /export file (sent with it, or pasted)",
+                True,
+                max_chars=exchange.MAX_IMPORT_BYTES,
+            ),
             Spec(
                 "feeds",
                 feeds.feeds,
@@ -111,21 +141,26 @@ class Router:
         text = cmd.text.strip()
         if not text:
             return Reply.error(f"Empty command. Send {cmd.usage('help')} to see what I can do.")
-        if len(text) > self.ctx.settings.command_max_chars:
+        m = _NAME.match(text.split(maxsplit=1)[0].casefold())
+        spec = self.registry.get(m.group(1)) if m else None
+        if spec is not None and spec.max_chars is not None:
+            text = text.replace("\r\n", "\n")  # a pasted document
+            cmd = dataclasses.replace(cmd, text=text)
+        limit = self.ctx.settings.command_max_chars
+        if spec is not None and spec.max_chars is not None:
+            limit = max(limit, spec.max_chars)
+        if len(text) > limit:
             return Reply.error(
-                f"That command is too long ({len(text)} characters; the limit is "
-                f"{self.ctx.settings.command_max_chars})."
+                f"That command is too long ({len(text)} characters; the limit is {limit})."
             )
         if _CONTROL.search(text):
             return Reply.error("That command contains control characters; please type it plainly.")
         words = text.split()
-        m = _NAME.match(words[0].casefold())
         if not m:
             return Reply.error(
                 f"Commands look like {cmd.usage('watch china')}. "
                 f"Send {cmd.usage('help')} for the list."
             )
-        spec = self.registry.get(m.group(1))
         if spec is None:
             return Reply.error(
                 f"Unknown command {cmd.usage(m.group(1))}. Send {cmd.usage('help')} for the list."
@@ -139,9 +174,11 @@ class Router:
             return Reply.error(f"Only admins of this chat may use /{spec.name} here.")
         log.info("command /%s in %s by user %s", spec.name, cmd.chat, cmd.user_id)
         try:
-            return await spec.handler(cmd, self.ctx, words[1:])
+            reply = await spec.handler(cmd, self.ctx, words[1:])
         except Exception:
             log.exception("command /%s in %s failed", spec.name, cmd.chat)
             return Reply.error(
                 "Something went wrong on our side; the error is logged. Please try again."
             )
+        # what changed the chat is for the chat to see; anything else, only the asker
+        return replace(reply, changed=spec.changes_state and reply.ok)

@@ -8,6 +8,13 @@ flags in :attr:`FakeSlack.users`, and make calls fail on demand with
 :meth:`FakeSlack.fail` (a Slack error code, or a 429 with ``Retry-After``) or
 per channel with :attr:`FakeSlack.channel_errors`.
 
+Files go through Slack's current upload flow: ``files.getUploadURLExternal``
+gives an upload URL on this fake, the client POSTs the bytes there, and
+``files.completeUploadExternal`` shares them in a channel (recorded in
+:attr:`FakeSlack.files`). :meth:`FakeSlack.shared_file` makes the file object
+of an event for a file a user shared; its ``url_private_download`` answers
+only with the bot token (otherwise Slack's sign-in page, as HTML).
+
 It also holds the helpers a test needs to act as Slack towards the bot:
 :func:`signed_headers` for the HTTP endpoint and :meth:`FakeSlack.send_envelope`
 for Socket Mode.
@@ -76,6 +83,7 @@ class Posted:
     blocks: list[dict[str, Any]]
     thread_ts: str | None
     ts: str
+    reply_broadcast: bool = False  # a thread reply also shown in the channel
 
 
 @dataclass
@@ -84,6 +92,32 @@ class Updated:
     ts: str
     text: str
     blocks: list[dict[str, Any]]
+
+
+@dataclass
+class SharedFile:
+    """A file shared in a channel through the upload flow."""
+
+    id: str
+    name: str
+    title: str
+    data: bytes
+    channel: str
+    thread_ts: str | None
+    initial_comment: str | None
+
+
+@dataclass
+class Ephemeral:
+    """One message only ``user`` sees: from chat.postEphemeral, or a response_url
+    answer with ``response_type: ephemeral``."""
+
+    channel: str
+    user: str
+    text: str
+    blocks: list[dict[str, Any]]
+    thread_ts: str | None = None
+    deleted: bool = False
 
 
 @dataclass
@@ -98,6 +132,14 @@ class FakeSlack:
     updates: list[Updated] = field(default_factory=list)
     socket_acks: dict[str, dict[str, Any]] = field(default_factory=dict)
     responses: list[dict[str, Any]] = field(default_factory=list)  # posted to response_url
+    files: list[SharedFile] = field(default_factory=list)  # completed uploads
+    ephemerals: list[Ephemeral] = field(default_factory=list)
+    #: conversation id -> its members (user ids, the bot's ``BOT_USER_ID`` too),
+    #: for users.conversations and chat.postEphemeral
+    members: dict[str, set[str]] = field(default_factory=dict)
+    archived: set[str] = field(default_factory=set)
+    views: dict[str, dict[str, Any]] = field(default_factory=dict)  # view id -> open modal
+    home: dict[str, dict[str, Any]] = field(default_factory=dict)  # user -> published Home
 
     def __post_init__(self) -> None:
         self._failures: dict[str, list[Failure]] = {}
@@ -109,6 +151,12 @@ class FakeSlack:
         self._ack_waiters: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._envelopes = itertools.count(1)
         self._posted = asyncio.Condition()
+        self._uploads: dict[str, tuple[str, int, bytes | None]] = {}  # id -> name, length, data
+        self._user_files: dict[str, bytes] = {}  # files users shared, by id
+        self._file_ids = itertools.count(1)
+        self._response_urls: dict[str, tuple[str, str, int]] = {}  # id -> channel, user, uses
+        self._triggers: dict[str, tuple[str, float]] = {}  # trigger id -> user, issued at
+        self._view_ids = itertools.count(1)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -117,6 +165,8 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_get("/socket", self._socket)
         app.router.add_post("/response/{id}", self._response)
+        app.router.add_post("/upload/v1/{id}", self._upload)
+        app.router.add_get("/files-pri/{team}-{id}/download/{name}", self._private_file)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -131,18 +181,153 @@ class FakeSlack:
             await self._runner.cleanup()
             self._runner = None
 
+    async def __aenter__(self) -> FakeSlack:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
     @property
     def api_url(self) -> str:
         return f"http://127.0.0.1:{self._port}/api/"
 
-    def response_url(self, name: str = "1") -> str:
-        """A slash command's ``response_url``, answered by this fake."""
+    def response_url(self, name: str = "1", *, channel: str = "", user: str = "") -> str:
+        """A ``response_url`` (a slash command's or a button's) for ``user`` in
+        ``channel``, answered by this fake as Slack does: at most five uses."""
+        self._response_urls[name] = (channel, user, 0)
         return f"http://127.0.0.1:{self._port}/response/{name}"
 
+    def trigger(self, user: str) -> str:
+        """A ``trigger_id`` as Slack sends with a slash command or a button press;
+        views.open accepts it once, within three seconds."""
+        trigger_id = f"{next(self._envelopes)}.{int(time.time())}.trigger"
+        self._triggers[trigger_id] = (user, time.monotonic())
+        return trigger_id
+
     async def _response(self, request: web.Request) -> web.Response:
-        body = await request.json()
-        self.responses.append({"id": request.match_info["id"], **body})
+        """A response_url: JSON with ``text`` or ``blocks``; ``response_type``
+        ``ephemeral`` (the default) or ``in_channel``; ``replace_original`` /
+        ``delete_original`` for the message a button is on. Errors as Slack's
+        webhooks answer them: an HTTP status and a plain-text code."""
+        name = request.match_info["id"]
+        try:
+            body = await request.json()
+        except ValueError:
+            return web.Response(status=400, text="invalid_payload")
+        if not isinstance(body, dict):
+            return web.Response(status=400, text="invalid_payload")
+        channel, user, uses = self._response_urls.get(name, ("", "", 0))
+        if uses >= 5:
+            return web.Response(status=404, text="used_url")
+        self._response_urls[name] = (channel, user, uses + 1)
+        kind = body.get("response_type", "ephemeral")
+        if kind not in ("ephemeral", "in_channel"):
+            return web.Response(status=400, text="invalid_payload")
+        if not body.get("delete_original") and not (body.get("text") or body.get("blocks")):
+            return web.Response(status=400, text="no_text")
+        self.responses.append({"id": name, **body})
+        text, blocks = str(body.get("text") or ""), list(body.get("blocks") or [])
+        async with self._posted:
+            if body.get("delete_original"):
+                for shown in self.ephemerals:
+                    if (shown.channel, shown.user) == (channel, user):
+                        shown.deleted = True
+            elif kind == "in_channel":
+                ts = self._next_ts()
+                self.messages.append(Posted(channel, text, blocks, None, ts))
+            else:
+                self.ephemerals.append(Ephemeral(channel, user, text, blocks))
+            self._posted.notify_all()
         return web.Response(text="ok")
+
+    # ------------------------------------------------------------------ files
+
+    def shared_file(
+        self, name: str, data: bytes, mimetype: str = "application/json"
+    ) -> dict[str, Any]:
+        """The file object Slack puts in a message event when a user shares ``data``."""
+        file_id = f"F0USER{next(self._file_ids):04d}"
+        self._user_files[file_id] = data
+        base = f"http://127.0.0.1:{self._port}/files-pri/{TEAM_ID}-{file_id}"
+        return {
+            "id": file_id,
+            "name": name,
+            "title": name,
+            "mimetype": mimetype,
+            "filetype": "json",
+            "size": len(data),
+            "url_private": f"{base}/{name}",
+            "url_private_download": f"{base}/download/{name}",
+        }
+
+    async def _private_file(self, request: web.Request) -> web.Response:
+        auth = request.headers.get("Authorization", "")
+        data = self._user_files.get(request.match_info["id"])
+        if auth != f"Bearer {self.bot_token}":
+            # Slack shows its sign-in page to a request without a valid token
+            return web.Response(
+                text="<!DOCTYPE html><title>Slack</title>", content_type="text/html"
+            )
+        if data is None:
+            return web.Response(status=404, text="file not found")
+        return web.Response(body=data, content_type="application/octet-stream")
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        upload = self._uploads.get(request.match_info["id"])
+        if upload is None:
+            return web.Response(status=404, text="upload not found")
+        name, length, _ = upload
+        data = await request.read()
+        self._uploads[request.match_info["id"]] = (name, length, data)
+        return web.Response(text=f"OK - {len(data)}")
+
+    async def _m_files_getUploadURLExternal(self, params: dict[str, Any]) -> web.Response:
+        name = params.get("filename")
+        try:
+            length = int(params.get("length", ""))
+        except ValueError:
+            return _error("invalid_arguments")
+        if not name or length <= 0:
+            return _error("invalid_arguments")
+        file_id = f"F0BOT{next(self._file_ids):04d}"
+        self._uploads[file_id] = (str(name), length, None)
+        return _ok(upload_url=f"http://127.0.0.1:{self._port}/upload/v1/{file_id}", file_id=file_id)
+
+    async def _m_files_completeUploadExternal(self, params: dict[str, Any]) -> web.Response:
+        raw = params.get("files")
+        try:
+            entries = json.loads(raw) if isinstance(raw, str) else raw
+        except ValueError:
+            return _error("invalid_arguments")
+        if not isinstance(entries, list) or not entries:
+            return _error("invalid_arguments")
+        channel = params.get("channel_id")
+        if channel in self.channel_errors:
+            return _error(self.channel_errors[channel])
+        done: list[dict[str, Any]] = []
+        for entry in entries:
+            upload = self._uploads.get(str(entry.get("id")))
+            if upload is None or upload[2] is None:
+                return _error("file_not_found")  # never uploaded
+            name, length, data = upload
+            if len(data) != length:
+                return _error("file_upload_size_mismatch")
+            title = str(entry.get("title") or name)
+            if channel:
+                self.files.append(
+                    SharedFile(
+                        str(entry["id"]),
+                        name,
+                        title,
+                        data,
+                        str(channel),
+                        params.get("thread_ts"),
+                        params.get("initial_comment"),
+                    )
+                )
+            done.append({"id": entry["id"], "name": name, "title": title, "size": length})
+        return _ok(files=done)
 
     # ------------------------------------------------------------------ test controls
 
@@ -183,6 +368,19 @@ class FakeSlack:
                 self._posted.wait_for(lambda: len(self.messages) >= count), within
             )
         return list(self.messages)
+
+    async def wait_for_ephemerals(self, count: int, within: float = 5.0) -> list[Ephemeral]:
+        """Wait until at least ``count`` ephemeral messages were shown; return them all."""
+        async with self._posted:
+            await asyncio.wait_for(
+                self._posted.wait_for(lambda: len(self.ephemerals) >= count), within
+            )
+        return list(self.ephemerals)
+
+    async def wait_for(self, what: Any, within: float = 5.0) -> None:
+        """Wait until ``what()`` is true (checked whenever the fake records something)."""
+        async with self._posted:
+            await asyncio.wait_for(self._posted.wait_for(what), within)
 
     async def wait_for_updates(self, count: int, within: float = 5.0) -> list[Updated]:
         """Wait until at least ``count`` chat.update calls succeeded; return them all."""
@@ -322,6 +520,7 @@ class FakeSlack:
             blocks=list(blocks),
             thread_ts=params.get("thread_ts"),
             ts=ts,
+            reply_broadcast=str(params.get("reply_broadcast", "")).lower() in {"true", "1"},
         )
         async with self._posted:
             self.messages.append(posted)
@@ -341,24 +540,148 @@ class FakeSlack:
             self._posted.notify_all()
         return _ok(channel=channel, ts=ts)
 
+    async def _m_chat_postEphemeral(self, params: dict[str, Any]) -> web.Response:
+        channel, user = str(params.get("channel") or ""), str(params.get("user") or "")
+        blocks = params.get("blocks") or []
+        if not params.get("text") and not blocks:
+            return _error("no_text")
+        if channel in self.members and user not in self.members[channel]:
+            return _error("user_not_in_channel")
+        async with self._posted:
+            self.ephemerals.append(
+                Ephemeral(
+                    channel,
+                    user,
+                    str(params.get("text") or ""),
+                    list(blocks),
+                    params.get("thread_ts"),
+                )
+            )
+            self._posted.notify_all()
+        return _ok(message_ts=self._next_ts())
+
+    async def _m_users_conversations(self, params: dict[str, Any]) -> web.Response:
+        """The conversations ``user`` (else the bot) is a member of, of the asked
+        ``types``; with a bot token, another user's non-public ones only where
+        the bot is a member too. Pages of ``limit`` with ``next_cursor``."""
+        user = str(params.get("user") or BOT_USER_ID)
+        types = set(str(params.get("types") or "public_channel").split(","))
+        exclude_archived = str(params.get("exclude_archived", "false")).lower() in ("true", "1")
+        found = []
+        for cid, members in sorted(self.members.items()):
+            info = self._channel_info(cid)
+            kind = (
+                "im"
+                if info["is_im"]
+                else "mpim"
+                if info["is_mpim"]
+                else "private_channel"
+                if info["is_private"]
+                else "public_channel"
+            )
+            if kind not in types or user not in members:
+                continue
+            if exclude_archived and cid in self.archived:
+                continue
+            if kind != "public_channel" and BOT_USER_ID not in members:
+                continue
+            found.append(info)
+        start = int(str(params.get("cursor") or "0") or 0)
+        limit = max(1, min(int(params.get("limit") or 100), 1000))
+        page = found[start : start + limit]
+        more = start + limit < len(found)
+        return _ok(
+            channels=page, response_metadata={"next_cursor": str(start + limit) if more else ""}
+        )
+
+    async def _m_views_publish(self, params: dict[str, Any]) -> web.Response:
+        user = str(params.get("user_id") or "")
+        view = _json_param(params.get("view"))
+        if not user or user not in self.users:
+            return _error("user_not_found" if user else "invalid_arguments")
+        problem = _view_problem(view, "home")
+        if problem:
+            return _error(problem)
+        self.home[user] = view
+        async with self._posted:
+            self._posted.notify_all()
+        return _ok(view={"id": f"VHOME{user}", **view})
+
+    async def _m_views_open(self, params: dict[str, Any]) -> web.Response:
+        trigger_id = str(params.get("trigger_id") or "")
+        issued = self._triggers.pop(trigger_id, None)
+        if issued is None:
+            return _error("invalid_trigger_id")
+        if time.monotonic() - issued[1] > 3:
+            return _error("expired_trigger_id")
+        view = _json_param(params.get("view"))
+        problem = _view_problem(view, "modal")
+        if problem:
+            return _error(problem)
+        view_id = f"V{next(self._view_ids):04d}"
+        self.views[view_id] = {"id": view_id, "user": issued[0], **view}
+        async with self._posted:
+            self._posted.notify_all()
+        return _ok(view={"id": view_id, **view})
+
+    def submission(self, view_id: str, values: dict[str, str]) -> dict[str, Any]:
+        """The ``view_submission`` payload Slack sends when the user saves the
+        open modal ``view_id``: each input's value from ``values`` (by the
+        input's block id), else the value it was opened with."""
+        view = self.views[view_id]
+        state: dict[str, dict[str, Any]] = {}
+        for block in view.get("blocks") or []:
+            if block.get("type") != "input":
+                continue
+            element = block["element"]
+            block_id, action_id = block["block_id"], element["action_id"]
+            if element["type"] == "static_select":
+                wanted = values.get(block_id)
+                option = next(
+                    (o for o in element["options"] if o["value"] == wanted),
+                    element.get("initial_option"),
+                )
+                state[block_id] = {action_id: {"type": "static_select", "selected_option": option}}
+            else:
+                text = values.get(block_id, element.get("initial_value"))
+                state[block_id] = {action_id: {"type": "plain_text_input", "value": text or None}}
+        return {
+            "type": "view_submission",
+            "team": {"id": TEAM_ID, "domain": "fake"},
+            "user": {"id": view["user"], "username": view["user"].lower(), "team_id": TEAM_ID},
+            "api_app_id": "A0APP",
+            "token": "legacy-verification-token",
+            "trigger_id": self.trigger(view["user"]),
+            "view": {
+                **{k: v for k, v in view.items() if k != "user"},
+                "team_id": TEAM_ID,
+                "state": {"values": state},
+                "hash": f"{view_id}.hash",
+            },
+            "response_urls": [],
+        }
+
     async def _m_users_info(self, params: dict[str, Any]) -> web.Response:
         user = self.users.get(str(params.get("user")))
         if user is None:
             return _error("user_not_found")
         return _ok(user=user)
 
-    async def _m_conversations_info(self, params: dict[str, Any]) -> web.Response:
-        channel = str(params.get("channel"))
+    def _channel_info(self, channel: str) -> dict[str, Any]:
         info = self.channels.get(channel)
         if info is None:
             info = {
                 "id": channel,
+                "name": channel.lower(),
                 "is_channel": channel.startswith("C"),
                 "is_im": channel.startswith("D"),
                 "is_mpim": False,
                 "is_private": False,
             }
-        return _ok(channel=info)
+        return {**info, "is_archived": channel in self.archived}
+
+    async def _m_conversations_info(self, params: dict[str, Any]) -> web.Response:
+        return _ok(channel=self._channel_info(str(params.get("channel"))))
 
 
 def _ok(**fields: Any) -> web.Response:
@@ -367,3 +690,42 @@ def _ok(**fields: Any) -> web.Response:
 
 def _error(error: str, *, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     return web.json_response({"ok": False, "error": error}, status=status, headers=headers)
+
+
+def _json_param(value: Any) -> dict[str, Any]:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return {}
+    return value if isinstance(value, dict) else {}
+
+
+_INPUT_ELEMENTS = frozenset({"plain_text_input", "static_select"})
+
+
+def _view_problem(view: dict[str, Any], kind: str) -> str | None:
+    """Why Slack would refuse ``view`` (``invalid_arguments``), checking the
+    limits our views could break: type, title of at most 24 characters, at
+    most 100 blocks, unique block ids, a submit button when there are inputs,
+    input blocks with a label and a known element."""
+    if view.get("type") != kind:
+        return "invalid_arguments"
+    blocks = view.get("blocks")
+    if not isinstance(blocks, list) or len(blocks) > 100:
+        return "invalid_arguments"
+    if kind == "modal" and len((view.get("title") or {}).get("text") or "") not in range(1, 25):
+        return "invalid_arguments"
+    ids = [b["block_id"] for b in blocks if isinstance(b, dict) and "block_id" in b]
+    if len(ids) != len(set(ids)):
+        return "invalid_arguments"
+    inputs = [b for b in blocks if isinstance(b, dict) and b.get("type") == "input"]
+    if inputs and kind == "modal" and not view.get("submit"):
+        return "invalid_arguments"
+    for block in inputs:
+        element = block.get("element") or {}
+        if not (block.get("label") or {}).get("text") or element.get("type") not in _INPUT_ELEMENTS:
+            return "invalid_arguments"
+    if len(str(view.get("private_metadata") or "")) > 3000:
+        return "invalid_arguments"
+    return None

@@ -16,9 +16,15 @@ Two ways in, one app:
 Incoming: ``/claimwatch watch china`` → ``/watch china``; ``@ClaimWatch claims
 china`` and a DM ``claims china`` → ``/claims china``; a button with value
 ``mute:24h`` → ``/mute 24h``. Every request is acknowledged at once; the
-command runs after the ack and its reply is posted with ``chat.postMessage``
-into the channel (in the thread, for a mention in a thread or a button on an
-alert) — visible to the channel, so everyone sees who changed its watches.
+command runs after the ack. A reply the router marks ``changed`` (the registry
+says the command changes the chat) is posted with ``chat.postMessage`` into the
+channel (in the thread, for a mention in a thread or a button on an alert), so
+everyone sees who changed its watches; every other reply only the asker sees
+(``response_url`` or ``chat.postEphemeral``), with a "Share in channel" button;
+a leading ``share`` word posts it for the channel at once. A reply with a form
+(``/settings``) opens as a modal where there is a ``trigger_id``; its
+submission runs before the ack so that a refusal shows in the modal. On
+``app_home_opened`` the Home tab is published (:meth:`SlackAdapter.publish_home`).
 
 Outgoing: Block Kit (:func:`render_blocks`, :func:`render_alert`); every piece
 of story text is escaped for mrkdwn. The Web API client has no retry handlers:
@@ -35,6 +41,7 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import aiohttp
@@ -48,17 +55,31 @@ from slack_sdk.errors import SlackApiError
 from bot.adapters.base import Adapter, CommandSink, Route
 from bot.adapters.slack.errors import translate_error
 from bot.adapters.slack.guard import RequestRefused, SlackGuard
-from bot.adapters.slack.incoming import as_command_text, chat_type, clean_incoming
+from bot.adapters.slack.incoming import as_command_text, chat_type, clean_incoming, split_share
 from bot.adapters.slack.rendering import (
     ACTION_PREFIX,
+    MAX_BLOCKS,
+    SHARE_ACTION,
     render_alert,
     reply_blocks,
     reply_fallback,
+    share_button,
+    shared_by,
 )
-from bot.adapters.slack.transport import CALL_ERRORS, post_message, respond_ephemeral, web_client
+from bot.adapters.slack.transport import (
+    CALL_ERRORS,
+    download_file,
+    post_ephemeral,
+    post_message,
+    respond,
+    update_message,
+    upload_file,
+    web_client,
+)
+from bot.adapters.slack.views import SETTINGS_VIEW, form_view, home_view, submitted, view_errors
 from bot.config import Settings
 from bot.errors import ConfigError, PermanentError, TransientError
-from bot.models import Alert, ChatRef, Command, MenuEntry, Reply, Span
+from bot.models import Alert, ChatRef, ChatSummary, Command, FileData, MenuEntry, Reply, Span
 from bot.ratelimit import CHAT_MARGIN, PlatformLimits, RateLimiter
 
 logger = logging.getLogger(__name__)
@@ -69,8 +90,9 @@ SLASH_COMMAND = "/claimwatch"
 EVENTS_PATH = "/slack/events"
 
 ADMIN_CACHE_SECONDS = 600.0
-PARENT_CACHE_SIZE = 2000
 SEEN_EVENTS_SIZE = 1000
+MAX_FILE_BYTES = 1024 * 1024
+"""The largest file downloaded with a command; a larger one arrives as a problem."""
 
 NOT_IN_CHANNEL_HINT = (
     "I can't post in this channel yet: invite me with /invite @ClaimWatch "
@@ -78,6 +100,22 @@ NOT_IN_CHANNEL_HINT = (
 )
 
 Mode = Literal["socket", "http"]
+
+#: The conversations the App Home tab looks through (``users.conversations``).
+CONVERSATION_TYPES = "public_channel,private_channel,mpim,im"
+MAX_CONVERSATION_PAGES = 20  # of 200 conversations each
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a command came from, which decides where its answer goes."""
+
+    thread_ts: str | None = None  # answer in this thread
+    response_url: str | None = None  # a slash command's or a button's
+    trigger_id: str | None = None  # opens a modal, for a few seconds
+    share: bool = False  # the asker wants the channel to see the answer
+    on_ephemeral: bool = False  # a button on a message only the presser sees
+    file: dict[str, Any] | None = None  # the first file shared with the message (/import)
 
 
 def slack_limits(settings: Settings) -> PlatformLimits:
@@ -129,7 +167,6 @@ class SlackAdapter(Adapter):
         self._bot_user_id: str | None = None
         self._admins: dict[str, tuple[bool, float]] = {}
         self._chat_types: dict[str, str] = {}
-        self._parents: OrderedDict[tuple[str, str], Alert] = OrderedDict()
         self._seen_events: OrderedDict[str, None] = OrderedDict()
         self._guard = SlackGuard(secret.get_secret_value() if secret is not None else "")
         limits = self.rate_limits(settings)
@@ -280,18 +317,17 @@ class SlackAdapter(Adapter):
         self.app.event("app_mention")(self._on_mention)
         self.app.event("message")(self._on_message)
         self.app.action(re.compile(rf"^{ACTION_PREFIX}:"))(self._on_action)
+        self.app.action(SHARE_ACTION)(self._on_share)
+        self.app.view(SETTINGS_VIEW)(self._on_view_submission)
+        self.app.event("app_home_opened")(self._on_home_opened)
 
-    def _spawn(
-        self,
-        command: Command,
-        thread_ts: str | None,
-        *,
-        resolve_type: bool = False,
-        response_url: str | None = None,
-    ) -> None:
+    def _spawn(self, command: Command, origin: Origin, *, resolve_type: bool = False) -> None:
         """Run the command after the ack. The listener returns at once; the
         lookups (channel type, admin) happen in the task."""
-        task = asyncio.create_task(self._run(command, thread_ts, resolve_type, response_url))
+        self._track(self._run(command, origin, resolve_type))
+
+    def _track(self, work: Any) -> None:
+        task: asyncio.Task[None] = asyncio.create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -301,23 +337,22 @@ class SlackAdapter(Adapter):
         user = str(body.get("user_id") or "")
         if not channel or not user:
             return
-        text = as_command_text(clean_incoming(str(body.get("text") or ""), self._bot_user_id))
+        words, share = split_share(clean_incoming(str(body.get("text") or ""), self._bot_user_id))
         private = channel.startswith("D") or body.get("channel_name") == "directmessage"
         command = Command(
             platform=self.platform,
             chat_id=channel,
             user_id=user,
-            text=text,
+            text=as_command_text(words),
             chat_type="private" if private else chat_type(channel),
             user_name=body.get("user_name"),
         )
-        response_url = body.get("response_url")
-        self._spawn(
-            command,
-            None,
-            resolve_type=not private,
-            response_url=response_url if isinstance(response_url, str) else None,
+        origin = Origin(
+            response_url=_text_or_none(body.get("response_url")),
+            trigger_id=_text_or_none(body.get("trigger_id")),
+            share=share,
         )
+        self._spawn(command, origin, resolve_type=not private)
 
     def _first_delivery(self, body: dict[str, Any]) -> bool:
         """False for an event Slack delivers again (a retry after a slow ack)."""
@@ -339,20 +374,25 @@ class SlackAdapter(Adapter):
         user = str(event.get("user") or "")
         if not channel or not user or event.get("bot_id"):
             return
-        text = as_command_text(clean_incoming(str(event.get("text") or ""), self._bot_user_id))
+        words, share = split_share(clean_incoming(str(event.get("text") or ""), self._bot_user_id))
         command = Command(
             platform=self.platform,
             chat_id=channel,
             user_id=user,
-            text=text,
+            text=as_command_text(words),
             chat_type=chat_type(channel, event.get("channel_type")),
             reply_to=event.get("ts"),
         )
-        self._spawn(command, event.get("thread_ts"))
+        origin = Origin(thread_ts=event.get("thread_ts"), share=share, file=_first_file(event))
+        self._spawn(command, origin)
 
     async def _on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
-        # only direct messages; mentions in channels arrive as app_mention
-        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+        # only direct messages; mentions in channels arrive as app_mention; a file
+        # shared in the DM with the command as its message is subtype file_share
+        subtype = event.get("subtype")
+        if event.get("channel_type") != "im" or subtype not in (None, "file_share"):
+            return
+        if event.get("bot_id"):
             return
         if not self._first_delivery(body):
             return
@@ -360,16 +400,17 @@ class SlackAdapter(Adapter):
         user = str(event.get("user") or "")
         if not channel or not user or user == self._bot_user_id:
             return
-        text = as_command_text(clean_incoming(str(event.get("text") or ""), self._bot_user_id))
+        # a DM is private: "share" changes nothing there, and is dropped
+        words, _ = split_share(clean_incoming(str(event.get("text") or ""), self._bot_user_id))
         command = Command(
             platform=self.platform,
             chat_id=channel,
             user_id=user,
-            text=text,
+            text=as_command_text(words),
             chat_type="private",
             reply_to=event.get("ts"),
         )
-        self._spawn(command, event.get("thread_ts"))
+        self._spawn(command, Origin(thread_ts=event.get("thread_ts"), file=_first_file(event)))
 
     async def _on_action(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
@@ -384,56 +425,278 @@ class SlackAdapter(Adapter):
         user = str((body.get("user") or {}).get("id") or "")
         if not channel or not user:
             return
-        message = body.get("message") or {}
-        thread_ts = message.get("thread_ts") or message.get("ts")
+        self._spawn_action(body, channel, user, f"/{action} {arg}".strip(), share=False)
+
+    def _spawn_action(
+        self, body: dict[str, Any], channel: str, user: str, text: str, *, share: bool
+    ) -> None:
+        """A button's command: answered in the thread of the message it is on,
+        or through its ``response_url`` when that message is ephemeral."""
+        container = body.get("container") or {}
+        on_ephemeral = bool(container.get("is_ephemeral"))
+        message = {} if on_ephemeral else (body.get("message") or {})
         command = Command(
             platform=self.platform,
             chat_id=channel,
             user_id=user,
-            text=f"/{action} {arg}".strip(),
+            text=text,
             chat_type=chat_type(channel),
             user_name=(body.get("user") or {}).get("username"),
             reply_to=message.get("ts"),
         )
-        self._spawn(command, thread_ts, resolve_type=not channel.startswith("D"))
+        origin = Origin(
+            thread_ts=message.get("thread_ts") or message.get("ts"),
+            response_url=_text_or_none(body.get("response_url")),
+            trigger_id=_text_or_none(body.get("trigger_id")),
+            share=share,
+            on_ephemeral=on_ephemeral,
+        )
+        self._spawn(command, origin, resolve_type=not channel.startswith("D"))
 
-    async def _run(
-        self,
-        command: Command,
-        thread_ts: str | None,
-        resolve_type: bool,
-        response_url: str | None,
-    ) -> None:
-        assert self._on_command is not None
-        channel = command.chat_id
+    async def _on_share(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        """ "Share in channel" under an answer only its asker saw: the command
+        runs again and its answer is posted for the channel."""
+        await ack()
+        actions = body.get("actions") or []
+        text = str(actions[0].get("value") or "") if actions else ""
+        channel = str((body.get("channel") or {}).get("id") or "")
+        channel = channel or str((body.get("container") or {}).get("channel_id") or "")
+        user = str((body.get("user") or {}).get("id") or "")
+        if text.startswith("/") and channel and user:
+            self._spawn_action(body, channel, user, text, share=True)
+
+    async def _on_view_submission(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        """A settings modal submitted: its command runs before the ack, so that
+        a refusal is shown in the modal (``response_action: errors``) and
+        changes nothing; an accepted change is announced in the channel."""
+        view = body.get("view") or {}
+        found = submitted(view)
+        user = str((body.get("user") or {}).get("id") or "")
+        if found is None or not user:
+            await ack()
+            return
+        channel, text, first = found
+        command = Command(
+            platform=self.platform,
+            chat_id=channel,
+            user_id=user,
+            text=text,
+            chat_type=chat_type(channel),
+            user_name=(body.get("user") or {}).get("username"),
+        )
+        command = await self._prepare(command, resolve_type=not channel.startswith("D"))
+        reply = await self._dispatch(command)
+        if not reply.ok:
+            await ack(response_action="errors", errors=view_errors(reply, view, first))
+            return
+        await ack()
+        self._track(self._deliver(command, reply, Origin()))
+
+    async def _on_home_opened(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        if event.get("tab") != "home" or not self._first_delivery(body):
+            return
+        user = str(event.get("user") or "")
+        if user:
+            self._track(self.publish_home(user))
+
+    async def publish_home(self, user: str) -> None:
+        """``views.publish`` the user's Home tab: every conversation the user
+        and the bot are both members of (channels, private channels, group
+        DMs, the user's DM with the bot; not archived ones) that watches
+        something, by name, with its watches and settings."""
+        try:
+            theirs = await self._conversations(user)
+            ours = await self._conversations(None)
+        except CALL_ERRORS as exc:
+            logger.warning("slack: could not list the conversations of %s: %s", user, exc)
+            return
+        shared = sorted((label, cid) for cid, label in theirs.items() if cid in ours)
+        summaries: Sequence[ChatSummary] = ()
+        if self.chat_overview is not None and shared:
+            summaries = await self.chat_overview([ChatRef(PLATFORM, cid) for _, cid in shared])
+        labels = {cid: label for label, cid in shared}
+        view = home_view([(labels[s.chat.chat_id], s) for s in summaries], SLASH_COMMAND)
+        try:
+            await self.client.views_publish(user_id=user, view=view)
+        except CALL_ERRORS as exc:
+            logger.warning("slack: could not publish the Home tab of %s: %s", user, exc)
+
+    async def _conversations(self, user: str | None) -> dict[str, str]:
+        """``users.conversations`` of ``user`` (None: the bot's own), not
+        archived, as {id: label}, every page."""
+        found: dict[str, str] = {}
+        cursor: str | None = None
+        for _ in range(MAX_CONVERSATION_PAGES):
+            kwargs: dict[str, Any] = {
+                "types": CONVERSATION_TYPES,
+                "exclude_archived": True,
+                "limit": 200,
+            }
+            if user is not None:
+                kwargs["user"] = user
+            if cursor:
+                kwargs["cursor"] = cursor
+            response = await self.client.users_conversations(**kwargs)
+            for channel in response.get("channels") or []:
+                cid = str(channel.get("id") or "")
+                if cid:
+                    found[cid] = _label(channel)
+            cursor = str((response.get("response_metadata") or {}).get("next_cursor") or "")
+            if not cursor:
+                break
+        return found
+
+    async def _prepare(self, command: Command, *, resolve_type: bool) -> Command:
+        """The command with its chat type (when asked), admin flag and prefix."""
         if resolve_type:
-            command = dataclasses.replace(command, chat_type=await self._channel_type(channel))
-        command = dataclasses.replace(
+            command = dataclasses.replace(
+                command, chat_type=await self._channel_type(command.chat_id)
+            )
+        return dataclasses.replace(
             command,
             is_admin=await self._is_admin(command.user_id, command.chat_type),
             prefix=f"{SLASH_COMMAND} ",
         )
-        logger.info("slack: %s from %s in %s", command.text.split(" ")[0], command.user_id, channel)
+
+    async def _dispatch(self, command: Command) -> Reply:
+        assert self._on_command is not None
+        logger.info(
+            "slack: %s from %s in %s", command.text.split(" ")[0], command.user_id, command.chat_id
+        )
         try:
-            reply = await self._on_command(command)
+            return await self._on_command(command)
         except Exception:
-            logger.exception("slack: command %r in %s failed", command.text, channel)
-            reply = Reply.error("Sorry, that failed. Please try again later.")
+            logger.exception("slack: command %r in %s failed", command.text, command.chat_id)
+            return Reply.error("Sorry, that failed. Please try again later.")
+
+    async def _run(self, command: Command, origin: Origin, resolve_type: bool) -> None:
+        command = await self._prepare(command, resolve_type=resolve_type)
+        if origin.file is not None:
+            command = dataclasses.replace(command, file=await self._download(origin.file))
+        reply = await self._dispatch(command)
+        await self._deliver(command, reply, origin)
+        if reply.ok and reply.file is not None:
+            # a file cannot be ephemeral: it is shared where the command was given
+            chat = ChatRef(PLATFORM, command.chat_id)
+            try:
+                await self.send_file(chat, reply.file, reply_to=origin.thread_ts)
+            except (PermanentError, TransientError) as exc:
+                logger.warning("slack: could not share a file in %s: %s", command.chat_id, exc)
+
+    async def _download(self, info: dict[str, Any]) -> FileData:
+        """The first file shared with a command (``url_private_download`` with the
+        bot token; needs the ``files:read`` scope), or a FileData saying why not."""
+        name = str(info.get("name") or info.get("title") or "file")
+        mime = str(info.get("mimetype") or "application/octet-stream")
+        size = info.get("size")
+        if isinstance(size, int) and size > MAX_FILE_BYTES:
+            return FileData(
+                name,
+                b"",
+                mime,
+                f"it is {size // 1024} KB; I read files up to {MAX_FILE_BYTES // 1024} KB",
+            )
+        url = info.get("url_private_download") or info.get("url_private")
+        if not isinstance(url, str):
+            return FileData(name, b"", mime, "Slack gave no address to download it from")
+        data, problem = await download_file(self.client, url, MAX_FILE_BYTES)
+        return FileData(name, data, mime, problem)
+
+    async def _deliver(self, command: Command, reply: Reply, origin: Origin) -> None:
+        """Where an answer goes. A form opens as a modal where there is a
+        trigger. In a DM: posted. A change (or an answer the asker shares):
+        posted for the channel. Anything else — what only reads, a refusal —
+        only the asker sees (``ephemeral``), with a "Share in channel" button."""
+        channel = command.chat_id
+        form = reply.ok and reply.form is not None and origin.trigger_id is not None
+        if form and await self._open_form(str(origin.trigger_id), reply, channel):
+            return
+        if command.chat_type == "private":
+            await self._post_reply(channel, reply, origin)
+        elif reply.ok and origin.share and not reply.changed and origin.response_url:
+            await self._share(command, reply, origin.response_url, origin.on_ephemeral)
+        elif reply.ok and (reply.changed or origin.share):
+            await self._post_reply(channel, reply, origin)
+        else:
+            await self._answer_privately(command, reply, origin)
+
+    async def _post_reply(self, channel: str, reply: Reply, origin: Origin) -> None:
         try:
-            await self._post(channel, reply_fallback(reply), reply_blocks(reply), thread_ts)
+            await self._post(channel, reply_fallback(reply), reply_blocks(reply), origin.thread_ts)
         except PermanentError as exc:
             logger.warning("slack: could not answer in %s: %s", channel, exc)
-            if exc.pause_chat and response_url:
-                await self._respond_privately(response_url, reply, channel)
+            if exc.pause_chat and origin.response_url:
+                await self._respond_privately(origin.response_url, reply, channel)
         except TransientError as exc:
             logger.warning("slack: could not answer in %s: %s", channel, exc)
+
+    async def _answer_privately(self, command: Command, reply: Reply, origin: Origin) -> None:
+        """An answer only the asker sees: through the ``response_url`` when there
+        is one and Slack takes it, else ``chat.postEphemeral``."""
+        channel = command.chat_id
+        blocks = reply_blocks(reply)
+        if reply.ok and not reply.changed:
+            blocks = [*blocks[: MAX_BLOCKS - 1], share_button(command.text)]
+        text = reply_fallback(reply)
+        if origin.response_url and await respond(
+            origin.response_url,
+            channel,
+            text=text,
+            blocks=blocks,
+            response_type="ephemeral",
+            replace_original=False,
+        ):
+            return  # else (the URL expired or was used up) as without one
+        await self.pace(ChatRef(PLATFORM, channel))
+        try:
+            await post_ephemeral(
+                self.client, channel, command.user_id, text, blocks, origin.thread_ts
+            )
+        except (PermanentError, TransientError) as exc:
+            logger.warning("slack: could not answer %s in %s: %s", command.user_id, channel, exc)
+
+    async def _share(
+        self, command: Command, reply: Reply, response_url: str, on_ephemeral: bool
+    ) -> None:
+        """Post a read-only answer for the channel (``in_channel``), saying who
+        shared it; the private copy it was shared from goes away."""
+        blocks = reply_blocks(reply)
+        shared = await respond(
+            response_url,
+            command.chat_id,
+            text=reply_fallback(reply),
+            blocks=[*blocks[: MAX_BLOCKS - 1], shared_by(command.user_id)],
+            response_type="in_channel",
+            replace_original=False,
+        )
+        if shared and on_ephemeral:
+            await respond(response_url, command.chat_id, delete_original=True)
+
+    async def _open_form(self, trigger_id: str, reply: Reply, channel: str) -> bool:
+        """``views.open`` the reply's form; False (logged) when Slack refused,
+        e.g. the trigger expired: the reply is then shown as a message."""
+        assert reply.form is not None
+        try:
+            await self.client.views_open(
+                trigger_id=trigger_id, view=form_view(reply.form, reply, channel)
+            )
+        except CALL_ERRORS as exc:
+            logger.warning("slack: could not open the settings form in %s: %s", channel, exc)
+            return False
+        return True
 
     async def _respond_privately(self, response_url: str, reply: Reply, channel: str) -> None:
         """The reply to a slash command as an ephemeral message through its
         ``response_url``, with a hint to invite the bot: for channels the bot
         cannot post in."""
         hinted = Reply(((Span(NOT_IN_CHANNEL_HINT),), *reply.lines), reply.ok, reply.buttons)
-        await respond_ephemeral(response_url, reply_fallback(hinted), reply_blocks(hinted), channel)
+        await respond(
+            response_url,
+            channel,
+            text=reply_fallback(hinted),
+            blocks=reply_blocks(hinted),
+            response_type="ephemeral",
+        )
 
     async def _is_admin(self, user_id: str, chat_type: str) -> bool:
         """Everyone, unless SLACK_ADMIN_ONLY: then workspace admins and owners
@@ -490,41 +753,45 @@ class SlackAdapter(Adapter):
             chat.chat_id, reply_fallback(reply), reply_blocks(reply), None, slot_taken=slot_taken
         )
 
+    async def send_file(
+        self, chat: ChatRef, file: FileData, *, reply_to: str | None = None
+    ) -> str | None:
+        """Share ``file`` in the channel (in the thread ``reply_to``) with the
+        upload flow: ``files.getUploadURLExternal``, the upload, then
+        ``files.completeUploadExternal``; returns the file id."""
+        await self.pace(chat)
+        return await upload_file(self.client, chat.chat_id, file, reply_to)
+
     async def send_alert(
         self, alert: Alert, reply_to: str | None, *, slot_taken: bool = False
     ) -> str | None:
         """Post an alert. With ``reply_to`` (the ts of the event's first alert in
-        this channel) it goes into that thread and the first alert is updated
-        with the new outlet count and links (``chat.update``). The first alert
-        is re-rendered from what this adapter posted; after a restart, from
-        the new alert's data. A failed update is logged, never raised: the
-        follow-up itself was delivered."""
-        channel = alert.chat.chat_id
+        this channel) it goes into that thread and is also sent to the channel
+        (``reply_broadcast``): a follow-up that notifies."""
         text, blocks = render_alert(alert)
-        ts = await self._post(channel, text, blocks, reply_to, slot_taken=slot_taken)
-        if reply_to is None:
-            if ts is not None:
-                self._remember_parent(channel, ts, alert)
-            return ts
-        parent = self._parents.get((channel, reply_to))
-        merged = _merge_parent(parent, alert)
-        try:
-            p_text, p_blocks = render_alert(merged)
-            await self.client.chat_update(
-                channel=channel, ts=reply_to, text=p_text, blocks=p_blocks
-            )
-            self._remember_parent(channel, reply_to, merged)
-        except CALL_ERRORS as exc:
-            logger.warning(
-                "slack: could not update the first alert %s in %s: %s", reply_to, channel, exc
-            )
-        return ts
+        return await self._post(
+            alert.chat.chat_id, text, blocks, reply_to, slot_taken=slot_taken, broadcast=True
+        )
 
-    def _remember_parent(self, channel: str, ts: str, alert: Alert) -> None:
-        self._parents[(channel, ts)] = alert
-        self._parents.move_to_end((channel, ts))
-        while len(self._parents) > PARENT_CACHE_SIZE:
-            self._parents.popitem(last=False)
+    async def send_quiet_alert(
+        self, alert: Alert, reply_to: str, *, slot_taken: bool = False
+    ) -> str | None:
+        """A follow-up in the first alert's thread only (not broadcast to the channel)."""
+        text, blocks = render_alert(alert)
+        return await self._post(alert.chat.chat_id, text, blocks, reply_to, slot_taken=slot_taken)
+
+    def can_edit(self) -> bool:
+        return True
+
+    async def edit_alert(self, alert: Alert, message_id: str, *, slot_taken: bool = False) -> bool:
+        """``chat.update`` of the first alert with the living summary; False when
+        Slack will not update it (``message_not_found``, ``cant_update_message``,
+        ``edit_window_closed``)."""
+        channel = alert.chat.chat_id
+        if not slot_taken:
+            await self.pace(alert.chat)
+        text, blocks = render_alert(alert)
+        return await update_message(self.client, channel, message_id, text, blocks)
 
     async def _post(
         self,
@@ -534,20 +801,33 @@ class SlackAdapter(Adapter):
         thread_ts: str | None,
         *,
         slot_taken: bool = False,
+        broadcast: bool = False,
     ) -> str | None:
         """``chat.postMessage``, paced through the limiter unless the caller took
-        the slot (Slack allows about one message a second per channel)."""
+        the slot (Slack allows about one message a second per channel);
+        ``broadcast``: a thread reply shown in the channel too."""
         if not slot_taken:
             await self.pace(ChatRef(PLATFORM, channel))
-        return await post_message(self.client, channel, text, blocks, thread_ts)
+        return await post_message(self.client, channel, text, blocks, thread_ts, broadcast)
 
 
-def _merge_parent(parent: Alert | None, follow_up: Alert) -> Alert:
-    if parent is None:
-        return follow_up
-    links = list(parent.links)
-    seen = {li.url for li in links}
-    links += [li for li in follow_up.links if li.url not in seen]
-    return dataclasses.replace(
-        parent, links=tuple(links), outlets=max(parent.outlets, follow_up.outlets)
-    )
+def _text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _label(channel: dict[str, Any]) -> str:
+    """How the Home tab names a conversation."""
+    if channel.get("is_im"):
+        return "Your direct messages with ClaimWatch"
+    name = str(channel.get("name") or channel.get("id") or "")
+    if channel.get("is_mpim"):
+        return f"Group DM {name}"
+    return f"#{name}"
+
+
+def _first_file(event: dict[str, Any]) -> dict[str, Any] | None:
+    """The first file shared with a message event, if any."""
+    files = event.get("files")
+    if isinstance(files, list) and files and isinstance(files[0], dict):
+        return files[0]
+    return None
