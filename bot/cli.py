@@ -99,6 +99,11 @@ def outcome_json(outcome: Outcome, duplicate_source: str | None = None) -> dict[
                 "watch": a.watch,
                 "text": a.text,
                 "links": [link.url for link in a.links],
+                # the claim lines the alert shows, as a reader sees them
+                "claims": [
+                    {"id": ac.claim_id, "tag": ac.tag, "speaker": ac.speaker, "text": ac.text}
+                    for ac in a.claims
+                ],
             }
             for a in outcome.alerts
         ],

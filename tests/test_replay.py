@@ -53,6 +53,13 @@ def test_replay_examples_follows_the_contract(capsys: pytest.CaptureFixture[str]
         "https://harbourwire.example/2026/03/10/sorna-river-chemical-leak"
     ]
     assert "New event" in first["alerts"][0]["text"]
+    # each alert lists the claim lines it shows, each one a claim of its story
+    for s in stories:
+        ids = {c["id"] for c in s["claims"]}
+        for a in s["alerts"]:
+            for line in a["claims"]:
+                assert line["id"] in ids and line["speaker"] in a["text"], line
+                assert line["tag"] in {"NEW", "UPDATE", "DENIAL"}
     # the figure grows from 40 to more than 120: an update, told as such
     updates = [c for s in stories[1:5] for c in s["claims"] if c["novelty"] == "update"]
     assert updates, "an evolving figure is reported as an update"

@@ -208,6 +208,12 @@ _METONYMS = frozenset(
 )
 
 
+def is_metonym(surface: str) -> bool:
+    """A place or building that news copy uses for a government ("the White
+    House", "the Kremlin", "Beijing")."""
+    return fold(surface).removeprefix("the ") in _METONYMS
+
+
 def _plural(demonym: str) -> str | None:
     if demonym.endswith(("ese", "sh", "ch", "ss", "s", "x", "i")):
         return None

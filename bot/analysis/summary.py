@@ -19,6 +19,7 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 
+from bot.analysis.cues import is_outlet_name
 from bot.models import Alert, AlertClaim, Button, Claim, Line, Link, Novelty, Span, Stance
 
 MAX_CLAIM_CHARS = 280
@@ -200,8 +201,8 @@ def _outlet_key(name: str) -> str:
 
 def shown_rank(claim: Claim, outlet: str = "") -> int:
     """How fit a claim is to stand in an alert: 0 a named speaker's full
-    proposition; 1 the outlet's own claim or a headline's (fine when no one
-    else speaks); 2 a fragment, or a speaker that is a clause ("Verge
+    proposition; 1 the outlet's own claim, another outlet's or a headline's
+    (fine when no one else speaks); 2 a fragment, or a speaker that is a clause ("Verge
     reported Altman"), left out when anything better is there. A question
     ("asked whether …") claims nothing and ranks with the fragments."""
     if claim.stance is Stance.QUESTION:
@@ -213,21 +214,58 @@ def shown_rank(claim: Claim, outlet: str = "") -> int:
     own = _outlet_key(outlet)
     if own and speaker and (speaker == own or speaker in own.split(" ") or own in speaker):
         return 1
+    if is_outlet_name(claim.speaker):
+        return 1  # another outlet relayed ("The New York Times reported"): fine when alone
     if claim.sentence == 0 and claim.speaker_id and claim.speaker_id.startswith("gpe:"):
         return 1  # a country as the speaker of a headline: the lead says who
     return 0
 
 
+def is_development(claim: Claim) -> bool:
+    """A denial or an updated figure: news an alert must not leave out."""
+    return claim_tag(claim) != "NEW"
+
+
 def choose_shown(ranked: Sequence[Claim], outlet: str = "", limit: int = 4) -> list[Claim]:
     """The claims an alert shows, from ``ranked`` (best first by the watch's
-    order): named speakers' full propositions first, the outlet's own after
-    them, fragments only when nothing else is there; at most ``limit``."""
+    order): named speakers' full propositions first, denials and updated
+    figures before new claims of the same rank; the outlet's own claims (and
+    a country's headline) only when no one named speaks or when they bring a
+    denial or an updated figure; fragments and questions only when nothing
+    else is there; one denial per side (a second denial by the same side in
+    one story says no again: "X denied …", "a X official called it
+    unfounded"); at most ``limit``."""
     ranks = [shown_rank(c, outlet) for c in ranked]
     best = min(ranks, default=2)
-    kept = [
-        (r, n, c) for n, (r, c) in enumerate(zip(ranks, ranked, strict=True)) if r < 2 or best == 2
-    ]
-    return [c for _, _, c in sorted(kept, key=lambda x: (x[0], x[1]))][:limit]
+
+    def kept(rank: int, claim: Claim) -> bool:
+        if rank == best:
+            return True
+        return rank == 1 and is_development(claim)
+
+    order = sorted(
+        (
+            (r, not is_development(c), n, c)
+            for n, (r, c) in enumerate(zip(ranks, ranked, strict=True))
+            if kept(r, c)
+        ),
+        key=lambda x: x[:3],
+    )
+    out: list[Claim] = []
+    denied: set[str] = set()
+    for *_, c in order:
+        if claim_tag(c) == "DENIAL":
+            side = _side_key(c)
+            if side in denied:
+                continue
+            denied.add(side)
+        out.append(c)
+    return out[:limit]
+
+
+def _side_key(claim: Claim) -> str:
+    """Whom a claim's speaker speaks for, as a key: the side, else the speaker."""
+    return claim.speaker_side or claim.speaker_id or _outlet_key(claim.speaker)
 
 
 def shorten(text: str, limit: int = MAX_CLAIM_CHARS) -> str:

@@ -194,7 +194,9 @@ def test_an_alert_prefers_named_speakers_and_skips_fragments() -> None:
     named = said("the captain ignored a storm warning", "Mira Dolan", "person:dolan")
     agency = said("divers will reach the hull on Friday", "the coastguard", "org:coastguard")
     shown = choose_shown([outlet_own, fragment, named, agency], "The Harbour Post", limit=4)
-    assert shown == [named, agency, outlet_own]  # the fragment is left out
+    # the fragment is left out, and so is the outlet's own fact beside named speakers
+    assert shown == [named, agency]
+    assert choose_shown([outlet_own, fragment], "The Harbour Post") == [outlet_own]
 
 
 def test_an_alert_with_only_fragments_still_shows_them() -> None:
@@ -206,7 +208,7 @@ def test_a_country_speaking_in_a_headline_comes_after_the_lead() -> None:
     headline = said("ferry toll passes 40", "Korvelia", "gpe:korvelia", sentence=0)
     lead = said("at least 41 people died when the ferry sank", "the coastguard", "org:coastguard")
     assert shown_rank(headline) == 1 and shown_rank(lead) == 0
-    assert choose_shown([headline, lead]) == [lead, headline]
+    assert choose_shown([headline, lead]) == [lead]  # the lead says who
 
 
 def test_a_wire_dateline_is_not_part_of_the_claim() -> None:

@@ -164,9 +164,14 @@ def _speaker_tokens(head: Any, ctx: _Ctx) -> list[Any]:
     return toks
 
 
+_GLUED_TIME = re.compile(r"^.*\d{1,2}:\d{2}\s*[AP]\.?M\.?(?=[A-Z])")
+
+
 def _clean(tokens: Sequence[Any]) -> str:
     text = "".join(t.text_with_ws for t in tokens).strip()
     text = re.sub(r"\s+", " ", text)
+    # a live blog's timestamp run into the name ("February 6, 2016 9:23PMRubio")
+    text = _GLUED_TIME.sub("", text)
     text = text.strip(" ,;:—–-\"“”'")
     return text[:1].upper() + text[1:] if text[:3].lower() == "the" else text
 

@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from bot.analysis.aliases import is_metonym
 from bot.analysis.claims.base import (
     _PERSONAL,
     _clean,
@@ -313,7 +314,11 @@ def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
             return _Speaker(_clean(toks), None, "person", start)
         affil = frozenset(x.entity.id for x in around if x.entity.id != m.entity.id)
         _learn_side(m, whole, around, ctx)
-        return _Speaker(m.entity.name, m.entity.id, _kind(m, core), start, affil)
+        return _Speaker(_mention_name(m, core), m.entity.id, _kind(m, core), start, affil)
+    if core.lemma_.lower() in _DELEGATES and core.pos_ == "NOUN":
+        delegate = _delegate(core, toks, ctx)
+        if delegate is not None:
+            return delegate
     persons = [m for m in found if m.entity.type == "PERSON"]
     if persons:
         m = persons[-1]
@@ -411,6 +416,9 @@ def _document_speaker(core: Any, toks: list[Any], ctx: _Ctx) -> _Speaker | None:
     found": the body that issued the document speaks; "its review" is the
     organisation last named; a document with no issuer named ("the letter
     says") speaks as itself."""
+    end = toks[-1].idx + len(toks[-1].text)
+    if any(m.entity.type == "PERSON" for m in ctx.mentions_in(core.idx + 1, end)):
+        return None  # "a spokesperson for the ministry, Clara Weiss": she speaks
     owner = None
     for c in core.children:
         if c.dep_ == "poss":
@@ -452,6 +460,11 @@ def _named_body(tok: Any, ctx: _Ctx) -> _Speaker | None:
         if m.entity.type == "ORG" and words and words[-1] == lemma and not ctx.in_quote(m.start):
             known = [h for h in ctx.history if h.id == m.entity.id]
             return known[-1] if known else _Speaker(m.entity.name, m.entity.id, "group", m.start)
+    # a body that spoke before under a description ("China's foreign ministry")
+    for h in reversed(ctx.history):
+        words = h.name.lower().split()
+        if h.pos < tok.idx and words and words[-1] == lemma and (h.id or h.side):
+            return h
     return None
 
 
@@ -472,3 +485,73 @@ def _cataphora(pron: Any) -> Any:
 
 
 _CATAPHORIC = frozenset({"he", "she", "it", "they"})
+
+
+def _mention_name(m: Mention, core: Any) -> str:
+    """The name a speaker is shown by: the entity's, except where the story
+    names a government by its building or city ("the White House", "the
+    Kremlin", "Beijing"), by an acronym ("the IMF") or by its people
+    ("Mexicans said"): then the words the story used, whose side is still the
+    entity's."""
+    surface = " ".join(m.text.split())
+    if surface.lower().removeprefix("the ") == m.entity.name.lower():
+        return m.entity.name
+    if m.entity.type == "GPE" and is_metonym(surface):
+        return surface.removeprefix("the ").removeprefix("The ")
+    if surface.isupper() and 2 <= len(surface) <= 6 and len(m.entity.name.split()) >= 2:
+        return surface
+    people = core.tag_ in ("NNPS", "NNS") or core.ent_type_ == "NORP"
+    if m.entity.type == "GPE" and people and surface.endswith("s") and surface[:1].isupper():
+        return surface
+    return m.entity.name
+
+
+# people who speak for someone else: never that someone
+_DELEGATES = frozenset({"spokesperson", "spokesman", "spokeswoman"})
+
+
+def _delegate(core: Any, toks: list[Any], ctx: _Ctx) -> _Speaker | None:
+    """ "The prime minister's spokesman", "the ministry's spokesperson", "a
+    spokesman for the agency", "the spokesman": someone who speaks for a body
+    or a person, and is not them. The name says for whom ("Alan Crewe's
+    spokesman"), the side is theirs, found in the phrase ("its", "the
+    ministry" after "China's foreign ministry") or, for a bare "the
+    spokesman", the speaker before. An indefinite "a spokesperson" alone is
+    the organisation that spoke before (see :func:`_speaker`)."""
+    end = toks[-1].idx + len(toks[-1].text)
+    if any(m.entity.type == "PERSON" for m in ctx.mentions_in(core.idx + 1, end)):
+        return None  # "a spokesperson for the ministry, Clara Weiss": she speaks
+    owner = None
+    for c in core.children:
+        if c.dep_ == "poss":
+            owner = c
+        elif c.dep_ == "prep" and c.lower_ in ("for", "of", "at") and owner is None:
+            owner = next((g for g in c.children if g.dep_ == "pobj"), None)
+    body: _Speaker | None = None
+    if owner is not None:
+        if ctx.in_quote(owner.idx):
+            return None
+        if owner.lower_ in ("its", "their"):
+            body = _resolve_previous(ctx, "group", core.idx) or _latest_organisation(ctx, core.idx)
+        elif owner.lower_ in ("his", "her"):
+            body = _resolve_previous(ctx, "person", core.idx)
+        else:
+            body = _named_body(owner, ctx) or _speaker(owner, ctx)
+    elif toks[0].lower_ in ("the", "this"):
+        last = next((h for h in reversed(ctx.history) if h.pos < core.idx), None)
+        if last is not None and core.idx - last.pos < 600:
+            body = last
+    else:
+        return None
+    role = " ".join(
+        t.lower_
+        for t in toks
+        if t.head.i == core.i and t.dep_ in ("amod", "compound") and t.i < core.i
+    )
+    role = f"{role} {core.lower_}".strip()
+    if body is None:
+        return _Speaker(_clean(toks), None, "person", toks[0].idx)
+    owner_name = re.sub(r"\s*['’]s$", "", body.name)
+    owner_name += "'" if owner_name.endswith("s") else "'s"
+    side = ctx.sides.get(body.id or "") or body.side or body.id
+    return _Speaker(f"{owner_name} {role}", None, "person", toks[0].idx, side=side)
