@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 from bot.errors import ConfigError
 from storage.db import Db, iso
@@ -33,11 +34,22 @@ def _folder(dialect: str) -> dict[int, Migration]:
     folder = resources.files("storage").joinpath("migrations")
     if dialect == "postgres":
         folder = folder.joinpath("postgres")
+    return read_migrations(folder)
+
+
+def read_migrations(folder: Traversable) -> dict[int, Migration]:
+    """The ``NNNN_name.sql`` files of ``folder`` by number; :class:`ConfigError`
+    when two files share a number."""
     found: dict[int, Migration] = {}
     for entry in folder.iterdir():
         match = _NAME.match(entry.name)
         if match is not None:
             version = int(match[1])
+            if version in found:  # two files of one number: one would hide the other
+                raise ConfigError(
+                    f"storage migrations: two files numbered {version:04d} "
+                    f"({found[version].name}, {match[2]}); renumber one"
+                )
             found[version] = Migration(version, match[2], entry.read_text(encoding="utf-8"))
     return found
 

@@ -144,3 +144,17 @@ async def test_a_writer_that_never_lets_go_is_a_transient_error(db_path: Path) -
     finally:
         other.close()
         await store.close()
+
+
+def test_two_migrations_with_one_number_are_refused(tmp_path: Path) -> None:
+    """Two branches that each added migration 0012 must not merge into a schema
+    where one file silently hides the other."""
+    from bot.errors import ConfigError
+    from storage.schema import read_migrations
+
+    (tmp_path / "0001_initial.sql").write_text("CREATE TABLE a (x INTEGER);")
+    (tmp_path / "0002_levels.sql").write_text("ALTER TABLE a ADD COLUMN y INTEGER;")
+    assert sorted(read_migrations(tmp_path)) == [1, 2]
+    (tmp_path / "0002_sent_as.sql").write_text("ALTER TABLE a ADD COLUMN z INTEGER;")
+    with pytest.raises(ConfigError, match="two files numbered 0002"):
+        read_migrations(tmp_path)
