@@ -59,7 +59,11 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
         kids = [c for c in kids if ctx.same_para(c.idx, cue.idx)]
     if lemma in RECORD_CUES:
         return _recorded(cue, kids), "object"
-    ccomp = [c for c in kids if c.dep_ in ("ccomp", "parataxis") and c.i > cue.i]
+    ccomp = [
+        c
+        for c in kids
+        if c.dep_ in ("ccomp", "parataxis") and c.i > cue.i and not _quoted_title(c, cue)
+    ]
     if ccomp:
         # "says X, the agency has reported": a relay hung as a second clause
         own = ccomp[:1] + [
@@ -148,6 +152,20 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
     if preps and lemma in ("warn", "speak", "complain", "boast"):
         return _span_of(preps), "object"
     return [], ""
+
+
+def _quoted_title(clause: Any, cue: Any) -> bool:
+    """ "said on CBS's ''Face the Nation''": a quoted name after a preposition
+    or a possessive is a title the parser took for the reported clause."""
+    doc = clause.doc
+    first = min(t.i for t in clause.subtree if not t.is_quote)
+    i = first - 1
+    while i > cue.i and doc[i].is_quote:
+        i -= 1
+    if i <= cue.i or i == first - 1:
+        return False  # no quotation mark before the clause
+    prev = doc[i]
+    return prev.dep_ in ("case", "pobj", "poss") or prev.pos_ == "ADP"
 
 
 def _cue_phrase(cue: Any) -> str:
