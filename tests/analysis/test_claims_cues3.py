@@ -36,3 +36,47 @@ def test_quoted_programme_title_is_not_the_content(nlp: Any, gazetteer: Gazettee
     )
     claim = one(claims_of(nlp, gazetteer, text), "Lind")
     check(claim, has=("tariff will hurt our farmers",), lacks=("Ask the Mayor",))
+
+
+def test_participle_hung_on_its_own_quotation(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "''The pumps are running again,'' Ms. Varga said, adding of the crews, "
+        "''They have not slept since Sunday.''"
+    )
+    claims = [c for c in claims_of(nlp, gazetteer, text) if "Varga" in c.speaker]
+    assert len(claims) == 2, [(c.speaker, c.cue, c.text) for c in claims]
+    check(claims[0], has=("pumps are running",), lacks=("slept",))
+    check(claims[1], has=("have not slept since Sunday",), lacks=("pumps",))
+
+
+def test_participle_after_a_closing_quotation(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "“The dam will hold,” Inspector Lena Hart said on WKVR's “Evening Report,” adding, "
+        "“The spillway is the weak point and we are watching it.”"
+    )
+    claims = [c for c in claims_of(nlp, gazetteer, text) if "Hart" in c.speaker]
+    assert any("spillway is the weak point" in c.text for c in claims), claims
+
+
+def test_continued_with_a_quotation(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Councillor Maya Osei opened the hearing. "
+        "''The ferry timetable was written for another century,'' Ms. Osei continued."
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "Osei")
+    check(claim, has=("ferry timetable was written",), direct=True)
+
+
+def test_continued_without_a_quotation_is_no_cue(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "“We are frightened,” a fisherman, Ivo Rant, said. "
+        "The shelling continued through the night near the port."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    assert all(c.cue != "continued" for c in claims), [(c.speaker, c.cue) for c in claims]
+
+
+def test_group_before_a_participle_of_saying(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "The closures have left 58 percent of residents saying the town is dying."
+    claim = one(claims_of(nlp, gazetteer, text), "percent of residents")
+    check(claim, has=("the town is dying",))
