@@ -449,11 +449,11 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     holder = _participle_holder(cue)
     if holder is not None:
         # "left 62 percent of voters saying race relations are worse"
-        speaker = _speaker(holder, ctx)
+        group = _speaker(holder, ctx)
         toks, _ = _content_from_children(cue, ctx)
-        if speaker is None or not toks:
+        if group is None or not toks:
             return None
-        return _draft_from_tokens(speaker, cue, lemma, toks, sent, k, ctx, False)
+        return _draft_from_tokens(group, cue, lemma, toks, sent, k, ctx, False)
     if cue.dep_ in ("acl", "amod", "compound"):  # "cases reported each day"
         return None
     modal, neg = _modal_or_negated(cue)
