@@ -80,3 +80,31 @@ def test_group_before_a_participle_of_saying(nlp: Any, gazetteer: Gazetteer) -> 
     text = "The closures have left 58 percent of residents saying the town is dying."
     claim = one(claims_of(nlp, gazetteer, text), "percent of residents")
     check(claim, has=("the town is dying",))
+
+
+def test_label_the_parser_took_for_an_apposition(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "At the time, Ms. Ferro called Mr. Lund, a former shipping executive, "
+        "an honest broker who had been badly misread in the capital."
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "Ferro")
+    check(claim, has=("Lund", "an honest broker"))
+
+
+def test_phone_call_is_no_label(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "The president called Anna Kessel, the finance minister, on Monday night."
+    assert all(c.cue != "called" for c in claims_of(nlp, gazetteer, text))
+
+
+def test_headline_with_a_document_before_a_colon(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Survey: Commuters in the valley spend two hours a day on buses\n\n"
+        "The regional transit board published the figures on Tuesday."
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "Survey")
+    check(claim, has=("Commuters in the valley spend two hours",))
+
+
+def test_rubric_before_a_colon_is_no_speaker(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Watch: The mayor opens the new bridge over the river\n\nShe spoke briefly."
+    assert all(c.speaker != "Watch" for c in claims_of(nlp, gazetteer, text))

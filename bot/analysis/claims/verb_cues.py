@@ -127,6 +127,8 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
             return _span_of(parts), "object"
         if any(d.lemma_.lower() in CLAIM_NOUNS for d in dobj) and comp:
             return _span_of(dobj + comp), "object"
+        if len(dobj) == 1 and not comp and _label_as_apposition(dobj[0]):
+            return _span_of(dobj), "object"
         return [], ""
     if lemma in ("accuse", "blame", "criticise", "criticize", "condemn", "warn") and dobj:
         return _span_of(dobj + preps), "object"
@@ -164,6 +166,19 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
     if preps and lemma in ("warn", "speak", "complain", "boast"):
         return _span_of(preps), "object"
     return [], ""
+
+
+def _label_as_apposition(obj: Any) -> bool:
+    """ "called Mrs. Vale an ''Iron Lady''", "called Mr. Dorn, a former
+    banker, a fraud": the label the parser took for an apposition of the
+    object (one right after it, or a second one after a comma)."""
+    for app in (c for c in obj.children if c.dep_ == "appos" and c.i > obj.i):
+        first = min(t.i for t in app.subtree)
+        if obj.doc[first - 1].text != ",":
+            return True
+        if any(c.dep_ == "appos" and c.i > app.i for c in app.children):
+            return True
+    return False
 
 
 def _participle_holder(cue: Any) -> Any:
