@@ -97,6 +97,8 @@ CUE_VERBS: dict[str, Stance] = {
             "specify",
             "quote",
             "put",
+            # "“…,” he continued": only with a quotation (see verb_cues)
+            "continue",
         )
     },
     **{v: Stance.ASSERT for v in ("think", "believe", "expect", "fear", "hope", "suspect")},
@@ -138,7 +140,7 @@ DOCUMENT_NOUNS = frozenset(
 NEEDS_CLAUSE = (
     frozenset(
         {"add", "note", "post", "tweet", "reply", "respond", "comment", "point", "repeat", "signal"}
-        | {"ask"}
+        | {"ask", "continue"}
     )
     | CLAUSE_ONLY_CUES
 )

@@ -21,6 +21,7 @@ from bot.analysis.claims.speakers import _kind, _speaker, _transcript_speaker
 from bot.analysis.claims.verb_cues import _draft_from_tokens, _subject_of
 from bot.analysis.cues import (
     CUE_VERBS,
+    DOCUMENT_NOUNS,
     INSTITUTION_NOUNS,
     ROLE_NOUNS,
     STATEMENT_NOUNS,
@@ -126,6 +127,19 @@ _HOSTS = frozenset(
 )
 
 
+def _is_clause(sent: Any, colon: Any) -> bool:
+    """Whether the words after a colon hold a verb with a subject."""
+    return any(
+        t.i > colon.i and t.pos_ in ("VERB", "AUX") and any(c.dep_ in _SUBJ for c in t.children)
+        for t in sent
+    )
+
+
+def _para_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
+
+
 def _colon_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     """ "Zelensky: “…”" and transcript turns "ORTIZ: …"."""
     text = ctx.text
@@ -157,6 +171,21 @@ def _colon_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         words = [t for t in left if t.is_alpha]
         if not words or not all(t.text[:1].isupper() for t in words):
             return None
+        if (
+            len(words) == 1
+            and words[0].lemma_.lower() in DOCUMENT_NOUNS
+            and not quoted
+            and _is_clause(sent, colon)
+        ):
+            # a headline "Poll: Rivals tied in the west", "Study: …": the
+            # document speaks for whoever made it
+            rest_end = min(sent.end_char, _para_end(text, rest_start))
+            content, start, end = _finish(text, rest_start, rest_end, None, ctx)
+            if not content:
+                return None
+            speaker = _Speaker(words[0].text, None, "other", words[0].idx)
+            stance = _stance("say", content, [])
+            return _Draft(speaker, ":", stance, False, start, end, None, k, 0, "say", colon.idx)
         # "Live: …", "Analysis: …" - a rubric, not a name: a transcript name is
         # in capitals or recognised as a person
         if (

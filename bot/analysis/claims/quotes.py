@@ -207,7 +207,7 @@ def _join_split_quotes(drafts: list[_Draft], ctx: _Ctx) -> None:
         # ("said Gregory Slayton, whom the president appointed …, and who …")
         if len(between.split()) > 30 or not between.endswith((",", ".", ":", ";", "—")):
             continue
-        if any(p in between[:-1] for p in (". ", "? ", "! ", "\n")):
+        if "\n" in between or _SENTENCE_END.search(between[:-1]):
             continue
         if any(a < nxt[1] and nxt[0] < b for a, b in taken if (a, b) != (d.start, d.end)):
             continue
@@ -217,6 +217,15 @@ def _join_split_quotes(drafts: list[_Draft], ctx: _Ctx) -> None:
             continue
         d.tokens = [t for t in first if not t.is_space] + [t for t in second if not t.is_space]
         d.end = nxt[1]
+
+
+# a full stop that ends a sentence, not one after a title or an initial
+# ("Ms. Boxer said.", "John J. Ferriola said.")
+_SENTENCE_END = re.compile(
+    r"(?<![A-Z])(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bJr)(?<!\bSr)"
+    r"(?<!\bGen)(?<!\bSen)(?<!\bRep)(?<!\bGov)(?<!\bCol)(?<!\bLt)(?<!\bProf)"
+    r"[.?!] "
+)
 
 
 def _run_on_quotes(drafts: list[_Draft], ctx: _Ctx, sent_at: Any) -> list[_Draft]:

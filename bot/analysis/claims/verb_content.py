@@ -69,7 +69,7 @@ def _that_clause(cue: Any, ctx: _Ctx) -> list[Any]:
         while last < end and doc[last].dep_ in ("prt", "npadvmod") and doc[last].i - cue.i < 3:
             last += 1
         if (
-            first > cue.sent.start + 3
+            first > cue.sent.start + 1
             and doc[first - 1].text == ","
             and last < end - 2
             and doc[last].text == ","

@@ -54,12 +54,28 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
     the kind of complement."""
     lemma = cue.lemma_.lower()
     kids = list(cue.children)
+    head = cue.head
+    hung = _hung_participle(head) if head.i != cue.i else None
+    if hung is not None and hung.i == cue.i:
+        # "…, adding, “…”": the parser hung the participle on its own quotation
+        skip = {t.i for t in cue.subtree}
+        own = [t for t in _sub(head) if t.i not in skip and t.i > cue.i]
+        while own and own[0].is_punct:
+            own = own[1:]
+        return own, "ccomp"
     if ctx is not None:
         # a headline's verb that the parser gave the first paragraph as object
         kids = [c for c in kids if ctx.same_para(c.idx, cue.idx)]
     if lemma in RECORD_CUES:
         return _recorded(cue, kids), "object"
-    ccomp = [c for c in kids if c.dep_ in ("ccomp", "parataxis") and c.i > cue.i]
+    ccomp = [
+        c
+        for c in kids
+        if c.dep_ in ("ccomp", "parataxis")
+        and c.i > cue.i
+        and not _quoted_title(c, cue)
+        and _hung_participle(c) is None
+    ]
     if ccomp:
         # "says X, the agency has reported": a relay hung as a second clause
         own = ccomp[:1] + [
@@ -111,6 +127,8 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
             return _span_of(parts), "object"
         if any(d.lemma_.lower() in CLAIM_NOUNS for d in dobj) and comp:
             return _span_of(dobj + comp), "object"
+        if len(dobj) == 1 and not comp and _label_as_apposition(dobj[0]):
+            return _span_of(dobj), "object"
         return [], ""
     if lemma in ("accuse", "blame", "criticise", "criticize", "condemn", "warn") and dobj:
         return _span_of(dobj + preps), "object"
@@ -148,6 +166,76 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
     if preps and lemma in ("warn", "speak", "complain", "boast"):
         return _span_of(preps), "object"
     return [], ""
+
+
+def _label_as_apposition(obj: Any) -> bool:
+    """ "called Mrs. Vale an ''Iron Lady''", "called Mr. Dorn, a former
+    banker, a fraud": the label the parser took for an apposition of the
+    object (one right after it, or a second one after a comma)."""
+    for app in (c for c in obj.children if c.dep_ == "appos" and c.i > obj.i):
+        first = min(t.i for t in app.subtree)
+        if obj.doc[first - 1].text != ",":
+            return True
+        if any(c.dep_ == "appos" and c.i > app.i for c in app.children):
+            return True
+    return False
+
+
+def _participle_holder(cue: Any) -> Any:
+    """The noun right before a participle of saying with a clause of its own
+    ("with 40 percent saying they would stay home", "left most residents
+    saying the plan had failed"): whoever says it; None otherwise."""
+    if cue.tag_ != "VBG" or cue.dep_ not in ("acl", "advcl") or cue.i == 0:
+        return None
+    if cue.lemma_.lower() not in ("say", "claim", "argue", "insist", "predict", "report"):
+        return None
+    if not any(c.dep_ == "ccomp" for c in cue.children) or any(
+        c.dep_ in _SUBJ for c in cue.children
+    ):
+        return None
+    prev = cue.doc[cue.i - 1]
+    if prev.pos_ not in ("NOUN", "PROPN") or prev.ent_type_ in ("DATE", "TIME"):
+        return None
+    node = prev
+    # "62 percent of voters": the head of the noun phrase
+    while (
+        node.dep_ == "pobj" and node.head.dep_ == "prep" and node.head.head.pos_ in ("NOUN", "NUM")
+    ):
+        node = node.head.head
+    return node
+
+
+def _hung_participle(clause: Any) -> Any:
+    """ "said, adding, “He cares”": a participle of saying that the parser
+    hung on the clause it introduces (adding ← cares); that clause is the
+    participle's, not the main cue's. Returns the participle or None."""
+    if clause.dep_ not in ("ccomp", "parataxis"):
+        return None
+    for c in clause.children:
+        if (
+            c.dep_ == "advcl"
+            and c.i < clause.i
+            and c.tag_ == "VBG"
+            and c.lemma_.lower() in CUE_VERBS
+            and c.lemma_.lower() not in CLAUSE_ONLY_CUES
+            and not any(g.dep_ in _SUBJ for g in c.children)
+        ):
+            return c
+    return None
+
+
+def _quoted_title(clause: Any, cue: Any) -> bool:
+    """ "said on CBS's ''Face the Nation''": a quoted name after a preposition
+    or a possessive is a title the parser took for the reported clause."""
+    doc = clause.doc
+    first = min(t.i for t in clause.subtree if not t.is_quote)
+    i = first - 1
+    while i > cue.i and doc[i].is_quote:
+        i -= 1
+    if i <= cue.i or i == first - 1:
+        return False  # no quotation mark before the clause
+    prev = doc[i]
+    return prev.dep_ in ("case", "pobj", "poss") or prev.pos_ == "ADP"
 
 
 def _cue_phrase(cue: Any) -> str:
@@ -264,6 +352,9 @@ def _parsed_subject(cue: Any) -> tuple[Any, bool]:
             c = before[-1] if before else subjects[0]
             return c, c.dep_ == "nsubjpass"
         if node.dep_ in ("advcl", "conj", "xcomp", "pcomp", "prep") and node.head is not node:
+            hung = _hung_participle(node.head)
+            if hung is not None and hung.i == node.i:
+                node = node.head  # the clause it introduces: its subject is not the speaker
             node = node.head
             continue
         if node.dep_ == "relcl":
@@ -370,6 +461,14 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         return None
     if lemma == "quote":  # "X was quoted as saying": the cue is "saying"
         return None
+    holder = _participle_holder(cue)
+    if holder is not None:
+        # "left 62 percent of voters saying race relations are worse"
+        group = _speaker(holder, ctx)
+        toks, _ = _content_from_children(cue, ctx)
+        if group is None or not toks:
+            return None
+        return _draft_from_tokens(group, cue, lemma, toks, sent, k, ctx, False)
     if cue.dep_ in ("acl", "amod", "compound"):  # "cases reported each day"
         return None
     modal, neg = _modal_or_negated(cue)
@@ -391,7 +490,10 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         # "..., calling the claims unfounded": a participle after a comma,
         # or opening the sentence; "cards confirming citizenship" is no cue
         if cue.tag_ == "VBG" and cue.dep_ in ("advcl", "acl", "xcomp"):
-            prev = cue.doc[cue.i - 1] if cue.i > 0 else None
+            j = cue.i - 1
+            while j > sent.start and cue.doc[j].is_quote:
+                j -= 1  # ',” adding': the comma inside the closing quote
+            prev = cue.doc[j] if cue.i > 0 else None
             if cue.i != sent.start and (prev is None or prev.text not in (",", "—", "–", ";")):
                 return None
     subj, passive = _subject_of(cue, ctx)
@@ -434,6 +536,10 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         # record or a measure, not an institution's report
         return None
     draft = _verb_content(cue, lemma, speaker, sent, k, ctx, modal)
+    if lemma == "continue" and (
+        draft is None or not draft.direct or subj is None or subj.pos_ not in ("PRON", "PROPN")
+    ):
+        return None  # "the talks continued": speech only when it goes on quoting someone
     if draft is not None and subj is not None and not passive:
         draft.also = _co_speakers(subj, speaker, ctx)
     return draft
