@@ -133,6 +133,22 @@ def _same_side(
     )
 
 
+_RECIPROCAL = re.compile(r"\b(?:each other|one another)(?:'s)?\b", re.IGNORECASE)
+
+
+def _two_known_sides(claim: Claim, known: CanonicalClaim) -> bool:
+    """Both speakers speak for a side extraction read, and not the same one
+    (a reciprocal content, "blamed each other for …", is one statement about
+    both sides, whichever side it is given to)."""
+    return bool(
+        not _RECIPROCAL.search(claim.text)
+        and claim.speaker_side
+        and known.speaker_side
+        and claim.speaker_side != known.speaker_side
+        and not _same_body(claim.speaker_side, known.speaker_side)
+    )
+
+
 def _same_body(a: str, b: str) -> bool:
     """One entity id extends the other by words at its end: "org:nord-stream"
     / "org:nord-stream-ag" (a company with and without its legal form)."""
@@ -328,16 +344,24 @@ def classify(
     threshold: float = DEFAULT_THRESHOLD,
     same_story: Collection[str] = (),
     gazetteer: Gazetteer | None = None,
+    wordings: Sequence[CanonicalClaim] = (),
 ) -> NoveltyDecision:
     """Decide whether ``claim`` is new, a repeat, an update or a contradiction
     of the canonical claims ``earlier`` (same event). ``same_story`` names the
     claims of ``earlier`` that come from the claim's own story: a figure that
     only they gave (the headline's "toll passes 120") is still new to the
-    event when the lead states it again with its speaker."""
+    event when the lead states it again with its speaker. ``wordings`` are
+    the other ways the event's claims were told (the repeats, each with the
+    id of the claim it repeats and its own speaker and text): a claim is
+    compared with them too, so that a third outlet's wording can repeat a
+    second's ("loose hardware … during preliminary inspections") even when
+    the first said it otherwise."""
     if not earlier:
         return NoveltyDecision(Novelty.NEW, None, 0.0, "first claim of the event")
     background = _background(earlier, gazetteer)
     rarity = _rarity(earlier, gazetteer)
+    known = {k.id for k in earlier}
+    told = [*earlier, *(w for w in wordings if w.id in known)]
     scored = [
         (
             similarity(
@@ -346,10 +370,10 @@ def classify(
             n,
             k,
         )
-        for n, k in enumerate(earlier)
+        for n, k in enumerate(told)
     ]
     sides = _known_sides(earlier)
-    ours = {k.id for k in earlier if _same_side(claim, k, sides, gazetteer)}
+    ours = {k.id for k in told if _same_side(claim, k, sides, gazetteer)}
     same = [(s, n, k) for s, n, k in scored if k.id in ours]
     other = [(s, n, k) for s, n, k in scored if k.id not in ours]
 
@@ -384,6 +408,24 @@ def classify(
                 f"similarity {s:.2f} ≥ {own:.2f}{rule} with {best.id} by the same side "
                 f"({best.speaker}), no new figure → repeat",
             )
+
+    # 1b. "X and Y blamed each other": a side's second reciprocal accusation in
+    # the event tells no more than its first
+    if _RECIPROCAL.search(claim.text):
+        mutual = [
+            (s, n, k) for s, n, k in same if k.stance is claim.stance and _RECIPROCAL.search(k.text)
+        ]
+        if mutual:
+            s, _, best = max(mutual, key=lambda x: (x[0], x[1]))
+            mine, seen_figs = set(claim.numbers), {x for k in earlier for x in k.numbers}
+            if not new_figures(mine, seen_figs):
+                return NoveltyDecision(
+                    Novelty.REPEAT,
+                    best.id,
+                    s,
+                    f"reciprocal again ('each other'): {best.id} by the same side "
+                    f"({best.speaker}) said so already → repeat",
+                )
 
     # 2. a denial of another side's proposition; the same side denying
     # again, in other words, repeats itself
@@ -505,8 +547,14 @@ def classify(
             )
 
     # 4. the same proposition, in nearly the same words, from a speaker we
-    # could not tie to the same side ("the State Department" / its spokesperson)
-    alike = [(s, n, k) for s, n, k in other if k.stance is claim.stance]
+    # could not tie to the same side ("the State Department" / its spokesperson);
+    # two sides each known to speak for itself ("United and Alaska said …") are
+    # two voices, and the second is news
+    alike = [
+        (s, n, k)
+        for s, n, k in other
+        if k.stance is claim.stance and not _two_known_sides(claim, k)
+    ]
     if alike:
         s, _, best = max(alike, key=lambda x: (x[0], x[1]))
         seen = {x for k in earlier for x in k.numbers}
