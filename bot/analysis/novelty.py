@@ -77,6 +77,11 @@ def side(
         keys.add(speaker_side)
     elif speaker_id and known_sides and speaker_id in known_sides:
         keys.add(known_sides[speaker_id])
+    surname = _surname_key(speaker)
+    if known_sides and surname in known_sides and _speaks_for_itself(speaker_side, speaker):
+        # "Danilov" after "Oleksii Danilov, Secretary of Ukraine's …": the side
+        # the person's title gave in an earlier claim
+        keys.add(known_sides[surname])
     names = _names(gazetteer)
     for raw in _WORD.findall(speaker):
         low = raw.lower().replace("’", "'").removesuffix("'s")
@@ -105,8 +110,35 @@ def _name_words(name: str) -> set[str]:
 
 
 def _known_sides(earlier: Sequence[CanonicalClaim]) -> dict[str, str]:
-    """Whom each speaker of the event's earlier claims was seen to speak for."""
-    return {k.speaker_id: k.speaker_side for k in earlier if k.speaker_id and k.speaker_side}
+    """Whom each speaker of the event's earlier claims was seen to speak for, by
+    entity id and by the person's surname (:func:`_surname_key`)."""
+    out = {k.speaker_id: k.speaker_side for k in earlier if k.speaker_id and k.speaker_side}
+    for k in earlier:
+        key = _surname_key(k.speaker)
+        if key and k.speaker_side and not _speaks_for_itself(k.speaker_side, k.speaker):
+            out.setdefault(key, k.speaker_side)
+    return out
+
+
+def _surname_key(speaker: str) -> str:
+    """ "surname:danilov" for "Oleksii Danilov, Secretary of …" and for
+    "Danilov": the last word of a name of one to three capitalised words before
+    any comma; "" for anything else ("Russia's defence ministry")."""
+    head = speaker.split(",", 1)[0].strip()
+    words = _WORD.findall(head)
+    if not 1 <= len(words) <= 3 or not all(w[:1].isupper() for w in words):
+        return ""
+    last = words[-1].lower()
+    return "" if last in _GENERIC_NAME or "'" in last or "’" in last else "surname:" + last
+
+
+def _speaks_for_itself(speaker_side: str | None, speaker: str) -> bool:
+    """No side, or the speaker's own name as its side (a person the NER took for
+    an organisation, "org:danilov")."""
+    if not speaker_side:
+        return True
+    key = _surname_key(speaker)
+    return bool(key) and speaker_side.split(":", 1)[-1].endswith(key.split(":", 1)[1])
 
 
 def _same_side(
@@ -131,6 +163,59 @@ def _same_side(
         (claim.speaker_id is None or known.speaker_id is None)
         and fuzz.ratio(_name_key(claim.speaker), _name_key(known.speaker)) >= 85
     )
+
+
+# where one sentence of a quotation ends and the next begins ("… harm OpenAI. I
+# love …"; quotations joined by extraction: "… at the state level, This is …")
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?;])\s+(?=[\"“‘']?[A-Z])|,\s+(?=(?:I|We|They|It|This|That|There|Our|He|She)\b)"
+)
+_MIN_SENTENCE_WORDS = 5
+
+
+def _sentences(text: str, words: int) -> tuple[str, ...]:
+    """The sentences of a claim of several (a long quotation) that a later
+    claim of ``words`` words could restate: each of at least
+    ``_MIN_SENTENCE_WORDS`` words and not much shorter than the later claim (a
+    claim that only contains a short sentence of the quotation says more than
+    it). Empty for a claim of one sentence."""
+    return tuple(p for p in _split_sentences(text) if 2 * len(p.split()) >= words)
+
+
+@lru_cache(maxsize=4096)
+def _split_sentences(text: str) -> tuple[str, ...]:
+    parts = [p.strip() for p in _SENTENCE_END.split(text)]
+    parts = [p for p in parts if len(p.split()) >= _MIN_SENTENCE_WORDS]
+    return tuple(parts) if len(parts) >= 2 else ()
+
+
+def _fresh_sentences(
+    claim: Claim,
+    ours: Sequence[CanonicalClaim],
+    background: frozenset[str],
+    rarity: Mapping[str, float],
+    threshold: float,
+    gazetteer: Gazetteer | None,
+) -> list[str]:
+    """The sentences of a claim of several that the side had not said in the
+    event, when they are more than half of them ("I regret my part in the
+    board's actions. I never meant to harm the company. I will do all I can to
+    bring it back together" after "he regretted his part"); else none: one
+    proposition of several told again does not make the claim a repeat."""
+    parts = _split_sentences(claim.text)
+    if not parts:
+        return []
+    fresh = [
+        p
+        for p in parts
+        if max(
+            similarity(p, (), piece, k.entities, background, rarity, gazetteer)
+            for k in ours
+            for piece in (k.text, *_split_sentences(k.text))
+        )
+        < threshold * _NEAR
+    ]
+    return fresh if 2 * len(fresh) > len(parts) else []
 
 
 _RECIPROCAL = re.compile(r"\b(?:each other|one another)(?:'s)?\b", re.IGNORECASE)
@@ -364,8 +449,11 @@ def classify(
     told = [*earlier, *(w for w in wordings if w.id in known)]
     scored = [
         (
-            similarity(
-                claim.text, claim.entities, k.text, k.entities, background, rarity, gazetteer
+            max(
+                similarity(
+                    claim.text, claim.entities, piece, k.entities, background, rarity, gazetteer
+                )
+                for piece in (k.text, *_sentences(k.text, len(claim.text.split())))
             ),
             n,
             k,
@@ -400,6 +488,18 @@ def classify(
                     f"similarity {s:.2f} ≥ {own:.2f}{rule} with {best.id} by the same side "
                     f"({best.speaker}); figures {sorted(new_figures(mine, seen))} new to the event "
                     f"(it had {sorted(theirs)}) → update",
+                )
+            fresh = _fresh_sentences(
+                claim, [k for _, _, k in same], background, rarity, threshold, gazetteer
+            )
+            if fresh:
+                return NoveltyDecision(
+                    Novelty.NEW,
+                    None,
+                    s,
+                    f"similarity {s:.2f} ≥ {own:.2f}{rule} with {best.id} by the same side "
+                    f"({best.speaker}), but most of its sentences are new to the side "
+                    f"('{fresh[0][:40]}') → new",
                 )
             return NoveltyDecision(
                 Novelty.REPEAT,

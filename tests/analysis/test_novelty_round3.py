@@ -5,6 +5,7 @@ other") told again. Sentences of our own."""
 from __future__ import annotations
 
 from bot.analysis.novelty import classify
+from bot.analysis.wording import similarity
 from bot.models import Claim, Novelty
 from tests.analysis.test_novelty import claim, known
 
@@ -107,3 +108,114 @@ def test_a_first_reciprocal_accusation_is_news() -> None:
         [known("c1", FIRST)],
     )
     assert decision.novelty is Novelty.NEW, decision.why
+
+
+def test_a_surname_keeps_the_side_its_title_gave() -> None:
+    """ "Petra Lind, Ostland's interior minister" speaks for Ostland; "Lind said"
+    later in the story (or the NER taking "Lind" for an organisation) too."""
+    titled = claim(
+        "the barrage was wrecked by the other side's sappers",
+        speaker="Petra Lind, Interior Minister of Ostland",
+        speaker_id=None,
+        speaker_side="gpe:ostland",
+    )
+    bare = claim(
+        "the barrage was wrecked by the other side's sappers at dawn",
+        speaker="Lind",
+        speaker_id="org:lind",
+        speaker_side="org:lind",
+    )
+    decision = classify(bare, [known("c1", titled)])
+    assert decision.novelty is Novelty.REPEAT and "by the same side" in decision.why
+    # another person of another surname gains nothing from it
+    other = claim(
+        "the barrage was wrecked by the other side's sappers at dawn",
+        speaker="Holm",
+        speaker_id="org:holm",
+        speaker_side="org:holm",
+    )
+    assert "by the same side" not in classify(other, [known("c1", titled)]).why
+
+
+def test_blew_up_is_destroyed_and_impossible_is_not_possible() -> None:
+    assert (
+        similarity(
+            "the rebels blew up the river barrage", (), "the rebels destroyed the river barrage", ()
+        )
+        >= 0.9
+    )
+    assert (
+        similarity(
+            "it is impossible to estimate when repairs end",
+            (),
+            "it is not possible to estimate when repairs end",
+            (),
+        )
+        >= 0.9
+    )
+
+
+def test_an_attempt_to_hamper_is_a_try_to_prevent() -> None:
+    a = "an attempt by the rebels to hamper the long-awaited offensive"
+    b = "the rebels tried to prevent the counteroffensive"
+    c = "the rebels welcomed the long-awaited ceasefire"
+    assert similarity(a, (), b, ()) >= 0.5 > similarity(a, (), c, ())
+
+
+LONG_QUOTE = claim(
+    "We learned they had mined the barrage last spring. And they chose to use the charges "
+    "now to prevent our counteroffensive, which everyone is talking about",
+    speaker="Ostland",
+    speaker_id="gpe:ostland",
+    speaker_side="gpe:ostland",
+)
+
+
+def test_restating_one_sentence_of_a_long_quotation_is_a_repeat() -> None:
+    short = claim(
+        "the charges were used to try to prevent Ostland's long-awaited counteroffensive",
+        speaker="Ostland",
+        speaker_id="gpe:ostland",
+        speaker_side="gpe:ostland",
+    )
+    decision = classify(short, [known("c1", LONG_QUOTE)])
+    assert decision.novelty is Novelty.REPEAT, decision.why
+
+
+def test_a_long_claim_holding_a_short_sentence_of_a_quotation_is_not_a_repeat_of_it() -> None:
+    quote = claim(
+        "We do not know that yet at all. Divers will go down when the sea calms",
+        speaker="Mara Quist",
+        speaker_id="person:quist",
+    )
+    longer = claim(
+        "We do not know that yet, and the navy is already working with its allies to guard "
+        "every cable and pipeline on the seabed of the strait",
+        speaker="Mara Quist",
+        speaker_id="person:quist",
+    )
+    assert classify(longer, [known("c1", quote)]).novelty is Novelty.NEW
+
+
+def test_a_quotation_of_mostly_new_sentences_is_news() -> None:
+    earlier = claim(
+        "he deeply regretted his part in the board's decision",
+        speaker="Ivo Brandt",
+        speaker_id="person:brandt",
+    )
+    quote = claim(
+        "I deeply regret my part in the board's decision. I never meant to harm the company "
+        "in any way. I will do everything I can to bring the founders back together",
+        speaker="Ivo Brandt",
+        speaker_id="person:brandt",
+    )
+    decision = classify(quote, [known("c1", earlier)])
+    assert decision.novelty is Novelty.NEW and "sentences are new" in decision.why, decision.why
+    # one new sentence beside one told again leaves it a repeat
+    half = claim(
+        "I deeply regret my part in the board's decision. I never meant to harm the company "
+        "in any way",
+        speaker="Ivo Brandt",
+        speaker_id="person:brandt",
+    )
+    assert classify(half, [known("c1", earlier)]).novelty is Novelty.REPEAT
