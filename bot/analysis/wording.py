@@ -351,6 +351,13 @@ _PHRASES = (
     ),
     (re.compile(r"\bim(possible|probable|practical)\b", re.IGNORECASE), r"not \1"),
     (re.compile(r"\bun(able|likely|clear|known)\b", re.IGNORECASE), r"not \1"),
+    # one verb in two words: "looking forward to" hopes
+    (re.compile(r"\b(?:look|looks|looked|looking)\s+forward\b", re.IGNORECASE), "hope"),
+    # contractions: "they've" is "they", "can't" is "can not"
+    (re.compile(r"\b(?:(?:can|ca)n['’]t|cannot)\b", re.IGNORECASE), "can not"),
+    (re.compile(r"\bwon['’]t\b", re.IGNORECASE), "will not"),
+    (re.compile(r"n['’]t\b", re.IGNORECASE), " not"),
+    (re.compile(r"['’](?:ve|re|ll|d|m)\b", re.IGNORECASE), ""),
 )
 
 

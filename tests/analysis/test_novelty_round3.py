@@ -219,3 +219,30 @@ def test_a_quotation_of_mostly_new_sentences_is_news() -> None:
         speaker_id="person:brandt",
     )
     assert classify(half, [known("c1", earlier)]).novelty is Novelty.REPEAT
+
+
+def test_contractions_are_not_content_words() -> None:
+    a = "they've decided we don't know where the charges went"
+    b = "they have decided we do not know where the charges went"
+    assert similarity(a, (), b, ()) >= 0.95
+    c = "I can't confirm where the charges went"
+    assert similarity(c, (), "I cannot confirm where the charges went", ()) >= 0.95
+
+
+def test_looking_forward_is_one_verb_not_two_telling_words() -> None:
+    """ "looked forward to meeting the new board" and "looking forward to going back
+    to the lab" share no proposition."""
+    earlier = claim(
+        "the group looked forward to getting to know the new board and its chair",
+        speaker="Harlan Group",
+        speaker_id="org:harlan",
+        speaker_side="org:harlan",
+    )
+    later = claim(
+        "I am looking forward to returning to the lab",
+        speaker="Harlan Group",
+        speaker_id="org:harlan",
+        speaker_side="org:harlan",
+    )
+    decision = classify(later, [known("c1", earlier)])
+    assert decision.novelty is Novelty.NEW, decision.why
