@@ -26,7 +26,13 @@ def default_registry() -> Registry:
         (
             Spec("start", help.start, "", "what ClaimWatch does"),
             Spec("help", help.help_, "[command]", "the commands, or one in detail"),
-            Spec("watch", watch.watch, "NAME", "alert this chat about an entity or phrase", True),
+            Spec(
+                "watch",
+                watch.watch,
+                "NAME [events|major|all]",
+                "alert this chat about an entity or phrase",
+                True,
+            ),
             Spec("unwatch", watch.unwatch, "NAME", "stop watching it", True),
             Spec("watching", watch.watching, "", "what this chat watches"),
             Spec("claims", claims.claims, "NAME [N]", "the latest claims about it, with sources"),

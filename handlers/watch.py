@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.models import Command, Reply
+from bot.models import DEFAULT_LEVEL, Button, Command, Reply, Subscription, WatchLevel
 from bot.watch import phrase_in
 from handlers.base import Context, did_you_mean, resolve
 
@@ -14,6 +14,32 @@ MIN_RECENT = 20
 """Fewer stories than this say nothing about how common a phrase is."""
 COMMON_SHARE = 0.5
 """A phrase in more than this share of the recent stories would alert on nearly all."""
+LEVEL_BUTTON_WATCHES = 3
+"""/watching offers level buttons for this many watches (the rest change by command)."""
+
+LEVEL_SUMMARY = {
+    WatchLevel.EVENTS: "new events only; later news updates the event's first alert",
+    WatchLevel.MAJOR: (
+        "new events and major developments (denials, updated figures, a side heard "
+        "for the first time); other news updates the event's first alert"
+    ),
+    WatchLevel.ALL: "every new, updated or disputed claim",
+}
+LEVEL_SHORT = {
+    WatchLevel.EVENTS: "new events only",
+    WatchLevel.MAJOR: "major developments",
+    WatchLevel.ALL: "every claim",
+}
+
+
+def split_level(args: list[str]) -> tuple[list[str], WatchLevel | None]:
+    """``china all`` → (``[china]``, ALL): the last word names a level when it is one
+    and something to watch comes before it; else the words are left whole."""
+    if len(args) >= 2:
+        word = args[-1].casefold()
+        if word in WatchLevel.__members__.values():
+            return args[:-1], WatchLevel(word)
+    return args, None
 
 
 def _stopwords() -> frozenset[str]:
@@ -47,13 +73,34 @@ async def phrase_problem(ctx: Context, name: str, phrase: str) -> str | None:
     return None
 
 
+def _level_line(cmd: Command, sub: Subscription) -> str:
+    others = " or ".join(
+        cmd.usage(f"watch {sub.target.name} {level}") for level in WatchLevel if level != sub.level
+    )
+    return f"Level: {LEVEL_SUMMARY[sub.level]}. Change it with {others}."
+
+
+async def _change_level(cmd: Command, ctx: Context, sub: Subscription, level: WatchLevel) -> Reply:
+    if sub.level == level:
+        return Reply.text(f"You already watch {sub.target.name}.", _level_line(cmd, sub))
+    changed = await ctx.store.set_subscription_level(cmd.chat, sub.target.key, level)
+    if changed is None:  # removed meanwhile
+        return Reply.error(f"This chat no longer watches {sub.target.name}.")
+    await ctx.subscriptions_changed()
+    return Reply.text(f"{changed.target.name}: {LEVEL_SUMMARY[level]}.")
+
+
 async def watch(cmd: Command, ctx: Context, args: list[str]) -> Reply:
+    args, level = split_level(args)
     if not args:
         return Reply.error(f"Tell me what to watch, e.g. {cmd.usage('watch china')}")
     name = " ".join(args)
     found = await resolve(ctx, name)
     subs = await ctx.store.chat_subscriptions(cmd.chat)
-    if not any(s.target.key == found.target.key for s in subs):
+    current = next((s for s in subs if s.target.key in {found.target.key, name}), None)
+    if current is not None and level is not None:
+        return await _change_level(cmd, ctx, current, level)
+    if current is None:
         cap = ctx.settings.max_watches_per_chat
         if len(subs) >= cap:
             return Reply.error(
@@ -63,7 +110,9 @@ async def watch(cmd: Command, ctx: Context, args: list[str]) -> Reply:
             )
         if found.entity is None and (why := await phrase_problem(ctx, name, found.target.key)):
             return Reply.error(why)
-    _, created = await ctx.store.add_subscription(cmd.chat, found.target, ctx.clock())
+    sub, created = await ctx.store.add_subscription(
+        cmd.chat, found.target, ctx.clock(), level or DEFAULT_LEVEL
+    )
     await ctx.subscriptions_changed()
     if found.entity is None:
         lines = [
@@ -74,13 +123,13 @@ async def watch(cmd: Command, ctx: Context, args: list[str]) -> Reply:
             lines.append(hint)
         if not created:
             lines[0] = f"You already watch the phrase “{found.target.key}”."
-        return Reply.text(*lines)
+        return Reply.text(*lines, _level_line(cmd, sub))
     if not created:
-        return Reply.text(f"You already watch {found.entity.name}.")
+        return Reply.text(f"You already watch {found.entity.name}.", _level_line(cmd, sub))
     return Reply.text(
-        f"Watching {found.entity.name}. You will get an alert when a new event about it starts, "
-        "or when a new, updated or disputed claim about it appears.",
+        f"Watching {found.entity.name}. You will be notified of {LEVEL_SUMMARY[sub.level]}.",
         f"{cmd.usage('claims ' + name)} shows what has been claimed lately.",
+        _level_line(cmd, sub),
     )
 
 
@@ -108,8 +157,21 @@ async def watching(cmd: Command, ctx: Context, args: list[str]) -> Reply:
     if not subs:
         return Reply.text(f"This chat watches nothing yet. Try {cmd.usage('watch china')}")
     lines = ["This chat watches:"]
-    for sub in sorted(subs, key=lambda s: s.target.name.casefold()):
+    ordered = sorted(subs, key=lambda s: s.target.name.casefold())
+    for sub in ordered:
         kind = "phrase" if sub.target.kind == "keyword" else "entity"
         paused = " (paused)" if sub.paused else ""
-        lines.append(f"• {sub.target.name} — {kind}{paused}")
-    return Reply.text(*lines)
+        lines.append(f"• {sub.target.name} — {kind}{paused} · {LEVEL_SHORT[sub.level]}")
+    lines.append(
+        f"Levels: {cmd.usage('watch NAME events')} (new events only), "
+        f"{cmd.usage('watch NAME major')} (the default: events and major developments), "
+        f"{cmd.usage('watch NAME all')} (every claim)."
+    )
+    buttons = tuple(
+        Button(f"{sub.target.name}: {LEVEL_SHORT[level]}", "watch", f"{sub.target.key} {level}")
+        for sub in ordered[:LEVEL_BUTTON_WATCHES]
+        for level in WatchLevel
+        if level != sub.level
+    )
+    reply = Reply.text(*lines)
+    return Reply(reply.lines, buttons=buttons)

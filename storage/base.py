@@ -16,6 +16,7 @@ from typing import Protocol
 
 from bot.analysis.canonical import EarlierMention
 from bot.models import (
+    DEFAULT_LEVEL,
     Alert,
     Analysis,
     CanonicalClaim,
@@ -35,6 +36,7 @@ from bot.models import (
     StoryFingerprint,
     StoryRecord,
     Subscription,
+    WatchLevel,
     WatchTarget,
 )
 from bot.sources import Feed, FeedPoll
@@ -98,6 +100,15 @@ class StoryStore(Protocol):
     async def story_failure_counts(self) -> dict[str, int]:
         """Stories waiting for a retry (``failed``) and given up on (``quarantined``)."""
 
+    async def failed_stories(self, limit: int) -> list[StoryRecord]:
+        """Stories whose analysis failed — waiting for a retry or quarantined — oldest
+        first, with their attempts and last reason (``extra``)."""
+
+    async def retry_stories(self, story_ids: Sequence[int] | None) -> list[int]:
+        """Offer failed stories to the analysis again, from a clean slate (no attempts,
+        no reason, no lease): those of ``story_ids`` that failed, or with None every
+        quarantined story. Returns the ids put back, in order."""
+
     async def recent_story_texts(self, limit: int) -> list[str]:
         """Title and body (``title + "\n\n" + body``) of the ``limit`` stories
         ingested last, newest first: how common a phrase is in the news lately."""
@@ -136,9 +147,19 @@ class SubscriptionStore(Protocol):
     """Chats, their watches and their settings."""
 
     async def add_subscription(
-        self, chat: ChatRef, target: WatchTarget, now: datetime
+        self,
+        chat: ChatRef,
+        target: WatchTarget,
+        now: datetime,
+        level: WatchLevel = DEFAULT_LEVEL,
     ) -> tuple[Subscription, bool]:
-        """Watch ``target`` in ``chat``; the bool says whether it is new."""
+        """Watch ``target`` in ``chat`` at ``level``; the bool says whether it is new
+        (a watch already there keeps its level)."""
+
+    async def set_subscription_level(
+        self, chat: ChatRef, key: str, level: WatchLevel
+    ) -> Subscription | None:
+        """Change a watch's level; None when the chat does not watch ``key``."""
 
     async def remove_subscription(self, chat: ChatRef, key: str) -> bool: ...
 
