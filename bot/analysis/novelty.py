@@ -72,16 +72,25 @@ def side(
     earlier claim of the event gave the same person (``known_sides``), the
     countries its name mentions ("Russia's defence ministry", "Chinese
     officials" → ``gpe:…``) and its name."""
-    keys = {speaker_id} if speaker_id else set()
-    if speaker_side:
-        keys.add(speaker_side)
-    elif speaker_id and known_sides and speaker_id in known_sides:
+    keys = set(_own_side(speaker_id, speaker, speaker_side, gazetteer))
+    if not speaker_side and speaker_id and known_sides and speaker_id in known_sides:
         keys.add(known_sides[speaker_id])
     surname = _surname_key(speaker)
     if known_sides and surname in known_sides and _speaks_for_itself(speaker_side, speaker):
         # "Danilov" after "Oleksii Danilov, Secretary of Ukraine's …": the side
         # the person's title gave in an earlier claim
         keys.add(known_sides[surname])
+    return frozenset(keys)
+
+
+@lru_cache(maxsize=8192)
+def _own_side(
+    speaker_id: str | None, speaker: str, speaker_side: str | None, gazetteer: Gazetteer | None
+) -> frozenset[str]:
+    """The side keys a speaker has by itself (see :func:`side`)."""
+    keys = {speaker_id} if speaker_id else set()
+    if speaker_side:
+        keys.add(speaker_side)
     names = _names(gazetteer)
     for raw in _WORD.findall(speaker):
         low = raw.lower().replace("’", "'").removesuffix("'s")
@@ -100,13 +109,14 @@ def side(
 _GENERIC_NAME = frozenset({"the", "a", "an", "mr", "mrs", "ms", "dr", "of", "for", "and"})
 
 
-def _name_words(name: str) -> set[str]:
+@lru_cache(maxsize=8192)
+def _name_words(name: str) -> frozenset[str]:
     """The capitalised words of a speaker's name ("The Glasshouse group" → glasshouse)."""
-    return {
+    return frozenset(
         w.lower().replace("’", "'").removesuffix("'s")
         for w in _WORD.findall(name)
         if w[:1].isupper() and w.lower() not in _GENERIC_NAME
-    }
+    )
 
 
 def _known_sides(earlier: Sequence[CanonicalClaim]) -> dict[str, str]:
@@ -120,6 +130,7 @@ def _known_sides(earlier: Sequence[CanonicalClaim]) -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=8192)
 def _surname_key(speaker: str) -> str:
     """ "surname:danilov" for "Oleksii Danilov, Secretary of …" and for
     "Danilov": the last word of a name of one to three capitalised words before
@@ -246,6 +257,7 @@ def _same_body(a: str, b: str) -> bool:
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 
 
+@lru_cache(maxsize=8192)
 def _acronym_of(short: str, long: str) -> bool:
     """``short`` holds an acronym made of the initials of ``long``'s
     capitalised words ("NTSB" / "National Transportation Safety Board")."""
@@ -257,6 +269,7 @@ def _acronym_of(short: str, long: str) -> bool:
     return any(m.group(0) == initials for m in _ACRONYM.finditer(short))
 
 
+@lru_cache(maxsize=8192)
 def _name_key(name: str) -> str:
     words = [w for w in _WORD.findall(name.lower()) if w not in ("the", "a", "an")]
     return words[-1] if words else name.lower()
@@ -447,21 +460,23 @@ def classify(
     rarity = _rarity(earlier, gazetteer)
     known = {k.id for k in earlier}
     told = [*earlier, *(w for w in wordings if w.id in known)]
+    sides = _known_sides(earlier)
+    ours = {k.id for k in told if _same_side(claim, k, sides, gazetteer)}
+    words = len(claim.text.split())
+    # a sentence of a long quotation counts for the side that said it (rule 1)
     scored = [
         (
             max(
                 similarity(
                     claim.text, claim.entities, piece, k.entities, background, rarity, gazetteer
                 )
-                for piece in (k.text, *_sentences(k.text, len(claim.text.split())))
+                for piece in (k.text, *(_sentences(k.text, words) if k.id in ours else ()))
             ),
             n,
             k,
         )
         for n, k in enumerate(told)
     ]
-    sides = _known_sides(earlier)
-    ours = {k.id for k in told if _same_side(claim, k, sides, gazetteer)}
     same = [(s, n, k) for s, n, k in scored if k.id in ours]
     other = [(s, n, k) for s, n, k in scored if k.id not in ours]
 
