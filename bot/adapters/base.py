@@ -30,12 +30,15 @@ from collections.abc import Awaitable, Callable, Sequence
 from aiohttp import web
 
 from bot.config import Settings
-from bot.models import Alert, ChatRef, Command, MenuEntry, Reply
+from bot.models import Alert, ChatRef, ChatSummary, Command, MenuEntry, Reply
 from bot.ratelimit import PlatformLimits, RateLimiter
 
 CommandSink = Callable[[Command], Awaitable[Reply]]
 #: Called when a chat changes its id (a Telegram group became a supergroup).
 MigrateHook = Callable[[ChatRef, ChatRef], Awaitable[None]]
+#: The watches and settings of those of the given chats that watch something
+#: (:func:`handlers.panel.overview`), for a platform's overview of a user's chats.
+ChatOverview = Callable[[Sequence[ChatRef]], Awaitable[Sequence[ChatSummary]]]
 HttpHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 #: ``(method, path, handler)`` served on the service's shared HTTP server.
 Route = tuple[str, str, HttpHandler]
@@ -47,6 +50,8 @@ class Adapter(ABC):
     platform: str
     #: Set by the runtime: where a chat that changed its id is moved.
     on_migrate: MigrateHook | None = None
+    #: Set by the runtime: the watches and settings of chats (Slack's App Home).
+    chat_overview: ChatOverview | None = None
     #: The limiter this adapter paces its own sends through (see :meth:`use_limiter`).
     limiter: RateLimiter | None = None
 
