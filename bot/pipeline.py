@@ -233,9 +233,10 @@ class Pipeline:
             else next((c.title for c in candidates if c.id == event_id), story.title)
         )
         earlier = [] if new_event else await self.store.event_claims(event_id)
+        wordings = [] if new_event else await self.store.event_wordings(event_id)
         # comparing with every earlier claim of a big event is CPU work: off the loop
         claims = await asyncio.to_thread(
-            self._novelty, record.id, event_id, analysis.claims, earlier, now
+            self._novelty, record.id, event_id, analysis.claims, earlier, wordings, now
         )
         if decision.duplicate_of is not None:
             claims = _all_repeats(claims, decision.duplicate_of)
@@ -298,9 +299,11 @@ class Pipeline:
         event_id: str,
         extracted: tuple[Claim, ...],
         earlier: list[CanonicalClaim],
+        wordings: list[CanonicalClaim],
         now: datetime,
     ) -> list[Claim]:
         known = list(earlier)
+        told = list(wordings)  # the repeats' own words, under the id they repeat
         out: list[Claim] = []
         for n, claim in enumerate(extracted, 1):
             claim_id = f"c{story_id}.{n}"
@@ -310,25 +313,31 @@ class Pipeline:
                 threshold=self.settings.claim_similarity,
                 same_story={c.id for c in out if c.id is not None},
                 gazetteer=self.gazetteer,
+                wordings=told,
             )
             decided = replace(claim, id=claim_id, novelty=d.novelty, matches=d.matches, why=d.why)
             out.append(decided)
+            if d.novelty is Novelty.REPEAT and d.matches is not None:
+                told.append(_canonical(claim, d.matches, event_id, now))
             if d.novelty is not Novelty.REPEAT:
-                known.append(
-                    CanonicalClaim(
-                        id=claim_id,
-                        event_id=event_id,
-                        speaker=claim.speaker,
-                        speaker_id=claim.speaker_id,
-                        stance=claim.stance,
-                        text=claim.text,
-                        entities=claim.entities,
-                        numbers=claim.numbers,
-                        first_seen=now,
-                        speaker_side=claim.speaker_side,
-                    )
-                )
+                known.append(_canonical(claim, claim_id, event_id, now))
         return out
+
+
+def _canonical(claim: Claim, claim_id: str, event_id: str, now: datetime) -> CanonicalClaim:
+    """A claim as the novelty step compares with it, under ``claim_id``."""
+    return CanonicalClaim(
+        id=claim_id,
+        event_id=event_id,
+        speaker=claim.speaker,
+        speaker_id=claim.speaker_id,
+        stance=claim.stance,
+        text=claim.text,
+        entities=claim.entities,
+        numbers=claim.numbers,
+        first_seen=now,
+        speaker_side=claim.speaker_side,
+    )
 
 
 def _all_repeats(claims: list[Claim], duplicate_of: int) -> list[Claim]:

@@ -247,6 +247,33 @@ class Analyses:
             for row in rows
         ]
 
+    async def event_wordings(self, event_id: str) -> list[CanonicalClaim]:
+        async with self.db.read() as tx:
+            rows = await tx.all(
+                "SELECT c.id, c.event_id, c.speaker AS c_speaker, c.speaker_id, c.entities,"
+                " c.numbers, c.first_seen, m.speaker, m.speaker_side, m.stance, m.text"
+                " FROM claim_mentions m JOIN claims c ON c.id = m.canonical_id"
+                " WHERE c.event_id = ? AND m.novelty = 'repeat'"
+                f" ORDER BY c.first_seen, m.{tx.dialect.seq}",
+                event_id,
+            )
+        return [
+            CanonicalClaim(
+                id=row["id"],
+                event_id=row["event_id"],
+                speaker=row["speaker"],
+                # the mention keeps no entity id of its own speaker
+                speaker_id=row["speaker_id"] if row["speaker"] == row["c_speaker"] else None,
+                stance=Stance(row["stance"]),
+                text=row["text"],
+                entities=tuple(json.loads(row["entities"])),
+                numbers=tuple(float(n) for n in json.loads(row["numbers"])),
+                first_seen=as_dt(row["first_seen"]),
+                speaker_side=row["speaker_side"],
+            )
+            for row in rows
+        ]
+
     async def event_outlets(self, event_id: str) -> int:
         async with self.db.read() as tx:
             rows = await tx.all(

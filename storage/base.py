@@ -129,6 +129,11 @@ class AnalysisStore(Protocol):
     async def event_claims(self, event_id: str) -> list[CanonicalClaim]:
         """The canonical claims of an event, oldest first."""
 
+    async def event_wordings(self, event_id: str) -> list[CanonicalClaim]:
+        """The other wordings of the event's canonical claims: each mention that
+        repeated one, with its own speaker, side, stance and text and the id
+        (and entities, figures) of the claim it repeats, oldest first."""
+
     async def event_outlets(self, event_id: str) -> int:
         """How many distinct outlets cover the event so far."""
 

@@ -6,6 +6,7 @@ import asyncio
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 from bot.ingest.files import read_stories
@@ -124,3 +125,24 @@ def test_a_near_duplicate_story_repeats_everything_and_points_at_earlier_claims(
     # nothing points at a claim of the duplicate itself, which is never stored as canonical
     assert [c.matches for c in out] == [None, None, "c1.4", "c1.4"]
     assert "near-duplicate of story #1" in (out[0].why or "")
+
+
+async def test_a_story_without_a_real_title_names_its_event_by_its_lead(
+    services: Services,
+) -> None:
+    lead = (
+        "Floodwater from a burst reservoir dam swept through the village of Brenka on Sunday. "
+        "Rescuers evacuated hundreds of residents, the regional governor said."
+    )
+    for n, title in enumerate(("unknown", "")):
+        story = Story(
+            source=f"brenka-{n}.txt",
+            title=title,
+            body=lead.replace("Sunday", "Monday") if n else lead,
+            url=f"https://example.org/brenka-{n}",
+            published=date(2025, 7, 6),
+        )
+        await services.pipeline.process(story)
+    (event,) = await services.store.recent_events(date(2025, 7, 1))
+    assert event.title.startswith("Floodwater from a burst reservoir dam swept through")
+    assert event.stories == 2

@@ -83,6 +83,9 @@ GREY_SHARE = 0.6  # the share of the threshold a story with the event's headline
 HEADLINE_MIN = 0.18  # headline cosine that says the same thing happened
 _PLACEHOLDER_TITLES = frozenset(
     {"", "unknown", "untitled", "no title", "none", "null", "na", "title", "undefined"}
+    # page furniture a feed or a scraper gives as the title of any story
+    | {"home", "news", "article", "story", "breaking", "breaking news", "live", "latest"}
+    | {"latest news", "live updates", "update", "updates", "page not found", "index"}
 )
 RARITY_MIN = 0.25
 RARITY_MAX = 1.5
@@ -261,7 +264,7 @@ def _place_terms(
 
 def is_placeholder_title(title: str) -> bool:
     """A title that names nothing: empty, or "unknown", "untitled", "no title"…"""
-    key = re.sub(r"[^a-z ]", "", title.lower()).strip()
+    key = " ".join(re.sub(r"[^a-z ]", "", title.lower()).split())
     return key in _PLACEHOLDER_TITLES
 
 

@@ -72,11 +72,25 @@ def side(
     earlier claim of the event gave the same person (``known_sides``), the
     countries its name mentions ("Russia's defence ministry", "Chinese
     officials" → ``gpe:…``) and its name."""
+    keys = set(_own_side(speaker_id, speaker, speaker_side, gazetteer))
+    if not speaker_side and speaker_id and known_sides and speaker_id in known_sides:
+        keys.add(known_sides[speaker_id])
+    surname = _surname_key(speaker)
+    if known_sides and surname in known_sides and _speaks_for_itself(speaker_side, speaker):
+        # "Danilov" after "Oleksii Danilov, Secretary of Ukraine's …": the side
+        # the person's title gave in an earlier claim
+        keys.add(known_sides[surname])
+    return frozenset(keys)
+
+
+@lru_cache(maxsize=8192)
+def _own_side(
+    speaker_id: str | None, speaker: str, speaker_side: str | None, gazetteer: Gazetteer | None
+) -> frozenset[str]:
+    """The side keys a speaker has by itself (see :func:`side`)."""
     keys = {speaker_id} if speaker_id else set()
     if speaker_side:
         keys.add(speaker_side)
-    elif speaker_id and known_sides and speaker_id in known_sides:
-        keys.add(known_sides[speaker_id])
     names = _names(gazetteer)
     for raw in _WORD.findall(speaker):
         low = raw.lower().replace("’", "'").removesuffix("'s")
@@ -95,18 +109,47 @@ def side(
 _GENERIC_NAME = frozenset({"the", "a", "an", "mr", "mrs", "ms", "dr", "of", "for", "and"})
 
 
-def _name_words(name: str) -> set[str]:
+@lru_cache(maxsize=8192)
+def _name_words(name: str) -> frozenset[str]:
     """The capitalised words of a speaker's name ("The Glasshouse group" → glasshouse)."""
-    return {
+    return frozenset(
         w.lower().replace("’", "'").removesuffix("'s")
         for w in _WORD.findall(name)
         if w[:1].isupper() and w.lower() not in _GENERIC_NAME
-    }
+    )
 
 
 def _known_sides(earlier: Sequence[CanonicalClaim]) -> dict[str, str]:
-    """Whom each speaker of the event's earlier claims was seen to speak for."""
-    return {k.speaker_id: k.speaker_side for k in earlier if k.speaker_id and k.speaker_side}
+    """Whom each speaker of the event's earlier claims was seen to speak for, by
+    entity id and by the person's surname (:func:`_surname_key`)."""
+    out = {k.speaker_id: k.speaker_side for k in earlier if k.speaker_id and k.speaker_side}
+    for k in earlier:
+        key = _surname_key(k.speaker)
+        if key and k.speaker_side and not _speaks_for_itself(k.speaker_side, k.speaker):
+            out.setdefault(key, k.speaker_side)
+    return out
+
+
+@lru_cache(maxsize=8192)
+def _surname_key(speaker: str) -> str:
+    """ "surname:danilov" for "Oleksii Danilov, Secretary of …" and for
+    "Danilov": the last word of a name of one to three capitalised words before
+    any comma; "" for anything else ("Russia's defence ministry")."""
+    head = speaker.split(",", 1)[0].strip()
+    words = _WORD.findall(head)
+    if not 1 <= len(words) <= 3 or not all(w[:1].isupper() for w in words):
+        return ""
+    last = words[-1].lower()
+    return "" if last in _GENERIC_NAME or "'" in last or "’" in last else "surname:" + last
+
+
+def _speaks_for_itself(speaker_side: str | None, speaker: str) -> bool:
+    """No side, or the speaker's own name as its side (a person the NER took for
+    an organisation, "org:danilov")."""
+    if not speaker_side:
+        return True
+    key = _surname_key(speaker)
+    return bool(key) and speaker_side.split(":", 1)[-1].endswith(key.split(":", 1)[1])
 
 
 def _same_side(
@@ -133,6 +176,75 @@ def _same_side(
     )
 
 
+# where one sentence of a quotation ends and the next begins ("… harm OpenAI. I
+# love …"; quotations joined by extraction: "… at the state level, This is …")
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?;])\s+(?=[\"“‘']?[A-Z])|,\s+(?=(?:I|We|They|It|This|That|There|Our|He|She)\b)"
+)
+_MIN_SENTENCE_WORDS = 5
+
+
+def _sentences(text: str, words: int) -> tuple[str, ...]:
+    """The sentences of a claim of several (a long quotation) that a later
+    claim of ``words`` words could restate: each of at least
+    ``_MIN_SENTENCE_WORDS`` words and not much shorter than the later claim (a
+    claim that only contains a short sentence of the quotation says more than
+    it). Empty for a claim of one sentence."""
+    return tuple(p for p in _split_sentences(text) if 2 * len(p.split()) >= words)
+
+
+@lru_cache(maxsize=4096)
+def _split_sentences(text: str) -> tuple[str, ...]:
+    parts = [p.strip() for p in _SENTENCE_END.split(text)]
+    parts = [p for p in parts if len(p.split()) >= _MIN_SENTENCE_WORDS]
+    return tuple(parts) if len(parts) >= 2 else ()
+
+
+def _fresh_sentences(
+    claim: Claim,
+    ours: Sequence[CanonicalClaim],
+    background: frozenset[str],
+    rarity: Mapping[str, float],
+    threshold: float,
+    gazetteer: Gazetteer | None,
+) -> list[str]:
+    """The sentences of a claim of several that the side had not said in the
+    event, when they are more than half of them ("I regret my part in the
+    board's actions. I never meant to harm the company. I will do all I can to
+    bring it back together" after "he regretted his part"); else none: one
+    proposition of several told again does not make the claim a repeat."""
+    parts = _split_sentences(claim.text)
+    if not parts:
+        return []
+    fresh = [
+        p
+        for p in parts
+        if max(
+            similarity(p, (), piece, k.entities, background, rarity, gazetteer)
+            for k in ours
+            for piece in (k.text, *_split_sentences(k.text))
+        )
+        < threshold * _NEAR
+    ]
+    return fresh if 2 * len(fresh) > len(parts) else []
+
+
+_RECIPROCAL = re.compile(r"\b(?:each other|one another)(?:'s)?\b", re.IGNORECASE)
+
+
+def _two_known_sides(claim: Claim, known: CanonicalClaim) -> bool:
+    """Both speakers speak for a side extraction read, and not the same one
+    (a reciprocal content, "blamed each other for …", is one statement about
+    both sides, whichever side it is given to)."""
+    return bool(
+        not _RECIPROCAL.search(claim.text)
+        and claim.speaker_side
+        and known.speaker_side
+        and claim.speaker_side != known.speaker_side
+        and not _same_body(claim.speaker_side, known.speaker_side)
+    )
+
+
 def _same_body(a: str, b: str) -> bool:
     """One entity id extends the other by words at its end: "org:nord-stream"
     / "org:nord-stream-ag" (a company with and without its legal form)."""
@@ -145,6 +257,7 @@ def _same_body(a: str, b: str) -> bool:
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 
 
+@lru_cache(maxsize=8192)
 def _acronym_of(short: str, long: str) -> bool:
     """``short`` holds an acronym made of the initials of ``long``'s
     capitalised words ("NTSB" / "National Transportation Safety Board")."""
@@ -156,6 +269,7 @@ def _acronym_of(short: str, long: str) -> bool:
     return any(m.group(0) == initials for m in _ACRONYM.finditer(short))
 
 
+@lru_cache(maxsize=8192)
 def _name_key(name: str) -> str:
     words = [w for w in _WORD.findall(name.lower()) if w not in ("the", "a", "an")]
     return words[-1] if words else name.lower()
@@ -328,28 +442,41 @@ def classify(
     threshold: float = DEFAULT_THRESHOLD,
     same_story: Collection[str] = (),
     gazetteer: Gazetteer | None = None,
+    wordings: Sequence[CanonicalClaim] = (),
 ) -> NoveltyDecision:
     """Decide whether ``claim`` is new, a repeat, an update or a contradiction
     of the canonical claims ``earlier`` (same event). ``same_story`` names the
     claims of ``earlier`` that come from the claim's own story: a figure that
     only they gave (the headline's "toll passes 120") is still new to the
-    event when the lead states it again with its speaker."""
+    event when the lead states it again with its speaker. ``wordings`` are
+    the other ways the event's claims were told (the repeats, each with the
+    id of the claim it repeats and its own speaker and text): a claim is
+    compared with them too, so that a third outlet's wording can repeat a
+    second's ("loose hardware … during preliminary inspections") even when
+    the first said it otherwise."""
     if not earlier:
         return NoveltyDecision(Novelty.NEW, None, 0.0, "first claim of the event")
     background = _background(earlier, gazetteer)
     rarity = _rarity(earlier, gazetteer)
+    known = {k.id for k in earlier}
+    told = [*earlier, *(w for w in wordings if w.id in known)]
+    sides = _known_sides(earlier)
+    ours = {k.id for k in told if _same_side(claim, k, sides, gazetteer)}
+    words = len(claim.text.split())
+    # a sentence of a long quotation counts for the side that said it (rule 1)
     scored = [
         (
-            similarity(
-                claim.text, claim.entities, k.text, k.entities, background, rarity, gazetteer
+            max(
+                similarity(
+                    claim.text, claim.entities, piece, k.entities, background, rarity, gazetteer
+                )
+                for piece in (k.text, *(_sentences(k.text, words) if k.id in ours else ()))
             ),
             n,
             k,
         )
-        for n, k in enumerate(earlier)
+        for n, k in enumerate(told)
     ]
-    sides = _known_sides(earlier)
-    ours = {k.id for k in earlier if _same_side(claim, k, sides, gazetteer)}
     same = [(s, n, k) for s, n, k in scored if k.id in ours]
     other = [(s, n, k) for s, n, k in scored if k.id not in ours]
 
@@ -377,6 +504,18 @@ def classify(
                     f"({best.speaker}); figures {sorted(new_figures(mine, seen))} new to the event "
                     f"(it had {sorted(theirs)}) → update",
                 )
+            fresh = _fresh_sentences(
+                claim, [k for _, _, k in same], background, rarity, threshold, gazetteer
+            )
+            if fresh:
+                return NoveltyDecision(
+                    Novelty.NEW,
+                    None,
+                    s,
+                    f"similarity {s:.2f} ≥ {own:.2f}{rule} with {best.id} by the same side "
+                    f"({best.speaker}), but most of its sentences are new to the side "
+                    f"('{fresh[0][:40]}') → new",
+                )
             return NoveltyDecision(
                 Novelty.REPEAT,
                 best.id,
@@ -384,6 +523,24 @@ def classify(
                 f"similarity {s:.2f} ≥ {own:.2f}{rule} with {best.id} by the same side "
                 f"({best.speaker}), no new figure → repeat",
             )
+
+    # 1b. "X and Y blamed each other": a side's second reciprocal accusation in
+    # the event tells no more than its first
+    if _RECIPROCAL.search(claim.text):
+        mutual = [
+            (s, n, k) for s, n, k in same if k.stance is claim.stance and _RECIPROCAL.search(k.text)
+        ]
+        if mutual:
+            s, _, best = max(mutual, key=lambda x: (x[0], x[1]))
+            mine, seen_figs = set(claim.numbers), {x for k in earlier for x in k.numbers}
+            if not new_figures(mine, seen_figs):
+                return NoveltyDecision(
+                    Novelty.REPEAT,
+                    best.id,
+                    s,
+                    f"reciprocal again ('each other'): {best.id} by the same side "
+                    f"({best.speaker}) said so already → repeat",
+                )
 
     # 2. a denial of another side's proposition; the same side denying
     # again, in other words, repeats itself
@@ -505,8 +662,14 @@ def classify(
             )
 
     # 4. the same proposition, in nearly the same words, from a speaker we
-    # could not tie to the same side ("the State Department" / its spokesperson)
-    alike = [(s, n, k) for s, n, k in other if k.stance is claim.stance]
+    # could not tie to the same side ("the State Department" / its spokesperson);
+    # two sides each known to speak for itself ("United and Alaska said …") are
+    # two voices, and the second is news
+    alike = [
+        (s, n, k)
+        for s, n, k in other
+        if k.stance is claim.stance and not _two_known_sides(claim, k)
+    ]
     if alike:
         s, _, best = max(alike, key=lambda x: (x[0], x[1]))
         seen = {x for k in earlier for x in k.numbers}

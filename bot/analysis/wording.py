@@ -216,7 +216,13 @@ for _canon, _words in {
     "capture": "captured captive prisoner detain detained seize seized catch caught",
     "kill": "killed dead die died death deaths fatality fatalities toll",
     "injure": "injured wound wounded hurt casualty casualties",
-    "attack": "strike struck assault raid bombardment shelling",
+    "attack": "strike struck assault raid bombardment shelling offensive counteroffensive "
+    "counter-offensive onslaught",
+    "try": "tried tries trying attempt attempted attempting attempts",
+    "prevent": "prevented preventing prevents hamper hampered hampering hinder hindered "
+    "hindering stymie stymied thwart thwarted thwarting impede impeded impeding obstruct "
+    "obstructed foil foiled",
+    "destroy": "destroyed destroying destroys destruction demolish demolished wreck wrecked",
     "leak": "spill spillage rupture discharge",
     "treat": "treatment hospitalised hospitalized admitted",
     "country": "nation state",
@@ -336,6 +342,31 @@ def _stem(word: str) -> str:
     return w
 
 
+# phrases that say one thing in several words: "blew up the dam" destroyed it,
+# "impossible" is "not possible"
+_PHRASES = (
+    (
+        re.compile(r"\b(?:blow|blew|blown|blowing|blows)\s+(?:\w+\s+)?up\b", re.IGNORECASE),
+        "destroy",
+    ),
+    (re.compile(r"\bim(possible|probable|practical)\b", re.IGNORECASE), r"not \1"),
+    (re.compile(r"\bun(able|likely|clear|known)\b", re.IGNORECASE), r"not \1"),
+    # one verb in two words: "looking forward to" hopes
+    (re.compile(r"\b(?:look|looks|looked|looking)\s+forward\b", re.IGNORECASE), "hope"),
+    # contractions: "they've" is "they", "can't" is "can not"
+    (re.compile(r"\b(?:(?:can|ca)n['’]t|cannot)\b", re.IGNORECASE), "can not"),
+    (re.compile(r"\bwon['’]t\b", re.IGNORECASE), "will not"),
+    (re.compile(r"n['’]t\b", re.IGNORECASE), " not"),
+    (re.compile(r"['’](?:ve|re|ll|d|m)\b", re.IGNORECASE), ""),
+)
+
+
+def _phrased(text: str) -> str:
+    for pattern, repl in _PHRASES:
+        text = pattern.sub(repl, text)
+    return text
+
+
 def _terms(
     text: str, entities: Sequence[str], gazetteer: Gazetteer | None = None
 ) -> dict[str, float]:
@@ -349,7 +380,7 @@ def _cached_terms(
 ) -> dict[str, float]:
     names = _names(gazetteer)
     out: dict[str, float] = {}
-    for raw in _WORD.findall(_NUMBER_WORDS.sub(" ", text)):
+    for raw in _WORD.findall(_NUMBER_WORDS.sub(" ", _phrased(text))):
         low = raw.lower().replace("’", "'")
         if low.endswith("'s"):
             low = low[:-2]
@@ -367,7 +398,7 @@ def _cached_terms(
 
 @lru_cache(maxsize=4096)
 def _fuzzy_text(text: str) -> str:
-    text = _NUMBER_WORDS.sub(" ", text.lower())
+    text = _NUMBER_WORDS.sub(" ", _phrased(text).lower())
     words = [_stem(w) for w in _WORD.findall(text) if w not in _STOP]
     return " ".join(words)
 

@@ -235,7 +235,9 @@ def test_why_explains_the_decision(feats: list[EventFeatures]) -> None:
     assert "new event" in decisions[6].why  # grain: same countries, another matter
 
 
-@pytest.mark.parametrize("placeholder", ["", "Unknown", "untitled", "N/A"])
+@pytest.mark.parametrize(
+    "placeholder", ["", "Unknown", "untitled", "N/A", "Breaking News", "Live updates", "Home"]
+)
 def test_a_placeholder_title_takes_the_lead(
     nlp: Any, gazetteer: Gazetteer, placeholder: str
 ) -> None:

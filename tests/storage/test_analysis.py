@@ -292,3 +292,13 @@ async def test_a_near_duplicate_repeats_the_claims_it_copies(store: Store) -> No
     assert await store.event_mentions("ev-1", first) == [
         EarlierMention("c1", FIGHTING.speaker, normalise_body(copied.text))
     ]
+
+
+async def test_a_repeat_keeps_its_own_words_for_later_comparison(store: Store) -> None:
+    await two_stories(store)
+    (wording,) = await store.event_wordings("ev-1")
+    # the Guardian's words, under the id of the claim they repeat, with its figures
+    assert (wording.id, wording.text) == ("c1", "155 Chinese nationals fight for Russia")
+    assert wording.speaker == ZELENSKY.name and wording.speaker_id == ZELENSKY.id
+    assert wording.numbers == (155.0,)
+    assert await store.event_wordings("ev-2") == []
