@@ -16,6 +16,20 @@ def usage(cmd: Command, spec: Spec) -> str:
 
 
 async def start(cmd: Command, ctx: Context, args: list[str]) -> Reply:
+    welcome = _welcome(cmd)
+    if not args:
+        return welcome
+    # What is left after /start is a start link the adapter could not read.
+    shown = " ".join(args)[:64]
+    problem = (
+        Span("That link asks for "),
+        Span(shown, code=True),
+        Span(", which is not a command ClaimWatch can start from a link. Here is how to begin:"),
+    )
+    return Reply((problem, *welcome.lines), ok=False)
+
+
+def _welcome(cmd: Command) -> Reply:
     return Reply(
         (
             (

@@ -25,12 +25,25 @@ def default_registry() -> Registry:
     return Registry(
         (
             Spec("start", help.start, "", "what ClaimWatch does"),
-            Spec("help", help.help_, "[command]", "the commands, or one in detail"),
-            Spec("watch", watch.watch, "NAME", "alert this chat about an entity or phrase", True),
+            Spec("help", help.help_, "[command]", "the commands, or one in detail", linkable=True),
+            Spec(
+                "watch",
+                watch.watch,
+                "NAME",
+                "alert this chat about an entity or phrase",
+                True,
+                linkable=True,
+            ),
             Spec("unwatch", watch.unwatch, "NAME", "stop watching it", True),
-            Spec("watching", watch.watching, "", "what this chat watches"),
-            Spec("claims", claims.claims, "NAME [N]", "the latest claims about it, with sources"),
-            Spec("event", claims.event, "ID", "an event's claims and sources"),
+            Spec("watching", watch.watching, "", "what this chat watches", linkable=True),
+            Spec(
+                "claims",
+                claims.claims,
+                "NAME [N]",
+                "the latest claims about it, with sources",
+                linkable=True,
+            ),
+            Spec("event", claims.event, "ID", "an event's claims and sources", linkable=True),
             Spec("sources", claims.sources, "ID", "every outlet covering an event", in_menu=False),
             Spec(
                 "mute",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.models import Command, Reply
+from bot.models import Command, Line, Reply, Span, StartLinks
+from bot.start_links import encode_payload
 from bot.watch import phrase_in
 from handlers.base import Context, did_you_mean, resolve
 
@@ -108,8 +109,33 @@ async def watching(cmd: Command, ctx: Context, args: list[str]) -> Reply:
     if not subs:
         return Reply.text(f"This chat watches nothing yet. Try {cmd.usage('watch china')}")
     lines = ["This chat watches:"]
-    for sub in sorted(subs, key=lambda s: s.target.name.casefold()):
+    shown = sorted(subs, key=lambda s: s.target.name.casefold())
+    for sub in shown:
         kind = "phrase" if sub.target.kind == "keyword" else "entity"
         paused = " (paused)" if sub.paused else ""
         lines.append(f"• {sub.target.name} — {kind}{paused}")
-    return Reply.text(*lines)
+    reply = Reply.text(*lines)
+    if cmd.start_links is None:
+        return reply
+    return Reply(reply.lines + share_lines(cmd.start_links, [s.target.name for s in shown]))
+
+
+def share_lines(links: StartLinks, names: list[str]) -> tuple[Line, ...]:
+    """Links that start watching each name elsewhere: in a private chat with the
+    bot, or in a group the bot is added to. A name too long for a link has none."""
+    out: list[Line] = []
+    for name in names:
+        payload = encode_payload("watch", name)
+        if payload is None:
+            continue
+        out.append(
+            (
+                Span(f"{name}: "),
+                Span("watch in a private chat", url=links.private + payload),
+                Span(" · "),
+                Span("add to a group", url=links.group + payload),
+            )
+        )
+    if not out:
+        return ()
+    return ((Span("Share a watch — each link starts it where it is opened:"),), *out)
