@@ -62,4 +62,9 @@ async def help_(cmd: Command, ctx: Context, args: list[str]) -> Reply:
     lines = ["Commands:"] + [usage(cmd, s) for s in ctx.registry if s.in_menu]
     if cmd.chat_type != "private":
         lines.append("In groups, only admins may change what the chat watches.")
+    if cmd.start_links is not None:
+        lines.append(
+            f"{cmd.usage('watching')} also gives a link for each watch: "
+            "whoever opens it starts the same watch."
+        )
     return Reply.text(*lines)
