@@ -18,6 +18,7 @@ from bot import workers
 from bot.adapters.console import ConsoleAdapter, render_text
 from bot.cli_exchange import add_watches_parser, cmd_watches
 from bot.cli_sources import add_feeds_parser, cmd_feeds, ingest_urls, is_url
+from bot.cli_stories import add_stories_parser, cmd_stories
 from bot.config import Settings, load_settings
 from bot.errors import ClaimWatchError, ConfigError
 from bot.ingest.files import FileProblem, read_stories
@@ -448,6 +449,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_feeds_parser(sub)
     add_watches_parser(sub)
+    add_stories_parser(sub)
 
     dm = sub.add_parser("demo", help="the whole pipeline on the sample stories, in a console chat")
     dm.add_argument("--examples", default=str(EXAMPLES), help="folder of sample stories")
@@ -470,6 +472,7 @@ COMMANDS = {
     "work": cmd_work,
     "feeds": cmd_feeds,
     "watches": cmd_watches,
+    "stories": cmd_stories,
     "demo": cmd_demo,
 }
 

@@ -12,8 +12,8 @@ Everything ClaimWatch fetches from the web goes through :class:`Fetcher`:
   and certificate check) stay the name — so a DNS answer that changes after
   the check (DNS rebinding) is never asked. The address actually connected to
   is checked again before the body is read. ``ALLOW_PRIVATE_URLS=true`` lifts
-  all this for a bot on a private network. :func:`check_address` does the
-  same check without fetching (``feeds add``);
+  all this for a bot on a private network. :func:`check_url_address` checks
+  a URL when it is given (``feeds add``), without fetching;
 * with ``FETCH_PROXY`` set, every request goes through that HTTP proxy
   (``CONNECT`` by name for https): the target's name is still resolved and
   checked as above before each request and redirect, but the request names
@@ -60,7 +60,6 @@ from bot.errors import ClaimWatchError, PermanentError
 from bot.net_address import (
     ADD_TIME_RESOLVE_SECONDS,
     Resolver,
-    check_address,
     check_url,
     check_url_address,
     is_public_address,
@@ -98,7 +97,6 @@ __all__ = [
     "ServerError",
     "TooLargeError",
     "UnsafeURLError",
-    "check_address",
     "check_url",
     "check_url_address",
     "declared_charset",

@@ -1,7 +1,7 @@
 """Which addresses ClaimWatch fetches from: URL checks (http/https only),
 resolving a host once and refusing private, loopback, link-local, multicast,
-reserved and unspecified addresses in any spelling (:func:`check_address`,
-:func:`check_url_address` at add time), and the URL pinned to the checked
+reserved and unspecified addresses in any spelling (:func:`resolve_checked`
+on every fetch, :func:`check_url_address` at add time), and the URL pinned to the checked
 address (:func:`pinned_url`). :class:`bot.net.Fetcher` applies these on every
 request and redirect."""
 
@@ -78,17 +78,6 @@ async def resolve_checked(
                 "set ALLOW_PRIVATE_URLS=true to fetch from private networks"
             )
     return addresses
-
-
-async def check_address(
-    url: str, *, allow_private: bool = False, resolver: Resolver | None = None
-) -> list[str]:
-    """Check a URL the way a fetch would, without fetching: an http(s) URL
-    (:class:`BadURLError`) whose host resolves only to public addresses
-    (:class:`UnsafeURLError`; :class:`NetworkError` when it does not resolve).
-    Returns the addresses."""
-    _, host, port = check_url(url)
-    return await resolve_checked(host, port, allow_private=allow_private, resolver=resolver)
 
 
 def pinned_url(url: str, address: str) -> tuple[str, str]:

@@ -98,6 +98,15 @@ class StoryStore(Protocol):
     async def story_failure_counts(self) -> dict[str, int]:
         """Stories waiting for a retry (``failed``) and given up on (``quarantined``)."""
 
+    async def failed_stories(self, limit: int) -> list[StoryRecord]:
+        """Stories whose analysis failed — waiting for a retry or quarantined — oldest
+        first, with their attempts and last reason (``extra``)."""
+
+    async def retry_stories(self, story_ids: Sequence[int] | None) -> list[int]:
+        """Offer failed stories to the analysis again, from a clean slate (no attempts,
+        no reason, no lease): those of ``story_ids`` that failed, or with None every
+        quarantined story. Returns the ids put back, in order."""
+
     async def recent_story_texts(self, limit: int) -> list[str]:
         """Title and body (``title + "\n\n" + body``) of the ``limit`` stories
         ingested last, newest first: how common a phrase is in the news lately."""

@@ -9,6 +9,7 @@ leasing right now — never analyse (and alert) the same story twice.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from bot.models import Story, StoryRecord
@@ -197,6 +198,33 @@ class Stories:
             )
         assert row is not None
         return {"failed": int(row["failed"]), "quarantined": int(row["quarantined"])}
+
+    async def failed_stories(self, limit: int) -> list[StoryRecord]:
+        async with self.db.read() as tx:
+            rows = await tx.all(
+                f"SELECT {_COLUMNS} FROM stories WHERE status = 'failed' ORDER BY id LIMIT ?",
+                limit,
+            )
+        return [_record(row) for row in rows]
+
+    async def retry_stories(self, story_ids: Sequence[int] | None) -> list[int]:
+        where = "status = 'failed'"
+        args: list[object] = []
+        if story_ids is None:
+            where += " AND quarantined_at IS NOT NULL"
+        else:
+            if not story_ids:
+                return []
+            where += f" AND id IN ({marks(len(story_ids))})"
+            args = list(story_ids)
+        async with self.db.write() as tx:
+            rows = await tx.all(
+                "UPDATE stories SET status = 'pending', attempts = 0, failure = NULL,"
+                " retry_at = NULL, quarantined_at = NULL, lease_owner = NULL,"
+                f" lease_until = NULL WHERE {where} RETURNING id",
+                *args,
+            )
+        return sorted(int(row["id"]) for row in rows)
 
     async def recent_story_texts(self, limit: int) -> list[str]:
         async with self.db.read() as tx:

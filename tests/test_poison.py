@@ -24,7 +24,7 @@ from bot.ingest.files import read_stories
 from bot.models import Story
 from bot.runtime import Services, analysis_loop
 from tests.conftest import ROOT
-from tests.fakes.chat import FakeChat
+from tests.fakes.chat import FakeAdapter, FakeChat
 
 EXAMPLES = ROOT / "examples"
 
@@ -328,3 +328,47 @@ async def test_failed_and_quarantined_stories_show_in_metrics(services: Services
     assert 'claimwatch_stories_failed{status="failed"} 1' in text
     assert 'claimwatch_stories_failed{status="quarantined"} 1' in text
     assert "claimwatch_story_failures_total" in text
+
+
+async def test_an_operator_lists_and_retries_quarantined_stories(tmp_path: Path) -> None:
+    """Once the cause is fixed, ``claimwatch stories retry`` puts a quarantined story
+    back: it is analysed again and its alert reaches the watching chat."""
+    from tests.test_sources_cli import claimwatch
+
+    settings = load_settings(database_url=f"sqlite:///{tmp_path / 'cw.db'}", _env_file=None)
+    services = await Services.open(settings)
+    try:
+        now = datetime.now(UTC)
+        stuck = await services.store.add_story(good_story(), now)
+        waiting = await services.store.add_story(year_one(), now)
+        await services.store.mark_story_failed(stuck, "analysis: MemoryError: model gone")
+        await services.store.mark_story_failed(waiting, "decision: OverflowError", now)
+    finally:
+        await services.close()
+
+    code, out, _ = await claimwatch(tmp_path, "stories", "failed")
+    assert code == 0
+    lines = out.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"{stuck}\tquarantined\tattempts 1")
+    assert "MemoryError: model gone" in lines[0]
+    assert lines[1].startswith(f"{waiting}\tfailed\tattempts 1\tretry at")
+
+    code, out, err = await claimwatch(tmp_path, "stories", "retry")
+    assert code != 0 and "needs story IDs or --quarantined" in err
+    code, out, _ = await claimwatch(tmp_path, "stories", "retry", "--quarantined")
+    assert code == 0 and f"1 stories queued again for analysis: {stuck}" in out
+    code, out, _ = await claimwatch(tmp_path, "stories", "retry", str(stuck), "999")
+    assert code == 1 and "story 999 has not failed" in out and "0 stories queued" in out
+
+    services = await Services.open(settings, [FakeAdapter()])
+    try:
+        chat = FakeChat(services.router)
+        await chat.say("/watch bulgaria")
+        outcomes = {o.story_id: o for o in await services.pipeline.analyse_pending()}
+        assert outcomes[stuck].status == "analysed" and outcomes[stuck].alerts
+        record = await services.store.story(stuck)
+        assert record is not None and "failure" not in record.extra
+        assert await services.store.story_failure_counts() == {"failed": 1, "quarantined": 0}
+    finally:
+        await services.close()

@@ -16,7 +16,7 @@ from bot.config import Settings, load_settings
 from bot.errors import InputError, PermanentError
 from bot.ingest.web import NoArticleError, fetch_article, html_to_text
 from bot.net import Fetcher
-from bot.net_address import check_address, is_public_address
+from bot.net_address import Resolver, check_url, is_public_address, resolve_checked
 from bot.net_errors import (
     FetchTimeout,
     HTTPStatusError,
@@ -404,7 +404,14 @@ async def test_the_next_checked_address_is_tried_when_one_does_not_connect(
     assert result.body == b"from 93.184.216.35"
 
 
-async def test_check_address_checks_without_fetching(site: LocalWeb) -> None:
+async def check_address(
+    url: str, *, allow_private: bool = False, resolver: Resolver | None = None
+) -> list[str]:
+    _, host, port = check_url(url)
+    return await resolve_checked(host, port, allow_private=allow_private, resolver=resolver)
+
+
+async def test_the_fetch_time_check_refuses_without_fetching(site: LocalWeb) -> None:
     site.pages["/feed"] = Page(b"<rss/>")
     dns = rebinding({"intranet.example": [["10.0.0.5"]], "news.example": [["93.184.216.34"]]})
     assert await check_address("https://news.example/rss", resolver=dns) == ["93.184.216.34"]
