@@ -111,6 +111,10 @@ async def test_alerts_to_a_topic_go_there_and_a_deleted_topic_pauses_only_it(
         sent.message_id,
     )
 
+    # A digest (a reply the dispatcher sends) goes there too.
+    await adapter.send_reply(in_topic, Reply.text("Digest: 2 alerts"))
+    assert (server.sent[2].plain, server.sent[2].thread_id) == ("Digest: 2 alerts", TOPIC)
+
     server.delete_topic(GROUP, TOPIC)
     with pytest.raises(PermanentError, match=r"(?i)message thread not found") as failed:
         await adapter.send_reply(in_topic, Reply.text("still there?"))

@@ -513,10 +513,11 @@ class TelegramAdapter(Adapter):
         if now:
             why = "unblocked by the user" if private else "added to the chat"
         else:
+            kicked = change.new_chat_member.status == ChatMember.BANNED
             why = (
                 "blocked by the user"
                 if private
-                else f"{change.new_chat_member.status} from the chat"
+                else ("kicked from the chat" if kicked else "removed from the chat")
             )
         log.info("telegram: chat %s: the bot was %s", chat.id, why)
         self._admins = {k: v for k, v in self._admins.items() if k[0] != chat.id}
@@ -525,8 +526,8 @@ class TelegramAdapter(Adapter):
                 await self.on_presence(where, now, why)
             except Exception:
                 log.exception("telegram: recording that chat %s %s failed", chat.id, why)
-        if not now or private:
-            return
+        if not now or private or chat.id in self._moved.values():
+            return  # nobody to greet (a migrated group's supergroup knows the bot)
         adder = change.from_user
         reply = await self._dispatch(
             Command(
