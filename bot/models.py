@@ -272,6 +272,23 @@ class WatchTarget:
     name: str  # display name
 
 
+class WatchLevel(StrEnum):
+    """How much of an event a watch notifies about.
+
+    ``events``: only a new event notifies; later developments update its first
+    alert in place. ``major`` (the default): a new event and its major
+    developments (a denial, an updated figure, a side heard for the first time)
+    notify; lesser news updates the first alert. ``all``: every fresh claim
+    notifies."""
+
+    EVENTS = "events"
+    MAJOR = "major"
+    ALL = "all"
+
+
+DEFAULT_LEVEL = WatchLevel.MAJOR
+
+
 @dataclass(frozen=True, slots=True)
 class Subscription:
     id: int
@@ -279,6 +296,7 @@ class Subscription:
     target: WatchTarget
     paused: bool = False
     created: datetime | None = None
+    level: WatchLevel = DEFAULT_LEVEL
 
 
 # --------------------------------------------------------------------------- messages

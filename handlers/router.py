@@ -29,7 +29,7 @@ def default_registry() -> Registry:
             Spec(
                 "watch",
                 watch.watch,
-                "NAME",
+                "NAME [events|major|all]",
                 "alert this chat about an entity or phrase",
                 True,
                 linkable=True,

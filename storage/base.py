@@ -16,6 +16,7 @@ from typing import Protocol
 
 from bot.analysis.canonical import EarlierMention
 from bot.models import (
+    DEFAULT_LEVEL,
     Alert,
     Analysis,
     CanonicalClaim,
@@ -35,6 +36,7 @@ from bot.models import (
     StoryFingerprint,
     StoryRecord,
     Subscription,
+    WatchLevel,
     WatchTarget,
 )
 from bot.sources import Feed, FeedPoll
@@ -140,9 +142,19 @@ class SubscriptionStore(Protocol):
     """Chats, their watches and their settings."""
 
     async def add_subscription(
-        self, chat: ChatRef, target: WatchTarget, now: datetime
+        self,
+        chat: ChatRef,
+        target: WatchTarget,
+        now: datetime,
+        level: WatchLevel = DEFAULT_LEVEL,
     ) -> tuple[Subscription, bool]:
-        """Watch ``target`` in ``chat``; the bool says whether it is new."""
+        """Watch ``target`` in ``chat`` at ``level``; the bool says whether it is new
+        (a watch already there keeps its level)."""
+
+    async def set_subscription_level(
+        self, chat: ChatRef, key: str, level: WatchLevel
+    ) -> Subscription | None:
+        """Change a watch's level; None when the chat does not watch ``key``."""
 
     async def remove_subscription(self, chat: ChatRef, key: str) -> bool: ...
 

@@ -13,13 +13,20 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
-from bot.models import PART_SEPARATOR, ChatRef, Subscription, WatchTarget
+from bot.models import (
+    DEFAULT_LEVEL,
+    PART_SEPARATOR,
+    ChatRef,
+    Subscription,
+    WatchLevel,
+    WatchTarget,
+)
 from storage.codec import decode_alert, encode_alert
 from storage.db import Db, Row, Tx, as_dt, opt_dt
 
 log = logging.getLogger(__name__)
 
-_COLUMNS = "id, platform, chat_id, kind, key, name, paused, created"
+_COLUMNS = "id, platform, chat_id, kind, key, name, paused, created, level"
 
 
 def _subscription(row: Row) -> Subscription:
@@ -29,6 +36,7 @@ def _subscription(row: Row) -> Subscription:
         target=WatchTarget(kind=row["kind"], key=row["key"], name=row["name"]),
         paused=bool(row["paused"]),
         created=as_dt(row["created"]),
+        level=WatchLevel(row["level"]),
     )
 
 
@@ -48,7 +56,11 @@ class Subscriptions:
     db: Db
 
     async def add_subscription(
-        self, chat: ChatRef, target: WatchTarget, now: datetime
+        self,
+        chat: ChatRef,
+        target: WatchTarget,
+        now: datetime,
+        level: WatchLevel = DEFAULT_LEVEL,
     ) -> tuple[Subscription, bool]:
         async with self.db.write() as tx:
             await _changing(tx)
@@ -67,8 +79,8 @@ class Subscriptions:
                 chat.chat_id,
             )
             row = await tx.one(
-                "INSERT INTO subscriptions (platform, chat_id, kind, key, name, paused, created)"
-                f" VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING {_COLUMNS}",
+                "INSERT INTO subscriptions (platform, chat_id, kind, key, name, paused, created,"
+                f" level) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING {_COLUMNS}",
                 chat.platform,
                 chat.chat_id,
                 target.kind,
@@ -76,11 +88,32 @@ class Subscriptions:
                 target.name,
                 bool(paused),
                 now,
+                level.value,
             )
             assert row is not None
             await _log_changes(tx, [int(row["id"])], "upsert")
-        log.info("chat %s now watches %s (%s)", chat, target.key, target.kind)
+        log.info("chat %s now watches %s (%s, %s)", chat, target.key, target.kind, level)
         return _subscription(row), True
+
+    async def set_subscription_level(
+        self, chat: ChatRef, key: str, level: WatchLevel
+    ) -> Subscription | None:
+        """Change how much a watch notifies about; None when the chat does not watch ``key``."""
+        async with self.db.write() as tx:
+            await _changing(tx)
+            row = await tx.one(
+                "UPDATE subscriptions SET level = ? WHERE platform = ? AND chat_id = ? AND key = ?"
+                f" RETURNING {_COLUMNS}",
+                level.value,
+                chat.platform,
+                chat.chat_id,
+                key,
+            )
+            if row is not None:
+                await _log_changes(tx, [int(row["id"])], "upsert")
+        if row is not None:
+            log.info("chat %s watches %s at level %s", chat, key, level)
+        return None if row is None else _subscription(row)
 
     async def remove_subscription(self, chat: ChatRef, key: str) -> bool:
         async with self.db.write() as tx:
@@ -132,7 +165,7 @@ class Subscriptions:
             )
             rows = await tx.all(
                 "SELECT c.subscription_id AS changed_id, s.id, s.platform, s.chat_id, s.kind,"
-                " s.key, s.name, s.paused, s.created"
+                " s.key, s.name, s.paused, s.created, s.level"
                 " FROM (SELECT DISTINCT subscription_id FROM subscription_changes"
                 "       WHERE version > ? AND version <= ?) c"
                 " LEFT JOIN subscriptions s ON s.id = c.subscription_id"

@@ -26,12 +26,11 @@ from tests.adapters.test_telegram import (
     MEMBER,
     MENU,
     Chats,
-    alerts_in,
     ingest_in_another_process,
     make_alert,
     make_settings,
 )
-from tests.fakes.telegram_server import FakeTelegramServer
+from tests.fakes.telegram_server import FakeTelegramServer, SentMessage
 
 TOPIC = 7
 PRIVATE = 1001
@@ -346,6 +345,11 @@ async def test_end_to_end_a_topic_watch_pauses_when_the_bot_is_removed_and_resum
         stop.set()
         await asyncio.wait_for(running, 30)
         await services.close()
+
+
+def alerts_in(server: FakeTelegramServer, chat_id: int) -> list[SentMessage]:
+    """The alerts among what the bot sent to a chat (they have a Sources button)."""
+    return [m for m in server.messages_to(chat_id) if "Sources" in dict(m.buttons)]
 
 
 async def _all_paused(services: Services, chat: ChatRef, paused: bool) -> bool:

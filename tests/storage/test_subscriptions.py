@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.models import ChatRef, WatchTarget
+from bot.models import ChatRef, WatchLevel, WatchTarget
 from storage.base import Store
 from tests.storage.builders import ALICE, BOB, T0, at, make_alert, make_record, make_story
 
@@ -162,3 +162,24 @@ async def test_chats_lists_every_chat_with_watches_or_settings(store: Store) -> 
     await store.mute_chat(carol, at(60))  # settings only, no watch
     expected = sorted([ALICE, BOB, carol], key=lambda c: (c.platform, c.chat_id))
     assert await store.chats() == expected
+
+
+async def test_a_watch_keeps_its_level_and_changing_it_is_a_change(store: Store) -> None:
+    china, _ = await store.add_subscription(ALICE, CHINA_WATCH, T0)
+    assert china.level == WatchLevel.MAJOR  # the default
+    await store.add_subscription(ALICE, DRONES, T0, WatchLevel.ALL)
+    version, _, _ = await store.subscriptions_changed_since(0)
+
+    again, created = await store.add_subscription(ALICE, DRONES, at(1), WatchLevel.EVENTS)
+    assert not created and again.level == WatchLevel.ALL  # adding again leaves the level alone
+
+    changed = await store.set_subscription_level(ALICE, "gpe:china", WatchLevel.EVENTS)
+    assert changed is not None and changed.level == WatchLevel.EVENTS
+    assert await store.set_subscription_level(BOB, "gpe:china", WatchLevel.ALL) is None
+    _, since, removed = await store.subscriptions_changed_since(version)
+    assert [(s.target.key, s.level) for s in since] == [("gpe:china", WatchLevel.EVENTS)]
+    assert removed == []
+    assert [s.level for s in await store.chat_subscriptions(ALICE)] == [
+        WatchLevel.EVENTS,
+        WatchLevel.ALL,
+    ]
