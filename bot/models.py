@@ -325,6 +325,39 @@ class Button:
     action: str  # "sources", "mute", "unwatch", "event"
     arg: str
     url: str | None = None
+    row: int = 0  # buttons with the same row number sit side by side, rows in order
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One option of a :class:`FormField` that offers a choice."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class FormField:
+    """One setting a :class:`Form` asks for: a choice among ``choices``, or free
+    text when there are none (``optional``: it may be left empty)."""
+
+    name: str  # the NAME of ``NAME=VALUE`` in the form's command
+    label: str
+    value: str  # the current value (a choice's ``value``, or the text)
+    choices: tuple[Choice, ...] = ()
+    hint: str = ""
+    optional: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """Settings a platform with forms (Slack's modals) can show as one form;
+    submitting it runs ``/{command} NAME=VALUE ...`` with every field. Platforms
+    without forms show the reply's lines and buttons instead."""
+
+    title: str
+    command: str
+    fields: tuple[FormField, ...]
 
 
 def _plain(lines: tuple[Line, ...]) -> str:
@@ -347,6 +380,15 @@ class Reply:
     lines: tuple[Line, ...]
     ok: bool = True
     buttons: tuple[Button, ...] = ()
+    #: The command changed the chat (its watches or settings), so the chat
+    #: should see the answer; set by the router from the registry. Platforms
+    #: that can answer the asker alone (Slack's ephemeral messages) show every
+    #: other reply to the asker only, unless asked to share it.
+    changed: bool = False
+    #: The same settings as a form, for platforms that have forms.
+    form: Form | None = None
+    #: ``(field name, why)`` for each field of a submitted form that was refused.
+    errors: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def text(cls, *lines: str, ok: bool = True) -> Reply:
@@ -359,6 +401,14 @@ class Reply:
     @property
     def plain(self) -> str:
         return _plain(self.lines)
+
+
+@dataclass(frozen=True, slots=True)
+class ChatSummary:
+    """A chat's watches and settings in a few lines, for an overview of several chats."""
+
+    chat: ChatRef
+    lines: tuple[Line, ...]
 
 
 @dataclass(frozen=True, slots=True)

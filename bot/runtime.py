@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -27,6 +28,7 @@ from bot.pages.server import PageRoutes
 from bot.pipeline import Pipeline, utcnow
 from bot.watch import WatchIndex
 from handlers.base import Context
+from handlers.panel import overview
 from handlers.router import Router
 from storage import open_store
 from storage.base import OUTBOX_CHANNEL, Store
@@ -98,6 +100,7 @@ class Services:
         for adapter in adapters:  # platforms whose chats can change id move them here
             adapter.on_migrate = services.migrate_chat
             adapter.on_presence = services.chat_presence
+            adapter.chat_overview = functools.partial(overview, ctx)
         return services
 
     async def close(self) -> None:

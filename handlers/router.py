@@ -8,9 +8,10 @@ import re
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
+from dataclasses import replace
 
 from bot.models import Command, Reply
-from handlers import claims, feeds, help, settings, watch
+from handlers import claims, feeds, help, panel, settings, watch
 from handlers.base import Context
 from handlers.registry import Registry, Spec
 
@@ -64,6 +65,20 @@ def default_registry() -> Registry:
             ),
             Spec(
                 "timezone", settings.timezone, "ZONE", "this chat's time zone (Europe/Kyiv)", True
+            ),
+            Spec(
+                "settings",
+                panel.settings,
+                "",
+                "this chat's delivery settings, with buttons to change them",
+            ),
+            Spec(
+                "set",
+                panel.set_,
+                "NAME=VALUE ...",
+                "change several settings at once (digest, quiet, timezone, mute, level)",
+                True,
+                in_menu=False,
             ),
             Spec("status", settings.status, "", "watches, delivery mode, mutes, pending alerts"),
             Spec(
@@ -146,9 +161,11 @@ class Router:
             return Reply.error(f"Only admins of this chat may use /{spec.name} here.")
         log.info("command /%s in %s by user %s", spec.name, cmd.chat, cmd.user_id)
         try:
-            return await spec.handler(cmd, self.ctx, words[1:])
+            reply = await spec.handler(cmd, self.ctx, words[1:])
         except Exception:
             log.exception("command /%s in %s failed", spec.name, cmd.chat)
             return Reply.error(
                 "Something went wrong on our side; the error is logged. Please try again."
             )
+        # what changed the chat is for the chat to see; anything else, only the asker
+        return replace(reply, changed=spec.changes_state and reply.ok)

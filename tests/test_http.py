@@ -280,14 +280,15 @@ async def test_slack_http_mode_is_served_on_the_shared_port(tmp_path: Path) -> N
                     await asyncio.sleep(0.05)
             assert getattr(slack, "http_port", 0) is None  # no server of its own
             slack.http_port = port  # type: ignore[attr-defined]  # where post_signed sends
+            url = fake.response_url("w", channel="C0NEWS", user="U0ANN")
             status, _ = await post_signed(
                 slack,  # type: ignore[arg-type]
-                slash_body("watching"),
+                slash_body("watching", response_url=url),
                 "application/x-www-form-urlencoded",
             )
             assert status == 200
-            await fake.wait_for_messages(1)
-            assert "watches nothing yet" in fake.messages[0].text
+            [answer] = await fake.wait_for_ephemerals(1)  # it only reads: the asker's
+            assert "watches nothing yet" in answer.text
             # unsigned and malformed: refused before parsing, not a 500
             for headers, expected in (
                 ({}, 401),

@@ -30,7 +30,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from aiohttp import web
 
 from bot.config import Settings
-from bot.models import Alert, ChatRef, Command, MenuEntry, Reply
+from bot.models import Alert, ChatRef, ChatSummary, Command, MenuEntry, Reply
 from bot.ratelimit import PlatformLimits, RateLimiter
 
 CommandSink = Callable[[Command], Awaitable[Reply]]
@@ -40,6 +40,9 @@ MigrateHook = Callable[[ChatRef, ChatRef], Awaitable[None]]
 #: blocked (False), with why: the chat's watches resume or pause, its parts
 #: (forum topics) with it, and nothing of its settings is lost.
 PresenceHook = Callable[[ChatRef, bool, str], Awaitable[None]]
+#: The watches and settings of those of the given chats that watch something
+#: (:func:`handlers.panel.overview`), for a platform's overview of a user's chats.
+ChatOverview = Callable[[Sequence[ChatRef]], Awaitable[Sequence[ChatSummary]]]
 HttpHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 #: ``(method, path, handler)`` served on the service's shared HTTP server.
 Route = tuple[str, str, HttpHandler]
@@ -53,6 +56,8 @@ class Adapter(ABC):
     on_migrate: MigrateHook | None = None
     #: Set by the runtime: where the bot's joining or leaving a chat is reported.
     on_presence: PresenceHook | None = None
+    #: Set by the runtime: the watches and settings of chats (Slack's App Home).
+    chat_overview: ChatOverview | None = None
     #: The limiter this adapter paces its own sends through (see :meth:`use_limiter`).
     limiter: RateLimiter | None = None
 

@@ -30,6 +30,7 @@ from bot.adapters.slack import SLASH_COMMAND, SlackAdapter, clean_incoming, rend
 from bot.config import Settings, load_settings
 from bot.errors import ConfigError, PermanentError, TransientError
 from bot.models import Alert, AlertClaim, Button, ChatRef, Command, Link, Reply, Span
+from handlers.router import default_registry
 from tests.fakes.slack_server import (
     APP_TOKEN,
     BOT_TOKEN,
@@ -45,8 +46,13 @@ TRIGGERS = itertools.count(1)
 ROOT = Path(__file__).resolve().parents[2]
 
 
+CHANGING = frozenset(spec.name for spec in default_registry() if spec.changes_state)
+
+
 class Recorder:
-    """The core as the adapter sees it: records commands, answers with a reply."""
+    """The core as the adapter sees it: records commands, answers with a reply
+    marked ``changed`` as the router marks it (commands the registry says change
+    the chat)."""
 
     def __init__(self) -> None:
         self.commands: list[Command] = []
@@ -61,6 +67,7 @@ class Recorder:
         return Reply(
             lines=((Span("Now watching "), Span("China", bold=True), Span(" <&> here")),),
             buttons=(Button("Unwatch", "unwatch", "gpe:china"),),
+            changed=command.text.split()[0].lstrip("/") in CHANGING,
         )
 
 
@@ -243,8 +250,11 @@ async def test_slash_command_becomes_a_command_and_the_reply_is_posted(
 async def test_empty_slash_command_asks_for_help(
     adapter: SlackAdapter, core: Recorder, fake: FakeSlack
 ) -> None:
-    await post_signed(adapter, slash_body(""), "application/x-www-form-urlencoded")
-    await fake.wait_for_messages(1)
+    url = fake.response_url("h", channel=CHANNEL, user="U0ANN")
+    await post_signed(
+        adapter, slash_body("", response_url=url), "application/x-www-form-urlencoded"
+    )
+    await fake.wait_for_ephemerals(1)
     assert [c.text for c in core.commands] == ["/help"]
 
 
@@ -254,7 +264,7 @@ async def test_the_ack_comes_before_the_work(
     core.gate = asyncio.Event()
     started = time.monotonic()
     status, _ = await post_signed(
-        adapter, slash_body("claims china"), "application/x-www-form-urlencoded"
+        adapter, slash_body("watch china"), "application/x-www-form-urlencoded"
     )
     assert status == 200
     assert time.monotonic() - started < 3
@@ -267,9 +277,13 @@ async def test_the_ack_comes_before_the_work(
 async def test_a_failing_command_still_gets_an_answer(
     adapter: SlackAdapter, fake: FakeSlack
 ) -> None:
-    await post_signed(adapter, slash_body("boom"), "application/x-www-form-urlencoded")
-    [posted] = await fake.wait_for_messages(1)
-    assert "failed" in posted.text
+    url = fake.response_url("b", channel=CHANNEL, user="U0ANN")
+    await post_signed(
+        adapter, slash_body("boom", response_url=url), "application/x-www-form-urlencoded"
+    )
+    [shown] = await fake.wait_for_ephemerals(1)
+    assert "failed" in shown.text
+    assert fake.messages == []  # a failure is the asker's business
 
 
 async def test_a_bad_signature_is_refused(
@@ -455,7 +469,7 @@ async def test_a_replayed_slash_command_runs_once(
 async def test_slack_retrying_a_slash_command_runs_it_once(
     adapter: SlackAdapter, core: Recorder, fake: FakeSlack
 ) -> None:
-    body = slash_body("claims china")
+    body = slash_body("watch china")
     first = signed_headers(body, timestamp=int(time.time()) - 2)
     retry = {**signed_headers(body), "X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "timeout"}
     for headers in (first, retry):
@@ -464,7 +478,7 @@ async def test_slack_retrying_a_slash_command_runs_it_once(
         assert status == 200
     await fake.wait_for_messages(1)
     await adapter.wait_idle()
-    assert [c.text for c in core.commands] == ["/claims china"]
+    assert [c.text for c in core.commands] == ["/watch china"]
 
 
 async def test_two_different_commands_in_the_same_second_both_run(
@@ -494,12 +508,13 @@ async def test_an_app_mention_is_a_command(
     }
     status, _ = await post_signed(adapter, event_body(event), "application/json")
     assert status == 200
-    [posted] = await fake.wait_for_messages(1)
+    [shown] = await fake.wait_for_ephemerals(1)
     [command] = core.commands
     assert command.text == "/claims china & russia"
     assert (command.chat_id, command.user_id, command.chat_type) == (CHANNEL, "U0BOB", "channel")
-    assert posted.channel == CHANNEL
-    assert posted.thread_ts is None
+    # what only reads is answered to the asker alone (chat.postEphemeral)
+    assert (shown.channel, shown.user, shown.thread_ts) == (CHANNEL, "U0BOB", None)
+    assert fake.messages == []
 
 
 async def test_an_app_mention_in_a_thread_is_answered_in_the_thread(
@@ -514,8 +529,8 @@ async def test_an_app_mention_in_a_thread_is_answered_in_the_thread(
         "channel": CHANNEL,
     }
     await post_signed(adapter, event_body(event), "application/json")
-    [posted] = await fake.wait_for_messages(1)
-    assert posted.thread_ts == "1700000000.000001"
+    [shown] = await fake.wait_for_ephemerals(1)
+    assert shown.thread_ts == "1700000000.000001"
 
 
 async def test_a_direct_message_is_a_command(
@@ -628,7 +643,7 @@ async def test_the_endpoint_can_be_mounted_on_the_services_own_http_app(
     slack.http_port = int(runner.addresses[0][1])
     try:
         status, _ = await post_signed(
-            slack, slash_body("watching"), "application/x-www-form-urlencoded"
+            slack, slash_body("watch china"), "application/x-www-form-urlencoded"
         )
         assert status == 200
         await fake.wait_for_messages(1)
@@ -639,7 +654,7 @@ async def test_the_endpoint_can_be_mounted_on_the_services_own_http_app(
     finally:
         await slack.stop()
         await runner.cleanup()
-    assert [c.text for c in core.commands] == ["/watching"]
+    assert [c.text for c in core.commands] == ["/watch china"]
 
 
 # --------------------------------------------------------------------------- admin-only
@@ -693,15 +708,19 @@ async def test_with_admin_only_a_member_cannot_change_the_channels_watches(
     await slack.start(services.router)
     try:
         for user in ("U0ANN", "U0BOSS"):
+            url = fake.response_url(user, channel=CHANNEL, user=user)
             await post_signed(
-                slack, slash_body("watch china", user=user), "application/x-www-form-urlencoded"
+                slack,
+                slash_body("watch china", user=user, response_url=url),
+                "application/x-www-form-urlencoded",
             )
             await slack.wait_idle()
-        refused, accepted = await fake.wait_for_messages(2)
+        [accepted] = await fake.wait_for_messages(1)
+        [refused] = await fake.wait_for_ephemerals(1)
     finally:
         await slack.stop()
         await services.close()
-    assert "Only admins" in refused.text
+    assert "Only admins" in refused.text and refused.user == "U0ANN"  # only Ann sees it
     assert accepted.text.startswith("Watching China")
 
 
@@ -926,9 +945,9 @@ async def test_socket_mode_receives_commands_over_the_websocket(
         }
         envelope = json.loads(event_body(event))
         await fake.send_envelope("events_api", envelope)
-        await fake.wait_for_messages(2)
+        await fake.wait_for_ephemerals(1)
         await fake.send_envelope("interactive", action_payload("sources:ev-1"))
-        await fake.wait_for_messages(3)
+        await fake.wait_for_ephemerals(2)
     finally:
         await slack.stop()
     assert [c.text for c in core.commands] == ["/watch china", "/claims russia", "/sources ev-1"]

@@ -790,3 +790,41 @@ async def test_the_running_service_registers_every_menu_command_of_its_router(
     assert {"digest", "quiet", "timezone", "status"} <= set(registered)
     descriptions = {c["command"]: c["description"] for c in server.commands}
     assert descriptions["quiet"] == "Hold alerts during these hours"
+
+
+async def test_settings_are_inline_buttons_in_rows_that_change_them(
+    server: FakeTelegramServer, tmp_path: Path
+) -> None:
+    from bot.runtime import Services
+
+    settings = make_settings(server, database_url=f"sqlite:///{tmp_path / 'settings.db'}")
+    tg = TelegramAdapter(settings, poll_timeout=1)
+    services = await Services.open(settings, [tg])
+    await tg.start(services.router, services.router.registry.menu())
+    try:
+        server.push_message(77, "/watch china")
+        await server.wait_for_messages(1)
+        server.push_message(77, "/settings")
+        [_, panel] = await server.wait_for_messages(2)
+        assert "Delivery: each alert as it comes" in panel.plain
+        rows = (panel.reply_markup or {})["inline_keyboard"]
+        assert [len(row) for row in rows] == [3, 2, 3, 3]  # digest, quiet, mute, China's level
+        assert [b["callback_data"] for b in rows[0]] == [
+            "digest:off",
+            "digest:hourly",
+            "digest:daily 08:00",
+        ]
+        assert rows[3][1] == {
+            "text": "✓ China: major developments",
+            "callback_data": "watch:gpe:china major",
+        }
+        server.push_callback(77, panel.message_id, "digest:hourly", user_id=77)
+        [*_, changed] = await server.wait_for_messages(3)
+        assert "every hour" in changed.plain
+        server.push_message(77, "/settings")
+        [*_, again] = await server.wait_for_messages(4)
+        labels = [b["text"] for row in (again.reply_markup or {})["inline_keyboard"] for b in row]
+        assert "✓ Hourly digest" in labels and "Each alert" in labels
+    finally:
+        await tg.stop()
+        await services.close()

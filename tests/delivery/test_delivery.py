@@ -508,7 +508,7 @@ async def test_status_shows_watches_mode_mutes_and_pending_alerts(
     await queue(db, clock, alert(ALICE, "a1"), alert(ALICE, "a2"))
     lines = (await chat.say("/status")).plain.splitlines()
     assert lines == [
-        "Watching: China",
+        "Watching: China (major developments)",  # each watch with its level
         "Delivery: hourly digest",
         "Quiet hours: 22:00-07:00",
         "Time zone: Europe/Kyiv",

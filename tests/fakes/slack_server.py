@@ -87,6 +87,19 @@ class Updated:
 
 
 @dataclass
+class Ephemeral:
+    """One message only ``user`` sees: from chat.postEphemeral, or a response_url
+    answer with ``response_type: ephemeral``."""
+
+    channel: str
+    user: str
+    text: str
+    blocks: list[dict[str, Any]]
+    thread_ts: str | None = None
+    deleted: bool = False
+
+
+@dataclass
 class FakeSlack:
     bot_token: str = BOT_TOKEN
     app_token: str = APP_TOKEN
@@ -98,6 +111,13 @@ class FakeSlack:
     updates: list[Updated] = field(default_factory=list)
     socket_acks: dict[str, dict[str, Any]] = field(default_factory=dict)
     responses: list[dict[str, Any]] = field(default_factory=list)  # posted to response_url
+    ephemerals: list[Ephemeral] = field(default_factory=list)
+    #: conversation id -> its members (user ids, the bot's ``BOT_USER_ID`` too),
+    #: for users.conversations and chat.postEphemeral
+    members: dict[str, set[str]] = field(default_factory=dict)
+    archived: set[str] = field(default_factory=set)
+    views: dict[str, dict[str, Any]] = field(default_factory=dict)  # view id -> open modal
+    home: dict[str, dict[str, Any]] = field(default_factory=dict)  # user -> published Home
 
     def __post_init__(self) -> None:
         self._failures: dict[str, list[Failure]] = {}
@@ -109,6 +129,9 @@ class FakeSlack:
         self._ack_waiters: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._envelopes = itertools.count(1)
         self._posted = asyncio.Condition()
+        self._response_urls: dict[str, tuple[str, str, int]] = {}  # id -> channel, user, uses
+        self._triggers: dict[str, tuple[str, float]] = {}  # trigger id -> user, issued at
+        self._view_ids = itertools.count(1)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -135,13 +158,53 @@ class FakeSlack:
     def api_url(self) -> str:
         return f"http://127.0.0.1:{self._port}/api/"
 
-    def response_url(self, name: str = "1") -> str:
-        """A slash command's ``response_url``, answered by this fake."""
+    def response_url(self, name: str = "1", *, channel: str = "", user: str = "") -> str:
+        """A ``response_url`` (a slash command's or a button's) for ``user`` in
+        ``channel``, answered by this fake as Slack does: at most five uses."""
+        self._response_urls[name] = (channel, user, 0)
         return f"http://127.0.0.1:{self._port}/response/{name}"
 
+    def trigger(self, user: str) -> str:
+        """A ``trigger_id`` as Slack sends with a slash command or a button press;
+        views.open accepts it once, within three seconds."""
+        trigger_id = f"{next(self._envelopes)}.{int(time.time())}.trigger"
+        self._triggers[trigger_id] = (user, time.monotonic())
+        return trigger_id
+
     async def _response(self, request: web.Request) -> web.Response:
-        body = await request.json()
-        self.responses.append({"id": request.match_info["id"], **body})
+        """A response_url: JSON with ``text`` or ``blocks``; ``response_type``
+        ``ephemeral`` (the default) or ``in_channel``; ``replace_original`` /
+        ``delete_original`` for the message a button is on. Errors as Slack's
+        webhooks answer them: an HTTP status and a plain-text code."""
+        name = request.match_info["id"]
+        try:
+            body = await request.json()
+        except ValueError:
+            return web.Response(status=400, text="invalid_payload")
+        if not isinstance(body, dict):
+            return web.Response(status=400, text="invalid_payload")
+        channel, user, uses = self._response_urls.get(name, ("", "", 0))
+        if uses >= 5:
+            return web.Response(status=404, text="used_url")
+        self._response_urls[name] = (channel, user, uses + 1)
+        kind = body.get("response_type", "ephemeral")
+        if kind not in ("ephemeral", "in_channel"):
+            return web.Response(status=400, text="invalid_payload")
+        if not body.get("delete_original") and not (body.get("text") or body.get("blocks")):
+            return web.Response(status=400, text="no_text")
+        self.responses.append({"id": name, **body})
+        text, blocks = str(body.get("text") or ""), list(body.get("blocks") or [])
+        async with self._posted:
+            if body.get("delete_original"):
+                for shown in self.ephemerals:
+                    if (shown.channel, shown.user) == (channel, user):
+                        shown.deleted = True
+            elif kind == "in_channel":
+                ts = self._next_ts()
+                self.messages.append(Posted(channel, text, blocks, None, ts))
+            else:
+                self.ephemerals.append(Ephemeral(channel, user, text, blocks))
+            self._posted.notify_all()
         return web.Response(text="ok")
 
     # ------------------------------------------------------------------ test controls
@@ -183,6 +246,19 @@ class FakeSlack:
                 self._posted.wait_for(lambda: len(self.messages) >= count), within
             )
         return list(self.messages)
+
+    async def wait_for_ephemerals(self, count: int, within: float = 5.0) -> list[Ephemeral]:
+        """Wait until at least ``count`` ephemeral messages were shown; return them all."""
+        async with self._posted:
+            await asyncio.wait_for(
+                self._posted.wait_for(lambda: len(self.ephemerals) >= count), within
+            )
+        return list(self.ephemerals)
+
+    async def wait_for(self, what: Any, within: float = 5.0) -> None:
+        """Wait until ``what()`` is true (checked whenever the fake records something)."""
+        async with self._posted:
+            await asyncio.wait_for(self._posted.wait_for(what), within)
 
     async def wait_for_updates(self, count: int, within: float = 5.0) -> list[Updated]:
         """Wait until at least ``count`` chat.update calls succeeded; return them all."""
@@ -341,24 +417,148 @@ class FakeSlack:
             self._posted.notify_all()
         return _ok(channel=channel, ts=ts)
 
+    async def _m_chat_postEphemeral(self, params: dict[str, Any]) -> web.Response:
+        channel, user = str(params.get("channel") or ""), str(params.get("user") or "")
+        blocks = params.get("blocks") or []
+        if not params.get("text") and not blocks:
+            return _error("no_text")
+        if channel in self.members and user not in self.members[channel]:
+            return _error("user_not_in_channel")
+        async with self._posted:
+            self.ephemerals.append(
+                Ephemeral(
+                    channel,
+                    user,
+                    str(params.get("text") or ""),
+                    list(blocks),
+                    params.get("thread_ts"),
+                )
+            )
+            self._posted.notify_all()
+        return _ok(message_ts=self._next_ts())
+
+    async def _m_users_conversations(self, params: dict[str, Any]) -> web.Response:
+        """The conversations ``user`` (else the bot) is a member of, of the asked
+        ``types``; with a bot token, another user's non-public ones only where
+        the bot is a member too. Pages of ``limit`` with ``next_cursor``."""
+        user = str(params.get("user") or BOT_USER_ID)
+        types = set(str(params.get("types") or "public_channel").split(","))
+        exclude_archived = str(params.get("exclude_archived", "false")).lower() in ("true", "1")
+        found = []
+        for cid, members in sorted(self.members.items()):
+            info = self._channel_info(cid)
+            kind = (
+                "im"
+                if info["is_im"]
+                else "mpim"
+                if info["is_mpim"]
+                else "private_channel"
+                if info["is_private"]
+                else "public_channel"
+            )
+            if kind not in types or user not in members:
+                continue
+            if exclude_archived and cid in self.archived:
+                continue
+            if kind != "public_channel" and BOT_USER_ID not in members:
+                continue
+            found.append(info)
+        start = int(str(params.get("cursor") or "0") or 0)
+        limit = max(1, min(int(params.get("limit") or 100), 1000))
+        page = found[start : start + limit]
+        more = start + limit < len(found)
+        return _ok(
+            channels=page, response_metadata={"next_cursor": str(start + limit) if more else ""}
+        )
+
+    async def _m_views_publish(self, params: dict[str, Any]) -> web.Response:
+        user = str(params.get("user_id") or "")
+        view = _json_param(params.get("view"))
+        if not user or user not in self.users:
+            return _error("user_not_found" if user else "invalid_arguments")
+        problem = _view_problem(view, "home")
+        if problem:
+            return _error(problem)
+        self.home[user] = view
+        async with self._posted:
+            self._posted.notify_all()
+        return _ok(view={"id": f"VHOME{user}", **view})
+
+    async def _m_views_open(self, params: dict[str, Any]) -> web.Response:
+        trigger_id = str(params.get("trigger_id") or "")
+        issued = self._triggers.pop(trigger_id, None)
+        if issued is None:
+            return _error("invalid_trigger_id")
+        if time.monotonic() - issued[1] > 3:
+            return _error("expired_trigger_id")
+        view = _json_param(params.get("view"))
+        problem = _view_problem(view, "modal")
+        if problem:
+            return _error(problem)
+        view_id = f"V{next(self._view_ids):04d}"
+        self.views[view_id] = {"id": view_id, "user": issued[0], **view}
+        async with self._posted:
+            self._posted.notify_all()
+        return _ok(view={"id": view_id, **view})
+
+    def submission(self, view_id: str, values: dict[str, str]) -> dict[str, Any]:
+        """The ``view_submission`` payload Slack sends when the user saves the
+        open modal ``view_id``: each input's value from ``values`` (by the
+        input's block id), else the value it was opened with."""
+        view = self.views[view_id]
+        state: dict[str, dict[str, Any]] = {}
+        for block in view.get("blocks") or []:
+            if block.get("type") != "input":
+                continue
+            element = block["element"]
+            block_id, action_id = block["block_id"], element["action_id"]
+            if element["type"] == "static_select":
+                wanted = values.get(block_id)
+                option = next(
+                    (o for o in element["options"] if o["value"] == wanted),
+                    element.get("initial_option"),
+                )
+                state[block_id] = {action_id: {"type": "static_select", "selected_option": option}}
+            else:
+                text = values.get(block_id, element.get("initial_value"))
+                state[block_id] = {action_id: {"type": "plain_text_input", "value": text or None}}
+        return {
+            "type": "view_submission",
+            "team": {"id": TEAM_ID, "domain": "fake"},
+            "user": {"id": view["user"], "username": view["user"].lower(), "team_id": TEAM_ID},
+            "api_app_id": "A0APP",
+            "token": "legacy-verification-token",
+            "trigger_id": self.trigger(view["user"]),
+            "view": {
+                **{k: v for k, v in view.items() if k != "user"},
+                "team_id": TEAM_ID,
+                "state": {"values": state},
+                "hash": f"{view_id}.hash",
+            },
+            "response_urls": [],
+        }
+
     async def _m_users_info(self, params: dict[str, Any]) -> web.Response:
         user = self.users.get(str(params.get("user")))
         if user is None:
             return _error("user_not_found")
         return _ok(user=user)
 
-    async def _m_conversations_info(self, params: dict[str, Any]) -> web.Response:
-        channel = str(params.get("channel"))
+    def _channel_info(self, channel: str) -> dict[str, Any]:
         info = self.channels.get(channel)
         if info is None:
             info = {
                 "id": channel,
+                "name": channel.lower(),
                 "is_channel": channel.startswith("C"),
                 "is_im": channel.startswith("D"),
                 "is_mpim": False,
                 "is_private": False,
             }
-        return _ok(channel=info)
+        return {**info, "is_archived": channel in self.archived}
+
+    async def _m_conversations_info(self, params: dict[str, Any]) -> web.Response:
+        return _ok(channel=self._channel_info(str(params.get("channel"))))
 
 
 def _ok(**fields: Any) -> web.Response:
@@ -367,3 +567,42 @@ def _ok(**fields: Any) -> web.Response:
 
 def _error(error: str, *, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     return web.json_response({"ok": False, "error": error}, status=status, headers=headers)
+
+
+def _json_param(value: Any) -> dict[str, Any]:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return {}
+    return value if isinstance(value, dict) else {}
+
+
+_INPUT_ELEMENTS = frozenset({"plain_text_input", "static_select"})
+
+
+def _view_problem(view: dict[str, Any], kind: str) -> str | None:
+    """Why Slack would refuse ``view`` (``invalid_arguments``), checking the
+    limits our views could break: type, title of at most 24 characters, at
+    most 100 blocks, unique block ids, a submit button when there are inputs,
+    input blocks with a label and a known element."""
+    if view.get("type") != kind:
+        return "invalid_arguments"
+    blocks = view.get("blocks")
+    if not isinstance(blocks, list) or len(blocks) > 100:
+        return "invalid_arguments"
+    if kind == "modal" and len((view.get("title") or {}).get("text") or "") not in range(1, 25):
+        return "invalid_arguments"
+    ids = [b["block_id"] for b in blocks if isinstance(b, dict) and "block_id" in b]
+    if len(ids) != len(set(ids)):
+        return "invalid_arguments"
+    inputs = [b for b in blocks if isinstance(b, dict) and b.get("type") == "input"]
+    if inputs and kind == "modal" and not view.get("submit"):
+        return "invalid_arguments"
+    for block in inputs:
+        element = block.get("element") or {}
+        if not (block.get("label") or {}).get("text") or element.get("type") not in _INPUT_ELEMENTS:
+            return "invalid_arguments"
+    if len(str(view.get("private_metadata") or "")) > 3000:
+        return "invalid_arguments"
+    return None

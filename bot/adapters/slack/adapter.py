@@ -16,9 +16,15 @@ Two ways in, one app:
 Incoming: ``/claimwatch watch china`` → ``/watch china``; ``@ClaimWatch claims
 china`` and a DM ``claims china`` → ``/claims china``; a button with value
 ``mute:24h`` → ``/mute 24h``. Every request is acknowledged at once; the
-command runs after the ack and its reply is posted with ``chat.postMessage``
-into the channel (in the thread, for a mention in a thread or a button on an
-alert) — visible to the channel, so everyone sees who changed its watches.
+command runs after the ack. A reply the router marks ``changed`` (the registry
+says the command changes the chat) is posted with ``chat.postMessage`` into the
+channel (in the thread, for a mention in a thread or a button on an alert), so
+everyone sees who changed its watches; every other reply only the asker sees
+(``response_url`` or ``chat.postEphemeral``), with a "Share in channel" button;
+a leading ``share`` word posts it for the channel at once. A reply with a form
+(``/settings``) opens as a modal where there is a ``trigger_id``; its
+submission runs before the ack so that a refusal shows in the modal. On
+``app_home_opened`` the Home tab is published (:meth:`SlackAdapter.publish_home`).
 
 Outgoing: Block Kit (:func:`render_blocks`, :func:`render_alert`); every piece
 of story text is escaped for mrkdwn. The Web API client has no retry handlers:
@@ -35,6 +41,7 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import aiohttp
@@ -48,17 +55,28 @@ from slack_sdk.errors import SlackApiError
 from bot.adapters.base import Adapter, CommandSink, Route
 from bot.adapters.slack.errors import translate_error
 from bot.adapters.slack.guard import RequestRefused, SlackGuard
-from bot.adapters.slack.incoming import as_command_text, chat_type, clean_incoming
+from bot.adapters.slack.incoming import as_command_text, chat_type, clean_incoming, split_share
 from bot.adapters.slack.rendering import (
     ACTION_PREFIX,
+    MAX_BLOCKS,
+    SHARE_ACTION,
     render_alert,
     reply_blocks,
     reply_fallback,
+    share_button,
+    shared_by,
 )
-from bot.adapters.slack.transport import CALL_ERRORS, post_message, respond_ephemeral, web_client
+from bot.adapters.slack.transport import (
+    CALL_ERRORS,
+    post_ephemeral,
+    post_message,
+    respond,
+    web_client,
+)
+from bot.adapters.slack.views import SETTINGS_VIEW, form_view, home_view, submitted, view_errors
 from bot.config import Settings
 from bot.errors import ConfigError, PermanentError, TransientError
-from bot.models import Alert, ChatRef, Command, MenuEntry, Reply, Span
+from bot.models import Alert, ChatRef, ChatSummary, Command, MenuEntry, Reply, Span
 from bot.ratelimit import CHAT_MARGIN, PlatformLimits, RateLimiter
 
 logger = logging.getLogger(__name__)
@@ -78,6 +96,21 @@ NOT_IN_CHANNEL_HINT = (
 )
 
 Mode = Literal["socket", "http"]
+
+#: The conversations the App Home tab looks through (``users.conversations``).
+CONVERSATION_TYPES = "public_channel,private_channel,mpim,im"
+MAX_CONVERSATION_PAGES = 20  # of 200 conversations each
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a command came from, which decides where its answer goes."""
+
+    thread_ts: str | None = None  # answer in this thread
+    response_url: str | None = None  # a slash command's or a button's
+    trigger_id: str | None = None  # opens a modal, for a few seconds
+    share: bool = False  # the asker wants the channel to see the answer
+    on_ephemeral: bool = False  # a button on a message only the presser sees
 
 
 def slack_limits(settings: Settings) -> PlatformLimits:
@@ -280,19 +313,18 @@ class SlackAdapter(Adapter):
         self.app.event("app_mention")(self._on_mention)
         self.app.event("message")(self._on_message)
         self.app.action(re.compile(rf"^{ACTION_PREFIX}:"))(self._on_action)
+        self.app.action(SHARE_ACTION)(self._on_share)
+        self.app.view(SETTINGS_VIEW)(self._on_view_submission)
+        self.app.event("app_home_opened")(self._on_home_opened)
         self._register_membership()
 
-    def _spawn(
-        self,
-        command: Command,
-        thread_ts: str | None,
-        *,
-        resolve_type: bool = False,
-        response_url: str | None = None,
-    ) -> None:
+    def _spawn(self, command: Command, origin: Origin, *, resolve_type: bool = False) -> None:
         """Run the command after the ack. The listener returns at once; the
         lookups (channel type, admin) happen in the task."""
-        task = asyncio.create_task(self._run(command, thread_ts, resolve_type, response_url))
+        self._track(self._run(command, origin, resolve_type))
+
+    def _track(self, work: Any) -> None:
+        task: asyncio.Task[None] = asyncio.create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -302,23 +334,22 @@ class SlackAdapter(Adapter):
         user = str(body.get("user_id") or "")
         if not channel or not user:
             return
-        text = as_command_text(clean_incoming(str(body.get("text") or ""), self._bot_user_id))
+        words, share = split_share(clean_incoming(str(body.get("text") or ""), self._bot_user_id))
         private = channel.startswith("D") or body.get("channel_name") == "directmessage"
         command = Command(
             platform=self.platform,
             chat_id=channel,
             user_id=user,
-            text=text,
+            text=as_command_text(words),
             chat_type="private" if private else chat_type(channel),
             user_name=body.get("user_name"),
         )
-        response_url = body.get("response_url")
-        self._spawn(
-            command,
-            None,
-            resolve_type=not private,
-            response_url=response_url if isinstance(response_url, str) else None,
+        origin = Origin(
+            response_url=_text_or_none(body.get("response_url")),
+            trigger_id=_text_or_none(body.get("trigger_id")),
+            share=share,
         )
+        self._spawn(command, origin, resolve_type=not private)
 
     def _first_delivery(self, body: dict[str, Any]) -> bool:
         """False for an event Slack delivers again (a retry after a slow ack)."""
@@ -340,16 +371,16 @@ class SlackAdapter(Adapter):
         user = str(event.get("user") or "")
         if not channel or not user or event.get("bot_id"):
             return
-        text = as_command_text(clean_incoming(str(event.get("text") or ""), self._bot_user_id))
+        words, share = split_share(clean_incoming(str(event.get("text") or ""), self._bot_user_id))
         command = Command(
             platform=self.platform,
             chat_id=channel,
             user_id=user,
-            text=text,
+            text=as_command_text(words),
             chat_type=chat_type(channel, event.get("channel_type")),
             reply_to=event.get("ts"),
         )
-        self._spawn(command, event.get("thread_ts"))
+        self._spawn(command, Origin(thread_ts=event.get("thread_ts"), share=share))
 
     async def _on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         # only direct messages; mentions in channels arrive as app_mention
@@ -361,16 +392,17 @@ class SlackAdapter(Adapter):
         user = str(event.get("user") or "")
         if not channel or not user or user == self._bot_user_id:
             return
-        text = as_command_text(clean_incoming(str(event.get("text") or ""), self._bot_user_id))
+        # a DM is private: "share" changes nothing there, and is dropped
+        words, _ = split_share(clean_incoming(str(event.get("text") or ""), self._bot_user_id))
         command = Command(
             platform=self.platform,
             chat_id=channel,
             user_id=user,
-            text=text,
+            text=as_command_text(words),
             chat_type="private",
             reply_to=event.get("ts"),
         )
-        self._spawn(command, event.get("thread_ts"))
+        self._spawn(command, Origin(thread_ts=event.get("thread_ts")))
 
     async def _on_action(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
@@ -385,56 +417,249 @@ class SlackAdapter(Adapter):
         user = str((body.get("user") or {}).get("id") or "")
         if not channel or not user:
             return
-        message = body.get("message") or {}
-        thread_ts = message.get("thread_ts") or message.get("ts")
+        self._spawn_action(body, channel, user, f"/{action} {arg}".strip(), share=False)
+
+    def _spawn_action(
+        self, body: dict[str, Any], channel: str, user: str, text: str, *, share: bool
+    ) -> None:
+        """A button's command: answered in the thread of the message it is on,
+        or through its ``response_url`` when that message is ephemeral."""
+        container = body.get("container") or {}
+        on_ephemeral = bool(container.get("is_ephemeral"))
+        message = {} if on_ephemeral else (body.get("message") or {})
         command = Command(
             platform=self.platform,
             chat_id=channel,
             user_id=user,
-            text=f"/{action} {arg}".strip(),
+            text=text,
             chat_type=chat_type(channel),
             user_name=(body.get("user") or {}).get("username"),
             reply_to=message.get("ts"),
         )
-        self._spawn(command, thread_ts, resolve_type=not channel.startswith("D"))
+        origin = Origin(
+            thread_ts=message.get("thread_ts") or message.get("ts"),
+            response_url=_text_or_none(body.get("response_url")),
+            trigger_id=_text_or_none(body.get("trigger_id")),
+            share=share,
+            on_ephemeral=on_ephemeral,
+        )
+        self._spawn(command, origin, resolve_type=not channel.startswith("D"))
 
-    async def _run(
-        self,
-        command: Command,
-        thread_ts: str | None,
-        resolve_type: bool,
-        response_url: str | None,
-    ) -> None:
-        assert self._on_command is not None
-        channel = command.chat_id
+    async def _on_share(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        """ "Share in channel" under an answer only its asker saw: the command
+        runs again and its answer is posted for the channel."""
+        await ack()
+        actions = body.get("actions") or []
+        text = str(actions[0].get("value") or "") if actions else ""
+        channel = str((body.get("channel") or {}).get("id") or "")
+        channel = channel or str((body.get("container") or {}).get("channel_id") or "")
+        user = str((body.get("user") or {}).get("id") or "")
+        if text.startswith("/") and channel and user:
+            self._spawn_action(body, channel, user, text, share=True)
+
+    async def _on_view_submission(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        """A settings modal submitted: its command runs before the ack, so that
+        a refusal is shown in the modal (``response_action: errors``) and
+        changes nothing; an accepted change is announced in the channel."""
+        view = body.get("view") or {}
+        found = submitted(view)
+        user = str((body.get("user") or {}).get("id") or "")
+        if found is None or not user:
+            await ack()
+            return
+        channel, text, first = found
+        command = Command(
+            platform=self.platform,
+            chat_id=channel,
+            user_id=user,
+            text=text,
+            chat_type=chat_type(channel),
+            user_name=(body.get("user") or {}).get("username"),
+        )
+        command = await self._prepare(command, resolve_type=not channel.startswith("D"))
+        reply = await self._dispatch(command)
+        if not reply.ok:
+            await ack(response_action="errors", errors=view_errors(reply, view, first))
+            return
+        await ack()
+        self._track(self._deliver(command, reply, Origin()))
+
+    async def _on_home_opened(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        if event.get("tab") != "home" or not self._first_delivery(body):
+            return
+        user = str(event.get("user") or "")
+        if user:
+            self._track(self.publish_home(user))
+
+    async def publish_home(self, user: str) -> None:
+        """``views.publish`` the user's Home tab: every conversation the user
+        and the bot are both members of (channels, private channels, group
+        DMs, the user's DM with the bot; not archived ones) that watches
+        something, by name, with its watches and settings."""
+        try:
+            theirs = await self._conversations(user)
+            ours = await self._conversations(None)
+        except CALL_ERRORS as exc:
+            logger.warning("slack: could not list the conversations of %s: %s", user, exc)
+            return
+        shared = sorted((label, cid) for cid, label in theirs.items() if cid in ours)
+        summaries: Sequence[ChatSummary] = ()
+        if self.chat_overview is not None and shared:
+            summaries = await self.chat_overview([ChatRef(PLATFORM, cid) for _, cid in shared])
+        labels = {cid: label for label, cid in shared}
+        view = home_view([(labels[s.chat.chat_id], s) for s in summaries], SLASH_COMMAND)
+        try:
+            await self.client.views_publish(user_id=user, view=view)
+        except CALL_ERRORS as exc:
+            logger.warning("slack: could not publish the Home tab of %s: %s", user, exc)
+
+    async def _conversations(self, user: str | None) -> dict[str, str]:
+        """``users.conversations`` of ``user`` (None: the bot's own), not
+        archived, as {id: label}, every page."""
+        found: dict[str, str] = {}
+        cursor: str | None = None
+        for _ in range(MAX_CONVERSATION_PAGES):
+            kwargs: dict[str, Any] = {
+                "types": CONVERSATION_TYPES,
+                "exclude_archived": True,
+                "limit": 200,
+            }
+            if user is not None:
+                kwargs["user"] = user
+            if cursor:
+                kwargs["cursor"] = cursor
+            response = await self.client.users_conversations(**kwargs)
+            for channel in response.get("channels") or []:
+                cid = str(channel.get("id") or "")
+                if cid:
+                    found[cid] = _label(channel)
+            cursor = str((response.get("response_metadata") or {}).get("next_cursor") or "")
+            if not cursor:
+                break
+        return found
+
+    async def _prepare(self, command: Command, *, resolve_type: bool) -> Command:
+        """The command with its chat type (when asked), admin flag and prefix."""
         if resolve_type:
-            command = dataclasses.replace(command, chat_type=await self._channel_type(channel))
-        command = dataclasses.replace(
+            command = dataclasses.replace(
+                command, chat_type=await self._channel_type(command.chat_id)
+            )
+        return dataclasses.replace(
             command,
             is_admin=await self._is_admin(command.user_id, command.chat_type),
             prefix=f"{SLASH_COMMAND} ",
         )
-        logger.info("slack: %s from %s in %s", command.text.split(" ")[0], command.user_id, channel)
+
+    async def _dispatch(self, command: Command) -> Reply:
+        assert self._on_command is not None
+        logger.info(
+            "slack: %s from %s in %s", command.text.split(" ")[0], command.user_id, command.chat_id
+        )
         try:
-            reply = await self._on_command(command)
+            return await self._on_command(command)
         except Exception:
-            logger.exception("slack: command %r in %s failed", command.text, channel)
-            reply = Reply.error("Sorry, that failed. Please try again later.")
+            logger.exception("slack: command %r in %s failed", command.text, command.chat_id)
+            return Reply.error("Sorry, that failed. Please try again later.")
+
+    async def _run(self, command: Command, origin: Origin, resolve_type: bool) -> None:
+        command = await self._prepare(command, resolve_type=resolve_type)
+        await self._deliver(command, await self._dispatch(command), origin)
+
+    async def _deliver(self, command: Command, reply: Reply, origin: Origin) -> None:
+        """Where an answer goes. A form opens as a modal where there is a
+        trigger. In a DM: posted. A change (or an answer the asker shares):
+        posted for the channel. Anything else — what only reads, a refusal —
+        only the asker sees (``ephemeral``), with a "Share in channel" button."""
+        channel = command.chat_id
+        form = reply.ok and reply.form is not None and origin.trigger_id is not None
+        if form and await self._open_form(str(origin.trigger_id), reply, channel):
+            return
+        if command.chat_type == "private":
+            await self._post_reply(channel, reply, origin)
+        elif reply.ok and origin.share and not reply.changed and origin.response_url:
+            await self._share(command, reply, origin.response_url, origin.on_ephemeral)
+        elif reply.ok and (reply.changed or origin.share):
+            await self._post_reply(channel, reply, origin)
+        else:
+            await self._answer_privately(command, reply, origin)
+
+    async def _post_reply(self, channel: str, reply: Reply, origin: Origin) -> None:
         try:
-            await self._post(channel, reply_fallback(reply), reply_blocks(reply), thread_ts)
+            await self._post(channel, reply_fallback(reply), reply_blocks(reply), origin.thread_ts)
         except PermanentError as exc:
             logger.warning("slack: could not answer in %s: %s", channel, exc)
-            if exc.pause_chat and response_url:
-                await self._respond_privately(response_url, reply, channel)
+            if exc.pause_chat and origin.response_url:
+                await self._respond_privately(origin.response_url, reply, channel)
         except TransientError as exc:
             logger.warning("slack: could not answer in %s: %s", channel, exc)
+
+    async def _answer_privately(self, command: Command, reply: Reply, origin: Origin) -> None:
+        """An answer only the asker sees: through the ``response_url`` when there
+        is one and Slack takes it, else ``chat.postEphemeral``."""
+        channel = command.chat_id
+        blocks = reply_blocks(reply)
+        if reply.ok and not reply.changed:
+            blocks = [*blocks[: MAX_BLOCKS - 1], share_button(command.text)]
+        text = reply_fallback(reply)
+        if origin.response_url and await respond(
+            origin.response_url,
+            channel,
+            text=text,
+            blocks=blocks,
+            response_type="ephemeral",
+            replace_original=False,
+        ):
+            return  # else (the URL expired or was used up) as without one
+        await self.pace(ChatRef(PLATFORM, channel))
+        try:
+            await post_ephemeral(
+                self.client, channel, command.user_id, text, blocks, origin.thread_ts
+            )
+        except (PermanentError, TransientError) as exc:
+            logger.warning("slack: could not answer %s in %s: %s", command.user_id, channel, exc)
+
+    async def _share(
+        self, command: Command, reply: Reply, response_url: str, on_ephemeral: bool
+    ) -> None:
+        """Post a read-only answer for the channel (``in_channel``), saying who
+        shared it; the private copy it was shared from goes away."""
+        blocks = reply_blocks(reply)
+        shared = await respond(
+            response_url,
+            command.chat_id,
+            text=reply_fallback(reply),
+            blocks=[*blocks[: MAX_BLOCKS - 1], shared_by(command.user_id)],
+            response_type="in_channel",
+            replace_original=False,
+        )
+        if shared and on_ephemeral:
+            await respond(response_url, command.chat_id, delete_original=True)
+
+    async def _open_form(self, trigger_id: str, reply: Reply, channel: str) -> bool:
+        """``views.open`` the reply's form; False (logged) when Slack refused,
+        e.g. the trigger expired: the reply is then shown as a message."""
+        assert reply.form is not None
+        try:
+            await self.client.views_open(
+                trigger_id=trigger_id, view=form_view(reply.form, reply, channel)
+            )
+        except CALL_ERRORS as exc:
+            logger.warning("slack: could not open the settings form in %s: %s", channel, exc)
+            return False
+        return True
 
     async def _respond_privately(self, response_url: str, reply: Reply, channel: str) -> None:
         """The reply to a slash command as an ephemeral message through its
         ``response_url``, with a hint to invite the bot: for channels the bot
         cannot post in."""
         hinted = Reply(((Span(NOT_IN_CHANNEL_HINT),), *reply.lines), reply.ok, reply.buttons)
-        await respond_ephemeral(response_url, reply_fallback(hinted), reply_blocks(hinted), channel)
+        await respond(
+            response_url,
+            channel,
+            text=reply_fallback(hinted),
+            blocks=reply_blocks(hinted),
+            response_type="ephemeral",
+        )
 
     async def _is_admin(self, user_id: str, chat_type: str) -> bool:
         """Everyone, unless SLACK_ADMIN_ONLY: then workspace admins and owners
@@ -561,7 +786,7 @@ class SlackAdapter(Adapter):
         await self._presence(channel, True, "added to the channel")
         inviter = str(event.get("inviter") or self._bot_user_id)
         welcome = Command(platform=self.platform, chat_id=channel, user_id=inviter, text="/start")
-        self._spawn(welcome, None, resolve_type=True)
+        self._spawn(welcome, Origin(share=True), resolve_type=True)  # posted for all to see
 
     async def _on_member_left(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         channel = str(event.get("channel") or "")
@@ -592,3 +817,17 @@ def _merge_parent(parent: Alert | None, follow_up: Alert) -> Alert:
     return dataclasses.replace(
         parent, links=tuple(links), outlets=max(parent.outlets, follow_up.outlets)
     )
+
+
+def _text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _label(channel: dict[str, Any]) -> str:
+    """How the Home tab names a conversation."""
+    if channel.get("is_im"):
+        return "Your direct messages with ClaimWatch"
+    name = str(channel.get("name") or channel.get("id") or "")
+    if channel.get("is_mpim"):
+        return f"Group DM {name}"
+    return f"#{name}"

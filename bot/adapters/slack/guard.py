@@ -91,10 +91,13 @@ def parse_body(text: str, content_type: str | None) -> dict[str, Any]:
     for part in _OBJECTS:  # bolt's middleware reads these as objects and fails on others
         if part in value and not isinstance(value[part], dict):
             raise RequestRefused(400, f"the body's {part!r} is not an object")
+    if isinstance(value.get("view"), dict) and "type" not in value["view"]:
+        # Slack's views always say their type; bolt reads it and fails without it
+        raise RequestRefused(400, "the body's 'view' has no type")
     return value
 
 
-_OBJECTS = ("event",)
+_OBJECTS = ("event", "view")
 """Parts of a body that must be objects when present (found by tests/fuzz)."""
 
 

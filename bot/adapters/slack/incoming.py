@@ -44,3 +44,15 @@ def chat_type(channel_id: str, channel_type: str | None = None) -> str:
     if channel_type in ("mpim", "group") or channel_id.startswith("G"):
         return "group"
     return "channel"
+
+
+SHARE_WORD = "share"
+
+
+def split_share(text: str) -> tuple[str, bool]:
+    """``share claims china`` → (``claims china``, True): a leading ``share``
+    asks for an answer the whole channel sees."""
+    first, _, rest = text.strip().partition(" ")
+    if first.casefold() == SHARE_WORD and rest.strip():
+        return rest.strip(), True
+    return text, False

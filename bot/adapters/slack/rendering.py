@@ -127,6 +127,21 @@ def render_buttons(buttons: Sequence[Button]) -> dict[str, Any]:
     }
 
 
+def render_button_rows(buttons: Sequence[Button]) -> list[dict[str, Any]]:
+    """Buttons as one actions block per row (:attr:`Button.row`), rows in order."""
+    rows: dict[int, list[tuple[int, Button]]] = {}
+    for i, button in enumerate(buttons):
+        rows.setdefault(button.row, []).append((i, button))
+    return [
+        {
+            "type": "actions",
+            "block_id": f"{ACTION_PREFIX}_actions" + (f"_{row}" if n else ""),
+            "elements": [_button_element(i, b) for i, b in members[:25]],
+        }
+        for n, (row, members) in enumerate(sorted(rows.items()))
+    ]
+
+
 def _button_element(i: int, b: Button) -> dict[str, Any]:
     """A button; one with a web ``url`` opens it and carries no command (its
     press still reaches us, with an empty value, and is ignored)."""
@@ -157,11 +172,8 @@ def render_blocks(lines: Sequence[Line], buttons: Sequence[Button] = ()) -> list
         size += len(text) + 1
     if chunk and "".join(chunk).strip():
         blocks.append(_section("\n".join(chunk)))
-    limit = MAX_BLOCKS - (1 if buttons else 0)
-    blocks = blocks[:limit]
-    if buttons:
-        blocks.append(render_buttons(buttons))
-    return blocks
+    rows = render_button_rows(buttons)
+    return blocks[: MAX_BLOCKS - len(rows)] + rows
 
 
 def _plain(line: Line) -> str:
@@ -212,3 +224,34 @@ def reply_fallback(reply: Reply) -> str:
 
 def reply_blocks(reply: Reply) -> list[dict[str, Any]]:
     return render_blocks(reply.lines, reply.buttons)
+
+
+SHARE_ACTION = f"{ACTION_PREFIX}_share"
+_USER_ID = re.compile(r"[UW][A-Z0-9]{1,20}")
+
+
+def share_button(command_text: str) -> dict[str, Any]:
+    """The "Share in channel" button under an answer only its asker sees: its
+    value is the command, run again and posted for the channel when pressed."""
+    return {
+        "type": "actions",
+        "block_id": SHARE_ACTION,
+        "elements": [
+            {
+                "type": "button",
+                "text": {"type": "plain_text", "text": "Share in channel", "emoji": True},
+                "action_id": SHARE_ACTION,
+                "value": _truncate(command_text, MAX_BUTTON_VALUE),
+            }
+        ],
+    }
+
+
+def shared_by(user_id: str) -> dict[str, Any]:
+    """A context block naming who shared an answer (a user mention)."""
+    who = f"<@{user_id}>" if _USER_ID.fullmatch(user_id) else escape(user_id)
+    return {
+        "type": "context",
+        "block_id": f"{ACTION_PREFIX}_shared",
+        "elements": [{"type": "mrkdwn", "text": f"Shared by {who}"}],
+    }

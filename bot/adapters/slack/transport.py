@@ -52,20 +52,43 @@ async def post_message(
     return str(ts) if ts else None
 
 
-async def respond_ephemeral(
-    response_url: str, text: str, blocks: list[dict[str, Any]], channel: str
+async def post_ephemeral(
+    client: AsyncWebClient,
+    channel: str,
+    user: str,
+    text: str,
+    blocks: list[dict[str, Any]],
+    thread_ts: str | None,
 ) -> None:
-    """An answer only the user who sent a slash command sees (its ``response_url``);
-    failures are logged."""
+    """``chat.postEphemeral``: a message only ``user`` sees in ``channel``."""
+    kwargs: dict[str, Any] = {"channel": channel, "user": user, "text": text, "blocks": blocks}
+    if thread_ts:
+        kwargs["thread_ts"] = thread_ts
+    try:
+        await client.chat_postEphemeral(**kwargs)
+    except CALL_ERRORS as exc:
+        raise translate_error(exc, f"slack:{channel}") from None
+
+
+async def respond(response_url: str, channel: str, **payload: Any) -> bool:
+    """Answer through a ``response_url`` (a slash command's or a button's):
+    ``response_type`` ``ephemeral`` (only the user sees it) or ``in_channel``,
+    ``replace_original`` / ``delete_original`` for the message a button is on.
+    False (logged) when Slack refused or could not be reached."""
     webhook = AsyncWebhookClient(
         response_url, retry_handlers=[], logger=logging.getLogger("bot.adapters.slack.web")
     )
     try:
-        response = await webhook.send(text=text, blocks=blocks, response_type="ephemeral")
+        response = await webhook.send_dict(payload)
     except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-        logger.warning("slack: could not answer privately in %s: %s", channel, exc)
-        return
+        logger.warning("slack: could not answer through response_url in %s: %s", channel, exc)
+        return False
     if response.status_code != 200:
         logger.warning(
-            "slack: could not answer privately in %s: HTTP %s", channel, response.status_code
+            "slack: response_url in %s refused: HTTP %s %s",
+            channel,
+            response.status_code,
+            response.body[:100],
         )
+        return False
+    return True

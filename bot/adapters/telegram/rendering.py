@@ -142,16 +142,17 @@ def callback_data(button: Button) -> str | None:
 
 
 def inline_keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
-    """One row of inline buttons (a button with a public web ``url`` opens it,
-    else it is its command); a button whose data is too long is left out."""
-    row: list[InlineKeyboardButton] = []
+    """Inline buttons, one keyboard row per :attr:`Button.row` in order (a
+    button with a public web ``url`` opens it, else it is its command); a
+    button whose data is too long is left out."""
+    rows: dict[int, list[InlineKeyboardButton]] = {}
     for button in buttons:
         if button.url and is_button_url(button.url):
-            row.append(InlineKeyboardButton(button.label, url=button.url.strip()))
-            continue
-        data = callback_data(button)
-        if data is None:
+            key = InlineKeyboardButton(button.label, url=button.url.strip())
+        elif (data := callback_data(button)) is not None:
+            key = InlineKeyboardButton(button.label, callback_data=data)
+        else:
             log.warning("button %r left out: callback data over 64 bytes", button.label)
             continue
-        row.append(InlineKeyboardButton(button.label, callback_data=data))
-    return InlineKeyboardMarkup([row]) if row else None
+        rows.setdefault(button.row, []).append(key)
+    return InlineKeyboardMarkup([rows[n] for n in sorted(rows)]) if rows else None
