@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.errors import InputError
 from bot.exchange import chat_setups, import_watches, load_document, parse_chat, watches_document
 from bot.runtime import Services
+from handlers.exchange import vet_watch
 
 
 def add_watches_parser(sub: Any) -> None:
@@ -67,7 +68,15 @@ async def _import(settings: Settings, file: str) -> int:
     doc = load_document(data, source)  # a document we cannot read changes nothing
     services = await Services.open(settings)
     try:
-        report = await import_watches(services.store, doc, services.pipeline.clock())
+        ctx = services.router.ctx
+        # the checks of /watch and /import: entities resolved, phrases vetted, the cap
+        report = await import_watches(
+            services.store,
+            doc,
+            services.pipeline.clock(),
+            vet=lambda chat, target: vet_watch(ctx, chat, target),
+            max_watches=settings.max_watches_per_chat,
+        )
     finally:
         await services.close()
     for problem in report.problems:

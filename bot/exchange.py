@@ -3,21 +3,26 @@ settings (a versioned JSON document).
 
 Platform-neutral values and functions over a :class:`~storage.base.Store`:
 ``claimwatch feeds export``, ``claimwatch watches export|import`` call them,
-and so can chat commands later (a chat's ``/export`` is
-:func:`export_watches` with that one chat; ``/import`` is
-:func:`import_watches` with ``only`` set to it).
+and so do the chat commands (a chat's ``/export`` is :func:`export_watches`
+with that one chat; ``/import`` is :func:`import_watches` with ``into`` set
+to it, :mod:`handlers.exchange`).
 
 The watches document (``docs/deploy.md``)::
 
-    {"format": "claimwatch-watches", "version": 1, "exported_at": "...",
+    {"format": "claimwatch-watches", "version": 2, "exported_at": "...",
      "chats": [{"chat": "telegram:-100123",
-                "watches": [{"kind": "entity", "key": "gpe:china", "name": "China"}],
+                "watches": [{"kind": "entity", "key": "gpe:china", "name": "China",
+                             "level": "major"}],
                 "settings": {"digest": "daily", "digest_time": "08:00",
                              "quiet_start": null, "quiet_end": null,
                              "timezone": "Europe/Kyiv", "muted_until": null}}]}
 
-Import is idempotent (a watch the chat has is left alone; settings are set to
-the file's values, and only a change is written) and never removes anything.
+Version 2 added each watch's ``level`` (events, major, all); a version 1
+document (no levels) still imports, its watches at the default level.
+
+Import is idempotent (a watch the chat has keeps its target; its level and the
+settings are set to the file's values, and only a change is written) and never
+removes anything.
 Each chat entry and each watch is validated on its own: a bad one is reported
 with its place in the document and skipped, the rest are imported.
 """
@@ -36,13 +41,14 @@ from typing import Any
 
 from bot.delivery.schedule import DIGEST_MODES, parse_hhmm, zone
 from bot.errors import InputError
-from bot.models import ChatRef, DeliveryPrefs, WatchTarget
+from bot.models import DEFAULT_LEVEL, ChatRef, DeliveryPrefs, WatchLevel, WatchTarget
 from bot.sources import Feed
 from bot.watch import normalise_phrase
 from storage.base import Store
 
 FORMAT = "claimwatch-watches"
-VERSION = 1
+VERSION = 2
+"""1: watches and settings; 2: each watch's level."""
 MAX_TEXT = 200
 """Longest chat id, watch key or name accepted from a file."""
 
@@ -84,22 +90,36 @@ class ChatSetup:
     watches: tuple[WatchTarget, ...]
     prefs: DeliveryPrefs | None = None
     muted_until: datetime | None = None
+    levels: Mapping[str, WatchLevel] = field(default_factory=dict)  # by key; default if absent
+
+    def level(self, key: str) -> WatchLevel:
+        return self.levels.get(key, DEFAULT_LEVEL)
+
+
+Vet = Callable[[ChatRef, WatchTarget], Awaitable["WatchTarget | str"]]
+"""The checks a watch passes before it is added (``/watch``'s): the target to
+add (its entity resolved here) or why it is refused."""
 
 
 @dataclass
 class ImportReport:
-    """What :func:`import_watches` did; ``problems`` name each skipped entry."""
+    """What :func:`import_watches` did; ``problems`` name each skipped entry,
+    ``added_names`` and ``present_names`` the watches added and already there."""
 
     chats: int = 0
     added: int = 0
     present: int = 0
     settings_changed: int = 0
+    levels_changed: int = 0
     problems: list[str] = field(default_factory=list)
+    added_names: list[str] = field(default_factory=list)
+    present_names: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
             f"{self.chats} chats: {self.added} watches added, {self.present} already there, "
-            f"settings changed in {self.settings_changed}, {len(self.problems)} entries skipped"
+            f"settings changed in {self.settings_changed}, levels changed for "
+            f"{self.levels_changed} watches, {len(self.problems)} entries skipped"
         )
 
 
@@ -129,7 +149,8 @@ async def chat_setups(
         muted = await store.chat_muted_until(chat)
         if muted is not None and muted <= now:
             muted = None
-        setup = ChatSetup(chat, tuple(s.target for s in subs), prefs, muted)
+        levels = {s.target.key: s.level for s in subs}
+        setup = ChatSetup(chat, tuple(s.target for s in subs), prefs, muted, levels)
         if chats is None and not setup.watches and prefs == DeliveryPrefs() and muted is None:
             continue  # nothing anyone set up
         out.append(setup)
@@ -145,7 +166,10 @@ def watches_document(setups: Sequence[ChatSetup], now: datetime) -> dict[str, An
         "chats": [
             {
                 "chat": str(s.chat),
-                "watches": [{"kind": w.kind, "key": w.key, "name": w.name} for w in s.watches],
+                "watches": [
+                    {"kind": w.kind, "key": w.key, "name": w.name, "level": s.level(w.key).value}
+                    for w in s.watches
+                ],
                 "settings": _settings_json(s.prefs or DeliveryPrefs(), s.muted_until),
             }
             for s in setups
@@ -220,15 +244,18 @@ def read_setups(doc: Mapping[str, Any]) -> tuple[list[ChatSetup], list[str]]:
             problems.append(f"{where}: 'watches' must be a list")
             raw_watches = []
         watches: list[WatchTarget] = []
+        levels: dict[str, WatchLevel] = {}
         for j, raw in enumerate(raw_watches):
             try:
                 target = read_watch(raw)
+                level = read_level(raw)
             except InputError as exc:
                 problems.append(f"{where}.watches[{j}]: {exc}")
                 continue
             if target.key not in {w.key for w in watches}:
                 watches.append(target)
-        setup = ChatSetup(chat, tuple(watches))
+                levels[target.key] = level
+        setup = ChatSetup(chat, tuple(watches), levels=levels)
         if entry.get("settings") is not None:
             try:
                 setup = replace(setup, **_read_settings(entry["settings"]))
@@ -265,6 +292,18 @@ def read_watch(raw: object) -> WatchTarget:
             f"an entity watch needs its entity id as key (like gpe:china), got {key!r}"
         )
     return WatchTarget("entity", key, name or key)
+
+
+def read_level(raw: object) -> WatchLevel:
+    """A watch's ``level`` (absent: the default); :class:`InputError` for another value."""
+    value = raw.get("level") if isinstance(raw, dict) else None
+    if value is None:
+        return DEFAULT_LEVEL
+    try:
+        return WatchLevel(value)
+    except ValueError:
+        names = ", ".join(level.value for level in WatchLevel)
+        raise InputError(f"level must be one of {names}, got {value!r}") from None
 
 
 def _read_settings(raw: object) -> dict[str, Any]:
@@ -329,12 +368,29 @@ async def import_watches(
     now: datetime,
     *,
     only: ChatRef | None = None,
+    into: ChatRef | None = None,
+    vet: Vet | None = None,
+    max_watches: int | None = None,
     on_change: Callable[[], Awaitable[None]] | None = None,
 ) -> ImportReport:
     """Add the document's watches and set its settings (see the module
     docstring). With ``only``, the entries of other chats are skipped and
-    reported, so a chat's ``/import`` changes that chat alone."""
+    reported. With ``into`` (a chat's ``/import``), the document must hold one
+    chat's setup, which is applied to ``into`` whichever chat it came from;
+    :class:`InputError` otherwise, and nothing changes. ``vet`` checks each
+    watch as ``/watch`` does (resolving its entity, refusing a phrase that
+    cannot be watched), and ``max_watches`` is the most a chat may have: a
+    refused watch, or one over the cap, is reported and skipped."""
     setups, problems = read_setups(doc)
+    if into is not None:
+        if len(doc["chats"]) != 1:
+            raise InputError(
+                f"the file holds {len(doc['chats'])} chats' setups; a chat imports the "
+                "file of one chat (its /export)"
+            )
+        if not setups:  # the one entry was unreadable
+            raise InputError("; ".join(problems) or "the file holds no chat")
+        setups = [replace(setups[0], chat=into)]
     report = ImportReport(problems=problems)
     changed = False
     for setup in setups:
@@ -342,11 +398,7 @@ async def import_watches(
             report.problems.append(f"{setup.chat}: not this chat; skipped")
             continue
         report.chats += 1
-        for target in setup.watches:
-            _, created = await store.add_subscription(setup.chat, target, now)
-            report.added += created
-            report.present += not created
-            changed |= created
+        changed |= await _add_watches(store, setup, now, report, vet, max_watches)
         if setup.prefs is None:
             continue
         differs = False
@@ -367,17 +419,63 @@ async def import_watches(
     return report
 
 
+async def _add_watches(
+    store: Store,
+    setup: ChatSetup,
+    now: datetime,
+    report: ImportReport,
+    vet: Vet | None,
+    max_watches: int | None,
+) -> bool:
+    """One chat's watches, each vetted and within the cap; whether any was added."""
+    subs = await store.chat_subscriptions(setup.chat)
+    have = {s.target.key for s in subs}
+    levels = {s.target.key: s.level for s in subs}
+    changed = False
+    for target in setup.watches:
+        level = setup.level(target.key)
+        if vet is not None:
+            vetted = await vet(setup.chat, target)
+            if isinstance(vetted, str):
+                report.problems.append(f"{setup.chat}: “{target.name}”: {vetted}")
+                continue
+            target = vetted
+        if target.key in have:
+            report.present += 1
+            report.present_names.append(target.name)
+            if levels.get(target.key, level) != level:
+                await store.set_subscription_level(setup.chat, target.key, level)
+                levels[target.key] = level
+                report.levels_changed += 1
+            continue
+        if max_watches is not None and len(have) >= max_watches:
+            report.problems.append(
+                f"{setup.chat}: “{target.name}”: the chat already watches {len(have)} things, "
+                f"the most it may (MAX_WATCHES_PER_CHAT is {max_watches})"
+            )
+            continue
+        _, created = await store.add_subscription(setup.chat, target, now, level)
+        have.add(target.key)
+        report.added += created
+        report.present += not created
+        (report.added_names if created else report.present_names).append(target.name)
+        changed |= created
+    return changed
+
+
 __all__: Sequence[str] = [
     "FORMAT",
     "VERSION",
     "ChatSetup",
     "ImportReport",
+    "Vet",
     "chat_setups",
     "export_watches",
     "feeds_opml",
     "import_watches",
     "load_document",
     "parse_chat",
+    "read_level",
     "read_setups",
     "read_watch",
     "watches_document",

@@ -374,12 +374,30 @@ def _plain(lines: tuple[Line, ...]) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class FileData:
+    """A file sent with a reply (``/export``) or received with a command
+    (``/import``). ``problem`` says why a received file could not be read (too
+    large, the download failed); its ``data`` is empty then."""
+
+    name: str
+    data: bytes
+    mime: str = "application/json"
+    problem: str | None = None
+
+    @property
+    def text(self) -> str:
+        return self.data.decode("utf-8", "replace")
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
-    """What a handler answers: platform-neutral rich text."""
+    """What a handler answers: platform-neutral rich text, and maybe a file
+    (adapters send it after the text, :meth:`bot.adapters.base.Adapter.send_file`)."""
 
     lines: tuple[Line, ...]
     ok: bool = True
     buttons: tuple[Button, ...] = ()
+    file: FileData | None = None
     #: The command changed the chat (its watches or settings), so the chat
     #: should see the answer; set by the router from the registry. Platforms
     #: that can answer the asker alone (Slack's ephemeral messages) show every
@@ -443,6 +461,13 @@ class Alert:
     key: str  # idempotency key: (chat, event, claim set)
     lines: tuple[Line, ...] = ()
     buttons: tuple[Button, ...] = ()
+    #: the watch's level when the alert was planned, and whether the story is a
+    #: major development of its event (a new event, a denial, an updated figure,
+    #: a side heard for the first time): together they decide whether a
+    #: follow-up notifies or updates the event's first alert (bot.delivery.attention)
+    level: WatchLevel = DEFAULT_LEVEL
+    major: bool = True
+    more_claims: int = 0  # a living summary: claims of the event not shown in it
 
     @property
     def text(self) -> str:
@@ -455,6 +480,9 @@ class OutboxItem:
     alert: Alert
     attempts: int = 0
     reply_to: str | None = None  # platform message id of the event's first alert
+    #: the first alert was a message of its own that later news may edit (not a
+    #: digest, and no edit of it has failed)
+    first_editable: bool = False
     hold: str | None = None  # held for a digest: "digest", "quiet" or "flood"
 
 
@@ -484,6 +512,7 @@ class Command:
     received: datetime | None = None
     prefix: str = "/"  # how users type a command here ("/claimwatch " in Slack)
     start_links: StartLinks | None = None  # links that run a command, where the platform has them
+    file: FileData | None = None  # a file sent with the command (or the message it replies to)
 
     @property
     def chat(self) -> ChatRef:
@@ -518,6 +547,43 @@ class ClaimView:
     sources: tuple[Source, ...] = ()
     figures: tuple[float, ...] = ()
     cue: str = ""  # the verb it was said with: "blamed the US for …" reads with it
+    novelty: Novelty | None = None  # how it entered its event (its first mention's novelty)
+    new_side: bool = False  # the first claim of its side in an event others spoke in before
+
+    @property
+    def first_source(self) -> Source | None:
+        """The story that published it first: the earliest publication date among
+        its sources; when none has a date, the first story we took in."""
+        dated = [s for s in self.sources if s.published is not None]
+        if dated:
+            return min(dated, key=lambda s: s.published or date.min)
+        return self.sources[0] if self.sources else None
+
+    @property
+    def outlets(self) -> int:
+        """How many outlets carried it."""
+        return len({s.outlet for s in self.sources})
+
+
+@dataclass(frozen=True, slots=True)
+class EventClaims:
+    """One event's claims about a subject, as /claims shows them: the few
+    shown (denials, updates and new sides first, then the newest) and how many
+    there are in all."""
+
+    id: str
+    title: str
+    claims: tuple[ClaimView, ...]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimsAnswer:
+    """The events with claims about a subject, newest event first, and how
+    many events have such claims in all."""
+
+    events: tuple[EventClaims, ...]
+    total_events: int
 
 
 @dataclass(frozen=True, slots=True)

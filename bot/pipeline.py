@@ -35,7 +35,7 @@ from bot.models import (
     Story,
     StoryRecord,
 )
-from bot.watch import AlertPlan, WatchIndex, plan_alerts
+from bot.watch import AlertPlan, WatchIndex, event_sides, plan_alerts
 from storage.base import AnalysisRecord, Store
 
 log = logging.getLogger(__name__)
@@ -244,7 +244,10 @@ class Pipeline:
             outlets = await self.store.event_outlets(event_id) if not new_event else 0
             links = (Link(story.outlet_name, story.link),)
             page = self.event_page(event_id) if self.event_page is not None else None
-            plan = AlertPlan(event_id, title, new_event, max(outlets, 0) + 1, links, page)
+            heard, denied = event_sides(earlier)
+            plan = AlertPlan(
+                event_id, title, new_event, max(outlets, 0) + 1, links, page, heard, denied
+            )
             alerts = plan_alerts(
                 self.index, story, analysis, claims, plan, min_salience=s.min_salience
             )

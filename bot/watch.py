@@ -24,10 +24,12 @@ from bot.models import (
     AlertClaim,
     Analysis,
     Button,
+    CanonicalClaim,
     Claim,
     Line,
     Link,
     Novelty,
+    Stance,
     Story,
     Subscription,
 )
@@ -227,6 +229,57 @@ class AlertPlan:
     outlets: int
     links: tuple[Link, ...]
     page: str | None = None  # the event page's address, when pages are on
+    #: the sides (speaker_side, else speaker_id) heard in the event's earlier
+    #: stories, and those of them that denied or disputed something there
+    heard: frozenset[str] = frozenset()
+    denied: frozenset[str] = frozenset()
+
+
+def claim_side(claim: Claim | CanonicalClaim) -> str | None:
+    """The side a claim speaks for: its speaker's side, else the speaker itself
+    when linked to an entity; None for an unnamed or unlinked speaker."""
+    return claim.speaker_side or claim.speaker_id
+
+
+def event_sides(earlier: Iterable[CanonicalClaim]) -> tuple[frozenset[str], frozenset[str]]:
+    """(the sides heard in an event's earlier claims, the sides that denied there)."""
+    heard: set[str] = set()
+    denied: set[str] = set()
+    for c in earlier:
+        side = claim_side(c)
+        if side is not None:
+            heard.add(side)
+            if c.stance is Stance.DENY:
+                denied.add(side)
+    return frozenset(heard), frozenset(denied)
+
+
+#: a cue that cites a source for a fact rather than reporting a statement
+_SOURCING = frozenset({"according to"})
+
+
+def is_major(shown: Sequence[Claim], plan: AlertPlan) -> bool:
+    """A major development of its event: a new event; an updated figure; a
+    denial or contradiction by a side that has not denied anything in the event
+    yet (the same side denying again in other words is not news); or the first
+    statement of a side not heard before in it (a fact cited "according to" a
+    source is no statement of a side)."""
+    if plan.new_event:
+        return True
+    for c in shown:
+        side = claim_side(c)
+        if c.novelty is Novelty.UPDATE:
+            return True
+        if c.novelty is Novelty.CONTRADICTION or c.stance is Stance.DENY:
+            if side is None or side not in plan.denied:
+                return True
+        elif (
+            side is not None
+            and side not in plan.heard
+            and " ".join(c.cue.lower().split()) not in _SOURCING
+        ):
+            return True
+    return False
 
 
 def _claim_about(claim: Claim, key: str, keyword: bool) -> bool:
@@ -325,6 +378,7 @@ def plan_alerts(
         alert_claims = tuple(alert_claim(c) for c in shown)
         return _Template(
             watch=watch,
+            major=is_major(shown, plan),
             claims=alert_claims,
             props=_idempotency_props(shown),
             lines=alert_lines(
@@ -364,6 +418,8 @@ def plan_alerts(
             key=_idempotency_hash(chat, plan.event_id, template.props),
             lines=template.lines,
             buttons=template.buttons,
+            level=sub.level,
+            major=template.major,
         )
     return list(alerts.values())
 
@@ -373,6 +429,7 @@ class _Template:
     """The chat-independent part of an alert."""
 
     watch: str
+    major: bool
     claims: tuple[AlertClaim, ...]
     props: list[str]
     lines: tuple[Line, ...]

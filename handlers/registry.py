@@ -23,6 +23,7 @@ class Spec:
     in_menu: bool = True
     operator_only: bool = False  # only users named in ADMIN_USER_IDS
     linkable: bool = False  # a link may carry it (a Telegram start link runs it on a click)
+    max_chars: int | None = None  # a longer text than COMMAND_MAX_CHARS (a pasted document)
 
 
 class Registry:

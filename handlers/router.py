@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import time
@@ -11,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bot.models import Command, Reply
-from handlers import claims, feeds, help, panel, settings, watch
+from handlers import claims, exchange, feeds, help, panel, settings, watch
 from handlers.base import Context
 from handlers.registry import Registry, Spec
 
@@ -82,6 +83,20 @@ def default_registry() -> Registry:
             ),
             Spec("status", settings.status, "", "watches, delivery mode, mutes, pending alerts"),
             Spec(
+                "export",
+                exchange.export,
+                "",
+                "this chat's watches and settings as a file for /import",
+            ),
+            Spec(
+                "import",
+                exchange.import_,
+                "[FILE|TEXT]",
+                "set this chat up from an /export file (sent with it, or pasted)",
+                True,
+                max_chars=exchange.MAX_IMPORT_BYTES,
+            ),
+            Spec(
                 "feeds",
                 feeds.feeds,
                 "[add|remove URL]",
@@ -133,21 +148,26 @@ class Router:
         text = cmd.text.strip()
         if not text:
             return Reply.error(f"Empty command. Send {cmd.usage('help')} to see what I can do.")
-        if len(text) > self.ctx.settings.command_max_chars:
+        m = _NAME.match(text.split(maxsplit=1)[0].casefold())
+        spec = self.registry.get(m.group(1)) if m else None
+        if spec is not None and spec.max_chars is not None:
+            text = text.replace("\r\n", "\n")  # a pasted document
+            cmd = dataclasses.replace(cmd, text=text)
+        limit = self.ctx.settings.command_max_chars
+        if spec is not None and spec.max_chars is not None:
+            limit = max(limit, spec.max_chars)
+        if len(text) > limit:
             return Reply.error(
-                f"That command is too long ({len(text)} characters; the limit is "
-                f"{self.ctx.settings.command_max_chars})."
+                f"That command is too long ({len(text)} characters; the limit is {limit})."
             )
         if _CONTROL.search(text):
             return Reply.error("That command contains control characters; please type it plainly.")
         words = text.split()
-        m = _NAME.match(words[0].casefold())
         if not m:
             return Reply.error(
                 f"Commands look like {cmd.usage('watch china')}. "
                 f"Send {cmd.usage('help')} for the list."
             )
-        spec = self.registry.get(m.group(1))
         if spec is None:
             return Reply.error(
                 f"Unknown command {cmd.usage(m.group(1))}. Send {cmd.usage('help')} for the list."

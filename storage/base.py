@@ -23,6 +23,7 @@ from bot.models import (
     ChatRef,
     Claim,
     ClaimOrigin,
+    ClaimsAnswer,
     ClaimView,
     DeliveryPrefs,
     Entity,
@@ -197,6 +198,11 @@ class QueryStore(Protocol):
         """Latest canonical claims whose speaker or content is about the entity
         (or, for a keyword key, whose text contains the phrase), newest first."""
 
+    async def claims_by_event(self, subject: str, max_events: int, per_event: int) -> ClaimsAnswer:
+        """The claims about ``subject`` (an entity id or a keyword phrase) grouped
+        by event, newest event first, the most telling claims of each first
+        (:meth:`storage.queries.Queries.claims_by_event`)."""
+
     async def event_view(self, event_id: str) -> EventView | None: ...
 
 
@@ -244,9 +250,19 @@ class OutboxStore(Protocol):
         self, now: datetime, limit: int, lease_seconds: float
     ) -> list[OutboxItem]:
         """Lease up to ``limit`` alerts that are due (pending, retry time passed,
-        or lease expired), oldest first per chat; chats that are muted or paused are skipped."""
+        or lease expired), oldest first per chat; chats that are muted or paused are skipped.
+        Each carries the message id of its event's first alert in the chat, if any
+        (``reply_to``), and whether that message may be edited (``first_editable``)."""
 
-    async def mark_sent(self, item_id: int, message_id: str | None, now: datetime) -> None: ...
+    async def mark_sent(
+        self, item_id: int, message_id: str | None, now: datetime, sent_as: str = "message"
+    ) -> None:
+        """Record a row delivered: ``sent_as`` says how (``message``, ``reply``,
+        ``quiet``, ``edit`` of the first alert ``message_id``)."""
+
+    async def event_alerts(self, chat: ChatRef, event_id: str) -> list[tuple[Alert, str | None]]:
+        """The alerts of an event sent to ``chat``, in the order sent, each with
+        how it was sent (``mark_sent``'s ``sent_as``; None before it was kept)."""
 
     async def mark_retry(self, item_id: int, at: datetime, error: str) -> None: ...
 
@@ -280,7 +296,11 @@ class OutboxStore(Protocol):
     async def open_alert_count(self, chat: ChatRef) -> int: ...
 
     async def mark_sent_many(
-        self, item_ids: Sequence[int], message_id: str | None, now: datetime
+        self,
+        item_ids: Sequence[int],
+        message_id: str | None,
+        now: datetime,
+        sent_as: str = "digest",
     ) -> None:
         """Mark rows sent together (a digest) in one transaction."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.models import Alert, AlertClaim, Button, ChatRef, Line, Link, Span, Stance
+from bot.models import Alert, AlertClaim, Button, ChatRef, Line, Link, Span, Stance, WatchLevel
 
 FORMAT_VERSION = 1
 
@@ -75,6 +75,9 @@ def alert_to_dict(alert: Alert) -> dict[str, Any]:
         "key": alert.key,
         "lines": _lines_to(alert.lines),
         "buttons": [_button_to(b) for b in alert.buttons],
+        "level": alert.level.value,
+        "major": alert.major,
+        "more_claims": alert.more_claims,
     }
 
 
@@ -114,6 +117,10 @@ def alert_from_dict(data: dict[str, Any]) -> Alert:
             )
             for b in data.get("buttons", [])
         ),
+        # a row queued before levels existed notifies as every alert then did
+        level=WatchLevel(data.get("level", WatchLevel.ALL.value)),
+        major=bool(data.get("major", True)),
+        more_claims=int(data.get("more_claims", 0)),
     )
 
 

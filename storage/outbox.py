@@ -120,38 +120,68 @@ class Outbox:
             )
             keys = {(row["platform"], row["chat_id"], row["event_id"]) for row in rows}
             found = await tx.all(
-                "SELECT platform, chat_id, event_id, message_id FROM outbox"
+                "SELECT platform, chat_id, event_id, message_id, sent_as FROM outbox"
                 " WHERE status = 'sent' AND message_id IS NOT NULL"
                 " AND (platform, chat_id, event_id) IN"
                 f" (VALUES {', '.join(['(?, ?, ?)'] * len(keys))}) ORDER BY sent_at, id",
                 *(value for key in sorted(keys) for value in key),
             )
-        firsts: dict[tuple[str, str, str], str] = {}
+        firsts: dict[tuple[str, str, str], tuple[str, bool]] = {}
         for f in found:
-            firsts.setdefault((f["platform"], f["chat_id"], f["event_id"]), f["message_id"])
-        return [
-            replace(
-                _item(row, firsts.get((row["platform"], row["chat_id"], row["event_id"]))),
-                attempts=int(row["attempts"]) + 1,
+            key = (f["platform"], f["chat_id"], f["event_id"])
+            if key not in firsts:
+                firsts[key] = (f["message_id"], f["sent_as"] == "message")
+            elif f["sent_as"] == "quiet":  # an edit of the first failed: reply from now on
+                firsts[key] = (firsts[key][0], False)
+        out: list[OutboxItem] = []
+        for row in rows:
+            first, editable = firsts.get(
+                (row["platform"], row["chat_id"], row["event_id"]), (None, False)
             )
-            for row in rows
-        ]
+            out.append(
+                replace(
+                    _item(row, first),
+                    attempts=int(row["attempts"]) + 1,
+                    first_editable=editable,
+                )
+            )
+        return out
 
-    async def mark_sent(self, item_id: int, message_id: str | None, now: datetime) -> None:
-        await self.mark_sent_many([item_id], message_id, now)
+    async def event_alerts(self, chat: ChatRef, event_id: str) -> list[tuple[Alert, str | None]]:
+        """The alerts of an event sent to ``chat``, the first first, each with how
+        it was sent: what its living summary is made of."""
+        async with self.db.read() as tx:
+            rows = await tx.all(
+                "SELECT payload, sent_as FROM outbox WHERE platform = ? AND chat_id = ?"
+                " AND event_id = ? AND status = 'sent' ORDER BY sent_at, id",
+                chat.platform,
+                chat.chat_id,
+                event_id,
+            )
+        return [(replace(decode_alert(row["payload"]), chat=chat), row["sent_as"]) for row in rows]
+
+    async def mark_sent(
+        self, item_id: int, message_id: str | None, now: datetime, sent_as: str = "message"
+    ) -> None:
+        await self.mark_sent_many([item_id], message_id, now, sent_as)
 
     async def mark_sent_many(
-        self, item_ids: Sequence[int], message_id: str | None, now: datetime
+        self,
+        item_ids: Sequence[int],
+        message_id: str | None,
+        now: datetime,
+        sent_as: str = "digest",
     ) -> None:
         """Mark rows sent together (a digest) in one transaction."""
         if not item_ids:
             return
         async with self.db.write() as tx:
             await tx.run(
-                "UPDATE outbox SET status = 'sent', message_id = ?, sent_at = ?,"
+                "UPDATE outbox SET status = 'sent', message_id = ?, sent_at = ?, sent_as = ?,"
                 f" lease_until = NULL, next_attempt_at = NULL WHERE id IN ({marks(len(item_ids))})",
                 message_id,
                 now,
+                sent_as,
                 *item_ids,
             )
 

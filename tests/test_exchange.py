@@ -19,7 +19,7 @@ from storage import open_store
 from tests.conftest import ROOT
 from tests.storage.builders import T0
 from tests.storage.test_exchange import ALICE, NOW, document, set_up
-from tests.test_sources_cli import claimwatch
+from tests.test_sources_cli import claimwatch, env_for
 
 # --------------------------------------------------------------------------- feeds
 
@@ -129,3 +129,33 @@ async def test_watches_export_and_import_on_the_command_line(tmp_path: Path) -> 
     assert code == 2 and "is not JSON" in err
     code, _, err = await claimwatch(new, "watches", "export", "--chat", "nochat")
     assert code == 2 and "is not platform:chat_id" in err
+
+
+async def test_watches_import_applies_the_cap_and_phrase_checks_of_watch(tmp_path: Path) -> None:
+    """``claimwatch watches import`` vets each watch as /watch and /import do."""
+    doc = {
+        "format": "claimwatch-watches",
+        "version": 1,
+        "chats": [
+            {
+                "chat": "telegram:42",
+                "watches": [
+                    {"kind": "keyword", "key": "of", "name": "of"},
+                    {"kind": "keyword", "key": "beijing", "name": "Beijing"},
+                    {"kind": "keyword", "key": "grain tariff", "name": "grain tariff"},
+                    {"kind": "keyword", "key": "sorna", "name": "sorna"},
+                ],
+            }
+        ],
+    }
+    path = tmp_path / "watches.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    env = env_for(tmp_path, MAX_WATCHES_PER_CHAT="2")
+    code, out, err = await claimwatch(tmp_path, "watches", "import", str(path), env=env)
+    assert code == 1
+    assert "1 chats: 2 watches added" in out
+    assert "skipped telegram:42: “of”: “of” is too common a word to watch" in err
+    assert "skipped telegram:42: “sorna”: the chat already watches 2 things" in err
+    code, out, _ = await claimwatch(tmp_path, "watches", "export", env=env)
+    keys = [w["key"] for w in json.loads(out)["chats"][0]["watches"]]
+    assert sorted(keys) == ["gpe:china", "grain tariff"]

@@ -55,7 +55,7 @@ async def test_claims_command_after_ingest_lists_sources(
     for story in examples()[:5]:
         await services.pipeline.process(story)
     reply = await chat.say("/claims bulgaria 3")
-    assert reply.ok and "Latest claims about Bulgaria" in reply.plain
+    assert reply.ok and "Claims about Bulgaria, newest event first" in reply.plain
     urls = [span.url for line in reply.lines for span in line if span.url]
     assert urls and all(u.startswith("https://") for u in urls)
     event_id = next(span.text for line in reply.lines for span in line if span.code)

@@ -81,7 +81,7 @@ def test_demo_runs_the_whole_pipeline_and_ends(capsys: pytest.CaptureFixture[str
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
     assert "── alert for console:demo" in out
-    assert "Latest claims about Bulgaria" in out
+    assert "Claims about Bulgaria, newest event first" in out
     assert "https://harbourwire.example/" in out
 
 

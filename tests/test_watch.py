@@ -4,9 +4,27 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.models import ChatRef, EntityStat, Novelty, Subscription, WatchTarget
-from bot.watch import AlertPlan, WatchIndex, plan_alerts
-from tests.storage.builders import CHINA, RUSSIA, make_analysis, make_claim, make_story
+from bot.models import (
+    CanonicalClaim,
+    ChatRef,
+    Claim,
+    EntityStat,
+    Novelty,
+    Stance,
+    Subscription,
+    WatchLevel,
+    WatchTarget,
+)
+from bot.watch import AlertPlan, WatchIndex, event_sides, plan_alerts
+from tests.storage.builders import (
+    CHINA,
+    RUSSIA,
+    T0,
+    ZELENSKY,
+    make_analysis,
+    make_claim,
+    make_story,
+)
 
 A, B, C = ChatRef("fake", "a"), ChatRef("fake", "b"), ChatRef("fake", "c")
 PLAN = AlertPlan("ev1", "Chinese citizens fighting for Russia", False, 3, ())
@@ -109,3 +127,53 @@ def test_index_updates_incrementally() -> None:
     assert idx.keywords_in("Freed PRISONERS of war return") == {"prisoners of war"}
     idx.apply_changes(6, [], [3])
     assert idx.keywords_in("Freed prisoners of war return") == set()
+
+
+def _weight(claim: Claim, plan: AlertPlan = PLAN, level: WatchLevel = WatchLevel.MAJOR) -> bool:
+    """Whether the alert for a China watch at ``level`` calls ``claim`` a major development."""
+    subs = WatchIndex(
+        [Subscription(1, A, WatchTarget("entity", "gpe:china", "China"), level=level)]
+    )
+    [alert] = plan_alerts(
+        subs, make_story(1), analysis_with(claim), [claim], plan, min_salience=0.2
+    )
+    assert alert.level is level  # the watch's level goes with the alert
+    return alert.major
+
+
+def test_what_counts_as_a_major_development() -> None:
+    heard = replace(PLAN, heard=frozenset({ZELENSKY.id, "gpe:china"}))
+    more = make_claim("c1", "two more Chinese citizens were captured", about=(CHINA,))
+    assert not _weight(more, heard, WatchLevel.EVENTS)  # a side heard before says more
+    assert _weight(more, replace(heard, new_event=True))  # a new event always is
+    figure = make_claim("c2", "at least 155 are fighting", about=(CHINA,), numbers=(155,))
+    assert _weight(replace(figure, novelty=Novelty.UPDATE, matches="c0"), heard)
+    denial = make_claim(
+        "c3",
+        "the claims are groundless",
+        speaker=CHINA,
+        about=(CHINA,),
+        novelty=Novelty.CONTRADICTION,
+        stance=Stance.DENY,
+    )
+    assert _weight(denial, heard)  # China's first denial in the event
+    assert not _weight(denial, replace(heard, denied=frozenset({"gpe:china"})))  # it denies again
+    kremlin = make_claim("c4", "no Chinese citizens serve", speaker=RUSSIA, about=(CHINA,))
+    assert _weight(kremlin, heard)  # a side not heard before
+    cited = replace(kremlin, cue="according to")
+    assert not _weight(cited, heard)  # a fact cited from a source is no statement of a side
+    assert not _weight(replace(kremlin, speaker_id=None), heard)  # an unnamed speaker is no side
+
+
+def test_event_sides_are_the_speakers_sides_and_those_that_denied() -> None:
+    earlier = [
+        CanonicalClaim("k1", "ev1", "Zelensky", ZELENSKY.id, Stance.ASSERT, "x", (), (), T0),
+        CanonicalClaim(
+            "k2", "ev1", "Lin Jian", "person:lin", Stance.DENY, "y", (), (), T0, 1, "gpe:china"
+        ),
+        CanonicalClaim("k3", "ev1", "officials", None, Stance.DENY, "z", (), (), T0),
+    ]
+    assert event_sides(earlier) == (
+        frozenset({ZELENSKY.id, "gpe:china"}),
+        frozenset({"gpe:china"}),
+    )

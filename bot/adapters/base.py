@@ -30,7 +30,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from aiohttp import web
 
 from bot.config import Settings
-from bot.models import Alert, ChatRef, ChatSummary, Command, MenuEntry, Reply
+from bot.models import Alert, ChatRef, ChatSummary, Command, FileData, MenuEntry, Reply, Span
 from bot.ratelimit import PlatformLimits, RateLimiter
 
 CommandSink = Callable[[Command], Awaitable[Reply]]
@@ -101,6 +101,31 @@ class Adapter(ABC):
         slot of the first message already; otherwise the adapter paces it. Any
         further message (the parts of a long alert) is paced by the adapter."""
 
+    async def send_quiet_alert(
+        self, alert: Alert, reply_to: str, *, slot_taken: bool = False
+    ) -> str | None:
+        """Send a follow-up into the thread of ``reply_to`` without notification
+        (Telegram ``disable_notification``, a Slack thread reply that is not
+        broadcast). The default sends it as :meth:`send_alert` does: a platform
+        without silent messages notifies."""
+        return await self.send_alert(alert, reply_to, slot_taken=slot_taken)
+
+    def can_edit(self) -> bool:
+        """Whether this platform edits sent messages (:meth:`edit_alert`); when it
+        does not (the default), follow-ups that would edit are silent replies and
+        no summary is built for nothing."""
+        return False
+
+    async def edit_alert(self, alert: Alert, message_id: str, *, slot_taken: bool = False) -> bool:
+        """Replace the message ``message_id`` (an event's first alert) with
+        ``alert`` (its living summary). True when the message shows it now
+        (also when it already did: an edit retried after a crash is harmless);
+        False when the message cannot be edited (too old, deleted, or a platform
+        without edits: the default), and the caller replies silently instead.
+        Other failures raise as sends do. ``slot_taken`` as for sends: an edit
+        counts against the same rate budget."""
+        return False
+
     @abstractmethod
     async def send_reply(
         self, chat: ChatRef, reply: Reply, *, slot_taken: bool = False
@@ -108,6 +133,18 @@ class Adapter(ABC):
         """Send a reply (or a digest) to ``chat``; return the platform message id.
         ``slot_taken``: the caller has taken the rate-limit slot of the first message
         already (the dispatcher's digests); otherwise the adapter paces it."""
+
+    async def send_file(
+        self, chat: ChatRef, file: FileData, *, reply_to: str | None = None
+    ) -> str | None:
+        """Send ``file`` (a reply's, e.g. ``/export``) to ``chat``, in the thread of
+        or as a reply to ``reply_to`` where the platform can; return the message
+        id. The default, for platforms without files, sends its text as a
+        message of code lines, which the user can copy and paste back
+        (``/import`` reads pasted text too)."""
+        code = ((Span(line, code=True),) for line in file.text.splitlines() if line.strip())
+        lines = ((Span(file.name, bold=True),), *code)
+        return await self.send_reply(chat, Reply(lines))
 
     # ------------------------------------------------------------------ pacing
 

@@ -75,6 +75,8 @@ class ConsoleAdapter(Adapter):
                     break
                 reply = await on_command(self.command(line))
                 self._print(render_text(reply.lines, reply.buttons))
+                if reply.file is not None:
+                    await self.send_file(self.chat, reply.file)
         finally:
             self.closed.set()
 
@@ -93,6 +95,27 @@ class ConsoleAdapter(Adapter):
         head = f"── alert for {alert.chat} (watching {alert.watch})"
         if reply_to:
             head += f", follows message {reply_to}"
+        return self._show(head, alert)
+
+    async def send_quiet_alert(
+        self, alert: Alert, reply_to: str, *, slot_taken: bool = False
+    ) -> str | None:
+        head = (
+            f"── silent follow-up for {alert.chat} (watching {alert.watch}) to message {reply_to}"
+        )
+        return self._show(head, alert)
+
+    def can_edit(self) -> bool:
+        return True
+
+    async def edit_alert(self, alert: Alert, message_id: str, *, slot_taken: bool = False) -> bool:
+        """The terminal cannot change what it printed: the summary is printed
+        again, marked as the new text of that message."""
+        head = f"── message {message_id} for {alert.chat} now reads (edited, no notification)"
+        self._show(head, alert)
+        return True
+
+    def _show(self, head: str, alert: Alert) -> str:
         self._print(f"{head} ──\n{render_text(*alert_message(alert))}\n")
         return str(next(self._ids))
 

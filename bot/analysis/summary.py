@@ -16,8 +16,8 @@ of what was said. :func:`denial_text` decides, so every adapter and
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
 
 from bot.models import Alert, AlertClaim, Button, Claim, Line, Link, Novelty, Span, Stance
 
@@ -262,17 +262,33 @@ class AlertLayout:
     links: Line  # the source links, " · " between them
     coverage: str  # "2 outlets"
     buttons: tuple[Button, ...]
+    more: str = ""  # a living summary: "+3 more claims", the claims it leaves out
 
     def lines(self) -> tuple[Line, ...]:
-        return _compose(self.headline, self.subtitle, self.claims, self.links, self.coverage)
+        return _compose(
+            self.headline, self.subtitle, self.claims, self.links, self.coverage, self.more
+        )
 
 
 def _compose(
-    headline: Line, subtitle: Line | None, claims: Iterable[Line], links: Line, coverage: str
+    headline: Line,
+    subtitle: Line | None,
+    claims: Iterable[Line],
+    links: Line,
+    coverage: str,
+    more: str = "",
 ) -> tuple[Line, ...]:
-    """The parts as lines: headline, subtitle, claims, then the sources."""
+    """The parts as lines: headline, subtitle, claims, how many more, then the sources."""
     head = (headline,) if subtitle is None else (headline, subtitle)
-    return (*head, *claims, (Span(f"Sources ({coverage} so far): "), *links))
+    more_line = ((Span(more),),) if more else ()
+    return (*head, *claims, *more_line, (Span(f"Sources ({coverage} so far): "), *links))
+
+
+def more_claims(count: int) -> str:
+    """``+3 more claims``: what a living summary leaves out; empty for none."""
+    if count <= 0:
+        return ""
+    return f"+{count} more claim" + ("" if count == 1 else "s")
 
 
 def claim_line(claim: AlertClaim) -> Line:
@@ -326,6 +342,7 @@ def layout(
     links: Sequence[Link],
     outlets: int,
     buttons: tuple[Button, ...],
+    more: int = 0,
 ) -> AlertLayout:
     title = _title(watch, event_title, story_title)
     return AlertLayout(
@@ -336,6 +353,7 @@ def layout(
         links=links_line(links),
         coverage=coverage(outlets),
         buttons=buttons,
+        more=more_claims(more),
     )
 
 
@@ -350,6 +368,7 @@ def alert_layout(alert: Alert) -> AlertLayout:
         links=alert.links,
         outlets=alert.outlets,
         buttons=alert.buttons or alert_buttons(alert.event_id, alert.watch_key),
+        more=alert.more_claims,
     )
 
 
@@ -369,6 +388,7 @@ def alert_lines(
     claims: Sequence[AlertClaim],
     links: Sequence[Link],
     outlets: int,
+    more: int = 0,
 ) -> tuple[Line, ...]:
     """The lines of an alert (stored with it in the outbox): :meth:`AlertLayout.lines`
     of the same parts, without building the layout (this runs for every watched
@@ -380,6 +400,78 @@ def alert_lines(
         map(claim_line, claims),
         links_line(links),
         coverage(outlets),
+        more_claims(more),
+    )
+
+
+MAX_SUMMARY_CLAIMS = 12
+"""The most claims a living summary shows: the first alert's, then later ones."""
+MAX_SUMMARY_CHARS = 3000
+"""The most characters of claims (speaker and text) a living summary shows, so
+that it stays one message (Telegram's 4096)."""
+MAX_SUMMARY_LINKS = 8
+"""The most source links a living summary shows: the first, then the latest."""
+
+
+def living_summary(thread: Sequence[Alert], replied: Collection[str] = ()) -> Alert:
+    """The first alert of an event as it reads after the later ones (``thread``,
+    the first first): its own claims, then the later developments, "+N more
+    claims" for those that do not fit, every outlet's link (the first and the
+    latest when there are many) and the outlet count so far.
+
+    ``replied``: the keys of the alerts that went out as replies in the
+    thread. When not all later claims fit, theirs give way first (a reader
+    finds them in the thread), then the oldest."""
+    first = thread[0]
+    seen: set[str] = set()
+    claims: list[tuple[AlertClaim, bool]] = []  # (claim, shown in a reply)
+    for alert in thread:
+        for claim in alert.claims:
+            ident = claim.claim_id or claim.text
+            if ident not in seen:
+                seen.add(ident)
+                claims.append((claim, alert.key in replied and alert is not first))
+    head = [c for c, _ in claims[: len({c.claim_id or c.text for c in first.claims})]]
+    later = claims[len(head) :]
+    budget = MAX_SUMMARY_CHARS - sum(len(c.speaker) + len(c.text) for c in head)
+    room = MAX_SUMMARY_CLAIMS - len(head)
+    kept: set[int] = set()
+    # not in a reply before in a reply, newest before oldest
+    for n in sorted(range(len(later)), key=lambda n: (later[n][1], -n)):
+        size = len(later[n][0].speaker) + len(later[n][0].text)
+        if room <= 0 or size > budget:
+            continue
+        kept.add(n)
+        room -= 1
+        budget -= size
+    shown = (*head, *(later[n][0] for n in sorted(kept)))
+    hidden = len(later) - len(kept)
+    links: list[Link] = []
+    urls: set[str] = set()
+    for alert in thread:
+        for link in alert.links:
+            if link.url not in urls:
+                urls.add(link.url)
+                links.append(link)
+    if len(links) > MAX_SUMMARY_LINKS:
+        links = links[:1] + links[len(links) - MAX_SUMMARY_LINKS + 1 :]
+    outlets = max(alert.outlets for alert in thread)
+    return replace(
+        first,
+        claims=shown,
+        links=tuple(links),
+        outlets=outlets,
+        more_claims=hidden,
+        lines=alert_lines(
+            watch=first.watch,
+            event_title=first.event_title,
+            new_event=first.new_event,
+            story_title=first.story_title,
+            claims=shown,
+            links=links,
+            outlets=outlets,
+            more=hidden,
+        ),
     )
 
 

@@ -34,11 +34,13 @@ from datetime import UTC, datetime, timedelta
 
 from bot import metrics
 from bot.adapters.base import Adapter
+from bot.analysis.summary import living_summary
 from bot.config import Settings
+from bot.delivery.attention import Delivery, delivery
 from bot.delivery.digest import render_digest
 from bot.delivery.schedule import hold_until, quiet_end
 from bot.errors import PermanentError, TransientError
-from bot.models import ChatRef, OutboxItem, Reply
+from bot.models import Alert, ChatRef, OutboxItem, Reply
 from bot.ratelimit import PlatformLimits, RateLimiter
 from storage.base import Store
 
@@ -247,8 +249,13 @@ class Dispatcher:
 
     async def _send_alert(self, adapter: Adapter, item: OutboxItem) -> None:
         alert = item.alert
+        how = delivery(item)
         try:
-            message_id = await adapter.send_alert(alert, item.reply_to, slot_taken=True)
+            if how is Delivery.EDIT:
+                message_id, sent_as = await self._edit_or_quiet(adapter, item)
+            else:
+                message_id = await adapter.send_alert(alert, item.reply_to, slot_taken=True)
+                sent_as = how.value
         except TransientError as exc:
             await self._transient(item, exc)
         except PermanentError as exc:
@@ -257,10 +264,56 @@ class Dispatcher:
             log.exception("alert %d to %s: unexpected error", item.id, alert.chat)
             await self._retry(item, f"{type(exc).__name__}: {exc}", None)
         else:
-            await self.store.mark_sent(item.id, message_id, self.clock())
+            await self.store.mark_sent(item.id, message_id, self.clock(), sent_as)
             self.failing_since.pop(alert.chat.platform, None)
             metrics.ALERTS_SENT.inc(platform=alert.chat.platform)
-            log.info("alert %d sent to %s (message %s)", item.id, alert.chat, message_id)
+            log.info("alert %d %s to %s (message %s)", item.id, sent_as, alert.chat, message_id)
+            if how is Delivery.REPLY and item.first_editable and adapter.can_edit():
+                await self._refresh_summary(adapter, item)
+
+    async def _summary(self, item: OutboxItem) -> Alert:
+        """The event's first alert in the chat as it reads with ``item`` delivered."""
+        alert = item.alert
+        sent = await self.store.event_alerts(alert.chat, alert.event_id)
+        thread = [a for a, _ in sent if a.key != alert.key]
+        replied = {a.key for a, how in sent if how == Delivery.REPLY.value}
+        return living_summary([*thread, alert], replied)
+
+    async def _edit_or_quiet(self, adapter: Adapter, item: OutboxItem) -> tuple[str | None, str]:
+        """Update the event's first alert in place; where it cannot be edited (a
+        digest, too old, deleted), reply silently in its thread instead. Returns
+        the message id and how the row was sent."""
+        assert item.reply_to is not None
+        if item.first_editable and adapter.can_edit():
+            summary = await self._summary(item)
+            if await adapter.edit_alert(summary, item.reply_to, slot_taken=True):
+                return item.reply_to, "edit"
+            log.info(
+                "alert %d to %s: message %s cannot be edited; replying silently",
+                item.id,
+                item.alert.chat,
+                item.reply_to,
+            )
+            await adapter.pace(item.alert.chat)  # the failed edit used this row's slot
+        return await adapter.send_quiet_alert(item.alert, item.reply_to, slot_taken=True), "quiet"
+
+    async def _refresh_summary(self, adapter: Adapter, item: OutboxItem) -> None:
+        """After a notified reply, bring the first alert up to date too (outlets,
+        links, the latest claims) when nothing else waits for the chat and its
+        budget has room soon; else the next edit catches up. Best effort: the
+        reply itself was delivered."""
+        chat = item.alert.chat
+        if self.limiter.ready_at(chat) - self.limiter.clock() > self.max_wait:
+            return
+        if await self.store.open_alert_count(chat):
+            return  # the chat's queued alerts go first
+        assert item.reply_to is not None
+        try:
+            summary = await self._summary(item)
+            await adapter.pace(chat)
+            await adapter.edit_alert(summary, item.reply_to, slot_taken=True)
+        except Exception as exc:  # ClaimWatchError or an adapter bug: the reply is sent
+            log.warning("alert %d to %s: summary not updated: %s", item.id, chat, exc)
 
     async def _flush(self, adapter: Adapter, head: OutboxItem) -> None:
         """Send the chat's open rows (the head first) as one digest message. When

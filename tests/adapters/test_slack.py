@@ -772,11 +772,11 @@ async def test_an_alert_is_block_kit_with_escaped_text_links_and_outlets(
     assert "<" not in posted.text
 
 
-async def test_a_follow_up_goes_into_the_thread_and_updates_the_first_alert(
+async def test_a_follow_up_goes_into_the_thread_broadcast_and_a_quiet_one_stays_there(
     adapter: SlackAdapter, fake: FakeSlack
 ) -> None:
     first = await adapter.send_alert(make_alert(), None)
-    assert first is not None
+    assert first is not None and not fake.messages[0].reply_broadcast
     follow_up = make_alert(
         claims=(AlertClaim("c3", "Kremlin", "the figure is 300", "UPDATE"),),
         links=(Link("Reuters", "https://example.net/c"),),
@@ -787,26 +787,43 @@ async def test_a_follow_up_goes_into_the_thread_and_updates_the_first_alert(
     second = await adapter.send_alert(follow_up, first)
     assert second is not None and second != first
     posted = fake.messages[1]
-    assert posted.thread_ts == first
+    assert posted.thread_ts == first and posted.reply_broadcast  # the channel hears of it
     assert "[UPDATE] *Kremlin* — the figure is 300" in all_text(posted.blocks)
 
+    quiet = await adapter.send_quiet_alert(make_alert(key="k3"), first)
+    assert quiet is not None
+    assert fake.messages[2].thread_ts == first and not fake.messages[2].reply_broadcast
+    assert fake.updates == []  # the adapter edits only when asked to
+
+
+async def test_edit_alert_updates_the_first_alert_or_says_it_cannot(
+    adapter: SlackAdapter, fake: FakeSlack
+) -> None:
+    first = await adapter.send_alert(make_alert(), None)
+    assert first is not None
+    summary = make_alert(
+        links=(*make_alert().links, Link("Reuters", "https://example.net/c")),
+        outlets=3,
+        more_claims=2,
+    )
+    assert await adapter.edit_alert(summary, first)
     [update] = fake.updates
     assert (update.channel, update.ts) == (CHANNEL, first)
-    parent_text = all_text(update.blocks)
-    assert "Volodymyr Zelensky" in parent_text  # the first alert keeps its claims
+    assert "Volodymyr Zelensky" in all_text(update.blocks)
+    assert "+2 more claims" in all_text(update.blocks)
     context = next(b for b in update.blocks if b["type"] == "context")
     assert context["elements"][-1]["text"] == "3 outlets"
     assert "https://example.net/c|Reuters" in context["elements"][0]["text"]
 
-
-async def test_a_failed_parent_update_does_not_fail_the_follow_up(
-    adapter: SlackAdapter, fake: FakeSlack
-) -> None:
-    first = await adapter.send_alert(make_alert(), None)
+    for error in ("cant_update_message", "edit_window_closed"):
+        fake.fail("chat.update", error)
+        assert not await adapter.edit_alert(summary, first)
+    assert not await adapter.edit_alert(summary, "1700000000.999999")  # message_not_found
     fake.rate_limit("chat.update", retry_after=30)
-    second = await adapter.send_alert(make_alert(outlets=4, key="k2"), first)
-    assert second is not None
-    assert fake.messages[1].thread_ts == first
+    with pytest.raises(TransientError) as raised:
+        await adapter.edit_alert(summary, first)
+    assert raised.value.retry_after == 30
+    assert len(fake.updates) == 1
 
 
 async def test_send_reply_posts_the_reply(adapter: SlackAdapter, fake: FakeSlack) -> None:
@@ -1133,6 +1150,7 @@ async def test_end_to_end_watch_in_a_channel_then_alert_and_follow_up_in_its_thr
         follow_up = messages[2]
         assert follow_up.channel == CHANNEL
         assert follow_up.thread_ts == alert.ts
+        assert follow_up.reply_broadcast  # a denial: the channel hears of it
         [update] = await fake.wait_for_updates(1)
         await asyncio.sleep(0.5)  # nothing else arrives: one alert per story
         assert len(fake.messages) == 3 and len(fake.updates) == 1

@@ -354,11 +354,18 @@ def _methods_called() -> set[str]:
     found: set[str] = set()
     for path in (ROOT / "bot" / "adapters" / "slack").glob("*.py"):
         for name in re.findall(
-            r"(?:self\.|(?<![\w.]))client\.([a-z]+_[A-Za-z_]+)\(", path.read_text()
+            r"(?:self\.|(?<![\w.]))client\.([a-z]+_[A-Za-z_0-9]+)\(", path.read_text()
         ):
             family, _, method = name.partition("_")
             found.add(f"{family}.{method}")
     return found
+
+
+def _downloads_shared_files() -> bool:
+    return any(
+        "url_private_download" in path.read_text()
+        for path in (ROOT / "bot" / "adapters" / "slack").glob("*.py")
+    )
 
 
 #: The bot scopes each Web API method needs (Slack's method reference).
@@ -372,6 +379,8 @@ METHOD_SCOPES = {
     "users.conversations": {"channels:read", "groups:read", "mpim:read", "im:read"},
     "views.open": set(),
     "views.publish": set(),
+    # files_upload_v2: files.getUploadURLExternal, then files.completeUploadExternal
+    "files.upload_v2": {"files:write"},
 }
 #: The events each listener needs, and their scopes.
 EVENT_SCOPES = {
@@ -396,6 +405,8 @@ def test_the_manifest_asks_for_every_scope_the_code_uses_and_lists_every_command
     events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
     assert events == EVENT_SCOPES.keys()
     needed |= set().union(*EVENT_SCOPES.values())
+    if _downloads_shared_files():
+        needed.add("files:read")  # a file's url_private_download takes the bot token
     assert scopes == needed  # every scope used, and none that is not
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert manifest["settings"]["interactivity"]["is_enabled"] is True

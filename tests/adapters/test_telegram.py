@@ -705,8 +705,9 @@ async def test_end_to_end_watch_ingest_alert_follow_up_buttons(
     running = asyncio.create_task(serve(services, stop, handle_signals=False))
     try:
         await server.wait_for(lambda: bool(server.called("getUpdates")), within=30)
-        # A private chat and a group watch Bulgaria; a non-admin is refused.
-        server.push_message(1001, "/watch bulgaria")
+        # A private chat (every claim notifies) and a group (the default level)
+        # watch Bulgaria; a non-admin is refused.
+        server.push_message(1001, "/watch bulgaria all")
         server.set_admins(GROUP, ADMIN)
         server.push_message(
             GROUP, "/watch@ClaimWatchBot bulgaria", chat_type="supergroup", user_id=ADMIN
@@ -733,12 +734,18 @@ async def test_end_to_end_watch_ingest_alert_follow_up_buttons(
         labels = [label for label, _ in alert.buttons]
         assert labels == ["Sources", "Mute 24h", "Unwatch"]
 
-        # The follow-up about the same event is a reply to the first alert.
+        # The follow-up about the same event is a reply to the first alert; in the
+        # group, where it is no major development, it updates the first alert instead.
+        [group_first] = alerts_in(server, GROUP)
         await ingest_in_another_process(database_url, follow_up)
         await server.wait_for(lambda: len(alerts_in(server, 1001)) >= 2, within=60)
         second = alerts_in(server, 1001)[1]
-        assert second.reply_to_message_id == alert.message_id
+        assert second.reply_to_message_id == alert.message_id and second.notified
         assert any("balkanbroadcast.example" in href for _, href in second.links)
+        await server.wait_for(lambda: group_first.edits >= 1, within=60)
+        assert alerts_in(server, GROUP) == [group_first]  # no new message in the group
+        assert any("balkanbroadcast.example" in href for _, href in group_first.links)
+        assert "2 outlets" in group_first.plain
 
         # "Sources" works: the outlets of the event come back under the alert.
         sources = dict(alert.buttons)["Sources"]

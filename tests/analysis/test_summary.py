@@ -8,15 +8,30 @@ from datetime import datetime
 import pytest
 
 from bot.analysis.summary import (
+    MAX_SUMMARY_CHARS,
+    MAX_SUMMARY_CLAIMS,
+    MAX_SUMMARY_LINKS,
     alert_claim,
     alert_lines,
     choose_shown,
     claim_spans,
     denial_text,
     is_fragment,
+    living_summary,
     shown_rank,
 )
-from bot.models import Claim, ClaimView, EventView, Link, Novelty, Span, Stance
+from bot.models import (
+    Alert,
+    AlertClaim,
+    ChatRef,
+    Claim,
+    ClaimView,
+    EventView,
+    Link,
+    Novelty,
+    Span,
+    Stance,
+)
 from bot.pages.render import event_html
 from bot.pages.timeline import build_timeline
 from handlers.claims import claim_lines
@@ -113,7 +128,7 @@ def test_claims_command_reads_an_object_with_its_verb() -> None:
         cue="blamed",
     )
     first = plain(claim_lines(view)[0])
-    assert first == "Velmora blamed the Republic of Tarn for prolonging the blockade"
+    assert first == "• Velmora blamed the Republic of Tarn for prolonging the blockade"
 
 
 def test_claims_command_shows_a_denial_as_denied() -> None:
@@ -126,7 +141,7 @@ def test_claims_command_shows_a_denial_as_denied() -> None:
         first_seen=datetime(2031, 5, 2, 9, 30),
     )
     first = plain(claim_lines(view)[0])
-    assert first == "Oren Malik denied that the navy had fired on the fishing boats"
+    assert first == "• DENIAL Oren Malik denied that the navy had fired on the fishing boats"
 
 
 def said(text: str, speaker: str, speaker_id: str | None = None, sentence: int = 3) -> Claim:
@@ -243,3 +258,58 @@ def test_event_page_shows_a_denial_as_denied() -> None:
     )
     html = event_html(build_timeline(view, {}), when)
     assert "Oren Malik</span> — denied that the navy had fired on the fishing boats" in html
+
+
+def _alert(n: int, *claims: AlertClaim, outlets: int = 1) -> Alert:
+    return Alert(
+        chat=ChatRef("fake", "1"),
+        watch="China",
+        watch_key="gpe:china",
+        event_id="ev1",
+        event_title="Chinese citizens fighting for Russia",
+        story_title=f"Story {n}",
+        claims=claims,
+        links=(Link(f"Outlet {n}", f"https://o{n}.example/"),),
+        outlets=outlets,
+        new_event=n == 1,
+        key=f"k{n}",
+    )
+
+
+def _claim(n: int, text: str = "", speaker: str = "Zelensky") -> AlertClaim:
+    return AlertClaim(f"c{n}", speaker, text or f"claim {n} was made", "NEW")
+
+
+def test_a_living_summary_keeps_the_first_claims_and_adds_the_later_ones() -> None:
+    first = _alert(1, _claim(1), _claim(2))
+    later = _alert(2, _claim(3), _claim(1), outlets=2)  # c1 again: shown once
+    summary = living_summary([first, later])
+    text = summary.text
+    assert text.startswith("New event · China: Chinese citizens fighting for Russia")
+    assert [c.claim_id for c in summary.claims] == ["c1", "c2", "c3"]
+    assert "Sources (2 outlets so far): Outlet 1 <https://o1.example/> · Outlet 2" in text
+    assert "more claim" not in text and summary.key == "k1"
+
+
+def test_a_long_thread_folds_replied_claims_first_then_the_oldest() -> None:
+    first = _alert(1, _claim(1))
+    thread = [first] + [_alert(n, _claim(n), outlets=n) for n in range(2, 3 + MAX_SUMMARY_CLAIMS)]
+    replied = {"k2", "k3"}
+    summary = living_summary(thread, replied)
+    ids = [c.claim_id for c in summary.claims]
+    assert len(ids) == MAX_SUMMARY_CLAIMS and ids[0] == "c1"
+    assert "c2" not in ids and "c3" not in ids  # in the thread already
+    assert f"c{2 + MAX_SUMMARY_CLAIMS}" in ids  # the latest is there
+    assert "+2 more claims" in summary.text
+    links = [link.label for link in summary.links]
+    assert links[0] == "Outlet 1" and links[-1] == f"Outlet {2 + MAX_SUMMARY_CLAIMS}"
+    assert len(links) == MAX_SUMMARY_LINKS
+
+
+def test_a_summary_stays_within_one_message() -> None:
+    long = "x" * 270
+    thread = [_alert(1, _claim(1))] + [_alert(n, _claim(n, long)) for n in range(2, 14)]
+    summary = living_summary(thread)
+    assert sum(len(c.text) for c in summary.claims) <= MAX_SUMMARY_CHARS
+    assert summary.more_claims == 13 - len(summary.claims)
+    assert f"+{summary.more_claims} more claims" in summary.text

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from bot.adapters.base import Adapter, CommandSink
 from bot.config import Settings
 from bot.errors import TransientError
-from bot.models import Alert, ChatRef, Command, MenuEntry, Reply
+from bot.models import Alert, ChatRef, Command, FileData, MenuEntry, Reply
 from bot.ratelimit import PlatformLimits
 
 
@@ -24,6 +24,7 @@ class Sent:
     message_id: str
     reply_to: str | None = None
     at: float = 0.0  # the adapter's clock when it was sent
+    silent: bool = False  # sent without notification
 
     @property
     def is_digest(self) -> bool:
@@ -57,6 +58,9 @@ class FakeAdapter(Adapter):
     started: bool = False
     menu: tuple[MenuEntry, ...] = ()
     delay: float = 0.0
+    #: the living summaries that replaced a message (``message_id`` is the edited one)
+    edits: list[Sent] = field(default_factory=list)
+    editable: bool = True  # False: a platform without edits
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     clock: Callable[[], float] = lambda: 0.0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(100))
@@ -104,6 +108,24 @@ class FakeAdapter(Adapter):
         self.sent.append(msg)
         return msg.message_id
 
+    async def send_quiet_alert(
+        self, alert: Alert, reply_to: str, *, slot_taken: bool = False
+    ) -> str | None:
+        await self._sending(alert.chat)
+        msg = Sent(alert.chat, alert, None, str(next(self._ids)), reply_to, self.clock(), True)
+        self.sent.append(msg)
+        return msg.message_id
+
+    def can_edit(self) -> bool:
+        return self.editable
+
+    async def edit_alert(self, alert: Alert, message_id: str, *, slot_taken: bool = False) -> bool:
+        await self._sending(alert.chat)
+        if not self.editable:
+            return False
+        self.edits.append(Sent(alert.chat, alert, None, message_id, at=self.clock()))
+        return True
+
     async def send_reply(
         self, chat: ChatRef, reply: Reply, *, slot_taken: bool = False
     ) -> str | None:
@@ -133,8 +155,15 @@ class FakeChat:
         return ChatRef(self.platform, self.chat_id)
 
     async def say(
-        self, text: str, *, user: str = "u1", chat_type: str = "private", is_admin: bool = True
+        self,
+        text: str,
+        *,
+        user: str = "u1",
+        chat_type: str = "private",
+        is_admin: bool = True,
+        file: FileData | None = None,
     ) -> Reply:
+        """``text`` as a command from ``user``; ``file``: sent with it (a document)."""
         cmd = Command(
             platform=self.platform,
             chat_id=self.chat_id,
@@ -142,5 +171,6 @@ class FakeChat:
             text=text,
             chat_type=chat_type,
             is_admin=is_admin,
+            file=file,
         )
         return await self.router(cmd)

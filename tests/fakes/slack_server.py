@@ -8,6 +8,13 @@ flags in :attr:`FakeSlack.users`, and make calls fail on demand with
 :meth:`FakeSlack.fail` (a Slack error code, or a 429 with ``Retry-After``) or
 per channel with :attr:`FakeSlack.channel_errors`.
 
+Files go through Slack's current upload flow: ``files.getUploadURLExternal``
+gives an upload URL on this fake, the client POSTs the bytes there, and
+``files.completeUploadExternal`` shares them in a channel (recorded in
+:attr:`FakeSlack.files`). :meth:`FakeSlack.shared_file` makes the file object
+of an event for a file a user shared; its ``url_private_download`` answers
+only with the bot token (otherwise Slack's sign-in page, as HTML).
+
 It also holds the helpers a test needs to act as Slack towards the bot:
 :func:`signed_headers` for the HTTP endpoint and :meth:`FakeSlack.send_envelope`
 for Socket Mode.
@@ -76,6 +83,7 @@ class Posted:
     blocks: list[dict[str, Any]]
     thread_ts: str | None
     ts: str
+    reply_broadcast: bool = False  # a thread reply also shown in the channel
 
 
 @dataclass
@@ -84,6 +92,19 @@ class Updated:
     ts: str
     text: str
     blocks: list[dict[str, Any]]
+
+
+@dataclass
+class SharedFile:
+    """A file shared in a channel through the upload flow."""
+
+    id: str
+    name: str
+    title: str
+    data: bytes
+    channel: str
+    thread_ts: str | None
+    initial_comment: str | None
 
 
 @dataclass
@@ -111,6 +132,7 @@ class FakeSlack:
     updates: list[Updated] = field(default_factory=list)
     socket_acks: dict[str, dict[str, Any]] = field(default_factory=dict)
     responses: list[dict[str, Any]] = field(default_factory=list)  # posted to response_url
+    files: list[SharedFile] = field(default_factory=list)  # completed uploads
     ephemerals: list[Ephemeral] = field(default_factory=list)
     #: conversation id -> its members (user ids, the bot's ``BOT_USER_ID`` too),
     #: for users.conversations and chat.postEphemeral
@@ -129,6 +151,9 @@ class FakeSlack:
         self._ack_waiters: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._envelopes = itertools.count(1)
         self._posted = asyncio.Condition()
+        self._uploads: dict[str, tuple[str, int, bytes | None]] = {}  # id -> name, length, data
+        self._user_files: dict[str, bytes] = {}  # files users shared, by id
+        self._file_ids = itertools.count(1)
         self._response_urls: dict[str, tuple[str, str, int]] = {}  # id -> channel, user, uses
         self._triggers: dict[str, tuple[str, float]] = {}  # trigger id -> user, issued at
         self._view_ids = itertools.count(1)
@@ -140,6 +165,8 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_get("/socket", self._socket)
         app.router.add_post("/response/{id}", self._response)
+        app.router.add_post("/upload/v1/{id}", self._upload)
+        app.router.add_get("/files-pri/{team}-{id}/download/{name}", self._private_file)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -153,6 +180,13 @@ class FakeSlack:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+    async def __aenter__(self) -> FakeSlack:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
 
     @property
     def api_url(self) -> str:
@@ -206,6 +240,94 @@ class FakeSlack:
                 self.ephemerals.append(Ephemeral(channel, user, text, blocks))
             self._posted.notify_all()
         return web.Response(text="ok")
+
+    # ------------------------------------------------------------------ files
+
+    def shared_file(
+        self, name: str, data: bytes, mimetype: str = "application/json"
+    ) -> dict[str, Any]:
+        """The file object Slack puts in a message event when a user shares ``data``."""
+        file_id = f"F0USER{next(self._file_ids):04d}"
+        self._user_files[file_id] = data
+        base = f"http://127.0.0.1:{self._port}/files-pri/{TEAM_ID}-{file_id}"
+        return {
+            "id": file_id,
+            "name": name,
+            "title": name,
+            "mimetype": mimetype,
+            "filetype": "json",
+            "size": len(data),
+            "url_private": f"{base}/{name}",
+            "url_private_download": f"{base}/download/{name}",
+        }
+
+    async def _private_file(self, request: web.Request) -> web.Response:
+        auth = request.headers.get("Authorization", "")
+        data = self._user_files.get(request.match_info["id"])
+        if auth != f"Bearer {self.bot_token}":
+            # Slack shows its sign-in page to a request without a valid token
+            return web.Response(
+                text="<!DOCTYPE html><title>Slack</title>", content_type="text/html"
+            )
+        if data is None:
+            return web.Response(status=404, text="file not found")
+        return web.Response(body=data, content_type="application/octet-stream")
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        upload = self._uploads.get(request.match_info["id"])
+        if upload is None:
+            return web.Response(status=404, text="upload not found")
+        name, length, _ = upload
+        data = await request.read()
+        self._uploads[request.match_info["id"]] = (name, length, data)
+        return web.Response(text=f"OK - {len(data)}")
+
+    async def _m_files_getUploadURLExternal(self, params: dict[str, Any]) -> web.Response:
+        name = params.get("filename")
+        try:
+            length = int(params.get("length", ""))
+        except ValueError:
+            return _error("invalid_arguments")
+        if not name or length <= 0:
+            return _error("invalid_arguments")
+        file_id = f"F0BOT{next(self._file_ids):04d}"
+        self._uploads[file_id] = (str(name), length, None)
+        return _ok(upload_url=f"http://127.0.0.1:{self._port}/upload/v1/{file_id}", file_id=file_id)
+
+    async def _m_files_completeUploadExternal(self, params: dict[str, Any]) -> web.Response:
+        raw = params.get("files")
+        try:
+            entries = json.loads(raw) if isinstance(raw, str) else raw
+        except ValueError:
+            return _error("invalid_arguments")
+        if not isinstance(entries, list) or not entries:
+            return _error("invalid_arguments")
+        channel = params.get("channel_id")
+        if channel in self.channel_errors:
+            return _error(self.channel_errors[channel])
+        done: list[dict[str, Any]] = []
+        for entry in entries:
+            upload = self._uploads.get(str(entry.get("id")))
+            if upload is None or upload[2] is None:
+                return _error("file_not_found")  # never uploaded
+            name, length, data = upload
+            if len(data) != length:
+                return _error("file_upload_size_mismatch")
+            title = str(entry.get("title") or name)
+            if channel:
+                self.files.append(
+                    SharedFile(
+                        str(entry["id"]),
+                        name,
+                        title,
+                        data,
+                        str(channel),
+                        params.get("thread_ts"),
+                        params.get("initial_comment"),
+                    )
+                )
+            done.append({"id": entry["id"], "name": name, "title": title, "size": length})
+        return _ok(files=done)
 
     # ------------------------------------------------------------------ test controls
 
@@ -398,6 +520,7 @@ class FakeSlack:
             blocks=list(blocks),
             thread_ts=params.get("thread_ts"),
             ts=ts,
+            reply_broadcast=str(params.get("reply_broadcast", "")).lower() in {"true", "1"},
         )
         async with self._posted:
             self.messages.append(posted)

@@ -23,6 +23,10 @@ methods ClaimWatch uses, and behaves like Telegram where it matters to us:
   "message thread not found".
 * ``setMyCommands``/``getMyCommands`` keep one menu per ``scope``
   (:attr:`FakeTelegramServer.menus`; ``commands`` is the default scope's).
+* Files: :meth:`FakeTelegramServer.push_document` sends the bot a document
+  (with a caption, or for a later reply to it); ``getFile`` and
+  ``/file/bot{token}/{file_path}`` serve it back. ``sendDocument`` takes a
+  multipart upload and records it in :attr:`FakeTelegramServer.documents`.
 * Failure modes the test switches on: a per-chat message rate (429 with
   ``parameters.retry_after``), :meth:`~FakeTelegramServer.fail_next` for any
   method, blocked/kicked chats (403), missing chats (400 "chat not found"),
@@ -51,6 +55,8 @@ from aiohttp import ClientSession, web
 
 DEFAULT_TOKEN = "123456789:AAFakeTokenForTestsOnly-0123456789ab"
 MAX_MESSAGE_LENGTH = 4096
+MAX_CAPTION_LENGTH = 1024
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # getFile serves files up to 20 MB
 ALLOWED_TAGS = frozenset(
     {
         "b",
@@ -165,6 +171,12 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def _command_entities(text: str) -> list[dict[str, Any]]:
+    """The ``bot_command`` entity Telegram marks at the start of ``text``."""
+    length = len(text.split(maxsplit=1)[0])
+    return [{"type": "bot_command", "offset": 0, "length": utf16_len(text[:length])}]
+
+
 @dataclass
 class SentMessage:
     """A message the bot sent, as the fake server recorded it."""
@@ -179,6 +191,14 @@ class SentMessage:
     date: int
     edits: int = 0
     thread_id: int | None = None  # the forum topic it was posted in
+    disable_notification: bool = False  # sent silently: no sound, no banner
+    deleted: bool = False  # deleted by a user: gone from the chat, cannot be edited
+    editable: bool = True  # False: Telegram answers "message can't be edited"
+
+    @property
+    def notified(self) -> bool:
+        """Whether the chat was notified of the message (it was not sent silently)."""
+        return not self.disable_notification
 
     @property
     def parsed(self) -> ParsedHTML:
@@ -202,6 +222,28 @@ class SentMessage:
         return [
             (b["text"], b.get("callback_data") or b.get("url", "")) for row in rows for b in row
         ]
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file part of a multipart request."""
+
+    filename: str | None
+    content_type: str
+    data: bytes
+
+
+@dataclass
+class SentDocument:
+    """A document the bot sent (sendDocument)."""
+
+    message_id: int
+    chat_id: int
+    file_name: str
+    mime_type: str
+    data: bytes
+    caption: str | None
+    reply_to_message_id: int | None
 
 
 class ApiError(Exception):
@@ -234,6 +276,7 @@ class FakeTelegramServer:
 
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     sent: list[SentMessage] = field(default_factory=list)
+    documents: list[SentDocument] = field(default_factory=list)  # sendDocument
     commands: list[dict[str, Any]] = field(default_factory=list)  # the default scope's menu
     # setMyCommands per scope: "all_private_chats", "chat_administrators:-100123", ...
     menus: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -259,6 +302,8 @@ class FakeTelegramServer:
         self._callback_ids = itertools.count(1)
         self._chats: dict[int, dict[str, Any]] = {}
         self._existing: set[tuple[int, int]] = set()
+        self._pushed: dict[tuple[int, int], dict[str, Any]] = {}  # messages users sent
+        self._files: dict[str, tuple[str, bytes]] = {}  # file_id -> (file_path, content)
         self._last_send: dict[int, float] = {}
         self._failures: dict[str, list[_Failure]] = {}
         self._changed: asyncio.Condition | None = None
@@ -279,6 +324,7 @@ class FakeTelegramServer:
         self._changed = asyncio.Condition()
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -347,6 +393,17 @@ class FakeTelegramServer:
     def messages_to(self, chat_id: int) -> list[SentMessage]:
         return [m for m in self.sent if m.chat_id == chat_id]
 
+    def edits_to(self, chat_id: int) -> int:
+        """How many times messages of the chat were edited."""
+        return sum(m.edits for m in self.messages_to(chat_id))
+
+    def delete_message(self, chat_id: int, message_id: int) -> None:
+        """A user deleted the message: it can no longer be edited or replied to."""
+        for m in self.messages_to(chat_id):
+            if m.message_id == message_id:
+                m.deleted = True
+                self._existing.discard((chat_id, message_id))
+
     def called(self, method: str) -> list[dict[str, Any]]:
         return [params for name, params in self.calls if name == method]
 
@@ -377,6 +434,32 @@ class FakeTelegramServer:
             message["sender_chat"] = sender_chat
         if reply_to is not None:
             message["reply_to_message"] = self._reply_stub(chat, reply_to)
+        self._push({"message": message})
+        return message
+
+    def push_document(
+        self,
+        chat_id: int,
+        file_name: str,
+        content: bytes,
+        *,
+        caption: str | None = None,
+        mime_type: str = "application/json",
+        chat_type: str = "private",
+        user_id: int | None = None,
+        user_name: str = "alice",
+        title: str = "Test group",
+    ) -> dict[str, Any]:
+        """A user sends a document (optionally with a caption, which may be a command)."""
+        chat = self._chat(chat_id, chat_type, title)
+        message = self._message(chat, None)
+        uid = user_id if user_id is not None else chat_id
+        message["from"] = {"id": uid, "is_bot": False, "first_name": user_name}
+        message["document"] = self._store_file(file_name, mime_type, content)
+        if caption is not None:
+            message["caption"] = caption
+            if caption.startswith("/"):
+                message["caption_entities"] = _command_entities(caption)
         self._push({"message": message})
         return message
 
@@ -536,16 +619,33 @@ class FakeTelegramServer:
         if text is not None:
             message["text"] = text
             if text.startswith("/"):
-                length = len(text.split(maxsplit=1)[0])
-                message["entities"] = [
-                    {"type": "bot_command", "offset": 0, "length": utf16_len(text[:length])}
-                ]
+                message["entities"] = _command_entities(text)
         return message
 
+    def _store_file(self, name: str, mime_type: str, content: bytes) -> dict[str, Any]:
+        """Keep ``content`` for getFile and the download; its Document object."""
+        number = len(self._files) + 1
+        file_id = f"BQACAgIAAxk{number:04d}"
+        self._files[file_id] = (f"documents/file_{number}", content)
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"AgAD{number:04d}",
+            "file_name": name,
+            "mime_type": mime_type,
+            "file_size": len(content),
+        }
+
     def _reply_stub(self, chat: dict[str, Any], message_id: int) -> dict[str, Any]:
+        """The replied-to message as Telegram includes it (without its own reply)."""
+        known = self._pushed.get((chat["id"], message_id))
+        if known is not None:
+            return {k: v for k, v in known.items() if k != "reply_to_message"}
         return {"message_id": message_id, "date": int(time.time()), "chat": chat}
 
     def _push(self, update: dict[str, Any]) -> None:
+        message = update.get("message")
+        if isinstance(message, dict) and "message_id" in message:
+            self._pushed[(message["chat"]["id"], message["message_id"])] = message
         update["update_id"] = next(self._update_ids)
         if self.webhook_url:
             task = asyncio.get_running_loop().create_task(self._post_webhook(update))
@@ -592,7 +692,7 @@ class FakeTelegramServer:
                     elif isinstance(value, bytes | bytearray):
                         params[key] = bytes(value)
                     else:  # an uploaded file
-                        params[key] = value.file.read()
+                        params[key] = Upload(value.filename, value.content_type, value.file.read())
         for key in _JSON_FIELDS & params.keys():
             if isinstance(params[key], str):
                 params[key] = json.loads(params[key])
@@ -754,15 +854,8 @@ class FakeTelegramServer:
         parse_mode = params.get("parse_mode")
         self._check_text(text, parse_mode)
         self._check_rate(chat_id)
-        reply_to = params.get("reply_to_message_id")
-        allow_without = str(params.get("allow_sending_without_reply", "")).lower() == "true"
-        reply_parameters = params.get("reply_parameters")
-        if isinstance(reply_parameters, dict):
-            reply_to = reply_parameters.get("message_id")
-            allow_without = bool(reply_parameters.get("allow_sending_without_reply"))
-        reply_id = int(reply_to) if reply_to is not None else None
-        if reply_id is not None and not allow_without and (chat_id, reply_id) not in self._existing:
-            raise ApiError(400, "Bad Request: message to be replied not found")
+        reply_id = self._reply_id(params, chat_id)
+        silent = str(params.get("disable_notification", "")).lower() == "true"
         thread = params.get("message_thread_id")
         thread_id = int(thread) if thread not in (None, "") else None
         if thread_id is not None and thread_id not in self.topics.get(chat_id, set()):
@@ -781,22 +874,106 @@ class FakeTelegramServer:
             link_preview_disabled=disabled,
             date=int(time.time()),
             thread_id=thread_id,
+            disable_notification=silent,
         )
         self.sent.append(message)
         return self._message_json(message)
+
+    async def _api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = self._chat_id(params)
+        self._check_target(chat_id)
+        document = params.get("document")
+        if not isinstance(document, Upload):
+            # a file_id or URL string would be a file Telegram has; we only take uploads
+            raise ApiError(400, "Bad Request: there is no document in the request")
+        if not document.data:
+            raise ApiError(400, "Bad Request: file must be non-empty")
+        caption = params.get("caption")
+        if caption:
+            parsed = self._caption(str(caption), params.get("parse_mode"))
+            caption = parsed
+        self._check_rate(chat_id)
+        reply_id = self._reply_id(params, chat_id)
+        message_id = self._next_message_id(chat_id)
+        name = document.filename or "document"
+        sent = SentDocument(
+            message_id, chat_id, name, document.content_type, document.data, caption, reply_id
+        )
+        self.documents.append(sent)
+        out: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": self._known_chat(chat_id),
+            "from": self._me(),
+            "document": self._store_file(name, document.content_type, document.data),
+        }
+        if caption:
+            out["caption"] = caption
+        return out
+
+    def _caption(self, caption: str, parse_mode: str | None) -> str:
+        text = self._check_text(caption, parse_mode).text
+        if utf16_len(text) > MAX_CAPTION_LENGTH:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        return text
+
+    def _reply_id(self, params: dict[str, Any], chat_id: int) -> int | None:
+        reply_to = params.get("reply_to_message_id")
+        allow_without = str(params.get("allow_sending_without_reply", "")).lower() == "true"
+        reply_parameters = params.get("reply_parameters")
+        if isinstance(reply_parameters, dict):
+            reply_to = reply_parameters.get("message_id")
+            allow_without = bool(reply_parameters.get("allow_sending_without_reply"))
+        reply_id = int(reply_to) if reply_to is not None else None
+        if reply_id is not None and not allow_without and (chat_id, reply_id) not in self._existing:
+            raise ApiError(400, "Bad Request: message to be replied not found")
+        return reply_id
+
+    async def _api_getFile(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(params.get("file_id", ""))
+        known = self._files.get(file_id)
+        if known is None:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        path, content = known
+        if len(content) > MAX_DOWNLOAD_BYTES:
+            raise ApiError(400, "Bad Request: file is too big")
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_size": len(content),
+            "file_path": path,
+        }
+
+    async def _download(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401, text="Unauthorized")
+        path = request.match_info["path"]
+        self.calls.append(("download", {"file_path": path}))
+        for known_path, content in self._files.values():
+            if known_path == path:
+                return web.Response(body=content, content_type="application/octet-stream")
+        return _error(ApiError(404, "Not Found"))
 
     async def _api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = self._chat_id(params)
         self._check_target(chat_id)
         message_id = int(params.get("message_id", 0))
         message = next(
-            (m for m in self.sent if m.chat_id == chat_id and m.message_id == message_id), None
+            (
+                m
+                for m in self.sent
+                if m.chat_id == chat_id and m.message_id == message_id and not m.deleted
+            ),
+            None,
         )
         if message is None:
             raise ApiError(400, "Bad Request: message to edit not found")
+        if not message.editable:
+            raise ApiError(400, "Bad Request: message can't be edited")
         text = str(params.get("text", ""))
         parse_mode = params.get("parse_mode")
         self._check_text(text, parse_mode)
+        self._check_rate(chat_id)  # edits count against the chat's rate too
         markup = params.get("reply_markup")
         if text == message.text and markup == message.reply_markup:
             raise ApiError(

@@ -32,7 +32,14 @@ async def test_every_alert_links_to_its_event_page(
 ) -> None:
     out, port = sample_site.out, sample_site.port
     printed = out.getvalue()
-    alerts = printed.count("── alert for console:demo")
+    # every message the chat sees: alerts, silent follow-ups and summaries edited
+    alerts = len(
+        re.findall(
+            r"^── (?:alert for|silent follow-up for|message \S+ for) console:demo",
+            printed,
+            re.MULTILINE,
+        )
+    )
     links = re.findall(
         r"\[Timeline <(https://news\.example\.org/cw/event/(ev\d+)\?[^>]+)>\]", printed
     )

@@ -56,12 +56,12 @@ async def test_watches_round_trip_between_installations(store: Store, tmp_path: 
         doc = await export_watches(source, NOW)
     finally:
         await source.close()
-    assert doc["format"] == FORMAT and doc["version"] == 1
+    assert doc["format"] == FORMAT and doc["version"] == 2
     assert [c["chat"] for c in doc["chats"]] == [str(BOB), str(ALICE), str(CAROL)]
     alice = doc["chats"][1]
     assert alice["watches"] == [
-        {"kind": "entity", "key": "gpe:china", "name": "China"},
-        {"kind": "keyword", "key": "sorna river", "name": "Sorna river"},
+        {"kind": "entity", "key": "gpe:china", "name": "China", "level": "major"},
+        {"kind": "keyword", "key": "sorna river", "name": "Sorna river", "level": "major"},
     ]
     assert alice["settings"] == {
         "digest": "daily",
@@ -162,7 +162,7 @@ async def test_a_bad_entry_is_named_and_skipped_and_the_rest_import(store: Store
         ("not json", "is not JSON"),
         ("[]", "expected a JSON object"),
         ('{"format": "opml", "version": 1, "chats": []}', "not a ClaimWatch watches export"),
-        (json.dumps({"format": FORMAT, "version": 2, "chats": []}), "version 2 is newer"),
+        (json.dumps({"format": FORMAT, "version": 3, "chats": []}), "version 3 is newer"),
         (json.dumps({"format": FORMAT, "version": "1", "chats": []}), "version must be"),
         (json.dumps({"format": FORMAT, "version": 1, "chats": {}}), "'chats' must be a list"),
     ],

@@ -157,3 +157,33 @@ async def test_db_copy_carries_the_pages_secret(tmp_path: Path) -> None:
             assert (await moved.claim_origins(["c2"]))["c2"].matches == "c1"
         finally:
             await moved.close()
+
+
+async def test_claims_by_event_put_denials_and_updates_first_with_dates(store: Store) -> None:
+    """/claims reads (both backends): the events of an entity's claims, newest
+    first, and in each the denial, then the update, then the rest; each claim
+    with its sources' publication dates."""
+    await three_stories(store)
+    other = await store.add_story(
+        make_story(4, url="https://d.example/4", outlet="D", published=date(2025, 4, 12)), at(3)
+    )
+    later = make_claim("c4", "Russia recruited people in Chinese cities")
+    await store.save_analysis(make_record(other, event_id="ev-2", claims=(later,)))
+    answer = await store.claims_by_event(ZELENSKY.id, max_events=5, per_event=2)
+    assert answer.total_events == 2
+    assert [e.id for e in answer.events] == ["ev-2", "ev-1"]  # 12 Apr, then 10 Apr
+    spill = answer.events[1]
+    assert spill.total == 2 and [c.id for c in spill.claims] == ["c2", "c1"]  # update first
+    assert spill.claims[0].novelty is Novelty.UPDATE
+    first = spill.claims[1].first_source
+    assert first is not None and (first.outlet, first.published) == ("C", date(2025, 4, 7))
+    assert spill.claims[1].outlets == 2
+    # about China: the denial (said by China) comes before the update
+    about = await store.claims_by_event(CHINA.id, max_events=1, per_event=3)
+    assert about.total_events == 2 and [e.id for e in about.events] == ["ev-2"]
+    china = await store.claims_by_event(CHINA.id, max_events=2, per_event=3)
+    assert [c.id for c in china.events[1].claims][:2] == ["c3", "c2"]
+    # a phrase (no entity): claims whose words contain it
+    phrase = await store.claims_by_event("treated in hospital", max_events=5, per_event=5)
+    assert [c.id for e in phrase.events for c in e.claims] == ["c1"]
+    assert (await store.claims_by_event("nothing like this", 5, 5)).events == ()

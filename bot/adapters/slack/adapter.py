@@ -68,15 +68,18 @@ from bot.adapters.slack.rendering import (
 )
 from bot.adapters.slack.transport import (
     CALL_ERRORS,
+    download_file,
     post_ephemeral,
     post_message,
     respond,
+    update_message,
+    upload_file,
     web_client,
 )
 from bot.adapters.slack.views import SETTINGS_VIEW, form_view, home_view, submitted, view_errors
 from bot.config import Settings
 from bot.errors import ConfigError, PermanentError, TransientError
-from bot.models import Alert, ChatRef, ChatSummary, Command, MenuEntry, Reply, Span
+from bot.models import Alert, ChatRef, ChatSummary, Command, FileData, MenuEntry, Reply, Span
 from bot.ratelimit import CHAT_MARGIN, PlatformLimits, RateLimiter
 
 logger = logging.getLogger(__name__)
@@ -87,8 +90,9 @@ SLASH_COMMAND = "/claimwatch"
 EVENTS_PATH = "/slack/events"
 
 ADMIN_CACHE_SECONDS = 600.0
-PARENT_CACHE_SIZE = 2000
 SEEN_EVENTS_SIZE = 1000
+MAX_FILE_BYTES = 1024 * 1024
+"""The largest file downloaded with a command; a larger one arrives as a problem."""
 
 NOT_IN_CHANNEL_HINT = (
     "I can't post in this channel yet: invite me with /invite @ClaimWatch "
@@ -111,6 +115,7 @@ class Origin:
     trigger_id: str | None = None  # opens a modal, for a few seconds
     share: bool = False  # the asker wants the channel to see the answer
     on_ephemeral: bool = False  # a button on a message only the presser sees
+    file: dict[str, Any] | None = None  # the first file shared with the message (/import)
 
 
 def slack_limits(settings: Settings) -> PlatformLimits:
@@ -162,7 +167,6 @@ class SlackAdapter(Adapter):
         self._bot_user_id: str | None = None
         self._admins: dict[str, tuple[bool, float]] = {}
         self._chat_types: dict[str, str] = {}
-        self._parents: OrderedDict[tuple[str, str], Alert] = OrderedDict()
         self._seen_events: OrderedDict[str, None] = OrderedDict()
         self._guard = SlackGuard(secret.get_secret_value() if secret is not None else "")
         limits = self.rate_limits(settings)
@@ -380,11 +384,16 @@ class SlackAdapter(Adapter):
             chat_type=chat_type(channel, event.get("channel_type")),
             reply_to=event.get("ts"),
         )
-        self._spawn(command, Origin(thread_ts=event.get("thread_ts"), share=share))
+        origin = Origin(thread_ts=event.get("thread_ts"), share=share, file=_first_file(event))
+        self._spawn(command, origin)
 
     async def _on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
-        # only direct messages; mentions in channels arrive as app_mention
-        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+        # only direct messages; mentions in channels arrive as app_mention; a file
+        # shared in the DM with the command as its message is subtype file_share
+        subtype = event.get("subtype")
+        if event.get("channel_type") != "im" or subtype not in (None, "file_share"):
+            return
+        if event.get("bot_id"):
             return
         if not self._first_delivery(body):
             return
@@ -402,7 +411,7 @@ class SlackAdapter(Adapter):
             chat_type="private",
             reply_to=event.get("ts"),
         )
-        self._spawn(command, Origin(thread_ts=event.get("thread_ts")))
+        self._spawn(command, Origin(thread_ts=event.get("thread_ts"), file=_first_file(event)))
 
     async def _on_action(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         await ack()
@@ -563,7 +572,36 @@ class SlackAdapter(Adapter):
 
     async def _run(self, command: Command, origin: Origin, resolve_type: bool) -> None:
         command = await self._prepare(command, resolve_type=resolve_type)
-        await self._deliver(command, await self._dispatch(command), origin)
+        if origin.file is not None:
+            command = dataclasses.replace(command, file=await self._download(origin.file))
+        reply = await self._dispatch(command)
+        await self._deliver(command, reply, origin)
+        if reply.ok and reply.file is not None:
+            # a file cannot be ephemeral: it is shared where the command was given
+            chat = ChatRef(PLATFORM, command.chat_id)
+            try:
+                await self.send_file(chat, reply.file, reply_to=origin.thread_ts)
+            except (PermanentError, TransientError) as exc:
+                logger.warning("slack: could not share a file in %s: %s", command.chat_id, exc)
+
+    async def _download(self, info: dict[str, Any]) -> FileData:
+        """The first file shared with a command (``url_private_download`` with the
+        bot token; needs the ``files:read`` scope), or a FileData saying why not."""
+        name = str(info.get("name") or info.get("title") or "file")
+        mime = str(info.get("mimetype") or "application/octet-stream")
+        size = info.get("size")
+        if isinstance(size, int) and size > MAX_FILE_BYTES:
+            return FileData(
+                name,
+                b"",
+                mime,
+                f"it is {size // 1024} KB; I read files up to {MAX_FILE_BYTES // 1024} KB",
+            )
+        url = info.get("url_private_download") or info.get("url_private")
+        if not isinstance(url, str):
+            return FileData(name, b"", mime, "Slack gave no address to download it from")
+        data, problem = await download_file(self.client, url, MAX_FILE_BYTES)
+        return FileData(name, data, mime, problem)
 
     async def _deliver(self, command: Command, reply: Reply, origin: Origin) -> None:
         """Where an answer goes. A form opens as a modal where there is a
@@ -716,41 +754,45 @@ class SlackAdapter(Adapter):
             chat.chat_id, reply_fallback(reply), reply_blocks(reply), None, slot_taken=slot_taken
         )
 
+    async def send_file(
+        self, chat: ChatRef, file: FileData, *, reply_to: str | None = None
+    ) -> str | None:
+        """Share ``file`` in the channel (in the thread ``reply_to``) with the
+        upload flow: ``files.getUploadURLExternal``, the upload, then
+        ``files.completeUploadExternal``; returns the file id."""
+        await self.pace(chat)
+        return await upload_file(self.client, chat.chat_id, file, reply_to)
+
     async def send_alert(
         self, alert: Alert, reply_to: str | None, *, slot_taken: bool = False
     ) -> str | None:
         """Post an alert. With ``reply_to`` (the ts of the event's first alert in
-        this channel) it goes into that thread and the first alert is updated
-        with the new outlet count and links (``chat.update``). The first alert
-        is re-rendered from what this adapter posted; after a restart, from
-        the new alert's data. A failed update is logged, never raised: the
-        follow-up itself was delivered."""
-        channel = alert.chat.chat_id
+        this channel) it goes into that thread and is also sent to the channel
+        (``reply_broadcast``): a follow-up that notifies."""
         text, blocks = render_alert(alert)
-        ts = await self._post(channel, text, blocks, reply_to, slot_taken=slot_taken)
-        if reply_to is None:
-            if ts is not None:
-                self._remember_parent(channel, ts, alert)
-            return ts
-        parent = self._parents.get((channel, reply_to))
-        merged = _merge_parent(parent, alert)
-        try:
-            p_text, p_blocks = render_alert(merged)
-            await self.client.chat_update(
-                channel=channel, ts=reply_to, text=p_text, blocks=p_blocks
-            )
-            self._remember_parent(channel, reply_to, merged)
-        except CALL_ERRORS as exc:
-            logger.warning(
-                "slack: could not update the first alert %s in %s: %s", reply_to, channel, exc
-            )
-        return ts
+        return await self._post(
+            alert.chat.chat_id, text, blocks, reply_to, slot_taken=slot_taken, broadcast=True
+        )
 
-    def _remember_parent(self, channel: str, ts: str, alert: Alert) -> None:
-        self._parents[(channel, ts)] = alert
-        self._parents.move_to_end((channel, ts))
-        while len(self._parents) > PARENT_CACHE_SIZE:
-            self._parents.popitem(last=False)
+    async def send_quiet_alert(
+        self, alert: Alert, reply_to: str, *, slot_taken: bool = False
+    ) -> str | None:
+        """A follow-up in the first alert's thread only (not broadcast to the channel)."""
+        text, blocks = render_alert(alert)
+        return await self._post(alert.chat.chat_id, text, blocks, reply_to, slot_taken=slot_taken)
+
+    def can_edit(self) -> bool:
+        return True
+
+    async def edit_alert(self, alert: Alert, message_id: str, *, slot_taken: bool = False) -> bool:
+        """``chat.update`` of the first alert with the living summary; False when
+        Slack will not update it (``message_not_found``, ``cant_update_message``,
+        ``edit_window_closed``)."""
+        channel = alert.chat.chat_id
+        if not slot_taken:
+            await self.pace(alert.chat)
+        text, blocks = render_alert(alert)
+        return await update_message(self.client, channel, message_id, text, blocks)
 
     async def _post(
         self,
@@ -760,12 +802,14 @@ class SlackAdapter(Adapter):
         thread_ts: str | None,
         *,
         slot_taken: bool = False,
+        broadcast: bool = False,
     ) -> str | None:
         """``chat.postMessage``, paced through the limiter unless the caller took
-        the slot (Slack allows about one message a second per channel)."""
+        the slot (Slack allows about one message a second per channel);
+        ``broadcast``: a thread reply shown in the channel too."""
         if not slot_taken:
             await self.pace(ChatRef(PLATFORM, channel))
-        return await post_message(self.client, channel, text, blocks, thread_ts)
+        return await post_message(self.client, channel, text, blocks, thread_ts, broadcast)
 
     # ------------------------------------------------------------------ membership
 
@@ -808,17 +852,6 @@ class SlackAdapter(Adapter):
             logger.exception("slack: recording that %s was %s failed", channel, why)
 
 
-def _merge_parent(parent: Alert | None, follow_up: Alert) -> Alert:
-    if parent is None:
-        return follow_up
-    links = list(parent.links)
-    seen = {li.url for li in links}
-    links += [li for li in follow_up.links if li.url not in seen]
-    return dataclasses.replace(
-        parent, links=tuple(links), outlets=max(parent.outlets, follow_up.outlets)
-    )
-
-
 def _text_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
@@ -831,3 +864,11 @@ def _label(channel: dict[str, Any]) -> str:
     if channel.get("is_mpim"):
         return f"Group DM {name}"
     return f"#{name}"
+
+
+def _first_file(event: dict[str, Any]) -> dict[str, Any] | None:
+    """The first file shared with a message event, if any."""
+    files = event.get("files")
+    if isinstance(files, list) and files and isinstance(files[0], dict):
+        return files[0]
+    return None

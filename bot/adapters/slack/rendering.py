@@ -201,6 +201,8 @@ def render_alert(alert: Alert) -> tuple[str, list[dict[str, Any]]]:
     blocks.extend(_section(render_line(line)) for line in claims)
     if len(shown.claims) > len(claims):
         blocks.append(_section(f"…and {len(shown.claims) - len(claims)} more claims"))
+    if shown.more:
+        blocks.append(_section(escape(shown.more)))
     elements: list[dict[str, Any]] = []
     links = render_line(shown.links[: 2 * MAX_ALERT_LINKS - 1])  # a link, " · ", a link, ...
     if links:
@@ -211,6 +213,8 @@ def render_alert(alert: Alert) -> tuple[str, list[dict[str, Any]]]:
     parts = [_plain(shown.headline)] + [_plain(line) for line in shown.claims[:3]]
     if len(shown.claims) > 3:
         parts.append(f"…and {len(shown.claims) - 3} more")
+    if shown.more:
+        parts.append(shown.more)
     parts.append(shown.coverage)
     # the plain-text ``text`` for notifications and clients without blocks (escaped:
     # Slack parses it as mrkdwn)

@@ -41,7 +41,9 @@ from telegram import (
     ChatMember,
     ChatMemberRestricted,
     ChatMemberUpdated,
+    Document,
     InlineKeyboardMarkup,
+    InputFile,
     LinkPreviewOptions,
     Message,
     ReplyParameters,
@@ -52,7 +54,7 @@ from telegram.error import ChatMigrated, InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, CallbackContext, TypeHandler
 
 from bot.adapters.base import Adapter, CommandSink, MigrateHook
-from bot.adapters.telegram.errors import translate_error
+from bot.adapters.telegram.errors import edit_outcome, translate_error
 from bot.adapters.telegram.rendering import inline_keyboard, render_messages
 from bot.adapters.telegram.transport import (
     PLATFORM,
@@ -64,7 +66,17 @@ from bot.adapters.telegram.transport import (
 from bot.analysis.summary import alert_message
 from bot.config import Settings
 from bot.errors import ClaimWatchError, ConfigError, PermanentError, TransientError
-from bot.models import Alert, Button, ChatRef, Command, Line, MenuEntry, Reply, StartLinks
+from bot.models import (
+    Alert,
+    Button,
+    ChatRef,
+    Command,
+    FileData,
+    Line,
+    MenuEntry,
+    Reply,
+    StartLinks,
+)
 from bot.ratelimit import PlatformLimits, RateLimiter
 from bot.redaction import LogRedactor
 from bot.start_links import decode_payload
@@ -72,6 +84,8 @@ from bot.start_links import decode_payload
 log = logging.getLogger(__name__)
 
 CALLBACK_ANSWER_LIMIT = 200  # characters of a callback query answer
+MAX_FILE_BYTES = 1024 * 1024
+"""The largest document downloaded with a command; a larger one arrives as a problem."""
 ADMIN_CACHE_SECONDS = 60.0
 ALLOWED_UPDATES = ("message", "channel_post", "callback_query", "my_chat_member")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -361,10 +375,13 @@ class TelegramAdapter(Adapter):
         await self._answer(command.chat, reply, reply_to=message.message_id)
 
     async def _command_from(self, message: Message) -> Command | None:
-        text = parse_command(message.text or "", self._username)
+        # a document's caption can be a command (``/import``), like a message's text
+        text = parse_command(message.text or message.caption or "", self._username)
         if text is None:
             return None
         text = self._from_start_link(text)
+        replied = message.reply_to_message
+        document = message.document or (replied.document if replied is not None else None)
         chat = message.chat
         sender = self._sender(message)
         is_admin = sender.is_admin
@@ -379,8 +396,9 @@ class TelegramAdapter(Adapter):
             chat_type=_CHAT_TYPES.get(chat.type, "group"),
             is_admin=is_admin,
             user_name=sender.user_name,
-            reply_to=str(message.reply_to_message.message_id) if message.reply_to_message else None,
+            reply_to=str(replied.message_id) if replied is not None else None,
             received=message.date,
+            file=await self._download(document) if document is not None else None,
             start_links=self.start_links,
         )
 
@@ -404,6 +422,30 @@ class TelegramAdapter(Adapter):
             return text
         command, args = decoded
         return f"/{command} {args}".rstrip()
+
+    async def _download(self, document: Document) -> FileData:
+        """A document sent with a command (or replied to by one), read into memory
+        when it is at most :data:`MAX_FILE_BYTES`; otherwise, or when the
+        download fails, a :class:`FileData` that says why."""
+        name = document.file_name or "document"
+        mime = document.mime_type or "application/octet-stream"
+        size = document.file_size or 0
+        if size > MAX_FILE_BYTES:
+            return FileData(
+                name,
+                b"",
+                mime,
+                f"it is {size // 1024} KB; I read files up to {MAX_FILE_BYTES // 1024} KB",
+            )
+        try:
+            found = await document.get_file()
+            data = bytes(await found.download_as_bytearray())
+        except TelegramError as exc:
+            log.warning("telegram: downloading %r failed: %s", name, self._clean(exc))
+            return FileData(name, b"", mime, "Telegram did not let me download it")
+        if len(data) > MAX_FILE_BYTES:
+            return FileData(name, b"", mime, f"it is over {MAX_FILE_BYTES // 1024} KB")
+        return FileData(name, data, mime)
 
     @staticmethod
     def _sender(message: Message) -> _Sender:
@@ -492,10 +534,11 @@ class TelegramAdapter(Adapter):
             return Reply.error("Sorry, that failed on our side. Please try again in a minute.")
 
     async def _answer(self, chat: ChatRef, reply: Reply, reply_to: int | None) -> None:
+        reply_id = str(reply_to) if reply_to is not None else None
         try:
-            await self._send(
-                chat, reply.lines, reply.buttons, str(reply_to) if reply_to is not None else None
-            )
+            await self._send(chat, reply.lines, reply.buttons, reply_id)
+            if reply.file is not None:
+                await self.send_file(chat, reply.file, reply_to=reply_id)
         except ClaimWatchError as exc:
             log.warning("telegram: reply to chat %s not sent: %s", chat.chat_id, exc)
 
@@ -579,10 +622,79 @@ class TelegramAdapter(Adapter):
         lines, buttons = alert_message(alert)
         return await self._send(alert.chat, lines, buttons, reply_to, slot_taken=slot_taken)
 
+    async def send_quiet_alert(
+        self, alert: Alert, reply_to: str, *, slot_taken: bool = False
+    ) -> str | None:
+        """A reply to the event's first alert with ``disable_notification``."""
+        lines, buttons = alert_message(alert)
+        return await self._send(
+            alert.chat, lines, buttons, reply_to, slot_taken=slot_taken, silent=True
+        )
+
+    def can_edit(self) -> bool:
+        return True
+
+    async def edit_alert(self, alert: Alert, message_id: str, *, slot_taken: bool = False) -> bool:
+        """``editMessageText`` of the first alert with the living summary. A
+        summary longer than one message, a message Telegram will not edit (too
+        old, deleted, not ours) → False; "message is not modified" (the same
+        edit again, after a crash) → True."""
+        if alert.chat.platform != PLATFORM:
+            raise PermanentError(f"not a telegram chat: {alert.chat}")
+        if not message_id.isdigit():
+            return False
+        lines, buttons = alert_message(alert)
+        parts = render_messages(lines)
+        if len(parts) != 1:
+            log.info("telegram: chat %s: the summary needs %d messages", alert.chat, len(parts))
+            return False
+        target = self._target(alert.chat)
+        try:
+            await self._app.bot.edit_message_text(
+                parts[0],
+                chat_id=target,
+                message_id=int(message_id),
+                parse_mode=ParseMode.HTML,
+                link_preview_options=self._preview,
+                reply_markup=inline_keyboard(buttons),
+                rate_limit_args=slot_taken,
+            )
+        except TelegramError as exc:
+            edited = edit_outcome(exc)
+            if edited is not None:
+                log.info("telegram: chat %s: message %s: %s", target, message_id, exc.message)
+                return edited
+            raise translate_error(exc, str(target)) from None
+        return True
+
     async def send_reply(
         self, chat: ChatRef, reply: Reply, *, slot_taken: bool = False
     ) -> str | None:
         return await self._send(chat, reply.lines, reply.buttons, None, slot_taken=slot_taken)
+
+    async def send_file(
+        self, chat: ChatRef, file: FileData, *, reply_to: str | None = None
+    ) -> str | None:
+        """``sendDocument``: the file as a multipart upload, replying to ``reply_to``."""
+        if chat.platform != PLATFORM:
+            raise PermanentError(f"not a telegram chat: {chat}")
+        target = self._target(chat)
+        reply_id = int(reply_to) if reply_to and reply_to.lstrip("-").isdigit() else None
+        reply = (
+            ReplyParameters(reply_id, allow_sending_without_reply=True)
+            if reply_id is not None
+            else None
+        )
+        try:
+            message = await self._app.bot.send_document(
+                target,
+                InputFile(file.data, filename=file.name),
+                message_thread_id=topic_of(chat),
+                reply_parameters=reply,
+            )
+        except TelegramError as exc:
+            raise translate_error(exc, str(target)) from None
+        return str(message.message_id)
 
     async def _send(
         self,
@@ -592,8 +704,10 @@ class TelegramAdapter(Adapter):
         reply_to: str | None,
         *,
         slot_taken: bool = False,
+        silent: bool = False,
     ) -> str | None:
         """Send ``lines`` as one or more messages; the id of the first is returned.
+        ``silent``: every part with ``disable_notification``.
 
         The first part is paced unless ``slot_taken`` (the dispatcher took its
         slot); the others always are. Buttons go under the last part. A failure
@@ -610,11 +724,11 @@ class TelegramAdapter(Adapter):
         markup = inline_keyboard(buttons)
         reply_id = int(reply_to) if reply_to and reply_to.lstrip("-").isdigit() else None
         first = await self._send_part(
-            chat, parts[0], reply_id, markup if len(parts) == 1 else None, slot_taken
+            chat, parts[0], reply_id, markup if len(parts) == 1 else None, slot_taken, silent
         )
         for index, part in enumerate(parts[1:], start=2):
             last = index == len(parts)
-            if not await self._send_continuation(chat, part, markup if last else None):
+            if not await self._send_continuation(chat, part, markup if last else None, silent):
                 log.warning(
                     "telegram: chat %s got part 1..%d of %d of a message",
                     chat.chat_id,
@@ -625,11 +739,16 @@ class TelegramAdapter(Adapter):
         return str(first.message_id)
 
     async def _send_continuation(
-        self, chat: ChatRef, text: str, markup: InlineKeyboardMarkup | None, attempts: int = 3
+        self,
+        chat: ChatRef,
+        text: str,
+        markup: InlineKeyboardMarkup | None,
+        silent: bool = False,
+        attempts: int = 3,
     ) -> bool:
         for attempt in range(attempts):
             try:
-                await self._send_part(chat, text, None, markup)
+                await self._send_part(chat, text, None, markup, silent=silent)
                 return True
             except TransientError as exc:
                 wait = exc.retry_after if exc.retry_after is not None else 2.0**attempt
@@ -655,18 +774,23 @@ class TelegramAdapter(Adapter):
         reply_to: int | None,
         markup: InlineKeyboardMarkup | None,
         slot_taken: bool = False,
+        silent: bool = False,
     ) -> Message:
         target = self._target(chat)
         topic = topic_of(chat)
         try:
-            return await self._send_message(target, topic, text, reply_to, markup, slot_taken)
+            return await self._send_message(
+                target, topic, text, reply_to, markup, slot_taken, silent
+            )
         except ChatMigrated as exc:
             # The group became a supergroup: move its subscriptions (hook) and
             # deliver this message to the new chat right away.
             if isinstance(target, int):
                 await self._migrated(target, exc.new_chat_id)
             try:
-                return await self._send_message(exc.new_chat_id, topic, text, reply_to, markup)
+                return await self._send_message(
+                    exc.new_chat_id, topic, text, reply_to, markup, silent=silent
+                )
             except TelegramError as again:
                 raise translate_error(again, str(exc.new_chat_id)) from None
         except TelegramError as exc:
@@ -680,6 +804,7 @@ class TelegramAdapter(Adapter):
         reply_to: int | None,
         markup: InlineKeyboardMarkup | None,
         slot_taken: bool = False,
+        silent: bool = False,
     ) -> Message:
         reply = (
             ReplyParameters(reply_to, allow_sending_without_reply=True)
@@ -694,6 +819,7 @@ class TelegramAdapter(Adapter):
             link_preview_options=self._preview,
             reply_parameters=reply,
             reply_markup=markup,
+            disable_notification=silent,
             rate_limit_args=slot_taken,
         )
         return message

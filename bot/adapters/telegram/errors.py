@@ -33,6 +33,29 @@ _CHAT_GONE = (
 )
 
 
+# BadRequest descriptions that mean a message cannot be edited, for good.
+_CANNOT_EDIT = (
+    "message to edit not found",
+    "message can't be edited",
+    "message_id_invalid",
+)
+
+
+def edit_outcome(exc: TelegramError) -> bool | None:
+    """What a failed ``editMessageText`` means: True when the message already
+    shows that text ("message is not modified": an edit made again), False when
+    it cannot be edited (too old, deleted), None for any other failure (then
+    :func:`translate_error`)."""
+    if not isinstance(exc, BadRequest):
+        return None
+    message = exc.message.lower()
+    if "message is not modified" in message:
+        return True
+    if any(cannot in message for cannot in _CANNOT_EDIT):
+        return False
+    return None
+
+
 def retry_after_seconds(exc: RetryAfter) -> float:
     """The wait a 429 asked for, in seconds.
 
