@@ -216,13 +216,38 @@ class Analysis:
 # --------------------------------------------------------------------------- chats
 
 
+#: Separates a chat's id from the part of it an address names (``-1001234/42``).
+PART_SEPARATOR = "/"
+
+
 @dataclass(frozen=True, slots=True)
 class ChatRef:
+    """Where alerts and replies go: a chat, or one part of a chat that keeps its
+    own watches and settings (a Telegram forum topic), written
+    ``{chat id}/{part}``. Platform ids never contain the separator."""
+
     platform: str  # "console", "telegram", "slack"
     chat_id: str
 
     def __str__(self) -> str:
         return f"{self.platform}:{self.chat_id}"
+
+    @property
+    def part(self) -> str | None:
+        """The part of the chat this address names (a forum topic's id), if any."""
+        _, sep, part = self.chat_id.partition(PART_SEPARATOR)
+        return part if sep else None
+
+    @property
+    def whole(self) -> ChatRef:
+        """The whole chat (itself when it names no part)."""
+        base, sep, _ = self.chat_id.partition(PART_SEPARATOR)
+        return ChatRef(self.platform, base) if sep else self
+
+    def with_part(self, part: str | None) -> ChatRef:
+        """The address of ``part`` of this chat (the whole chat for None)."""
+        base = self.whole
+        return ChatRef(base.platform, f"{base.chat_id}{PART_SEPARATOR}{part}") if part else base
 
 
 @dataclass(frozen=True, slots=True)
@@ -493,6 +518,17 @@ class OutboxItem:
 
 
 @dataclass(frozen=True, slots=True)
+class StartLinks:
+    """The beginnings of links that open the bot and run a command, where the
+    platform has them (Telegram: ``https://t.me/<bot>?start=`` for a private
+    chat, ``?startgroup=`` to add the bot to a group): a payload of
+    :func:`bot.start_links.encode_payload` completes one."""
+
+    private: str
+    group: str
+
+
+@dataclass(frozen=True, slots=True)
 class Command:
     """An incoming chat command, platform-neutral."""
 
@@ -506,6 +542,7 @@ class Command:
     reply_to: str | None = None
     received: datetime | None = None
     prefix: str = "/"  # how users type a command here ("/claimwatch " in Slack)
+    start_links: StartLinks | None = None  # links that run a command, where the platform has them
     file: FileData | None = None  # a file sent with the command (or the message it replies to)
 
     @property
@@ -633,6 +670,8 @@ class MenuEntry:
 
     name: str
     description: str
+    admins_only: bool = False  # in groups only the chat's admins may use it (it changes state)
+    linkable: bool = False  # a link may carry it (Telegram's ``?start=`` payloads)
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,7 +88,8 @@ class RateLimiter:
 
     @staticmethod
     def chat_scope(chat: ChatRef) -> str:
-        return f"{chat.platform}:{chat.chat_id}"
+        """A chat's pause scope: the whole chat, also for an address of one of its parts."""
+        return f"{chat.platform}:{chat.whole.chat_id}"
 
     def pause(self, scope: str, until: float) -> None:
         """No message to ``scope`` (a platform, or ``platform:chat``) before ``until``."""
@@ -103,6 +104,7 @@ class RateLimiter:
     # ------------------------------------------------------------------ slots
 
     def _state(self, chat: ChatRef) -> _ChatState:
+        chat = chat.whole  # a chat's parts (forum topics) share its budget
         state = self._chats.get(chat)
         if state is None:
             if len(self._chats) > _FORGET_AFTER:

@@ -99,6 +99,7 @@ class Services:
         services.monitor = HealthMonitor(settings, store, list(adapters), dispatcher)
         for adapter in adapters:  # platforms whose chats can change id move them here
             adapter.on_migrate = services.migrate_chat
+            adapter.on_presence = services.chat_presence
             adapter.chat_overview = functools.partial(overview, ctx)
         return services
 
@@ -116,6 +117,16 @@ class Services:
         if new:
             self.analysis_wake.set()
         return story_id, new
+
+    async def chat_presence(self, chat: ChatRef, present: bool, why: str) -> None:
+        """The bot joined ``chat`` again (its watches resume) or left it: removed,
+        kicked or blocked (they pause, and no alert is queued for it meanwhile)."""
+        changed = await self.store.set_chat_paused(chat, not present, why, whole=True)
+        log.info(
+            "chat %s %s (%s): %d watches", chat, "resumed" if present else "paused", why, changed
+        )
+        if changed:
+            await self.pipeline.refresh_index()
 
     async def migrate_chat(self, old: ChatRef, new: ChatRef) -> None:
         moved = await self.store.migrate_chat(old, new)

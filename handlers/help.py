@@ -16,6 +16,20 @@ def usage(cmd: Command, spec: Spec) -> str:
 
 
 async def start(cmd: Command, ctx: Context, args: list[str]) -> Reply:
+    welcome = _welcome(cmd)
+    if not args:
+        return welcome
+    # What is left after /start is a start link the adapter could not read.
+    shown = " ".join(args)[:64]
+    problem = (
+        Span("That link asks for "),
+        Span(shown, code=True),
+        Span(", which is not a command ClaimWatch can start from a link. Here is how to begin:"),
+    )
+    return Reply((problem, *welcome.lines), ok=False)
+
+
+def _welcome(cmd: Command) -> Reply:
     return Reply(
         (
             (
@@ -48,4 +62,9 @@ async def help_(cmd: Command, ctx: Context, args: list[str]) -> Reply:
     lines = ["Commands:"] + [usage(cmd, s) for s in ctx.registry if s.in_menu]
     if cmd.chat_type != "private":
         lines.append("In groups, only admins may change what the chat watches.")
+    if cmd.start_links is not None:
+        lines.append(
+            f"{cmd.usage('watching')} also gives a link for each watch: "
+            "whoever opens it starts the same watch."
+        )
     return Reply.text(*lines)

@@ -19,9 +19,10 @@ class Spec:
     handler: Handler
     args: str
     summary: str
-    changes_state: bool = False
+    changes_state: bool = False  # in groups, only the chat's admins may run it
     in_menu: bool = True
     operator_only: bool = False  # only users named in ADMIN_USER_IDS
+    linkable: bool = False  # a link may carry it (a Telegram start link runs it on a click)
     max_chars: int | None = None  # a longer text than COMMAND_MAX_CHARS (a pasted document)
 
 
@@ -42,9 +43,15 @@ class Registry:
         return iter(self._specs.values())
 
     def menu(self) -> tuple[MenuEntry, ...]:
-        """The commands shown in a menu and in /help, with their one-line summary."""
+        """The commands shown in a menu and in /help, with their one-line summary,
+        whether only a group's admins may use them, and whether a link may carry them."""
         return tuple(
-            MenuEntry(spec.name, spec.summary[:1].upper() + spec.summary[1:])
+            MenuEntry(
+                spec.name,
+                spec.summary[:1].upper() + spec.summary[1:],
+                admins_only=spec.changes_state,
+                linkable=spec.linkable,
+            )
             for spec in self
             if spec.in_menu
         )

@@ -27,7 +27,7 @@ def default_registry() -> Registry:
     return Registry(
         (
             Spec("start", help.start, "", "what ClaimWatch does"),
-            Spec("help", help.help_, "[command]", "the commands, or one in detail"),
+            Spec("help", help.help_, "[command]", "the commands, or one in detail", linkable=True),
             Spec(
                 "watch",
                 watch.watch,
@@ -35,11 +35,18 @@ def default_registry() -> Registry:
                 "alert this chat about an entity or phrase (-NAME: skip stories about that, "
                 '+NAME: only with that too; "quote" names of several words)',
                 True,
+                linkable=True,
             ),
             Spec("unwatch", watch.unwatch, "NAME [-NAME] [+NAME]", "stop that watch", True),
-            Spec("watching", watch.watching, "", "what this chat watches"),
-            Spec("claims", claims.claims, "NAME [N]", "the latest claims about it, with sources"),
-            Spec("event", claims.event, "ID", "an event's claims and sources"),
+            Spec("watching", watch.watching, "", "what this chat watches", linkable=True),
+            Spec(
+                "claims",
+                claims.claims,
+                "NAME [N]",
+                "the latest claims about it, with sources",
+                linkable=True,
+            ),
+            Spec("event", claims.event, "ID", "an event's claims and sources", linkable=True),
             Spec("sources", claims.sources, "ID", "every outlet covering an event", in_menu=False),
             Spec(
                 "mute",

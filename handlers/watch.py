@@ -9,13 +9,17 @@ from bot.models import (
     DEFAULT_LEVEL,
     Button,
     Command,
+    Line,
     Reply,
+    Span,
+    StartLinks,
     Subscription,
     WatchLevel,
     WatchTerm,
     canonical_terms,
     term_key,
 )
+from bot.start_links import encode_payload
 from bot.watch import phrase_in, term_label, watch_label, watch_spec
 from handlers.base import Context, Resolved, did_you_mean, resolve
 from handlers.watch_syntax import TypedTerm, WatchSyntaxError, WatchWords, read_watch_words
@@ -350,4 +354,30 @@ async def watching(cmd: Command, ctx: Context, args: list[str]) -> Reply:
         if level != sub.level
     )
     reply = Reply.text(*lines)
-    return Reply(reply.lines, buttons=buttons)
+    shared = share_lines(cmd.start_links, ordered) if cmd.start_links is not None else ()
+    return Reply(reply.lines + shared, buttons=buttons)
+
+
+def share_lines(links: StartLinks, subs: list[Subscription]) -> tuple[Line, ...]:
+    """Links that start the same watch (at the same level) elsewhere: in a private
+    chat with the bot, or in a group the bot is added to. A watch too long for a
+    link has none."""
+    out: list[Line] = []
+    for sub in subs:
+        name = watch_label(sub.target, sub.filters)  # the terms travel with the watch
+        payload = encode_payload(
+            "watch", name if sub.level == DEFAULT_LEVEL else f"{name} {sub.level}"
+        )
+        if payload is None:
+            continue
+        out.append(
+            (
+                Span(f"{name}: "),
+                Span("watch in a private chat", url=links.private + payload),
+                Span(" · "),
+                Span("add to a group", url=links.group + payload),
+            )
+        )
+    if not out:
+        return ()
+    return ((Span("Share a watch — each link starts it where it is opened:"),), *out)

@@ -182,8 +182,11 @@ class SubscriptionStore(Protocol):
     ) -> tuple[int, list[Subscription], list[int]]:
         """(current version, added or changed subscriptions, removed ids) since ``version``."""
 
-    async def set_chat_paused(self, chat: ChatRef, paused: bool, reason: str | None) -> int:
-        """Pause or resume every subscription of a chat; returns how many changed."""
+    async def set_chat_paused(
+        self, chat: ChatRef, paused: bool, reason: str | None, *, whole: bool = False
+    ) -> int:
+        """Pause or resume every subscription of a chat; returns how many changed.
+        ``whole``: of every part of the chat too (its forum topics)."""
 
     async def migrate_chat(self, old: ChatRef, new: ChatRef) -> int:
         """Move a chat's subscriptions to a new chat id (Telegram supergroup migration)."""

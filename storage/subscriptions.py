@@ -16,6 +16,7 @@ from datetime import datetime
 
 from bot.models import (
     DEFAULT_LEVEL,
+    PART_SEPARATOR,
     ChatRef,
     Subscription,
     WatchLevel,
@@ -218,30 +219,51 @@ class Subscriptions:
                 changed.append(_subscription(row))
         return current, changed, removed
 
-    async def set_chat_paused(self, chat: ChatRef, paused: bool, reason: str | None) -> int:
+    async def set_chat_paused(
+        self, chat: ChatRef, paused: bool, reason: str | None, *, whole: bool = False
+    ) -> int:
+        """Pause or resume a chat's subscriptions (and its undelivered alerts, which
+        wait while it is paused); ``whole``: the chat and each of its parts
+        (``{chat id}/{part}``, forum topics) alike. Returns how many changed."""
+        chat = chat.whole if whole else chat
+        prefix = chat.chat_id + PART_SEPARATOR  # its parts' addresses begin so
+        same = "chat_id = ?" + (" OR substr(chat_id, 1, ?) = ?" if whole else "")
+        keys: tuple[object, ...] = (chat.chat_id, len(prefix), prefix) if whole else (chat.chat_id,)
         async with self.db.write() as tx:
             await _changing(tx)
-            await tx.run(
+            addresses = {chat.chat_id}
+            if whole:
+                rows = await tx.all(
+                    f"SELECT chat_id FROM subscriptions WHERE platform = ? AND ({same})"
+                    f" UNION SELECT chat_id FROM chats WHERE platform = ? AND ({same})",
+                    chat.platform,
+                    *keys,
+                    chat.platform,
+                    *keys,
+                )
+                addresses.update(str(row["chat_id"]) for row in rows)
+            await tx.many(
                 "INSERT INTO chats (platform, chat_id, paused, paused_reason) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (platform, chat_id) DO UPDATE SET paused = excluded.paused,"
                 " paused_reason = excluded.paused_reason",
-                chat.platform,
-                chat.chat_id,
-                paused,
-                reason if paused else None,
+                [
+                    (chat.platform, address, paused, reason if paused else None)
+                    for address in sorted(addresses)
+                ],
             )
             rows = await tx.all(
-                "UPDATE subscriptions SET paused = ? WHERE platform = ? AND chat_id = ?"
+                f"UPDATE subscriptions SET paused = ? WHERE platform = ? AND ({same})"
                 " AND paused <> ? RETURNING id",
                 paused,
                 chat.platform,
-                chat.chat_id,
+                *keys,
                 paused,
             )
             await _log_changes(tx, sorted(int(row["id"]) for row in rows), "upsert")
         log.info(
-            "chat %s %s (%s): %d subscriptions changed",
+            "chat %s%s %s (%s): %d subscriptions changed",
             chat,
+            " and its parts" if whole else "",
             "paused" if paused else "resumed",
             reason or "no reason given",
             len(rows),

@@ -36,6 +36,10 @@ from bot.ratelimit import PlatformLimits, RateLimiter
 CommandSink = Callable[[Command], Awaitable[Reply]]
 #: Called when a chat changes its id (a Telegram group became a supergroup).
 MigrateHook = Callable[[ChatRef, ChatRef], Awaitable[None]]
+#: Called when the bot joins a chat again (True) or is removed, kicked or
+#: blocked (False), with why: the chat's watches resume or pause, its parts
+#: (forum topics) with it, and nothing of its settings is lost.
+PresenceHook = Callable[[ChatRef, bool, str], Awaitable[None]]
 #: The watches and settings of those of the given chats that watch something
 #: (:func:`handlers.panel.overview`), for a platform's overview of a user's chats.
 ChatOverview = Callable[[Sequence[ChatRef]], Awaitable[Sequence[ChatSummary]]]
@@ -50,6 +54,8 @@ class Adapter(ABC):
     platform: str
     #: Set by the runtime: where a chat that changed its id is moved.
     on_migrate: MigrateHook | None = None
+    #: Set by the runtime: where the bot's joining or leaving a chat is reported.
+    on_presence: PresenceHook | None = None
     #: Set by the runtime: the watches and settings of chats (Slack's App Home).
     chat_overview: ChatOverview | None = None
     #: The limiter this adapter paces its own sends through (see :meth:`use_limiter`).

@@ -377,7 +377,7 @@ class Dispatcher:
         """Several chats of one platform refused within a second: the bot is over its rate."""
         now = self.limiter.clock()
         recent = self._refused.setdefault(chat.platform, deque())
-        recent.append((now, chat))
+        recent.append((now, chat.whole))  # the topics of one group are one chat
         while recent and recent[0][0] < now - 1.0:
             recent.popleft()
         return len({c for _, c in recent}) >= PLATFORM_FLOOD_CHATS

@@ -387,6 +387,10 @@ EVENT_SCOPES = {
     "app_mention": {"app_mentions:read"},
     "message.im": {"im:history"},
     "app_home_opened": set(),
+    "member_joined_channel": {"channels:read", "groups:read"},  # public and private channels
+    "member_left_channel": {"channels:read", "groups:read"},
+    "channel_left": {"channels:read"},
+    "group_left": {"groups:read"},
 }
 
 

@@ -6,14 +6,23 @@ methods ClaimWatch uses, and behaves like Telegram where it matters to us:
 * ``getUpdates`` long-polls with ``offset``/``timeout``; the test injects
   updates with :meth:`FakeTelegramServer.push_message`,
   :meth:`~FakeTelegramServer.push_channel_post`,
-  :meth:`~FakeTelegramServer.push_callback` and
-  :meth:`~FakeTelegramServer.push_migration`. When a webhook is set,
-  ``getUpdates`` answers 409 and pushed updates are POSTed to the webhook with
-  the secret token header instead.
+  :meth:`~FakeTelegramServer.push_callback`,
+  :meth:`~FakeTelegramServer.push_migration` and
+  :meth:`~FakeTelegramServer.push_membership` (``my_chat_member``: the bot
+  added, removed or blocked; sends to a chat the bot left answer 403 after it).
+  When a webhook is set, ``getUpdates`` answers 409 and pushed updates are
+  POSTed to the webhook with the secret token header instead.
 * ``sendMessage``/``editMessageText`` validate ``parse_mode=HTML`` the way
   Telegram does (only its tags, properly nested and closed, only its
   entities) and answer 400 "can't parse entities" otherwise; more than 4096
   characters after entity parsing is 400 "message is too long".
+* Forum topics: a message pushed with ``topic=`` is a topic message
+  (``message_thread_id``, ``is_topic_message``, a chat with ``is_forum``);
+  ``sendMessage`` with a ``message_thread_id`` the forum has no such topic
+  for (never seen, or :meth:`~FakeTelegramServer.delete_topic`) is 400
+  "message thread not found".
+* ``setMyCommands``/``getMyCommands`` keep one menu per ``scope``
+  (:attr:`FakeTelegramServer.menus`; ``commands`` is the default scope's).
 * Files: :meth:`FakeTelegramServer.push_document` sends the bot a document
   (with a caption, or for a later reply to it); ``getFile`` and
   ``/file/bot{token}/{file_path}`` serve it back. ``sendDocument`` takes a
@@ -181,6 +190,7 @@ class SentMessage:
     link_preview_disabled: bool
     date: int
     edits: int = 0
+    thread_id: int | None = None  # the forum topic it was posted in
     disable_notification: bool = False  # sent silently: no sound, no banner
     deleted: bool = False  # deleted by a user: gone from the chat, cannot be edited
     editable: bool = True  # False: Telegram answers "message can't be edited"
@@ -267,7 +277,10 @@ class FakeTelegramServer:
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     sent: list[SentMessage] = field(default_factory=list)
     documents: list[SentDocument] = field(default_factory=list)  # sendDocument
-    commands: list[dict[str, Any]] = field(default_factory=list)  # last setMyCommands
+    commands: list[dict[str, Any]] = field(default_factory=list)  # the default scope's menu
+    # setMyCommands per scope: "all_private_chats", "chat_administrators:-100123", ...
+    menus: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    topics: dict[int, set[int]] = field(default_factory=dict)  # forum → its topics' thread ids
     answered: list[dict[str, Any]] = field(default_factory=list)  # answerCallbackQuery calls
     admins: dict[int, set[int]] = field(default_factory=dict)
     creators: dict[int, int] = field(default_factory=dict)
@@ -405,11 +418,17 @@ class FakeTelegramServer:
         reply_to: int | None = None,
         sender_chat: dict[str, Any] | None = None,
         title: str = "Test group",
+        topic: int | None = None,
     ) -> dict[str, Any]:
-        """A user sends ``text`` (``chat_type`` private, group or supergroup)."""
-        chat = self._chat(chat_id, chat_type, title)
+        """A user sends ``text`` (``chat_type`` private, group or supergroup), in
+        forum topic ``topic`` (its thread id) when given."""
+        chat = self._chat(chat_id, chat_type, title, forum=topic is not None)
         uid = user_id if user_id is not None else chat_id
         message = self._message(chat, text)
+        if topic is not None:
+            self.topics.setdefault(chat_id, set()).add(topic)
+            message["message_thread_id"] = topic
+            message["is_topic_message"] = True
         message["from"] = {"id": uid, "is_bot": False, "first_name": user_name}
         if sender_chat is not None:
             message["sender_chat"] = sender_chat
@@ -472,6 +491,9 @@ class FakeTelegramServer:
             "from": self._me(),
             "text": original.plain if original else "",
         }
+        if original is not None and original.thread_id is not None:
+            message["message_thread_id"] = original.thread_id
+            message["is_topic_message"] = True
         query_id = str(next(self._callback_ids))
         uid = user_id if user_id is not None else chat_id
         self._push(
@@ -501,6 +523,41 @@ class FakeTelegramServer:
         message["sender_chat"] = new
         self._push({"message": message})
 
+    def push_membership(
+        self,
+        chat_id: int,
+        old: str,
+        new: str,
+        *,
+        chat_type: str = "supergroup",
+        user_id: int = 1,
+        title: str = "Test group",
+    ) -> None:
+        """The bot's status in ``chat_id`` changes from ``old`` to ``new`` ("member",
+        "administrator", "left", "kicked"), done by ``user_id``: added to or removed
+        from a group or channel, or blocked ("kicked") or unblocked in a private
+        chat. From then on sends to a chat the bot is no longer in answer 403."""
+        chat = self._chat(chat_id, chat_type, title)
+        self.kicked.discard(chat_id)
+        self.blocked.discard(chat_id)
+        if new in ("left", "kicked"):
+            (self.blocked if chat_type == "private" else self.kicked).add(chat_id)
+        self._push(
+            {
+                "my_chat_member": {
+                    "chat": chat,
+                    "from": {"id": user_id, "is_bot": False, "first_name": f"user{user_id}"},
+                    "date": int(time.time()),
+                    "old_chat_member": self._bot_member(old),
+                    "new_chat_member": self._bot_member(new),
+                }
+            }
+        )
+
+    def delete_topic(self, chat_id: int, thread_id: int) -> None:
+        """An admin deletes a forum topic: sends to it fail from now on."""
+        self.topics.get(chat_id, set()).discard(thread_id)
+
     async def wait_for(self, predicate: Any, within: float = 5.0) -> None:
         """Wait until ``predicate()`` is true (checked whenever the server changes)."""
         assert self._changed is not None
@@ -521,14 +578,27 @@ class FakeTelegramServer:
             "username": self.bot_username,
         }
 
-    def _chat(self, chat_id: int, chat_type: str, title: str) -> dict[str, Any]:
+    def _chat(
+        self, chat_id: int, chat_type: str, title: str, *, forum: bool = False
+    ) -> dict[str, Any]:
         chat: dict[str, Any] = {"id": chat_id, "type": chat_type}
         if chat_type == "private":
             chat["first_name"] = "alice"
         else:
             chat["title"] = title
+        if forum or self._chats.get(chat_id, {}).get("is_forum"):
+            chat["is_forum"] = True
         self._chats[chat_id] = chat
         return chat
+
+    def _bot_member(self, status: str) -> dict[str, Any]:
+        member: dict[str, Any] = {"status": status, "user": self._me()}
+        if status == "kicked":
+            member["until_date"] = 0
+        elif status == "administrator":
+            member.update(dict.fromkeys(_ADMIN_RIGHTS, False))
+            member.update(can_manage_chat=True, can_post_messages=True)
+        return member
 
     def _known_chat(self, chat_id: int) -> dict[str, Any]:
         if chat_id in self._chats:
@@ -719,6 +789,9 @@ class FakeTelegramServer:
             out["reply_markup"] = message.reply_markup
         if message.edits:
             out["edit_date"] = int(time.time())
+        if message.thread_id is not None:
+            out["message_thread_id"] = message.thread_id
+            out["is_topic_message"] = True
         return out
 
     # ------------------------------------------------------------------ Bot API methods
@@ -783,6 +856,10 @@ class FakeTelegramServer:
         self._check_rate(chat_id)
         reply_id = self._reply_id(params, chat_id)
         silent = str(params.get("disable_notification", "")).lower() == "true"
+        thread = params.get("message_thread_id")
+        thread_id = int(thread) if thread not in (None, "") else None
+        if thread_id is not None and thread_id not in self.topics.get(chat_id, set()):
+            raise ApiError(400, "Bad Request: message thread not found")
         preview = params.get("link_preview_options")
         disabled = str(params.get("disable_web_page_preview", "")).lower() == "true"
         if isinstance(preview, dict):
@@ -796,6 +873,7 @@ class FakeTelegramServer:
             reply_markup=params.get("reply_markup"),
             link_preview_disabled=disabled,
             date=int(time.time()),
+            thread_id=thread_id,
             disable_notification=silent,
         )
         self.sent.append(message)
@@ -916,16 +994,33 @@ class FakeTelegramServer:
 
     async def _api_setMyCommands(self, params: dict[str, Any]) -> bool:
         commands = params.get("commands") or []
+        if len(commands) > 100:
+            raise ApiError(400, "Bad Request: BOT_COMMANDS_TOO_MUCH")
         for command in commands:
             if not re.fullmatch(r"[a-z0-9_]{1,32}", command.get("command", "")):
                 raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
             if not 1 <= len(command.get("description", "")) <= 256:
                 raise ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
-        self.commands = list(commands)
+        scope = self._scope(params)
+        self.menus[scope] = list(commands)
+        if scope == "default":
+            self.commands = list(commands)
         return True
 
     async def _api_getMyCommands(self, params: dict[str, Any]) -> list[dict[str, Any]]:
-        return self.commands
+        return self.menus.get(self._scope(params), [])
+
+    @staticmethod
+    def _scope(params: dict[str, Any]) -> str:
+        """The key of a ``BotCommandScope``: its type, and its chat (and user) if it has one."""
+        scope = params.get("scope") or {"type": "default"}
+        kind = scope.get("type") if isinstance(scope, dict) else None
+        if kind in _CHATLESS_SCOPES:
+            return str(kind)
+        if kind in ("chat", "chat_administrators", "chat_member") and "chat_id" in scope:
+            user = f":{scope['user_id']}" if kind == "chat_member" else ""
+            return f"{kind}:{scope['chat_id']}{user}"
+        raise ApiError(400, "Bad Request: can't parse BotCommandScope JSON object")
 
     def _member(self, chat_id: int, user_id: int) -> dict[str, Any]:
         user = {"id": user_id, "is_bot": False, "first_name": f"user{user_id}"}
@@ -968,6 +1063,11 @@ _ADMIN_RIGHTS = (
     "can_post_stories",
     "can_edit_stories",
     "can_delete_stories",
+)
+
+
+_CHATLESS_SCOPES = frozenset(
+    {"default", "all_private_chats", "all_group_chats", "all_chat_administrators"}
 )
 
 

@@ -88,6 +88,33 @@ async def test_pausing_a_chat_pauses_all_its_watches(store: Store) -> None:
     assert {s.id for s in changed} == {china.id, russia.id, drones.id} and removed == []
 
 
+async def test_a_forum_topic_keeps_its_own_watches_and_pauses_with_its_group(
+    store: Store,
+) -> None:
+    group = ChatRef("telegram", "-1001234567890")
+    topic = group.with_part("42")
+    other_group = ChatRef("telegram", "-10012345678901")  # its id begins like the first's
+    general, _ = await store.add_subscription(group, CHINA_WATCH, T0)
+    in_topic, _ = await store.add_subscription(topic, RUSSIA_WATCH, T0)
+    elsewhere, _ = await store.add_subscription(other_group, CHINA_WATCH, T0)
+    assert [s.target for s in await store.chat_subscriptions(group)] == [CHINA_WATCH]
+    assert [s.target for s in await store.chat_subscriptions(topic)] == [RUSSIA_WATCH]
+
+    # One topic gone (deleted): only it pauses.
+    assert await store.set_chat_paused(topic, True, "message thread not found") == 1
+    assert await store.set_chat_paused(topic, False, None) == 1
+
+    # The bot removed from the group: the group and every topic pause, nothing else.
+    assert await store.set_chat_paused(topic, True, "removed", whole=True) == 2
+    assert {s.id for s in (await store.subscriptions_changed_since(0))[1]} == {elsewhere.id}
+    # Each kept its watches; a watch added meanwhile in the topic waits with them.
+    drones, _ = await store.add_subscription(topic, DRONES, at(1))
+    assert drones.paused
+    assert await store.set_chat_paused(group, False, None, whole=True) == 3
+    active = {s.id for s in (await store.subscriptions_changed_since(0))[1]}
+    assert active == {general.id, in_topic.id, elsewhere.id, drones.id}
+
+
 async def test_a_migrated_chat_keeps_its_watches_and_pending_alerts(store: Store) -> None:
     old = ChatRef("telegram", "-100")
     new = ChatRef("telegram", "-1001234")

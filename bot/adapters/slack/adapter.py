@@ -320,6 +320,7 @@ class SlackAdapter(Adapter):
         self.app.action(SHARE_ACTION)(self._on_share)
         self.app.view(SETTINGS_VIEW)(self._on_view_submission)
         self.app.event("app_home_opened")(self._on_home_opened)
+        self._register_membership()
 
     def _spawn(self, command: Command, origin: Origin, *, resolve_type: bool = False) -> None:
         """Run the command after the ack. The listener returns at once; the
@@ -809,6 +810,46 @@ class SlackAdapter(Adapter):
         if not slot_taken:
             await self.pace(ChatRef(PLATFORM, channel))
         return await post_message(self.client, channel, text, blocks, thread_ts, broadcast)
+
+    # ------------------------------------------------------------------ membership
+
+    def _register_membership(self) -> None:
+        """The bot joining a channel (greet it, resume its watches) or leaving it
+        (pause them): ``member_joined_channel`` / ``member_left_channel`` about the
+        bot user, and ``channel_left`` / ``group_left``, which Slack sends the bot
+        when it is removed from a public or private channel."""
+        self.app.event("member_joined_channel")(self._on_member_joined)
+        self.app.event("member_left_channel")(self._on_member_left)
+        self.app.event("channel_left")(self._on_channel_left)
+        self.app.event("group_left")(self._on_channel_left)
+
+    async def _on_member_joined(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        channel = str(event.get("channel") or "")
+        if not channel or event.get("user") != self._bot_user_id or not self._first_delivery(body):
+            return
+        await self._presence(channel, True, "added to the channel")
+        inviter = str(event.get("inviter") or self._bot_user_id)
+        welcome = Command(platform=self.platform, chat_id=channel, user_id=inviter, text="/start")
+        self._spawn(welcome, Origin(share=True), resolve_type=True)  # posted for all to see
+
+    async def _on_member_left(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        channel = str(event.get("channel") or "")
+        if channel and event.get("user") == self._bot_user_id and self._first_delivery(body):
+            await self._presence(channel, False, "removed from the channel")
+
+    async def _on_channel_left(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        channel = str(event.get("channel") or "")
+        if channel and self._first_delivery(body):
+            await self._presence(channel, False, "removed from the channel")
+
+    async def _presence(self, channel: str, present: bool, why: str) -> None:
+        logger.info("slack: %s: the bot was %s", channel, why)
+        if self.on_presence is None:
+            return
+        try:
+            await self.on_presence(ChatRef(PLATFORM, channel), present, why)
+        except Exception:
+            logger.exception("slack: recording that %s was %s failed", channel, why)
 
 
 def _text_or_none(value: Any) -> str | None:

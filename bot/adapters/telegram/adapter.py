@@ -31,9 +31,16 @@ from urllib.parse import urlsplit
 from aiohttp import web
 from telegram import (
     BotCommand,
+    BotCommandScope,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeDefault,
     CallbackQuery,
     Chat,
     ChatMember,
+    ChatMemberRestricted,
+    ChatMemberUpdated,
     Document,
     InlineKeyboardMarkup,
     InputFile,
@@ -59,9 +66,20 @@ from bot.adapters.telegram.transport import (
 from bot.analysis.summary import alert_message
 from bot.config import Settings
 from bot.errors import ClaimWatchError, ConfigError, PermanentError, TransientError
-from bot.models import Alert, Button, ChatRef, Command, FileData, Line, MenuEntry, Reply
+from bot.models import (
+    Alert,
+    Button,
+    ChatRef,
+    Command,
+    FileData,
+    Line,
+    MenuEntry,
+    Reply,
+    StartLinks,
+)
 from bot.ratelimit import PlatformLimits, RateLimiter
 from bot.redaction import LogRedactor
+from bot.start_links import decode_payload
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +87,7 @@ CALLBACK_ANSWER_LIMIT = 200  # characters of a callback query answer
 MAX_FILE_BYTES = 1024 * 1024
 """The largest document downloaded with a command; a larger one arrives as a problem."""
 ADMIN_CACHE_SECONDS = 60.0
-ALLOWED_UPDATES = ("message", "channel_post", "callback_query")
+ALLOWED_UPDATES = ("message", "channel_post", "callback_query", "my_chat_member")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 #: Telegram's limit on a menu command's description.
 MENU_DESCRIPTION_LIMIT = 256
@@ -81,6 +99,7 @@ _CHAT_TYPES = {
     Chat.CHANNEL: "channel",
 }
 _ADMIN_STATUSES = frozenset({ChatMember.ADMINISTRATOR, ChatMember.OWNER})
+_PRESENT_STATUSES = _ADMIN_STATUSES | {ChatMember.MEMBER}
 _COMMAND = re.compile(r"/([A-Za-z0-9_]{1,64})(?:@([A-Za-z0-9_]{1,64}))?(?=\s|$)(.*)", re.S)
 
 
@@ -94,6 +113,41 @@ def parse_command(text: str, bot_username: str | None) -> str | None:
     if target and (bot_username is None or target.lower() != bot_username.lower()):
         return None
     return f"/{name.lower()} {rest}" if rest else f"/{name.lower()}"
+
+
+def address_of(message: Message) -> ChatRef:
+    """Where a message was posted: its chat, or the forum topic of it
+    (``{chat id}/{message_thread_id}``). General, the forum's default topic,
+    is the chat itself; outside forums a thread id only marks a reply chain."""
+    chat = ChatRef(PLATFORM, str(message.chat.id))
+    if message.is_topic_message and message.message_thread_id:
+        return chat.with_part(str(message.message_thread_id))
+    return chat
+
+
+def menu_scopes(menu: Sequence[MenuEntry]) -> list[tuple[BotCommandScope, list[MenuEntry]]]:
+    """Which commands each menu scope shows (Telegram picks the narrowest scope
+    that applies: a group's admins see theirs, its other members the group one)."""
+    everyone = [entry for entry in menu if not entry.admins_only]
+    return [
+        (BotCommandScopeDefault(), list(menu)),
+        (BotCommandScopeAllPrivateChats(), list(menu)),
+        (BotCommandScopeAllGroupChats(), everyone),
+        (BotCommandScopeAllChatAdministrators(), list(menu)),
+    ]
+
+
+def _present(member: ChatMember) -> bool:
+    """Whether the bot is in the chat as ``member`` says (a restricted member is)."""
+    if isinstance(member, ChatMemberRestricted):
+        return member.is_member
+    return member.status in _PRESENT_STATUSES
+
+
+def topic_of(chat: ChatRef) -> int | None:
+    """The forum topic an address names (its ``message_thread_id``), if any."""
+    part = chat.part
+    return int(part) if part is not None and part.isdigit() else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +196,7 @@ class TelegramAdapter(Adapter):
         self._admins: dict[tuple[int, int], tuple[float, bool]] = {}
         self._moved: dict[int, int] = {}
         self._username: str | None = None
+        self._linkable: frozenset[str] = frozenset()  # commands a start link may run
         self._requests = (
             QuietFloodRequest(connection_pool_size=64),
             QuietFloodRequest(connection_pool_size=1),  # getUpdates
@@ -188,6 +243,7 @@ class TelegramAdapter(Adapter):
             await self._shutdown_quietly()
             raise TransientError(f"cannot reach the Telegram Bot API: {self._clean(exc)}") from None
         self._username = self._app.bot.username
+        self._linkable = frozenset(entry.name for entry in menu if entry.linkable)
         await self._register_commands(menu)
         try:
             await self._app.start()
@@ -237,16 +293,20 @@ class TelegramAdapter(Adapter):
         return self._redactor.redact(str(exc))
 
     async def _register_commands(self, menu: Sequence[MenuEntry]) -> None:
-        """The command menu: every command of the router's registry that has a place in it."""
+        """The command menus, from the router's registry: every command in private
+        chats, for a group's admins and by default; in groups, for the members who
+        are no admins, only the commands they may use (none that changes state)."""
         if not menu:
             return
-        commands = [
-            BotCommand(entry.name, entry.description[:MENU_DESCRIPTION_LIMIT]) for entry in menu
-        ]
-        try:
-            await self._app.bot.set_my_commands(commands)
-        except TelegramError as exc:  # the bot works without a menu
-            log.warning("telegram: setMyCommands failed: %s", self._clean(exc))
+        for scope, entries in menu_scopes(menu):
+            commands = [
+                BotCommand(entry.name, entry.description[:MENU_DESCRIPTION_LIMIT])
+                for entry in entries
+            ]
+            try:
+                await self._app.bot.set_my_commands(commands, scope=scope)
+            except TelegramError as exc:  # the bot works without a menu
+                log.warning("telegram: setMyCommands (%s) failed: %s", scope.type, self._clean(exc))
 
     async def _start_webhook(self, url: str) -> None:
         path = urlsplit(url).path or "/"
@@ -299,6 +359,9 @@ class TelegramAdapter(Adapter):
         if update.callback_query is not None:
             await self._on_callback(update.callback_query)
             return
+        if update.my_chat_member is not None:
+            await self._on_membership(update.my_chat_member)
+            return
         message = update.message or update.channel_post
         if message is None:
             return
@@ -309,13 +372,14 @@ class TelegramAdapter(Adapter):
         if command is None:
             return
         reply = await self._dispatch(command)
-        await self._answer(message.chat.id, reply, reply_to=message.message_id)
+        await self._answer(command.chat, reply, reply_to=message.message_id)
 
     async def _command_from(self, message: Message) -> Command | None:
         # a document's caption can be a command (``/import``), like a message's text
         text = parse_command(message.text or message.caption or "", self._username)
         if text is None:
             return None
+        text = self._from_start_link(text)
         replied = message.reply_to_message
         document = message.document or (replied.document if replied is not None else None)
         chat = message.chat
@@ -326,7 +390,7 @@ class TelegramAdapter(Adapter):
             is_admin = await self.is_admin(chat.id, message.from_user.id)
         return Command(
             platform=PLATFORM,
-            chat_id=str(chat.id),
+            chat_id=address_of(message).chat_id,
             user_id=sender.user_id,
             text=text,
             chat_type=_CHAT_TYPES.get(chat.type, "group"),
@@ -335,7 +399,29 @@ class TelegramAdapter(Adapter):
             reply_to=str(replied.message_id) if replied is not None else None,
             received=message.date,
             file=await self._download(document) if document is not None else None,
+            start_links=self.start_links,
         )
+
+    @property
+    def start_links(self) -> StartLinks | None:
+        """``https://t.me/<bot>?start=`` and ``?startgroup=``, once the username is known."""
+        if self._username is None:
+            return None
+        base = f"https://t.me/{self._username}"
+        return StartLinks(f"{base}?start=", f"{base}?startgroup=")
+
+    def _from_start_link(self, text: str) -> str:
+        """``/start PAYLOAD`` (a start link was opened) → the command it carries, when
+        it is one a link may run; anything else is left for /start to answer."""
+        name, _, payload = text.partition(" ")
+        if name != "/start" or not payload:
+            return text
+        decoded = decode_payload(payload.strip())
+        if decoded is None or decoded[0] not in self._linkable:
+            log.info("telegram: a start link with an unknown payload %r", payload[:80])
+            return text
+        command, args = decoded
+        return f"/{command} {args}".rstrip()
 
     async def _download(self, document: Document) -> FileData:
         """A document sent with a command (or replied to by one), read into memory
@@ -412,19 +498,25 @@ class TelegramAdapter(Adapter):
                 is_admin = True
             else:  # in groups and channels anyone who sees the button can press it
                 is_admin = await self.is_admin(chat.id, query.from_user.id)
+            where = (
+                address_of(message)
+                if isinstance(message, Message)
+                else ChatRef(PLATFORM, str(chat.id))
+            )
             command = Command(
                 platform=PLATFORM,
-                chat_id=str(chat.id),
+                chat_id=where.chat_id,
                 user_id=str(query.from_user.id),
                 text=f"/{action} {arg}".rstrip(),
                 chat_type=_CHAT_TYPES.get(chat.type, "group"),
                 is_admin=is_admin,
                 user_name=query.from_user.username or query.from_user.full_name,
                 reply_to=str(message.message_id),
+                start_links=self.start_links,
             )
             reply = await self._dispatch(command)
             if reply.ok:
-                await self._answer(chat.id, reply, reply_to=message.message_id)
+                await self._answer(where, reply, reply_to=message.message_id)
             else:  # a refusal is shown to the presser only, not posted to the chat
                 answer = reply.plain[:CALLBACK_ANSWER_LIMIT]
         finally:
@@ -441,14 +533,59 @@ class TelegramAdapter(Adapter):
             log.exception("telegram: command %r in chat %s failed", command.text, command.chat_id)
             return Reply.error("Sorry, that failed on our side. Please try again in a minute.")
 
-    async def _answer(self, chat_id: int, reply: Reply, reply_to: int) -> None:
-        chat = ChatRef(PLATFORM, str(chat_id))
+    async def _answer(self, chat: ChatRef, reply: Reply, reply_to: int | None) -> None:
+        reply_id = str(reply_to) if reply_to is not None else None
         try:
-            await self._send(chat, reply.lines, reply.buttons, str(reply_to))
+            await self._send(chat, reply.lines, reply.buttons, reply_id)
             if reply.file is not None:
-                await self.send_file(chat, reply.file, reply_to=str(reply_to))
+                await self.send_file(chat, reply.file, reply_to=reply_id)
         except ClaimWatchError as exc:
-            log.warning("telegram: reply to chat %s not sent: %s", chat_id, exc)
+            log.warning("telegram: reply to chat %s not sent: %s", chat.chat_id, exc)
+
+    async def _on_membership(self, change: ChatMemberUpdated) -> None:
+        """The bot was added to or removed from a chat, or a user blocked or
+        unblocked it: pause or resume the chat's watches, and greet a group or
+        channel that just added it (the reply to ``/start``, on behalf of whoever
+        added it)."""
+        was, now = _present(change.old_chat_member), _present(change.new_chat_member)
+        if was == now:
+            return  # promoted, demoted, restricted: still there
+        chat = change.chat
+        where = ChatRef(PLATFORM, str(chat.id))
+        private = chat.type == Chat.PRIVATE
+        if now:
+            why = "unblocked by the user" if private else "added to the chat"
+        else:
+            kicked = change.new_chat_member.status == ChatMember.BANNED
+            why = (
+                "blocked by the user"
+                if private
+                else ("kicked from the chat" if kicked else "removed from the chat")
+            )
+        log.info("telegram: chat %s: the bot was %s", chat.id, why)
+        self._admins = {k: v for k, v in self._admins.items() if k[0] != chat.id}
+        if self.on_presence is not None:
+            try:
+                await self.on_presence(where, now, why)
+            except Exception:
+                log.exception("telegram: recording that chat %s %s failed", chat.id, why)
+        if not now or private or chat.id in self._moved.values():
+            return  # nobody to greet (a migrated group's supergroup knows the bot)
+        adder = change.from_user
+        reply = await self._dispatch(
+            Command(
+                platform=PLATFORM,
+                chat_id=where.chat_id,
+                user_id=str(adder.id),
+                text="/start",
+                chat_type=_CHAT_TYPES.get(chat.type, "group"),
+                is_admin=chat.type == Chat.CHANNEL,  # /start changes nothing
+                user_name=adder.username or adder.full_name,
+                received=change.date,
+                start_links=self.start_links,
+            )
+        )
+        await self._answer(where, reply, reply_to=None)
 
     async def _migrated(self, old: int, new: int) -> None:
         if self._moved.get(old) == new:
@@ -550,7 +687,10 @@ class TelegramAdapter(Adapter):
         )
         try:
             message = await self._app.bot.send_document(
-                target, InputFile(file.data, filename=file.name), reply_parameters=reply
+                target,
+                InputFile(file.data, filename=file.name),
+                message_thread_id=topic_of(chat),
+                reply_parameters=reply,
             )
         except TelegramError as exc:
             raise translate_error(exc, str(target)) from None
@@ -620,10 +760,11 @@ class TelegramAdapter(Adapter):
         return False
 
     def _target(self, chat: ChatRef) -> int | str:
+        whole = chat.whole.chat_id
         try:
-            chat_id = int(chat.chat_id)
+            chat_id = int(whole)
         except ValueError:
-            return chat.chat_id  # @channelusername
+            return whole  # @channelusername
         return self._moved.get(chat_id, chat_id)
 
     async def _send_part(
@@ -636,8 +777,11 @@ class TelegramAdapter(Adapter):
         silent: bool = False,
     ) -> Message:
         target = self._target(chat)
+        topic = topic_of(chat)
         try:
-            return await self._send_message(target, text, reply_to, markup, slot_taken, silent)
+            return await self._send_message(
+                target, topic, text, reply_to, markup, slot_taken, silent
+            )
         except ChatMigrated as exc:
             # The group became a supergroup: move its subscriptions (hook) and
             # deliver this message to the new chat right away.
@@ -645,7 +789,7 @@ class TelegramAdapter(Adapter):
                 await self._migrated(target, exc.new_chat_id)
             try:
                 return await self._send_message(
-                    exc.new_chat_id, text, reply_to, markup, silent=silent
+                    exc.new_chat_id, topic, text, reply_to, markup, silent=silent
                 )
             except TelegramError as again:
                 raise translate_error(again, str(exc.new_chat_id)) from None
@@ -655,6 +799,7 @@ class TelegramAdapter(Adapter):
     async def _send_message(
         self,
         chat_id: int | str,
+        topic: int | None,
         text: str,
         reply_to: int | None,
         markup: InlineKeyboardMarkup | None,
@@ -669,6 +814,7 @@ class TelegramAdapter(Adapter):
         message: Message = await self._app.bot.send_message(
             chat_id,
             text,
+            message_thread_id=topic,
             parse_mode=ParseMode.HTML,
             link_preview_options=self._preview,
             reply_parameters=reply,

@@ -29,6 +29,7 @@ _CHAT_GONE = (
     "bot was kicked",
     "user is deactivated",
     "peer_id_invalid",
+    "message thread not found",  # a forum topic that was deleted: that topic pauses
 )
 
 
