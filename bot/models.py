@@ -136,6 +136,9 @@ class Claim:
     matches: str | None = None  # id of the earlier canonical claim
     why: str | None = None
     speaker_side: str | None = None  # entity id of the side the speaker speaks for
+    # the propositions the content holds when it holds several ("A,” she said.
+    # “B."): the novelty step tells them apart when one is news and one is not
+    parts: tuple[Claim, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,7 @@ from bot.models import (
     EventDecision,
     Link,
     Novelty,
+    NoveltyDecision,
     Story,
     StoryRecord,
 )
@@ -305,9 +306,9 @@ class Pipeline:
         known = list(earlier)
         told = list(wordings)  # the repeats' own words, under the id they repeat
         out: list[Claim] = []
-        for n, claim in enumerate(extracted, 1):
-            claim_id = f"c{story_id}.{n}"
-            d = classify(
+
+        def decide(claim: Claim) -> NoveltyDecision:
+            return classify(
                 claim,
                 known,
                 threshold=self.settings.claim_similarity,
@@ -315,7 +316,20 @@ class Pipeline:
                 gazetteer=self.gazetteer,
                 wordings=told,
             )
-            decided = replace(claim, id=claim_id, novelty=d.novelty, matches=d.matches, why=d.why)
+
+        def pieces(claim: Claim) -> tuple[Claim, ...]:
+            """A content holding two propositions, one told before and one not,
+            is two claims, each with its own tag; otherwise it stays whole."""
+            if len({decide(p).novelty is Novelty.REPEAT for p in claim.parts}) > 1:
+                return claim.parts
+            return (claim,)
+
+        for claim in (p for whole in extracted for p in pieces(whole)):
+            claim_id = f"c{story_id}.{len(out) + 1}"
+            d = decide(claim)
+            decided = replace(
+                claim, id=claim_id, novelty=d.novelty, matches=d.matches, why=d.why, parts=()
+            )
             out.append(decided)
             if d.novelty is Novelty.REPEAT and d.matches is not None:
                 told.append(_canonical(claim, d.matches, event_id, now))

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.ingest.files import read_stories
-from bot.models import Story
+from bot.models import Novelty, Story
 from bot.runtime import Services, serve
 from tests.conftest import ROOT
 from tests.fakes.chat import FakeAdapter, FakeChat
@@ -146,3 +146,48 @@ async def test_a_story_without_a_real_title_names_its_event_by_its_lead(
     (event,) = await services.store.recent_events(date(2025, 7, 1))
     assert event.title.startswith("Floodwater from a burst reservoir dam swept through")
     assert event.stories == 2
+
+
+async def test_a_quotation_half_told_before_is_split_into_a_repeat_and_news(
+    services: Services,
+) -> None:
+    """ "“A,” she said. “B.”" where A was reported the day before and B was
+    not: two claims, one repeat and one new; told for the first time, the
+    quotation stays one claim."""
+    lead = "A section of the quay at Port Elm collapsed into the harbour on Sunday night. "
+    first = (
+        lead + "“It is not yet possible to say when the ferry service to the islands will "
+        "resume,” harbour master Ines Varga said. “The cause of the collapse will be "
+        "established by inspectors from the capital.”"
+    )
+    second = (
+        lead + "Harbour master Ines Varga said on Monday it was still not possible to say "
+        "when the ferry service to the islands would resume."
+    )
+    third = (
+        lead + "“It is not yet possible to say when the ferry service to the islands will "
+        "resume,” Varga said on Tuesday. “Divers found that two of the old piles had "
+        "rotted through below the waterline.”"
+    )
+    outcomes = []
+    for n, body in enumerate((first, second, third)):
+        story = Story(
+            source=f"quay-{n}.txt",
+            title="Quay collapses at Port Elm",
+            body=body,
+            url=f"https://example.org/quay-{n}",
+            published=date(2025, 7, 6 + n),
+        )
+        outcomes.append(await services.pipeline.process(story))
+    assert len({o.event_id for o in outcomes}) == 1
+    varga = [[c for c in o.claims if "Varga" in c.speaker] for o in outcomes]
+    assert len(varga[0]) == 1 and "inspectors" in varga[0][0].text
+    tags = {c.text: c.novelty for c in varga[2]}
+    assert tags == {
+        "It is not yet possible to say when the ferry service to the islands will resume": (
+            Novelty.REPEAT
+        ),
+        "Divers found that two of the old piles had rotted through below the waterline": (
+            Novelty.NEW
+        ),
+    }, [(c.text, c.novelty, c.why) for c in varga[2]]

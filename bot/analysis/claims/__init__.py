@@ -20,6 +20,10 @@ Rules on top of spaCy's dependency parse, one module per pass over a story
    speaks for. News agencies that relay a quote and datelines are never
    speakers.
 
+``split`` offers the two sentences of a quotation broken by its cue as the
+claim's ``parts``; the novelty step splits the claim when one part is news
+and the other is not.
+
 ``base`` holds the story context, drafts and the token helpers they share.
 """
 

@@ -121,6 +121,9 @@ class _Draft:
     cue_pos: int = -1
     # further speakers of the same words ("Both Alaska and United said …")
     also: list[_Speaker] = field(default_factory=list)
+    # one clause cut from a longer content: it does not run on to the end of
+    # the quotation it sits in
+    cut: bool = False
 
 
 def _sentence_index(doc: Any) -> tuple[dict[int, int], list[Any]]:
@@ -242,11 +245,11 @@ def _tokens_text(tokens: Sequence[Any]) -> str:
 
 
 def _finish(
-    text: str, start: int, end: int, tokens: list[Any] | None, ctx: _Ctx
+    text: str, start: int, end: int, tokens: list[Any] | None, ctx: _Ctx, cut: bool = False
 ) -> tuple[str, int, int]:
     """Trim a content span; extend it to the end of a quote it opens."""
     if tokens is not None:
-        q = ctx.quote_at(tokens[-1].idx)
+        q = None if cut else ctx.quote_at(tokens[-1].idx)
         if q is not None and q[1] > end and q[1] - end < 400:
             extra = ctx.doc.char_span(end, q[1], alignment_mode="expand")
             if extra is not None:

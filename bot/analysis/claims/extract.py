@@ -33,6 +33,7 @@ from bot.analysis.claims.quotes import (
     quote_spans,
 )
 from bot.analysis.claims.sides import _learn_sides, _speaker_side
+from bot.analysis.claims.split import split_clauses
 from bot.analysis.claims.uncued import _carry_over, _outlet_fact
 from bot.analysis.claims.verb_cues import _aux_cue_lemma, _verb_claim
 from bot.analysis.cues import (
@@ -149,7 +150,7 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
             latest = d
     drafts.extend(extra)
     drafts = [e for d in drafts for e in (d, *(replace(d, speaker=sp) for sp in d.also))]
-    claims = [_to_claim(d, ctx) for d in sorted(drafts, key=lambda d: (d.sentence, d.start))]
+    claims = [_with_parts(d, ctx) for d in sorted(drafts, key=lambda d: (d.sentence, d.start))]
     return _once_each(claims)
 
 
@@ -218,10 +219,19 @@ def _drop_relays(found: list[_Draft], ctx: _Ctx) -> list[_Draft]:
     return out
 
 
+def _with_parts(d: _Draft, ctx: _Ctx) -> Claim:
+    """The claim, with the propositions its content holds when it holds several."""
+    whole = _to_claim(d, ctx)
+    parts = split_clauses(d, ctx)
+    if len(parts) < 2:
+        return whole
+    return replace(whole, parts=tuple(_to_claim(p, ctx) for p in parts))
+
+
 def _to_claim(d: _Draft, ctx: _Ctx) -> Claim:
     text = ctx.text
     if d.tokens is not None:
-        content, _, _ = _finish(text, d.start, d.end, d.tokens, ctx)
+        content, _, _ = _finish(text, d.start, d.end, d.tokens, ctx, d.cut)
     else:
         content, _, _ = _finish(text, d.start, d.end, None, ctx)
     ents: list[str] = []
