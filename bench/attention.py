@@ -12,7 +12,8 @@ default level; ``every`` runs the three levels). The sets:
 - ``examples``: ``examples/``, watching Bulgaria (the demo's watch);
 - ``dev``: ``dev/articles``, watching Ukraine, Nigeria and Nimbra Cloud.
 
-The flood guard is off (a replay brings days of news in seconds). Prints,
+The flood guard and the interval between outlet updates are off (a replay
+brings days of news in seconds). Prints,
 per event the chat heard of: stories (of the event, alerting or
 not) · messages with notification · silent messages · edits of the first
 alert; then a total per set. It checks that no development is lost: every
@@ -84,6 +85,7 @@ async def replay(folder: Path, watches: tuple[str, ...], level: WatchLevel) -> R
                 per_chat_per_second=100.0,
                 global_per_second=100.0,
                 flood_max_alerts=0,  # a replay comes in seconds; the flood guard is for days
+                outlet_edit_interval_seconds=0,  # and so is the pace of outlet updates
             )
             adapter = TelegramAdapter(settings, poll_timeout=1)
             services = await Services.open(settings, [adapter])

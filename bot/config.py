@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     flood_max_alerts: int = Field(default=10, ge=0)
     flood_window_seconds: float = Field(default=600.0, gt=0)
     digest_max_alerts: int = Field(default=50, ge=2, le=500)
+    outlet_edit_interval_seconds: float = Field(default=60.0, ge=0)
 
     # leases: owners, heartbeats, taking over from gone processes (bot/liveness.py)
     lease_heartbeat_seconds: float = Field(default=2.0, gt=0, le=60)

@@ -502,6 +502,9 @@ class Alert:
     level: WatchLevel = DEFAULT_LEVEL
     major: bool = True
     more_claims: int = 0  # a living summary: claims of the event not shown in it
+    #: a story that brings no fresh claim, only one more outlet: it updates the
+    #: event's first alert (outlet count, links) and is never a message of its own
+    outlets_only: bool = False
 
     @property
     def text(self) -> str:

@@ -241,18 +241,16 @@ class Pipeline:
         )
         if decision.duplicate_of is not None:
             claims = _all_repeats(claims, decision.duplicate_of)
-        alerts: list[Alert] = []
-        if decision.duplicate_of is None:
-            outlets = await self.store.event_outlets(event_id) if not new_event else 0
-            links = (Link(story.outlet_name, story.link),)
-            page = self.event_page(event_id) if self.event_page is not None else None
-            heard, denied = event_sides(earlier)
-            plan = AlertPlan(
-                event_id, title, new_event, max(outlets, 0) + 1, links, page, heard, denied
-            )
-            alerts = plan_alerts(
-                self.index, story, analysis, claims, plan, min_salience=s.min_salience
-            )
+        # a duplicate (another outlet's copy of a story) is all repeats: like any
+        # story of repeats only, it is planned as an update of the first alerts
+        outlets = await self.store.event_outlets(event_id) if not new_event else 0
+        links = (Link(story.outlet_name, story.link),)
+        page = self.event_page(event_id) if self.event_page is not None else None
+        heard, denied = event_sides(earlier)
+        plan = AlertPlan(
+            event_id, title, new_event, max(outlets, 0) + 1, links, page, heard, denied
+        )
+        alerts = plan_alerts(self.index, story, analysis, claims, plan, min_salience=s.min_salience)
         known = {c.id for c in earlier}
         said = (
             await self.store.event_mentions(event_id, record.id)
@@ -290,7 +288,8 @@ class Pipeline:
             duplicate_of=decision.duplicate_of,
             analysis=analysis,
             claims=tuple(claims),
-            alerts=tuple(queued),
+            # outlet updates are no alerts of the story's own (they edit earlier ones)
+            alerts=tuple(a for a in queued if not a.outlets_only),
             why=decision.why,
         )
 

@@ -374,15 +374,22 @@ def plan_alerts(
     """At most one alert per chat for this story, and only when the story brings
     something fresh about what the chat watches: the first story of a new event
     in which the watched entity is salient, or a new / updated / contradicting
-    claim about it. Repeats alert nobody. A watch with +/- terms alerts only when
-    the story also passes them (:func:`terms_hold`): its candidates come from
-    the index on its target like any other, and the terms are set lookups.
+    claim about it. Repeats alert nobody: a story of repeats only is planned as
+    an outlet update (``Alert.outlets_only``, no claims), which the outbox keeps
+    only for chats that already have the event's first alert, to edit it. A
+    watch with +/- terms alerts only when the story also passes them
+    (:func:`terms_hold`): its candidates come from the index on its target like
+    any other, and the terms are set lookups.
 
     What an alert says depends on the watch, not on the chat, so it is worked
     out once per watched key; each chat then costs one value and its key."""
     fresh = [c for c in claims if c.novelty in FRESH]
-    if not fresh and not plan.new_event:
-        return []
+    # a story with no fresh claim only adds an outlet: it updates the first alert
+    # of the event in the chats that have one (the outbox decides which), and is
+    # matched to watches on the claims it repeats
+    outlets_only = not fresh and not plan.new_event
+    if outlets_only:
+        fresh = list(claims)
     salience = {s.entity.id: s.salience for s in analysis.entities}
     names = {s.entity.id: s.entity.name for s in analysis.entities}
     touched = set(salience)
@@ -414,15 +421,17 @@ def plan_alerts(
         shown = choose_shown(
             rank_claims(about, fresh if salient else []), story.outlet_name, MAX_SHOWN
         )
-        if not shown and not plan.new_event:
+        if not shown and not plan.new_event and not outlets_only:
             return None
         watch = sub.target.name if keyword else names.get(key, sub.target.name)
+        if outlets_only:  # no claim of its own: the outlet's link is the news
+            shown = []
         alert_claims = tuple(alert_claim(c) for c in shown)
         return _Template(
             watch=watch,
-            major=is_major(shown, plan),
+            major=not outlets_only and is_major(shown, plan),
             claims=alert_claims,
-            props=_idempotency_props(shown),
+            props=([f"outlet:{story.link}"] if outlets_only else _idempotency_props(shown)),
             lines=alert_lines(
                 watch=watch,
                 event_title=plan.event_title,
@@ -471,6 +480,7 @@ def plan_alerts(
             buttons=buttons,
             level=sub.level,
             major=template.major,
+            outlets_only=outlets_only,
         )
     return list(alerts.values())
 

@@ -273,6 +273,9 @@ class OutboxStore(Protocol):
         """Record a row delivered: ``sent_as`` says how (``message``, ``reply``,
         ``quiet``, ``edit`` of the first alert ``message_id``)."""
 
+    async def event_last_sent(self, chat: ChatRef, event_id: str) -> datetime | None:
+        """When the event's last row went out to ``chat`` (message, reply or edit)."""
+
     async def event_alerts(self, chat: ChatRef, event_id: str) -> list[tuple[Alert, str | None]]:
         """The alerts of an event sent to ``chat``, in the order sent, each with
         how it was sent (``mark_sent``'s ``sent_as``; None before it was kept)."""

@@ -78,6 +78,7 @@ def alert_to_dict(alert: Alert) -> dict[str, Any]:
         "level": alert.level.value,
         "major": alert.major,
         "more_claims": alert.more_claims,
+        "outlets_only": alert.outlets_only,
     }
 
 
@@ -121,6 +122,7 @@ def alert_from_dict(data: dict[str, Any]) -> Alert:
         level=WatchLevel(data.get("level", WatchLevel.ALL.value)),
         major=bool(data.get("major", True)),
         more_claims=int(data.get("more_claims", 0)),
+        outlets_only=bool(data.get("outlets_only", False)),
     )
 
 

@@ -22,6 +22,10 @@ from storage.db import Db, Row, Tx, as_dt, marks
 OUTBOX_STATUSES = ("pending", "sent", "retry", "undeliverable")
 
 _OPEN = "status IN ('pending', 'retry')"
+#: not an outlet update (a story of repeats only, held as ``outlets``)
+_NOT_OUTLETS = "COALESCE(hold, '') <> 'outlets'"
+#: the row went out as something (an outlet update whose edit was impossible did not)
+_SENT_SOMETHING = "COALESCE(sent_as, '') <> 'skipped'"
 
 
 def _item(row: Row, reply_to: str | None = None) -> OutboxItem:
@@ -41,6 +45,10 @@ async def insert_alerts(tx: Tx, alerts: Sequence[Alert], now: datetime) -> list[
     commits, so idle dispatchers wake at once. Returns the alerts queued."""
     queued: list[Alert] = []
     for alert in alerts:
+        if alert.outlets_only:
+            if await _outlet_update(tx, alert, now):
+                queued.append(alert)
+            continue
         added = await tx.run(
             "INSERT INTO outbox (key, platform, chat_id, event_id, payload, status,"
             " attempts, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?)"
@@ -57,6 +65,58 @@ async def insert_alerts(tx: Tx, alerts: Sequence[Alert], now: datetime) -> list[
     if queued:
         await tx.notify(OUTBOX_CHANNEL, str(len(queued)))
     return queued
+
+
+async def _outlet_update(tx: Tx, alert: Alert, now: datetime) -> bool:
+    """Queue an outlet update (a story of repeats only) for a chat that has the
+    event's first alert (queued or sent). At most one waits per chat and event:
+    a later one folds its links and count into the waiting row unless a sender
+    holds that row. The row is held as ``outlets``, never part of a digest."""
+    chat, event_id = alert.chat, alert.event_id
+    first = await tx.val(
+        "SELECT MIN(id) FROM outbox WHERE platform = ? AND chat_id = ? AND event_id = ?"
+        f" AND status <> 'undeliverable' AND {_NOT_OUTLETS}",
+        chat.platform,
+        chat.chat_id,
+        event_id,
+    )
+    if first is None:
+        return False  # nothing in this chat to update
+    waiting = await tx.one(
+        "SELECT id, payload FROM outbox WHERE platform = ? AND chat_id = ? AND event_id = ?"
+        f" AND hold = 'outlets' AND {_OPEN} AND (lease_until IS NULL OR lease_until <= ?)"
+        " ORDER BY id LIMIT 1",
+        chat.platform,
+        chat.chat_id,
+        event_id,
+        now,
+    )
+    if waiting is not None:
+        held = decode_alert(waiting["payload"])
+        urls = {link.url for link in held.links}
+        merged = replace(
+            held,
+            links=(*held.links, *(link for link in alert.links if link.url not in urls)),
+            outlets=max(held.outlets, alert.outlets),
+        )
+        await tx.run(
+            "UPDATE outbox SET payload = ? WHERE id = ?", encode_alert(merged), waiting["id"]
+        )
+        return True
+    return bool(
+        await tx.run(
+            "INSERT INTO outbox (key, platform, chat_id, event_id, payload, status,"
+            " attempts, created_at, next_attempt_at, hold)"
+            " VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, 'outlets') ON CONFLICT (key) DO NOTHING",
+            alert.key,
+            chat.platform,
+            chat.chat_id,
+            event_id,
+            encode_alert(alert),
+            now,
+            now,
+        )
+    )
 
 
 class Outbox:
@@ -91,6 +151,8 @@ class Outbox:
             rows = await tx.all(
                 "SELECT o.id, o.platform, o.chat_id, o.event_id, o.payload, o.attempts, o.hold"
                 f" FROM outbox o WHERE o.id IN (SELECT MIN(id) FROM outbox WHERE {_OPEN}"
+                # an outlet update waiting for its interval does not hold up the chat
+                f"  AND ({_NOT_OUTLETS} OR next_attempt_at <= ?)"
                 f"  GROUP BY platform, chat_id) AND o.{_OPEN}{only}"
                 " AND (o.lease_until IS NULL OR o.lease_until <= ?)"
                 " AND (o.status = 'pending' OR o.next_attempt_at IS NULL"
@@ -101,6 +163,7 @@ class Outbox:
                 " AND NOT EXISTS (SELECT 1 FROM delivery_pauses p WHERE p.until > ?"
                 "  AND p.scope IN (o.platform, o.platform || ':' || o.chat_id))"
                 f" ORDER BY o.id LIMIT ?{tx.dialect.skip_locked}",
+                now,
                 *(platforms or ()),
                 now,
                 now,
@@ -131,7 +194,7 @@ class Outbox:
             key = (f["platform"], f["chat_id"], f["event_id"])
             if key not in firsts:
                 firsts[key] = (f["message_id"], f["sent_as"] == "message")
-            elif f["sent_as"] == "quiet":  # an edit of the first failed: reply from now on
+            elif f["sent_as"] in ("quiet", "unedited"):  # an edit of the first failed
                 firsts[key] = (firsts[key][0], False)
         out: list[OutboxItem] = []
         for row in rows:
@@ -235,7 +298,8 @@ class Outbox:
         async with self.db.write() as tx:
             return await tx.run(
                 "UPDATE outbox SET hold = ?, next_attempt_at = ? WHERE platform = ?"
-                f" AND chat_id = ? AND {_OPEN} AND (lease_until IS NULL OR lease_until <= ?)",
+                f" AND chat_id = ? AND {_OPEN} AND (lease_until IS NULL OR lease_until <= ?)"
+                f" AND {_NOT_OUTLETS}",
                 hold,
                 at,
                 chat.platform,
@@ -247,17 +311,30 @@ class Outbox:
         async with self.db.read() as tx:
             rows = await tx.all(
                 "SELECT id, platform, chat_id, payload, attempts, hold FROM outbox"
-                f" WHERE platform = ? AND chat_id = ? AND {_OPEN} ORDER BY id LIMIT ?",
+                f" WHERE platform = ? AND chat_id = ? AND {_OPEN} AND {_NOT_OUTLETS}"
+                " ORDER BY id LIMIT ?",
                 chat.platform,
                 chat.chat_id,
                 limit,
             )
         return [_item(row) for row in rows]
 
+    async def event_last_sent(self, chat: ChatRef, event_id: str) -> datetime | None:
+        async with self.db.read() as tx:
+            value = await tx.val(
+                "SELECT MAX(sent_at) FROM outbox WHERE platform = ? AND chat_id = ?"
+                f" AND event_id = ? AND status = 'sent' AND {_SENT_SOMETHING}",
+                chat.platform,
+                chat.chat_id,
+                event_id,
+            )
+        return None if value is None else as_dt(value)
+
     async def open_alert_count(self, chat: ChatRef) -> int:
         async with self.db.read() as tx:
             value = await tx.val(
-                f"SELECT COUNT(*) FROM outbox WHERE platform = ? AND chat_id = ? AND {_OPEN}",
+                "SELECT COUNT(*) FROM outbox WHERE platform = ? AND chat_id = ?"
+                f" AND {_OPEN} AND {_NOT_OUTLETS}",
                 chat.platform,
                 chat.chat_id,
             )
@@ -275,7 +352,8 @@ class Outbox:
         async with self.db.read() as tx:
             value = await tx.val(
                 "SELECT COUNT(DISTINCT COALESCE(message_id, 'row:' || CAST(id AS TEXT)))"
-                " FROM outbox WHERE platform = ? AND chat_id = ? AND sent_at >= ?",
+                " FROM outbox WHERE platform = ? AND chat_id = ? AND sent_at >= ?"
+                f" AND {_SENT_SOMETHING}",
                 chat.platform,
                 chat.chat_id,
                 since,
@@ -286,7 +364,7 @@ class Outbox:
         async with self.db.read() as tx:
             rows = await tx.all(
                 "SELECT platform, chat_id, MIN(sent_at) AS at FROM outbox"
-                " WHERE status = 'sent' AND sent_at >= ?"
+                f" WHERE status = 'sent' AND sent_at >= ? AND {_SENT_SOMETHING}"
                 " GROUP BY platform, chat_id, COALESCE(message_id, 'row:' || CAST(id AS TEXT))"
                 " ORDER BY at",
                 since,

@@ -6,9 +6,11 @@ import asyncio
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from bot.config import Settings
 from bot.ingest.files import read_stories
 from bot.models import Novelty, Story
 from bot.runtime import Services, serve
@@ -191,3 +193,37 @@ async def test_a_quotation_half_told_before_is_split_into_a_repeat_and_news(
             Novelty.NEW
         ),
     }, [(c.text, c.novelty, c.why) for c in varga[2]]
+
+
+async def test_another_outlet_repeating_a_story_edits_its_first_alert(
+    settings: Settings, fake_adapter: FakeAdapter
+) -> None:
+    services = await Services.open(
+        settings.model_copy(update={"outlet_edit_interval_seconds": 0.0}), [fake_adapter]
+    )
+    try:
+        await FakeChat(services.router).say("/watch bulgaria")
+        story = examples()[0]
+        await services.pipeline.process(story)
+        await services.dispatcher.drain()
+        [first] = fake_adapter.alerts_for("c1")
+        assert first.alert is not None and first.alert.outlets == 1
+        # another outlet runs the wire copy, cut short: no fresh claim, no alert of its own
+        copy = replace(
+            story,
+            body=story.body.rsplit("\n\n", 1)[0],
+            source="https://copydesk.example/sorna",
+            url="https://copydesk.example/sorna",
+            outlet="Copydesk",
+        )
+        outcome = await services.pipeline.process(copy)
+        assert outcome.status in {"analysed", "duplicate"} and outcome.alerts == ()
+        await services.dispatcher.drain()
+        assert fake_adapter.alerts_for("c1") == [first]  # nothing new in the chat
+        [edit] = fake_adapter.edits
+        assert edit.message_id == first.message_id and edit.alert is not None
+        assert edit.alert.outlets == 2
+        assert "https://copydesk.example/sorna" in [link.url for link in edit.alert.links]
+        assert edit.alert.claims == first.alert.claims  # what it said stays
+    finally:
+        await services.close()

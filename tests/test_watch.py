@@ -74,7 +74,7 @@ def test_salient_watch_sees_the_freshest_claims_passing_mention_only_its_own() -
     assert C not in alerts  # the phrase is not in the story
 
 
-def test_repeats_alert_nobody_and_keys_differ_by_claim_set() -> None:
+def test_repeats_only_update_outlets_and_keys_differ_by_claim_set() -> None:
     repeat = make_claim(
         "c3",
         "two Chinese citizens were captured",
@@ -82,10 +82,16 @@ def test_repeats_alert_nobody_and_keys_differ_by_claim_set() -> None:
         novelty=Novelty.REPEAT,
         matches="c0",
     )
-    assert (
-        plan_alerts(index(), make_story(1), analysis_with(repeat), [repeat], PLAN, min_salience=0.2)
-        == []
+    # a story of repeats only is no alert of its own: an outlet update (no claims,
+    # never major) for the watches it concerns, one key per outlet's story
+    updates = plan_alerts(
+        index(), make_story(1), analysis_with(repeat), [repeat], PLAN, min_salience=0.2
     )
+    assert [(u.chat, u.outlets_only, u.claims, u.major) for u in updates] == [(A, True, (), False)]
+    again = plan_alerts(
+        index(), make_story(2), analysis_with(repeat), [repeat], PLAN, min_salience=0.2
+    )
+    assert again[0].key != updates[0].key
     new = make_claim(
         "c4",
         "at least 155 Chinese citizens are fighting",

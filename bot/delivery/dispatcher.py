@@ -196,6 +196,9 @@ class Dispatcher:
             )
             return
         now = self.clock()
+        if item.alert.outlets_only:
+            await self._update_outlets(adapter, item)
+            return
         if item.hold is None:
             if await self._held(item, now):
                 return
@@ -296,6 +299,48 @@ class Dispatcher:
             )
             await adapter.pace(item.alert.chat)  # the failed edit used this row's slot
         return await adapter.send_quiet_alert(item.alert, item.reply_to, slot_taken=True), "quiet"
+
+    async def _update_outlets(self, adapter: Adapter, item: OutboxItem) -> None:
+        """An outlet update (a story of repeats only): edit the event's first alert
+        silently, at most once per ``outlet_edit_interval_seconds`` per message
+        (the updates that come meanwhile fold into this row). No digest, quiet
+        hours or flood guard: an edit is no message. Where the first alert cannot
+        be edited, nothing is sent: a new outlet alone is not worth a message."""
+        chat = item.alert.chat
+        now = self.clock()
+        if item.reply_to is None or not item.first_editable or not adapter.can_edit():
+            await self.store.mark_sent(item.id, None, now, "skipped")
+            log.info("outlet update %d to %s: not editable; nothing sent", item.id, chat)
+            return
+        last = await self.store.event_last_sent(chat, item.alert.event_id)
+        interval = timedelta(seconds=self.settings.outlet_edit_interval_seconds)
+        if last is not None and last + interval > now:
+            await self.store.defer_alert(
+                item.id, last + interval, "outlet update: waiting for the edit interval", "outlets"
+            )
+            return
+        if not await self._pace(item):
+            return
+        try:
+            edited = await adapter.edit_alert(
+                await self._summary(item), item.reply_to, slot_taken=True
+            )
+        except TransientError as exc:
+            await self._transient(item, exc)
+        except PermanentError as exc:
+            await self._permanent([item], exc)
+        except Exception as exc:  # an adapter bug must not lose the update
+            log.exception("outlet update %d to %s: unexpected error", item.id, chat)
+            await self._retry(item, f"{type(exc).__name__}: {exc}", None)
+        else:
+            # a refused edit sends nothing, and later follow-ups reply (as after "quiet")
+            await self.store.mark_sent(
+                item.id, item.reply_to, self.clock(), "edit" if edited else "unedited"
+            )
+            self.failing_since.pop(chat.platform, None)
+            log.info(
+                "outlet update %d to %s: %s", item.id, chat, "edited" if edited else "not editable"
+            )
 
     async def _refresh_summary(self, adapter: Adapter, item: OutboxItem) -> None:
         """After a notified reply, bring the first alert up to date too (outlets,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from datetime import timedelta
 from typing import TypeVar
 
@@ -79,6 +80,18 @@ def story(
         buttons=(Button("Sources", "sources", "ev-1"),),
         level=level,
         major=first or major,
+    )
+
+
+def repeat(chat: ChatRef, n: int, *, level: WatchLevel = WatchLevel.MAJOR) -> Alert:
+    """The outlet update a chat gets for the ``n``-th outlet repeating known claims."""
+    return replace(
+        story(chat, n, level=level),
+        claims=(),
+        key=f"outlet-{n}",
+        major=False,
+        new_event=False,
+        outlets_only=True,
     )
 
 
@@ -256,6 +269,65 @@ async def test_telegram_a_rate_limited_edit_waits_and_a_repeated_edit_is_harmles
     assert first_id == str(server.messages_to(PRIVATE)[0].message_id)
 
 
+@pytest.mark.parametrize("level", [WatchLevel.MAJOR, WatchLevel.EVENTS, WatchLevel.ALL])
+async def test_telegram_a_new_outlet_repeating_known_claims_edits_the_first_alert(
+    store: Store, clock: Clock, telegram: TgRig, level: WatchLevel
+) -> None:
+    server, dispatcher = telegram
+    await deliver(store, dispatcher, clock, story(TG, 1, level=level))
+    [first] = server.messages_to(PRIVATE)
+    await deliver(store, dispatcher, clock, repeat(TG, 2, level=level))
+    assert first.edits == 0  # within a minute of the first alert: the edit waits
+    clock.advance(60)
+    await dispatcher.drain()
+    assert len(server.messages_to(PRIVATE)) == 1 and first.edits == 1
+    assert "2 outlets" in first.plain
+    assert ("Outlet 2", "https://outlet2.example/story") in first.links
+    assert "claim number 1 about the fighting" in first.plain  # the claims stay
+
+    clock.advance(60)
+    await deliver(store, dispatcher, clock, repeat(TG, 3, level=level))
+    [only] = server.messages_to(PRIVATE)
+    assert only.edits == 2 and "3 outlets" in only.plain
+    assert ("Outlet 3", "https://outlet3.example/story") in only.links
+    assert only.notified and len(server.called("sendMessage")) == 1
+
+
+async def test_telegram_a_wire_story_in_many_outlets_is_a_few_edits(
+    store: Store, clock: Clock, telegram: TgRig
+) -> None:
+    server, dispatcher = telegram
+    await deliver(store, dispatcher, clock, story(TG, 1))
+    # 29 outlets pick the story up within two and a half minutes (one each 5 s)
+    await deliver(store, dispatcher, clock, *(repeat(TG, n) for n in range(2, 31)))
+    clock.advance(60)
+    await dispatcher.drain()
+    [first] = server.messages_to(PRIVATE)
+    assert 1 <= first.edits <= 3
+    assert "30 outlets" in first.plain
+    assert ("Outlet 30", "https://outlet30.example/story") in first.links
+    assert len(server.called("sendMessage")) == 1
+
+
+async def test_telegram_a_repeat_whose_first_alert_cannot_be_edited_sends_nothing(
+    store: Store, clock: Clock, telegram: TgRig
+) -> None:
+    server, dispatcher = telegram
+    await deliver(store, dispatcher, clock, story(TG, 1))
+    [first] = server.messages_to(PRIVATE)
+    first.editable = False
+    clock.advance(60)
+    await deliver(store, dispatcher, clock, repeat(TG, 2))
+    clock.advance(60)
+    await deliver(store, dispatcher, clock, repeat(TG, 3))
+    assert server.messages_to(PRIVATE) == [first] and first.edits == 0
+    assert len(server.called("editMessageText")) == 1  # after a refusal, no more tries
+    # fresh news after that still reaches the chat, as a silent reply
+    await deliver(store, dispatcher, clock, story(TG, 4))
+    _, quiet = server.messages_to(PRIVATE)
+    assert not quiet.notified and "claim number 4" in quiet.plain
+
+
 # --------------------------------------------------------------------------- Slack
 
 
@@ -309,7 +381,47 @@ async def test_slack_summary_updates_in_place_and_major_news_is_broadcast_from_t
     assert "claim number 4" in str(quiet.blocks)
 
 
+async def test_slack_a_new_outlet_updates_the_first_alert_or_sends_nothing(
+    store: Store, clock: Clock, slack: tuple[FakeSlack, Dispatcher]
+) -> None:
+    fake, dispatcher = slack
+    await deliver(store, dispatcher, clock, story(SLACK, 1), repeat(SLACK, 2), repeat(SLACK, 3))
+    clock.advance(60)
+    await dispatcher.drain()
+    [first] = fake.messages
+    [update] = fake.updates  # the two outlets folded into one edit
+    assert update.ts == first.ts
+    blocks = str(update.blocks)
+    assert "3 outlets" in blocks and "https://outlet3.example/story" in blocks
+
+    fake.fail("chat.update", "message_not_found")
+    clock.advance(60)
+    await deliver(store, dispatcher, clock, repeat(SLACK, 4))
+    assert len(fake.messages) == 1 and len(fake.updates) == 1
+
+
 # --------------------------------------------------------------------------- any platform
+
+
+async def test_a_repeat_never_makes_a_message_or_a_digest_item(store: Store, clock: Clock) -> None:
+    platform = FakeAdapter(platform="telegram", editable=False)
+    settings = load_settings(_env_file=None)
+    dispatcher = dispatcher_for(store, platform, settings, clock)
+    # no first alert of the event in the chat: nothing to update, nothing queued
+    assert await store.enqueue_alerts([repeat(TG, 2)], clock()) == []
+    await deliver(store, dispatcher, clock, story(TG, 1))
+    # a platform without edits: a new outlet alone sends nothing
+    await deliver(store, dispatcher, clock, repeat(TG, 2))
+    assert len(platform.sent) == 1
+    # the chat's digest holds fresh claims only, never the outlet update waiting with them
+    await store.enqueue_alerts([story(TG, 3), repeat(TG, 4), story(TG, 5)], clock())
+    for item in await store.open_alerts(TG, 10):
+        await store.defer_alert(item.id, clock(), "held: digest", "digest")
+    await dispatcher.drain()
+    digest = platform.sent[1]
+    assert digest.is_digest and "claim number 3" in digest.text and "claim number 5" in digest.text
+    assert "Outlet 4" not in digest.text and len(platform.sent) == 2
+    assert (await store.outbox_counts())["sent"] == 5
 
 
 async def test_a_platform_that_cannot_edit_gets_silent_replies(store: Store, clock: Clock) -> None:
