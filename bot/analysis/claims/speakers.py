@@ -411,20 +411,33 @@ def _transcript_speaker(name: str, ctx: _Ctx, pos: int) -> _Speaker:
     return _Speaker(name.title() if name.isupper() else name, None, "person", pos)
 
 
+def _names_a_person_after(core: Any, toks: list[Any], ctx: _Ctx) -> bool:
+    """Whether a person is named in the phrase after its head ``core``."""
+    end = toks[-1].idx + len(toks[-1].text)
+    return any(m.entity.type == "PERSON" for m in ctx.mentions_in(core.idx + 1, end))
+
+
+def _owner(core: Any, preps: tuple[str, ...]) -> Any | None:
+    """Whose the thing ``core`` names is: its possessive ("the board's report",
+    "its review"), else the object of one of ``preps`` ("a review by the
+    regulator", "a spokesman for the agency")."""
+    owner = None
+    for c in core.children:
+        if c.dep_ == "poss":
+            owner = c
+        elif c.dep_ == "prep" and c.lower_ in preps and owner is None:
+            owner = next((g for g in c.children if g.dep_ == "pobj"), None)
+    return owner
+
+
 def _document_speaker(core: Any, toks: list[Any], ctx: _Ctx) -> _Speaker | None:
     """ "The board's preliminary report said", "a review by the regulator
     found": the body that issued the document speaks; "its review" is the
     organisation last named; a document with no issuer named ("the letter
     says") speaks as itself."""
-    end = toks[-1].idx + len(toks[-1].text)
-    if any(m.entity.type == "PERSON" for m in ctx.mentions_in(core.idx + 1, end)):
-        return None  # "a spokesperson for the ministry, Clara Weiss": she speaks
-    owner = None
-    for c in core.children:
-        if c.dep_ == "poss":
-            owner = c
-        elif c.dep_ == "prep" and c.lower_ in ("by", "from", "of") and owner is None:
-            owner = next((g for g in c.children if g.dep_ == "pobj"), None)
+    if _names_a_person_after(core, toks, ctx):
+        return None  # "the ministry's report, by Clara Weiss": she speaks
+    owner = _owner(core, ("by", "from", "of"))
     if owner is not None and owner.lower_ in ("its", "their"):
         prev = _resolve_previous(ctx, "group", core.idx)
         if prev is not None and prev.kind == "group":
@@ -518,15 +531,9 @@ def _delegate(core: Any, toks: list[Any], ctx: _Ctx) -> _Speaker | None:
     ministry" after "China's foreign ministry") or, for a bare "the
     spokesman", the speaker before. An indefinite "a spokesperson" alone is
     the organisation that spoke before (see :func:`_speaker`)."""
-    end = toks[-1].idx + len(toks[-1].text)
-    if any(m.entity.type == "PERSON" for m in ctx.mentions_in(core.idx + 1, end)):
+    if _names_a_person_after(core, toks, ctx):
         return None  # "a spokesperson for the ministry, Clara Weiss": she speaks
-    owner = None
-    for c in core.children:
-        if c.dep_ == "poss":
-            owner = c
-        elif c.dep_ == "prep" and c.lower_ in ("for", "of", "at") and owner is None:
-            owner = next((g for g in c.children if g.dep_ == "pobj"), None)
+    owner = _owner(core, ("for", "of", "at"))
     body: _Speaker | None = None
     if owner is not None:
         if ctx.in_quote(owner.idx):
