@@ -338,3 +338,34 @@ def test_a_party_member_is_a_person_not_the_party(nlp: Any, gazetteer: Gazetteer
     check(one(claims_of(nlp, gazetteer, text), "Lind"), has=("relief bill would pass",))
     text = "The Wisconsin Republican said the relief bill would pass in June."
     assert [c.speaker for c in claims_of(nlp, gazetteer, text)] == ["The Wisconsin Republican"]
+
+
+def test_a_second_speech_verb_hung_on_the_reported_clause_is_the_same_speaker(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    """ "X acknowledged that A and said B": the parser coordinates "said" with A.
+    B is X's second claim; A's subject never speaks, and A ends before "and said"."""
+    text = (
+        "Harbour chief Lena Okoro acknowledged that the warning system on the pier "
+        "had been too slow and said a new siren would be installed by the end of May."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    assert all("warning system" not in c.speaker for c in claims), [
+        (c.speaker, c.text) for c in claims
+    ]
+    okoro = [c for c in claims if "Okoro" in c.speaker]
+    slow = [c for c in okoro if "too slow" in c.text]
+    siren = [c for c in okoro if "new siren" in c.text]
+    assert len(slow) == 1 and len(siren) == 1, [(c.speaker, c.text) for c in claims]
+    check(slow[0], has=("warning system",), lacks=("siren", "and said"), stance=Stance.CONFIRM)
+
+
+def test_a_coordinated_verb_that_reports_nothing_stays_in_the_claim(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = (
+        "The ferry operator said it is studying the inspectors' report "
+        "and will continue working with the port authority."
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "ferry operator")
+    check(claim, has=("studying the inspectors' report", "continue working"))

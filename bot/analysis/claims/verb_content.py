@@ -130,6 +130,30 @@ def _with_antecedent(cue: Any, toks: list[Any]) -> list[Any]:
     return noun + toks if noun else toks
 
 
+def _outer_coordinate(verb: Any) -> Any | None:
+    """ "Markova acknowledged that A and said B": the parser often coordinates
+    the second speech verb with the reported clause A instead of the first
+    cue. With no subject of its own and a clause it reports, that verb is the
+    first cue's speaker speaking again (never A's subject: "the flow of information … said"), and
+    its clause is no part of A. The first cue, else None."""
+    if verb.dep_ != "conj" or verb.lemma_.lower() not in CUE_VERBS:
+        return None
+    if any(c.dep_ in _SUBJ for c in verb.children):
+        return None
+    if not any(c.dep_ == "ccomp" for c in verb.children):
+        return None  # "said it is reviewing … and will continue cooperating": no report
+    clause = verb.head
+    outer = clause.head
+    if clause.dep_ != "ccomp" or outer is clause or verb.i < clause.i:
+        return None
+    return outer if outer.lemma_.lower() in CUE_VERBS else None
+
+
+def _is_outer(verb: Any, cue: Any) -> bool:
+    outer = _outer_coordinate(verb)
+    return outer is not None and outer.i == cue.i
+
+
 def _cut_other_attribution(toks: list[Any], cue: Any, ctx: _Ctx) -> list[Any]:
     """ "Police said two men were arrested, while the mayor warned that …": the
     second attribution is a claim of its own, not part of the first one."""
@@ -144,7 +168,7 @@ def _cut_other_attribution(toks: list[Any], cue: Any, ctx: _Ctx) -> list[Any]:
             and t.lemma_.lower() in CUE_VERBS
             and t.lemma_.lower() not in CLAUSE_ONLY_CUES | RECORD_CUES
             and not ctx.in_quote(t.idx)
-            and any(c.dep_ == "nsubj" for c in t.children)
+            and (any(c.dep_ == "nsubj" for c in t.children) or _is_outer(t, cue))
         ):
             start = min(x.i for x in _sub(t))
             if start > first + 2:

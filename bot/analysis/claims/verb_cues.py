@@ -23,6 +23,7 @@ from bot.analysis.claims.speakers import _speaker
 from bot.analysis.claims.verb_content import (
     _BEFORE_CUES,
     _cut_other_attribution,
+    _outer_coordinate,
     _recorded,
     _that_clause,
     _with_antecedent,
@@ -351,6 +352,10 @@ def _parsed_subject(cue: Any) -> tuple[Any, bool]:
         if subjects:
             c = before[-1] if before else subjects[0]
             return c, c.dep_ == "nsubjpass"
+        outer = _outer_coordinate(node) if node.i == cue.i else None
+        if outer is not None:
+            node = outer  # "acknowledged that A and said B": the first cue's speaker
+            continue
         if node.dep_ in ("advcl", "conj", "xcomp", "pcomp", "prep") and node.head is not node:
             hung = _hung_participle(node.head)
             if hung is not None and hung.i == node.i:
