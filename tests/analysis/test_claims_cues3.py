@@ -108,3 +108,19 @@ def test_headline_with_a_document_before_a_colon(nlp: Any, gazetteer: Gazetteer)
 def test_rubric_before_a_colon_is_no_speaker(nlp: Any, gazetteer: Gazetteer) -> None:
     text = "Watch: The mayor opens the new bridge over the river\n\nShe spoke briefly."
     assert all(c.speaker != "Watch" for c in claims_of(nlp, gazetteer, text))
+
+
+def test_people_counted_by_a_share_or_quantifier_speak(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "The survey reached 900 tenants in May. "
+        "Three in 10 said the new levy would push them out of the city. "
+        "Some of the older tenants said they had never been asked about the plan."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    check(one(claims, "Three in 10"), has=("levy would push them out",))
+    check(one(claims, "Some of the older tenants"), has=("never been asked",))
+
+
+def test_a_quantifier_over_things_is_no_speaker(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Some of the figures show the port is losing trade to its rivals."
+    assert [c.speaker for c in claims_of(nlp, gazetteer, text)] == []

@@ -268,6 +268,14 @@ def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
     if head.tag_ in ("WP", "WDT") and head.head.dep_ == "relcl":
         head = head.head.head
         low = head.lower_
+    if _counted_people(head):
+        # "some of the nurses said", "three in 10 said": people counted
+        counted = _speaker_tokens(head, ctx)
+        doc = head.doc
+        if counted and counted[-1].i == head.i and _in_ten(head):
+            counted = [*counted, doc[head.i + 1], doc[head.i + 2]]
+        if counted:
+            return _Speaker(_clean(counted), None, "group", counted[0].idx)
     if _is_pronoun(head):
         ahead = _cataphora(head)
         if ahead is not None:
@@ -397,6 +405,42 @@ def _share_of_people(core: Any) -> bool:
                 ):
                     return True
     return False
+
+
+_COUNTS = frozenset({"some", "several", "many", "most", "all", "both"})
+
+
+def _counted_people(core: Any) -> bool:
+    """ "Some of the nurses", "most of the mayors", "three in 10": a
+    quantifier or a share standing for the people it counts."""
+    if core.tag_ == "CD":
+        return _in_ten(core)
+    if core.lower_ not in _COUNTS:
+        return False
+    for prep in core.children:
+        objs = [o for o in prep.children if o.dep_ == "pobj"]
+        if prep.dep_ != "prep" or not objs:
+            continue
+        obj = objs[0]
+        lemma = obj.lemma_.lower()
+        if (
+            prep.lower_ == "of"
+            and (obj.tag_ in ("NNS", "NNPS") or obj.ent_type_ == "NORP" or lemma in _PEOPLE)
+            and lemma not in NON_SPEAKERS | CLAIM_NOUNS | DOCUMENT_NOUNS
+        ):
+            return True
+    return False
+
+
+def _in_ten(core: Any) -> bool:
+    """ "three in 10", wherever the parser hung "in 10"."""
+    doc = core.doc
+    return bool(
+        core.tag_ == "CD"
+        and core.i + 2 < len(doc)
+        and doc[core.i + 1].lower_ == "in"
+        and doc[core.i + 2].tag_ == "CD"
+    )
 
 
 def _transcript_speaker(name: str, ctx: _Ctx, pos: int) -> _Speaker:
