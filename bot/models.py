@@ -33,6 +33,7 @@ class Novelty(StrEnum):
 FRESH = frozenset({Novelty.NEW, Novelty.UPDATE, Novelty.CONTRADICTION})
 
 _WS = re.compile(r"\s+")
+_COMMAND_NAME = re.compile(r"^/([a-z_]{1,32})(?:@\w+)?$")  # "/watch", "/watch@somebot"
 
 
 def normalise_body(text: str) -> str:
@@ -555,6 +556,14 @@ class Command:
     def chat(self) -> ChatRef:
         return ChatRef(self.platform, self.chat_id)
 
+    @property
+    def name(self) -> str:
+        """The command's name (``/Watch@bot china`` → ``watch``); "" when the text is
+        no command."""
+        first = self.text.strip().split(maxsplit=1)
+        match = _COMMAND_NAME.match(first[0].casefold()) if first else None
+        return match.group(1) if match else ""
+
     def usage(self, text: str) -> str:
         """A command as the user would type it on this platform: ``usage("watch china")``."""
         return f"{self.prefix}{text}"
@@ -678,6 +687,7 @@ class MenuEntry:
     description: str
     admins_only: bool = False  # in groups only the chat's admins may use it (it changes state)
     linkable: bool = False  # a link may carry it (Telegram's ``?start=`` payloads)
+    takes_file: bool = False  # a file sent with it, or replied to by it, is downloaded for it
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ class Spec:
     operator_only: bool = False  # only users named in ADMIN_USER_IDS
     linkable: bool = False  # a link may carry it (a Telegram start link runs it on a click)
     max_chars: int | None = None  # a longer text than COMMAND_MAX_CHARS (a pasted document)
+    takes_file: bool = False  # a file sent with it (or replied to) is downloaded for it
 
 
 class Registry:
@@ -44,13 +45,15 @@ class Registry:
 
     def menu(self) -> tuple[MenuEntry, ...]:
         """The commands shown in a menu and in /help, with their one-line summary,
-        whether only a group's admins may use them, and whether a link may carry them."""
+        whether only a group's admins may use them, whether a link may carry them and
+        whether they read a file."""
         return tuple(
             MenuEntry(
                 spec.name,
                 spec.summary[:1].upper() + spec.summary[1:],
                 admins_only=spec.changes_state,
                 linkable=spec.linkable,
+                takes_file=spec.takes_file,
             )
             for spec in self
             if spec.in_menu

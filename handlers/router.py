@@ -19,7 +19,6 @@ from handlers.registry import Registry, Spec
 log = logging.getLogger(__name__)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-_NAME = re.compile(r"^/([a-z_]{1,32})(?:@\w+)?$")
 
 
 def default_registry() -> Registry:
@@ -96,6 +95,7 @@ def default_registry() -> Registry:
                 "set this chat up from an /export file (sent with it, or pasted)",
                 True,
                 max_chars=exchange.MAX_IMPORT_BYTES,
+                takes_file=True,
             ),
             Spec(
                 "feeds",
@@ -149,8 +149,8 @@ class Router:
         text = cmd.text.strip()
         if not text:
             return Reply.error(f"Empty command. Send {cmd.usage('help')} to see what I can do.")
-        m = _NAME.match(text.split(maxsplit=1)[0].casefold())
-        spec = self.registry.get(m.group(1)) if m else None
+        name = cmd.name
+        spec = self.registry.get(name) if name else None
         if spec is not None and spec.max_chars is not None:
             text = text.replace("\r\n", "\n")  # a pasted document
             cmd = dataclasses.replace(cmd, text=text)
@@ -164,14 +164,14 @@ class Router:
         if _CONTROL.search(text):
             return Reply.error("That command contains control characters; please type it plainly.")
         words = text.split()
-        if not m:
+        if not name:
             return Reply.error(
                 f"Commands look like {cmd.usage('watch china')}. "
                 f"Send {cmd.usage('help')} for the list."
             )
         if spec is None:
             return Reply.error(
-                f"Unknown command {cmd.usage(m.group(1))}. Send {cmd.usage('help')} for the list."
+                f"Unknown command {cmd.usage(name)}. Send {cmd.usage('help')} for the list."
             )
         if not self.rate.allow(f"{cmd.platform}:{cmd.user_id}"):
             return Reply.error("Too many commands; please wait a minute.")

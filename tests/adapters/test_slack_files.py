@@ -99,6 +99,23 @@ async def test_a_file_shared_with_the_command_is_imported(
     }
     await event(live, mention, "Ev0MENTION")
     assert "Added 1: Japan" in last_text(fake, "C0THIRD")
+    assert fake.downloads == ["setup.json", "setup.json"]
+
+
+async def test_a_file_shared_with_another_command_is_not_downloaded(
+    live: SlackAdapter, fake: FakeSlack
+) -> None:
+    mention = {
+        "type": "app_mention",
+        "channel": "C0NEWS",
+        "user": "U0ANN",
+        "text": f"<@{BOT_USER_ID}> watching",
+        "ts": "1700000500.000100",
+        "files": [fake.shared_file("holiday-photos.zip", b"PK private")],
+    }
+    await event(live, mention, "Ev0OTHER")
+    assert "watches nothing" in last_private(fake, "C0NEWS")
+    assert fake.downloads == []  # only /import reads a file
 
 
 async def test_a_file_elsewhere_or_not_json_changes_nothing(

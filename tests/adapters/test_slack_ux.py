@@ -45,7 +45,7 @@ async def live(fake: FakeSlack, tmp_path: Path) -> AsyncIterator[SlackAdapter]:
     settings = slack_settings(fake, database_url=f"sqlite:///{tmp_path / 'cw.db'}")
     slack = SlackAdapter(settings)
     services = await Services.open(settings, [slack])
-    await slack.start(services.router)
+    await slack.start(services.router, services.router.registry.menu())
     yield slack
     await slack.stop()
     await services.close()

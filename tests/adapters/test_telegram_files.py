@@ -81,6 +81,16 @@ async def test_a_bad_document_gets_a_clear_error_and_changes_nothing(
     assert await services.store.chat_subscriptions(ChatRef("telegram", "4004")) == []
 
 
+async def test_a_document_replied_to_by_another_command_is_not_downloaded(
+    running: tuple[FakeTelegramServer, Services],
+) -> None:
+    server, _ = running
+    posted = server.push_document(5005, "payslip.pdf", b"%PDF private")
+    watching = await said(server, 5005, "/watching", reply_to=posted["message_id"])
+    assert "watches nothing" in watching.plain
+    assert not [c for c, _ in server.calls if c in ("getFile", "download")]
+
+
 async def test_claims_through_telegram_show_publication_dates_as_valid_html(
     running: tuple[FakeTelegramServer, Services],
 ) -> None:

@@ -133,6 +133,7 @@ class FakeSlack:
     socket_acks: dict[str, dict[str, Any]] = field(default_factory=dict)
     responses: list[dict[str, Any]] = field(default_factory=list)  # posted to response_url
     files: list[SharedFile] = field(default_factory=list)  # completed uploads
+    downloads: list[str] = field(default_factory=list)  # names of shared files served
     ephemerals: list[Ephemeral] = field(default_factory=list)
     #: conversation id -> its members (user ids, the bot's ``BOT_USER_ID`` too),
     #: for users.conversations and chat.postEphemeral
@@ -271,6 +272,7 @@ class FakeSlack:
             )
         if data is None:
             return web.Response(status=404, text="file not found")
+        self.downloads.append(request.match_info["name"])
         return web.Response(body=data, content_type="application/octet-stream")
 
     async def _upload(self, request: web.Request) -> web.Response:

@@ -173,11 +173,13 @@ class SlackAdapter(Adapter):
         self.limiter = RateLimiter({PLATFORM: limits}, limits)  # until the dispatcher's
         self.http_port: int | None = None  # the bound port in HTTP mode
         self.ready = asyncio.Event()  # set once start() has connected or is listening
+        self._file_commands: frozenset[str] = frozenset()  # commands that read a shared file
 
     # ------------------------------------------------------------------ lifecycle
 
     async def start(self, on_command: CommandSink, menu: Sequence[MenuEntry] = ()) -> None:
         self._on_command = on_command
+        self._file_commands = frozenset(entry.name for entry in menu if entry.takes_file)
         try:
             auth = await self.client.auth_test()
         except SlackApiError as exc:
@@ -572,7 +574,8 @@ class SlackAdapter(Adapter):
 
     async def _run(self, command: Command, origin: Origin, resolve_type: bool) -> None:
         command = await self._prepare(command, resolve_type=resolve_type)
-        if origin.file is not None:
+        if origin.file is not None and command.name in self._file_commands:
+            # only a command that reads a file downloads the one shared with it
             command = dataclasses.replace(command, file=await self._download(origin.file))
         reply = await self._dispatch(command)
         await self._deliver(command, reply, origin)

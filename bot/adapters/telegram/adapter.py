@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import hmac
 import logging
 import re
@@ -197,6 +198,7 @@ class TelegramAdapter(Adapter):
         self._moved: dict[int, int] = {}
         self._username: str | None = None
         self._linkable: frozenset[str] = frozenset()  # commands a start link may run
+        self._file_commands: frozenset[str] = frozenset()  # commands that read a document
         self._requests = (
             QuietFloodRequest(connection_pool_size=64),
             QuietFloodRequest(connection_pool_size=1),  # getUpdates
@@ -244,6 +246,7 @@ class TelegramAdapter(Adapter):
             raise TransientError(f"cannot reach the Telegram Bot API: {self._clean(exc)}") from None
         self._username = self._app.bot.username
         self._linkable = frozenset(entry.name for entry in menu if entry.linkable)
+        self._file_commands = frozenset(entry.name for entry in menu if entry.takes_file)
         await self._register_commands(menu)
         try:
             await self._app.start()
@@ -388,7 +391,7 @@ class TelegramAdapter(Adapter):
         if is_admin is None:
             assert message.from_user is not None
             is_admin = await self.is_admin(chat.id, message.from_user.id)
-        return Command(
+        command = Command(
             platform=PLATFORM,
             chat_id=address_of(message).chat_id,
             user_id=sender.user_id,
@@ -398,9 +401,12 @@ class TelegramAdapter(Adapter):
             user_name=sender.user_name,
             reply_to=str(replied.message_id) if replied is not None else None,
             received=message.date,
-            file=await self._download(document) if document is not None else None,
             start_links=self.start_links,
         )
+        if document is not None and command.name in self._file_commands:
+            # only a command that reads a file downloads the one sent or replied to
+            command = dataclasses.replace(command, file=await self._download(document))
+        return command
 
     @property
     def start_links(self) -> StartLinks | None:
