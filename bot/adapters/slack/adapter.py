@@ -377,17 +377,26 @@ class SlackAdapter(Adapter):
         user = str(event.get("user") or "")
         if not channel or not user or event.get("bot_id"):
             return
+        command, share = self._event_command(
+            event, channel, user, chat_type(channel, event.get("channel_type"))
+        )
+        origin = Origin(thread_ts=event.get("thread_ts"), share=share, file=_first_file(event))
+        self._spawn(command, origin)
+
+    def _event_command(
+        self, event: dict[str, Any], channel: str, user: str, kind: str
+    ) -> tuple[Command, bool]:
+        """The command a mention or a DM carries, and whether it asked to be shared."""
         words, share = split_share(clean_incoming(str(event.get("text") or ""), self._bot_user_id))
         command = Command(
             platform=self.platform,
             chat_id=channel,
             user_id=user,
             text=as_command_text(words),
-            chat_type=chat_type(channel, event.get("channel_type")),
+            chat_type=kind,
             reply_to=event.get("ts"),
         )
-        origin = Origin(thread_ts=event.get("thread_ts"), share=share, file=_first_file(event))
-        self._spawn(command, origin)
+        return command, share
 
     async def _on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         # only direct messages; mentions in channels arrive as app_mention; a file
@@ -404,15 +413,7 @@ class SlackAdapter(Adapter):
         if not channel or not user or user == self._bot_user_id:
             return
         # a DM is private: "share" changes nothing there, and is dropped
-        words, _ = split_share(clean_incoming(str(event.get("text") or ""), self._bot_user_id))
-        command = Command(
-            platform=self.platform,
-            chat_id=channel,
-            user_id=user,
-            text=as_command_text(words),
-            chat_type="private",
-            reply_to=event.get("ts"),
-        )
+        command, _ = self._event_command(event, channel, user, "private")
         self._spawn(command, Origin(thread_ts=event.get("thread_ts"), file=_first_file(event)))
 
     async def _on_action(self, ack: AsyncAck, body: dict[str, Any]) -> None:
