@@ -361,6 +361,10 @@ class Button:
     arg: str
     url: str | None = None
     row: int = 0  # buttons with the same row number sit side by side, rows in order
+    #: After a press whose command succeeded, the message the button is on is
+    #: replaced by this command's answer (a settings panel shows its new state),
+    #: where the platform can edit messages; else the answer comes as a reply.
+    refresh: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,6 +57,7 @@ MUTE_CHOICES = (
 )
 DEFAULT_DAILY = "08:00"
 DEFAULT_QUIET = "22:00-07:00"
+PANEL = "settings"  # the command whose answer a pressed button refreshes in place
 
 
 def _mark(label: str, current: bool) -> str:
@@ -174,7 +175,11 @@ async def settings(cmd: Command, ctx: Context, args: list[str]) -> Reply:
     subs = sorted(
         await ctx.store.chat_subscriptions(cmd.chat), key=lambda s: s.target.name.casefold()
     )
-    buttons = _buttons(prefs, muted_until is not None) + _level_buttons(subs)
+    # a press changes the setting, then the panel shows its new state (where it can)
+    buttons = tuple(
+        replace(button, refresh=PANEL)
+        for button in _buttons(prefs, muted_until is not None) + _level_buttons(subs)
+    )
     return Reply(lines, buttons=buttons, form=_form(prefs, muted_until, subs))
 
 

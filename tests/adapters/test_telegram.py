@@ -817,21 +817,28 @@ async def test_settings_are_inline_buttons_in_rows_that_change_them(
         rows = (panel.reply_markup or {})["inline_keyboard"]
         assert [len(row) for row in rows] == [3, 2, 3, 3]  # digest, quiet, mute, China's level
         assert [b["callback_data"] for b in rows[0]] == [
-            "digest:off",
-            "digest:hourly",
-            "digest:daily 08:00",
+            "settings>digest:off",
+            "settings>digest:hourly",
+            "settings>digest:daily 08:00",
         ]
         assert rows[3][1] == {
             "text": "✓ China: major developments",
-            "callback_data": "watch:gpe:china major",
+            "callback_data": "settings>watch:gpe:china major",
         }
-        server.push_callback(77, panel.message_id, "digest:hourly", user_id=77)
-        [*_, changed] = await server.wait_for_messages(3)
-        assert "every hour" in changed.plain
-        server.push_message(77, "/settings")
-        [*_, again] = await server.wait_for_messages(4)
-        labels = [b["text"] for row in (again.reply_markup or {})["inline_keyboard"] for b in row]
+        # a press changes the setting and the panel shows it in place, with a toast
+        query = server.push_callback(77, panel.message_id, rows[0][1]["callback_data"], user_id=77)
+        await server.wait_for(lambda: panel.edits == 1)
+        assert "Delivery: hourly digest" in panel.plain
+        labels = [b["text"] for row in (panel.reply_markup or {})["inline_keyboard"] for b in row]
         assert "✓ Hourly digest" in labels and "Each alert" in labels
+        await server.wait_for(lambda: bool(server.answered))
+        [toast] = [a for a in server.answered if a["callback_query_id"] == query]
+        assert "every hour" in toast["text"] and toast.get("show_alert") in (None, "false")
+        assert len(server.messages_to(77)) == 2  # nothing new was posted
+        # a button of an older panel (plain "action:arg") still answers with a reply
+        server.push_callback(77, panel.message_id, "digest:off", user_id=77)
+        [*_, changed] = await server.wait_for_messages(3)
+        assert "each alert" in changed.plain.lower()
     finally:
         await tg.stop()
         await services.close()

@@ -56,7 +56,7 @@ from telegram.ext import Application, ApplicationBuilder, CallbackContext, TypeH
 
 from bot.adapters.base import Adapter, CommandSink, MigrateHook
 from bot.adapters.telegram.errors import edit_outcome, translate_error
-from bot.adapters.telegram.rendering import inline_keyboard, render_messages
+from bot.adapters.telegram.rendering import inline_keyboard, read_callback_data, render_messages
 from bot.adapters.telegram.transport import (
     PLATFORM,
     ChatPacer,
@@ -493,11 +493,12 @@ class TelegramAdapter(Adapter):
         return admin
 
     async def _on_callback(self, query: CallbackQuery) -> None:
-        action, sep, arg = (query.data or "").partition(":")
+        pressed = read_callback_data(query.data or "")
         message = query.message
         answer: str | None = None
+        alert = True  # a refusal is a dialog the presser closes; a refresh's note a toast
         try:
-            if not sep or not action or message is None:
+            if pressed is None or message is None:
                 return
             chat = message.chat
             if chat.type == Chat.PRIVATE:
@@ -513,7 +514,7 @@ class TelegramAdapter(Adapter):
                 platform=PLATFORM,
                 chat_id=where.chat_id,
                 user_id=str(query.from_user.id),
-                text=f"/{action} {arg}".rstrip(),
+                text=f"/{pressed.action} {pressed.arg}".rstrip(),
                 chat_type=_CHAT_TYPES.get(chat.type, "group"),
                 is_admin=is_admin,
                 user_name=query.from_user.username or query.from_user.full_name,
@@ -521,15 +522,34 @@ class TelegramAdapter(Adapter):
                 start_links=self.start_links,
             )
             reply = await self._dispatch(command)
-            if reply.ok:
-                await self._answer(where, reply, reply_to=message.message_id)
-            else:  # a refusal is shown to the presser only, not posted to the chat
+            if not reply.ok:  # a refusal is shown to the presser only, not posted to the chat
                 answer = reply.plain[:CALLBACK_ANSWER_LIMIT]
+            elif pressed.refresh and await self._refresh(
+                where, message.message_id, dataclasses.replace(command, text=f"/{pressed.refresh}")
+            ):
+                answer, alert = reply.plain[:CALLBACK_ANSWER_LIMIT], False
+            else:
+                await self._answer(where, reply, reply_to=message.message_id)
         finally:
             try:
-                await query.answer(text=answer, show_alert=answer is not None)
+                await query.answer(text=answer, show_alert=alert and answer is not None)
             except TelegramError as exc:
                 log.warning("telegram: answerCallbackQuery failed: %s", self._clean(exc))
+
+    async def _refresh(self, chat: ChatRef, message_id: int, command: Command) -> bool:
+        """The message a button is on replaced by ``command``'s answer (a settings
+        panel after one of its buttons changed a setting); False when it could not
+        be (the answer is refused or too long, Telegram will not edit the message)."""
+        reply = await self._dispatch(command)
+        if not reply.ok:
+            return False
+        try:
+            return await self._edit(chat, str(message_id), reply.lines, reply.buttons)
+        except (PermanentError, TransientError) as exc:
+            log.warning(
+                "telegram: chat %s: refreshing message %s failed: %s", chat, message_id, exc
+            )
+            return False
 
     async def _dispatch(self, command: Command) -> Reply:
         assert self._on_command is not None, "start() first"
@@ -650,11 +670,25 @@ class TelegramAdapter(Adapter):
         if not message_id.isdigit():
             return False
         lines, buttons = alert_message(alert)
+        return await self._edit(alert.chat, message_id, lines, buttons, slot_taken=slot_taken)
+
+    async def _edit(
+        self,
+        chat: ChatRef,
+        message_id: str,
+        lines: tuple[Line, ...],
+        buttons: Sequence[Button],
+        *,
+        slot_taken: bool = False,
+    ) -> bool:
+        """``editMessageText`` with ``lines`` and ``buttons``; False when they need
+        more than one message or Telegram will not edit it (too old, deleted, not
+        ours); "message is not modified" → True."""
         parts = render_messages(lines)
         if len(parts) != 1:
-            log.info("telegram: chat %s: the summary needs %d messages", alert.chat, len(parts))
+            log.info("telegram: chat %s: the edit needs %d messages", chat, len(parts))
             return False
-        target = self._target(alert.chat)
+        target = self._target(chat)
         try:
             await self._app.bot.edit_message_text(
                 parts[0],

@@ -7,7 +7,9 @@ from __future__ import annotations
 import html
 import ipaddress
 import logging
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -136,9 +138,33 @@ def render_messages(lines: tuple[Line, ...], limit: int = MESSAGE_LIMIT) -> list
 
 
 def callback_data(button: Button) -> str | None:
-    """``action:arg`` when it fits Telegram's 64 bytes, else None."""
+    """``action:arg`` (``refresh>action:arg`` for a button whose message a
+    command refreshes) when it fits Telegram's 64 bytes, else None."""
     data = f"{button.action}:{button.arg}"
+    if button.refresh:
+        data = f"{button.refresh}>{data}"
     return data if len(data.encode("utf-8")) <= CALLBACK_DATA_LIMIT else None
+
+
+@dataclass(frozen=True, slots=True)
+class Pressed:
+    """What a pressed button's callback data asks: the command ``/{action} {arg}``,
+    then the message refreshed with ``/{refresh}`` (when set)."""
+
+    action: str
+    arg: str
+    refresh: str | None = None
+
+
+_PRESSED = re.compile(r"(?:([a-z_]{1,32})>)?([^:]+):(.*)", re.DOTALL)
+
+
+def read_callback_data(data: str) -> Pressed | None:
+    """:func:`callback_data` read back; None for data no button of ours carries."""
+    match = _PRESSED.fullmatch(data)
+    if match is None:
+        return None
+    return Pressed(match.group(2), match.group(3), match.group(1))
 
 
 def inline_keyboard(buttons: Sequence[Button]) -> InlineKeyboardMarkup | None:
