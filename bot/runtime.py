@@ -38,6 +38,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: How long an inbound event id is remembered across instances (Slack retries
+#: a slow delivery three times within about five minutes).
+SEEN_EVENT_SECONDS = 3600.0
+
 
 def adapters_from_settings(settings: Settings, *, shared_http: bool = True) -> list[Adapter]:
     """Every adapter whose settings are present; the console when there is none.
@@ -100,6 +104,7 @@ class Services:
         for adapter in adapters:  # platforms whose chats can change id move them here
             adapter.on_migrate = services.migrate_chat
             adapter.on_presence = services.chat_presence
+            adapter.on_seen = services.first_seen
             adapter.chat_overview = functools.partial(overview, ctx)
         return services
 
@@ -127,6 +132,12 @@ class Services:
         )
         if changed:
             await self.pipeline.refresh_index()
+
+    async def first_seen(self, platform: str, event_id: str) -> bool:
+        """True for the first instance on the database to see the platform's event
+        ``event_id``; its mark is kept for ``SEEN_EVENT_SECONDS`` (longer than a
+        platform retries)."""
+        return await self.store.claim_once(f"{platform}:{event_id}", SEEN_EVENT_SECONDS)
 
     async def migrate_chat(self, old: ChatRef, new: ChatRef) -> None:
         moved = await self.store.migrate_chat(old, new)

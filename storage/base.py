@@ -376,6 +376,10 @@ class CoordinationStore(Protocol):
 
     async def release_lease(self, name: str) -> None: ...
 
+    async def claim_once(self, name: str, seconds: float, now: datetime | None = None) -> bool:
+        """Mark ``name`` (an inbound event's id) handled for ``seconds``; True only
+        for the first store, in any process on the database, that claims it."""
+
 
 class LivenessStore(Protocol):
     """Lease owners, heartbeats, per-process metrics, health (bot/liveness.py)."""

@@ -24,6 +24,7 @@ command's reply, the later parts of a long message) shares the same budget.
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Sequence
 
@@ -33,6 +34,8 @@ from bot.config import Settings
 from bot.models import Alert, ChatRef, ChatSummary, Command, FileData, MenuEntry, Reply, Span
 from bot.ratelimit import PlatformLimits, RateLimiter
 
+_log = logging.getLogger(__name__)
+
 CommandSink = Callable[[Command], Awaitable[Reply]]
 #: Called when a chat changes its id (a Telegram group became a supergroup).
 MigrateHook = Callable[[ChatRef, ChatRef], Awaitable[None]]
@@ -40,6 +43,9 @@ MigrateHook = Callable[[ChatRef, ChatRef], Awaitable[None]]
 #: blocked (False), with why: the chat's watches resume or pause, its parts
 #: (forum topics) with it, and nothing of its settings is lost.
 PresenceHook = Callable[[ChatRef, bool, str], Awaitable[None]]
+#: True when an inbound event (the platform's id for it) is seen for the first
+#: time by any instance sharing the database; False for a repeated delivery.
+SeenHook = Callable[[str, str], Awaitable[bool]]
 #: The watches and settings of those of the given chats that watch something
 #: (:func:`handlers.panel.overview`), for a platform's overview of a user's chats.
 ChatOverview = Callable[[Sequence[ChatRef]], Awaitable[Sequence[ChatSummary]]]
@@ -58,6 +64,9 @@ class Adapter(ABC):
     on_presence: PresenceHook | None = None
     #: Set by the runtime: the watches and settings of chats (Slack's App Home).
     chat_overview: ChatOverview | None = None
+    #: Set by the runtime: whether an inbound event is new to every instance
+    #: (see :meth:`first_seen`).
+    on_seen: SeenHook | None = None
     #: The limiter this adapter paces its own sends through (see :meth:`use_limiter`).
     limiter: RateLimiter | None = None
 
@@ -80,6 +89,19 @@ class Adapter(ABC):
     async def stop(self) -> None:
         """Stop receiving, finish in-flight sends, release the connection."""
         return None
+
+    async def first_seen(self, event_id: str) -> bool:
+        """True unless another instance on the database already had the platform's
+        event ``event_id`` (a retry that reached a second process). Without the
+        runtime's hook, or when the database cannot say, the event counts as new:
+        a command is never dropped for want of an answer."""
+        if self.on_seen is None:
+            return True
+        try:
+            return await self.on_seen(self.platform, event_id)
+        except Exception as exc:
+            _log.warning("%s: could not record event %s: %s", self.platform, event_id, exc)
+            return True
 
     def down_since(self) -> float | None:
         """Since when (``time.monotonic()``) the adapter knows its platform is

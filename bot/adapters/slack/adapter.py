@@ -357,8 +357,9 @@ class SlackAdapter(Adapter):
         )
         self._spawn(command, origin, resolve_type=not private)
 
-    def _first_delivery(self, body: dict[str, Any]) -> bool:
-        """False for an event Slack delivers again (a retry after a slow ack)."""
+    async def _first_delivery(self, body: dict[str, Any]) -> bool:
+        """False for an event Slack delivers again (a retry after a slow ack),
+        whether this process or another one on the database had it first."""
         event_id = body.get("event_id")
         if not isinstance(event_id, str):
             return True
@@ -368,10 +369,13 @@ class SlackAdapter(Adapter):
         self._seen_events[event_id] = None
         while len(self._seen_events) > SEEN_EVENTS_SIZE:
             self._seen_events.popitem(last=False)
+        if not await self.first_seen(event_id):
+            logger.info("slack: event %s was handled by another instance", event_id)
+            return False
         return True
 
     async def _on_mention(self, event: dict[str, Any], body: dict[str, Any]) -> None:
-        if not self._first_delivery(body):
+        if not await self._first_delivery(body):
             return
         channel = str(event.get("channel") or "")
         user = str(event.get("user") or "")
@@ -406,7 +410,7 @@ class SlackAdapter(Adapter):
             return
         if event.get("bot_id"):
             return
-        if not self._first_delivery(body):
+        if not await self._first_delivery(body):
             return
         channel = str(event.get("channel") or "")
         user = str(event.get("user") or "")
@@ -497,7 +501,7 @@ class SlackAdapter(Adapter):
         self._track(self._deliver(command, reply, Origin()))
 
     async def _on_home_opened(self, event: dict[str, Any], body: dict[str, Any]) -> None:
-        if event.get("tab") != "home" or not self._first_delivery(body):
+        if event.get("tab") != "home" or not await self._first_delivery(body):
             return
         user = str(event.get("user") or "")
         if user:
@@ -829,7 +833,11 @@ class SlackAdapter(Adapter):
 
     async def _on_member_joined(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         channel = str(event.get("channel") or "")
-        if not channel or event.get("user") != self._bot_user_id or not self._first_delivery(body):
+        if (
+            not channel
+            or event.get("user") != self._bot_user_id
+            or not await self._first_delivery(body)
+        ):
             return
         await self._presence(channel, True, "added to the channel")
         inviter = str(event.get("inviter") or self._bot_user_id)
@@ -838,12 +846,12 @@ class SlackAdapter(Adapter):
 
     async def _on_member_left(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         channel = str(event.get("channel") or "")
-        if channel and event.get("user") == self._bot_user_id and self._first_delivery(body):
+        if channel and event.get("user") == self._bot_user_id and await self._first_delivery(body):
             await self._presence(channel, False, "removed from the channel")
 
     async def _on_channel_left(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         channel = str(event.get("channel") or "")
-        if channel and self._first_delivery(body):
+        if channel and await self._first_delivery(body):
             await self._presence(channel, False, "removed from the channel")
 
     async def _presence(self, channel: str, present: bool, why: str) -> None:
