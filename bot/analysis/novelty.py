@@ -416,6 +416,13 @@ def _figures(claim_numbers: Sequence[float], text: str) -> set[float]:
     return set(claim_numbers) or set(extract_numbers(text))
 
 
+_NEGATION = frozenset({"not", "no", "never"})
+
+
+def _negated(terms: Mapping[str, object]) -> bool:
+    return not _NEGATION.isdisjoint(terms.keys())
+
+
 def _telling_words(
     claim: Claim,
     known: CanonicalClaim,
@@ -428,6 +435,8 @@ def _telling_words(
     if (claim.stance is Stance.DENY) is not (known.stance is Stance.DENY):
         return []
     mine, theirs = _terms(claim.text, (), gazetteer), _terms(known.text, (), gazetteer)
+    if _negated(mine) is not _negated(theirs):
+        return []  # "will not work with the board" / "will work with the board"
     return sorted(
         t
         for t in mine.keys() & theirs.keys()
@@ -448,8 +457,11 @@ def _said_within(claim: Claim, known: CanonicalClaim, gazetteer: Gazetteer | Non
     here). A denial and an assertion never are."""
     if (claim.stance is Stance.DENY) is not (known.stance is Stance.DENY):
         return False
+    theirs = _terms(known.text, (), gazetteer)
     mine = {t for t in _terms(claim.text, (), gazetteer) if ":" not in t} - _GOING_ON
-    return len(mine) >= _MIN_WITHIN and mine <= _terms(known.text, (), gazetteer).keys()
+    if _negated(dict.fromkeys(mine)) is not _negated(theirs):
+        return False  # "will cooperate" is not a part of "will not cooperate"
+    return len(mine) >= _MIN_WITHIN and mine <= theirs.keys()
 
 
 def classify(

@@ -175,3 +175,17 @@ async def test_a_sentence_half_told_before_is_split_into_a_repeat_and_news(
         "it is studying the preliminary report of the inspectors": Novelty.NEW,
         "will continue working with the safety board": Novelty.REPEAT,
     }, [(c.text, c.novelty, c.why) for c in harlow]
+
+
+def test_a_negation_on_one_side_only_is_no_restatement_in_other_words() -> None:
+    """Two rare words in common make a restatement in other words, not when
+    one claim says "not": "will not keep working with the safety board" does
+    not restate "we will work … with the safety board, …"."""
+    said = claim(
+        "We will work fully and transparently with the safety board, the rail regulator "
+        "and the county police on each of their inquiries into the derailment",
+        **HARLOW,
+    )
+    refused = claim("will not keep working with the safety board", **HARLOW)
+    d = classify(refused, [known("c1", said), *EVENT[1:]])
+    assert d.novelty is Novelty.NEW, d.why
