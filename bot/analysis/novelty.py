@@ -416,6 +416,13 @@ def _figures(claim_numbers: Sequence[float], text: str) -> set[float]:
     return set(claim_numbers) or set(extract_numbers(text))
 
 
+_NEGATION = frozenset({"not", "no", "never"})
+
+
+def _negated(terms: Mapping[str, object]) -> bool:
+    return not _NEGATION.isdisjoint(terms.keys())
+
+
 def _telling_words(
     claim: Claim,
     known: CanonicalClaim,
@@ -428,11 +435,33 @@ def _telling_words(
     if (claim.stance is Stance.DENY) is not (known.stance is Stance.DENY):
         return []
     mine, theirs = _terms(claim.text, (), gazetteer), _terms(known.text, (), gazetteer)
+    if _negated(mine) is not _negated(theirs):
+        return []  # "will not work with the board" / "will work with the board"
     return sorted(
         t
         for t in mine.keys() & theirs.keys()
         if ":" not in t and len(t) > 3 and rarity.get(t, 1.0) >= _RARE
     )
+
+
+_MIN_WITHIN = 2  # content words a claim needs before "all of them said before" tells
+# verbs of going on: "will continue cooperating" says the side cooperates
+_GOING_ON = frozenset({_stem("continue"), _stem("keep")})
+
+
+def _said_within(claim: Claim, known: CanonicalClaim, gazetteer: Gazetteer | None = None) -> bool:
+    """Every content word of the claim is in the earlier claim ("will continue
+    cooperating with the investigation" after "we will cooperate fully with the
+    board and the regulator on their investigations"): the side says a part of
+    what it said, in fewer words ("continue", "keep" are no word of its own
+    here). A denial and an assertion never are."""
+    if (claim.stance is Stance.DENY) is not (known.stance is Stance.DENY):
+        return False
+    theirs = _terms(known.text, (), gazetteer)
+    mine = {t for t in _terms(claim.text, (), gazetteer) if ":" not in t} - _GOING_ON
+    if _negated(dict.fromkeys(mine)) is not _negated(theirs):
+        return False  # "will cooperate" is not a part of "will not cooperate"
+    return len(mine) >= _MIN_WITHIN and mine <= theirs.keys()
 
 
 def classify(
@@ -484,11 +513,17 @@ def classify(
     own = threshold * _SAME_SIDE
     if same:
         s, _, best = max(same, key=lambda x: (x[0], x[1]))
-        telling = _telling_words(claim, best, rarity, gazetteer) if s >= threshold * _NEAR else []
-        if s >= own or len(telling) >= _MIN_TELLING:
+        near = s >= threshold * _NEAR
+        telling = _telling_words(claim, best, rarity, gazetteer) if near else []
+        within = near and s < own and _said_within(claim, best, gazetteer)
+        if s >= own or len(telling) >= _MIN_TELLING or within:
             if s < own:
                 own = threshold * _NEAR  # the why says what carried it
-                rule = f" and {len(telling)} telling words shared ({', '.join(telling[:4])})"
+                rule = (
+                    f" and {len(telling)} telling words shared ({', '.join(telling[:4])})"
+                    if len(telling) >= _MIN_TELLING
+                    else " and every word of it in the earlier claim"
+                )
             else:
                 rule = ""
             mine, theirs = _figures(claim.numbers, claim.text), set(best.numbers)

@@ -3,7 +3,13 @@ said. “B.”") holds two propositions: each part, with the speaker, the cue
 and the stance of the whole, is offered to the novelty step, which splits
 the claim when one part was told before and the other was not. A part that
 leans on the other (a question, "But …", "So …", a short "We owe them that")
-or a first part of several sentences keeps the quotation whole."""
+or a first part of several sentences keeps the quotation whole.
+
+Two more shapes hold two propositions in one sentence: a second verb of the
+content's main clause with a tense of its own ("it is reviewing the findings
+and will continue cooperating with the inquiry", "that A and that B"), and a
+participle with a phrase of its own after the noun a copula predicates ("it
+was an act of sabotage linked to the unrest")."""
 
 from __future__ import annotations
 
@@ -71,6 +77,80 @@ def _split_points(toks: list[Any]) -> list[int]:
             and _main_clause([t for t in toks if t.i >= tok.i])
         ):
             points.append(tok.i)
+    return sorted({*points, *_coordinated(toks), *_modified(toks)})
+
+
+def _tops(toks: list[Any], inside: set[int]) -> list[Any]:
+    return [t for t in toks if t.head.i not in inside or t.head.i == t.i]
+
+
+def _runs_to_end(toks: list[Any], tok: Any) -> int | None:
+    """Where ``tok``'s phrase begins, when it runs to the end of the content
+    (nothing after it but punctuation); else None."""
+    sub: set[int] = {t.i for t in tok.subtree}
+    start = min(sub)
+    if any(t.i not in sub and not t.is_punct for t in toks if t.i >= start):
+        return None
+    return start
+
+
+def _coordinated(toks: list[Any]) -> list[int]:
+    """ "it is reviewing the findings and will continue cooperating", "that the
+    bridge would reopen in May and that the ferry would run until then": a
+    second verb of the content's main clause with a tense or modal of its own
+    states a second proposition, with or without a subject of its own."""
+    inside = {t.i for t in toks}
+    if len({t.sent.start for t in toks}) > 1:
+        return []  # a quotation of several sentences is one longer statement
+    points = []
+    for head in _tops(toks, inside):
+        if head.pos_ not in ("VERB", "AUX") or not _finite(head):
+            continue
+        for conj in head.children:
+            if conj.dep_ != "conj" or conj.i not in inside or conj.pos_ not in ("VERB", "AUX"):
+                continue
+            if not _finite(conj) or not any(
+                c.dep_ == "cc" and head.i < c.i < conj.i for c in head.children
+            ):
+                continue
+            # a clause with a subject of its own is a second proposition only
+            # when it is reported as one ("… and that the ferry would run");
+            # "A, and B" may be one thought in two clauses
+            own = any(c.dep_ in _CLAUSE_SUBJ for c in conj.children)
+            that = any(c.dep_ == "mark" and c.lower_ == "that" for c in conj.children)
+            if own and not that:
+                continue
+            start = _runs_to_end(toks, conj)
+            if start is not None and _main_clause([t for t in toks if t.i < start]):
+                points.append(start)
+    return points
+
+
+def _modified(toks: list[Any]) -> list[int]:
+    """ "it was an act of sabotage linked to the escalation": a participle
+    right after the noun a copula predicates, with a phrase of its own, says
+    a second thing of it ("there are …" only says what there is)."""
+    inside = {t.i for t in toks}
+    tops = {t.i for t in _tops(toks, inside)}
+    points = []
+    for tok in toks:
+        noun = tok.head
+        if not (
+            tok.dep_ == "acl"
+            and tok.tag_ == "VBN"
+            and noun.dep_ == "attr"
+            and noun.head.i in tops
+            and any(c.dep_ in ("prep", "agent") for c in tok.children)
+            and not any(c.dep_ == "expl" for c in noun.head.children)
+        ):
+            continue
+        start = _runs_to_end(toks, tok)
+        # set off by a comma, it is an aside on where the words come from
+        # ("…, based on intelligence gathered by …"), not a second claim
+        if start is None or tok.doc[start - 1].is_punct:
+            continue
+        if _main_clause([t for t in toks if t.i < start]):
+            points.append(start)
     return points
 
 
@@ -113,6 +193,8 @@ def split_clauses(d: _Draft, ctx: _Ctx) -> list[_Draft]:
         rest = [t for t in rest if t.i >= at]
         parts.append(head)
     parts.append(_trim(rest))
+    # "… and that the ferry would run": the second part without its "that"
+    parts = [p[1:] if p and p[0].dep_ == "mark" and p[0].lower_ == "that" else p for p in parts]
     if any(_words(p) < _MIN_WORDS for p in parts):
         return [d]
     # a question asserts nothing; a part opening on "But", "So" carries on
