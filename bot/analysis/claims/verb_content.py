@@ -21,6 +21,8 @@ from bot.analysis.cues import (
 _BEFORE_CUES = frozenset(
     {"say", "add", "tell", "claim", "insist", "warn", "argue", "write", "state", "note"}
     | {"explain", "report", "allege", "confirm", "acknowledge", "admit", "deny", "stress"}
+    # "The ferry will resume on Monday, the port authority announced Friday."
+    | {"announce", "predict"}
 )
 
 

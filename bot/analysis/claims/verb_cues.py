@@ -85,6 +85,14 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
             if not (c.lemma_.lower() in CUE_VERBS and any(g.dep_ in _SUBJ for g in c.children))
         ]
         return _span_of(own or ccomp[:1]), "ccomp"
+    host = _as_clause_host(cue, kids)
+    if host is not None:
+        # "As the Courier noted, water use has doubled": the clause the cue is set in
+        skip = {t.i for t in cue.subtree}
+        toks = [t for t in _sub(host) if t.i not in skip]
+        while toks and toks[0].is_punct:
+            toks = toks[1:]
+        return toks, "ccomp"
     # "The toll stands at seven, the governor said." - the clause comes first
     before = [c for c in kids if c.dep_ in ("ccomp", "parataxis") and c.i < cue.i]
     if before and lemma in _BEFORE_CUES:
@@ -130,6 +138,8 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
             return _span_of(dobj + comp), "object"
         if len(dobj) == 1 and not comp and _label_as_apposition(dobj[0]):
             return _span_of(dobj), "object"
+        if len(dobj) == 1 and not comp and ctx is not None and _quoted_label(dobj[0], ctx):
+            return _span_of(dobj), "object"
         return [], ""
     if lemma in ("accuse", "blame", "criticise", "criticize", "condemn", "warn") and dobj:
         return _span_of(dobj + preps), "object"
@@ -167,6 +177,52 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
     if preps and lemma in ("warn", "speak", "complain", "boast"):
         return _span_of(preps), "object"
     return [], ""
+
+
+def _quoted_label(obj: Any, ctx: _Ctx) -> bool:
+    """ "called the use of emergency powers ''quite reckless''", "called the
+    remarks a ''new low''": the parser hung the quoted label inside the
+    object's phrase. A quotation that starts after the object's head word,
+    not as the object of a preposition ("called the office of ''…''")."""
+    doc = obj.doc
+    for t in sorted(obj.subtree, key=lambda x: x.i):
+        if t.i <= obj.i or t.is_punct or not ctx.in_quote(t.idx):
+            continue
+        j = t.i - 1
+        while j > obj.i and (doc[j].is_quote or doc[j].is_punct):
+            j -= 1
+        return doc[j].pos_ != "ADP" and not ctx.in_quote(doc[j].idx)
+    return False
+
+
+def _as_clause_host(cue: Any, kids: list[Any]) -> Any:
+    """ "As the Courier recently noted, water use has doubled", "…, as
+    she told reporters": a cue in an "as" clause with a subject and nothing
+    reported of its own reports the clause it is set in. That clause's verb,
+    else None."""
+    if cue.dep_ != "advcl" or cue.head.i == cue.i:
+        return None
+    lemma = cue.lemma_.lower()
+    if lemma in RECORD_CUES | NEEDS_COMPLEMENT or CUE_VERBS.get(lemma) is not Stance.ASSERT:
+        return None
+    if not any(c.dep_ == "mark" and c.lower_ == "as" and c.i < cue.i for c in kids):
+        return None
+    if not any(c.dep_ in ("nsubj",) and c.i < cue.i for c in kids):
+        return None
+    for c in kids:
+        if c.dep_ in ("ccomp", "xcomp", "oprd", "attr", "acomp"):
+            return None
+        if c.dep_ in ("dobj", "dative") and not (
+            (lemma == "tell" and (c.lemma_.lower() in AUDIENCE or c.pos_ == "PRON"))
+            or (lemma == "put" and c.lower_ == "it")  # "as the report put it"
+        ):
+            return None
+    host = cue.head
+    if host.pos_ not in ("VERB", "AUX"):
+        return None
+    if host.lemma_.lower() in CUE_VERBS and any(c.dep_ in _SUBJ for c in host.children):
+        return None  # "As he noted, the mayor said …": the main cue reports it
+    return host
 
 
 def _label_as_apposition(obj: Any) -> bool:
@@ -351,7 +407,7 @@ def _parsed_subject(cue: Any) -> tuple[Any, bool]:
         before = [c for c in subjects if c.i < node.i]
         if subjects:
             c = before[-1] if before else subjects[0]
-            return c, c.dep_ == "nsubjpass"
+            return c, c.dep_ == "nsubjpass" and not _has_contracted(node, c)
         outer = _outer_coordinate(node) if node.i == cue.i else None
         if outer is not None:
             node = outer  # "acknowledged that A and said B": the first cue's speaker
@@ -366,6 +422,17 @@ def _parsed_subject(cue: Any) -> tuple[Any, bool]:
             return node.head, False
         break
     return None, False
+
+
+def _has_contracted(verb: Any, subj: Any) -> bool:
+    """ "he's said he will stay": the parser reads the contracted "has" as
+    "is" and makes the verb a passive; with a reported clause of its own it
+    is active ("it's said that …" stays an impersonal passive)."""
+    return (
+        subj.lower_ not in ("it", "there")
+        and any(c.dep_ == "auxpass" and c.lower_ in ("'s", "’s") for c in verb.children)
+        and any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children)
+    )
 
 
 def _agent(cue: Any) -> Any:
