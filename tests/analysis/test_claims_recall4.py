@@ -99,3 +99,96 @@ def test_a_phone_call_is_no_label(nlp: Any, gazetteer: Gazetteer) -> None:
         'Ms. Ida Brandt called the "Water First" hotline on Monday.',
     ):
         assert not [c for c in claims_of(nlp, gazetteer, text) if "Brandt" in c.speaker], text
+
+
+def test_cue_between_commas_keeps_the_rest_of_the_sentence(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "So it makes sense, analysts said, for the city to put the levy on the ballot now."
+    claim = one(claims_of(nlp, gazetteer, text), "analysts")
+    check(claim, has=("it makes sense", "put the levy on the ballot now"))
+
+
+def test_cue_between_commas_with_a_quotation_after_it(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Mayor Ana Ruiz spoke on Monday. Ruiz, a top aide said, “is very confident in the "
+        "plan” for the harbour."
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "aide")
+    check(claim, has=("Ruiz", "very confident in the plan", "for the harbour"))
+
+
+def test_participle_after_a_thing_speaks_for_the_subject(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = 'Senator Ivo Renn opened the debate saying "of course" the mayor can lead.'
+    claim = one(claims_of(nlp, gazetteer, text), "Renn")
+    check(claim, has=("the mayor can lead",))
+    assert not [c for c in claims_of(nlp, gazetteer, text) if "debate" in c.speaker.lower()]
+
+
+def test_reported_subject_taken_for_a_second_subject(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Okafor, whose coalition includes farmers and students, said closed primaries -- "
+        "those open only to members -- deny many independents the right to vote."
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "Okafor")
+    check(claim, has=("closed primaries", "deny many independents the right to vote"))
+
+
+def test_quotation_after_someone_elses_verb_is_not_the_speakers(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = (
+        "Senator Ted Vance spoke at the fair. \"Apparently there's a young man who's having "
+        'some problems," Vance said as the heckler yelled: "You stink!"'
+    )
+    claims = [c for c in claims_of(nlp, gazetteer, text) if "Vance" in c.speaker]
+    assert len(claims) == 1, claims
+    check(claims[0], has=("young man",), lacks=("stink",))
+
+
+def test_quotation_resumed_after_the_cue_is_one_claim(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = '"The dam will hold," Mayor Ana Ruiz said, "and the town is safe."'
+    claims = [c for c in claims_of(nlp, gazetteer, text) if "Ruiz" in c.speaker]
+    assert len(claims) == 1, claims
+    check(claims[0], has=("The dam will hold", "the town is safe"))
+    text = (
+        '"I thought she was the most amazing person," Mayor Ana Ruiz said, as she traced '
+        'her friend\'s career. "She had not been elected to anything."'
+    )
+    claims = [c for c in claims_of(nlp, gazetteer, text) if "Ruiz" in c.speaker]
+    assert any("amazing person" in c.text and "elected" in c.text for c in claims), claims
+
+
+def test_participle_with_that_after_a_quoted_cue(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Senator Ivo Renn spoke in Dover. “We have come a long way,” he said, noting that "
+        "at one point earlier in the race he had trailed by 50 points."
+    )
+    claims = [c for c in claims_of(nlp, gazetteer, text) if "Renn" in c.speaker]
+    assert any("trailed by 50 points" in c.text for c in claims), claims
+    assert any(c.text.startswith("We have come a long way") for c in claims), claims
+
+
+def test_participle_after_an_adverb(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Mayor Ana Ruiz has expressed frustration about the audit, recently telling one "
+        "friend that she is puzzled about the timing."
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "Ruiz")
+    check(claim, has=("she is puzzled about the timing",))
+
+
+def test_declared_after_a_quotation_with_an_aside(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "“Nobody has run for this job better prepared,” Ruiz declared of her deputy, her "
+        "words drowned by applause."
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "Ruiz")
+    check(claim, has=("Nobody has run for this job",), lacks=("applause",))
+
+
+def test_predicted_that_after_a_place(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Governor Ned Scott predicted at the most recent debate that his party will take "
+        '"every county" if Ruiz wins.'
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "Scott")
+    check(claim, has=("will take", "every county"), lacks=("debate",))

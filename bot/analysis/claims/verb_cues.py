@@ -76,8 +76,20 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
         and c.i > cue.i
         and not _quoted_title(c, cue)
         and _hung_participle(c) is None
+        and not _behind_other_clause(cue, c, kids)
     ]
+    if ccomp and ctx is not None and _quote_resumed(cue, ccomp[0], kids, ctx):
+        ccomp = []  # "“A,” she said, “and B.”": A is the cue's; B joins it later
     if ccomp:
+        late = [
+            c
+            for c in kids
+            if c.dep_ == "nsubj" and cue.i < c.i < ccomp[0].i and c.pos_ in ("NOUN", "PROPN")
+        ]
+        if late and not any(g.dep_ in _SUBJ for g in ccomp[0].children):
+            # "said closed primaries -- those open to members -- deny …": the
+            # parser took the reported clause's subject for a second subject
+            return _span_of([late[0], ccomp[0]]), "ccomp"
         # "says X, the agency has reported": a relay hung as a second clause
         own = ccomp[:1] + [
             c
@@ -179,6 +191,30 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
     return [], ""
 
 
+def _explicit_that(cue: Any) -> bool:
+    """Whether a "that" opening a clause follows the cue closely."""
+    doc = cue.doc
+    for t in doc[cue.i + 1 : min(cue.i + 9, cue.sent.end)]:
+        if t.lower_ == "that" and t.dep_ not in ("det", "nsubj", "nsubjpass"):
+            return bool(t.head.i == cue.i or cue.is_ancestor(t))
+        if t.is_quote or t.text in (";", ":"):
+            return False
+    return False
+
+
+def _unquoted_opening(cue: Any, ctx: _Ctx) -> bool:
+    """Whether a cue set off by commas follows words of the sentence that are
+    no quotation ("Ruiz, an aide said, …"), so that the content runs around it."""
+    subj = next((c for c in cue.children if c.dep_ in _SUBJ and c.i < cue.i), None)
+    if subj is None:
+        return False
+    first = min(t.i for t in subj.subtree)
+    doc = cue.doc
+    if first <= cue.sent.start or doc[first - 1].text != ",":
+        return False
+    return any(not t.is_punct and not ctx.in_quote(t.idx) for t in doc[cue.sent.start : first - 1])
+
+
 def _quoted_label(obj: Any, ctx: _Ctx) -> bool:
     """ "called the use of emergency powers ''quite reckless''", "called the
     remarks a ''new low''": the parser hung the quoted label inside the
@@ -225,6 +261,44 @@ def _as_clause_host(cue: Any, kids: list[Any]) -> Any:
     return host
 
 
+def _quote_resumed(cue: Any, clause: Any, kids: list[Any], ctx: _Ctx) -> bool:
+    """Whether a quoted clause after the cue resumes a quotation the cue
+    follows ("“The dam will hold,” she said, “and the town is safe.”")."""
+
+    def quoted(c: Any) -> bool:
+        words = [t for t in c.subtree if not t.is_punct]
+        return bool(words) and all(ctx.in_quote(t.idx) for t in words)
+
+    before = [c for c in kids if c.dep_ in ("ccomp", "parataxis") and c.i < cue.i]
+    if not (before and quoted(before[-1]) and quoted(clause)):
+        return False
+    # only the cue's own words between it and the quotation ("said Ruiz, “…”")
+    own = {t.i for c in kids if c.dep_ in _SUBJ or c.dep_ == "npadvmod" for t in c.subtree}
+    first = min(t.i for t in clause.subtree)
+    return all(t.is_punct or t.i in own for t in cue.doc[cue.i + 1 : first] if not t.is_space)
+
+
+def _behind_other_clause(cue: Any, clause: Any, kids: list[Any]) -> bool:
+    """ "“…,” Vance said as the heckler yelled: “You stink!”": a clause after
+    a second verb with a subject of its own is that verb's, not the cue's."""
+    subj = next((c for c in kids if c.dep_ in _SUBJ), None)
+    return any(
+        a.dep_ == "advcl"
+        and cue.i < a.i < clause.i
+        and any(_someone_else(g, subj) for g in a.children if g.dep_ in _SUBJ)
+        and max(t.i for t in a.subtree) < clause.i
+        for a in kids
+    )
+
+
+def _someone_else(subj: Any, cue_subj: Any) -> bool:
+    """Whether the subject of a second verb names another than the cue's
+    ("as the heckler yelled"; "as he traced her career" is the speaker again)."""
+    if subj.pos_ == "PRON":
+        return False
+    return cue_subj is None or subj.lower_ != cue_subj.lower_
+
+
 def _label_as_apposition(obj: Any) -> bool:
     """ "called Mrs. Vale an ''Iron Lady''", "called Mr. Dorn, a former
     banker, a fraud": the label the parser took for an apposition of the
@@ -259,6 +333,18 @@ def _participle_holder(cue: Any) -> Any:
         node.dep_ == "pobj" and node.head.dep_ == "prep" and node.head.head.pos_ in ("NOUN", "NUM")
     ):
         node = node.head.head
+    if (
+        node.i == prev.i
+        and prev.pos_ == "NOUN"
+        and prev.tag_ == "NN"
+        and prev.ent_type_ == ""
+        and prev.dep_ == "dobj"
+    ):
+        # "opened the debate saying …": a thing, not a group; the one who
+        # opened it speaks
+        verb = prev.head
+        subj = next((c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i), None)
+        return subj
     return node
 
 
@@ -396,6 +482,11 @@ def _stranded_subject(cue: Any, ctx: _Ctx) -> Any:
 
 
 def _parsed_subject(cue: Any) -> tuple[Any, bool]:
+    before = _cue_before_participle(cue)
+    if before is not None:
+        # "…, the agency said, also announcing that …": the speaker of the cue
+        # the participle follows, wherever the parser hung the participle
+        return before, False
     node = cue
     for _ in range(4):
         subjects = [c for c in node.children if c.dep_ in _SUBJ]
@@ -433,6 +524,25 @@ def _has_contracted(verb: Any, subj: Any) -> bool:
         and any(c.dep_ == "auxpass" and c.lower_ in ("'s", "’s") for c in verb.children)
         and any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children)
     )
+
+
+def _cue_before_participle(cue: Any) -> Any:
+    """The subject of a cue right before a participle of saying ("the agency
+    said, also announcing …"), or None."""
+    if cue.tag_ != "VBG" or any(c.dep_ in _SUBJ for c in cue.children):
+        return None
+    doc = cue.doc
+    j = cue.i - 1
+    while j > cue.sent.start and doc[j].dep_ == "advmod" and doc[j].head.i == cue.i:
+        j -= 1
+    if j <= cue.sent.start or doc[j].text != ",":
+        return None
+    prev = doc[j - 1]
+    while prev.dep_ in ("npadvmod", "advmod", "prt") and prev.head.i < prev.i:
+        prev = prev.head  # "said Monday,", "said again,"
+    if prev.lemma_.lower() not in CUE_VERBS or prev.pos_ != "VERB":
+        return None
+    return next((c for c in prev.children if c.dep_ == "nsubj"), None)
 
 
 def _agent(cue: Any) -> Any:
@@ -563,8 +673,10 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         # or opening the sentence; "cards confirming citizenship" is no cue
         if cue.tag_ == "VBG" and cue.dep_ in ("advcl", "acl", "xcomp"):
             j = cue.i - 1
-            while j > sent.start and cue.doc[j].is_quote:
-                j -= 1  # ',” adding': the comma inside the closing quote
+            while j > sent.start and (
+                cue.doc[j].is_quote or (cue.doc[j].dep_ == "advmod" and cue.doc[j].head.i == cue.i)
+            ):
+                j -= 1  # ',” adding': the comma inside the closing quote; ", recently telling"
             prev = cue.doc[j] if cue.i > 0 else None
             if cue.i != sent.start and (prev is None or prev.text not in (",", "—", "–", ";")):
                 return None
@@ -671,6 +783,14 @@ def _verb_content(
         words = sum(1 for t in toks if not t.is_punct)
         if words and inside == words and tag == "ccomp":
             quote = ctx.quote_at(toks[0].idx) or ctx.quote_at(toks[-1].idx)
+    if not toks and quote is None and cue.dep_ == "parataxis" and _unquoted_opening(cue, ctx):
+        # "Ruiz, an aide said, “is confident” of a deal": the sentence around
+        # the cue, not only the quoted words after it
+        toks = _that_clause(cue, ctx)
+    if not toks and quote is None and _explicit_that(cue):
+        # "…,” he said, noting that at one point …": the clause the parse lost,
+        # not the quotation that belongs to the cue before
+        toks = _that_clause(cue, ctx)
     if not toks and quote is None and lemma in QUOTE_CUES and cue.dep_ != "xcomp":
         quote = _adjacent_quote(cue, sent, ctx)
     if quote is not None:
