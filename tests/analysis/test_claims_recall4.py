@@ -192,3 +192,72 @@ def test_predicted_that_after_a_place(nlp: Any, gazetteer: Gazetteer) -> None:
     )
     claim = one(claims_of(nlp, gazetteer, text), "Scott")
     check(claim, has=("will take", "every county"), lacks=("debate",))
+
+
+def test_quotation_after_a_message_and_a_colon(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Senate leader Tom Vale delivered a blunt message to the mayor: "
+        '"It is time to stop attacking people and fix the roads."'
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "Vale")
+    check(claim, has=("time to stop attacking people",), direct=True)
+    text = (
+        "A paper from the Harlow Institute had this to say about the plan: "
+        '"Families at the top would gain the most from it."'
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "Harlow|paper")
+    check(claim, has=("Families at the top would gain",))
+
+
+def test_a_message_received_is_not_the_receivers(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = 'The museum received a letter from the council: "The grant is over."'
+    assert not [c for c in claims_of(nlp, gazetteer, text) if "museum" in c.speaker.lower()]
+
+
+def test_participle_after_while_inside_the_reported_clause(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "In a 2014 interview, Mayor Ana Ruiz insisted it was “premature” to back the plan "
+        "while adding on water matters, “I have no doubt that her heart is in the right place.”"
+    )
+    claims = [c for c in claims_of(nlp, gazetteer, text) if "Ruiz" in c.speaker]
+    first = [c for c in claims if "premature" in c.text]
+    assert first, claims
+    check(first[0], has=("to back the plan",), lacks=("adding", "heart"))
+    assert any(c.text.startswith("I have no doubt") for c in claims), claims
+
+
+def test_according_to_a_source_with_a_relative_clause(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "The storm killed at least 12 people, according to officials, who said the toll could rise."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    assert not [c for c in claims if "storm" in c.speaker.lower()], claims
+    told = [c for c in claims if c.speaker.lower() == "officials"]
+    assert any(c.text == "The storm killed at least 12 people" for c in told), claims
+    assert any(c.text == "the toll could rise" for c in told), claims
+
+
+def test_according_to_in_the_middle_leaves_one_comma(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "The city faces a deficit of $4 million, according to the budget office, "
+        "with most of the gap in transit."
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "budget office")
+    check(claim, has=("$4 million, with most of the gap in transit",), lacks=(", ,",))
+
+
+def test_what_someone_called_a_quoted_label(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Mayor Ana Ruiz denounced what she called ''a reckless plan'' to sell the harbour."
+    claim = one(claims_of(nlp, gazetteer, text), "Ruiz")
+    check(claim, has=("a reckless plan",))
+    plain = "Mayor Ana Ruiz did what she called the right thing."
+    assert not [c for c in claims_of(nlp, gazetteer, plain) if "Ruiz" in c.speaker]
+
+
+def test_pronoun_of_what_it_called_is_the_clause_subject(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "The Harbour Trust said on Monday that the ferry was late. The city council on "
+        "Friday condemned the sale and vowed to fight what it called ''a reckless plan.''"
+    )
+    claims = [c for c in claims_of(nlp, gazetteer, text) if "reckless plan" in c.text]
+    assert claims and all("council" in c.speaker.lower() for c in claims), claims

@@ -82,7 +82,9 @@ def _according_claim(tok: Any, sent: Any, k: int, ctx: _Ctx, has_other: bool) ->
         # attached low: take the whole sentence minus the phrase
         toks = [t for t in sent if t.i not in skip]
     relay = _relay_tokens(sent, ctx)
-    toks = [t for t in toks if t.i not in relay]
+    toks = [t for t in toks if t.i not in relay and t.i not in _relative_after(pobj)]
+    # "…, according to X, with …": one comma where the phrase was taken out
+    toks = [t for n, t in enumerate(toks) if not (t.text == "," and n and toks[n - 1].text == ",")]
     while toks and toks[0].is_punct:
         toks = toks[1:]
     while toks and toks[-1].is_punct and toks[-1].text not in '”"»%':
@@ -94,6 +96,41 @@ def _according_claim(tok: Any, sent: Any, k: int, ctx: _Ctx, has_other: bool) ->
     words = [t for t in toks if not t.is_punct]
     direct = all(ctx.in_quote(t.idx) for t in words)
     return _Draft(speaker, "according to", _stance("say", text, []), direct, start, end, toks, k, 0)
+
+
+def _relative_after(pobj: Any) -> set[int]:
+    """The token indices of a relative clause right after the source of
+    "according to" (", who said …"), with its comma; empty if none."""
+    doc = pobj.doc
+    nxt = max(t.i for t in pobj.subtree) + 1
+    start = nxt
+    while nxt < len(doc) and doc[nxt].text == ",":
+        nxt += 1
+    if nxt >= len(doc) or doc[nxt].tag_ not in ("WP", "WDT") or doc[nxt].head.dep_ != "relcl":
+        return set()
+    rel = doc[nxt].head
+    return set(range(start, max(t.i for t in rel.subtree) + 1))
+
+
+def _source_relative(tok: Any, other: _Draft, ctx: _Ctx) -> bool:
+    """ "…, according to officials, who said the toll could rise": a claim
+    the source of "according to" makes in a relative clause right after it
+    is no other attribution of the sentence."""
+    pobj = _according_to(tok)
+    if pobj is None or other.cue_pos < 0:
+        return False
+    span = ctx.doc.char_span(other.cue_pos, other.cue_pos + 1, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    cue = span[0]
+    if cue.dep_ != "relcl":
+        return False
+    end = max(t.i for t in pobj.subtree)
+    doc = cue.doc
+    nxt = end + 1
+    while nxt < len(doc) and doc[nxt].is_punct:
+        nxt += 1
+    return nxt < len(doc) and doc[nxt].tag_ in ("WP", "WDT") and nxt < cue.i
 
 
 def _statement_claim(tok: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
@@ -220,6 +257,80 @@ def _colon_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     if len(content.split()) < 3:
         return None
     return _Draft(speaker, ":", _stance("say", content, []), True, start, end, None, k, 0)
+
+
+# nouns for what someone said, as the object before a colon and a quotation
+# ("delivered a blunt message to the mayor: “…”")
+_MESSAGE_NOUNS = STATEMENT_NOUNS | frozenset(
+    {"warning", "word", "words", "reply", "answer", "response", "verdict", "advice", "plea"}
+    | {"appeal", "retort", "rebuke", "explanation", "promise", "pledge", "threat", "prediction"}
+)
+
+
+_RECEIVING_VERBS = frozenset(
+    {"receive", "get", "obtain", "hear", "read", "see", "view", "review", "find", "quote"}
+)
+
+
+def _message_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
+    """ "Vale delivered a blunt message to the mayor: “…”", "The paper had this
+    to say about the plan: “…”": a quotation after a colon that closes a
+    clause whose object is something said; the clause's subject speaks."""
+    text = ctx.text
+    colon = next((t for t in sent if t.text == ":" and not ctx.in_quote(t.idx)), None)
+    if colon is None:
+        return None
+    pos = colon.idx + 1
+    while pos < len(text) and text[pos] in " \t":
+        pos += 1
+    two = text.startswith(("''", "``"), pos)
+    if not two and (pos >= len(text) or text[pos] not in '"“«'):
+        return None
+    q = ctx.quote_at(pos + (2 if two else 1))
+    if q is None:
+        return None
+    # the clause before the colon (the parser may root the sentence in the quotation)
+    verb = sent.root
+    if verb.i > colon.i or ctx.in_quote(verb.idx):
+        verb = next(
+            (
+                t
+                for t in sent
+                if t.i < colon.i
+                and t.pos_ in ("VERB", "AUX")
+                and any(c.dep_ == "nsubj" and c.i < t.i for c in t.children)
+            ),
+            None,
+        )
+    if verb is None or verb.pos_ not in ("VERB", "AUX") or verb.i > colon.i:
+        return None
+    if verb.lemma_.lower() in _RECEIVING_VERBS:
+        return None  # "received a letter from the council: …" is the council's
+    objects = [
+        c
+        for c in verb.children
+        if c.dep_ == "dobj"
+        and c.i < colon.i
+        and not any(p.dep_ == "prep" and p.lower_ == "from" for p in c.children)
+    ]
+    said = any(o.lemma_.lower() in _MESSAGE_NOUNS for o in objects) or any(
+        o.lower_ == "this"
+        and any(c.lemma_.lower() == "say" and c.i < colon.i for c in verb.children)
+        for o in objects
+    )
+    if not said:
+        return None
+    subj, passive = _subject_of(verb, ctx)
+    if subj is None or passive or ctx.in_quote(subj.idx):
+        return None
+    speaker = _speaker(subj, ctx)
+    if speaker is None:
+        return None
+    content, start, end = _finish(text, q[0], q[1], None, ctx)
+    if len(content.split()) < 3:
+        return None
+    cue = " ".join(t.text for t in sent if verb.i <= t.i < colon.i and t.i <= objects[0].i)
+    return _Draft(speaker, cue, _stance("say", content, []), True, start, end, None, k, 0)
 
 
 def _attributes_itself(sent: Any, colon: Any, ctx: _Ctx) -> bool:

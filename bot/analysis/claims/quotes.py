@@ -128,6 +128,12 @@ def _adjacent_quote(cue: Any, sent: Any, ctx: _Ctx) -> tuple[int, int] | None:
             between = text[qe + 1 : cue.idx]
             if "\n" in between:
                 continue
+            if (
+                cue.tag_ == "VBG"
+                and not any(c.dep_ in ("nsubj", "nsubjpass") for c in cue.children)
+                and re.search(r"\w", between)
+            ):
+                continue  # "… to back “the plan” while adding": a participle's quotation follows it
             if len(between.split()) <= _speaker_room(cue, qe + 1, ctx) and not any(
                 a >= qe + 1 and b <= cue.idx for a, b in ctx.quotes
             ):

@@ -181,7 +181,7 @@ def _cut_other_attribution(toks: list[Any], cue: Any, ctx: _Ctx) -> list[Any]:
             and t.lemma_.lower() not in CLAUSE_ONLY_CUES | RECORD_CUES
             and _speech_sense(t)
             and not ctx.in_quote(t.idx)
-            and (any(c.dep_ == "nsubj" for c in t.children) or _is_outer(t, cue))
+            and (any(c.dep_ == "nsubj" for c in t.children) or _is_outer(t, cue) or _hung_saying(t))
         ):
             start = min(x.i for x in _sub(t))
             if start > first + 2:
@@ -190,6 +190,16 @@ def _cut_other_attribution(toks: list[Any], cue: Any, ctx: _Ctx) -> list[Any]:
                     kept = kept[:-1]
                 return kept
     return toks
+
+
+def _hung_saying(verb: Any) -> bool:
+    """ "… to back the plan while adding, “…”": a participle of saying after
+    "while" inside the reported clause is a second claim, not part of it."""
+    return (
+        verb.tag_ == "VBG"
+        and verb.dep_ == "advcl"
+        and any(c.dep_ == "mark" and c.lower_ in ("while", "before") for c in verb.children)
+    )
 
 
 def _speech_sense(verb: Any) -> bool:

@@ -141,6 +141,9 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
             and not is_outlet_name(_clean(_sub(d)))
         ]
     if lemma in NEEDS_COMPLEMENT:
+        if not dobj and comp and ctx is not None and ctx.in_quote(comp[0].idx) and _after_what(cue):
+            # "denounced what she called ''a reckless plan''": the quoted label
+            return _span_of(comp[:1]), "object"
         if len(dobj) >= 2:
             return _span_of(dobj), "object"
         if dobj and (comp or any(p.lower_ == "as" for p in preps)):
@@ -213,6 +216,15 @@ def _unquoted_opening(cue: Any, ctx: _Ctx) -> bool:
     if first <= cue.sent.start or doc[first - 1].text != ",":
         return False
     return any(not t.is_punct and not ctx.in_quote(t.idx) for t in doc[cue.sent.start : first - 1])
+
+
+def _after_what(cue: Any) -> bool:
+    """Whether the cue's clause is a free relative: "what she called …"."""
+    subj = next((c for c in cue.children if c.dep_ in _SUBJ and c.i < cue.i), None)
+    if subj is None:
+        return False
+    first = min(t.i for t in subj.subtree)
+    return bool(first > 0 and cue.doc[first - 1].lower_ == "what")
 
 
 def _quoted_label(obj: Any, ctx: _Ctx) -> bool:
@@ -482,7 +494,7 @@ def _stranded_subject(cue: Any, ctx: _Ctx) -> Any:
 
 
 def _parsed_subject(cue: Any) -> tuple[Any, bool]:
-    before = _cue_before_participle(cue)
+    before = _cue_before_participle(cue) or _reporter_of_participle(cue)
     if before is not None:
         # "…, the agency said, also announcing that …": the speaker of the cue
         # the participle follows, wherever the parser hung the participle
@@ -524,6 +536,71 @@ def _has_contracted(verb: Any, subj: Any) -> bool:
         and any(c.dep_ == "auxpass" and c.lower_ in ("'s", "’s") for c in verb.children)
         and any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children)
     )
+
+
+def _reporter_of_participle(cue: Any) -> Any:
+    """ "insisted it was premature to back the plan while adding, “…”": a
+    participle of saying that the parser hung inside another cue's reported
+    clause speaks for that cue's subject, not for the clause's. None
+    otherwise."""
+    if (
+        cue.tag_ != "VBG"
+        or cue.dep_ not in ("advcl", "conj")
+        or any(c.dep_ in _SUBJ for c in cue.children)
+    ):
+        return None
+    node = cue.head
+    for _ in range(6):
+        if node.dep_ in ("ccomp", "parataxis") and node.head.i != node.i:
+            if not any(c.dep_ in _SUBJ for c in node.children):
+                return None  # the climb would not stop at a subject inside the clause
+            outer = node.head
+            if (
+                outer.lemma_.lower() in CUE_VERBS
+                and outer.lemma_.lower() not in CLAUSE_ONLY_CUES
+                and outer.sent.start == cue.sent.start
+                and "\n" not in cue.doc[outer.i : cue.i].text
+            ):
+                return next((c for c in outer.children if c.dep_ == "nsubj"), None)
+            return None
+        if node.dep_ in ("xcomp", "advcl", "conj", "acomp") and node.head.i != node.i:
+            node = node.head
+            continue
+        break
+    return None
+
+
+def _what_antecedent(subj: Any, cue: Any) -> Any:
+    """ "The council pledged sanctions against what it called a threat": the
+    pronoun of a free relative names the subject of the clause it sits in."""
+    if subj.pos_ != "PRON" or not _after_what(cue):
+        return subj
+    for verb in cue.ancestors:
+        names = [c for c in verb.children if c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN")]
+        if names:
+            return names[0]
+    return subj
+
+
+def _relative_antecedent(subj: Any, cue: Any) -> Any:
+    """ "12 people died, according to officials, who said …": "who" stands for
+    the person noun right before it, wherever the parser hung the clause."""
+    if subj.lower_ != "who" or cue.dep_ != "relcl" or subj.i == 0:
+        return subj
+    doc = subj.doc
+    j = subj.i - 1
+    while j > 0 and doc[j].text == ",":
+        j -= 1
+    prev = doc[j]
+    if (
+        j < subj.i - 1  # ", who"
+        and prev.pos_ in ("NOUN", "PROPN")
+        and prev.dep_ == "pobj"
+        and not cue.head.is_ancestor(prev)
+        and prev.i != cue.head.i
+    ):
+        return prev
+    return subj
 
 
 def _cue_before_participle(cue: Any) -> Any:
@@ -678,7 +755,20 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
             ):
                 j -= 1  # ',” adding': the comma inside the closing quote; ", recently telling"
             prev = cue.doc[j] if cue.i > 0 else None
-            if cue.i != sent.start and (prev is None or prev.text not in (",", "—", "–", ";")):
+            # "… while adding, “…”": a participle after "while" that the
+            # parser hung inside another cue's reported clause
+            after_while = (
+                prev is not None
+                and prev.dep_ == "mark"
+                and prev.head.i == cue.i
+                and prev.lower_ in ("while", "before")
+                and _reporter_of_participle(cue) is not None
+            )
+            if (
+                cue.i != sent.start
+                and (prev is None or prev.text not in (",", "—", "–", ";"))
+                and not after_while
+            ):
                 return None
     subj, passive = _subject_of(cue, ctx)
     speaker: _Speaker | None = None
@@ -708,7 +798,7 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
             if len(tops) != 1:
                 return None
             subj = tops[0]
-        speaker = _speaker(subj, ctx)
+        speaker = _speaker(_what_antecedent(_relative_antecedent(subj, cue), cue), ctx)
     if speaker is None:
         return None
     if ctx.in_quote(subj.idx if subj is not None else cue.idx) and not ctx.in_quote(cue.idx):
