@@ -261,3 +261,49 @@ def test_pronoun_of_what_it_called_is_the_clause_subject(nlp: Any, gazetteer: Ga
     )
     claims = [c for c in claims_of(nlp, gazetteer, text) if "reckless plan" in c.text]
     assert claims and all("council" in c.speaker.lower() for c in claims), claims
+
+
+def test_quotation_after_a_participle_is_the_participles(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        'Former governor Ida Kunz spoke. "She can never be as far left as Bernie," she said, '
+        'recalling her own experience: "I\'m not sure he hurt me, but he took my attention away."'
+    )
+    claims = [c for c in claims_of(nlp, gazetteer, text) if "Kunz" in c.speaker]
+    assert any(c.text.startswith("She can never be as far left") for c in claims), claims
+    assert any(c.text.startswith("I'm not sure he hurt me") for c in claims), claims
+
+
+def test_participle_of_a_relayed_sentence_is_the_subjects(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Mayor Ana Ruiz welcomed the news that Dorn would quit, saying the councillor was "
+        '"doing the right thing," the Valley Courier reported.'
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "Ruiz")
+    check(claim, has=("doing the right thing",))
+
+
+def test_a_discourse_phrase_is_no_part_of_the_content(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        'Ida Kunz spoke in May. She described him as "kind." (That said, she also noted, '
+        '"When you attack him, he will punch back harder.")'
+    )
+    claims = [c for c in claims_of(nlp, gazetteer, text) if "punch back" in c.text]
+    assert claims and not any("That said" in c.text for c in claims), claims
+
+
+def test_plain_paragraph_after_a_colon(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "The water ministry said in a statement on Monday:\n\n"
+        "The plant will close in May and its 400 workers will be moved to the new site.\n\n"
+        "Separately, the mayor visited the harbour."
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "ministry")
+    check(claim, has=("plant will close in May",), lacks=("harbour",))
+    text = "Here is what we know:\n\nThe bridge closed at noon and traffic was diverted."
+    assert not [c for c in claims_of(nlp, gazetteer, text) if "bridge closed" in c.text]
+
+
+def test_the_following_is_no_part_of_the_content(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "The ferry company said the following: all crossings will resume on Monday."
+    claim = one(claims_of(nlp, gazetteer, text), "ferry company")
+    check(claim, has=("all crossings will resume",), lacks=("following",))

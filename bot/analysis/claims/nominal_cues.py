@@ -354,6 +354,41 @@ _OPENERS = ("“", '"', "«", "‘", "''", "``")
 _CLOSERS = ("”", '"', "»", "’", "''")
 
 
+_SAYING = frozenset({"say", "state", "write", "announce", "declare", "tell", "add", "explain"})
+
+
+def _plain_paragraph(verb: Any, pos: int, ctx: _Ctx, sent_at: Any) -> _Draft | None:
+    """The unquoted paragraph after a verb of saying that ends its sentence with
+    a colon and reports nothing of its own: one paragraph, when it holds a
+    clause and attributes nothing itself."""
+    if verb.lemma_.lower() not in _SAYING or any(
+        c.dep_ in ("ccomp", "dobj", "xcomp") for c in verb.children
+    ):
+        return None
+    subj, passive = _subject_of(verb, ctx)
+    if subj is None or passive:
+        return None
+    speaker = _speaker(subj, ctx)
+    if speaker is None:
+        return None
+    text = ctx.text
+    end = _para_end(text, pos)
+    span = ctx.doc.char_span(pos, end, alignment_mode="expand")
+    if span is None or not text[pos : pos + 1].isupper():
+        return None
+    if not any(
+        t.pos_ in ("VERB", "AUX") and any(c.dep_ in _SUBJ for c in t.children) for t in span
+    ):
+        return None
+    if any(t.lemma_.lower() in CUE_VERBS and t.pos_ == "VERB" for t in span):
+        return None  # the paragraph attributes something itself
+    content, start, stop = _finish(text, pos, end, None, ctx)
+    if len(content.split()) < 5:
+        return None
+    stance = _stance("say", content, [])
+    return _Draft(speaker, verb.text, stance, False, start, stop, None, sent_at(pos), 0)
+
+
 def _intro_block_claims(sent: Any, ctx: _Ctx, sent_at: Any) -> list[_Draft]:
     """ "Microsoft's president shared this message on Twitter:" and the quoted
     paragraphs after it: each paragraph is a claim of the introducing speaker,
@@ -383,8 +418,12 @@ def _intro_block_claims(sent: Any, ctx: _Ctx, sent_at: Any) -> list[_Draft]:
     pos = last.idx + 1
     while pos < len(text) and text[pos] in " \t\n":
         pos += 1
-    if "\n" not in text[last.idx : pos] or not text.startswith(_OPENERS, pos):
+    if "\n" not in text[last.idx : pos]:
         return []
+    if not text.startswith(_OPENERS, pos):
+        # "The ministry said in a statement on Monday:" and a paragraph of its words
+        plain = _plain_paragraph(verb, pos, ctx, sent_at)
+        return [plain] if plain is not None else []
     out: list[_Draft] = []
     while pos < len(text) and len(out) < 8:
         end = text.find("\n", pos)

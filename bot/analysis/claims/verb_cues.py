@@ -215,7 +215,11 @@ def _unquoted_opening(cue: Any, ctx: _Ctx) -> bool:
     doc = cue.doc
     if first <= cue.sent.start or doc[first - 1].text != ",":
         return False
-    return any(not t.is_punct and not ctx.in_quote(t.idx) for t in doc[cue.sent.start : first - 1])
+    opening = [t for t in doc[cue.sent.start : first - 1] if not t.is_punct]
+    # "Ruiz, an aide said, “…”"; not a clause of its own ("That said, she noted, “…”")
+    return any(not ctx.in_quote(t.idx) for t in opening) and (
+        len(opening) > 3 or not any(t.pos_ in ("VERB", "AUX") for t in opening)
+    )
 
 
 def _after_what(cue: Any) -> bool:
@@ -297,7 +301,11 @@ def _behind_other_clause(cue: Any, clause: Any, kids: list[Any]) -> bool:
     return any(
         a.dep_ == "advcl"
         and cue.i < a.i < clause.i
-        and any(_someone_else(g, subj) for g in a.children if g.dep_ in _SUBJ)
+        and (
+            any(_someone_else(g, subj) for g in a.children if g.dep_ in _SUBJ)
+            # ", recalling her own race: “…”": the participle's quotation
+            or (a.tag_ == "VBG" and a.lemma_.lower() in CUE_VERBS)
+        )
         and max(t.i for t in a.subtree) < clause.i
         for a in kids
     )
@@ -552,8 +560,12 @@ def _reporter_of_participle(cue: Any) -> Any:
     node = cue.head
     for _ in range(6):
         if node.dep_ in ("ccomp", "parataxis") and node.head.i != node.i:
-            if not any(c.dep_ in _SUBJ for c in node.children):
-                return None  # the climb would not stop at a subject inside the clause
+            inner = [c for c in node.children if c.dep_ in _SUBJ]
+            if not inner or inner[0].lower_ not in ("it", "there", "this", "that"):
+                # "Trump welcomed the news, saying …, CNN reported": the clause's
+                # own subject speaks; only an empty subject ("it was premature
+                # to back the plan while adding …") is no speaker
+                return None
             outer = node.head
             if (
                 outer.lemma_.lower() in CUE_VERBS
@@ -576,7 +588,9 @@ def _what_antecedent(subj: Any, cue: Any) -> Any:
     if subj.pos_ != "PRON" or not _after_what(cue):
         return subj
     for verb in cue.ancestors:
-        names = [c for c in verb.children if c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN")]
+        # the nearest clause whose subject names someone ("Clinton says she
+        # valued … what she calls …": past the second "she")
+        names = [c for c in verb.children if c.dep_ in _SUBJ and c.pos_ in ("NOUN", "PROPN")]
         if names:
             return names[0]
     return subj
@@ -898,6 +912,9 @@ def _verb_content(
     return _draft_from_tokens(speaker, cue, lemma, _with_antecedent(cue, toks), sent, k, ctx, modal)
 
 
+_ANNOUNCING = frozenset({"the following", "this", "these words", "as follows", "the message"})
+
+
 def _draft_from_tokens(
     speaker: _Speaker,
     cue: Any,
@@ -915,6 +932,10 @@ def _draft_from_tokens(
         if t.i not in relay and ctx.same_para(t.idx, cue.idx) and not ctx.in_dateline(t.idx)
     ]
     toks = _cut_other_attribution(toks, cue, ctx)
+    # "said the following: all flights will resume": what follows the colon
+    colon = next((n for n, t in enumerate(toks[:4]) if t.text == ":"), None)
+    if colon is not None and " ".join(t.lower_ for t in toks[:colon]) in _ANNOUNCING:
+        toks = toks[colon + 1 :]
     while toks and (toks[-1].is_punct and toks[-1].text not in '”"»%'):
         toks = toks[:-1]
     if not toks:
