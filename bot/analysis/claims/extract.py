@@ -23,6 +23,8 @@ from bot.analysis.claims.nominal_cues import (
     _according_claim,
     _colon_claim,
     _intro_block_claims,
+    _message_claim,
+    _source_relative,
     _statement_claim,
 )
 from bot.analysis.claims.quotes import (
@@ -90,7 +92,8 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
             if ctx.in_quote(t.idx):
                 continue
             if t.lower_ == "according":
-                d = _according_claim(t, sent, k, ctx, has_other=bool(found))
+                others = [f for f in found if not _source_relative(t, f, ctx)]
+                d = _according_claim(t, sent, k, ctx, has_other=bool(others))
                 if d is not None:
                     found.append(d)
             elif t.dep_ == "prep" and t.lower_ in ("in", "during"):
@@ -98,7 +101,7 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
                 if d is not None and not any(_overlap(d, f) for f in found):
                     found.append(d)
         if not found:
-            d = _colon_claim(sent, k, ctx)
+            d = _colon_claim(sent, k, ctx) or _message_claim(sent, k, ctx)
             if d is not None:
                 found.append(d)
         block = _intro_block_claims(sent, ctx, sent_at)

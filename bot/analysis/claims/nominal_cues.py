@@ -82,7 +82,9 @@ def _according_claim(tok: Any, sent: Any, k: int, ctx: _Ctx, has_other: bool) ->
         # attached low: take the whole sentence minus the phrase
         toks = [t for t in sent if t.i not in skip]
     relay = _relay_tokens(sent, ctx)
-    toks = [t for t in toks if t.i not in relay]
+    toks = [t for t in toks if t.i not in relay and t.i not in _relative_after(pobj)]
+    # "…, according to X, with …": one comma where the phrase was taken out
+    toks = [t for n, t in enumerate(toks) if not (t.text == "," and n and toks[n - 1].text == ",")]
     while toks and toks[0].is_punct:
         toks = toks[1:]
     while toks and toks[-1].is_punct and toks[-1].text not in '”"»%':
@@ -94,6 +96,41 @@ def _according_claim(tok: Any, sent: Any, k: int, ctx: _Ctx, has_other: bool) ->
     words = [t for t in toks if not t.is_punct]
     direct = all(ctx.in_quote(t.idx) for t in words)
     return _Draft(speaker, "according to", _stance("say", text, []), direct, start, end, toks, k, 0)
+
+
+def _relative_after(pobj: Any) -> set[int]:
+    """The token indices of a relative clause right after the source of
+    "according to" (", who said …"), with its comma; empty if none."""
+    doc = pobj.doc
+    nxt = max(t.i for t in pobj.subtree) + 1
+    start = nxt
+    while nxt < len(doc) and doc[nxt].text == ",":
+        nxt += 1
+    if nxt >= len(doc) or doc[nxt].tag_ not in ("WP", "WDT") or doc[nxt].head.dep_ != "relcl":
+        return set()
+    rel = doc[nxt].head
+    return set(range(start, max(t.i for t in rel.subtree) + 1))
+
+
+def _source_relative(tok: Any, other: _Draft, ctx: _Ctx) -> bool:
+    """ "…, according to officials, who said the toll could rise": a claim
+    the source of "according to" makes in a relative clause right after it
+    is no other attribution of the sentence."""
+    pobj = _according_to(tok)
+    if pobj is None or other.cue_pos < 0:
+        return False
+    span = ctx.doc.char_span(other.cue_pos, other.cue_pos + 1, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    cue = span[0]
+    if cue.dep_ != "relcl":
+        return False
+    end = max(t.i for t in pobj.subtree)
+    doc = cue.doc
+    nxt = end + 1
+    while nxt < len(doc) and doc[nxt].is_punct:
+        nxt += 1
+    return nxt < len(doc) and doc[nxt].tag_ in ("WP", "WDT") and nxt < cue.i
 
 
 def _statement_claim(tok: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
@@ -222,6 +259,80 @@ def _colon_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     return _Draft(speaker, ":", _stance("say", content, []), True, start, end, None, k, 0)
 
 
+# nouns for what someone said, as the object before a colon and a quotation
+# ("delivered a blunt message to the mayor: “…”")
+_MESSAGE_NOUNS = STATEMENT_NOUNS | frozenset(
+    {"warning", "word", "words", "reply", "answer", "response", "verdict", "advice", "plea"}
+    | {"appeal", "retort", "rebuke", "explanation", "promise", "pledge", "threat", "prediction"}
+)
+
+
+_RECEIVING_VERBS = frozenset(
+    {"receive", "get", "obtain", "hear", "read", "see", "view", "review", "find", "quote"}
+)
+
+
+def _message_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
+    """ "Vale delivered a blunt message to the mayor: “…”", "The paper had this
+    to say about the plan: “…”": a quotation after a colon that closes a
+    clause whose object is something said; the clause's subject speaks."""
+    text = ctx.text
+    colon = next((t for t in sent if t.text == ":" and not ctx.in_quote(t.idx)), None)
+    if colon is None:
+        return None
+    pos = colon.idx + 1
+    while pos < len(text) and text[pos] in " \t":
+        pos += 1
+    two = text.startswith(("''", "``"), pos)
+    if not two and (pos >= len(text) or text[pos] not in '"“«'):
+        return None
+    q = ctx.quote_at(pos + (2 if two else 1))
+    if q is None:
+        return None
+    # the clause before the colon (the parser may root the sentence in the quotation)
+    verb = sent.root
+    if verb.i > colon.i or ctx.in_quote(verb.idx):
+        verb = next(
+            (
+                t
+                for t in sent
+                if t.i < colon.i
+                and t.pos_ in ("VERB", "AUX")
+                and any(c.dep_ == "nsubj" and c.i < t.i for c in t.children)
+            ),
+            None,
+        )
+    if verb is None or verb.pos_ not in ("VERB", "AUX") or verb.i > colon.i:
+        return None
+    if verb.lemma_.lower() in _RECEIVING_VERBS:
+        return None  # "received a letter from the council: …" is the council's
+    objects = [
+        c
+        for c in verb.children
+        if c.dep_ == "dobj"
+        and c.i < colon.i
+        and not any(p.dep_ == "prep" and p.lower_ == "from" for p in c.children)
+    ]
+    said = any(o.lemma_.lower() in _MESSAGE_NOUNS for o in objects) or any(
+        o.lower_ == "this"
+        and any(c.lemma_.lower() == "say" and c.i < colon.i for c in verb.children)
+        for o in objects
+    )
+    if not said:
+        return None
+    subj, passive = _subject_of(verb, ctx)
+    if subj is None or passive or ctx.in_quote(subj.idx):
+        return None
+    speaker = _speaker(subj, ctx)
+    if speaker is None:
+        return None
+    content, start, end = _finish(text, q[0], q[1], None, ctx)
+    if len(content.split()) < 3:
+        return None
+    cue = " ".join(t.text for t in sent if verb.i <= t.i < colon.i and t.i <= objects[0].i)
+    return _Draft(speaker, cue, _stance("say", content, []), True, start, end, None, k, 0)
+
+
 def _attributes_itself(sent: Any, colon: Any, ctx: _Ctx) -> bool:
     """ "NWOSU: The first doses have arrived, the minister confirmed." - the
     turn reports someone else's claim."""
@@ -241,6 +352,41 @@ _SHARING_VERBS = frozenset(
 )
 _OPENERS = ("“", '"', "«", "‘", "''", "``")
 _CLOSERS = ("”", '"', "»", "’", "''")
+
+
+_SAYING = frozenset({"say", "state", "write", "announce", "declare", "tell", "add", "explain"})
+
+
+def _plain_paragraph(verb: Any, pos: int, ctx: _Ctx, sent_at: Any) -> _Draft | None:
+    """The unquoted paragraph after a verb of saying that ends its sentence with
+    a colon and reports nothing of its own: one paragraph, when it holds a
+    clause and attributes nothing itself."""
+    if verb.lemma_.lower() not in _SAYING or any(
+        c.dep_ in ("ccomp", "dobj", "xcomp") for c in verb.children
+    ):
+        return None
+    subj, passive = _subject_of(verb, ctx)
+    if subj is None or passive:
+        return None
+    speaker = _speaker(subj, ctx)
+    if speaker is None:
+        return None
+    text = ctx.text
+    end = _para_end(text, pos)
+    span = ctx.doc.char_span(pos, end, alignment_mode="expand")
+    if span is None or not text[pos : pos + 1].isupper():
+        return None
+    if not any(
+        t.pos_ in ("VERB", "AUX") and any(c.dep_ in _SUBJ for c in t.children) for t in span
+    ):
+        return None
+    if any(t.lemma_.lower() in CUE_VERBS and t.pos_ == "VERB" for t in span):
+        return None  # the paragraph attributes something itself
+    content, start, stop = _finish(text, pos, end, None, ctx)
+    if len(content.split()) < 5:
+        return None
+    stance = _stance("say", content, [])
+    return _Draft(speaker, verb.text, stance, False, start, stop, None, sent_at(pos), 0)
 
 
 def _intro_block_claims(sent: Any, ctx: _Ctx, sent_at: Any) -> list[_Draft]:
@@ -272,8 +418,12 @@ def _intro_block_claims(sent: Any, ctx: _Ctx, sent_at: Any) -> list[_Draft]:
     pos = last.idx + 1
     while pos < len(text) and text[pos] in " \t\n":
         pos += 1
-    if "\n" not in text[last.idx : pos] or not text.startswith(_OPENERS, pos):
+    if "\n" not in text[last.idx : pos]:
         return []
+    if not text.startswith(_OPENERS, pos):
+        # "The ministry said in a statement on Monday:" and a paragraph of its words
+        plain = _plain_paragraph(verb, pos, ctx, sent_at)
+        return [plain] if plain is not None else []
     out: list[_Draft] = []
     while pos < len(text) and len(out) < 8:
         end = text.find("\n", pos)

@@ -128,6 +128,12 @@ def _adjacent_quote(cue: Any, sent: Any, ctx: _Ctx) -> tuple[int, int] | None:
             between = text[qe + 1 : cue.idx]
             if "\n" in between:
                 continue
+            if (
+                cue.tag_ == "VBG"
+                and not any(c.dep_ in ("nsubj", "nsubjpass") for c in cue.children)
+                and re.search(r"\w", between)
+            ):
+                continue  # "… to back “the plan” while adding": a participle's quotation follows it
             if len(between.split()) <= _speaker_room(cue, qe + 1, ctx) and not any(
                 a >= qe + 1 and b <= cue.idx for a, b in ctx.quotes
             ):
@@ -211,12 +217,40 @@ def _join_split_quotes(drafts: list[_Draft], ctx: _Ctx) -> None:
             continue
         if any(a < nxt[1] and nxt[0] < b for a, b in taken if (a, b) != (d.start, d.end)):
             continue
+        if _other_speaker_between(ctx, d.cue_pos, nxt[0]):
+            continue
         first = ctx.doc.char_span(d.start, d.end, alignment_mode="expand")
         second = ctx.doc.char_span(nxt[0], nxt[1], alignment_mode="expand")
         if first is None or second is None:
             continue
         d.tokens = [t for t in first if not t.is_space] + [t for t in second if not t.is_space]
         d.end = nxt[1]
+
+
+def _other_speaker_between(ctx: _Ctx, cue_pos: int, quote_start: int) -> bool:
+    """ "“A,” Vance said as the heckler yelled: “B”": a verb with a subject of
+    its own between the cue and the next quotation introduces someone else."""
+    span = ctx.doc.char_span(cue_pos, quote_start, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    cue = span[0]
+    if cue.sent.end_char <= quote_start:
+        return False  # a quotation that opens the next sentence goes on with the speaker
+    own = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+    return any(
+        t.idx > cue_pos
+        and t.pos_ == "VERB"
+        and t.dep_ in ("advcl", "conj")
+        and t.head.idx == cue_pos
+        and any(
+            c.dep_ == "nsubj"
+            and c.idx > cue_pos
+            and c.pos_ != "PRON"
+            and (own is None or c.lower_ != own.lower_)
+            for c in t.children
+        )
+        for t in span
+    )
 
 
 # a full stop that ends a sentence, not one after a title or an initial

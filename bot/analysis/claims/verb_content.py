@@ -21,6 +21,9 @@ from bot.analysis.cues import (
 _BEFORE_CUES = frozenset(
     {"say", "add", "tell", "claim", "insist", "warn", "argue", "write", "state", "note"}
     | {"explain", "report", "allege", "confirm", "acknowledge", "admit", "deny", "stress"}
+    # "The ferry will resume on Monday, the port authority announced Friday."
+    | {"announce", "predict", "declare", "concede", "reply", "respond", "tweet", "post"}
+    | {"recall", "boast", "complain", "counter", "retort", "observe", "remark", "conclude"}
 )
 
 
@@ -28,6 +31,7 @@ _CLAUSE_CUES = frozenset(
     {"say", "claim", "assert", "insist", "warn", "argue", "allege", "suggest", "add", "write"}
     | {"state", "note", "stress", "maintain", "confirm", "acknowledge", "admit", "deny"}
     | {"reveal", "announce", "declare", "report", "tell", "explain", "emphasise", "emphasize"}
+    | {"predict"}
 )
 
 
@@ -74,9 +78,17 @@ def _that_clause(cue: Any, ctx: _Ctx) -> list[Any]:
             and last < end - 2
             and doc[last].text == ","
         ):
+            tail = end
+            for i in range(last + 1, end):
+                t = doc[i]
+                if t.tag_ == "VBG" and t.lemma_.lower() in CUE_VERBS and t.dep_ == "advcl":
+                    # "…, the agency said, also announcing that …": a claim of its own
+                    if all(x.dep_ == "advmod" for x in doc[last + 1 : i]):
+                        tail = last + 1
+                    break
             toks = [
                 doc[i]
-                for i in [*range(cue.sent.start, first - 1), *range(last + 1, end)]
+                for i in [*range(cue.sent.start, first - 1), *range(last + 1, tail)]
                 if not ctx.in_dateline(doc[i].idx) and ctx.same_para(doc[i].idx, cue.idx)
             ]
             # "Many of the closures, he said, have involved public courses":
@@ -167,8 +179,9 @@ def _cut_other_attribution(toks: list[Any], cue: Any, ctx: _Ctx) -> list[Any]:
             and t.dep_ in ("advcl", "conj")
             and t.lemma_.lower() in CUE_VERBS
             and t.lemma_.lower() not in CLAUSE_ONLY_CUES | RECORD_CUES
+            and _speech_sense(t)
             and not ctx.in_quote(t.idx)
-            and (any(c.dep_ == "nsubj" for c in t.children) or _is_outer(t, cue))
+            and (any(c.dep_ == "nsubj" for c in t.children) or _is_outer(t, cue) or _hung_saying(t))
         ):
             start = min(x.i for x in _sub(t))
             if start > first + 2:
@@ -177,6 +190,31 @@ def _cut_other_attribution(toks: list[Any], cue: Any, ctx: _Ctx) -> list[Any]:
                     kept = kept[:-1]
                 return kept
     return toks
+
+
+def _hung_saying(verb: Any) -> bool:
+    """ "… to back the plan while adding, “…”": a participle of saying after
+    "while" inside the reported clause is a second claim, not part of it."""
+    return (
+        verb.tag_ == "VBG"
+        and verb.dep_ == "advcl"
+        and any(c.dep_ == "mark" and c.lower_ in ("while", "before") for c in verb.children)
+    )
+
+
+def _speech_sense(verb: Any) -> bool:
+    """Whether a verb of the cue lexicon is used as one: "for the city to put
+    the plan in place", "the talks continued", "called for calm" and "points
+    to a gap" report nobody's words."""
+    lemma: str = verb.lemma_.lower()
+    kids = list(verb.children)
+    if lemma == "put":
+        return any(c.dep_ == "prep" and c.lower_ == "at" for c in kids)
+    if lemma == "point":
+        return any(c.dep_ == "prt" and c.lower_ == "out" for c in kids)
+    if lemma == "call":
+        return not any(c.dep_ == "prep" and c.lower_ in ("for", "on") for c in kids)
+    return lemma != "continue"
 
 
 def _recorded(cue: Any, kids: list[Any]) -> list[Any]:

@@ -76,8 +76,20 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
         and c.i > cue.i
         and not _quoted_title(c, cue)
         and _hung_participle(c) is None
+        and not _behind_other_clause(cue, c, kids)
     ]
+    if ccomp and ctx is not None and _quote_resumed(cue, ccomp[0], kids, ctx):
+        ccomp = []  # "“A,” she said, “and B.”": A is the cue's; B joins it later
     if ccomp:
+        late = [
+            c
+            for c in kids
+            if c.dep_ == "nsubj" and cue.i < c.i < ccomp[0].i and c.pos_ in ("NOUN", "PROPN")
+        ]
+        if late and not any(g.dep_ in _SUBJ for g in ccomp[0].children):
+            # "said closed primaries -- those open to members -- deny …": the
+            # parser took the reported clause's subject for a second subject
+            return _span_of([late[0], ccomp[0]]), "ccomp"
         # "says X, the agency has reported": a relay hung as a second clause
         own = ccomp[:1] + [
             c
@@ -85,6 +97,14 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
             if not (c.lemma_.lower() in CUE_VERBS and any(g.dep_ in _SUBJ for g in c.children))
         ]
         return _span_of(own or ccomp[:1]), "ccomp"
+    host = _as_clause_host(cue, kids)
+    if host is not None:
+        # "As the Courier noted, water use has doubled": the clause the cue is set in
+        skip = {t.i for t in cue.subtree}
+        toks = [t for t in _sub(host) if t.i not in skip]
+        while toks and toks[0].is_punct:
+            toks = toks[1:]
+        return toks, "ccomp"
     # "The toll stands at seven, the governor said." - the clause comes first
     before = [c for c in kids if c.dep_ in ("ccomp", "parataxis") and c.i < cue.i]
     if before and lemma in _BEFORE_CUES:
@@ -121,6 +141,9 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
             and not is_outlet_name(_clean(_sub(d)))
         ]
     if lemma in NEEDS_COMPLEMENT:
+        if not dobj and comp and ctx is not None and ctx.in_quote(comp[0].idx) and _after_what(cue):
+            # "denounced what she called ''a reckless plan''": the quoted label
+            return _span_of(comp[:1]), "object"
         if len(dobj) >= 2:
             return _span_of(dobj), "object"
         if dobj and (comp or any(p.lower_ == "as" for p in preps)):
@@ -129,6 +152,8 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
         if any(d.lemma_.lower() in CLAIM_NOUNS for d in dobj) and comp:
             return _span_of(dobj + comp), "object"
         if len(dobj) == 1 and not comp and _label_as_apposition(dobj[0]):
+            return _span_of(dobj), "object"
+        if len(dobj) == 1 and not comp and ctx is not None and _quoted_label(dobj[0], ctx):
             return _span_of(dobj), "object"
         return [], ""
     if lemma in ("accuse", "blame", "criticise", "criticize", "condemn", "warn") and dobj:
@@ -169,6 +194,131 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
     return [], ""
 
 
+def _explicit_that(cue: Any) -> bool:
+    """Whether a "that" opening a clause follows the cue closely."""
+    doc = cue.doc
+    for t in doc[cue.i + 1 : min(cue.i + 9, cue.sent.end)]:
+        if t.lower_ == "that" and t.dep_ not in ("det", "nsubj", "nsubjpass"):
+            return bool(t.head.i == cue.i or cue.is_ancestor(t))
+        if t.is_quote or t.text in (";", ":"):
+            return False
+    return False
+
+
+def _unquoted_opening(cue: Any, ctx: _Ctx) -> bool:
+    """Whether a cue set off by commas follows words of the sentence that are
+    no quotation ("Ruiz, an aide said, …"), so that the content runs around it."""
+    subj = next((c for c in cue.children if c.dep_ in _SUBJ and c.i < cue.i), None)
+    if subj is None:
+        return False
+    first = min(t.i for t in subj.subtree)
+    doc = cue.doc
+    if first <= cue.sent.start or doc[first - 1].text != ",":
+        return False
+    opening = [t for t in doc[cue.sent.start : first - 1] if not t.is_punct]
+    # "Ruiz, an aide said, “…”"; not a clause of its own ("That said, she noted, “…”")
+    return any(not ctx.in_quote(t.idx) for t in opening) and (
+        len(opening) > 3 or not any(t.pos_ in ("VERB", "AUX") for t in opening)
+    )
+
+
+def _after_what(cue: Any) -> bool:
+    """Whether the cue's clause is a free relative: "what she called …"."""
+    subj = next((c for c in cue.children if c.dep_ in _SUBJ and c.i < cue.i), None)
+    if subj is None:
+        return False
+    first = min(t.i for t in subj.subtree)
+    return bool(first > 0 and cue.doc[first - 1].lower_ == "what")
+
+
+def _quoted_label(obj: Any, ctx: _Ctx) -> bool:
+    """ "called the use of emergency powers ''quite reckless''", "called the
+    remarks a ''new low''": the parser hung the quoted label inside the
+    object's phrase. A quotation that starts after the object's head word,
+    not as the object of a preposition ("called the office of ''…''")."""
+    doc = obj.doc
+    for t in sorted(obj.subtree, key=lambda x: x.i):
+        if t.i <= obj.i or t.is_punct or not ctx.in_quote(t.idx):
+            continue
+        j = t.i - 1
+        while j > obj.i and (doc[j].is_quote or doc[j].is_punct):
+            j -= 1
+        return doc[j].pos_ != "ADP" and not ctx.in_quote(doc[j].idx)
+    return False
+
+
+def _as_clause_host(cue: Any, kids: list[Any]) -> Any:
+    """ "As the Courier recently noted, water use has doubled", "…, as
+    she told reporters": a cue in an "as" clause with a subject and nothing
+    reported of its own reports the clause it is set in. That clause's verb,
+    else None."""
+    if cue.dep_ != "advcl" or cue.head.i == cue.i:
+        return None
+    lemma = cue.lemma_.lower()
+    if lemma in RECORD_CUES | NEEDS_COMPLEMENT or CUE_VERBS.get(lemma) is not Stance.ASSERT:
+        return None
+    if not any(c.dep_ == "mark" and c.lower_ == "as" and c.i < cue.i for c in kids):
+        return None
+    if not any(c.dep_ in ("nsubj",) and c.i < cue.i for c in kids):
+        return None
+    for c in kids:
+        if c.dep_ in ("ccomp", "xcomp", "oprd", "attr", "acomp"):
+            return None
+        if c.dep_ in ("dobj", "dative") and not (
+            (lemma == "tell" and (c.lemma_.lower() in AUDIENCE or c.pos_ == "PRON"))
+            or (lemma == "put" and c.lower_ == "it")  # "as the report put it"
+        ):
+            return None
+    host = cue.head
+    if host.pos_ not in ("VERB", "AUX"):
+        return None
+    if host.lemma_.lower() in CUE_VERBS and any(c.dep_ in _SUBJ for c in host.children):
+        return None  # "As he noted, the mayor said …": the main cue reports it
+    return host
+
+
+def _quote_resumed(cue: Any, clause: Any, kids: list[Any], ctx: _Ctx) -> bool:
+    """Whether a quoted clause after the cue resumes a quotation the cue
+    follows ("“The dam will hold,” she said, “and the town is safe.”")."""
+
+    def quoted(c: Any) -> bool:
+        words = [t for t in c.subtree if not t.is_punct]
+        return bool(words) and all(ctx.in_quote(t.idx) for t in words)
+
+    before = [c for c in kids if c.dep_ in ("ccomp", "parataxis") and c.i < cue.i]
+    if not (before and quoted(before[-1]) and quoted(clause)):
+        return False
+    # only the cue's own words between it and the quotation ("said Ruiz, “…”")
+    own = {t.i for c in kids if c.dep_ in _SUBJ or c.dep_ == "npadvmod" for t in c.subtree}
+    first = min(t.i for t in clause.subtree)
+    return all(t.is_punct or t.i in own for t in cue.doc[cue.i + 1 : first] if not t.is_space)
+
+
+def _behind_other_clause(cue: Any, clause: Any, kids: list[Any]) -> bool:
+    """ "“…,” Vance said as the heckler yelled: “You stink!”": a clause after
+    a second verb with a subject of its own is that verb's, not the cue's."""
+    subj = next((c for c in kids if c.dep_ in _SUBJ), None)
+    return any(
+        a.dep_ == "advcl"
+        and cue.i < a.i < clause.i
+        and (
+            any(_someone_else(g, subj) for g in a.children if g.dep_ in _SUBJ)
+            # ", recalling her own race: “…”": the participle's quotation
+            or (a.tag_ == "VBG" and a.lemma_.lower() in CUE_VERBS)
+        )
+        and max(t.i for t in a.subtree) < clause.i
+        for a in kids
+    )
+
+
+def _someone_else(subj: Any, cue_subj: Any) -> bool:
+    """Whether the subject of a second verb names another than the cue's
+    ("as the heckler yelled"; "as he traced her career" is the speaker again)."""
+    if subj.pos_ == "PRON":
+        return False
+    return cue_subj is None or subj.lower_ != cue_subj.lower_
+
+
 def _label_as_apposition(obj: Any) -> bool:
     """ "called Mrs. Vale an ''Iron Lady''", "called Mr. Dorn, a former
     banker, a fraud": the label the parser took for an apposition of the
@@ -203,6 +353,18 @@ def _participle_holder(cue: Any) -> Any:
         node.dep_ == "pobj" and node.head.dep_ == "prep" and node.head.head.pos_ in ("NOUN", "NUM")
     ):
         node = node.head.head
+    if (
+        node.i == prev.i
+        and prev.pos_ == "NOUN"
+        and prev.tag_ == "NN"
+        and prev.ent_type_ == ""
+        and prev.dep_ == "dobj"
+    ):
+        # "opened the debate saying …": a thing, not a group; the one who
+        # opened it speaks
+        verb = prev.head
+        subj = next((c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i), None)
+        return subj
     return node
 
 
@@ -340,6 +502,11 @@ def _stranded_subject(cue: Any, ctx: _Ctx) -> Any:
 
 
 def _parsed_subject(cue: Any) -> tuple[Any, bool]:
+    before = _cue_before_participle(cue) or _reporter_of_participle(cue)
+    if before is not None:
+        # "…, the agency said, also announcing that …": the speaker of the cue
+        # the participle follows, wherever the parser hung the participle
+        return before, False
     node = cue
     for _ in range(4):
         subjects = [c for c in node.children if c.dep_ in _SUBJ]
@@ -351,7 +518,7 @@ def _parsed_subject(cue: Any) -> tuple[Any, bool]:
         before = [c for c in subjects if c.i < node.i]
         if subjects:
             c = before[-1] if before else subjects[0]
-            return c, c.dep_ == "nsubjpass"
+            return c, c.dep_ == "nsubjpass" and not _has_contracted(node, c)
         outer = _outer_coordinate(node) if node.i == cue.i else None
         if outer is not None:
             node = outer  # "acknowledged that A and said B": the first cue's speaker
@@ -366,6 +533,107 @@ def _parsed_subject(cue: Any) -> tuple[Any, bool]:
             return node.head, False
         break
     return None, False
+
+
+def _has_contracted(verb: Any, subj: Any) -> bool:
+    """ "he's said he will stay": the parser reads the contracted "has" as
+    "is" and makes the verb a passive; with a reported clause of its own it
+    is active ("it's said that …" stays an impersonal passive)."""
+    return (
+        subj.lower_ not in ("it", "there")
+        and any(c.dep_ == "auxpass" and c.lower_ in ("'s", "’s") for c in verb.children)
+        and any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children)
+    )
+
+
+def _reporter_of_participle(cue: Any) -> Any:
+    """ "insisted it was premature to back the plan while adding, “…”": a
+    participle of saying that the parser hung inside another cue's reported
+    clause speaks for that cue's subject, not for the clause's. None
+    otherwise."""
+    if (
+        cue.tag_ != "VBG"
+        or cue.dep_ not in ("advcl", "conj")
+        or any(c.dep_ in _SUBJ for c in cue.children)
+    ):
+        return None
+    node = cue.head
+    for _ in range(6):
+        if node.dep_ in ("ccomp", "parataxis") and node.head.i != node.i:
+            inner = [c for c in node.children if c.dep_ in _SUBJ]
+            if not inner or inner[0].lower_ not in ("it", "there", "this", "that"):
+                # "Trump welcomed the news, saying …, CNN reported": the clause's
+                # own subject speaks; only an empty subject ("it was premature
+                # to back the plan while adding …") is no speaker
+                return None
+            outer = node.head
+            if (
+                outer.lemma_.lower() in CUE_VERBS
+                and outer.lemma_.lower() not in CLAUSE_ONLY_CUES
+                and outer.sent.start == cue.sent.start
+                and "\n" not in cue.doc[outer.i : cue.i].text
+            ):
+                return next((c for c in outer.children if c.dep_ == "nsubj"), None)
+            return None
+        if node.dep_ in ("xcomp", "advcl", "conj", "acomp") and node.head.i != node.i:
+            node = node.head
+            continue
+        break
+    return None
+
+
+def _what_antecedent(subj: Any, cue: Any) -> Any:
+    """ "The council pledged sanctions against what it called a threat": the
+    pronoun of a free relative names the subject of the clause it sits in."""
+    if subj.pos_ != "PRON" or not _after_what(cue):
+        return subj
+    for verb in cue.ancestors:
+        # the nearest clause whose subject names someone ("Clinton says she
+        # valued … what she calls …": past the second "she")
+        names = [c for c in verb.children if c.dep_ in _SUBJ and c.pos_ in ("NOUN", "PROPN")]
+        if names:
+            return names[0]
+    return subj
+
+
+def _relative_antecedent(subj: Any, cue: Any) -> Any:
+    """ "12 people died, according to officials, who said …": "who" stands for
+    the person noun right before it, wherever the parser hung the clause."""
+    if subj.lower_ != "who" or cue.dep_ != "relcl" or subj.i == 0:
+        return subj
+    doc = subj.doc
+    j = subj.i - 1
+    while j > 0 and doc[j].text == ",":
+        j -= 1
+    prev = doc[j]
+    if (
+        j < subj.i - 1  # ", who"
+        and prev.pos_ in ("NOUN", "PROPN")
+        and prev.dep_ == "pobj"
+        and not cue.head.is_ancestor(prev)
+        and prev.i != cue.head.i
+    ):
+        return prev
+    return subj
+
+
+def _cue_before_participle(cue: Any) -> Any:
+    """The subject of a cue right before a participle of saying ("the agency
+    said, also announcing …"), or None."""
+    if cue.tag_ != "VBG" or any(c.dep_ in _SUBJ for c in cue.children):
+        return None
+    doc = cue.doc
+    j = cue.i - 1
+    while j > cue.sent.start and doc[j].dep_ == "advmod" and doc[j].head.i == cue.i:
+        j -= 1
+    if j <= cue.sent.start or doc[j].text != ",":
+        return None
+    prev = doc[j - 1]
+    while prev.dep_ in ("npadvmod", "advmod", "prt") and prev.head.i < prev.i:
+        prev = prev.head  # "said Monday,", "said again,"
+    if prev.lemma_.lower() not in CUE_VERBS or prev.pos_ != "VERB":
+        return None
+    return next((c for c in prev.children if c.dep_ == "nsubj"), None)
 
 
 def _agent(cue: Any) -> Any:
@@ -496,10 +764,25 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         # or opening the sentence; "cards confirming citizenship" is no cue
         if cue.tag_ == "VBG" and cue.dep_ in ("advcl", "acl", "xcomp"):
             j = cue.i - 1
-            while j > sent.start and cue.doc[j].is_quote:
-                j -= 1  # ',” adding': the comma inside the closing quote
+            while j > sent.start and (
+                cue.doc[j].is_quote or (cue.doc[j].dep_ == "advmod" and cue.doc[j].head.i == cue.i)
+            ):
+                j -= 1  # ',” adding': the comma inside the closing quote; ", recently telling"
             prev = cue.doc[j] if cue.i > 0 else None
-            if cue.i != sent.start and (prev is None or prev.text not in (",", "—", "–", ";")):
+            # "… while adding, “…”": a participle after "while" that the
+            # parser hung inside another cue's reported clause
+            after_while = (
+                prev is not None
+                and prev.dep_ == "mark"
+                and prev.head.i == cue.i
+                and prev.lower_ in ("while", "before")
+                and _reporter_of_participle(cue) is not None
+            )
+            if (
+                cue.i != sent.start
+                and (prev is None or prev.text not in (",", "—", "–", ";"))
+                and not after_while
+            ):
                 return None
     subj, passive = _subject_of(cue, ctx)
     speaker: _Speaker | None = None
@@ -529,7 +812,7 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
             if len(tops) != 1:
                 return None
             subj = tops[0]
-        speaker = _speaker(subj, ctx)
+        speaker = _speaker(_what_antecedent(_relative_antecedent(subj, cue), cue), ctx)
     if speaker is None:
         return None
     if ctx.in_quote(subj.idx if subj is not None else cue.idx) and not ctx.in_quote(cue.idx):
@@ -604,6 +887,14 @@ def _verb_content(
         words = sum(1 for t in toks if not t.is_punct)
         if words and inside == words and tag == "ccomp":
             quote = ctx.quote_at(toks[0].idx) or ctx.quote_at(toks[-1].idx)
+    if not toks and quote is None and cue.dep_ == "parataxis" and _unquoted_opening(cue, ctx):
+        # "Ruiz, an aide said, “is confident” of a deal": the sentence around
+        # the cue, not only the quoted words after it
+        toks = _that_clause(cue, ctx)
+    if not toks and quote is None and _explicit_that(cue):
+        # "…,” he said, noting that at one point …": the clause the parse lost,
+        # not the quotation that belongs to the cue before
+        toks = _that_clause(cue, ctx)
     if not toks and quote is None and lemma in QUOTE_CUES and cue.dep_ != "xcomp":
         quote = _adjacent_quote(cue, sent, ctx)
     if quote is not None:
@@ -619,6 +910,9 @@ def _verb_content(
     if not toks:
         return None
     return _draft_from_tokens(speaker, cue, lemma, _with_antecedent(cue, toks), sent, k, ctx, modal)
+
+
+_ANNOUNCING = frozenset({"the following", "this", "these words", "as follows", "the message"})
 
 
 def _draft_from_tokens(
@@ -638,6 +932,10 @@ def _draft_from_tokens(
         if t.i not in relay and ctx.same_para(t.idx, cue.idx) and not ctx.in_dateline(t.idx)
     ]
     toks = _cut_other_attribution(toks, cue, ctx)
+    # "said the following: all flights will resume": what follows the colon
+    colon = next((n for n, t in enumerate(toks[:4]) if t.text == ":"), None)
+    if colon is not None and " ".join(t.lower_ for t in toks[:colon]) in _ANNOUNCING:
+        toks = toks[colon + 1 :]
     while toks and (toks[-1].is_punct and toks[-1].text not in '”"»%'):
         toks = toks[:-1]
     if not toks:
