@@ -34,7 +34,7 @@ from bot.analysis.claims.quotes import (
 )
 from bot.analysis.claims.sides import _learn_sides, _speaker_side
 from bot.analysis.claims.split import split_clauses
-from bot.analysis.claims.uncued import _carry_over, _outlet_fact
+from bot.analysis.claims.uncued import _belief_claims, _carry_over, _outlet_fact
 from bot.analysis.claims.verb_cues import _aux_cue_lemma, _verb_claim
 from bot.analysis.cues import (
     CLAUSE_ONLY_CUES,
@@ -97,6 +97,7 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
                 d = _statement_claim(t, sent, k, ctx)
                 if d is not None and not any(_overlap(d, f) for f in found):
                     found.append(d)
+        found.extend(_belief_claims(sent, k, ctx, found))
         if not found:
             d = _colon_claim(sent, k, ctx)
             if d is not None:

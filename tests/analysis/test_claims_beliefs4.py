@@ -1,0 +1,86 @@
+"""Beliefs, views and findings held without a verb of saying (issue 12,
+fourth round), each on sentences written for this test: "sees X as Y",
+"considers X Y", a noun or an adjective of belief with a clause, "in X's
+view", a poll that reports a clause, a survey that shows a noun phrase."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.analysis.aliases import Gazetteer
+from bot.models import Stance
+from tests.analysis.test_claims import check, claims_of, one
+
+
+def test_seeing_something_as_something_is_a_view(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Port engineers see the new breakwater as the only defence against winter storms."
+    claim = one(claims_of(nlp, gazetteer, text), "engineers")
+    check(claim, has=("the new breakwater as the only defence",))
+
+
+def test_a_passive_view_names_its_holder_by_the_agent(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "The harbour plan is seen by most fishermen as a threat to their moorings."
+    claim = one(claims_of(nlp, gazetteer, text), "fishermen")
+    check(claim, has=("harbour plan", "as a threat to their moorings"), lacks=("by most",))
+
+
+def test_a_view_without_a_holder_or_a_complement_is_no_claim(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = (
+        "The breakwater is seen as a landmark. Residents saw a rise in ferry fares. "
+        "The council is considering a request to extend the pier."
+    )
+    assert claims_of(nlp, gazetteer, text) == []
+
+
+def test_considering_someone_something(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Several trawler owners consider the new quota a betrayal."
+    claim = one(claims_of(nlp, gazetteer, text), "trawler owners")
+    check(claim, has=("the new quota a betrayal",))
+
+
+def test_a_belief_noun_with_a_clause(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Ingrid Solvang voiced her belief that the ferry schedule will be restored by spring."
+    claim = one(claims_of(nlp, gazetteer, text), "Solvang")
+    check(claim, has=("ferry schedule will be restored by spring",), lacks=("belief",))
+    assert "belief" in claim.cue
+
+
+def test_in_someones_view(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "In Harbour Master Tomas Eide's view, the channel is too shallow for the new ferries."
+    claim = one(claims_of(nlp, gazetteer, text), "Eide")
+    check(claim, has=("the channel is too shallow",), lacks=("view",))
+    assert not claim.speaker.endswith("'s")
+
+
+def test_an_adjective_of_belief_with_a_clause(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "The dock workers are convinced that the terminal will close next year."
+    claim = one(claims_of(nlp, gazetteer, text), "dock workers")
+    check(claim, has=("the terminal will close next year",))
+    assert "convinced" in claim.cue
+
+
+def test_doubt_keeps_its_stance(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Ingrid Solvang remained doubtful that the dredging would finish on time."
+    claim = one(claims_of(nlp, gazetteer, text), "Solvang")
+    check(claim, has=("dredging would finish on time",), stance=Stance.QUESTION)
+
+
+def test_a_negated_belief_is_no_claim(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "The dock workers are not convinced that the terminal will close."
+    assert not [c for c in claims_of(nlp, gazetteer, text) if "terminal" in c.text]
+
+
+def test_a_poll_reports_the_clause_it_sits_in(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "In the latest Coastal Monitor poll, Mayor Lena Brandt leads her challenger by nine points."
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "poll")
+    check(claim, has=("Lena Brandt leads her challenger by nine points",), lacks=("In the",))
+
+
+def test_a_survey_showing_a_noun_phrase_is_a_finding(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "A survey released on Monday showed the northern ferry route well ahead of the others."
+    claim = one(claims_of(nlp, gazetteer, text), "survey")
+    check(claim, has=("the northern ferry route well ahead",))
