@@ -622,3 +622,14 @@ BELIEF_ADJECTIVES: dict[str, str] = {
     **{a: "fear" for a in ("worried", "afraid", "fearful", "concerned", "pessimistic")},
     **{"hopeful": "hope", "doubtful": "doubt", "skeptical": "doubt", "sceptical": "doubt"},
 }
+# beliefs4: more verbs of belief and of coming to know, a claim only with a
+# reported clause like the others above ("engineers assume the pier will
+# hold", "the crew learned that the port had closed")
+BELIEF_VERBS_MORE = frozenset(
+    {"learn", "realize", "realise", "discover", "assume", "presume", "suppose", "reckon"}
+    | {"speculate", "hypothesize", "hypothesise", "theorize", "theorise", "anticipate"}
+    | {"project", "understand", "sense", "gather"}
+)
+CUE_VERBS.update({v: Stance.ASSERT for v in BELIEF_VERBS_MORE})
+CLAUSE_ONLY_CUES = CLAUSE_ONLY_CUES | BELIEF_VERBS_MORE
+NEEDS_CLAUSE = NEEDS_CLAUSE | BELIEF_VERBS_MORE

@@ -84,3 +84,36 @@ def test_a_survey_showing_a_noun_phrase_is_a_finding(nlp: Any, gazetteer: Gazett
     text = "A survey released on Monday showed the northern ferry route well ahead of the others."
     claim = one(claims_of(nlp, gazetteer, text), "survey")
     check(claim, has=("the northern ferry route well ahead",))
+
+
+def test_a_poll_is_named_by_its_name_not_its_date(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "In March's Coastal Monitor poll, Mayor Lena Brandt trailed by two points."
+    claim = one(claims_of(nlp, gazetteer, text), "poll")
+    assert claim.speaker == "Coastal Monitor poll", claim.speaker
+    check(claim, has=("Lena Brandt trailed by two points",))
+
+
+def test_coming_to_know_with_a_clause(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "The ferry crew learned on Friday that the northern port had closed."
+    claim = one(claims_of(nlp, gazetteer, text), "crew")
+    check(claim, has=("the northern port had closed",))
+    assert claim.cue == "learned"
+
+
+def test_coming_to_know_without_a_clause_is_no_claim(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Divers discovered the wreck of the trawler near the northern reef on Friday."
+    assert claims_of(nlp, gazetteer, text) == []
+
+
+def test_a_quotation_after_a_view_goes_on_with_the_speaker_before(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = (
+        "“We rebuilt the pier in a single summer,” said Tomas Eide, the harbour master.\n\n"
+        "Many fishermen saw the repairs as overdue.\n\n"
+        "“Nobody believed the crane would arrive in time.”"
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    check(one(claims, "fishermen"), has=("the repairs as overdue",))
+    crane = [c for c in claims if "crane" in c.text]
+    assert crane and "Eide" in crane[0].speaker, [(c.speaker, c.text) for c in claims]

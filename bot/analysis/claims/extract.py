@@ -135,7 +135,9 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
     latest: _Draft | None = None
     for k, sent in enumerate(sents):
         while nxt < len(ordered) and ordered[nxt].sentence < k:
-            if latest is None or ordered[nxt].sentence >= latest.sentence:
+            if (latest is None or ordered[nxt].sentence >= latest.sentence) and not (
+                _held(ordered[nxt])
+            ):
                 latest = ordered[nxt]
             nxt += 1
         if k in claimed:
@@ -153,6 +155,12 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
     drafts = [e for d in drafts for e in (d, *(replace(d, speaker=sp) for sp in d.also))]
     claims = [_with_parts(d, ctx) for d in sorted(drafts, key=lambda d: (d.sentence, d.start))]
     return _once_each(claims)
+
+
+def _held(d: _Draft) -> bool:
+    """A belief, a view or a finding (not speech): a quotation after it does
+    not go on with its words ("Many voters see him as a fighter. “…”")."""
+    return d.cue_lemma in CLAUSE_ONLY_CUES and not d.direct
 
 
 def _once_each(claims: list[Claim]) -> list[Claim]:

@@ -25,6 +25,7 @@ from bot.analysis.claims.verb_cues import _agent, _draft_from_tokens, _subject_o
 from bot.analysis.cues import (
     BELIEF_ADJECTIVES,
     BELIEF_NOUNS,
+    BELIEF_VERBS_MORE,
     CUE_VERBS,
     FACT_LEMMAS,
     FINDING_NOUNS,
@@ -118,7 +119,9 @@ def _names_a_source(tok: Any, ctx: _Ctx) -> bool:
         return False
     lemma = tok.lemma_.lower()
     if tok.pos_ == "VERB" and lemma in CUE_VERBS and lemma not in RECORD_CUES:
-        return True
+        # "rescuers discovered 40 bodies": a newer verb of knowing names a
+        # source only with the clause it reports
+        return lemma not in BELIEF_VERBS_MORE or any(c.dep_ == "ccomp" for c in tok.children)
     return tok.pos_ == "NOUN" and lemma in _SOURCE_NOUNS
 
 
@@ -175,8 +178,12 @@ def _view_claim(verb: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     obj = next((c for c in kids if c.dep_ == "dobj"), None)
     as_ = [c for c in kids if _as_phrase(c)]
     if obj is not None and not as_:
-        # "see the elections held Sunday as a test": hung on the participle
-        as_ = [g for c in obj.children if c.dep_ == "acl" for g in c.children if _as_phrase(g)]
+        # "see the pier as a waste", "see the votes held Sunday as a test":
+        # hung on the object or on its participle
+        as_ = [c for c in obj.children if c.i > obj.i and _as_phrase(c)]
+        as_ = as_ or [
+            g for c in obj.children if c.dep_ == "acl" for g in c.children if _as_phrase(g)
+        ]
     comp = [c for c in kids if c.dep_ in ("oprd", "attr") or (c.dep_ == "ccomp" and _small(c))]
     subj = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
     if subj is not None:
@@ -201,7 +208,7 @@ def _view_claim(verb: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
 def _as_phrase(tok: Any) -> bool:
     """ "as a test of the reform", "as uniquely credible" (an adverbial)."""
     if tok.dep_ == "prep" and tok.lower_ == "as":
-        return _pobj(tok) is not None
+        return any(c.dep_ in ("pobj", "amod", "pcomp", "acomp") for c in tok.children)
     return bool(tok.dep_ == "advcl" and _sub(tok)[0].lower_ == "as")
 
 
@@ -248,9 +255,21 @@ def _poll_claim(prep: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         return None
     if verb.lemma_.lower() in CUE_VERBS or not any(c.dep_ in _SUBJ for c in verb.children):
         return None
-    speaker = _speaker(obj, ctx)
-    if speaker is None:
+    # the poll by its name ("the latest Harbour Wire poll"), not what it is
+    # about ("polls against the mayor") nor when it ran ("May's poll")
+    name = [
+        t
+        for t in _sub(obj)
+        if t.i <= obj.i
+        and not (t.dep_ == "poss" and (t.ent_type_ in ("DATE", "TIME") or t.pos_ == "PRON"))
+    ]
+    first = next((t for t in name if t.dep_ != "case" and not t.is_punct), None)
+    if first is None:
         return None
+    label = ctx.text[first.idx : obj.idx + len(obj.text)]
+    if any(t.like_url or t.text in ("<", ">", "@") for t in name) or "\n" in label:
+        return None
+    speaker = _Speaker(label, None, "other", first.idx)
     skip = {t.i for t in prep.subtree}
     toks = [t for t in _sub(verb) if t.i not in skip]
     # "In the poll, …": the comma left after the phrase
