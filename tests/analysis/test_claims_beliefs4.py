@@ -117,3 +117,15 @@ def test_a_quotation_after_a_view_goes_on_with_the_speaker_before(
     check(one(claims, "fishermen"), has=("the repairs as overdue",))
     crane = [c for c in claims if "crane" in c.text]
     assert crane and "Eide" in crane[0].speaker, [(c.speaker, c.text) for c in claims]
+
+
+def test_a_concern_within_a_body_is_its_belief(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "The concern within the Fisheries Ministry is that the cod stock will not recover."
+    claim = one(claims_of(nlp, gazetteer, text), "Fisheries Ministry")
+    check(claim, has=("the cod stock will not recover",), stance=Stance.ASSERT)
+
+
+def test_polls_showing_a_noun_phrase(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "The harbour vote is close, with polls showing the mayor's early lead shrinking fast."
+    claim = one(claims_of(nlp, gazetteer, text), "polls")
+    check(claim, has=("the mayor's early lead",))

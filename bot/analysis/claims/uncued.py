@@ -20,7 +20,7 @@ from bot.analysis.claims.base import (
     _Speaker,
     _sub,
 )
-from bot.analysis.claims.speakers import _speaker
+from bot.analysis.claims.speakers import _resolve_previous, _speaker
 from bot.analysis.claims.verb_cues import _agent, _draft_from_tokens, _subject_of
 from bot.analysis.cues import (
     BELIEF_ADJECTIVES,
@@ -222,13 +222,16 @@ def _small(clause: Any) -> bool:
 def _finding_object(verb: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     """ "The survey showed the mayor in the lead", "a study found the drug
     safe": a poll or a study that shows a noun phrase reports a finding."""
-    if _negated(verb) or verb.tag_ == "VBG":
+    if _negated(verb):
         return None
     kids = [c for c in verb.children if c.i > verb.i]
     if any(c.dep_ in ("ccomp", "parataxis") for c in kids):
         return None  # a reported clause: the verb cue's own claim
     obj = next((c for c in kids if c.dep_ == "dobj"), None)
     subj = next((c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i), None)
+    if verb.tag_ == "VBG":
+        # "with polls showing the mayor ahead": the noun the participle is hung on
+        subj = verb.head if verb.dep_ == "acl" and verb.head.i == verb.i - 1 else None
     if obj is None or subj is None or subj.lemma_.lower() not in FINDING_NOUNS:
         return None
     rest = [c for c in kids if c.dep_ not in ("punct", "cc", "conj")]
@@ -331,8 +334,19 @@ def _belief_noun_claim(noun: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None
         return d
     if clause is None:
         return None
+    among = next(
+        (
+            _pobj(c)
+            for c in noun.children
+            if c.dep_ == "prep" and c.lower_ in ("within", "among") and _pobj(c) is not None
+        ),
+        None,
+    )
     if owner is not None:
         holder = _owner_speaker(owner, ctx)
+    elif among is not None:
+        # "the concern within the ministry is that …"
+        holder = _speaker(among, ctx)
     elif noun.dep_ == "dobj" and head.pos_ == "VERB" and not _negated(head):
         # "expressed his belief that …", "shares the fear that …"
         holder = _holder(head, ctx)
@@ -341,14 +355,21 @@ def _belief_noun_claim(noun: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None
     d = _draft_from_tokens(holder, noun, lemma, _sub(clause), sent, k, ctx, False)
     if d is not None:
         phrase = [t for t in _sub(noun) if t.i <= noun.i]
-        if owner is None or noun.dep_ == "dobj":
-            phrase = [head, *phrase] if noun.dep_ == "dobj" else phrase
+        if noun.dep_ == "dobj":
+            phrase = [head, *phrase]  # "voiced her belief"
         d.cue = "".join(t.text_with_ws for t in phrase).strip()
     return d
 
 
 def _owner_speaker(owner: Any, ctx: _Ctx) -> _Speaker | None:
-    """The holder named by a possessive ("the mayor's view"), without the "'s"."""
+    """The holder named by a possessive ("the mayor's view", "their fear"),
+    without the "'s"."""
+    low = owner.lower_
+    if low in ("his", "her"):
+        return _resolve_previous(ctx, "person", owner.idx)
+    if low in ("their", "its"):
+        prev = _resolve_previous(ctx, "group", owner.idx)
+        return prev if prev is not None and owner.idx - prev.pos < 400 else None
     found = _speaker(owner, ctx)
     if found is None:
         return None
