@@ -129,3 +129,24 @@ def test_polls_showing_a_noun_phrase(nlp: Any, gazetteer: Gazetteer) -> None:
     text = "The harbour vote is close, with polls showing the mayor's early lead shrinking fast."
     claim = one(claims_of(nlp, gazetteer, text), "polls")
     check(claim, has=("the mayor's early lead",))
+
+
+def test_every_form_of_hope_is_a_belief_cue(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "The harbour master hoped that the ferry would sail on Friday. "
+        "The crew hopes the storm will pass by noon."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    check(one(claims, "harbour master"), has=("the ferry would sail on Friday",))
+    check(one(claims, "crew"), has=("the storm will pass by noon",))
+
+
+def test_hoping_to_act_is_no_claim(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "The harbour master hopes to reopen the northern pier before the summer."
+    assert claims_of(nlp, gazetteer, text) == []
+
+
+def test_hopping_keeps_its_own_lemma(nlp: Any) -> None:
+    doc = nlp("The gulls hopped along the pier while the crew hoped for calm seas.")
+    lemmas = {t.text: t.lemma_ for t in doc}
+    assert lemmas["hopped"] == "hop" and lemmas["hoped"] == "hope"
