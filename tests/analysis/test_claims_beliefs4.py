@@ -150,3 +150,15 @@ def test_hopping_keeps_its_own_lemma(nlp: Any) -> None:
     doc = nlp("The gulls hopped along the pier while the crew hoped for calm seas.")
     lemmas = {t.text: t.lemma_ for t in doc}
     assert lemmas["hopped"] == "hop" and lemmas["hoped"] == "hope"
+
+
+def test_a_belief_in_the_progressive_has_its_holder(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "The crew is hoping the storm will pass by noon."
+    check(one(claims_of(nlp, gazetteer, text), "crew"), has=("the storm will pass by noon",))
+
+
+def test_a_belief_participle_without_its_own_subject_is_no_claim(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = "Knowing the storm would pass, the crew stayed in port."
+    assert claims_of(nlp, gazetteer, text) == []
