@@ -162,3 +162,16 @@ def test_a_belief_participle_without_its_own_subject_is_no_claim(
 ) -> None:
     text = "Knowing the storm would pass, the crew stayed in port."
     assert claims_of(nlp, gazetteer, text) == []
+
+
+def test_what_stirs_a_fear_does_not_hold_it(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "The storm stoked fears that the old pier would collapse."
+    assert claims_of(nlp, gazetteer, text) == []
+    text = "The dock union raised concerns that the old pier would collapse."
+    check(one(claims_of(nlp, gazetteer, text), "union"), has=("the old pier would collapse",))
+
+
+def test_no_doubt_is_certainty(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Senator Alma Reyes left no doubt that she would run for the harbour seat again."
+    claim = one(claims_of(nlp, gazetteer, text), "Reyes")
+    check(claim, has=("she would run for the harbour seat again",), stance=Stance.ASSERT)

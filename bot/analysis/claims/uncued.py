@@ -284,11 +284,24 @@ def _poll_claim(prep: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     return d
 
 
+# verbs whose subject holds the belief named by their object
+_HOLDING_VERBS = frozenset(
+    {"express", "voice", "share", "state", "repeat", "reiterate", "hold", "have", "harbor"}
+    | {"harbour", "raise", "air", "offer", "convey", "keep", "maintain", "take", "stress"}
+    | {"emphasize", "emphasise", "underline", "make", "give", "revise", "reaffirm", "note"}
+    | {"leave", "cast"}
+)
+
+
 def _belief_noun_claim(noun: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     """ "Her belief that the bridge is safe", "voiced his concern that …",
     "the mayor's view is that …", "in the mayor's view, …": a belief named by
     a noun, held by its owner or by the subject of the verb it is object of."""
     lemma = BELIEF_NOUNS[noun.lemma_.lower()]
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in noun.children):
+        if lemma != "doubt":
+            return None  # "no belief that …"
+        lemma = "believe"  # "left no doubt that …"
     clause = next(
         (
             c
@@ -347,8 +360,14 @@ def _belief_noun_claim(noun: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None
     elif among is not None:
         # "the concern within the ministry is that …"
         holder = _speaker(among, ctx)
-    elif noun.dep_ == "dobj" and head.pos_ == "VERB" and not _negated(head):
-        # "expressed his belief that …", "shares the fear that …"
+    elif (
+        noun.dep_ == "dobj"
+        and head.pos_ == "VERB"
+        and head.lemma_.lower() in _HOLDING_VERBS
+        and not _negated(head)
+    ):
+        # "expressed his belief that …", "shares the fear that …"; not "the
+        # storm stoked fears that …", whose subject holds no fear
         holder = _holder(head, ctx)
     if holder is None:
         return None
