@@ -596,3 +596,40 @@ def is_outlet_name(name: str, outlet: str | None = None) -> bool:
         and bool(_OUTLET_WORDS.search(low))
         and not re.search(r"\b(?:ministry|government|office|department|council|service of)\b", low)
     )
+
+
+# beliefs4: verbs of regarding, whose object and its complement make a
+# proposition ("experts see the vote as a test", "the board considered her
+# the best choice"); never the object alone ("saw the rally")
+VIEW_VERBS = frozenset({"see", "view", "regard", "perceive", "consider", "deem"})
+# beliefs4: nouns of a poll or survey ("in the latest poll, the mayor leads")
+POLL_NOUNS = frozenset({"poll", "survey", "polling"})
+# beliefs4: sources of a finding that can show a noun phrase ("the survey
+# showed the mayor in the lead", "a study found the drug safe")
+FINDING_NOUNS = POLL_NOUNS | frozenset({"study", "analysis", "research", "census", "audit"})
+# beliefs4: nouns and adjectives of belief with a clause, by the verb whose
+# stance they take ("her belief that …", "is convinced that …")
+BELIEF_NOUNS: dict[str, str] = {
+    **{n: "believe" for n in ("belief", "view", "conviction", "opinion", "assessment")},
+    **{n: "believe" for n in ("impression", "position", "understanding", "assumption")},
+    **{n: "expect" for n in ("expectation", "prediction", "estimate", "forecast")},
+    **{n: "fear" for n in ("fear", "concern", "worry")},
+    **{"hope": "hope", "suspicion": "suspect", "doubt": "doubt", "confidence": "believe"},
+}
+BELIEF_ADJECTIVES: dict[str, str] = {
+    **{a: "believe" for a in ("convinced", "confident", "sure", "certain", "adamant")},
+    **{a: "believe" for a in ("aware", "optimistic", "positive")},
+    **{a: "fear" for a in ("worried", "afraid", "fearful", "concerned", "pessimistic")},
+    **{"hopeful": "hope", "doubtful": "doubt", "skeptical": "doubt", "sceptical": "doubt"},
+}
+# beliefs4: more verbs of belief and of coming to know, a claim only with a
+# reported clause like the others above ("engineers assume the pier will
+# hold", "the crew learned that the port had closed")
+BELIEF_VERBS_MORE = frozenset(
+    {"learn", "realize", "realise", "discover", "assume", "presume", "suppose", "reckon"}
+    | {"speculate", "hypothesize", "hypothesise", "theorize", "theorise", "anticipate"}
+    | {"project", "understand", "sense", "gather"}
+)
+CUE_VERBS.update({v: Stance.ASSERT for v in BELIEF_VERBS_MORE})
+CLAUSE_ONLY_CUES = CLAUSE_ONLY_CUES | BELIEF_VERBS_MORE
+NEEDS_CLAUSE = NEEDS_CLAUSE | BELIEF_VERBS_MORE

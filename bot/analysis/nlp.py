@@ -36,11 +36,28 @@ def paragraph_starts(doc: Any) -> Any:
     return doc
 
 
+_LEMMAS = "claimwatch_lemmas"
+# lemmas the small English model gets wrong on words the claim rules read:
+# every form of the verb "hope" comes out as "hop"
+_LEMMA_FIXES = {"hope": "hope", "hopes": "hope", "hoped": "hope", "hoping": "hope"}
+
+
+def fix_lemmas(doc: Any) -> Any:
+    """Correct the lemmas in :data:`_LEMMA_FIXES` ("hoped" is "hope", not "hop")."""
+    for tok in doc:
+        fixed = _LEMMA_FIXES.get(tok.lower_)
+        if fixed is not None and tok.lemma_ != fixed:
+            tok.lemma_ = fixed
+    return doc
+
+
 def _register() -> None:
     from spacy.language import Language
 
     if not Language.has_factory(_PARAGRAPHS):
         Language.component(_PARAGRAPHS, func=paragraph_starts)
+    if not Language.has_factory(_LEMMAS):
+        Language.component(_LEMMAS, func=fix_lemmas)
 
 
 def load(model: str = "en_core_web_sm") -> Any:
@@ -60,6 +77,9 @@ def load(model: str = "en_core_web_sm") -> Any:
             if "parser" in nlp.pipe_names and _PARAGRAPHS not in nlp.pipe_names:
                 _register()
                 nlp.add_pipe(_PARAGRAPHS, before="parser")
+            if "lemmatizer" in nlp.pipe_names and _LEMMAS not in nlp.pipe_names:
+                _register()
+                nlp.add_pipe(_LEMMAS, after="lemmatizer")
             log.info("loaded spaCy model %s (%s)", name, ",".join(nlp.pipe_names))
             _loaded[model] = nlp
             return nlp

@@ -36,7 +36,7 @@ from bot.analysis.claims.quotes import (
 )
 from bot.analysis.claims.sides import _learn_sides, _speaker_side
 from bot.analysis.claims.split import split_clauses
-from bot.analysis.claims.uncued import _carry_over, _outlet_fact
+from bot.analysis.claims.uncued import _belief_claims, _carry_over, _outlet_fact
 from bot.analysis.claims.verb_cues import _aux_cue_lemma, _verb_claim
 from bot.analysis.cues import (
     CLAUSE_ONLY_CUES,
@@ -100,6 +100,7 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
                 d = _statement_claim(t, sent, k, ctx)
                 if d is not None and not any(_overlap(d, f) for f in found):
                     found.append(d)
+        found.extend(_belief_claims(sent, k, ctx, found))
         if not found:
             d = _colon_claim(sent, k, ctx) or _message_claim(sent, k, ctx)
             if d is not None:
@@ -137,7 +138,9 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
     latest: _Draft | None = None
     for k, sent in enumerate(sents):
         while nxt < len(ordered) and ordered[nxt].sentence < k:
-            if latest is None or ordered[nxt].sentence >= latest.sentence:
+            if (latest is None or ordered[nxt].sentence >= latest.sentence) and not (
+                _held(ordered[nxt])
+            ):
                 latest = ordered[nxt]
             nxt += 1
         if k in claimed:
@@ -155,6 +158,12 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
     drafts = [e for d in drafts for e in (d, *(replace(d, speaker=sp) for sp in d.also))]
     claims = [_with_parts(d, ctx) for d in sorted(drafts, key=lambda d: (d.sentence, d.start))]
     return _once_each(claims)
+
+
+def _held(d: _Draft) -> bool:
+    """A belief, a view or a finding (not speech): a quotation after it does
+    not go on with its words ("Many voters see him as a fighter. “…”")."""
+    return d.cue_lemma in CLAUSE_ONLY_CUES and not d.direct
 
 
 def _once_each(claims: list[Claim]) -> list[Claim]:

@@ -749,9 +749,10 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         return None
     own_subject = any(c.dep_ in _SUBJ for c in cue.children)
     if lemma in CLAUSE_ONLY_CUES and (
-        cue.tag_ == "VBG" or (not own_subject and cue.dep_ != "conj")
+        (cue.tag_ == "VBG" and not own_subject) or (not own_subject and cue.dep_ != "conj")
     ):
-        return None  # "knowing it could fail": a belief needs its holder named
+        # "knowing it could fail": a belief needs its holder named ("is hoping" has one)
+        return None
     if not own_subject:
         # "to demand an explanation": a purpose, not an attribution
         if any(c.tag_ == "TO" for c in cue.children) and cue.head.lemma_.lower() not in (
