@@ -322,9 +322,18 @@ def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
                 or _resolve_previous(ctx, "any", head.idx)
             )
         if low == "it":
-            # "It said in a statement …": the organisation that spoke last
+            first = _first_conjunct_subject(head)
+            said = _speaker(first, ctx) if first is not None else None
+            if said is not None and (said.kind == "group" or _a_document(said)):
+                return said
+            # "It said in a statement …": the organisation that spoke last;
+            # "the report notes …, and it says …": the document
             prev = _resolve_previous(ctx, "group", head.idx)
-            if prev is not None and prev.kind == "group" and head.idx - prev.pos < 400:
+            if (
+                prev is not None
+                and head.idx - prev.pos < 400
+                and (prev.kind == "group" or _a_document(prev))
+            ):
                 return prev
         return None
     core = _core(head)
@@ -420,6 +429,26 @@ def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
     own = _own_entities(found, None, ctx)
     side = min(own, key=_side_rank).entity.id if own else None
     return _Speaker(name, None, _kind(None, core), start, side=side)
+
+
+def _first_conjunct_subject(pron: Any) -> Any:
+    """ "The report notes that …, and it says …": the subject of the first
+    of the coordinated verbs, when it is no pronoun."""
+    verb = pron.head
+    if pron.dep_ != "nsubj" or verb.dep_ != "conj":
+        return None
+    while verb.dep_ == "conj" and verb.head.i != verb.i:
+        verb = verb.head
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is None or _is_pronoun(subj) or subj.tag_ in ("WP", "WDT"):
+        return None
+    return subj
+
+
+def _a_document(sp: _Speaker) -> bool:
+    """A speaker that is a document speaking as itself ("The report")."""
+    words = sp.name.lower().split()
+    return sp.id is None and bool(words) and words[-1] in DOCUMENT_NOUNS
 
 
 _PEOPLE = frozenset(
@@ -540,7 +569,32 @@ def _document_speaker(core: Any, toks: list[Any], ctx: _Ctx) -> _Speaker | None:
             return replace(found, name=re.sub(r"\s*['’]s$", "", found.name))
     if ctx.in_quote(core.idx):
         return None
+    issuer = _issuer(core)
+    if issuer is not None:
+        # "The union issued a statement saying …": the union speaks
+        found = _speaker(issuer, ctx)
+        if found is not None:
+            return found
     return _Speaker(_clean(toks), None, "other", toks[0].idx)
+
+
+_ISSUING = frozenset(
+    {"issue", "release", "publish", "send", "post", "put", "file", "sign", "run", "circulate"}
+)
+_ANSWERING = frozenset({"respond", "reply", "react", "answer", "hit"})
+
+
+def _issuer(doc_noun: Any) -> Any:
+    """Who issued the document ``doc_noun``: the subject of "issued",
+    "released", "ran" … when it is their object, or of "responded with"."""
+    verb = doc_noun.head
+    if doc_noun.dep_ == "dobj" and verb.lemma_.lower() in _ISSUING:
+        return next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if doc_noun.dep_ == "pobj" and verb.lower_ == "with":
+        verb = verb.head
+        if verb.lemma_.lower() in _ANSWERING:
+            return next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return None
 
 
 _BODY_NOUNS = frozenset(
