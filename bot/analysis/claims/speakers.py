@@ -294,7 +294,45 @@ def _self_named(core: Any, ctx: _Ctx) -> _Speaker | None:
 
 def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
     """Resolve the subject token ``head`` to a speaker, or None if it names
-    nobody (expletive "it", "the claims")."""
+    nobody (expletive "it", "the claims"). A share of people a poll asked
+    ("in a poll taken in May, 42 percent of voters said") speaks through the
+    poll."""
+    sp = _subject_speaker(head, ctx)
+    if sp is not None and sp.id is None and _SHARE.match(sp.name):
+        poll = _poll_named(head, ctx)
+        if poll is not None:
+            return poll
+    return sp
+
+
+_SHARE = re.compile(
+    r"(?i)^(?:[\w-]+ ){0,4}?(?:\d[\d.,]*\s?(?:%|percent)|(?:\w+|\d+) in (?:10|ten)\b"
+    r"|majority\b|half\b)"
+)
+_POLLS = frozenset({"poll", "survey"})
+
+
+def _poll_named(head: Any, ctx: _Ctx) -> _Speaker | None:
+    """The poll a sentence names in a phrase of its own ("in a poll taken in
+    May", "according to a survey"); not a poll that is the subject of a
+    finding ("a poll found that 9 percent said …": the share speaks inside
+    the poll's claim)."""
+    own = {t.i for t in head.subtree}  # "a majority of voters in the poll": theirs
+    for t in head.sent:
+        if (
+            t.i not in own
+            and t.lemma_.lower() in _POLLS
+            and t.pos_ == "NOUN"
+            and t.dep_ == "pobj"
+            and not ctx.in_quote(t.idx)
+        ):
+            toks = _speaker_tokens(t, ctx)
+            if toks:
+                return _Speaker(_clean(toks), None, "other", toks[0].idx)
+    return None
+
+
+def _subject_speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
     low = head.lower_
     if ctx.in_dateline(head.idx):
         return None
