@@ -324,6 +324,7 @@ def _sort_ner_spans(
         if sure:
             strong.setdefault(slug(doc[cleaned[0] : cleaned[1]].text), label)
         spans.append((*cleaned, label))
+    spans = _organisations_typed_as_people(doc, spans, strong)
 
     for start, end, label in spans:
         label = strong.get(slug(doc[start:end].text), label)
@@ -361,6 +362,54 @@ def _sort_ner_spans(
     return persons_spans, other_spans
 
 
+# words after a name that only an organisation takes ("Quorvex CEO Dara Lenz")
+_COMPANY_AFTER = _words("ceo coo cfo cto employees shareholders investors headquarters subsidiary")
+# and after its possessive ("Quorvex's board", "Quorvex's chief executive")
+_COMPANY_OWNS = _COMPANY_AFTER | _words("board")
+
+
+def _organisations_typed_as_people(
+    doc: Any, spans: list[tuple[int, int, str]], strong: dict[str, str]
+) -> list[tuple[int, int, str]]:
+    """A one-word name the NER calls a person in one place and an
+    organisation in another ("Quorvex said" / "the board of Quorvex"), or
+    that a company word follows ("Quorvex CEO Dara Lenz", "Quorvex's
+    board"), is an organisation everywhere in the story, so that a company
+    keeps one id; never the surname of a full name the story gives."""
+    surnames = {name_key(doc[e - 1].text) for s, e, lb in spans if lb == "PERSON" and e - s > 1}
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for s, e, lb in spans:
+        if e - s == 1:
+            votes[slug(doc[s].text)][lb] += 1
+    company = {
+        slug(doc[s].text)
+        for s, e, lb in spans
+        if e - s == 1 and lb == "PERSON" and _company_word_after(doc, e)
+    }
+    out = []
+    for s, e, lb in spans:
+        key = slug(doc[s:e].text)
+        if lb == "PERSON" and e - s == 1 and name_key(doc[s].text) not in surnames:
+            v = votes[key]
+            if key in company or (v["ORG"] and v["ORG"] + v["GPE"] >= v["PERSON"]):
+                lb = "ORG"
+                strong.setdefault(key, "ORG")
+        out.append((s, e, lb))
+    return out
+
+
+def _company_word_after(doc: Any, end: int) -> bool:
+    words = [t.lower_ for t in doc[end : end + 4]]
+    if words[:2] == ["co", "-"]:
+        words = words[2:]
+    if words and words[0] in _COMPANY_AFTER:
+        return True
+    if words[:1] in (["'s"], ["’s"]):
+        rest = words[1:]
+        return bool(rest) and (rest[0] in _COMPANY_OWNS or rest[:2] == ["chief", "executive"])
+    return False
+
+
 def find_mentions(doc: Any, gazetteer: Gazetteer) -> list[Mention]:
     """Every reference to an entity in ``doc``, with character offsets into
     ``doc.text`` and the sentence index."""
@@ -391,6 +440,23 @@ def find_mentions(doc: Any, gazetteer: Gazetteer) -> list[Mention]:
             by_short.setdefault(short, person)
 
     person_hits: list[_Hit] = []
+    # a known name alone that is the surname of someone the story names in
+    # full ("Ada Cuban … Cuban said"): the person, not the people
+    for h in hits:
+        tok = doc[h.start]
+        named = by_short.get(name_key(tok.text))
+        if (
+            h.end - h.start == 1
+            and (h.kind == "demonym" or tok.dep_ in _SUBJECT_DEPS)
+            and named is not None
+            and len(named.words) > 1
+            and name_key(named.words[-1]) == name_key(tok.text)
+            and tok.pos_ == "PROPN"
+            and tok.dep_ not in ("amod", "compound")
+        ):
+            index.remove([h])
+            person_hits.append(_Hit(h.start, h.end, _person_entity(named), "name"))
+    hits = index.hits()
     for start, end in persons_spans:
         found = _person_for(doc[start:end].text, persons, by_short)
         if found is not None:
@@ -483,6 +549,15 @@ def _relabel(doc: Any, start: int, end: int, label: str) -> tuple[str, bool]:
         return "ORG", True  # "the Corvin Agrochem works", "Acme Holdings"
     if label == "PERSON" and end - start == 1 and start > 0 and doc[start - 1].lower_ == "the":
         return "LOC", True  # "the Danube": people do not take an article
+    if (
+        label == "NORP"
+        and end - start == 1
+        and doc[start].pos_ != "ADJ"
+        and not last.endswith(("an", "ic", "ish", "ese", "i"))
+        and end < len(doc)
+        and (_person_noun(doc[end]) or nxt in _COMPANY_AFTER or nxt == "boss")
+    ):
+        return "ORG", True  # "Twitch boss Emmett Shear": a title word is no nationality
     if label in {"ORG", "GPE", "NORP"} and end - start == 1 and nxt in _GOVERNMENT_NOUNS:
         return "PERSON", True  # "the Trump administration"
     if (
@@ -494,7 +569,7 @@ def _relabel(doc: Any, start: int, end: int, label: str) -> tuple[str, bool]:
         before = doc[start - 2] if start >= 2 and doc[start - 1].text == "," else None
         if (
             (root.dep_ == "appos" and _person_noun(root.head))
-            or any(c.dep_ == "appos" and _person_noun(c) for c in root.children)
+            or any(c.dep_ == "appos" and _person_noun(_first_word(c)) for c in root.children)
             or (before is not None and _person_noun(before))
             or (start > 0 and doc[start - 1].dep_ == "compound" and _person_noun(doc[start - 1]))
         ):
@@ -516,6 +591,16 @@ def _company_short_names(doc: Any, spans: Sequence[tuple[int, int, str]]) -> dic
         if head[:1].isupper():
             out.setdefault(name_key(head), doc[start:end].text)
     return out
+
+
+def _first_word(tok: Any) -> Any:
+    """The head of an apposition, or its first word when the parser hung a
+    title on its object ("Secretary of the Harbour Council" headed by
+    "Council")."""
+    if _person_noun(tok):
+        return tok
+    words = [t for t in tok.subtree if t.pos_ not in ("DET", "PUNCT")]
+    return words[0] if words else tok
 
 
 def _person_noun(tok: Any) -> bool:

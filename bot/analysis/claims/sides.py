@@ -82,12 +82,54 @@ def _in_noun_phrase(person: Mention, around: list[Mention], ctx: _Ctx) -> list[M
     if span is None:
         return around
     root = span.root
-    head = root.head if root.dep_ == "appos" else root
+    head = root.head if root.dep_ in ("appos", "conj") else root
     toks = _speaker_tokens(head, ctx)
     if not toks:
         return around
     lo, hi = toks[0].idx, toks[-1].idx + len(toks[-1].text)
-    return [m for m in around if lo <= m.start and m.end <= hi]
+    # another conjunct is someone else's ("Former Velcor chief Ana Ruiz and
+    # Brightloom COO Ivo Petrov": Brightloom is Petrov's)
+    other: set[int] = set()
+    for t in toks:
+        if t.dep_ == "conj" and not t.left_edge.i <= root.i <= t.right_edge.i:
+            other.update(x.idx for x in t.subtree)
+    if root.dep_ == "conj":
+        other.update(x.idx for x in root.head.subtree if x.i < root.left_edge.i)
+    out = [
+        m
+        for m in around
+        if lo <= m.start and m.end <= hi and (m.start not in other or _titles(m, span, ctx))
+    ]
+    # a body someone used to work for is not whom they speak for now
+    return [m for m in out if not _former(m, ctx)]
+
+
+def _titles(m: Mention, span: Any, ctx: _Ctx) -> bool:
+    """``m`` runs into the name through title words only ("Brightloom COO Ivo
+    Petrov"), however the parser linked it."""
+    if m.end > span.start_char:
+        return False
+    between = ctx.doc.char_span(m.end, span.start_char, alignment_mode="expand")
+    if between is None:
+        return False
+    words = [t for t in between if t.i < span.start]
+    for k, t in enumerate(words):
+        if t.is_punct:
+            return False
+        if t.dep_ == "cc" and not (0 < k < len(words) - 1 and _title_word(words[k + 1])):
+            return False  # "Velcor and Harwell chief" names two bodies; not "chair and CEO"
+    return True
+
+
+def _title_word(tok: Any) -> bool:
+    lemma = tok.lemma_.lower()
+    return lemma in ROLE_NOUNS or lemma in _CORPORATE_ROLES or (tok.is_upper and len(tok) <= 4)
+
+
+def _former(m: Mention, ctx: _Ctx) -> bool:
+    """ "former Velcor chief", "ex-Velcor": the mention follows "former"."""
+    before = ctx.text[max(0, m.start - 8) : m.start].lower()
+    return before.rstrip(" -").endswith(("former", "ex"))
 
 
 def _titled_like_a_person(span: Any, phrase: Sequence[Any]) -> bool:
@@ -139,11 +181,22 @@ def _learn_sides(ctx: _Ctx) -> None:
             continue
         if m.entity.type not in ("PERSON", "ORG"):
             continue
+        if m.entity.type == "ORG" and _side_rank(m) == 2:
+            # "the Velorian Foreign Ministry" speaks for Veloria, as "Veloria's
+            # foreign ministry" does
+            country = [
+                x
+                for x in ctx.mentions_in(m.start, m.end)
+                if x.entity.type in ("GPE", "NORP") and x.start == m.start and x.end < m.end
+            ]
+            if country:
+                ctx.sides[m.entity.id] = country[0].entity.id
+                continue
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is None:
             continue
         root = span.root
-        head = root.head if root.dep_ == "appos" else root
+        head = root.head if root.dep_ in ("appos", "conj") else root
         phrase = _speaker_tokens(head, ctx)
         if len(phrase) < 2 or len(phrase) > 40:
             continue

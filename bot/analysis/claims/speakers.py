@@ -206,16 +206,45 @@ def _previous_subject(head: Any, ctx: _Ctx) -> _Speaker | None:
 
 
 def _previous_person_subject(ctx: _Ctx, before: int) -> tuple[int, _Speaker] | None:
+    """The person named as the subject of one of the sentences just before
+    offset ``before`` ("Okafor, a former nurse, ran the clinic. On Sunday
+    he opened a ward.\n\n“…,” he said": Okafor): the previous sentence of
+    the paragraph, or further back over sentences whose subject is a
+    pronoun or names no person, up to the paragraph before."""
     tok = ctx.doc.char_span(before, before + 1, alignment_mode="expand")
     if tok is None or tok.start == 0:
         return None
     sent = tok.sent
-    if sent.start == 0:
+    k0 = ctx.sent_of.get(sent.start)
+    if k0 is None:
         return None
-    prev = ctx.doc[sent.start - 1].sent
-    if not ctx.same_para(prev.start_char, before):
-        return None
+    para = ctx.para_of[k0]
+    for _ in range(3):
+        if sent.start == 0:
+            return None
+        prev = ctx.doc[sent.start - 1].sent
+        k = ctx.sent_of.get(prev.start)
+        if k is None or para - ctx.para_of[k] > 1:
+            return None
+        found = _person_subject_in(prev, ctx)
+        if found is not None:
+            return found
+        if not _pronoun_subject(prev):
+            return None
+        sent = prev
+    return None
+
+
+def _pronoun_subject(sent: Any) -> bool:
+    """Whether the main clause of ``sent`` has "he" or "she" as its subject."""
+    return any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ("he", "she") for c in sent.root.children
+    )
+
+
+def _person_subject_in(prev: Any, ctx: _Ctx) -> tuple[int, _Speaker] | None:
     best: tuple[int, _Speaker] | None = None
+    best_rank = 3
     for m in ctx.mentions_in(prev.start_char, prev.end_char):
         if m.entity.type != "PERSON" or ctx.in_quote(m.start):
             continue
@@ -223,21 +252,25 @@ def _previous_person_subject(ctx: _Ctx, before: int) -> tuple[int, _Speaker] | N
         if span is None:
             continue
         root = span.root
-        while root.dep_ in ("appos", "compound") and root.head is not root:
+        while root.dep_ in ("appos", "compound") and root.head.i != root.i:
             root = root.head
         if root.dep_ in ("nsubj", "nsubjpass"):
             # "Zelensky said he had told the minister, Sybiha, to call":
             # the minister is the subject of a clause inside, not the story's
             verb = root.head
             if (
-                verb is not prev.root
+                verb.i != prev.root.i
                 and verb.dep_ != "conj"
                 and verb.lemma_.lower() not in CUE_VERBS
             ):
                 continue
+            # the main clause's subject first ("Ruiz said, adding that Okoye
+            # showed …": Ruiz)
+            rank = 0 if verb.i == prev.root.i else 1 if verb.dep_ == "conj" else 2
             known = [h for h in ctx.history if h.id == m.entity.id]
             sp = known[-1] if known else _Speaker(m.entity.name, m.entity.id, "person", m.start)
-            best = (m.start, sp)
+            if best is None or rank <= best_rank:
+                best, best_rank = (m.start, sp), rank
     return best
 
 
@@ -261,7 +294,45 @@ def _self_named(core: Any, ctx: _Ctx) -> _Speaker | None:
 
 def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
     """Resolve the subject token ``head`` to a speaker, or None if it names
-    nobody (expletive "it", "the claims")."""
+    nobody (expletive "it", "the claims"). A share of people a poll asked
+    ("in a poll taken in May, 42 percent of voters said") speaks through the
+    poll."""
+    sp = _subject_speaker(head, ctx)
+    if sp is not None and sp.id is None and _SHARE.match(sp.name):
+        poll = _poll_named(head, ctx)
+        if poll is not None:
+            return poll
+    return sp
+
+
+_SHARE = re.compile(
+    r"(?i)^(?:[\w-]+ ){0,4}?(?:\d[\d.,]*\s?(?:%|percent)|(?:\w+|\d+) in (?:10|ten)\b"
+    r"|majority\b|half\b)"
+)
+_POLLS = frozenset({"poll", "survey"})
+
+
+def _poll_named(head: Any, ctx: _Ctx) -> _Speaker | None:
+    """The poll a sentence names in a phrase of its own ("in a poll taken in
+    May", "according to a survey"); not a poll that is the subject of a
+    finding ("a poll found that 9 percent said …": the share speaks inside
+    the poll's claim)."""
+    own = {t.i for t in head.subtree}  # "a majority of voters in the poll": theirs
+    for t in head.sent:
+        if (
+            t.i not in own
+            and t.lemma_.lower() in _POLLS
+            and t.pos_ == "NOUN"
+            and t.dep_ == "pobj"
+            and not ctx.in_quote(t.idx)
+        ):
+            toks = _speaker_tokens(t, ctx)
+            if toks:
+                return _Speaker(_clean(toks), None, "other", toks[0].idx)
+    return None
+
+
+def _subject_speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
     low = head.lower_
     if ctx.in_dateline(head.idx):
         return None
@@ -289,9 +360,18 @@ def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
                 or _resolve_previous(ctx, "any", head.idx)
             )
         if low == "it":
-            # "It said in a statement …": the organisation that spoke last
+            first = _first_conjunct_subject(head)
+            said = _speaker(first, ctx) if first is not None else None
+            if said is not None and (said.kind == "group" or _a_document(said)):
+                return said
+            # "It said in a statement …": the organisation that spoke last;
+            # "the report notes …, and it says …": the document
             prev = _resolve_previous(ctx, "group", head.idx)
-            if prev is not None and prev.kind == "group" and head.idx - prev.pos < 400:
+            if (
+                prev is not None
+                and head.idx - prev.pos < 400
+                and (prev.kind == "group" or _a_document(prev))
+            ):
                 return prev
         return None
     core = _core(head)
@@ -309,17 +389,17 @@ def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
     around = ctx.mentions_in(whole[0].idx, whole[-1].idx + len(whole[-1].text))
     if covering:
         m = max(covering, key=lambda x: x.end - x.start)
-        if (
-            m.entity.type == "NORP"
-            and core.tag_ == "NNP"
-            and any(c.dep_ == "det" and c.lower_ in ("the", "a") for c in core.children)
-        ):
+        dets = {c.lower_ for c in core.children if c.dep_ in ("det", "nummod")}
+        member = dets & {"the", "a", "an", "another", "one"}
+        if m.entity.type == "NORP" and core.tag_ == "NNP" and member:
             # "the Wisconsin Republican said": a member, not the party; the
-            # person named before, or the description itself
-            prev = _resolve_previous(ctx, "person", head.idx)
+            # person named before, or the description itself. "A Nevada
+            # Democrat", "another Iowa Republican": someone not named, who
+            # speaks for the party
+            prev = _resolve_previous(ctx, "person", head.idx) if "the" in dets else None
             if prev is not None:
                 return prev
-            return _Speaker(_clean(toks), None, "person", start)
+            return _Speaker(_clean(toks), None, "person", start, side=m.entity.id)
         affil = frozenset(x.entity.id for x in around if x.entity.id != m.entity.id)
         _learn_side(m, whole, around, ctx)
         return _Speaker(_mention_name(m, core), m.entity.id, _kind(m, core), start, affil)
@@ -389,6 +469,26 @@ def _speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
     return _Speaker(name, None, _kind(None, core), start, side=side)
 
 
+def _first_conjunct_subject(pron: Any) -> Any:
+    """ "The report notes that …, and it says …": the subject of the first
+    of the coordinated verbs, when it is no pronoun."""
+    verb = pron.head
+    if pron.dep_ != "nsubj" or verb.dep_ != "conj":
+        return None
+    while verb.dep_ == "conj" and verb.head.i != verb.i:
+        verb = verb.head
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is None or _is_pronoun(subj) or subj.tag_ in ("WP", "WDT"):
+        return None
+    return subj
+
+
+def _a_document(sp: _Speaker) -> bool:
+    """A speaker that is a document speaking as itself ("The report")."""
+    words = sp.name.lower().split()
+    return sp.id is None and bool(words) and words[-1] in DOCUMENT_NOUNS
+
+
 _PEOPLE = frozenset(
     {"voter", "respondent", "resident", "adult", "american", "member", "supporter", "citizen"}
     | {"worker", "parent", "student", "people", "democrat", "republican", "independent"}
@@ -446,6 +546,18 @@ def _in_ten(core: Any) -> bool:
 def _transcript_speaker(name: str, ctx: _Ctx, pos: int) -> _Speaker:
     """ "ORTIZ" in a transcript: the person of the story with that surname."""
     key = name.split("(")[0].strip().casefold()
+    if key in ("a", "a."):
+        # "Q: … A: …": the answers are the interviewee's, the person the
+        # story names most (the first named of those tied)
+        counts: dict[str, int] = {}
+        first: dict[str, Mention] = {}
+        for m in ctx.mentions:
+            if m.entity.type == "PERSON" and not ctx.in_quote(m.start):
+                counts[m.entity.id] = counts.get(m.entity.id, 0) + 1
+                first.setdefault(m.entity.id, m)
+        if counts:
+            top = max(counts, key=lambda e: (counts[e], -first[e].start))
+            return _Speaker(first[top].entity.name, top, "person", pos)
     for m in ctx.mentions:
         if m.entity.type == "PERSON" and m.entity.name.split()[-1].casefold() == key:
             return _Speaker(m.entity.name, m.entity.id, "person", pos)
@@ -495,7 +607,32 @@ def _document_speaker(core: Any, toks: list[Any], ctx: _Ctx) -> _Speaker | None:
             return replace(found, name=re.sub(r"\s*['’]s$", "", found.name))
     if ctx.in_quote(core.idx):
         return None
+    issuer = _issuer(core)
+    if issuer is not None:
+        # "The union issued a statement saying …": the union speaks
+        found = _speaker(issuer, ctx)
+        if found is not None:
+            return found
     return _Speaker(_clean(toks), None, "other", toks[0].idx)
+
+
+_ISSUING = frozenset(
+    {"issue", "release", "publish", "send", "post", "put", "file", "sign", "run", "circulate"}
+)
+_ANSWERING = frozenset({"respond", "reply", "react", "answer", "hit"})
+
+
+def _issuer(doc_noun: Any) -> Any:
+    """Who issued the document ``doc_noun``: the subject of "issued",
+    "released", "ran" … when it is their object, or of "responded with"."""
+    verb = doc_noun.head
+    if doc_noun.dep_ == "dobj" and verb.lemma_.lower() in _ISSUING:
+        return next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if doc_noun.dep_ == "pobj" and verb.lower_ == "with":
+        verb = verb.head
+        if verb.lemma_.lower() in _ANSWERING:
+            return next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return None
 
 
 _BODY_NOUNS = frozenset(
