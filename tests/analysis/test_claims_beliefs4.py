@@ -109,7 +109,7 @@ def test_a_quotation_after_a_view_goes_on_with_the_speaker_before(
     nlp: Any, gazetteer: Gazetteer
 ) -> None:
     text = (
-        "“We rebuilt the pier in a single summer,” said Tomas Eide, the harbour master.\n\n"
+        "“We rebuilt the pier in a single summer,” said Tomas Eide, the harbour master. "
         "Many fishermen saw the repairs as overdue.\n\n"
         "“Nobody believed the crane would arrive in time.”"
     )

@@ -187,3 +187,28 @@ def test_a_share_inside_a_poll_s_finding_keeps_its_own_words(
     assert [
         c.speaker for c in claims if "no preference" in c.text and c.text.startswith("they")
     ] == ["9 percent of voters"]
+
+
+def test_a_quotation_two_paragraphs_on_is_not_the_last_speaker(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    """Paragraphs are counted also when the parser keeps the line break inside
+    the sentence before it: a quotation after a paragraph about something else
+    is not put in the mouth of the speaker of the paragraph before that."""
+    text = (
+        "Port director Helga Maren said the new crane would arrive in June.\n\n"
+        "The harbour has lost three contracts this year to a rival port across the bay.\n\n"
+        '"We cannot wait for another winter like the last one."\n\n'
+        "The union has called a meeting."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    assert [c.text for c in claims if c.speaker == "Helga Maren"] == [
+        "the new crane would arrive in June"
+    ]
+    # in the speaker's own paragraph the quotation is still theirs
+    near = (
+        "Port director Helga Maren said the new crane would arrive in June. "
+        'The harbour is quiet. "We cannot wait for another winter like the last one."'
+    )
+    [quoted] = [c for c in claims_of(nlp, gazetteer, near) if "another winter" in c.text]
+    assert quoted.speaker == "Helga Maren"

@@ -132,15 +132,18 @@ def _sentence_index(doc: Any) -> tuple[dict[int, int], list[Any]]:
 
 
 def _paragraphs(text: str, sents: list[Any]) -> list[int]:
+    """Each sentence's paragraph number: a line break between the last word of
+    one sentence and the first of the next starts a new paragraph (the parser
+    may keep the break inside the sentence before, as a whitespace token)."""
     out: list[int] = []
     para = 0
     last_end = 0
     for s in sents:
-        gap = text[last_end : s.start_char]
-        if "\n" in gap or (out and "\n" in text[s.start_char : s.start_char]):
+        if "\n" in text[last_end : s.start_char]:
             para += 1
         out.append(para)
-        last_end = s.end_char
+        words = [t for t in s if not t.is_space]
+        last_end = words[-1].idx + len(words[-1].text) if words else s.end_char
     return out
 
 
