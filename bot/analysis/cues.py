@@ -10,6 +10,15 @@ import re
 
 from bot.models import Stance
 
+# more verbs of belief and of coming to know, a claim only with a reported
+# clause like "believe" ("engineers assume the pier will hold", "the crew
+# learned that the port had closed"; never "learned the route")
+BELIEF_VERBS_MORE = frozenset(
+    {"learn", "realize", "realise", "discover", "assume", "presume", "suppose", "reckon"}
+    | {"speculate", "hypothesize", "hypothesise", "theorize", "theorise", "anticipate"}
+    | {"project", "understand", "sense", "gather"}
+)
+
 # verbs of saying and of stance; the value is the stance the cue gives
 CUE_VERBS: dict[str, Stance] = {
     **{
@@ -112,6 +121,7 @@ CUE_VERBS: dict[str, Stance] = {
     # "asked whether …", '"Why now?" she asked': a question, not an assertion;
     # "asked him to leave" (a request) has no clause and gives no claim
     "ask": Stance.QUESTION,
+    **{v: Stance.ASSERT for v in BELIEF_VERBS_MORE},
 }
 
 # verbs of belief, finding and showing: a claim only with a reported clause
@@ -120,6 +130,7 @@ CUE_VERBS: dict[str, Stance] = {
 CLAUSE_ONLY_CUES = frozenset(
     {"think", "believe", "expect", "fear", "hope", "suspect", "feel", "worry", "agree"}
     | {"find", "show", "know", "determine"}
+    | BELIEF_VERBS_MORE
 )
 
 # verbs of recording a figure: a claim when an institution or an instrument
@@ -598,16 +609,16 @@ def is_outlet_name(name: str, outlet: str | None = None) -> bool:
     )
 
 
-# beliefs4: verbs of regarding, whose object and its complement make a
+# verbs of regarding, whose object and its complement make a
 # proposition ("experts see the vote as a test", "the board considered her
 # the best choice"); never the object alone ("saw the rally")
 VIEW_VERBS = frozenset({"see", "view", "regard", "perceive", "consider", "deem"})
-# beliefs4: nouns of a poll or survey ("in the latest poll, the mayor leads")
+# nouns of a poll or survey ("in the latest poll, the mayor leads")
 POLL_NOUNS = frozenset({"poll", "survey", "polling"})
-# beliefs4: sources of a finding that can show a noun phrase ("the survey
+# sources of a finding that can show a noun phrase ("the survey
 # showed the mayor in the lead", "a study found the drug safe")
 FINDING_NOUNS = POLL_NOUNS | frozenset({"study", "analysis", "research", "census", "audit"})
-# beliefs4: nouns and adjectives of belief with a clause, by the verb whose
+# nouns and adjectives of belief with a clause, by the verb whose
 # stance they take ("her belief that …", "is convinced that …")
 BELIEF_NOUNS: dict[str, str] = {
     **{n: "believe" for n in ("belief", "view", "conviction", "opinion", "assessment")},
@@ -622,14 +633,3 @@ BELIEF_ADJECTIVES: dict[str, str] = {
     **{a: "fear" for a in ("worried", "afraid", "fearful", "concerned", "pessimistic")},
     **{"hopeful": "hope", "doubtful": "doubt", "skeptical": "doubt", "sceptical": "doubt"},
 }
-# beliefs4: more verbs of belief and of coming to know, a claim only with a
-# reported clause like the others above ("engineers assume the pier will
-# hold", "the crew learned that the port had closed")
-BELIEF_VERBS_MORE = frozenset(
-    {"learn", "realize", "realise", "discover", "assume", "presume", "suppose", "reckon"}
-    | {"speculate", "hypothesize", "hypothesise", "theorize", "theorise", "anticipate"}
-    | {"project", "understand", "sense", "gather"}
-)
-CUE_VERBS.update({v: Stance.ASSERT for v in BELIEF_VERBS_MORE})
-CLAUSE_ONLY_CUES = CLAUSE_ONLY_CUES | BELIEF_VERBS_MORE
-NEEDS_CLAUSE = NEEDS_CLAUSE | BELIEF_VERBS_MORE

@@ -29,6 +29,15 @@ from bot.analysis.cues import (
 )
 
 
+def _active_speaker(verb: Any, ctx: _Ctx) -> tuple[Any, _Speaker] | None:
+    """The subject of an active ``verb`` and the speaker it names, or None."""
+    subj, passive = _subject_of(verb, ctx)
+    if subj is None or passive:
+        return None
+    speaker = _speaker(subj, ctx)
+    return None if speaker is None else (subj, speaker)
+
+
 def _according_claim(tok: Any, sent: Any, k: int, ctx: _Ctx, has_other: bool) -> _Draft | None:
     pobj = _according_to(tok)
     if pobj is None:
@@ -142,12 +151,10 @@ def _statement_claim(tok: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     verb = tok.head
     if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() in CUE_VERBS:
         return None
-    subj, passive = _subject_of(verb, ctx)
-    if subj is None or passive:
+    active = _active_speaker(verb, ctx)
+    if active is None:
         return None
-    speaker = _speaker(subj, ctx)
-    if speaker is None:
-        return None
+    subj, speaker = active
     skip = {t.i for t in tok.subtree} | {t.i for t in subj.subtree}
     toks = [t for t in _sub(verb) if t.i not in skip]
     toks = [t for t in toks if not (t.dep_ == "punct" and t.head.i == verb.i and t.i < verb.i)]
@@ -320,12 +327,10 @@ def _message_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     )
     if not said:
         return None
-    subj, passive = _subject_of(verb, ctx)
-    if subj is None or passive or ctx.in_quote(subj.idx):
+    active = _active_speaker(verb, ctx)
+    if active is None or ctx.in_quote(active[0].idx):
         return None
-    speaker = _speaker(subj, ctx)
-    if speaker is None:
-        return None
+    speaker = active[1]
     content, start, end = _finish(text, q[0], q[1], None, ctx)
     if len(content.split()) < 3:
         return None
@@ -365,12 +370,10 @@ def _plain_paragraph(verb: Any, pos: int, ctx: _Ctx, sent_at: Any) -> _Draft | N
         c.dep_ in ("ccomp", "dobj", "xcomp") for c in verb.children
     ):
         return None
-    subj, passive = _subject_of(verb, ctx)
-    if subj is None or passive:
+    active = _active_speaker(verb, ctx)
+    if active is None:
         return None
-    speaker = _speaker(subj, ctx)
-    if speaker is None:
-        return None
+    speaker = active[1]
     text = ctx.text
     end = _para_end(text, pos)
     span = ctx.doc.char_span(pos, end, alignment_mode="expand")
@@ -409,12 +412,10 @@ def _intro_block_claims(sent: Any, ctx: _Ctx, sent_at: Any) -> list[_Draft]:
         or any(o.lemma_.lower() in STATEMENT_NOUNS | {"following"} for o in objects)
     ):
         return []
-    subj, passive = _subject_of(verb, ctx)
-    if subj is None or passive:
+    active = _active_speaker(verb, ctx)
+    if active is None:
         return []
-    speaker = _speaker(subj, ctx)
-    if speaker is None:
-        return []
+    speaker = active[1]
     pos = last.idx + 1
     while pos < len(text) and text[pos] in " \t\n":
         pos += 1
