@@ -633,3 +633,44 @@ BELIEF_ADJECTIVES: dict[str, str] = {
     **{a: "fear" for a in ("worried", "afraid", "fearful", "concerned", "pessimistic")},
     **{"hopeful": "hope", "doubtful": "doubt", "skeptical": "doubt", "sceptical": "doubt"},
 }
+
+
+# positions a side takes in public without "saying" a proposition: demands
+# and calls ("called for an inquiry", "urged the city to reopen the talks",
+# "appealed for donations", "pressed the board to resign", "asked the court
+# to block the sale"), proposals and recommendations ("proposed a ban on
+# coal plants"). The claim is the verb phrase with its verb, so that
+# "Speaker — called for an inquiry" reads as what was demanded; each verb
+# counts only in the frames `claims.positions` lists ("appealed the ruling",
+# "pushed the button", "asked about the vote" are none)
+REQUEST_CUES = frozenset(
+    {"call", "urge", "demand", "appeal", "press", "push", "ask", "plead", "implore", "beg"}
+)
+PROPOSAL_CUES = frozenset({"propose", "recommend"})
+POSITION_CUES = REQUEST_CUES | PROPOSAL_CUES
+# what a call asks for when it asks for nothing one could follow up
+# ("called for calm", "urged restraint", "demanded answers", "calling for
+# immediate international attention"), and acts as vague ("called on allies
+# to respond", "urged the council to act")
+VAGUE_REQUESTS = frozenset(
+    {"calm", "restraint", "attention", "unity", "patience", "caution", "help", "action"}
+    | {"answer", "explanation", "response", "clarification", "reaction", "support"}
+    | {"solidarity", "prayer", "peace", "dialogue", "understanding", "vigilance"}
+)
+VAGUE_ACTS = frozenset({"respond", "react", "act", "help", "do"})
+# a participle of a position verb as an alert shows it ("calling for an
+# inquiry" → "called for an inquiry")
+POSITION_PAST = {
+    "calling": "called",
+    "urging": "urged",
+    "demanding": "demanded",
+    "appealing": "appealed",
+    "pressing": "pressed",
+    "pushing": "pushed",
+    "asking": "asked",
+    "pleading": "pleaded",
+    "imploring": "implored",
+    "begging": "begged",
+    "proposing": "proposed",
+    "recommending": "recommended",
+}

@@ -41,6 +41,7 @@ from bot.analysis.claims.verb_cues import _aux_cue_lemma, _verb_claim
 from bot.analysis.cues import (
     CLAUSE_ONLY_CUES,
     CUE_VERBS,
+    POSITION_CUES,
     RECORD_CUES,
     is_outlet_name,
 )
@@ -78,7 +79,11 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
         cues = [
             t
             for t in sent
-            if (t.lemma_.lower() in CUE_VERBS or _aux_cue_lemma(t))
+            if (
+                t.lemma_.lower() in CUE_VERBS
+                or t.lemma_.lower() in POSITION_CUES
+                or _aux_cue_lemma(t)
+            )
             and not ctx.in_quote(t.idx)
             and not ctx.in_dateline(t.idx)
         ]

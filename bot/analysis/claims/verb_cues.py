@@ -18,6 +18,7 @@ from bot.analysis.claims.base import (
     _stance,
     _sub,
 )
+from bot.analysis.claims.positions import position_content
 from bot.analysis.claims.quotes import _adjacent_quote
 from bot.analysis.claims.speakers import _speaker
 from bot.analysis.claims.verb_content import (
@@ -38,11 +39,13 @@ from bot.analysis.cues import (
     NEEDS_CLAUSE,
     NEEDS_COMPLEMENT,
     OBJECT_CUES,
+    POSITION_CUES,
     RECORD_CUES,
     is_outlet_name,
 )
 from bot.models import Stance
 
+_POSITION_PREPS = frozenset({"for", "on", "to", "with"})
 _AUXILIARIES = frozenset({"be", "have", "do", "will", "shall", "may", "might", "can", "could"})
 
 
@@ -69,6 +72,10 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
         kids = [c for c in kids if ctx.same_para(c.idx, cue.idx)]
     if lemma in RECORD_CUES:
         return _recorded(cue, kids), "object"
+    position = position_content(cue)
+    if position is not None:
+        # "called for an inquiry", "urged the city to reopen the talks"
+        return position, "position"
     ccomp = [
         c
         for c in kids
@@ -407,6 +414,11 @@ def _cue_phrase(cue: Any) -> str:
         if c.dep_ == "prt" and c.i == cue.i + 1:
             words.append(c.text)
     lemma = cue.lemma_.lower()
+    if lemma in POSITION_CUES:
+        # "called for", "called on", "appealed to", "pleaded with"
+        for c in cue.children:
+            if c.dep_ == "prep" and c.i == cue.i + len(words) and c.lower_ in _POSITION_PREPS:
+                words.append(c.text)
     if lemma == "tell":
         for c in cue.children:
             if c.dep_ in ("dobj", "dative") and (
@@ -726,8 +738,12 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         return None  # the word after a headline cue, see _headline_cue
     if cue.pos_ not in ("VERB", "AUX") and not (cue.pos_ == "NOUN" and lemma == "say"):
         return None
-    if lemma == "call" and any(
-        c.dep_ == "prep" and c.lower_ in ("for", "on") for c in cue.children
+    if lemma not in CUE_VERBS and position_content(cue) is None:
+        return None  # "appealed the ruling", "pushed the cart": no position taken
+    if (
+        lemma == "call"
+        and any(c.dep_ == "prep" and c.lower_ in ("for", "on") for c in cue.children)
+        and position_content(cue) is None
     ):
         return None
     if lemma in ("point",) and not any(c.dep_ == "prt" and c.lower_ == "out" for c in cue.children):
@@ -857,6 +873,16 @@ def _verb_content(
     """The content of a verb cue whose speaker is known: the complement, the
     quotation beside the cue, or the clause the parse attached elsewhere."""
     toks, tag = _content_from_children(cue, ctx)
+    if tag == "position":
+        # a demand or a proposal: the verb phrase, never a quotation nearby
+        if not toks:
+            return None
+        draft = _draft_from_tokens(speaker, cue, lemma, toks, sent, k, ctx, modal)
+        if draft is not None:
+            # "called for an inquiry into the false claims", "asked the court
+            # to block the sale": a demand, neither a denial nor a question
+            draft.stance = Stance.ASSERT
+        return draft
     if (
         tag == "object"
         and toks

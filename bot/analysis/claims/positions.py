@@ -1,0 +1,126 @@
+"""Positions a side takes without saying a proposition: demands and calls
+("the UN called for an independent investigation", "the union urged the
+city to reopen the talks", "Rivera called on the agency to release the
+files"), proposals and recommendations ("proposed a ban on new coal
+plants"). The content is the verb phrase with its verb ("called for an
+independent investigation"), so that an alert line "UN called for …" reads
+as what was asked, and never as a fact ("UN — an independent
+investigation")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.analysis.claims.base import _span_of
+from bot.analysis.cues import POSITION_CUES, PROPOSAL_CUES, VAGUE_ACTS, VAGUE_REQUESTS
+
+# the preposition each request verb takes before what is asked for
+# ("called for", "appealed for", "pressed for", "pleaded for"), or before
+# whom it asks ("called on X to …", "appealed to X to …", "pleaded with X to …")
+_FOR = frozenset({"call", "appeal", "press", "push", "ask", "plead", "beg", "demand", "urge"})
+_ON = {"call": "on", "appeal": "to", "plead": "with"}
+# verbs whose object is what is asked for or proposed ("demanded an apology",
+# "urged a rethink", "proposed a ban"); the others take a person as object
+# and need what the person is to do ("pressed the board to resign")
+_THING_OBJECT = frozenset({"demand", "urge"}) | PROPOSAL_CUES
+# verbs whose clause is what is asked ("demanded that the plant close",
+# "recommended that the plant be closed")
+_AFTER_OBJECT = frozenset({"from", "against", "for", "into", "to", "on", "over", "of", "by"})
+_CLAUSE = frozenset({"demand", "urge", "ask", "propose", "recommend", "insist"})
+
+
+def is_position(cue: Any) -> bool:
+    """Whether a verb is used as a demand or a proposal (see :func:`position_content`)."""
+    return position_content(cue) is not None
+
+
+def position_content(cue: Any) -> list[Any] | None:
+    """The tokens of a position verb with what it asks for or proposes, the
+    verb first: [] when the verb is used so but asks for nothing one could
+    follow up ("called for calm", "urged the council to act"); None when the
+    verb is not used as a demand or a proposal here ("appealed the ruling",
+    "asked about the vote", "pushed the cart")."""
+    lemma = cue.lemma_.lower()
+    if lemma not in POSITION_CUES or cue.pos_ != "VERB":
+        return None
+    kids = [c for c in cue.children if c.i > cue.i]
+    preps = [c for c in kids if c.dep_ == "prep"]
+    objs = [c for c in kids if c.dep_ in ("dobj", "dative")]
+    to_do = [c for c in kids if c.dep_ in ("xcomp", "ccomp") and _infinitive(c)]
+    clause = [c for c in kids if c.dep_ == "ccomp" and not _infinitive(c)]
+    parts: list[Any] | None = None
+    asked: list[Any] = []  # what is asked for (noun) or to be done (verb)
+    on = _ON.get(lemma)
+    for p in preps:
+        if on and p.lower_ == on and (to_do or _infinitive_inside(p)):
+            # "called on the agency to release the files"
+            parts, asked = [p, *to_do], to_do or [_infinitive_inside(p)]
+            break
+        if p.lower_ == "for" and lemma in _FOR and _obj_of(p) is not None:
+            # "called for an inquiry", "pressed for a vote", "asked for a recount"
+            parts, asked = [p, *to_do], [_obj_of(p)]
+            break
+    if parts is None and objs and to_do and lemma not in PROPOSAL_CUES:
+        # "urged the city to reopen the talks", "asked the court to block the sale"
+        parts, asked = [objs[0], *to_do], to_do
+    if parts is None and clause and lemma in _CLAUSE:
+        if lemma == "ask" or not any(m.lower_ == "that" for m in clause[0].children):
+            # "asked whether …" is a question; "demanded he resign" has no "that"
+            # and reads as well with it; only "that" marks a demand for sure
+            return None
+        parts, asked = clause[:1], []
+    if parts is None and objs and lemma in _THING_OBJECT and not to_do:
+        # "demanded an apology from the council", "proposed a ban on new coal plants"
+        after = [p for p in preps if p.i > objs[0].i and p.lower_ in _AFTER_OBJECT]
+        parts, asked = [objs[0], *after[:1]], objs[:1]
+    if parts is None and to_do and lemma in PROPOSAL_CUES | {"demand"}:
+        # "proposed to cut the fees"; "demanded to know …" is a question
+        if any(t.lemma_.lower() == "know" for t in to_do):
+            return None
+        parts, asked = to_do, to_do
+    if parts is None:
+        return None
+    if any(_vague(a) for a in asked):
+        return []
+    prt = [c for c in cue.children if c.dep_ == "prt" and c.i == cue.i + 1]
+    span = _span_of(parts)
+    return [cue, *prt, *[t for t in span if t.i > cue.i + len(prt)]] if span else []
+
+
+def _obj_of(prep: Any) -> Any:
+    return next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+
+
+def _infinitive(verb: Any) -> bool:
+    return verb.pos_ in ("VERB", "AUX") and any(
+        c.tag_ == "TO" and c.i < verb.i for c in verb.children
+    )
+
+
+def _infinitive_inside(prep: Any) -> Any:
+    """ "called on the agency to release …": the parser hung the infinitive
+    on the object of the preposition."""
+    obj = _obj_of(prep)
+    if obj is None:
+        return None
+    return next(
+        (c for c in obj.children if c.dep_ in ("acl", "relcl", "xcomp") and _infinitive(c)), None
+    )
+
+
+def _vague(asked: Any) -> bool:
+    """Whether what is asked for names nothing one could follow up: "calm",
+    "immediate international attention", "answers from Beijing"; an act
+    with nothing of its own ("to respond", "to do more")."""
+    lemma = asked.lemma_.lower()
+    if asked.pos_ == "PROPN":  # a headline's "Demands Answers From …"
+        lemma = asked.lower_.removesuffix("s")
+    if asked.pos_ in ("VERB", "AUX"):
+        return lemma in VAGUE_ACTS and all(
+            c.dep_ in ("aux", "advmod", "neg", "punct") for c in asked.children
+        )
+    return lemma in VAGUE_REQUESTS and all(
+        c.dep_ in ("det", "amod", "compound", "punct", "advmod")
+        or (c.dep_ == "prep" and c.lower_ == "from")
+        for c in asked.children
+    )
