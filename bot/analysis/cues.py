@@ -645,6 +645,7 @@ BELIEF_ADJECTIVES: dict[str, str] = {
 # "pushed the button", "asked about the vote" are none)
 REQUEST_CUES = frozenset(
     {"call", "urge", "demand", "appeal", "press", "push", "ask", "plead", "implore", "beg"}
+    | {"request"}
 )
 PROPOSAL_CUES = frozenset({"propose", "recommend"})
 POSITION_CUES = REQUEST_CUES | PROPOSAL_CUES
@@ -656,6 +657,14 @@ VAGUE_REQUESTS = frozenset(
     {"calm", "restraint", "attention", "unity", "patience", "caution", "help", "action"}
     | {"answer", "explanation", "response", "clarification", "reaction", "support"}
     | {"solidarity", "prayer", "peace", "dialogue", "understanding", "vigilance"}
+    | {"silence", "quiet"}
+)
+# media that ask without being a side ("the messages ask them to log in",
+# "a pop-up asks you to pay"): no position of anyone
+MEDIUM_NOUNS = frozenset(
+    {"message", "email", "e-mail", "text", "sms", "link", "pop", "popup", "pop-up", "ad"}
+    | {"advert", "advertisement", "sign", "banner", "screen", "notification", "prompt", "form"}
+    | {"page", "website", "site", "app", "window", "scam", "bot", "recording"}
 )
 VAGUE_ACTS = frozenset({"respond", "react", "act", "help", "do"})
 # a participle of a position verb as an alert shows it ("calling for an
@@ -671,6 +680,7 @@ POSITION_PAST = {
     "pleading": "pleaded",
     "imploring": "implored",
     "begging": "begged",
+    "requesting": "requested",
     "proposing": "proposed",
     "recommending": "recommended",
 }

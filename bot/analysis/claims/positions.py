@@ -12,7 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from bot.analysis.claims.base import _span_of
-from bot.analysis.cues import POSITION_CUES, PROPOSAL_CUES, VAGUE_ACTS, VAGUE_REQUESTS
+from bot.analysis.cues import (
+    POSITION_CUES,
+    PROPOSAL_CUES,
+    ROLE_WORDS,
+    VAGUE_ACTS,
+    VAGUE_REQUESTS,
+)
 
 # the preposition each request verb takes before what is asked for
 # ("called for", "appealed for", "pressed for", "pleaded for"), or before
@@ -22,11 +28,17 @@ _ON = {"call": "on", "appeal": "to", "plead": "with"}
 # verbs whose object is what is asked for or proposed ("demanded an apology",
 # "urged a rethink", "proposed a ban"); the others take a person as object
 # and need what the person is to do ("pressed the board to resign")
-_THING_OBJECT = frozenset({"demand", "urge"}) | PROPOSAL_CUES
+_THING_OBJECT = frozenset({"demand", "urge", "request"}) | PROPOSAL_CUES
 # verbs whose clause is what is asked ("demanded that the plant close",
 # "recommended that the plant be closed")
+# bodies and groups that are asked to act, besides institutions and roles
+_BODIES = frozenset(
+    {"board", "company", "firm", "union", "team", "people", "resident", "voter", "member"}
+    | {"citizen", "country", "nation", "ally", "party", "candidate", "group", "city", "state"}
+)
+_WHEN = frozenset({"after", "before", "when", "since", "until", "once", "as", "because", "while"})
 _AFTER_OBJECT = frozenset({"from", "against", "for", "into", "to", "on", "over", "of", "by"})
-_CLAUSE = frozenset({"demand", "urge", "ask", "propose", "recommend", "insist"})
+_CLAUSE = frozenset({"demand", "urge", "ask", "propose", "recommend", "request"})
 
 
 def is_position(cue: Any) -> bool:
@@ -43,6 +55,20 @@ def position_content(cue: Any) -> list[Any] | None:
     lemma = cue.lemma_.lower()
     if lemma not in POSITION_CUES or cue.pos_ != "VERB":
         return None
+    if cue.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ in _WHEN and c.i < cue.i for c in cue.children
+    ):
+        # "the email came hours after Trump proposed a ban": what happened
+        # then, told as the background of something else
+        return None
+    if (
+        cue.tag_ != "VBG"
+        and cue.dep_ not in ("ROOT", "conj", "ccomp", "relcl", "parataxis")
+        and not any(c.dep_ in ("nsubj", "nsubjpass") for c in cue.children)
+    ):
+        # "resistant to the Obama/Clinton calls for regime change": a finite
+        # verb with no subject of its own is a noun the parser misread
+        return None
     kids = [c for c in cue.children if c.i > cue.i]
     preps = [c for c in kids if c.dep_ == "prep"]
     objs = [c for c in kids if c.dep_ in ("dobj", "dative")]
@@ -51,15 +77,43 @@ def position_content(cue: Any) -> list[Any] | None:
     parts: list[Any] | None = None
     asked: list[Any] = []  # what is asked for (noun) or to be done (verb)
     on = _ON.get(lemma)
-    for p in preps:
+    for_to = [
+        c
+        for c in kids
+        if c.dep_ == "advcl"
+        and _infinitive(c)
+        and any(m.dep_ == "mark" and m.lower_ == "for" for m in c.children)
+    ]
+    if for_to and lemma in _FOR:
+        # "is calling for some of his rivals to drop out": the parser made
+        # "for" the mark of a clause
+        parts, asked = for_to[:1], for_to[:1]
+    for p in [] if parts is not None else preps:
         if on and p.lower_ == on and (to_do or _infinitive_inside(p)):
             # "called on the agency to release the files"
             parts, asked = [p, *to_do], to_do or [_infinitive_inside(p)]
             break
         if p.lower_ == "for" and lemma in _FOR and _obj_of(p) is not None:
-            # "called for an inquiry", "pressed for a vote", "asked for a recount"
-            parts, asked = [p, *to_do], [_obj_of(p)]
+            # "called for an inquiry", "pressed for a vote", "asked for a
+            # recount"; "has called for the minister to release the files"
+            # (the infinitive hung on the verb)
+            then = [c for c in kids if c.dep_ == "advcl" and c.i > p.i and _infinitive(c)]
+            parts, asked = [p, *to_do, *then[:1]], [_obj_of(p)]
             break
+    if parts is None and objs and not to_do and _someone(objs[0]):
+        # "pressed the board to restore the route": the parser hung the
+        # infinitive on the verb as an adverbial, right after the object
+        end = max(t.i for t in objs[0].subtree)
+        to_do = [
+            c
+            for c in kids
+            if c.dep_ == "advcl" and _infinitive(c) and min(t.i for t in c.subtree) == end + 1
+        ][:1]
+    if objs and to_do:
+        # "urged the city to reopen the talks"; not "pushing the mayor to
+        # victory despite her struggles to attract voters"
+        end = max(t.i for t in objs[0].subtree)
+        to_do = [c for c in to_do if min(t.i for t in c.subtree) == end + 1]
     if parts is None and objs and to_do and lemma not in PROPOSAL_CUES:
         # "urged the city to reopen the talks", "asked the court to block the sale"
         parts, asked = [objs[0], *to_do], to_do
@@ -85,6 +139,16 @@ def position_content(cue: Any) -> list[Any] | None:
     prt = [c for c in cue.children if c.dep_ == "prt" and c.i == cue.i + 1]
     span = _span_of(parts)
     return [cue, *prt, *[t for t in span if t.i > cue.i + len(prt)]] if span else []
+
+
+def _someone(obj: Any) -> bool:
+    """Whether an object names someone who could be asked to act (a person,
+    a body, "him"), not a thing ("pressed the button to open the door")."""
+    return (
+        obj.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
+        or obj.pos_ in ("PROPN", "PRON")
+        or obj.lemma_.lower() in ROLE_WORDS | _BODIES
+    )
 
 
 def _obj_of(prep: Any) -> Any:

@@ -35,6 +35,7 @@ from bot.analysis.cues import (
     CLAUSE_ONLY_CUES,
     CUE_VERBS,
     EMPHASIS_NOUNS,
+    MEDIUM_NOUNS,
     MODALS,
     NEEDS_CLAUSE,
     NEEDS_COMPLEMENT,
@@ -416,9 +417,13 @@ def _cue_phrase(cue: Any) -> str:
     lemma = cue.lemma_.lower()
     if lemma in POSITION_CUES:
         # "called for", "called on", "appealed to", "pleaded with"
-        for c in cue.children:
-            if c.dep_ == "prep" and c.i == cue.i + len(words) and c.lower_ in _POSITION_PREPS:
-                words.append(c.text)
+        nxt = cue.doc[cue.i + len(words)] if cue.i + len(words) < len(cue.doc) else None
+        if (
+            nxt is not None
+            and nxt.lower_ in _POSITION_PREPS
+            and (nxt.head.i == cue.i or (nxt.dep_ == "mark" and nxt.head.head.i == cue.i))
+        ):
+            words.append(nxt.text)
     if lemma == "tell":
         for c in cue.children:
             if c.dep_ in ("dobj", "dative") and (
@@ -832,6 +837,12 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         speaker = _speaker(_what_antecedent(_relative_antecedent(subj, cue), cue), ctx)
     if speaker is None:
         return None
+    if (
+        subj is not None
+        and position_content(cue) is not None
+        and _relative_head(subj).lemma_.lower() in MEDIUM_NOUNS
+    ):
+        return None  # "the messages ask them to log in": a scam's text, no side's demand
     if ctx.in_quote(subj.idx if subj is not None else cue.idx) and not ctx.in_quote(cue.idx):
         return None
     if lemma in RECORD_CUES and (
@@ -848,6 +859,17 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     if draft is not None and subj is not None and not passive:
         draft.also = _co_speakers(subj, speaker, ctx)
     return draft
+
+
+def _relative_head(subj: Any) -> Any:
+    """The noun a relative pronoun stands for ("messages that ask …",
+    "emails that know … and ask …"); any other subject as it is."""
+    if subj.tag_ not in ("WDT", "WP"):
+        return subj
+    verb = subj.head
+    while verb.dep_ == "conj" and verb.head.i != verb.i:
+        verb = verb.head
+    return verb.head if verb.dep_ == "relcl" else subj
 
 
 def _co_speakers(subj: Any, speaker: _Speaker, ctx: _Ctx) -> list[_Speaker]:
