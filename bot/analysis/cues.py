@@ -648,7 +648,20 @@ REQUEST_CUES = frozenset(
     | {"request"}
 )
 PROPOSAL_CUES = frozenset({"propose", "recommend"})
-POSITION_CUES = REQUEST_CUES | PROPOSAL_CUES
+# stated support and opposition ("the governor endorsed Cruz", "the union
+# backs the levy", "Hale opposes the bill"): a position with its object
+SUPPORT_CUES = frozenset({"endorse", "back", "support", "oppose"})
+# what a side backs or opposes besides someone: a measure, never a thing
+# ("the river supports the livelihoods of …", "the pier supports lorries")
+MEASURE_NOUNS = frozenset(
+    {"bill", "law", "legislation", "measure", "proposal", "plan", "policy", "ban", "deal"}
+    | {"agreement", "accord", "treaty", "amendment", "resolution", "reform", "tax", "levy"}
+    | {"candidate", "candidacy", "nomination", "nominee", "bid", "campaign", "idea", "move"}
+    | {"decision", "effort", "initiative", "motion", "referendum", "strike", "sanction"}
+    | {"ceasefire", "truce", "war", "invasion", "merger", "takeover", "acquisition", "budget"}
+    | {"wall", "pipeline", "project", "program", "programme", "scheme", "rule", "regulation"}
+)
+POSITION_CUES = REQUEST_CUES | PROPOSAL_CUES | SUPPORT_CUES
 # what a call asks for when it asks for nothing one could follow up
 # ("called for calm", "urged restraint", "demanded answers", "calling for
 # immediate international attention"), and acts as vague ("called on allies
@@ -683,4 +696,8 @@ POSITION_PAST = {
     "requesting": "requested",
     "proposing": "proposed",
     "recommending": "recommended",
+    "endorsing": "endorsed",
+    "backing": "backed",
+    "supporting": "supported",
+    "opposing": "opposed",
 }

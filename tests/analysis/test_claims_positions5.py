@@ -176,3 +176,31 @@ def test_pushing_someone_to_a_result_is_no_demand(nlp: Any, gazetteer: Gazetteer
     )
     claims = claims_of(nlp, gazetteer, text)
     assert not any(c.cue.lower().startswith("push") for c in claims), claims
+
+
+def test_endorsed_backs_opposes_with_their_object(nlp: Any, gazetteer: Gazetteer) -> None:
+    claim = one(
+        claims_of(
+            nlp,
+            gazetteer,
+            "Morton Vale, the founder of the institute, has endorsed Senator Ted Crane for president.",
+        ),
+        "Vale",
+    )
+    check(claim, has=("endorsed Senator Ted Crane for president",))
+    claim = one(claims_of(nlp, gazetteer, "Governor Mark Dale is backing Hillary Ruiz."), "Dale")
+    check(claim, has=("backing Hillary Ruiz",))
+    assert _line("Mark Dale", claim.text, claim.cue) == "Mark Dale backed Hillary Ruiz"
+    claim = one(claims_of(nlp, gazetteer, "Senator Ada Hale opposes the mining bill."), "Hale")
+    check(claim, has=("opposes the mining bill",))
+
+
+def test_support_of_a_thing_is_no_position(nlp: Any, gazetteer: Gazetteer) -> None:
+    for text in (
+        "The old bridge supports heavy lorries.",
+        "The data backed up the claim.",
+        "The plan was backed by the council.",
+        "The Velna supports the farms of the valley.",
+    ):
+        claims = claims_of(nlp, gazetteer, text)
+        assert not any(c.cue.lower().startswith(("support", "back")) for c in claims), claims

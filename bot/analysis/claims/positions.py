@@ -13,9 +13,11 @@ from typing import Any
 
 from bot.analysis.claims.base import _span_of
 from bot.analysis.cues import (
+    MEASURE_NOUNS,
     POSITION_CUES,
     PROPOSAL_CUES,
     ROLE_WORDS,
+    SUPPORT_CUES,
     VAGUE_ACTS,
     VAGUE_REQUESTS,
 )
@@ -69,6 +71,8 @@ def position_content(cue: Any) -> list[Any] | None:
         # "resistant to the Obama/Clinton calls for regime change": a finite
         # verb with no subject of its own is a noun the parser misread
         return None
+    if lemma in SUPPORT_CUES:
+        return _support(cue)
     kids = [c for c in cue.children if c.i > cue.i]
     preps = [c for c in kids if c.dep_ == "prep"]
     objs = [c for c in kids if c.dep_ in ("dobj", "dative")]
@@ -139,6 +143,34 @@ def position_content(cue: Any) -> list[Any] | None:
     prt = [c for c in cue.children if c.dep_ == "prt" and c.i == cue.i + 1]
     span = _span_of(parts)
     return [cue, *prt, *[t for t in span if t.i > cue.i + len(prt)]] if span else []
+
+
+def _support(cue: Any) -> list[Any] | None:
+    """ "endorsed Cruz for president", "backs the water levy", "opposes the
+    bill": the verb with its object, when someone holds it ("the river
+    supports the livelihoods of …", "backed up the claim", "supports it"
+    are none)."""
+    if any(c.dep_ in ("prt", "auxpass") for c in cue.children):
+        return None
+    subj = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+    node = cue
+    while subj is None and node.dep_ in ("conj", "xcomp") and node.head.i != node.i:
+        node = node.head
+        subj = next((c for c in node.children if c.dep_ == "nsubj"), None)
+    if subj is not None and not (_someone(subj) and subj.ent_type_ not in ("LOC", "FAC")):
+        return None
+    obj = next((c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i), None)
+    if obj is None or obj.pos_ == "PRON" or obj.lemma_.lower() in ("it", "this", "that"):
+        return None
+    if cue.lemma_.lower() != "endorse" and not (
+        obj.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
+        or obj.lemma_.lower() in MEASURE_NOUNS
+        or (obj.tag_ == "VBG" and obj.pos_ == "VERB")
+    ):
+        return None
+    after = [c for c in cue.children if c.dep_ == "prep" and c.i > obj.i and c.lower_ == "for"]
+    span = _span_of([obj, *after[:1]])
+    return [cue, *[t for t in span if t.i > cue.i]]
 
 
 def _someone(obj: Any) -> bool:
