@@ -204,3 +204,12 @@ def test_support_of_a_thing_is_no_position(nlp: Any, gazetteer: Gazetteer) -> No
     ):
         claims = claims_of(nlp, gazetteer, text)
         assert not any(c.cue.lower().startswith(("support", "back")) for c in claims), claims
+
+
+def test_a_reported_or_described_position_is_no_position_of_its_own(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    claims = claims_of(nlp, gazetteer, "Records show he backed both Jon Mack and Rudy Gale.")
+    assert not any(c.cue.lower().startswith("back") for c in claims), claims
+    claims = claims_of(nlp, gazetteer, "The group mails voters that oppose both Ida Bren and Tom Ruiz.")
+    assert not any(c.cue.lower().startswith("oppos") for c in claims), claims

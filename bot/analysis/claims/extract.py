@@ -103,7 +103,12 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
                     found.append(d)
             elif t.dep_ == "prep" and t.lower_ in ("in", "during"):
                 d = _statement_claim(t, sent, k, ctx)
-                if d is not None and not any(_overlap(d, f) for f in found):
+                same = [f for f in found if d is not None and f.cue_pos == d.cue_pos]
+                if d is not None and same:
+                    # "In a statement, the Red Cross appealed for …": the
+                    # position's verb is in the content, the statement is the cue
+                    same[0].cue = d.cue
+                elif d is not None and not any(_overlap(d, f) for f in found):
                     found.append(d)
         found.extend(_belief_claims(sent, k, ctx, found))
         if not found:

@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.analysis.claims.base import _span_of
 from bot.analysis.cues import (
+    CUE_VERBS,
     MEASURE_NOUNS,
     POSITION_CUES,
     PROPOSAL_CUES,
@@ -62,6 +63,15 @@ def position_content(cue: Any) -> list[Any] | None:
     ):
         # "the email came hours after Trump proposed a ban": what happened
         # then, told as the background of something else
+        return None
+    if _reported(cue):
+        # "FEC records show he backed both candidates", "officials said the
+        # UN called for an inquiry": the reporter's claim, not a position
+        # taken here
+        return None
+    if cue.dep_ == "relcl" and lemma in SUPPORT_CUES:
+        # "mailings to voters that oppose both candidates", "party leaders
+        # who can support any candidate": a description, not a stand
         return None
     if (
         cue.tag_ != "VBG"
@@ -143,6 +153,24 @@ def position_content(cue: Any) -> list[Any] | None:
     prt = [c for c in cue.children if c.dep_ == "prt" and c.i == cue.i + 1]
     span = _span_of(parts)
     return [cue, *prt, *[t for t in span if t.i > cue.i + len(prt)]] if span else []
+
+
+def _reported(verb: Any) -> bool:
+    """Whether a verb is (a conjunct with a subject of its own of) the
+    clause another verb of saying or finding reports; "revealed that A and
+    urged B" (no subject of its own) is the first speaker's act."""
+    node = verb
+    while (
+        node.dep_ == "conj"
+        and node.head.i != node.i
+        and any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children)
+    ):
+        node = node.head
+    return (
+        node.dep_ == "ccomp"
+        and node.head.i != node.i
+        and (node.head.lemma_.lower() in CUE_VERBS or node.head.lemma_.lower() in POSITION_CUES)
+    )
 
 
 def _support(cue: Any) -> list[Any] | None:
