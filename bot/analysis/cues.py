@@ -661,7 +661,18 @@ MEASURE_NOUNS = frozenset(
     | {"ceasefire", "truce", "war", "invasion", "merger", "takeover", "acquisition", "budget"}
     | {"wall", "pipeline", "project", "program", "programme", "scheme", "rule", "regulation"}
 )
-POSITION_CUES = REQUEST_CUES | PROPOSAL_CUES | SUPPORT_CUES
+# what a side wants or refuses to do ("wants to build a wall", "wants
+# Congress to act", "refused to resign")
+WILL_CUES = frozenset({"want", "refuse"})
+# acts that are no stand when wanted or refused ("refused to comment",
+# "wants to thank", "wanted to know")
+PLAIN_ACTS = frozenset(
+    {"know", "see", "thank", "say", "hear", "talk", "tell", "ask", "comment", "answer"}
+    | {"discuss", "elaborate", "confirm", "speculate", "respond", "reply", "reveal", "name"}
+    | {"identify", "disclose", "specify", "give", "get", "go", "come", "do", "make", "be"}
+    | {"have", "keep", "look", "wait", "try", "add", "point", "note", "remind", "share"}
+)
+POSITION_CUES = REQUEST_CUES | PROPOSAL_CUES | SUPPORT_CUES | WILL_CUES
 # what a call asks for when it asks for nothing one could follow up
 # ("called for calm", "urged restraint", "demanded answers", "calling for
 # immediate international attention"), and acts as vague ("called on allies
@@ -700,4 +711,5 @@ POSITION_PAST = {
     "backing": "backed",
     "supporting": "supported",
     "opposing": "opposed",
+    "refusing": "refused",
 }

@@ -531,7 +531,8 @@ _VERB_OPENS = re.compile(
 _POSITION_OPENS = re.compile(
     r"^(?:call(?:ed|s)\s+(?:for|on)|appeal(?:ed|s)\s+(?:for|to)|(?:push|press)(?:ed|es)\s+for|"
     r"urged|urges|demanded|pressed|pushed|asked|pleaded|implored|begged|requested|proposed|"
-    r"recommended|endorsed|endorses|backed|backs|supported|supports|opposed|opposes)\s",
+    r"recommended|endorsed|endorses|backed|backs|supported|supports|opposed|opposes|"
+    r"wants|wanted|refused|refuses)\s",
     re.IGNORECASE,
 )
 

@@ -213,3 +213,19 @@ def test_a_reported_or_described_position_is_no_position_of_its_own(
     assert not any(c.cue.lower().startswith("back") for c in claims), claims
     claims = claims_of(nlp, gazetteer, "The group mails voters that oppose both Ida Bren and Tom Ruiz.")
     assert not any(c.cue.lower().startswith("oppos") for c in claims), claims
+
+
+def test_wants_and_refused_to(nlp: Any, gazetteer: Gazetteer) -> None:
+    claim = one(
+        claims_of(nlp, gazetteer, "Governor Ray Trask wants to build a wall on the border."),
+        "Trask",
+    )
+    check(claim, has=("wants to build a wall on the border",))
+    claim = one(claims_of(nlp, gazetteer, "Senator Ada Hale wants Congress to raise the levy."), "Hale")
+    check(claim, has=("wants Congress to raise the levy",))
+    claim = one(claims_of(nlp, gazetteer, "Mayor Ole Brun refused to resign."), "Brun")
+    check(claim, has=("refused to resign",))
+    assert _line("Ole Brun", claim.text, claim.cue) == "Ole Brun refused to resign"
+    for text in ("The minister refused to comment.", "Senator Ada Hale wants to thank her voters."):
+        claims = claims_of(nlp, gazetteer, text)
+        assert not any(c.cue.lower().startswith(("want", "refus")) for c in claims), claims

@@ -18,9 +18,11 @@ from bot.analysis.cues import (
     POSITION_CUES,
     PROPOSAL_CUES,
     ROLE_WORDS,
+    PLAIN_ACTS,
     SUPPORT_CUES,
     VAGUE_ACTS,
     VAGUE_REQUESTS,
+    WILL_CUES,
 )
 
 # the preposition each request verb takes before what is asked for
@@ -83,6 +85,8 @@ def position_content(cue: Any) -> list[Any] | None:
         return None
     if lemma in SUPPORT_CUES:
         return _support(cue)
+    if lemma in WILL_CUES:
+        return _will(cue)
     kids = [c for c in cue.children if c.i > cue.i]
     preps = [c for c in kids if c.dep_ == "prep"]
     objs = [c for c in kids if c.dep_ in ("dobj", "dative")]
@@ -198,6 +202,37 @@ def _support(cue: Any) -> list[Any] | None:
         return None
     after = [c for c in cue.children if c.dep_ == "prep" and c.i > obj.i and c.lower_ == "for"]
     span = _span_of([obj, *after[:1]])
+    return [cue, *[t for t in span if t.i > cue.i]]
+
+
+def _will(cue: Any) -> list[Any] | None:
+    """ "wants to build a wall", "wants Congress to act", "wants a wall",
+    "refused to resign": the verb with what is wanted or refused, when
+    someone holds it and it is a stand ("refused to comment", "wants to
+    thank" are none)."""
+    subj = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+    if subj is None or not _someone(subj) or subj.ent_type_ in ("LOC", "FAC"):
+        return None
+    if subj.lower_ in ("i", "we", "you"):
+        return None  # the outlet's or a quoted speaker's own voice
+    kids = [c for c in cue.children if c.i > cue.i]
+    objs = [c for c in kids if c.dep_ == "dobj"]
+    to_do = [c for c in kids if c.dep_ in ("xcomp", "ccomp", "advcl") and _infinitive(c)]
+    if to_do and to_do[0].lemma_.lower() in PLAIN_ACTS and not objs:
+        return None
+    if to_do and (not objs or min(t.i for t in to_do[0].subtree) > objs[0].i):
+        if objs and (to_do[0].lemma_.lower() in PLAIN_ACTS or not _someone(objs[0])):
+            return None
+        parts = [*objs[:1], to_do[0]]
+    elif (
+        objs
+        and cue.lemma_.lower() == "want"
+        and (objs[0].lemma_.lower() in MEASURE_NOUNS or objs[0].ent_type_ == "PERSON")
+    ):
+        parts = objs[:1]  # "wants a wall"
+    else:
+        return None
+    span = _span_of(parts)
     return [cue, *[t for t in span if t.i > cue.i]]
 
 
