@@ -78,7 +78,11 @@ def test_appealed_pressed_and_pushed_for(nlp: Any, gazetteer: Gazetteer) -> None
     )
     check(claim, has=("pushing for a new vote on the water levy",))
     claim = one(
-        claims_of(nlp, gazetteer, "The Norra teachers union pressed the school board to restore the bus route."),
+        claims_of(
+            nlp,
+            gazetteer,
+            "The Norra teachers union pressed the school board to restore the bus route.",
+        ),
         "union",
     )
     check(claim, has=("pressed the school board to restore the bus route",))
@@ -115,7 +119,9 @@ def test_vague_calls_are_no_claims(nlp: Any, gazetteer: Gazetteer) -> None:
         "Velaria Demands Answers From Ostmark",
     ):
         claims = claims_of(nlp, gazetteer, text)
-        assert not any(c.cue.lower().startswith(("appeal", "call", "demand")) for c in claims), claims
+        assert not any(c.cue.lower().startswith(("appeal", "call", "demand")) for c in claims), (
+            claims
+        )
 
 
 def test_no_position_without_a_demand(nlp: Any, gazetteer: Gazetteer) -> None:
@@ -183,7 +189,7 @@ def test_endorsed_backs_opposes_with_their_object(nlp: Any, gazetteer: Gazetteer
         claims_of(
             nlp,
             gazetteer,
-            "Morton Vale, the founder of the institute, has endorsed Senator Ted Crane for president.",
+            "Morton Vale, the institute's founder, has endorsed Senator Ted Crane for president.",
         ),
         "Vale",
     )
@@ -211,7 +217,9 @@ def test_a_reported_or_described_position_is_no_position_of_its_own(
 ) -> None:
     claims = claims_of(nlp, gazetteer, "Records show he backed both Jon Mack and Rudy Gale.")
     assert not any(c.cue.lower().startswith("back") for c in claims), claims
-    claims = claims_of(nlp, gazetteer, "The group mails voters that oppose both Ida Bren and Tom Ruiz.")
+    claims = claims_of(
+        nlp, gazetteer, "The group mails voters that oppose both Ida Bren and Tom Ruiz."
+    )
     assert not any(c.cue.lower().startswith("oppos") for c in claims), claims
 
 
@@ -221,7 +229,9 @@ def test_wants_and_refused_to(nlp: Any, gazetteer: Gazetteer) -> None:
         "Trask",
     )
     check(claim, has=("wants to build a wall on the border",))
-    claim = one(claims_of(nlp, gazetteer, "Senator Ada Hale wants Congress to raise the levy."), "Hale")
+    claim = one(
+        claims_of(nlp, gazetteer, "Senator Ada Hale wants Congress to raise the levy."), "Hale"
+    )
     check(claim, has=("wants Congress to raise the levy",))
     claim = one(claims_of(nlp, gazetteer, "Mayor Ole Brun refused to resign."), "Brun")
     check(claim, has=("refused to resign",))

@@ -15,10 +15,10 @@ from bot.analysis.claims.base import _span_of
 from bot.analysis.cues import (
     CUE_VERBS,
     MEASURE_NOUNS,
+    PLAIN_ACTS,
     POSITION_CUES,
     PROPOSAL_CUES,
     ROLE_WORDS,
-    PLAIN_ACTS,
     SUPPORT_CUES,
     VAGUE_ACTS,
     VAGUE_REQUESTS,
