@@ -239,3 +239,9 @@ def test_wants_and_refused_to(nlp: Any, gazetteer: Gazetteer) -> None:
     for text in ("The minister refused to comment.", "Senator Ada Hale wants to thank her voters."):
         claims = claims_of(nlp, gazetteer, text)
         assert not any(c.cue.lower().startswith(("want", "refus")) for c in claims), claims
+
+
+def test_who_want_in_a_relative_clause_is_no_stand(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Customers who want to check their bills can log in to the Norva portal."
+    claims = claims_of(nlp, gazetteer, text)
+    assert not any(c.cue.lower().startswith("want") for c in claims), claims

@@ -71,9 +71,10 @@ def position_content(cue: Any) -> list[Any] | None:
         # UN called for an inquiry": the reporter's claim, not a position
         # taken here
         return None
-    if cue.dep_ == "relcl" and lemma in SUPPORT_CUES:
+    if cue.dep_ == "relcl" and lemma in SUPPORT_CUES | WILL_CUES:
         # "mailings to voters that oppose both candidates", "party leaders
-        # who can support any candidate": a description, not a stand
+        # who can support any candidate", "customers who want to check their
+        # account": a description, not a stand
         return None
     if (
         cue.tag_ != "VBG"
