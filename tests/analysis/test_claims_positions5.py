@@ -13,6 +13,12 @@ from bot.models import Stance
 from tests.analysis.test_claims import check, claims_of, one
 
 
+def _holds(nlp: Any, gazetteer: Gazetteer, text: str, start: str) -> None:
+    """The control of a test of what is no position: a position beside it is one."""
+    claims = claims_of(nlp, gazetteer, text)
+    assert any(c.text.startswith(start) for c in claims), claims
+
+
 def _line(speaker: str, text: str, cue: str = "") -> str:
     return "".join(s.text for s in claim_spans(speaker, text, Stance.ASSERT, cue))
 
@@ -112,6 +118,7 @@ def test_proposed_and_recommended(nlp: Any, gazetteer: Gazetteer) -> None:
 
 
 def test_vague_calls_are_no_claims(nlp: Any, gazetteer: Gazetteer) -> None:
+    _holds(nlp, gazetteer, "The Lindqvist family appealed for donations.", "appealed for donations")
     for text in (
         "The Lindqvist family appealed for calm after the verdict.",
         "Governor Ann Ferrel has also called on neighbouring states to respond.",
@@ -125,6 +132,8 @@ def test_vague_calls_are_no_claims(nlp: Any, gazetteer: Gazetteer) -> None:
 
 
 def test_no_position_without_a_demand(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "The Orlen company appealed to the court to halt the sale."
+    _holds(nlp, gazetteer, text, "appealed to the court to halt the sale")
     for text in (
         "The Orlen company appealed the ruling on Tuesday.",
         "The driver pushed the cart into the yard.",
@@ -166,6 +175,8 @@ def test_a_demand_coordinated_with_a_reported_clause_is_the_reporters(
 
 
 def test_no_position_told_as_background_or_misread(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Governor Ray Hollis proposed a ban on night flights."
+    _holds(nlp, gazetteer, text, "proposed a ban on night flights")
     for text in (
         "The email arrived hours after Governor Ray Hollis proposed a ban on night flights.",
         "Velaria proved resistant to the Ostmark calls for new elections.",
@@ -176,6 +187,8 @@ def test_no_position_told_as_background_or_misread(nlp: Any, gazetteer: Gazettee
 
 
 def test_pushing_someone_to_a_result_is_no_demand(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "The Brill council pushed for a vote on the levy."
+    _holds(nlp, gazetteer, text, "pushed for a vote on the levy")
     text = (
         "Older voters turned out in force, pushing the mayor to victory despite her "
         "struggles to attract young voters."
@@ -202,6 +215,7 @@ def test_endorsed_backs_opposes_with_their_object(nlp: Any, gazetteer: Gazetteer
 
 
 def test_support_of_a_thing_is_no_position(nlp: Any, gazetteer: Gazetteer) -> None:
+    _holds(nlp, gazetteer, "The dockers union supports the strike.", "supports the strike")
     for text in (
         "The old bridge supports heavy lorries.",
         "The data backed up the claim.",
@@ -215,6 +229,7 @@ def test_support_of_a_thing_is_no_position(nlp: Any, gazetteer: Gazetteer) -> No
 def test_a_reported_or_described_position_is_no_position_of_its_own(
     nlp: Any, gazetteer: Gazetteer
 ) -> None:
+    _holds(nlp, gazetteer, "Governor Rudy Gale backed Jon Mack.", "backed Jon Mack")
     claims = claims_of(nlp, gazetteer, "Records show he backed both Jon Mack and Rudy Gale.")
     assert not any(c.cue.lower().startswith("back") for c in claims), claims
     claims = claims_of(
@@ -242,6 +257,8 @@ def test_wants_and_refused_to(nlp: Any, gazetteer: Gazetteer) -> None:
 
 
 def test_who_want_in_a_relative_clause_is_no_stand(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Governor Ray Trask wants to build a wall on the border."
+    _holds(nlp, gazetteer, text, "wants to build a wall")
     text = "Customers who want to check their bills can log in to the Norva portal."
     claims = claims_of(nlp, gazetteer, text)
     assert not any(c.cue.lower().startswith("want") for c in claims), claims
