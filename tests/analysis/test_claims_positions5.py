@@ -262,3 +262,14 @@ def test_who_want_in_a_relative_clause_is_no_stand(nlp: Any, gazetteer: Gazettee
     text = "Customers who want to check their bills can log in to the Norva portal."
     claims = claims_of(nlp, gazetteer, text)
     assert not any(c.cue.lower().startswith("want") for c in claims), claims
+
+
+def test_a_demand_after_while_is_one_and_after_after_is_background(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = "The toll rose to 12, while the farmers union urged the government to pay the families."
+    claim = one(claims_of(nlp, gazetteer, text), "union")
+    check(claim, has=("urged the government to pay the families",))
+    text = "The email came hours after the union urged the city to reopen the talks."
+    claims = claims_of(nlp, gazetteer, text)
+    assert not any("reopen" in c.text for c in claims), claims

@@ -41,14 +41,17 @@ _BODIES = frozenset(
     {"board", "company", "firm", "union", "team", "people", "resident", "voter", "member"}
     | {"citizen", "country", "nation", "ally", "party", "candidate", "group", "city", "state"}
 )
-_WHEN = frozenset({"after", "before", "when", "since", "until", "once", "as", "because", "while"})
+_WHEN = frozenset({"after", "before", "when", "since", "until", "once", "because"})
 _AFTER_OBJECT = frozenset({"from", "against", "for", "into", "to", "on", "over", "of", "by"})
 _CLAUSE = frozenset({"demand", "urge", "ask", "propose", "recommend", "request"})
 
 
-def is_position(cue: Any) -> bool:
-    """Whether a verb is used as a demand or a proposal (see :func:`position_content`)."""
-    return position_content(cue) is not None
+def in_background(cue: Any) -> bool:
+    """ "the email came hours after Trump proposed a ban": what happened
+    then, told as the background of something else."""
+    return cue.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ in _WHEN and c.i < cue.i for c in cue.children
+    )
 
 
 def position_content(cue: Any) -> list[Any] | None:
@@ -60,11 +63,7 @@ def position_content(cue: Any) -> list[Any] | None:
     lemma = cue.lemma_.lower()
     if lemma not in POSITION_CUES or cue.pos_ != "VERB":
         return None
-    if cue.dep_ == "advcl" and any(
-        c.dep_ == "mark" and c.lower_ in _WHEN and c.i < cue.i for c in cue.children
-    ):
-        # "the email came hours after Trump proposed a ban": what happened
-        # then, told as the background of something else
+    if in_background(cue):
         return None
     if _reported(cue):
         # "FEC records show he backed both candidates", "officials said the

@@ -18,7 +18,7 @@ from bot.analysis.claims.base import (
     _stance,
     _sub,
 )
-from bot.analysis.claims.positions import position_content
+from bot.analysis.claims.positions import in_background, position_content
 from bot.analysis.claims.quotes import _adjacent_quote
 from bot.analysis.claims.speakers import _speaker
 from bot.analysis.claims.verb_content import (
@@ -745,6 +745,8 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         return None
     if lemma not in CUE_VERBS and position_content(cue) is None:
         return None  # "appealed the ruling", "pushed the cart": no position taken
+    if lemma in POSITION_CUES and in_background(cue):
+        return None  # "hours after the union urged the city to …": what happened then
     if (
         lemma == "call"
         and any(c.dep_ == "prep" and c.lower_ in ("for", "on") for c in cue.children)
