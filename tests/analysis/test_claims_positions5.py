@@ -273,3 +273,12 @@ def test_a_demand_after_while_is_one_and_after_after_is_background(
     text = "The email came hours after the union urged the city to reopen the talks."
     claims = claims_of(nlp, gazetteer, text)
     assert not any("reopen" in c.text for c in claims), claims
+
+
+def test_a_body_named_by_what_it_is_is_not_the_one_before(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "The UN sent a team to Velna on Monday. "
+        "The farmers union urged the government to compensate the families."
+    )
+    claim = next(c for c in claims_of(nlp, gazetteer, text) if "compensate" in c.text)
+    assert claim.speaker == "The farmers union", claim
