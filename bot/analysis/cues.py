@@ -670,7 +670,7 @@ PLAIN_ACTS = frozenset(
     {"know", "see", "thank", "say", "hear", "talk", "tell", "ask", "comment", "answer"}
     | {"discuss", "elaborate", "confirm", "speculate", "respond", "reply", "reveal", "name"}
     | {"identify", "disclose", "specify", "give", "get", "go", "come", "do", "make", "be"}
-    | {"have", "keep", "look", "wait", "try", "add", "point", "note", "remind", "share", "let"}
+    | {"have", "keep", "look", "wait", "try", "add", "point", "note", "remind", "share"}
 )
 POSITION_CUES = REQUEST_CUES | PROPOSAL_CUES | SUPPORT_CUES | WILL_CUES
 # what a call asks for when it asks for nothing one could follow up

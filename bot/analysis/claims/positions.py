@@ -141,8 +141,6 @@ def position_content(cue: Any) -> list[Any] | None:
             # and reads as well with it; only "that" marks a demand for sure
             return None
         parts, asked = clause[:1], []
-    if parts is None and objs and objs[0].pos_ == "PRON" and not to_do and lemma in _THING_OBJECT:
-        return []  # "urged them": whom, and nothing asked of them
     if parts is None and objs and lemma in _THING_OBJECT and not to_do:
         # "demanded an apology from the council", "proposed a ban on new coal plants"
         after = [p for p in preps if p.i > objs[0].i and p.lower_ in _AFTER_OBJECT]
