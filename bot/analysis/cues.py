@@ -633,3 +633,83 @@ BELIEF_ADJECTIVES: dict[str, str] = {
     **{a: "fear" for a in ("worried", "afraid", "fearful", "concerned", "pessimistic")},
     **{"hopeful": "hope", "doubtful": "doubt", "skeptical": "doubt", "sceptical": "doubt"},
 }
+
+
+# positions a side takes in public without "saying" a proposition: demands
+# and calls ("called for an inquiry", "urged the city to reopen the talks",
+# "appealed for donations", "pressed the board to resign", "asked the court
+# to block the sale"), proposals and recommendations ("proposed a ban on
+# coal plants"). The claim is the verb phrase with its verb, so that
+# "Speaker — called for an inquiry" reads as what was demanded; each verb
+# counts only in the frames `claims.positions` lists ("appealed the ruling",
+# "pushed the button", "asked about the vote" are none)
+REQUEST_CUES = frozenset(
+    {"call", "urge", "demand", "appeal", "press", "push", "ask", "plead", "implore", "beg"}
+    | {"request"}
+)
+PROPOSAL_CUES = frozenset({"propose", "recommend"})
+# stated support and opposition ("the governor endorsed Cruz", "the union
+# backs the levy", "Hale opposes the bill"): a position with its object
+SUPPORT_CUES = frozenset({"endorse", "back", "support", "oppose"})
+# what a side backs or opposes besides someone: a measure, never a thing
+# ("the river supports the livelihoods of …", "the pier supports lorries")
+MEASURE_NOUNS = frozenset(
+    {"bill", "law", "legislation", "measure", "proposal", "plan", "policy", "ban", "deal"}
+    | {"agreement", "accord", "treaty", "amendment", "resolution", "reform", "tax", "levy"}
+    | {"candidate", "candidacy", "nomination", "nominee", "bid", "campaign", "idea", "move"}
+    | {"decision", "effort", "initiative", "motion", "referendum", "strike", "sanction"}
+    | {"ceasefire", "truce", "war", "invasion", "merger", "takeover", "acquisition", "budget"}
+    | {"wall", "pipeline", "project", "program", "programme", "scheme", "rule", "regulation"}
+)
+# what a side wants or refuses to do ("wants to build a wall", "wants
+# Congress to act", "refused to resign")
+WILL_CUES = frozenset({"want", "refuse"})
+# acts that are no stand when wanted or refused ("refused to comment",
+# "wants to thank", "wanted to know")
+PLAIN_ACTS = frozenset(
+    {"know", "see", "thank", "say", "hear", "talk", "tell", "ask", "comment", "answer"}
+    | {"discuss", "elaborate", "confirm", "speculate", "respond", "reply", "reveal", "name"}
+    | {"identify", "disclose", "specify", "give", "get", "go", "come", "do", "make", "be"}
+    | {"have", "keep", "look", "wait", "try", "add", "point", "note", "remind", "share"}
+)
+POSITION_CUES = REQUEST_CUES | PROPOSAL_CUES | SUPPORT_CUES | WILL_CUES
+# what a call asks for when it asks for nothing one could follow up
+# ("called for calm", "urged restraint", "demanded answers", "calling for
+# immediate international attention"), and acts as vague ("called on allies
+# to respond", "urged the council to act")
+VAGUE_REQUESTS = frozenset(
+    {"calm", "restraint", "attention", "unity", "patience", "caution", "help", "action"}
+    | {"answer", "explanation", "response", "clarification", "reaction", "support"}
+    | {"solidarity", "prayer", "peace", "dialogue", "understanding", "vigilance"}
+    | {"silence", "quiet"}
+)
+# media that ask without being a side ("the messages ask them to log in",
+# "a pop-up asks you to pay"): no position of anyone
+MEDIUM_NOUNS = frozenset(
+    {"message", "email", "e-mail", "text", "sms", "link", "pop", "popup", "pop-up", "ad"}
+    | {"advert", "advertisement", "sign", "banner", "screen", "notification", "prompt", "form"}
+    | {"page", "website", "site", "app", "window", "scam", "bot", "recording"}
+)
+VAGUE_ACTS = frozenset({"respond", "react", "act", "help", "do"})
+# a participle of a position verb as an alert shows it ("calling for an
+# inquiry" → "called for an inquiry")
+POSITION_PAST = {
+    "calling": "called",
+    "urging": "urged",
+    "demanding": "demanded",
+    "appealing": "appealed",
+    "pressing": "pressed",
+    "pushing": "pushed",
+    "asking": "asked",
+    "pleading": "pleaded",
+    "imploring": "implored",
+    "begging": "begged",
+    "requesting": "requested",
+    "proposing": "proposed",
+    "recommending": "recommended",
+    "endorsing": "endorsed",
+    "backing": "backed",
+    "supporting": "supported",
+    "opposing": "opposed",
+    "refusing": "refused",
+}

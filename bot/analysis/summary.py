@@ -19,7 +19,7 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from bot.analysis.cues import is_outlet_name
+from bot.analysis.cues import POSITION_PAST, is_outlet_name
 from bot.models import Alert, AlertClaim, Button, Claim, Line, Link, Novelty, Span, Stance
 
 MAX_CLAIM_CHARS = 280
@@ -100,7 +100,12 @@ _OBJECT_CUE = re.compile(r"^[a-z]+(?:ed|d)$|^(?:blames?|accuses?|urges?|calls? o
 def with_verb(text: str, cue: str) -> str:
     """``text`` with its cue in front when it is the cue's object and what
     follows it ("the US for prolonging the war" → "blamed the US for
-    prolonging the war"); else ``text`` as it is."""
+    prolonging the war"); a demand or a proposal given by a participle in
+    the past ("calling for an inquiry" → "called for an inquiry"); else
+    ``text`` as it is."""
+    first = text.split(" ", 1)[0]
+    if first.lower() in POSITION_PAST and " " in text:
+        return POSITION_PAST[first.lower()] + text[len(first) :]
     cue = " ".join(cue.split())
     if not cue or not _OBJECT_THEN.match(text) or not _OBJECT_CUE.match(cue.lower()):
         return text
@@ -121,7 +126,7 @@ def claim_spans(speaker: str, text: str, stance: Stance, cue: str = "") -> tuple
     if stance is Stance.DENY:
         sep = " " if shown.startswith("denied ") else ": "
         return (Span(speaker, bold=True), Span(f"{sep}{shown}"))
-    if shown != text and _verb_first(shown, cue):
+    if (shown != text and _verb_first(shown, cue)) or _POSITION_OPENS.match(shown):
         return (Span(speaker, bold=True), Span(f" {shown}"))
     return (Span(speaker, bold=True), Span(f" — {shown}"))
 
@@ -338,7 +343,8 @@ def claim_line(claim: AlertClaim) -> Line:
     sep = " — "
     if claim.stance is Stance.DENY:
         sep = " " if text.startswith("denied ") else ": "
-    elif _VERB_OPENS.match(text):  # opened with its cue: "Kyiv blamed the US for …"
+    elif _VERB_OPENS.match(text) or _POSITION_OPENS.match(text):
+        # opened with its cue: "Kyiv blamed the US for …", "UN called for an inquiry"
         sep = " "
     return (Span(f"[{claim.tag}] "), Span(speaker, bold=True), Span(f"{sep}{text}"))
 
@@ -517,6 +523,17 @@ def living_summary(thread: Sequence[Alert], replied: Collection[str] = ()) -> Al
 _VERB_OPENS = re.compile(
     r"^[a-z]+(?:ed|d|s)\s+(?:(?:the|a|an|its|their|his|her)\s+)?"
     r"(?:[A-Z]|each other|one another|[a-z]+ (?:officials|authorities|forces|government))"
+)
+
+
+# a demand or a proposal, which opens with its verb ("called for an inquiry",
+# "urged the city to reopen the talks", "Calls For Special Prosecutor")
+_POSITION_OPENS = re.compile(
+    r"^(?:call(?:ed|s)\s+(?:for|on)|appeal(?:ed|s)\s+(?:for|to)|(?:push|press)(?:ed|es)\s+for|"
+    r"urged|urges|demanded|pressed|pushed|asked|pleaded|implored|begged|requested|proposed|"
+    r"recommended|endorsed|endorses|backed|backs|supported|supports|opposed|opposes|"
+    r"wants|wanted|refused|refuses)\s",
+    re.IGNORECASE,
 )
 
 

@@ -41,6 +41,7 @@ from bot.analysis.claims.verb_cues import _aux_cue_lemma, _verb_claim
 from bot.analysis.cues import (
     CLAUSE_ONLY_CUES,
     CUE_VERBS,
+    POSITION_CUES,
     RECORD_CUES,
     is_outlet_name,
 )
@@ -78,7 +79,11 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
         cues = [
             t
             for t in sent
-            if (t.lemma_.lower() in CUE_VERBS or _aux_cue_lemma(t))
+            if (
+                t.lemma_.lower() in CUE_VERBS
+                or t.lemma_.lower() in POSITION_CUES
+                or _aux_cue_lemma(t)
+            )
             and not ctx.in_quote(t.idx)
             and not ctx.in_dateline(t.idx)
         ]
@@ -98,7 +103,12 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
                     found.append(d)
             elif t.dep_ == "prep" and t.lower_ in ("in", "during"):
                 d = _statement_claim(t, sent, k, ctx)
-                if d is not None and not any(_overlap(d, f) for f in found):
+                same = [f for f in found if d is not None and f.cue_pos == d.cue_pos]
+                if d is not None and same:
+                    # "In a statement, the Red Cross appealed for …": the
+                    # position's verb is in the content, the statement is the cue
+                    same[0].cue = d.cue
+                elif d is not None and not any(_overlap(d, f) for f in found):
                     found.append(d)
         found.extend(_belief_claims(sent, k, ctx, found))
         if not found:

@@ -443,7 +443,15 @@ def _subject_speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
             prev = _resolve_previous(ctx, "group", head.idx)
             if prev is not None and prev.kind == "group" and head.idx - prev.pos < 600:
                 return prev
-        if lemma in _ORG_NOUNS and definite and not has_propn and not found:
+        if (
+            lemma in _ORG_NOUNS
+            and definite
+            and not has_propn
+            and not found
+            # "the farmers union", "the aid group": a body named by what it
+            # is, not the one named before
+            and not any(c.dep_ == "compound" and c.pos_ == "NOUN" for c in core.children)
+        ):
             prev = _latest_organisation(ctx, head.idx)
             if prev is not None:
                 return prev

@@ -12,9 +12,11 @@ from bot.analysis.claims.base import (
     _span_of,
     _sub,
 )
+from bot.analysis.claims.positions import position_content
 from bot.analysis.cues import (
     CLAUSE_ONLY_CUES,
     CUE_VERBS,
+    POSITION_CUES,
     RECORD_CUES,
 )
 
@@ -152,7 +154,11 @@ def _outer_coordinate(verb: Any) -> Any | None:
         return None
     if any(c.dep_ in _SUBJ for c in verb.children):
         return None
-    if not any(c.dep_ == "ccomp" for c in verb.children):
+    if not any(c.dep_ == "ccomp" for c in verb.children) and not (
+        # "revealed that A and urged Washington to reconsider": a demand is
+        # the first cue's speaker's too
+        verb.lemma_.lower() in POSITION_CUES and position_content(verb)
+    ):
         return None  # "said it is reviewing … and will continue cooperating": no report
     clause = verb.head
     outer = clause.head

@@ -18,6 +18,7 @@ from bot.analysis.claims.base import (
     _stance,
     _sub,
 )
+from bot.analysis.claims.positions import in_background, position_content
 from bot.analysis.claims.quotes import _adjacent_quote
 from bot.analysis.claims.speakers import _speaker
 from bot.analysis.claims.verb_content import (
@@ -34,15 +35,18 @@ from bot.analysis.cues import (
     CLAUSE_ONLY_CUES,
     CUE_VERBS,
     EMPHASIS_NOUNS,
+    MEDIUM_NOUNS,
     MODALS,
     NEEDS_CLAUSE,
     NEEDS_COMPLEMENT,
     OBJECT_CUES,
+    POSITION_CUES,
     RECORD_CUES,
     is_outlet_name,
 )
 from bot.models import Stance
 
+_POSITION_PREPS = frozenset({"for", "on", "to", "with"})
 _AUXILIARIES = frozenset({"be", "have", "do", "will", "shall", "may", "might", "can", "could"})
 
 
@@ -69,6 +73,10 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
         kids = [c for c in kids if ctx.same_para(c.idx, cue.idx)]
     if lemma in RECORD_CUES:
         return _recorded(cue, kids), "object"
+    position = position_content(cue)
+    if position is not None:
+        # "called for an inquiry", "urged the city to reopen the talks"
+        return position, "position"
     ccomp = [
         c
         for c in kids
@@ -407,6 +415,15 @@ def _cue_phrase(cue: Any) -> str:
         if c.dep_ == "prt" and c.i == cue.i + 1:
             words.append(c.text)
     lemma = cue.lemma_.lower()
+    if lemma in POSITION_CUES:
+        # "called for", "called on", "appealed to", "pleaded with"
+        nxt = cue.doc[cue.i + len(words)] if cue.i + len(words) < len(cue.doc) else None
+        if (
+            nxt is not None
+            and nxt.lower_ in _POSITION_PREPS
+            and (nxt.head.i == cue.i or (nxt.dep_ == "mark" and nxt.head.head.i == cue.i))
+        ):
+            words.append(nxt.text)
     if lemma == "tell":
         for c in cue.children:
             if c.dep_ in ("dobj", "dative") and (
@@ -726,8 +743,14 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         return None  # the word after a headline cue, see _headline_cue
     if cue.pos_ not in ("VERB", "AUX") and not (cue.pos_ == "NOUN" and lemma == "say"):
         return None
-    if lemma == "call" and any(
-        c.dep_ == "prep" and c.lower_ in ("for", "on") for c in cue.children
+    if lemma not in CUE_VERBS and position_content(cue) is None:
+        return None  # "appealed the ruling", "pushed the cart": no position taken
+    if lemma in POSITION_CUES and in_background(cue):
+        return None  # "hours after the union urged the city to …": what happened then
+    if (
+        lemma == "call"
+        and any(c.dep_ == "prep" and c.lower_ in ("for", "on") for c in cue.children)
+        and position_content(cue) is None
     ):
         return None
     if lemma in ("point",) and not any(c.dep_ == "prt" and c.lower_ == "out" for c in cue.children):
@@ -816,6 +839,12 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         speaker = _speaker(_what_antecedent(_relative_antecedent(subj, cue), cue), ctx)
     if speaker is None:
         return None
+    if (
+        subj is not None
+        and position_content(cue) is not None
+        and _relative_head(subj).lemma_.lower() in MEDIUM_NOUNS
+    ):
+        return None  # "the messages ask them to log in": a scam's text, no side's demand
     if ctx.in_quote(subj.idx if subj is not None else cue.idx) and not ctx.in_quote(cue.idx):
         return None
     if lemma in RECORD_CUES and (
@@ -832,6 +861,17 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     if draft is not None and subj is not None and not passive:
         draft.also = _co_speakers(subj, speaker, ctx)
     return draft
+
+
+def _relative_head(subj: Any) -> Any:
+    """The noun a relative pronoun stands for ("messages that ask …",
+    "emails that know … and ask …"); any other subject as it is."""
+    if subj.tag_ not in ("WDT", "WP"):
+        return subj
+    verb = subj.head
+    while verb.dep_ == "conj" and verb.head.i != verb.i:
+        verb = verb.head
+    return verb.head if verb.dep_ == "relcl" else subj
 
 
 def _co_speakers(subj: Any, speaker: _Speaker, ctx: _Ctx) -> list[_Speaker]:
@@ -857,6 +897,16 @@ def _verb_content(
     """The content of a verb cue whose speaker is known: the complement, the
     quotation beside the cue, or the clause the parse attached elsewhere."""
     toks, tag = _content_from_children(cue, ctx)
+    if tag == "position":
+        # a demand or a proposal: the verb phrase, never a quotation nearby
+        if not toks:
+            return None
+        draft = _draft_from_tokens(speaker, cue, lemma, toks, sent, k, ctx, modal)
+        if draft is not None:
+            # "called for an inquiry into the false claims", "asked the court
+            # to block the sale": a demand, neither a denial nor a question
+            draft.stance = Stance.ASSERT
+        return draft
     if (
         tag == "object"
         and toks

@@ -1,0 +1,285 @@
+"""Positions a side takes without saying a proposition: demands and calls
+("the UN called for an independent investigation", "the union urged the
+city to reopen the talks", "Rivera called on the agency to release the
+files"), proposals and recommendations ("proposed a ban on new coal
+plants"). The content is the verb phrase with its verb ("called for an
+independent investigation"), so that an alert line "UN called for …" reads
+as what was asked, and never as a fact ("UN — an independent
+investigation")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.analysis.claims.base import _span_of
+from bot.analysis.cues import (
+    CUE_VERBS,
+    MEASURE_NOUNS,
+    PLAIN_ACTS,
+    POSITION_CUES,
+    PROPOSAL_CUES,
+    ROLE_WORDS,
+    SUPPORT_CUES,
+    VAGUE_ACTS,
+    VAGUE_REQUESTS,
+    WILL_CUES,
+)
+
+# the preposition each request verb takes before what is asked for
+# ("called for", "appealed for", "pressed for", "pleaded for"), or before
+# whom it asks ("called on X to …", "appealed to X to …", "pleaded with X to …")
+_FOR = frozenset({"call", "appeal", "press", "push", "ask", "plead", "beg", "demand", "urge"})
+_ON = {"call": "on", "appeal": "to", "plead": "with"}
+# verbs whose object is what is asked for or proposed ("demanded an apology",
+# "urged a rethink", "proposed a ban"); the others take a person as object
+# and need what the person is to do ("pressed the board to resign")
+_THING_OBJECT = frozenset({"demand", "urge", "request"}) | PROPOSAL_CUES
+# verbs whose clause is what is asked ("demanded that the plant close",
+# "recommended that the plant be closed")
+# bodies and groups that are asked to act, besides institutions and roles
+_BODIES = frozenset(
+    {"board", "company", "firm", "union", "team", "people", "resident", "voter", "member"}
+    | {"citizen", "country", "nation", "ally", "party", "candidate", "group", "city", "state"}
+)
+_WHEN = frozenset({"after", "before", "when", "since", "until", "once", "because"})
+_AFTER_OBJECT = frozenset({"from", "against", "for", "into", "to", "on", "over", "of", "by"})
+_CLAUSE = frozenset({"demand", "urge", "ask", "propose", "recommend", "request"})
+
+
+def in_background(cue: Any) -> bool:
+    """ "the email came hours after Trump proposed a ban": what happened
+    then, told as the background of something else."""
+    return cue.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ in _WHEN and c.i < cue.i for c in cue.children
+    )
+
+
+def position_content(cue: Any) -> list[Any] | None:
+    """The tokens of a position verb with what it asks for or proposes, the
+    verb first: [] when the verb is used so but asks for nothing one could
+    follow up ("called for calm", "urged the council to act"); None when the
+    verb is not used as a demand or a proposal here ("appealed the ruling",
+    "asked about the vote", "pushed the cart")."""
+    lemma = cue.lemma_.lower()
+    if lemma not in POSITION_CUES or cue.pos_ != "VERB":
+        return None
+    if in_background(cue):
+        return None
+    if _reported(cue):
+        # "FEC records show he backed both candidates", "officials said the
+        # UN called for an inquiry": the reporter's claim, not a position
+        # taken here
+        return None
+    if cue.dep_ == "relcl" and lemma in SUPPORT_CUES | WILL_CUES:
+        # "mailings to voters that oppose both candidates", "party leaders
+        # who can support any candidate", "customers who want to check their
+        # account": a description, not a stand
+        return None
+    if (
+        cue.tag_ != "VBG"
+        and cue.dep_ not in ("ROOT", "conj", "ccomp", "relcl", "parataxis")
+        and not any(c.dep_ in ("nsubj", "nsubjpass") for c in cue.children)
+    ):
+        # "resistant to the Obama/Clinton calls for regime change": a finite
+        # verb with no subject of its own is a noun the parser misread
+        return None
+    if lemma in SUPPORT_CUES:
+        return _support(cue)
+    if lemma in WILL_CUES:
+        return _will(cue)
+    kids = [c for c in cue.children if c.i > cue.i]
+    preps = [c for c in kids if c.dep_ == "prep"]
+    objs = [c for c in kids if c.dep_ in ("dobj", "dative")]
+    to_do = [c for c in kids if c.dep_ in ("xcomp", "ccomp") and _infinitive(c)]
+    clause = [c for c in kids if c.dep_ == "ccomp" and not _infinitive(c)]
+    parts: list[Any] | None = None
+    asked: list[Any] = []  # what is asked for (noun) or to be done (verb)
+    on = _ON.get(lemma)
+    for_to = [
+        c
+        for c in kids
+        if c.dep_ == "advcl"
+        and _infinitive(c)
+        and any(m.dep_ == "mark" and m.lower_ == "for" for m in c.children)
+    ]
+    if for_to and lemma in _FOR:
+        # "is calling for some of his rivals to drop out": the parser made
+        # "for" the mark of a clause
+        parts, asked = for_to[:1], for_to[:1]
+    for p in [] if parts is not None else preps:
+        if on and p.lower_ == on and (to_do or _infinitive_inside(p)):
+            # "called on the agency to release the files"
+            parts, asked = [p, *to_do], to_do or [_infinitive_inside(p)]
+            break
+        if p.lower_ == "for" and lemma in _FOR and _obj_of(p) is not None:
+            # "called for an inquiry", "pressed for a vote", "asked for a
+            # recount"; "has called for the minister to release the files"
+            # (the infinitive hung on the verb)
+            then = [c for c in kids if c.dep_ == "advcl" and c.i > p.i and _infinitive(c)]
+            parts, asked = [p, *to_do, *then[:1]], [_obj_of(p)]
+            break
+    if parts is None and objs and not to_do and _someone(objs[0]):
+        # "pressed the board to restore the route": the parser hung the
+        # infinitive on the verb as an adverbial, right after the object
+        end = max(t.i for t in objs[0].subtree)
+        to_do = [
+            c
+            for c in kids
+            if c.dep_ == "advcl" and _infinitive(c) and min(t.i for t in c.subtree) == end + 1
+        ][:1]
+    if objs and to_do:
+        # "urged the city to reopen the talks"; not "pushing the mayor to
+        # victory despite her struggles to attract voters"
+        end = max(t.i for t in objs[0].subtree)
+        to_do = [c for c in to_do if min(t.i for t in c.subtree) == end + 1]
+    if parts is None and objs and to_do and lemma not in PROPOSAL_CUES:
+        # "urged the city to reopen the talks", "asked the court to block the sale"
+        parts, asked = [objs[0], *to_do], to_do
+    if parts is None and clause and lemma in _CLAUSE:
+        if lemma == "ask" or not any(m.lower_ == "that" for m in clause[0].children):
+            # "asked whether …" is a question; "demanded he resign" has no "that"
+            # and reads as well with it; only "that" marks a demand for sure
+            return None
+        parts, asked = clause[:1], []
+    if parts is None and objs and lemma in _THING_OBJECT and not to_do:
+        # "demanded an apology from the council", "proposed a ban on new coal plants"
+        after = [p for p in preps if p.i > objs[0].i and p.lower_ in _AFTER_OBJECT]
+        parts, asked = [objs[0], *after[:1]], objs[:1]
+    if parts is None and to_do and lemma in PROPOSAL_CUES | {"demand"}:
+        # "proposed to cut the fees"; "demanded to know …" is a question
+        if any(t.lemma_.lower() == "know" for t in to_do):
+            return None
+        parts, asked = to_do, to_do
+    if parts is None:
+        return None
+    if any(_vague(a) for a in asked):
+        return []
+    prt = [c for c in cue.children if c.dep_ == "prt" and c.i == cue.i + 1]
+    span = _span_of(parts)
+    return [cue, *prt, *[t for t in span if t.i > cue.i + len(prt)]] if span else []
+
+
+def _reported(verb: Any) -> bool:
+    """Whether a verb is (a conjunct with a subject of its own of) the
+    clause another verb of saying or finding reports; "revealed that A and
+    urged B" (no subject of its own) is the first speaker's act."""
+    node = verb
+    while (
+        node.dep_ == "conj"
+        and node.head.i != node.i
+        and any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children)
+    ):
+        node = node.head
+    return (
+        node.dep_ == "ccomp"
+        and node.head.i != node.i
+        and (node.head.lemma_.lower() in CUE_VERBS or node.head.lemma_.lower() in POSITION_CUES)
+    )
+
+
+def _support(cue: Any) -> list[Any] | None:
+    """ "endorsed Cruz for president", "backs the water levy", "opposes the
+    bill": the verb with its object, when someone holds it ("the river
+    supports the livelihoods of …", "backed up the claim", "supports it"
+    are none)."""
+    if any(c.dep_ in ("prt", "auxpass") for c in cue.children):
+        return None
+    subj = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+    node = cue
+    while subj is None and node.dep_ in ("conj", "xcomp") and node.head.i != node.i:
+        node = node.head
+        subj = next((c for c in node.children if c.dep_ == "nsubj"), None)
+    if subj is not None and not (_someone(subj) and subj.ent_type_ not in ("LOC", "FAC")):
+        return None
+    obj = next((c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i), None)
+    if obj is None or obj.pos_ == "PRON" or obj.lemma_.lower() in ("it", "this", "that"):
+        return None
+    if cue.lemma_.lower() != "endorse" and not (
+        obj.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
+        or obj.lemma_.lower() in MEASURE_NOUNS
+        or (obj.tag_ == "VBG" and obj.pos_ == "VERB")
+    ):
+        return None
+    after = [c for c in cue.children if c.dep_ == "prep" and c.i > obj.i and c.lower_ == "for"]
+    span = _span_of([obj, *after[:1]])
+    return [cue, *[t for t in span if t.i > cue.i]]
+
+
+def _will(cue: Any) -> list[Any] | None:
+    """ "wants to build a wall", "wants Congress to act", "wants a wall",
+    "refused to resign": the verb with what is wanted or refused, when
+    someone holds it and it is a stand ("refused to comment", "wants to
+    thank" are none)."""
+    subj = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+    if subj is None or not _someone(subj) or subj.ent_type_ in ("LOC", "FAC"):
+        return None
+    if subj.lower_ in ("i", "we", "you"):
+        return None  # the outlet's or a quoted speaker's own voice
+    kids = [c for c in cue.children if c.i > cue.i]
+    objs = [c for c in kids if c.dep_ == "dobj"]
+    to_do = [c for c in kids if c.dep_ in ("xcomp", "ccomp", "advcl") and _infinitive(c)]
+    if to_do and to_do[0].lemma_.lower() in PLAIN_ACTS and not objs:
+        return None
+    if to_do and (not objs or min(t.i for t in to_do[0].subtree) > objs[0].i):
+        if objs and (to_do[0].lemma_.lower() in PLAIN_ACTS or not _someone(objs[0])):
+            return None
+        parts = [*objs[:1], to_do[0]]
+    elif (
+        objs
+        and cue.lemma_.lower() == "want"
+        and (objs[0].lemma_.lower() in MEASURE_NOUNS or objs[0].ent_type_ == "PERSON")
+    ):
+        parts = objs[:1]  # "wants a wall"
+    else:
+        return None
+    span = _span_of(parts)
+    return [cue, *[t for t in span if t.i > cue.i]]
+
+
+def _someone(obj: Any) -> bool:
+    """Whether an object names someone who could be asked to act (a person,
+    a body, "him"), not a thing ("pressed the button to open the door")."""
+    return (
+        obj.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
+        or obj.pos_ in ("PROPN", "PRON")
+        or obj.lemma_.lower() in ROLE_WORDS | _BODIES
+    )
+
+
+def _obj_of(prep: Any) -> Any:
+    return next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+
+
+def _infinitive(verb: Any) -> bool:
+    return verb.pos_ in ("VERB", "AUX") and any(
+        c.tag_ == "TO" and c.i < verb.i for c in verb.children
+    )
+
+
+def _infinitive_inside(prep: Any) -> Any:
+    """ "called on the agency to release …": the parser hung the infinitive
+    on the object of the preposition."""
+    obj = _obj_of(prep)
+    if obj is None:
+        return None
+    return next(
+        (c for c in obj.children if c.dep_ in ("acl", "relcl", "xcomp") and _infinitive(c)), None
+    )
+
+
+def _vague(asked: Any) -> bool:
+    """Whether what is asked for names nothing one could follow up: "calm",
+    "immediate international attention", "answers from Beijing"; an act
+    with nothing of its own ("to respond", "to do more")."""
+    lemma = asked.lemma_.lower()
+    if asked.pos_ == "PROPN":  # a headline's "Demands Answers From …"
+        lemma = asked.lower_.removesuffix("s")
+    if asked.pos_ in ("VERB", "AUX"):
+        return lemma in VAGUE_ACTS and all(
+            c.dep_ in ("aux", "advmod", "neg", "punct") for c in asked.children
+        )
+    return lemma in VAGUE_REQUESTS and all(
+        c.dep_ in ("det", "amod", "compound", "punct", "advmod")
+        or (c.dep_ == "prep" and c.lower_ == "from")
+        for c in asked.children
+    )
