@@ -189,6 +189,9 @@ class EventCandidate:
     terms: dict[str, float]
     last_seen: date
     stories: int = 1
+    # the day of its earliest story: a story that arrives late (a backfill, a slow
+    # feed) is as close to the event as the event's whole span of days
+    first_seen: date | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -188,7 +188,8 @@ class Analyses:
         async with self.db.read() as tx:
             day = tx.dialect.story_day("s")
             rows = await tx.all(
-                f"SELECT e.id, e.title, e.terms, MAX({day}) AS last_day, COUNT(s.id) AS stories"
+                f"SELECT e.id, e.title, e.terms, MIN({day}) AS first_day, MAX({day}) AS last_day,"
+                " COUNT(s.id) AS stories"
                 " FROM events e JOIN stories s ON s.event_id = e.id"
                 f" GROUP BY e.id HAVING MAX({day}) >= ?"
                 " ORDER BY last_day DESC, e.first_seen DESC",
@@ -205,6 +206,7 @@ class Analyses:
                     terms=_terms(row["terms"]),
                     last_seen=last_day,
                     stories=int(row["stories"]),
+                    first_seen=as_date(row["first_day"]),
                 )
             )
         return out

@@ -150,6 +150,31 @@ async def test_a_story_without_a_real_title_names_its_event_by_its_lead(
     assert event.stories == 2
 
 
+async def test_an_event_knows_its_span_of_days_for_a_story_that_arrives_late(
+    services: Services,
+) -> None:
+    lead = (
+        "Floodwater from a burst reservoir dam swept through the village of Brenka on Sunday. "
+        "Rescuers evacuated hundreds of residents, the regional governor said."
+    )
+    # the 20 July story first, then the 6 July one a slow feed delivers late
+    for day in (20, 6):
+        story = Story(
+            source=f"brenka-{day}.txt",
+            title="Dam bursts above Brenka",
+            body=lead.replace("hundreds", f"{day * 10}"),
+            url=f"https://example.org/brenka-{day}",
+            published=date(2025, 7, day),
+        )
+        await services.pipeline.process(story)
+    (event,) = await services.store.recent_events(date(2025, 7, 1))
+    assert (event.first_seen, event.last_seen, event.stories) == (
+        date(2025, 7, 6),
+        date(2025, 7, 20),
+        2,
+    )
+
+
 async def test_a_quotation_half_told_before_is_split_into_a_repeat_and_news(
     services: Services,
 ) -> None:

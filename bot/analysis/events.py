@@ -448,9 +448,7 @@ def assign_event(
     skipped = 0
     horizon = max(window_days, followup_days)
     for cand in candidates:
-        gap = (
-            abs((features.published - cand.last_seen).days) if features.published is not None else 0
-        )
+        gap = _days_apart(features.published, cand) if features.published is not None else 0
         if gap > horizon:
             skipped += 1
             continue
@@ -497,6 +495,14 @@ def assign_event(
         f"new event: best cosine {sim:.2f} with {cand.id} < {threshold:.2f} "
         f"(headlines {head_sim:.2f})",
     )
+
+
+def _days_apart(day: date, cand: EventCandidate) -> int:
+    """Days between a story and the nearest day of an event's span: 0 inside it."""
+    first = cand.first_seen if cand.first_seen is not None else cand.last_seen
+    if day < first:
+        return (first - day).days
+    return max(0, (day - cand.last_seen).days)
 
 
 def _join_rule(

@@ -203,6 +203,7 @@ def replay(
                 merge_terms(old.terms, feat.terms),
                 max(old.last_seen, art.published),
                 old.stories + 1,
+                min(old.first_seen or old.last_seen, art.published),
             )
         prints.append(StoryFingerprint(n, feat.fingerprint, event_id))
         assigned[art.key] = event_id
@@ -469,3 +470,32 @@ def test_a_weak_match_needs_a_headline_word_of_what_happened(shared: str, joins:
     )
     assert THRESHOLD * 0.6 <= decision.similarity < THRESHOLD
     assert (decision.event_id == "ev1") is joins, decision.why
+
+
+def test_a_late_story_is_as_close_as_the_event_s_earliest_day() -> None:
+    # the event ran from 1 to 20 July; a story of 2 July that a slow feed delivers
+    # now is one day from it, not eighteen: its words alone carry it
+    body = {"flood": 1.0, "river": 1.0, "village": 1.0, "evacuate": 1.0}
+    story = EventFeatures({**body, "^storm": 3.0}, fingerprint("a late story"), date(2031, 7, 2))
+    span = EventCandidate(
+        "ev1", "Floods in Kerova", {**body, "^dam": 3.0}, date(2031, 7, 20), 5, date(2031, 7, 1)
+    )
+
+    def decide(cand: EventCandidate) -> EventDecision:
+        return assign_event(
+            story,
+            [cand],
+            [],
+            threshold=THRESHOLD,
+            duplicate_distance=DISTANCE,
+            window_days=WINDOW,
+            followup_days=FOLLOWUP,
+        )
+
+    joined = decide(span)
+    assert joined.event_id == "ev1" and "days later" not in joined.why, joined.why
+    # an event that began after the window is past it: only its headline could carry it
+    later = EventCandidate(
+        "ev2", "Floods in Kerova", {**body, "^dam": 3.0}, date(2031, 7, 20), 5, date(2031, 7, 15)
+    )
+    assert decide(later).event_id is None
