@@ -65,6 +65,21 @@ def _that_clause(cue: Any, ctx: _Ctx) -> list[Any]:
             ]
             if len(toks) >= 4 and any(t.pos_ in ("VERB", "AUX") for t in toks):
                 return toks
+        if first == cue.sent.start + 1 and doc[cue.sent.start].text == "," and cue.sent.start > 0:
+            # "Those who borrow struggle, even with a job, he said.": the
+            # parser made ", he said." a sentence of its own
+            prev = doc[cue.sent.start - 1].sent
+            toks = [
+                t
+                for t in prev
+                if not t.is_space and ctx.same_para(t.idx, cue.idx) and not ctx.in_dateline(t.idx)
+            ]
+            if (
+                len(toks) >= 4
+                and any(t.pos_ in ("VERB", "AUX") for t in toks)
+                and not any(ctx.in_quote(t.idx) for t in toks[:1])
+            ):
+                return toks
     # "141,000 workers were on site, the president said, more than 7,000 of
     # them from abroad": a cue set off by commas inside the sentence
     if cue.lemma_.lower() in _BEFORE_CUES and subj and cue.dep_ != "relcl":

@@ -77,6 +77,7 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
         and not _quoted_title(c, cue)
         and _hung_participle(c) is None
         and not _behind_other_clause(cue, c, kids)
+        and not _subjectless_after_quote(cue, c, kids, ctx)
     ]
     if ccomp and ctx is not None and _quote_resumed(cue, ccomp[0], kids, ctx):
         ccomp = []  # "“A,” she said, “and B.”": A is the cue's; B joins it later
@@ -277,6 +278,21 @@ def _as_clause_host(cue: Any, kids: list[Any]) -> Any:
     return host
 
 
+def _subjectless_after_quote(cue: Any, clause: Any, kids: list[Any], ctx: _Ctx | None) -> bool:
+    """ "“…,” the spokesman said in a statement issued an hour before …":
+    a quotation before the cue is what it reports; a verb after it with no
+    subject of its own ("issued", "relocated" in a relative clause the parser
+    lost) is no second reported clause."""
+    if ctx is None or clause.tag_ not in ("VBD", "VBN") or ctx.in_quote(clause.idx):
+        return False
+    if any(c.dep_ in (*_SUBJ, "expl", "mark") for c in clause.children):
+        return False
+    before = [c for c in kids if c.dep_ in ("ccomp", "parataxis") and c.i < cue.i]
+    return bool(before) and all(
+        ctx.in_quote(t.idx) for t in before[-1].subtree if not (t.is_punct or t.is_space)
+    )
+
+
 def _quote_resumed(cue: Any, clause: Any, kids: list[Any], ctx: _Ctx) -> bool:
     """Whether a quoted clause after the cue resumes a quotation the cue
     follows ("“The dam will hold,” she said, “and the town is safe.”")."""
@@ -392,6 +408,10 @@ def _quoted_title(clause: Any, cue: Any) -> bool:
     or a possessive is a title the parser took for the reported clause."""
     doc = clause.doc
     first = min(t.i for t in clause.subtree if not t.is_quote)
+    if doc[first].dep_ == "mark" or (doc[first].pos_ in ("PROPN", "NOUN", "PRON") and doc[first].dep_ in ("nsubj", "nsubjpass")):
+        # "said on ABC's ''This Week'' that he would …", "saying ''of
+        # course'' Clinton has …": a clause of its own after the quotation
+        return False
     i = first - 1
     while i > cue.i and doc[i].is_quote:
         i -= 1
@@ -468,6 +488,34 @@ def _subject_of(cue: Any, ctx: _Ctx | None = None) -> tuple[Any, bool]:
                 t for t in part.values() if t.head.i not in part and t.pos_ in ("NOUN", "PROPN")
             ]
             subj = tops[0] if tops else None
+    if subj is not None and ctx is not None and subj.head.i == cue.i:
+        # "“…, its heart beating, …,” said Carly Vance": a word of the
+        # quotation, or a web address, the parser took for a second subject
+        others = [
+            c
+            for c in cue.children
+            if c.dep_ in _SUBJ
+            and c.i != subj.i
+            and c.pos_ in ("NOUN", "PROPN", "PRON")
+            and not ctx.in_quote(c.idx)
+        ]
+        if others and (
+            (ctx.in_quote(subj.idx) and not ctx.in_quote(cue.idx))
+            or subj.pos_ not in ("NOUN", "PROPN", "PRON")
+        ):
+            subj = others[-1] if others[-1].i < cue.i else others[0]
+    if (
+        subj is not None
+        and ctx is not None
+        and subj.pos_ in ("VERB", "AUX")
+        and subj.i < cue.i
+        and not ctx.in_quote(subj.idx)
+    ):
+        # "multiple sources privy to the talks say …": an adjective the
+        # parser took for a verb, made the subject; its own subject speaks
+        inner = [c for c in subj.children if c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN")]
+        if inner:
+            subj = inner[0]
     if subj is None and ctx is not None:
         subj = _stranded_subject(cue, ctx)
     return subj, passive
@@ -478,6 +526,9 @@ def _stranded_subject(cue: Any, ctx: _Ctx) -> Any:
     paragraph's subject on the headline's verb: take the noun of the cue's
     paragraph, before the cue, that is attached across the break."""
     sent = cue.sent
+    relative = _relative_clause_subject(cue, ctx)
+    if relative is not None:
+        return relative
     if ctx.same_para(sent.start_char, cue.idx):
         # "In a post on the blog, chief executive Priya Raman confirmed …":
         # the name right before the cue, hung on the preceding phrase
@@ -501,6 +552,32 @@ def _stranded_subject(cue: Any, ctx: _Ctx) -> Any:
     return found
 
 
+def _relative_clause_subject(cue: Any, ctx: _Ctx) -> Any:
+    """ "One aide, who like others spoke on condition of anonymity, said …",
+    "an official who spoke anonymously to discuss strategy said …": the
+    parser hung the speaker on the relative clause's verb and left the cue
+    without a subject. The noun right before "who", when the cue is a
+    finite verb of the same paragraph with no subject; None otherwise."""
+    if cue.tag_ not in ("VBD", "VBZ", "VBP") or cue.dep_ not in ("ROOT", "ccomp"):
+        return None
+    doc = cue.doc
+    lo = max(cue.sent.start, cue.i - 30)
+    for j in range(cue.i - 1, lo, -1):
+        t = doc[j]
+        if ctx.in_quote(t.idx) or t.text in (";", ":") or t.is_space:
+            return None
+        if t.lower_ != "who" or t.tag_ != "WP":
+            continue
+        k = j - 1
+        while k > cue.sent.start and doc[k].text == ",":
+            k -= 1
+        prev = doc[k]
+        if prev.pos_ in ("NOUN", "PROPN") and ctx.same_para(prev.idx, cue.idx):
+            return prev
+        return None
+    return None
+
+
 def _parsed_subject(cue: Any) -> tuple[Any, bool]:
     before = _cue_before_participle(cue) or _reporter_of_participle(cue)
     if before is not None:
@@ -508,7 +585,7 @@ def _parsed_subject(cue: Any) -> tuple[Any, bool]:
         # the participle follows, wherever the parser hung the participle
         return before, False
     node = cue
-    for _ in range(4):
+    for _ in range(6):
         subjects = [c for c in node.children if c.dep_ in _SUBJ]
         # headline parses hang the subject on a verb taken for an auxiliary
         # ("Corvin Agrochem rejects claim …": rejects/aux, claim/ROOT)
@@ -523,7 +600,7 @@ def _parsed_subject(cue: Any) -> tuple[Any, bool]:
         if outer is not None:
             node = outer  # "acknowledged that A and said B": the first cue's speaker
             continue
-        if node.dep_ in ("advcl", "conj", "xcomp", "pcomp", "prep") and node.head is not node:
+        if node.dep_ in ("advcl", "conj", "xcomp", "pcomp", "prep", "acomp") and node.head is not node:
             hung = _hung_participle(node.head)
             if hung is not None and hung.i == node.i:
                 node = node.head  # the clause it introduces: its subject is not the speaker
@@ -781,7 +858,7 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
             )
             if (
                 cue.i != sent.start
-                and (prev is None or prev.text not in (",", "—", "–", ";"))
+                and (prev is None or prev.text not in (",", "—", "–", ";", "-", "--"))
                 and not after_while
             ):
                 return None
