@@ -142,6 +142,9 @@ def _source_relative(tok: Any, other: _Draft, ctx: _Ctx) -> bool:
     return nxt < len(doc) and doc[nxt].tag_ in ("WP", "WDT") and nxt < cue.i
 
 
+_LINKING = frozenset({"be", "sound", "seem", "look", "appear", "become", "feel", "remain"})
+
+
 def _statement_claim(tok: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     """ "In a statement, the ministry condemned …": a nominal cue on a verb
     that is not a cue itself."""
@@ -151,6 +154,8 @@ def _statement_claim(tok: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     verb = tok.head
     if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() in CUE_VERBS:
         return None
+    if verb.lemma_.lower() in _LINKING:
+        return None  # "he sounded subdued in his speech": how they spoke, not what
     active = _active_speaker(verb, ctx)
     if active is None:
         return None
@@ -491,6 +496,13 @@ def _headline_claim(ctx: _Ctx, sent_at: Any) -> _Draft | None:
     if any(not t.text[:1].isupper() for t in words if t.is_alpha):
         return None
     head = words[-1]
+    names = {
+        m.entity.id
+        for m in ctx.mentions_in(words[0].idx, head.idx + len(head.text))
+        if m.entity.type in ("PERSON", "ORG") and m.start >= words[0].idx
+    }
+    if len(names) > 1:
+        return None  # "Vale Endorses Dorn: …": a headline about two
     speaker = _headline_speaker(head, words, ctx)
     if speaker is None:
         return None
@@ -505,10 +517,23 @@ def _headline_claim(ctx: _Ctx, sent_at: Any) -> _Draft | None:
         return None
     q = ctx.quote_at(start + 1) if text[start] in "\"“‘'«" else None
     direct = q is not None and q[1] >= stop - 2
+    if direct and q is not None:
+        content, start, stop = _finish(text, q[0], q[1], None, ctx)
     if content.endswith("?") and not direct:
         return None  # "Vale: builder or wrecker?" asks about her
     k = sent_at(colon)
     return _Draft(speaker, ":", _stance("say", content, []), direct, start, stop, None, k, 0)
+
+
+_TITLE_WORDS = frozenset(
+    {"former", "ex", "senator", "president", "governor", "mayor", "minister", "judge"}
+    | {"general", "candidate", "rep", "sen", "gov", "chairman", "chief", "speaker", "leader"}
+)
+
+
+def _a_title(word: str) -> bool:
+    """A title before a name in a headline ("AG", "Sen.", "Gov.", "Dr.")."""
+    return word.endswith(".") or (word.isupper() and len(word) <= 4)
 
 
 def _headline_speaker(head: Any, words: list[Any], ctx: _Ctx) -> _Speaker | None:
@@ -519,15 +544,20 @@ def _headline_speaker(head: Any, words: list[Any], ctx: _Ctx) -> _Speaker | None
         if m.start <= head.idx < m.end and m.entity.type in ("PERSON", "ORG"):
             if is_outlet_name(m.entity.name, ctx.outlet):
                 return None
+            before = [t.text for t in words if t.idx < m.start]
+            if not all(_a_title(w) or w.lower() in _TITLE_WORDS for w in before):
+                return None  # "Vale Endorses Dorn: …"
             if m.entity.type == "PERSON":
                 # "AG Dorn" in the headline, "Lena Dorn" in the story
+                named = m.entity.name.split()
                 fuller = [
                     x
                     for x in ctx.mentions
                     if x.entity.type == "PERSON"
-                    and x.entity.name.split()[-1] == m.entity.name.split()[-1]
+                    and x.entity.name.split()[-1] == named[-1]
                     and len(x.entity.name) > len(m.entity.name)
                     and x.start > m.end
+                    and all(w in x.entity.name.split() or _a_title(w) for w in named[:-1])
                 ]
                 m = fuller[0] if fuller else m
             return _Speaker(m.entity.name, m.entity.id, _kind(m, head), words[0].idx)

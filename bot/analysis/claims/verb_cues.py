@@ -783,6 +783,38 @@ def _headline_cue(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     return _draft_from_tokens(speaker, cue, lemma, toks, sent, k, ctx, False)
 
 
+# verbs of an occasion to speak: "took to the radio to say", "rose to say"
+_OCCASIONS = frozenset({"take", "rise", "step", "return", "interject", "stand", "appear"})
+# verbs that make someone say something: "the delay led Republicans to say …"
+_MAKING = frozenset({"lead", "prompt", "cause", "force", "spur"})
+
+
+def _speaking_infinitive(cue: Any) -> Any:
+    """ "tweeted on Friday to say …", "took to Twitter to say …", "went so
+    far as to say: …", "interjected to say …", "led Republicans to say that …":
+    an infinitive of saying that reports what the subject (or, after a verb
+    of making, the object) said, not a purpose. The speaker's token, or
+    None."""
+    if cue.lemma_.lower() not in ("say", "declare", "insist", "argue", "announce", "add"):
+        return None
+    if not any(c.tag_ == "TO" for c in cue.children) or cue.dep_ not in ("advcl", "xcomp"):
+        return None
+    head = cue.head
+    if head.lower_ == "far" and head.dep_ == "advmod":
+        head = head.head  # "went so far as to say"
+    lemma = head.lemma_.lower()
+    if lemma in _MAKING and cue.dep_ == "xcomp":
+        obj = next((c for c in head.children if c.dep_ == "dobj" and c.i < cue.i), None)
+        return obj if obj is not None and obj.pos_ in ("NOUN", "PROPN") else None
+    speaking = lemma in CUE_VERBS and lemma not in CLAUSE_ONLY_CUES | NEEDS_COMPLEMENT
+    if not (speaking or lemma in _OCCASIONS or (lemma == "go" and head.i != cue.head.i)):
+        return None
+    if any(c.dep_ in ("dobj", "ccomp") for c in head.children):
+        return None  # "wrote a letter to say", "said it was time to say"
+    subj, passive = _parsed_subject(head)
+    return None if subj is None or passive else subj
+
+
 def _aux_cue_lemma(tok: Any) -> str | None:
     """The cue lemma of a headline verb tagged as an auxiliary ("rejects")."""
     if tok.dep_ != "aux" or tok.lemma_.lower() in _AUXILIARIES:
@@ -830,12 +862,13 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     ):
         # "knowing it could fail": a belief needs its holder named ("is hoping" has one)
         return None
+    infinitive = _speaking_infinitive(cue) if not own_subject else None
     if not own_subject:
         # "to demand an explanation": a purpose, not an attribution
-        if any(c.tag_ == "TO" for c in cue.children) and cue.head.lemma_.lower() not in (
-            "claim",
-            "continue",
-            "go",
+        if (
+            any(c.tag_ == "TO" for c in cue.children)
+            and cue.head.lemma_.lower() not in ("claim", "continue", "go")
+            and infinitive is None
         ):
             return None
         # "..., calling the claims unfounded": a participle after a comma,
@@ -863,6 +896,8 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
             ):
                 return None
     subj, passive = _subject_of(cue, ctx)
+    if infinitive is not None:
+        subj, passive = infinitive, False
     speaker: _Speaker | None = None
     if passive and subj is not None and subj.lower_ == "it":
         agent = _agent(cue)
