@@ -795,7 +795,7 @@ def _speaking_infinitive(cue: Any) -> Any:
     an infinitive of saying that reports what the subject (or, after a verb
     of making, the object) said, not a purpose. The speaker's token, or
     None."""
-    if cue.lemma_.lower() not in ("say", "declare", "insist", "argue", "announce", "add"):
+    if cue.lemma_.lower() not in ("say", "declare", "insist", "argue", "add"):
         return None
     if not any(c.tag_ == "TO" for c in cue.children) or cue.dep_ not in ("advcl", "xcomp"):
         return None
