@@ -209,3 +209,22 @@ def test_cue_the_parser_split_off_as_a_sentence(nlp: Any, gazetteer: Gazetteer) 
     claims = [c for c in claims_of(nlp, gazetteer, text) if "debt struggle" in c.text]
     claim = one(claims, "Reyes")
     check(claim, has=("Those who do take on heavy debt struggle",))
+
+
+def test_quotation_the_content_opens_runs_to_its_end(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Sen. Ada Lind (Ore.) has said that she would \"carpet-bomb [the militants] into "
+        "oblivion. I do not know if sand can glow in the dark, but we are going to find out.\""
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "Lind")
+    check(claim, has=("she would", "we are going to find out"))
+
+
+def test_reported_subject_taken_for_a_time_of_the_cue(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        'Reyes, the co-author of "Going Viral," about the rapid spread of information, '
+        'said the days when the nation had "a somewhat unifying story" from newspapers '
+        "and the leading TV news networks are gone."
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "Reyes")
+    check(claim, has=("the days when the nation had", "are gone"))

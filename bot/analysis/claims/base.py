@@ -253,8 +253,11 @@ def _finish(
     """Trim a content span; extend it to the end of a quote it opens."""
     if tokens is not None:
         q = None if cut else ctx.quote_at(tokens[-1].idx)
-        if q is not None and q[1] > end and q[1] - end < 400:
-            extra = ctx.doc.char_span(end, q[1], alignment_mode="expand")
+        last = tokens[-1].idx + len(tokens[-1].text)
+        if q is not None and q[1] > last and q[1] - last < 400:
+            # measured from the last token: a draft's end may already be the
+            # quotation's, and its tokens not
+            extra = ctx.doc.char_span(last, q[1], alignment_mode="expand")
             if extra is not None:
                 tokens = tokens + [t for t in extra if t.i > tokens[-1].i]
                 end = q[1]

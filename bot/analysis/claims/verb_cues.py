@@ -85,7 +85,18 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
         late = [
             c
             for c in kids
-            if c.dep_ == "nsubj" and cue.i < c.i < ccomp[0].i and c.pos_ in ("NOUN", "PROPN")
+            if cue.i < c.i < ccomp[0].i
+            and c.pos_ in ("NOUN", "PROPN")
+            and (
+                c.dep_ == "nsubj"
+                # "said the days when … are gone": the clause's subject taken
+                # for a time or an object of the cue, running into the clause
+                or (
+                    c.dep_ in ("npadvmod", "dobj")
+                    and max(t.i for t in c.subtree) + 1 == min(t.i for t in ccomp[0].subtree)
+                    and any(t.dep_ == "relcl" for t in c.children)
+                )
+            )
         ]
         if late and not any(g.dep_ in _SUBJ for g in ccomp[0].children):
             # "said closed primaries -- those open to members -- deny …": the
