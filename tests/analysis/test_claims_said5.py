@@ -228,3 +228,28 @@ def test_reported_subject_taken_for_a_time_of_the_cue(nlp: Any, gazetteer: Gazet
     )
     claim = one(claims_of(nlp, gazetteer, text), "Reyes")
     check(claim, has=("the days when the nation had", "are gone"))
+
+
+def test_first_person_account(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "I had prepared a short statement to read. I decided on the spur of the moment "
+        "to speak to the judge directly.\n\n"
+        "“Your Honor,” I said, “I would like to answer the question you raised about "
+        "why someone like me would do a thing like this.”\n\n"
+        "I told the host that the government had tried to put me away."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    said = one([c for c in claims if c.cue == "said"], "writer")
+    check(said, has=("I would like to answer the question",), direct=True)
+    told = one([c for c in claims if c.cue == "told"], "writer")
+    check(told, has=("the government had tried to put me away",))
+
+
+def test_aside_after_a_dash_is_not_the_cue_s(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "WASHINGTON -- A six-year trend of falling port deficits will end this year, "
+        "sooner than expected, the harbour budget office reported on Tuesday -- a "
+        "development that raises new questions for the candidates."
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "budget office")
+    check(claim, has=("trend of falling port deficits will end",), lacks=("development",))

@@ -74,6 +74,8 @@ class _Ctx:
     sides: dict[str, str] = field(default_factory=dict)
     # people with a company role and no company named beside it ("chief executive Priya Raman")
     company_people: set[str] = field(default_factory=set)
+    # whether the writer tells the story in the first person (read once, when first asked)
+    _first_person: bool | None = None
 
     def __post_init__(self) -> None:
         self.quotes.sort()
@@ -86,6 +88,19 @@ class _Ctx:
     def same_para(self, a: int, b: int) -> bool:
         lo, hi = min(a, b), max(a, b)
         return bisect_left(self.breaks, hi) == bisect_left(self.breaks, lo)
+
+    def first_person(self) -> bool:
+        """Whether the story is the writer's own account: "I" outside
+        quotations in three sentences or more, and no transcript turns."""
+        if self._first_person is None:
+            sents = {
+                t.sent.start
+                for t in self.doc
+                if t.text == "I" and t.pos_ == "PRON" and not self.in_quote(t.idx)
+            }
+            turns = re.search(r"(?m)^[A-Z][A-Za-z.' ]{0,30}:\s", self.text) is not None
+            self._first_person = len(sents) >= 3 and not turns
+        return self._first_person
 
     def quote_at(self, i: int) -> tuple[int, int] | None:
         k = bisect_right(self._quote_starts, i) - 1

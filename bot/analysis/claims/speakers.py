@@ -353,6 +353,10 @@ def _subject_speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
             return _speaker(ahead, ctx)
         if low in _PERSONAL:
             return _resolve_previous(ctx, "person", head.idx)
+        if head.text == "I" and not ctx.in_quote(head.idx) and ctx.first_person():
+            # "“Your Honor,” I said": the writer of a first-person account
+            # (never the antecedent of a later "he")
+            return _Speaker("the writer", None, "other", head.idx)
         if low in ("they", "we"):
             return (
                 _previous_subject(head, ctx)

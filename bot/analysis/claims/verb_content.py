@@ -53,7 +53,13 @@ def _that_clause(cue: Any, ctx: _Ctx) -> list[Any]:
             return toks
     # "X has killed six people, the NCDC said": the clause before the comma
     subj = [c for c in cue.children if c.dep_ in _SUBJ and c.i < cue.i]
-    after = [t for t in doc[cue.i + 1 : end] if not t.is_punct]
+    # "…, the budget office reported on Tuesday -- a development that …": an
+    # aside after a dash is no part of the cue's own words
+    dash = next(
+        (t.i for t in doc[cue.i + 1 : end] if t.text in ("--", "—", "–") and t.i > cue.i + 1),
+        end,
+    )
+    after = [t for t in doc[cue.i + 1 : dash] if not t.is_punct]
     ends_sentence = len(after) <= 6 and not any(t.pos_ in ("VERB", "AUX") for t in after)
     if cue.lemma_.lower() in _BEFORE_CUES and subj and ends_sentence and cue.dep_ != "relcl":
         first = min(t.i for t in _sub(subj[-1]))
