@@ -190,6 +190,12 @@ def test_infinitives_of_saying(nlp: Any, gazetteer: Gazetteer) -> None:
             "Republicans",
             "Democrats were trying to protect",
         ),
+        (
+            "Mayor Tom Reyes interjected to say: ''They have both been inconsistent "
+            "when it comes to this issue.''",
+            "Reyes",
+            "They have both been inconsistent",
+        ),
     )
     for text, speaker, content in cases:
         claim = one(claims_of(nlp, gazetteer, text), speaker)
@@ -253,3 +259,13 @@ def test_aside_after_a_dash_is_not_the_cue_s(nlp: Any, gazetteer: Gazetteer) -> 
     )
     claim = one(claims_of(nlp, gazetteer, text), "budget office")
     check(claim, has=("trend of falling port deficits will end",), lacks=("development",))
+
+
+def test_cue_with_its_audience_between_commas(nlp: Any, gazetteer: Gazetteer) -> None:
+    claim = one(
+        claims_of(nlp, gazetteer, "The solution, the banker told them, was simple."), "banker"
+    )
+    check(claim, has=("The solution was simple",))
+    text = "The plan, the mayor told reporters on Monday, would cost the city nothing."
+    claim = one(claims_of(nlp, gazetteer, text), "mayor")
+    check(claim, has=("The plan would cost the city nothing",))

@@ -13,6 +13,7 @@ from bot.analysis.claims.base import (
     _sub,
 )
 from bot.analysis.cues import (
+    AUDIENCE,
     CLAUSE_ONLY_CUES,
     CUE_VERBS,
     RECORD_CUES,
@@ -93,6 +94,19 @@ def _that_clause(cue: Any, ctx: _Ctx) -> list[Any]:
         last = cue.i + 1
         while last < end and doc[last].dep_ in ("prt", "npadvmod") and doc[last].i - cue.i < 3:
             last += 1
+        # "The solution, the banker told them on Monday, was simple": whom
+        # the cue was told to and when
+        while (
+            last < end
+            and doc[last].head.i == cue.i
+            and doc[last].text != ","
+            and (
+                (doc[last].dep_ in ("dobj", "dative") and _audience(doc[last]))
+                or doc[last].dep_ in ("prep", "npadvmod", "advmod")
+            )
+            and max(t.i for t in doc[last].subtree) - cue.i < 7
+        ):
+            last = max(t.i for t in doc[last].subtree) + 1
         if (
             first > cue.sent.start + 1
             and doc[first - 1].text == ","
@@ -136,6 +150,11 @@ def _that_clause(cue: Any, ctx: _Ctx) -> list[Any]:
     if toks and toks[0].pos_ in ("DET", "PROPN", "NOUN", "PRON", "ADJ", "NUM") and has_clause:
         return toks
     return []
+
+
+def _audience(tok: Any) -> bool:
+    """Whom something is told to: a pronoun or an audience noun ("them", "reporters")."""
+    return bool(tok.pos_ == "PRON" or tok.lemma_.lower() in AUDIENCE)
 
 
 _TIME_NOUNS = frozenset({"time", "day", "moment", "week", "year", "month", "night", "hour"})

@@ -98,6 +98,13 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
                 )
             )
         ]
+        early = [c for c in kids if c.dep_ == "nsubj" and c.i < cue.i]
+        if len(early) >= 2 and not any(g.dep_ in _SUBJ for g in ccomp[0].children):
+            # "The plan, the mayor told reporters, would cost nothing": the
+            # reported clause's subject, before the cue, taken for a second subject
+            first = _sub(early[0])
+            if first[-1].i + 1 < early[1].i and cue.doc[first[-1].i + 1].text == ",":
+                return [*first, *_span_of(ccomp[:1])], "ccomp"
         if late and not any(g.dep_ in _SUBJ for g in ccomp[0].children):
             # "said closed primaries -- those open to members -- deny …": the
             # parser took the reported clause's subject for a second subject
@@ -820,7 +827,7 @@ def _speaking_infinitive(cue: Any) -> Any:
     speaking = lemma in CUE_VERBS and lemma not in CLAUSE_ONLY_CUES | NEEDS_COMPLEMENT
     if not (speaking or lemma in _OCCASIONS or (lemma == "go" and head.i != cue.head.i)):
         return None
-    if any(c.dep_ in ("dobj", "ccomp") for c in head.children):
+    if any(c.dep_ == "dobj" or (c.dep_ == "ccomp" and c.i < cue.i) for c in head.children):
         return None  # "wrote a letter to say", "said it was time to say"
     subj, passive = _parsed_subject(head)
     return None if subj is None or passive else subj
@@ -1019,7 +1026,13 @@ def _verb_content(
         # "…,” he said, noting that at one point …": the clause the parse lost,
         # not the quotation that belongs to the cue before
         toks = _that_clause(cue, ctx)
-    if not toks and quote is None and lemma in QUOTE_CUES and cue.dep_ != "xcomp":
+    if (
+        not toks
+        and quote is None
+        and lemma in QUOTE_CUES
+        and (cue.dep_ != "xcomp" or _speaking_infinitive(cue) is not None)
+    ):
+        # "interjected to say: “…”", not "wants to say"
         quote = _adjacent_quote(cue, sent, ctx)
     if quote is not None:
         text, start, end = _finish(ctx.text, quote[0], quote[1], None, ctx)
