@@ -28,8 +28,7 @@ def test_headline_name_colon_with_a_quoted_part(nlp: Any, gazetteer: Gazetteer) 
     )
     assert not [c for c in _colon(claims_of(nlp, gazetteer, two)) if "Dorn" in c.speaker]
     question = (
-        "Tomas Dorn: Reformer or Another Career Politician?\n\n"
-        "The former mayor is running again."
+        "Tomas Dorn: Reformer or Another Career Politician?\n\nThe former mayor is running again."
     )
     assert not _colon(claims_of(nlp, gazetteer, question))
 
@@ -56,7 +55,7 @@ def test_headline_rubric_before_the_name(nlp: Any, gazetteer: Gazetteer) -> None
 
 def test_quoted_words_before_the_reported_clause(nlp: Any, gazetteer: Gazetteer) -> None:
     text = (
-        "Lind said on WRVX's \"This Week With Tom Reyes\" that she would \"take a look\" "
+        'Lind said on WRVX\'s "This Week With Tom Reyes" that she would "take a look" '
         "at such legislation, which would give police more time to conduct background "
         "checks on buyers."
     )
@@ -86,9 +85,7 @@ def test_a_verb_without_subject_after_the_cue_is_not_its_clause(
     check(claim, has=("reinforces all the worst things",), lacks=("issued",))
 
 
-def test_speaker_before_a_relative_clause_the_parser_took(
-    nlp: Any, gazetteer: Gazetteer
-) -> None:
+def test_speaker_before_a_relative_clause_the_parser_took(nlp: Any, gazetteer: Gazetteer) -> None:
     text = (
         "The senator met donors in Tampa on Friday. One attendee, who like others "
         "spoke on the condition of anonymity to discuss the private meeting, said the "
@@ -122,9 +119,7 @@ def test_by_saying(nlp: Any, gazetteer: Gazetteer) -> None:
         "involvement and distinguished himself in the field by saying he would make "
         "peace with the union."
     )
-    claim = one(
-        [c for c in claims_of(nlp, gazetteer, text) if c.cue == "saying"], "Dorn"
-    )
+    claim = one([c for c in claims_of(nlp, gazetteer, text) if c.cue == "saying"], "Dorn")
     check(claim, has=("make peace with the union",))
     text = (
         "In the last debate, candidates were able to talk their way out of tough "
@@ -158,9 +153,7 @@ def test_it_is_the_document_or_company_before(nlp: Any, gazetteer: Gazetteer) ->
         'It added, "We want no part in the listing or in any of the publicity it is '
         'receiving."'
     )
-    claim = one(
-        [c for c in claims_of(nlp, gazetteer, text) if c.cue == "added"], "company"
-    )
+    claim = one([c for c in claims_of(nlp, gazetteer, text) if c.cue == "added"], "company")
     check(claim, has=("We want no part in the listing",))
 
 
@@ -179,8 +172,7 @@ def test_infinitives_of_saying(nlp: Any, gazetteer: Gazetteer) -> None:
             "The network as we know it is over",
         ),
         (
-            "Mayor Tom Reyes took to the radio to say that the bridge would reopen "
-            "on Monday.",
+            "Mayor Tom Reyes took to the radio to say that the bridge would reopen on Monday.",
             "Reyes",
             "the bridge would reopen on Monday",
         ),
@@ -219,8 +211,8 @@ def test_cue_the_parser_split_off_as_a_sentence(nlp: Any, gazetteer: Gazetteer) 
 
 def test_quotation_the_content_opens_runs_to_its_end(nlp: Any, gazetteer: Gazetteer) -> None:
     text = (
-        "Sen. Ada Lind (Ore.) has said that she would \"carpet-bomb [the militants] into "
-        "oblivion. I do not know if sand can glow in the dark, but we are going to find out.\""
+        'Sen. Ada Lind (Ore.) has said that she would "carpet-bomb [the militants] into '
+        'oblivion. I do not know if sand can glow in the dark, but we are going to find out."'
     )
     claim = one(claims_of(nlp, gazetteer, text), "Lind")
     check(claim, has=("she would", "we are going to find out"))

@@ -259,7 +259,7 @@ def _colon_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
                 end = later.start_char
                 break
         content, start, end = _finish(text, rest_start, end, None, ctx)
-        if content.endswith("?") and "\n" not in text[:colon.idx]:
+        if content.endswith("?") and "\n" not in text[: colon.idx]:
             return None  # a headline "Dorn: reformer or career politician?" asks about him
     else:
         return None

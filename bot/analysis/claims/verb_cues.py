@@ -426,7 +426,9 @@ def _quoted_title(clause: Any, cue: Any) -> bool:
     or a possessive is a title the parser took for the reported clause."""
     doc = clause.doc
     first = min(t.i for t in clause.subtree if not t.is_quote)
-    if doc[first].dep_ == "mark" or (doc[first].pos_ in ("PROPN", "NOUN", "PRON") and doc[first].dep_ in ("nsubj", "nsubjpass")):
+    if doc[first].dep_ == "mark" or (
+        doc[first].pos_ in ("PROPN", "NOUN", "PRON") and doc[first].dep_ in ("nsubj", "nsubjpass")
+    ):
         # "said on ABC's ''This Week'' that he would …", "saying ''of
         # course'' Clinton has …": a clause of its own after the quotation
         return False
@@ -618,7 +620,10 @@ def _parsed_subject(cue: Any) -> tuple[Any, bool]:
         if outer is not None:
             node = outer  # "acknowledged that A and said B": the first cue's speaker
             continue
-        if node.dep_ in ("advcl", "conj", "xcomp", "pcomp", "prep", "acomp") and node.head is not node:
+        if (
+            node.dep_ in ("advcl", "conj", "xcomp", "pcomp", "prep", "acomp")
+            and node.head is not node
+        ):
             hung = _hung_participle(node.head)
             if hung is not None and hung.i == node.i:
                 node = node.head  # the clause it introduces: its subject is not the speaker
