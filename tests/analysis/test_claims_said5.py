@@ -261,3 +261,13 @@ def test_cue_with_its_audience_between_commas(nlp: Any, gazetteer: Gazetteer) ->
     text = "The plan, the mayor told reporters on Monday, would cost the city nothing."
     claim = one(claims_of(nlp, gazetteer, text), "mayor")
     check(claim, has=("The plan would cost the city nothing",))
+
+
+def test_according_to_a_name_the_parser_left_outside(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "The smaller plane was grounded last week after a newspaper reported that its "
+        "registration had expired in January. It is now cleared to fly again, according "
+        "to the F.A.A.\n\nThe larger plane is still in a hangar."
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "F.A.A")
+    check(claim, has=("It is now cleared to fly again",), lacks=("F.A.A",))

@@ -244,10 +244,22 @@ def _according_to(tok: Any) -> Any:
         return None
     for c in tok.children:
         if c.lower_ == "to":
-            return _pobj(c)
+            return _pobj(c) or _name_after(c)
     nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
     if nxt is not None and nxt.lower_ == "to":
-        return _pobj(nxt)
+        return _pobj(nxt) or _name_after(nxt)
+    return None
+
+
+def _name_after(to: Any) -> Any:
+    """ "according to the F.A.A." at a paragraph's end, where the parser
+    left "to" without an object: the name right after it, else None."""
+    doc = to.doc
+    for t in doc[to.i + 1 : min(to.i + 4, to.sent.end)]:
+        if t.pos_ == "PROPN" and t.ent_type_ in ("ORG", "PERSON", "GPE", "NORP"):
+            return t
+        if t.lower_ not in ("the", "a", "an"):
+            return None
     return None
 
 

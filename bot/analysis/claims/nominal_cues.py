@@ -58,6 +58,10 @@ def _according_claim(tok: Any, sent: Any, k: int, ctx: _Ctx, has_other: bool) ->
                 if inner is not None:
                     target = inner
     skip = {t.i for t in tok.subtree}
+    if pobj.i not in skip:
+        # a name the parser left outside the phrase ("according to the F.A.A.")
+        skip.update(range(tok.i, pobj.i + 1))
+        skip.update(t.i for t in pobj.subtree)
     # "according to the talks' chair, UN envoy Halvard Munk." - an apposition
     # at the end of the sentence the parser hung elsewhere
     tail_start = max(skip) + 1
