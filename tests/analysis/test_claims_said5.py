@@ -265,9 +265,12 @@ def test_cue_with_its_audience_between_commas(nlp: Any, gazetteer: Gazetteer) ->
 
 def test_according_to_a_name_the_parser_left_outside(nlp: Any, gazetteer: Gazetteer) -> None:
     text = (
-        "The smaller plane was grounded last week after a newspaper reported that its "
-        "registration had expired in January. It is now cleared to fly again, according "
-        "to the F.A.A.\n\nThe larger plane is still in a hangar."
+        "Four of the five boats are more than 20 years old, a rarity for most owners. "
+        "The exception is a 19-year-old Cessna 750 Citation X - the only one of the five "
+        "without the Dorn name painted on it in large letters. The smaller plane was "
+        "grounded last week after The Valley Courier reported that its registration had "
+        "expired in January. It is now cleared to fly again, according to the F.A.A.\n\n"
+        "Most people who own aircraft do not have more than one or two."
     )
     claim = one(claims_of(nlp, gazetteer, text), "F.A.A")
     check(claim, has=("It is now cleared to fly again",), lacks=("F.A.A",))
