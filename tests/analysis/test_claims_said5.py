@@ -274,3 +274,11 @@ def test_according_to_a_name_the_parser_left_outside(nlp: Any, gazetteer: Gazett
     )
     claim = one(claims_of(nlp, gazetteer, text), "F.A.A")
     check(claim, has=("It is now cleared to fly again",), lacks=("F.A.A",))
+
+
+def test_participle_opening_the_sentence_after_while(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "While saying that he respects the mayor, Reyes continued to express doubts about the plan."
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "Reyes")
+    check(claim, has=("he respects the mayor",), lacks=("doubts",))

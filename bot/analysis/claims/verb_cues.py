@@ -910,7 +910,12 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
                 and prev.dep_ == "mark"
                 and prev.head.i == cue.i
                 and prev.lower_ in ("while", "before")
-                and _reporter_of_participle(cue) is not None
+                and (
+                    _reporter_of_participle(cue) is not None
+                    # "While saying that he respects her, Dorn …": the main
+                    # clause's subject, after the opening participle
+                    or (prev.i == sent.start and cue.dep_ == "advcl" and cue.head.i > cue.i)
+                )
             )
             if (
                 cue.i != sent.start
