@@ -43,6 +43,17 @@ def test_headline_name_with_a_title_and_a_place(nlp: Any, gazetteer: Gazetteer) 
     check(claim, has=("Budget Was Never Balanced",), lacks=("Hearing",))
 
 
+def test_headline_group_of_people_and_rubric(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Historians: Lind, Reyes linked no matter what\n\n"
+        "Her fate in November hinges on the governor's popularity."
+    )
+    claim = one(_colon(claims_of(nlp, gazetteer, text)), "Historians")
+    check(claim, has=("Lind, Reyes linked no matter what",))
+    rubric = "Analysis: The council has a budget problem\n\nThe council met on Monday."
+    assert not _colon(claims_of(nlp, gazetteer, rubric))
+
+
 def test_headline_rubric_before_the_name(nlp: Any, gazetteer: Gazetteer) -> None:
     text = (
         "EXCLUSIVE – Irene Vale: Don’t Trust the New Parking Meters\n\n"

@@ -221,7 +221,7 @@ def _colon_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
             return None
         if (
             len(words) == 1
-            and words[0].lemma_.lower() in DOCUMENT_NOUNS
+            and words[0].lemma_.lower() in DOCUMENT_NOUNS - _RUBRICS
             and not quoted
             and _is_clause(sent, colon)
         ):
@@ -532,6 +532,14 @@ _TITLE_WORDS = frozenset(
 )
 
 
+# document nouns that head a rubric, not a document ("Analysis: …")
+_RUBRICS = frozenset({"analysis", "review"})
+# plural nouns a headline names as speakers ("Officials: …", "Historians: …")
+_HEADLINE_GROUPS = frozenset(
+    {"historian", "investigator", "authority", "official", "observer", "insider", "source"}
+)
+
+
 def _a_title(word: str) -> bool:
     """A title before a name in a headline ("AG", "Sen.", "Gov.", "Dr.")."""
     return word.endswith(".") or (word.isupper() and len(word) <= 4)
@@ -562,8 +570,14 @@ def _headline_speaker(head: Any, words: list[Any], ctx: _Ctx) -> _Speaker | None
                 ]
                 m = fuller[0] if fuller else m
             return _Speaker(m.entity.name, m.entity.id, _kind(m, head), words[0].idx)
-    if len(words) == 1 and head.lemma_.lower() in DOCUMENT_NOUNS:
+    if len(words) == 1 and head.lemma_.lower() in DOCUMENT_NOUNS - _RUBRICS:
         return _Speaker(head.text, None, "other", head.idx)
+    if len(words) == 1 and (
+        head.lower_ == "police"
+        or (head.lower_.endswith("s") and head.lemma_.lower() in ROLE_NOUNS | _HEADLINE_GROUPS)
+    ):
+        # "Historians: …", "Police: …": the people the headline names
+        return _Speaker(head.text, None, "group", head.idx)
     if len(words) <= 2:
         keys = {t.text.casefold() for t in words}
         for m in ctx.mentions:
