@@ -293,3 +293,15 @@ def test_participle_opening_the_sentence_after_while(nlp: Any, gazetteer: Gazett
     )
     claim = one(claims_of(nlp, gazetteer, text), "Reyes")
     check(claim, has=("he respects the mayor",), lacks=("doubts",))
+
+
+def test_belief_inside_a_headline_claim_is_the_headline_s(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Tom Reyes: Ada thinks feds require too many tests at school.\n\n"
+        "Ada Lind thinks the federal government requires too many tests for school "
+        "children, former governor Tom Reyes said this week at an event in Wyoming."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    claim = one(_colon(claims), "Tom Reyes")
+    check(claim, has=("Ada thinks feds require too many tests",))
+    assert not [c for c in claims if c.cue == "thinks" and "feds" in c.text], claims

@@ -103,6 +103,15 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
                 if d is not None and not any(_overlap(d, f) for f in found):
                     found.append(d)
         found.extend(_belief_claims(sent, k, ctx, found))
+        if headline is not None and k > headline.sentence:
+            # "Vale: Dorn thinks …" parsed as two sentences: the belief is the headline's
+            found = [
+                f
+                for f in found
+                if not (
+                    f.cue_lemma in CLAUSE_ONLY_CUES and headline.start <= f.cue_pos < headline.end
+                )
+            ]
         if headline is not None and headline.sentence == k:
             # "Vale: ‘We Will Rebuild’" heads the story
             if not any(_overlap(headline, f) for f in found):
