@@ -305,3 +305,14 @@ def test_belief_inside_a_headline_claim_is_the_headline_s(nlp: Any, gazetteer: G
     claim = one(_colon(claims), "Tom Reyes")
     check(claim, has=("Ada thinks feds require too many tests",))
     assert not [c for c in claims if c.cue == "thinks" and "feds" in c.text], claims
+
+
+def test_clause_first_with_a_long_time_and_place_after_the_cue(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = (
+        "Ada Lind thinks the federal government requires too many tests for school "
+        "children, former governor Tom Reyes said this week at an event in Wyoming."
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "Reyes")
+    check(claim, has=("Ada Lind thinks the federal government requires",), lacks=("Wyoming",))

@@ -61,7 +61,16 @@ def _that_clause(cue: Any, ctx: _Ctx) -> list[Any]:
         end,
     )
     after = [t for t in doc[cue.i + 1 : dash] if not t.is_punct]
-    ends_sentence = len(after) <= 6 and not any(t.pos_ in ("VERB", "AUX") for t in after)
+    # "…, she said this week at an event in Wyoming": the cue's own time and place
+    own = {
+        t.i
+        for c in cue.children
+        if c.dep_ in ("prep", "npadvmod", "advmod") and c.i > cue.i
+        for t in c.subtree
+    }
+    ends_sentence = (len(after) <= 6 or (len(after) <= 12 and all(t.i in own for t in after))) and (
+        not any(t.pos_ in ("VERB", "AUX") for t in after)
+    )
     if cue.lemma_.lower() in _BEFORE_CUES and subj and ends_sentence and cue.dep_ != "relcl":
         first = min(t.i for t in _sub(subj[-1]))
         if first > cue.sent.start and doc[first - 1].text == ",":
