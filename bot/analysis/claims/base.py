@@ -74,6 +74,8 @@ class _Ctx:
     sides: dict[str, str] = field(default_factory=dict)
     # people with a company role and no company named beside it ("chief executive Priya Raman")
     company_people: set[str] = field(default_factory=set)
+    # whether the writer tells the story in the first person (read once, when first asked)
+    _first_person: bool | None = None
 
     def __post_init__(self) -> None:
         self.quotes.sort()
@@ -86,6 +88,19 @@ class _Ctx:
     def same_para(self, a: int, b: int) -> bool:
         lo, hi = min(a, b), max(a, b)
         return bisect_left(self.breaks, hi) == bisect_left(self.breaks, lo)
+
+    def first_person(self) -> bool:
+        """Whether the story is the writer's own account: "I" outside
+        quotations in three sentences or more, and no transcript turns."""
+        if self._first_person is None:
+            sents = {
+                t.sent.start
+                for t in self.doc
+                if t.text == "I" and t.pos_ == "PRON" and not self.in_quote(t.idx)
+            }
+            turns = re.search(r"(?m)^[A-Z][A-Za-z.' ]{0,30}:\s", self.text) is not None
+            self._first_person = len(sents) >= 3 and not turns
+        return self._first_person
 
     def quote_at(self, i: int) -> tuple[int, int] | None:
         k = bisect_right(self._quote_starts, i) - 1
@@ -229,10 +244,22 @@ def _according_to(tok: Any) -> Any:
         return None
     for c in tok.children:
         if c.lower_ == "to":
-            return _pobj(c)
+            return _pobj(c) or _name_after(c)
     nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
     if nxt is not None and nxt.lower_ == "to":
-        return _pobj(nxt)
+        return _pobj(nxt) or _name_after(nxt)
+    return None
+
+
+def _name_after(to: Any) -> Any:
+    """ "according to the F.A.A." at a paragraph's end, where the parser
+    left "to" without an object: the name right after it, else None."""
+    doc = to.doc
+    for t in doc[to.i + 1 : min(to.i + 4, to.sent.end)]:
+        if t.pos_ == "PROPN" and t.ent_type_ in ("ORG", "PERSON", "GPE", "NORP"):
+            return t
+        if t.lower_ not in ("the", "a", "an"):
+            return None
     return None
 
 
@@ -253,8 +280,11 @@ def _finish(
     """Trim a content span; extend it to the end of a quote it opens."""
     if tokens is not None:
         q = None if cut else ctx.quote_at(tokens[-1].idx)
-        if q is not None and q[1] > end and q[1] - end < 400:
-            extra = ctx.doc.char_span(end, q[1], alignment_mode="expand")
+        last = tokens[-1].idx + len(tokens[-1].text)
+        if q is not None and q[1] > last and q[1] - last < 400:
+            # measured from the last token: a draft's end may already be the
+            # quotation's, and its tokens not
+            extra = ctx.doc.char_span(last, q[1], alignment_mode="expand")
             if extra is not None:
                 tokens = tokens + [t for t in extra if t.i > tokens[-1].i]
                 end = q[1]

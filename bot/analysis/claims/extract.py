@@ -22,6 +22,7 @@ from bot.analysis.claims.base import (
 from bot.analysis.claims.nominal_cues import (
     _according_claim,
     _colon_claim,
+    _headline_claim,
     _intro_block_claims,
     _message_claim,
     _source_relative,
@@ -72,6 +73,7 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
     def sent_at(offset: int) -> int:
         return max(0, bisect_right(starts, offset) - 1)
 
+    headline = _headline_claim(ctx, sent_at)
     drafts: list[_Draft] = []
     covered_quotes: set[tuple[int, int]] = set()
     for k, sent in enumerate(sents):
@@ -111,7 +113,20 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
                 elif d is not None and not any(_overlap(d, f) for f in found):
                     found.append(d)
         found.extend(_belief_claims(sent, k, ctx, found))
-        if not found:
+        if headline is not None and k > headline.sentence:
+            # "Vale: Dorn thinks …" parsed as two sentences: the belief is the headline's
+            found = [
+                f
+                for f in found
+                if not (
+                    f.cue_lemma in CLAUSE_ONLY_CUES and headline.start <= f.cue_pos < headline.end
+                )
+            ]
+        if headline is not None and headline.sentence == k:
+            # "Vale: ‘We Will Rebuild’" heads the story
+            if not any(_overlap(headline, f) for f in found):
+                found.append(headline)
+        elif not found:
             d = _colon_claim(sent, k, ctx) or _message_claim(sent, k, ctx)
             if d is not None:
                 found.append(d)

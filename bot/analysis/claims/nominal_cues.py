@@ -58,6 +58,10 @@ def _according_claim(tok: Any, sent: Any, k: int, ctx: _Ctx, has_other: bool) ->
                 if inner is not None:
                     target = inner
     skip = {t.i for t in tok.subtree}
+    if pobj.i not in skip:
+        # a name the parser left outside the phrase ("according to the F.A.A.")
+        skip.update(range(tok.i, pobj.i + 1))
+        skip.update(t.i for t in pobj.subtree)
     # "according to the talks' chair, UN envoy Halvard Munk." - an apposition
     # at the end of the sentence the parser hung elsewhere
     tail_start = max(skip) + 1
@@ -217,7 +221,7 @@ def _colon_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
             return None
         if (
             len(words) == 1
-            and words[0].lemma_.lower() in DOCUMENT_NOUNS
+            and words[0].lemma_.lower() in DOCUMENT_NOUNS - _RUBRICS
             and not quoted
             and _is_clause(sent, colon)
         ):
@@ -259,6 +263,8 @@ def _colon_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
                 end = later.start_char
                 break
         content, start, end = _finish(text, rest_start, end, None, ctx)
+        if content.endswith("?") and "\n" not in text[: colon.idx]:
+            return None  # a headline "Dorn: reformer or career politician?" asks about him
     else:
         return None
     if len(content.split()) < 3:
@@ -453,3 +459,128 @@ def _intro_block_claims(sent: Any, ctx: _Ctx, sent_at: Any) -> list[_Draft]:
             break
         pos = nxt
     return out
+
+
+# a rubric before the name in a headline ("EXCLUSIVE – Roger Stone: …")
+_RUBRIC_DASHES = frozenset({"–", "—", "-", "--", "|"})
+
+
+def _headline_claim(ctx: _Ctx, sent_at: Any) -> _Draft | None:
+    """A headline "Name: what they said" ("Vale: ‘We Will Rebuild the Pier’",
+    "Former Mayor Dorn at Hearing: Budget Was Never Balanced"): the person or
+    organisation named before the colon says the rest of the headline. The
+    name must end the phrase before the colon ("Port strike: talks resume" is
+    a rubric); a one-word name is the person of the story with that name; a
+    document noun ("Poll: …") speaks as itself. ``sent_at`` maps an offset
+    to its sentence index."""
+    text = ctx.text
+    end = text.find("\n")
+    end = len(text) if end < 0 else end
+    colon = next((i for i in range(min(end, 120)) if text[i] == ":" and not ctx.in_quote(i)), -1)
+    if colon <= 0 or colon + 1 >= end:
+        return None
+    span = ctx.doc.char_span(0, colon, alignment_mode="contract")
+    if span is None:
+        return None
+    left = [t for t in span if not t.is_space]
+    dashes = [n for n, t in enumerate(left) if t.text in _RUBRIC_DASHES and t.whitespace_]
+    if dashes:
+        left = left[dashes[-1] + 1 :]
+    # "Former AG Dorn at the hearing": the name ends before the preposition
+    adp = next((n for n, t in enumerate(left) if t.pos_ == "ADP" and n > 0), None)
+    name = left[:adp] if adp is not None else left
+    words = [t for t in name if t.is_alpha or t.text in (".", "'s", "’s")]
+    if not words or len(words) > 6 or len(name) != len(words):
+        return None
+    if any(t.tag_ in ("VBZ", "VBD", "VBP", "MD") or t.pos_ == "AUX" for t in left):
+        return None  # "Bill is back: …"
+    if any(not t.text[:1].isupper() for t in words if t.is_alpha):
+        return None
+    head = words[-1]
+    names = {
+        m.entity.id
+        for m in ctx.mentions_in(words[0].idx, head.idx + len(head.text))
+        if m.entity.type in ("PERSON", "ORG") and m.start >= words[0].idx
+    }
+    if len(names) > 1:
+        return None  # "Vale Endorses Dorn: …": a headline about two
+    speaker = _headline_speaker(head, words, ctx)
+    if speaker is None:
+        return None
+    start = colon + 1
+    while start < end and text[start] in " \t":
+        start += 1
+    stop = end
+    while stop > start and text[stop - 1] in " \t;.":
+        stop -= 1
+    content, start, stop = _finish(text, start, stop, None, ctx)
+    if len(content.split()) < 3:
+        return None
+    q = ctx.quote_at(start + 1) if text[start] in "\"“‘'«" else None
+    direct = q is not None and q[1] >= stop - 2
+    if direct and q is not None:
+        content, start, stop = _finish(text, q[0], q[1], None, ctx)
+    if content.endswith("?") and not direct:
+        return None  # "Vale: builder or wrecker?" asks about her
+    k = sent_at(colon)
+    return _Draft(speaker, ":", _stance("say", content, []), direct, start, stop, None, k, 0)
+
+
+_TITLE_WORDS = frozenset(
+    {"former", "ex", "senator", "president", "governor", "mayor", "minister", "judge"}
+    | {"general", "candidate", "rep", "sen", "gov", "chairman", "chief", "speaker", "leader"}
+)
+
+
+# document nouns that head a rubric, not a document ("Analysis: …")
+_RUBRICS = frozenset({"analysis", "review"})
+# plural nouns a headline names as speakers ("Officials: …", "Historians: …")
+_HEADLINE_GROUPS = frozenset(
+    {"historian", "investigator", "authority", "official", "observer", "insider", "source"}
+)
+
+
+def _a_title(word: str) -> bool:
+    """A title before a name in a headline ("AG", "Sen.", "Gov.", "Dr.")."""
+    return word.endswith(".") or (word.isupper() and len(word) <= 4)
+
+
+def _headline_speaker(head: Any, words: list[Any], ctx: _Ctx) -> _Speaker | None:
+    """Who the name before a headline's colon is: a person or organisation
+    whose mention takes its last word; a one- or two-word name the story
+    gives in full elsewhere ("Vale" → "Irene Vale"); a document noun."""
+    for m in ctx.mentions_in(head.idx, head.idx + len(head.text)):
+        if m.start <= head.idx < m.end and m.entity.type in ("PERSON", "ORG"):
+            if is_outlet_name(m.entity.name, ctx.outlet):
+                return None
+            before = [t.text for t in words if t.idx < m.start]
+            if not all(_a_title(w) or w.lower() in _TITLE_WORDS for w in before):
+                return None  # "Vale Endorses Dorn: …"
+            if m.entity.type == "PERSON":
+                # "AG Dorn" in the headline, "Lena Dorn" in the story
+                named = m.entity.name.split()
+                fuller = [
+                    x
+                    for x in ctx.mentions
+                    if x.entity.type == "PERSON"
+                    and x.entity.name.split()[-1] == named[-1]
+                    and len(x.entity.name) > len(m.entity.name)
+                    and x.start > m.end
+                    and all(w in x.entity.name.split() or _a_title(w) for w in named[:-1])
+                ]
+                m = fuller[0] if fuller else m
+            return _Speaker(m.entity.name, m.entity.id, _kind(m, head), words[0].idx)
+    if len(words) == 1 and head.lemma_.lower() in DOCUMENT_NOUNS - _RUBRICS:
+        return _Speaker(head.text, None, "other", head.idx)
+    if len(words) == 1 and (
+        head.lower_ == "police"
+        or (head.lower_.endswith("s") and head.lemma_.lower() in ROLE_NOUNS | _HEADLINE_GROUPS)
+    ):
+        # "Historians: …", "Police: …": the people the headline names
+        return _Speaker(head.text, None, "group", head.idx)
+    if len(words) <= 2:
+        keys = {t.text.casefold() for t in words}
+        for m in ctx.mentions:
+            if m.entity.type == "PERSON" and keys <= set(m.entity.name.casefold().split()):
+                return _Speaker(m.entity.name, m.entity.id, "person", words[0].idx)
+    return None

@@ -353,6 +353,10 @@ def _subject_speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
             return _speaker(ahead, ctx)
         if low in _PERSONAL:
             return _resolve_previous(ctx, "person", head.idx)
+        if head.text == "I" and not ctx.in_quote(head.idx) and ctx.first_person():
+            # "“Your Honor,” I said": the writer of a first-person account
+            # (never the antecedent of a later "he")
+            return _Speaker("the writer", None, "other", head.idx)
         if low in ("they", "we"):
             return (
                 _previous_subject(head, ctx)
@@ -364,13 +368,16 @@ def _subject_speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
             said = _speaker(first, ctx) if first is not None else None
             if said is not None and (said.kind == "group" or _a_document(said)):
                 return said
+            thing = _previous_thing_subject(head, ctx)
+            if thing is not None:
+                return thing
             # "It said in a statement …": the organisation that spoke last;
             # "the report notes …, and it says …": the document
             prev = _resolve_previous(ctx, "group", head.idx)
             if (
                 prev is not None
                 and head.idx - prev.pos < 400
-                and (prev.kind == "group" or _a_document(prev))
+                and (prev.kind == "group" or _a_document(prev) or _an_organisation(prev))
             ):
                 return prev
         return None
@@ -475,6 +482,32 @@ def _subject_speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
     own = _own_entities(found, None, ctx)
     side = min(own, key=_side_rank).entity.id if own else None
     return _Speaker(name, None, _kind(None, core), start, side=side)
+
+
+def _an_organisation(sp: _Speaker) -> bool:
+    """A speaker described by an organisation noun ("The company")."""
+    words = sp.name.lower().split()
+    return sp.id is None and len(words) <= 3 and bool(words) and words[-1] in _ORG_NOUNS
+
+
+def _previous_thing_subject(pron: Any, ctx: _Ctx) -> _Speaker | None:
+    """ "The audit also listed breaches by staff. It said officials hid …":
+    "it" is the document or organisation that is the subject of the
+    previous sentence of the paragraph, speaker or not."""
+    sent = pron.sent
+    if pron.dep_ != "nsubj" or sent.start == 0:
+        return None
+    prev = pron.doc[sent.start - 1].sent
+    if not ctx.same_para(prev.start_char, pron.idx):
+        return None
+    for c in prev.root.children:
+        if c.dep_ != "nsubj" or ctx.in_quote(c.idx) or c.tag_ not in ("NN", "NNP"):
+            continue
+        if c.lemma_.lower() in DOCUMENT_NOUNS or (
+            c.lemma_.lower() in _ORG_NOUNS and c.pos_ == "NOUN"
+        ):
+            return _speaker(c, ctx)
+    return None
 
 
 def _first_conjunct_subject(pron: Any) -> Any:

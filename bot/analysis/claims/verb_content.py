@@ -14,6 +14,7 @@ from bot.analysis.claims.base import (
 )
 from bot.analysis.claims.positions import position_content
 from bot.analysis.cues import (
+    AUDIENCE,
     CLAUSE_ONLY_CUES,
     CUE_VERBS,
     POSITION_CUES,
@@ -55,8 +56,23 @@ def _that_clause(cue: Any, ctx: _Ctx) -> list[Any]:
             return toks
     # "X has killed six people, the NCDC said": the clause before the comma
     subj = [c for c in cue.children if c.dep_ in _SUBJ and c.i < cue.i]
-    after = [t for t in doc[cue.i + 1 : end] if not t.is_punct]
-    ends_sentence = len(after) <= 6 and not any(t.pos_ in ("VERB", "AUX") for t in after)
+    # "…, the budget office reported on Tuesday -- a development that …": an
+    # aside after a dash is no part of the cue's own words
+    dash = next(
+        (t.i for t in doc[cue.i + 1 : end] if t.text in ("--", "—", "–") and t.i > cue.i + 1),
+        end,
+    )
+    after = [t for t in doc[cue.i + 1 : dash] if not t.is_punct]
+    # "…, she said this week at an event in Wyoming": the cue's own time and place
+    own = {
+        t.i
+        for c in cue.children
+        if c.dep_ in ("prep", "npadvmod", "advmod") and c.i > cue.i
+        for t in c.subtree
+    }
+    ends_sentence = (len(after) <= 6 or (len(after) <= 12 and all(t.i in own for t in after))) and (
+        not any(t.pos_ in ("VERB", "AUX") for t in after)
+    )
     if cue.lemma_.lower() in _BEFORE_CUES and subj and ends_sentence and cue.dep_ != "relcl":
         first = min(t.i for t in _sub(subj[-1]))
         if first > cue.sent.start and doc[first - 1].text == ",":
@@ -67,6 +83,21 @@ def _that_clause(cue: Any, ctx: _Ctx) -> list[Any]:
             ]
             if len(toks) >= 4 and any(t.pos_ in ("VERB", "AUX") for t in toks):
                 return toks
+        if first == cue.sent.start + 1 and doc[cue.sent.start].text == "," and cue.sent.start > 0:
+            # "Those who borrow struggle, even with a job, he said.": the
+            # parser made ", he said." a sentence of its own
+            prev = doc[cue.sent.start - 1].sent
+            toks = [
+                t
+                for t in prev
+                if not t.is_space and ctx.same_para(t.idx, cue.idx) and not ctx.in_dateline(t.idx)
+            ]
+            if (
+                len(toks) >= 4
+                and any(t.pos_ in ("VERB", "AUX") for t in toks)
+                and not any(ctx.in_quote(t.idx) for t in toks[:1])
+            ):
+                return toks
     # "141,000 workers were on site, the president said, more than 7,000 of
     # them from abroad": a cue set off by commas inside the sentence
     if cue.lemma_.lower() in _BEFORE_CUES and subj and cue.dep_ != "relcl":
@@ -74,6 +105,19 @@ def _that_clause(cue: Any, ctx: _Ctx) -> list[Any]:
         last = cue.i + 1
         while last < end and doc[last].dep_ in ("prt", "npadvmod") and doc[last].i - cue.i < 3:
             last += 1
+        # "The solution, the banker told them on Monday, was simple": whom
+        # the cue was told to and when
+        while (
+            last < end
+            and doc[last].head.i == cue.i
+            and doc[last].text != ","
+            and (
+                (doc[last].dep_ in ("dobj", "dative") and _audience(doc[last]))
+                or doc[last].dep_ in ("prep", "npadvmod", "advmod")
+            )
+            and max(t.i for t in doc[last].subtree) - cue.i < 7
+        ):
+            last = max(t.i for t in doc[last].subtree) + 1
         if (
             first > cue.sent.start + 1
             and doc[first - 1].text == ","
@@ -117,6 +161,11 @@ def _that_clause(cue: Any, ctx: _Ctx) -> list[Any]:
     if toks and toks[0].pos_ in ("DET", "PROPN", "NOUN", "PRON", "ADJ", "NUM") and has_clause:
         return toks
     return []
+
+
+def _audience(tok: Any) -> bool:
+    """Whom something is told to: a pronoun or an audience noun ("them", "reporters")."""
+    return bool(tok.pos_ == "PRON" or tok.lemma_.lower() in AUDIENCE)
 
 
 _TIME_NOUNS = frozenset({"time", "day", "moment", "week", "year", "month", "night", "hour"})

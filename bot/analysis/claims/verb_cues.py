@@ -85,6 +85,7 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
         and not _quoted_title(c, cue)
         and _hung_participle(c) is None
         and not _behind_other_clause(cue, c, kids)
+        and not _subjectless_after_quote(cue, c, kids, ctx)
     ]
     if ccomp and ctx is not None and _quote_resumed(cue, ccomp[0], kids, ctx):
         ccomp = []  # "“A,” she said, “and B.”": A is the cue's; B joins it later
@@ -92,8 +93,26 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
         late = [
             c
             for c in kids
-            if c.dep_ == "nsubj" and cue.i < c.i < ccomp[0].i and c.pos_ in ("NOUN", "PROPN")
+            if cue.i < c.i < ccomp[0].i
+            and c.pos_ in ("NOUN", "PROPN")
+            and (
+                c.dep_ == "nsubj"
+                # "said the days when … are gone": the clause's subject taken
+                # for a time or an object of the cue, running into the clause
+                or (
+                    c.dep_ in ("npadvmod", "dobj")
+                    and max(t.i for t in c.subtree) + 1 == min(t.i for t in ccomp[0].subtree)
+                    and any(t.dep_ == "relcl" for t in c.children)
+                )
+            )
         ]
+        early = [c for c in kids if c.dep_ == "nsubj" and c.i < cue.i]
+        if len(early) >= 2 and not any(g.dep_ in _SUBJ for g in ccomp[0].children):
+            # "The plan, the mayor told reporters, would cost nothing": the
+            # reported clause's subject, before the cue, taken for a second subject
+            first = _sub(early[0])
+            if first[-1].i + 1 < early[1].i and cue.doc[first[-1].i + 1].text == ",":
+                return [*first, *_span_of(ccomp[:1])], "ccomp"
         if late and not any(g.dep_ in _SUBJ for g in ccomp[0].children):
             # "said closed primaries -- those open to members -- deny …": the
             # parser took the reported clause's subject for a second subject
@@ -285,6 +304,21 @@ def _as_clause_host(cue: Any, kids: list[Any]) -> Any:
     return host
 
 
+def _subjectless_after_quote(cue: Any, clause: Any, kids: list[Any], ctx: _Ctx | None) -> bool:
+    """ "“…,” the spokesman said in a statement issued an hour before …":
+    a quotation before the cue is what it reports; a verb after it with no
+    subject of its own ("issued", "relocated" in a relative clause the parser
+    lost) is no second reported clause."""
+    if ctx is None or clause.tag_ not in ("VBD", "VBN") or ctx.in_quote(clause.idx):
+        return False
+    if any(c.dep_ in (*_SUBJ, "expl", "mark") for c in clause.children):
+        return False
+    before = [c for c in kids if c.dep_ in ("ccomp", "parataxis") and c.i < cue.i]
+    return bool(before) and all(
+        ctx.in_quote(t.idx) for t in before[-1].subtree if not (t.is_punct or t.is_space)
+    )
+
+
 def _quote_resumed(cue: Any, clause: Any, kids: list[Any], ctx: _Ctx) -> bool:
     """Whether a quoted clause after the cue resumes a quotation the cue
     follows ("“The dam will hold,” she said, “and the town is safe.”")."""
@@ -400,6 +434,12 @@ def _quoted_title(clause: Any, cue: Any) -> bool:
     or a possessive is a title the parser took for the reported clause."""
     doc = clause.doc
     first = min(t.i for t in clause.subtree if not t.is_quote)
+    if doc[first].dep_ == "mark" or (
+        doc[first].pos_ in ("PROPN", "NOUN", "PRON") and doc[first].dep_ in ("nsubj", "nsubjpass")
+    ):
+        # "said on ABC's ''This Week'' that he would …", "saying ''of
+        # course'' Clinton has …": a clause of its own after the quotation
+        return False
     i = first - 1
     while i > cue.i and doc[i].is_quote:
         i -= 1
@@ -485,6 +525,34 @@ def _subject_of(cue: Any, ctx: _Ctx | None = None) -> tuple[Any, bool]:
                 t for t in part.values() if t.head.i not in part and t.pos_ in ("NOUN", "PROPN")
             ]
             subj = tops[0] if tops else None
+    if subj is not None and ctx is not None and subj.head.i == cue.i:
+        # "“…, its heart beating, …,” said Carly Vance": a word of the
+        # quotation, or a web address, the parser took for a second subject
+        others = [
+            c
+            for c in cue.children
+            if c.dep_ in _SUBJ
+            and c.i != subj.i
+            and c.pos_ in ("NOUN", "PROPN", "PRON")
+            and not ctx.in_quote(c.idx)
+        ]
+        if others and (
+            (ctx.in_quote(subj.idx) and not ctx.in_quote(cue.idx))
+            or subj.pos_ not in ("NOUN", "PROPN", "PRON")
+        ):
+            subj = others[-1] if others[-1].i < cue.i else others[0]
+    if (
+        subj is not None
+        and ctx is not None
+        and subj.pos_ in ("VERB", "AUX")
+        and subj.i < cue.i
+        and not ctx.in_quote(subj.idx)
+    ):
+        # "multiple sources privy to the talks say …": an adjective the
+        # parser took for a verb, made the subject; its own subject speaks
+        inner = [c for c in subj.children if c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN")]
+        if inner:
+            subj = inner[0]
     if subj is None and ctx is not None:
         subj = _stranded_subject(cue, ctx)
     return subj, passive
@@ -495,6 +563,9 @@ def _stranded_subject(cue: Any, ctx: _Ctx) -> Any:
     paragraph's subject on the headline's verb: take the noun of the cue's
     paragraph, before the cue, that is attached across the break."""
     sent = cue.sent
+    relative = _relative_clause_subject(cue, ctx)
+    if relative is not None:
+        return relative
     if ctx.same_para(sent.start_char, cue.idx):
         # "In a post on the blog, chief executive Priya Raman confirmed …":
         # the name right before the cue, hung on the preceding phrase
@@ -518,6 +589,32 @@ def _stranded_subject(cue: Any, ctx: _Ctx) -> Any:
     return found
 
 
+def _relative_clause_subject(cue: Any, ctx: _Ctx) -> Any:
+    """ "One aide, who like others spoke on condition of anonymity, said …",
+    "an official who spoke anonymously to discuss strategy said …": the
+    parser hung the speaker on the relative clause's verb and left the cue
+    without a subject. The noun right before "who", when the cue is a
+    finite verb of the same paragraph with no subject; None otherwise."""
+    if cue.tag_ not in ("VBD", "VBZ", "VBP") or cue.dep_ not in ("ROOT", "ccomp"):
+        return None
+    doc = cue.doc
+    lo = max(cue.sent.start, cue.i - 30)
+    for j in range(cue.i - 1, lo, -1):
+        t = doc[j]
+        if ctx.in_quote(t.idx) or t.text in (";", ":") or t.is_space:
+            return None
+        if t.lower_ != "who" or t.tag_ != "WP":
+            continue
+        k = j - 1
+        while k > cue.sent.start and doc[k].text == ",":
+            k -= 1
+        prev = doc[k]
+        if prev.pos_ in ("NOUN", "PROPN") and ctx.same_para(prev.idx, cue.idx):
+            return prev
+        return None
+    return None
+
+
 def _parsed_subject(cue: Any) -> tuple[Any, bool]:
     before = _cue_before_participle(cue) or _reporter_of_participle(cue)
     if before is not None:
@@ -525,7 +622,7 @@ def _parsed_subject(cue: Any) -> tuple[Any, bool]:
         # the participle follows, wherever the parser hung the participle
         return before, False
     node = cue
-    for _ in range(4):
+    for _ in range(6):
         subjects = [c for c in node.children if c.dep_ in _SUBJ]
         # headline parses hang the subject on a verb taken for an auxiliary
         # ("Corvin Agrochem rejects claim …": rejects/aux, claim/ROOT)
@@ -540,7 +637,10 @@ def _parsed_subject(cue: Any) -> tuple[Any, bool]:
         if outer is not None:
             node = outer  # "acknowledged that A and said B": the first cue's speaker
             continue
-        if node.dep_ in ("advcl", "conj", "xcomp", "pcomp", "prep") and node.head is not node:
+        if (
+            node.dep_ in ("advcl", "conj", "xcomp", "pcomp", "prep", "acomp")
+            and node.head is not node
+        ):
             hung = _hung_participle(node.head)
             if hung is not None and hung.i == node.i:
                 node = node.head  # the clause it introduces: its subject is not the speaker
@@ -723,6 +823,38 @@ def _headline_cue(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     return _draft_from_tokens(speaker, cue, lemma, toks, sent, k, ctx, False)
 
 
+# verbs of an occasion to speak: "took to the radio to say", "rose to say"
+_OCCASIONS = frozenset({"take", "rise", "step", "return", "interject", "stand", "appear"})
+# verbs that make someone say something: "the delay led Republicans to say …"
+_MAKING = frozenset({"lead", "prompt", "cause", "force", "spur"})
+
+
+def _speaking_infinitive(cue: Any) -> Any:
+    """ "tweeted on Friday to say …", "took to Twitter to say …", "went so
+    far as to say: …", "interjected to say …", "led Republicans to say that …":
+    an infinitive of saying that reports what the subject (or, after a verb
+    of making, the object) said, not a purpose. The speaker's token, or
+    None."""
+    if cue.lemma_.lower() not in ("say", "declare", "insist", "argue", "add"):
+        return None
+    if not any(c.tag_ == "TO" for c in cue.children) or cue.dep_ not in ("advcl", "xcomp"):
+        return None
+    head = cue.head
+    if head.lower_ == "far" and head.dep_ == "advmod":
+        head = head.head  # "went so far as to say"
+    lemma = head.lemma_.lower()
+    if lemma in _MAKING and cue.dep_ == "xcomp":
+        obj = next((c for c in head.children if c.dep_ == "dobj" and c.i < cue.i), None)
+        return obj if obj is not None and obj.pos_ in ("NOUN", "PROPN") else None
+    speaking = lemma in CUE_VERBS and lemma not in CLAUSE_ONLY_CUES | NEEDS_COMPLEMENT
+    if not (speaking or lemma in _OCCASIONS or (lemma == "go" and head.i != cue.head.i)):
+        return None
+    if any(c.dep_ == "dobj" or (c.dep_ == "ccomp" and c.i < cue.i) for c in head.children):
+        return None  # "wrote a letter to say", "said it was time to say"
+    subj, passive = _parsed_subject(head)
+    return None if subj is None or passive else subj
+
+
 def _aux_cue_lemma(tok: Any) -> str | None:
     """The cue lemma of a headline verb tagged as an auxiliary ("rejects")."""
     if tok.dep_ != "aux" or tok.lemma_.lower() in _AUXILIARIES:
@@ -776,12 +908,13 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     ):
         # "knowing it could fail": a belief needs its holder named ("is hoping" has one)
         return None
+    infinitive = _speaking_infinitive(cue) if not own_subject else None
     if not own_subject:
         # "to demand an explanation": a purpose, not an attribution
-        if any(c.tag_ == "TO" for c in cue.children) and cue.head.lemma_.lower() not in (
-            "claim",
-            "continue",
-            "go",
+        if (
+            any(c.tag_ == "TO" for c in cue.children)
+            and cue.head.lemma_.lower() not in ("claim", "continue", "go")
+            and infinitive is None
         ):
             return None
         # "..., calling the claims unfounded": a participle after a comma,
@@ -800,15 +933,22 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
                 and prev.dep_ == "mark"
                 and prev.head.i == cue.i
                 and prev.lower_ in ("while", "before")
-                and _reporter_of_participle(cue) is not None
+                and (
+                    _reporter_of_participle(cue) is not None
+                    # "While saying that he respects her, Dorn …": the main
+                    # clause's subject, after the opening participle
+                    or (prev.i == sent.start and cue.dep_ == "advcl" and cue.head.i > cue.i)
+                )
             )
             if (
                 cue.i != sent.start
-                and (prev is None or prev.text not in (",", "—", "–", ";"))
+                and (prev is None or prev.text not in (",", "—", "–", ";", "-", "--"))
                 and not after_while
             ):
                 return None
     subj, passive = _subject_of(cue, ctx)
+    if infinitive is not None:
+        subj, passive = infinitive, False
     speaker: _Speaker | None = None
     if passive and subj is not None and subj.lower_ == "it":
         agent = _agent(cue)
@@ -946,7 +1086,13 @@ def _verb_content(
         # "…,” he said, noting that at one point …": the clause the parse lost,
         # not the quotation that belongs to the cue before
         toks = _that_clause(cue, ctx)
-    if not toks and quote is None and lemma in QUOTE_CUES and cue.dep_ != "xcomp":
+    if (
+        not toks
+        and quote is None
+        and lemma in QUOTE_CUES
+        and (cue.dep_ != "xcomp" or _speaking_infinitive(cue) is not None)
+    ):
+        # "interjected to say: “…”", not "wants to say"
         quote = _adjacent_quote(cue, sent, ctx)
     if quote is not None:
         text, start, end = _finish(ctx.text, quote[0], quote[1], None, ctx)
