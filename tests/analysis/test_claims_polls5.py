@@ -1,0 +1,118 @@
+"""Polls, surveys and counted groups as speakers (issue 12, fifth round),
+each on sentences written for this test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.analysis.aliases import Gazetteer
+from tests.analysis.test_claims import check, claims_of, one
+
+
+def test_six_in_ten_with_ten_as_the_head(nlp: Any, gazetteer: Gazetteer) -> None:
+    claim = one(
+        claims_of(nlp, gazetteer, "Six in 10 say the ferry fares are too high."), "Six in 10"
+    )
+    check(claim, has=("the ferry fares are too high",))
+    text = "More than six in 10 said they were not looking forward to the harbour works."
+    claim = one(claims_of(nlp, gazetteer, text), "six in 10")
+    check(claim, has=("they were not looking forward",))
+
+
+def test_a_bare_share_speaks(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Nearly half said they would rather keep the old bridge over the Avel."
+    check(one(claims_of(nlp, gazetteer, text), "half"), has=("keep the old bridge",))
+    text = "Nearly a third say they do not know what the levy pays for."
+    check(one(claims_of(nlp, gazetteer, text), "third"), has=("they do not know",))
+
+
+def test_those_surveyed_speak(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "By a wide margin, those surveyed say the island should build a second pier."
+    claim = one(claims_of(nlp, gazetteer, text), "those surveyed")
+    check(claim, has=("the island should build a second pier",))
+
+
+def test_majorities_in_places_and_of_any_people(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Two-thirds of fishermen in all four districts back the quota, but majorities in "
+        "all four say they want the season to open earlier."
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "majorities")
+    check(claim, has=("they want the season to open earlier",))
+    text = "A majority of her backers say they plan to vote for her because they dislike Dorn."
+    claim = one(claims_of(nlp, gazetteer, text), "majority of her backers")
+    check(claim, has=("they plan to vote for her",))
+
+
+def test_a_share_the_parser_left_without_its_verb(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "About 4 in 10 say they want a new harbour master."
+    check(one(claims_of(nlp, gazetteer, text), "4 in 10"), has=("they want a new harbour master",))
+    text = (
+        "One in three said the council does not care very much about the islands and one in "
+        "four said the council was openly hostile to the islands."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    check(one(claims, "One in three"), has=("does not care",), lacks=("one in four", "hostile"))
+    check(one(claims, "one in four"), has=("the council was openly hostile",))
+
+
+def test_a_share_with_its_figure_beside_it(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Among likely voters, about two-thirds, 67 percent, say they will vote for Ana Ruiz."
+    claim = one(claims_of(nlp, gazetteer, text), "two-thirds, 67 percent")
+    check(claim, has=("they will vote for Ana Ruiz",))
+
+
+def test_second_share_does_not_run_into_the_first(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Even so, three-quarters of the tenants said they were very worried about the direction "
+        "of the housing market, and more than 4 in 10 said Mayor Ana Ruiz would be best at "
+        "handling housing."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    first = one(claims, "three-quarters")
+    check(first, has=("they were very worried about the direction",), lacks=("Ruiz",))
+    assert not first.text.rstrip(" ,").endswith("and"), first.text
+    check(one(claims, "4 in 10"), has=("Mayor Ana Ruiz would be best",))
+
+
+def test_a_poll_of_another_clause_is_not_the_speaker(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Six in 10 say the mayor is decisive, after half said so in the spring poll."
+    claims = claims_of(nlp, gazetteer, text)
+    check(one(claims, "Six in 10"), has=("the mayor is decisive",), lacks=("spring poll",))
+    text = (
+        "Some 20 percent of people in a recent Harbour Gazette poll said they believe the mayor "
+        "lives abroad; 29 percent (and 43 percent of fishermen) said they believe he is rich."
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "29 percent")
+    assert claim.speaker == "29 percent (and 43 percent of fishermen)", claim.speaker
+    check(claim, has=("he is rich",))
+
+
+def test_a_pro_form_is_no_claim(nlp: Any, gazetteer: Gazetteer) -> None:
+    for text in (
+        "Asked whether the mayor should resign, 46 percent of voters said yes.",
+        "Only 49 percent of Liberals say the same of Dorn, and three-quarters said the same "
+        "of Ruiz.",
+        "Six in 10 trust the harbour board, after half said so in the spring.",
+        "The minister said as much on Monday.",
+    ):
+        claims = claims_of(nlp, gazetteer, text)
+        assert not claims, claims
+    # a word that opens a reported clause is no pro-form
+    claims = claims_of(nlp, gazetteer, "Police said no one was hurt in the blaze.")
+    check(one(claims, "Police"), has=("no one was hurt",))
+
+
+def test_a_group_phrase_broken_at_its_participle(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Large majorities of Liberal voters in six states going to the polls on Tuesday said "
+        "they support a ban on trawlers."
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "majorities of Liberal voters")
+    check(claim, has=("they support a ban on trawlers",))
+    text = (
+        "Majorities of Liberals in five states going to the polls Tuesday say they would be "
+        "satisfied with both candidates as the nominee."
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "Majorities of Liberals")
+    check(claim, has=("they would be satisfied with both candidates",))
