@@ -116,3 +116,48 @@ def test_a_group_phrase_broken_at_its_participle(nlp: Any, gazetteer: Gazetteer)
     )
     claim = one(claims_of(nlp, gazetteer, text), "Majorities of Liberals")
     check(claim, has=("they would be satisfied with both candidates",))
+
+
+def test_a_poll_result_without_a_verb_of_saying(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Forty-one percent would choose Ana Ruiz to lead the port authority."
+    claim = one(claims_of(nlp, gazetteer, text), "Forty-one percent")
+    check(claim, has=("would choose Ana Ruiz",))
+    text = "Only 32 percent of islanders opposed the ferry tax."
+    check(one(claims_of(nlp, gazetteer, text), "32 percent"), has=("opposed the ferry tax",))
+    text = "Six in 10 do not trust the harbour board."
+    check(one(claims_of(nlp, gazetteer, text), "Six in 10"), has=("do not trust the harbour",))
+    text = "More than half of primary voters in Avel opted for Tom Dorn."
+    check(one(claims_of(nlp, gazetteer, text), "half"), has=("opted for Tom Dorn",))
+    # no share counted, or nothing held: no poll result
+    for text in (
+        "Half have children at the harbour school.",
+        "Many residents support the plan to widen the pier.",
+        "Fishermen oppose the new quota.",
+    ):
+        claims = claims_of(nlp, gazetteer, text)
+        assert not claims, claims
+
+
+def test_a_poll_result_of_a_view(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "For Dorn, a majority of likely voters, 56%, have a negative response to his nomination."
+    claim = one(claims_of(nlp, gazetteer, text), "majority of likely voters")
+    assert claim.speaker.endswith("56%"), claim.speaker
+    check(claim, has=("have a negative response to his nomination",))
+    text = (
+        "Thirty-nine percent of all residents viewed him favorably, compared to 50 percent in May."
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "Thirty-nine percent")
+    check(claim, has=("viewed him favorably",), lacks=("compared",))
+    text = "About 9 in 10 voters in five states are unhappy with the direction of the council."
+    claim = one(claims_of(nlp, gazetteer, text), "9 in 10")
+    check(claim, has=("unhappy with the direction of the council",))
+
+
+def test_another_share_s_finding_is_cut_from_the_claim(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "In each of the five districts, about half of voters say they prefer a candidate who is "
+        "an outsider, while about 4 in 10 want one with political experience."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    check(one(claims, "half of voters"), has=("they prefer a candidate",), lacks=("4 in 10",))
+    check(one(claims, "4 in 10"), has=("want one with political experience",))

@@ -569,6 +569,10 @@ def _a_share(core: Any) -> bool:
         return _in_ten(core) or _out_of_ten(core)
     if core.lower_ == "those":
         return any(c.dep_ == "acl" and c.lemma_.lower() in _POLLED for c in core.children)
+    if core.tag_ in ("NNS", "NNPS") and any(
+        c.dep_ == "nummod" and c.tag_ == "CD" and c.i < i and _a_share(c) for c in core.children
+    ):
+        return True  # "six in 10 voters", "four out of 10 residents"
     lemma = core.lemma_.lower()
     if lemma in ("percent", "%") and core.pos_ == "NOUN":
         return any(c.dep_ == "nummod" for c in core.children)
@@ -615,6 +619,9 @@ def _share_tokens(head: Any, ctx: _Ctx) -> list[Any]:
             if not ctx.in_quote(t.idx)
         ]
         counted = sorted({t.i: t for t in [*counted, *polled]}.values(), key=lambda t: t.i)
+    sub = {t.i for t in head.subtree}
+    if counted and counted[-1].i + 1 in sub and doc[counted[-1].i + 1].text == "%":
+        counted = [*counted, doc[counted[-1].i + 1]]  # "56%", not "56"
     if counted and sum(t.text == "(" for t in counted) > sum(t.text == ")" for t in counted):
         nxt = counted[-1].i + 1
         if nxt < len(doc) and doc[nxt].text == ")":

@@ -12,10 +12,11 @@ from bot.analysis.claims.base import (
     _span_of,
     _sub,
 )
-from bot.analysis.claims.speakers import _share_before
+from bot.analysis.claims.speakers import _a_share, _share_before
 from bot.analysis.cues import (
     CLAUSE_ONLY_CUES,
     CUE_VERBS,
+    POLL_VERBS,
     RECORD_CUES,
 )
 
@@ -179,6 +180,18 @@ def _cut_other_attribution(toks: list[Any], cue: Any, ctx: _Ctx) -> list[Any]:
             if t.i != cue.i and t.lemma_.lower() in CUE_VERBS and not ctx.in_quote(t.idx)
             else None
         )
+        if (
+            share is None
+            and t.i != cue.i
+            and t.dep_ in ("advcl", "conj")
+            and t.lemma_.lower() in POLL_VERBS
+            and not ctx.in_quote(t.idx)
+        ):
+            # "… prefer an outsider, while about 4 in 10 want one with
+            # experience": another share's finding
+            subj = next((c for c in t.children if c.dep_ == "nsubj" and c.i < t.i), None)
+            if subj is not None and _a_share(subj):
+                share = ([subj], min(x.i for x in _sub(t)))
         if share is not None and share[1] > first + 2:
             # "… does not care and one in four said …": the group's own claim
             kept = [x for x in toks if x.i < share[1]]
