@@ -161,3 +161,14 @@ def test_another_share_s_finding_is_cut_from_the_claim(nlp: Any, gazetteer: Gaze
     claims = claims_of(nlp, gazetteer, text)
     check(one(claims, "half of voters"), has=("they prefer a candidate",), lacks=("4 in 10",))
     check(one(claims, "4 in 10"), has=("want one with political experience",))
+
+
+def test_groups_compared_by_a_poll(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Liberal voters are slightly more likely to say that Ruiz represents their views."
+    check(one(claims_of(nlp, gazetteer, text), "Liberal voters"), has=("Ruiz represents",))
+    text = "Women were less likely to support the tunnel."
+    claim = one(claims_of(nlp, gazetteer, text), "Women")
+    check(claim, has=("were less likely to support the tunnel",))
+    # a guess about someone is no poll
+    claims = claims_of(nlp, gazetteer, "The mayor is likely to say that the budget is balanced.")
+    assert not claims, claims

@@ -27,7 +27,12 @@ from bot.analysis.claims.speakers import (
     _share_speaker,
     _speaker,
 )
-from bot.analysis.claims.verb_cues import _agent, _draft_from_tokens, _subject_of
+from bot.analysis.claims.verb_cues import (
+    _agent,
+    _draft_from_tokens,
+    _likelier_holder,
+    _subject_of,
+)
 from bot.analysis.cues import (
     ATTITUDE_ADJECTIVES,
     BELIEF_ADJECTIVES,
@@ -192,8 +197,14 @@ def _poll_share_claim(verb: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         speaker = _speaker(subj, ctx)
     else:
         share = _share_before(verb)
+        likelier = _likelier_holder(verb)
         if share is not None:
             speaker = _share_speaker(share[0])
+        elif likelier is not None and (
+            _a_share(likelier) or likelier.tag_ in ("NNS", "NNPS") or likelier.ent_type_ == "NORP"
+        ):
+            # "Liberal voters were more likely to want a change"
+            speaker = _speaker(likelier, ctx)
     if speaker is None or ctx.in_quote(verb.idx):
         return None
     right = [
@@ -227,6 +238,10 @@ def _poll_share_claim(verb: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         key=lambda t: t.i,
     )
     toks = [t for t in toks if t.i >= (left[0].i if left else verb.i)]
+    likely = verb.head if subj is None and _likelier_holder(verb) is not None else None
+    if likely is not None:
+        # "were more likely to want …", not "to want …"
+        toks = [*verb.doc[likely.head.i : toks[0].i], *toks]
     return _draft_from_tokens(speaker, adjective, "believe", toks, sent, k, ctx, False)
 
 

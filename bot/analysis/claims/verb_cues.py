@@ -543,6 +543,18 @@ def _parsed_subject(cue: Any) -> tuple[Any, bool]:
     return None, False
 
 
+def _likelier_holder(verb: Any) -> Any:
+    """ "Liberal voters were more likely to say …", "women were less likely to
+    support …": a poll's comparison of groups, held by the subject of the
+    copula; None otherwise ("is likely to say" is a guess about someone)."""
+    head = verb.head
+    if verb.dep_ != "xcomp" or head.lower_ != "likely" or head.dep_ != "acomp":
+        return None
+    if not any(c.lower_ in ("more", "less") for c in head.children):
+        return None
+    return next((c for c in head.head.children if c.dep_ == "nsubj" and c.i < head.i), None)
+
+
 def _reduced_relative(subj: Any) -> Any:
     """The noun of a subject the parser broke at its participle ("Large
     majorities of voters going to the polls Tuesday said": "going" taken for
@@ -776,6 +788,11 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     if neg:
         return None
     own_subject = any(c.dep_ in _SUBJ for c in cue.children)
+    likelier = _likelier_holder(cue)
+    if likelier is not None:
+        # "Liberal voters were more likely to say …": a poll comparing groups
+        group = _speaker(likelier, ctx)
+        return None if group is None else _verb_content(cue, lemma, group, sent, k, ctx, modal)
     share = _share_before(cue) if lemma not in CLAUSE_ONLY_CUES | RECORD_CUES else None
     if share is not None:
         # "… and one in four said …": a counted group the parser left unattached
