@@ -172,3 +172,25 @@ def test_groups_compared_by_a_poll(nlp: Any, gazetteer: Gazetteer) -> None:
     # a guess about someone is no poll
     claims = claims_of(nlp, gazetteer, "The mayor is likely to say that the budget is balanced.")
     assert not claims, claims
+
+
+def test_the_words_of_a_counted_group(nlp: Any, gazetteer: Gazetteer) -> None:
+    claim = one(claims_of(nlp, gazetteer, "About a fifth said they had not decided."), "fifth")
+    check(claim, has=("they had not decided",))
+    text = "One-third of respondents said the port should be sold."
+    assert one(claims_of(nlp, gazetteer, text), "third").speaker == "One-third of respondents"
+    text = "Just 12 percent of those polled said the mayor should stay."
+    claim = one(claims_of(nlp, gazetteer, text), "12 percent")
+    assert claim.speaker == "Just 12 percent of those polled", claim.speaker
+    text = "Overall, 48 percent approve of the job Ruiz is doing, while 45 percent disapprove."
+    claim = one(claims_of(nlp, gazetteer, text), "48 percent")
+    check(claim, has=("approve of the job Ruiz is doing",), lacks=("Overall", "45 percent"))
+
+
+def test_those_who_did_something(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Those who voted for Ruiz said the port should be sold."
+    claim = one(claims_of(nlp, gazetteer, text), "Those who voted for Ruiz")
+    check(claim, has=("the port should be sold",))
+    # a clause of saying is no description of a speaker
+    text = "Those who said the port should be sold were mostly older."
+    assert not claims_of(nlp, gazetteer, text)

@@ -357,6 +357,15 @@ def _subject_speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
     if head.tag_ in ("WP", "WDT") and head.head.dep_ == "relcl":
         head = head.head.head
         low = head.lower_
+    if low == "those" and any(
+        c.dep_ == "relcl" and c.lemma_.lower() not in CUE_VERBS for c in head.children
+    ):
+        # "Those who voted for Ruiz said …": the people the clause describes
+        words = [
+            t for t in _sub(head) if not ctx.in_quote(t.idx) and ctx.same_para(t.idx, head.idx)
+        ]
+        if words and len(words) <= 15:
+            return _Speaker(_clean(words), None, "group", words[0].idx)
     if _counted_people(head) or _a_share(head):
         # "some of the nurses said", "three in 10 said": people counted
         counted = _share_tokens(head, ctx)
@@ -578,8 +587,10 @@ def _a_share(core: Any) -> bool:
         return any(c.dep_ == "nummod" for c in core.children)
     if core.lower_ in ("majorities", "minorities"):
         lemma = core.lower_[:-3] + "y"  # capitalised, the small model calls it a name
-    if core.pos_ not in ("NOUN", "PROPN") or lemma not in _SHARE_NOUNS:
-        return False
+    if lemma not in _SHARE_NOUNS or not (
+        core.pos_ in ("NOUN", "PROPN") or (core.pos_ == "ADJ" and core.dep_ in _SUBJ)
+    ):
+        return False  # "a fifth said": the small model may call it an adjective
     objs = [
         o
         for p in core.children
@@ -610,15 +621,19 @@ def _share_tokens(head: Any, ctx: _Ctx) -> list[Any]:
     doc = head.doc
     if counted and counted[-1].i == head.i and _in_ten(head):
         counted = [*counted, doc[head.i + 1], doc[head.i + 2]]
-    if head.lower_ == "those":
-        polled = [
-            t
-            for c in head.children
-            if c.dep_ == "acl" and c.lemma_.lower() in _POLLED
-            for t in _sub(c)
-            if not ctx.in_quote(t.idx)
-        ]
-        counted = sorted({t.i: t for t in [*counted, *polled]}.values(), key=lambda t: t.i)
+    # "those surveyed", "12 percent of those polled"
+    polled = [
+        t
+        for those in [x for x in counted if x.lower_ == "those"]
+        for c in those.children
+        if c.dep_ == "acl" and c.lemma_.lower() in _POLLED
+        for t in _sub(c)
+        if not ctx.in_quote(t.idx)
+    ]
+    counted = sorted({t.i: t for t in [*counted, *polled]}.values(), key=lambda t: t.i)
+    first = counted[0].i if counted else 0
+    if first >= 2 and doc[first - 1].text == "-" and doc[first - 2].like_num:
+        counted = [doc[first - 2], doc[first - 1], *counted]  # "One-third", split
     sub = {t.i for t in head.subtree}
     if counted and counted[-1].i + 1 in sub and doc[counted[-1].i + 1].text == "%":
         counted = [*counted, doc[counted[-1].i + 1]]  # "56%", not "56"

@@ -191,6 +191,7 @@ def _poll_share_claim(verb: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
             return None
     subj = next((c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i), None)
     speaker: _Speaker | None = None
+    floor = subj.i if subj is not None else -1  # where the holder's words end
     if subj is not None:
         if ctx.in_quote(subj.idx) or not _a_share(subj):
             return None
@@ -200,6 +201,7 @@ def _poll_share_claim(verb: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         likelier = _likelier_holder(verb)
         if share is not None:
             speaker = _share_speaker(share[0])
+            floor = share[0][-1].i
         elif likelier is not None and (
             _a_share(likelier) or likelier.tag_ in ("NNS", "NNPS") or likelier.ent_type_ == "NORP"
         ):
@@ -231,7 +233,7 @@ def _poll_share_claim(verb: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     left = [
         c
         for c in verb.children
-        if c.i < verb.i and c.dep_ in ("aux", "neg", "advmod") and (subj is None or c.i > subj.i)
+        if c.i < verb.i and c.dep_ in ("aux", "neg", "advmod") and c.i > floor
     ]
     toks = sorted(
         {t.i: t for t in [*left, verb, *(t for c in right for t in c.subtree)]}.values(),
