@@ -194,3 +194,10 @@ def test_those_who_did_something(nlp: Any, gazetteer: Gazetteer) -> None:
     # a clause of saying is no description of a speaker
     text = "Those who said the port should be sold were mostly older."
     assert not claims_of(nlp, gazetteer, text)
+
+
+def test_a_number_of_people(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "A growing number of residents say the port should be sold."
+    claim = one(claims_of(nlp, gazetteer, text), "number of residents")
+    check(claim, has=("the port should be sold",))
+    assert not claims_of(nlp, gazetteer, "The number of cases said nothing.")

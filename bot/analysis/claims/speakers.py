@@ -539,7 +539,11 @@ def _counted_people(core: Any) -> bool:
     quantifier or a share standing for the people it counts."""
     if core.tag_ == "CD":
         return _in_ten(core)
-    if core.lower_ not in _COUNTS:
+    # "a growing number of residents", not "the number of cases"
+    counted = core.lemma_.lower() == "number" and any(
+        c.dep_ == "det" and c.lower_ == "a" for c in core.children
+    )
+    if core.lower_ not in _COUNTS and not counted:
         return False
     for prep in core.children:
         objs = [o for o in prep.children if o.dep_ == "pobj"]
