@@ -613,6 +613,27 @@ def is_outlet_name(name: str, outlet: str | None = None) -> bool:
 # proposition ("experts see the vote as a test", "the board considered her
 # the best choice"); never the object alone ("saw the rally")
 VIEW_VERBS = frozenset({"see", "view", "regard", "perceive", "consider", "deem"})
+# verbs by which a poll reports what a share of the people it asked prefer
+# or hold, with no verb of saying ("41 percent would choose Ruiz", "a
+# majority of voters oppose the toll", "six in 10 want a new pier")
+POLL_VERBS = frozenset(
+    {"support", "oppose", "favor", "favour", "prefer", "want", "back", "approve", "disapprove"}
+    | {"choose", "pick", "vote", "endorse", "trust", "distrust", "reject", "accept", "like"}
+    | {"dislike", "name", "select", "agree", "disagree", "opt"}
+)
+# a state of mind a share is in ("nine in 10 are unhappy with the council",
+# "those polled were evenly split on whether …")
+ATTITUDE_ADJECTIVES = frozenset(
+    {"unhappy", "happy", "satisfied", "dissatisfied", "content", "angry", "enthusiastic"}
+    | {"unenthusiastic", "undecided", "split", "divided", "opposed", "comfortable"}
+    | {"uncomfortable", "unsure", "likely", "unlikely", "willing", "unwilling", "open"}
+)
+# what a share "has" or "holds" that is a view ("have a favourable opinion of her")
+OPINION_NOUNS = frozenset({"opinion", "view", "impression", "feeling", "response", "confidence"})
+# how a share "views" or "rates" someone ("viewed him favourably")
+FAVOUR_ADVERBS = frozenset(
+    {"favorably", "favourably", "unfavorably", "unfavourably", "positively", "negatively"}
+)
 # nouns of a poll or survey ("in the latest poll, the mayor leads")
 POLL_NOUNS = frozenset({"poll", "survey", "polling"})
 # sources of a finding that can show a noun phrase ("the survey

@@ -9,6 +9,7 @@ from typing import Any
 from bot.analysis.aliases import is_metonym
 from bot.analysis.claims.base import (
     _PERSONAL,
+    _SUBJ,
     _clean,
     _Ctx,
     _is_pronoun,
@@ -318,6 +319,7 @@ def _poll_named(head: Any, ctx: _Ctx) -> _Speaker | None:
     finding ("a poll found that 9 percent said …": the share speaks inside
     the poll's claim)."""
     own = {t.i for t in head.subtree}  # "a majority of voters in the poll": theirs
+    verb = head.head
     for t in head.sent:
         if (
             t.i not in own
@@ -325,11 +327,27 @@ def _poll_named(head: Any, ctx: _Ctx) -> _Speaker | None:
             and t.pos_ == "NOUN"
             and t.dep_ == "pobj"
             and not ctx.in_quote(t.idx)
+            and _on_clause_of(t, verb)
         ):
             toks = _speaker_tokens(t, ctx)
             if toks:
                 return _Speaker(_clean(toks), None, "other", toks[0].idx)
     return None
+
+
+def _on_clause_of(noun: Any, verb: Any) -> bool:
+    """Whether the phrase of ``noun`` ("in a poll taken in May", "according
+    to a survey") modifies ``verb`` or a clause that holds it; not a poll
+    inside another group's phrase ("20 percent of people in a poll said A;
+    29 percent said B") or another verb's ("…, after half said so in the
+    earlier poll")."""
+    node = noun
+    while node.dep_ in ("pobj", "prep", "pcomp") and node.head.i != node.i:
+        node = node.head
+    # up from the share's verb through the clauses that report it
+    while verb.i != node.i and verb.dep_ in ("ccomp", "xcomp", "conj") and verb.head.i != verb.i:
+        verb = verb.head
+    return bool(node.i == verb.i)
 
 
 def _subject_speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
@@ -339,12 +357,18 @@ def _subject_speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
     if head.tag_ in ("WP", "WDT") and head.head.dep_ == "relcl":
         head = head.head.head
         low = head.lower_
-    if _counted_people(head):
+    if low == "those" and any(
+        c.dep_ == "relcl" and c.lemma_.lower() not in CUE_VERBS for c in head.children
+    ):
+        # "Those who voted for Ruiz said …": the people the clause describes
+        words = [
+            t for t in _sub(head) if not ctx.in_quote(t.idx) and ctx.same_para(t.idx, head.idx)
+        ]
+        if words and len(words) <= 15:
+            return _Speaker(_clean(words), None, "group", words[0].idx)
+    if _counted_people(head) or _a_share(head):
         # "some of the nurses said", "three in 10 said": people counted
-        counted = _speaker_tokens(head, ctx)
-        doc = head.doc
-        if counted and counted[-1].i == head.i and _in_ten(head):
-            counted = [*counted, doc[head.i + 1], doc[head.i + 2]]
+        counted = _share_tokens(head, ctx)
         if counted:
             return _Speaker(_clean(counted), None, "group", counted[0].idx)
     if _is_pronoun(head):
@@ -556,7 +580,11 @@ def _counted_people(core: Any) -> bool:
     quantifier or a share standing for the people it counts."""
     if core.tag_ == "CD":
         return _in_ten(core)
-    if core.lower_ not in _COUNTS:
+    # "a growing number of residents", not "the number of cases"
+    counted = core.lemma_.lower() == "number" and any(
+        c.dep_ == "det" and c.lower_ == "a" for c in core.children
+    )
+    if core.lower_ not in _COUNTS and not counted:
         return False
     for prep in core.children:
         objs = [o for o in prep.children if o.dep_ == "pobj"]
@@ -571,6 +599,177 @@ def _counted_people(core: Any) -> bool:
         ):
             return True
     return False
+
+
+_SHARE_NOUNS = frozenset({"half", "majority", "minority", "plurality", "third", "quarter", "fifth"})
+# "those surveyed", "those polled", "those asked"
+_POLLED = frozenset({"survey", "poll", "ask", "question", "interview", "sample"})
+
+
+def _a_share(core: Any) -> bool:
+    """A share of the people a poll asked, standing for them: "six in 10",
+    "four out of 10", "two-thirds of voters", "half", "a majority of her
+    backers", "majorities in all five states", "55 percent", "those
+    surveyed"."""
+    doc = core.doc
+    i = core.i
+    if core.tag_ == "CD":
+        if i >= 2 and doc[i - 1].lower_ == "in" and doc[i - 2].tag_ == "CD":
+            return True  # "six in 10" with "10" as the head
+        if i >= 3 and doc[i - 1].lower_ == "of" and doc[i - 2].lower_ == "out":
+            return bool(doc[i - 3].tag_ == "CD")  # "four out of 10"
+        if any(c.lemma_.lower() in _SHARE_NOUNS for c in core.children if c.i > i):
+            return True  # "two-thirds" with "two" as the head
+        return _in_ten(core) or _out_of_ten(core)
+    if core.lower_ == "those":
+        return any(c.dep_ == "acl" and c.lemma_.lower() in _POLLED for c in core.children)
+    if core.tag_ in ("NNS", "NNPS") and any(
+        c.dep_ == "nummod" and c.tag_ == "CD" and c.i < i and _a_share(c) for c in core.children
+    ):
+        return True  # "six in 10 voters", "four out of 10 residents"
+    lemma = core.lemma_.lower()
+    if lemma in ("percent", "%") and core.pos_ == "NOUN":
+        return any(c.dep_ == "nummod" for c in core.children)
+    if core.lower_ in ("majorities", "minorities"):
+        lemma = core.lower_[:-3] + "y"  # capitalised, the small model calls it a name
+    if lemma not in _SHARE_NOUNS or not (
+        core.pos_ in ("NOUN", "PROPN") or (core.pos_ == "ADJ" and core.dep_ in _SUBJ)
+    ):
+        return False  # "a fifth said": the small model may call it an adjective
+    objs = [
+        o
+        for p in core.children
+        if p.dep_ == "prep" and p.lower_ == "of"
+        for o in p.children
+        if o.dep_ == "pobj"
+    ]
+    if not objs:
+        # "half said", "a third say", "majorities in all five states say";
+        # not "the third" of a row
+        return lemma in ("half", "majority", "minority", "plurality") or not any(
+            c.dep_ == "det" and c.lower_ == "the" for c in core.children
+        )
+    obj = objs[0]
+    olemma = obj.lemma_.lower()
+    return (
+        obj.tag_ in ("NNS", "NNPS")
+        or obj.ent_type_ == "NORP"
+        or olemma in _PEOPLE
+        or obj.lower_ in ("those", "them", "us")
+    ) and olemma not in NON_SPEAKERS | CLAIM_NOUNS | DOCUMENT_NOUNS
+
+
+def _share_tokens(head: Any, ctx: _Ctx) -> list[Any]:
+    """The words of a counted group: the subject phrase, with "in 10" the
+    parser hung elsewhere and the participle of "those surveyed"."""
+    counted = _speaker_tokens(head, ctx)
+    doc = head.doc
+    if counted and counted[-1].i == head.i and _in_ten(head):
+        counted = [*counted, doc[head.i + 1], doc[head.i + 2]]
+    # "those surveyed", "12 percent of those polled"
+    polled = [
+        t
+        for those in [x for x in counted if x.lower_ == "those"]
+        for c in those.children
+        if c.dep_ == "acl" and c.lemma_.lower() in _POLLED
+        for t in _sub(c)
+        if not ctx.in_quote(t.idx)
+    ]
+    counted = sorted({t.i: t for t in [*counted, *polled]}.values(), key=lambda t: t.i)
+    first = counted[0].i if counted else 0
+    if first >= 2 and doc[first - 1].text == "-" and doc[first - 2].like_num:
+        counted = [doc[first - 2], doc[first - 1], *counted]  # "One-third", split
+    sub = {t.i for t in head.subtree}
+    if counted and counted[-1].i + 1 in sub and doc[counted[-1].i + 1].text == "%":
+        counted = [*counted, doc[counted[-1].i + 1]]  # "56%", not "56"
+    if counted and sum(t.text == "(" for t in counted) > sum(t.text == ")" for t in counted):
+        nxt = counted[-1].i + 1
+        if nxt < len(doc) and doc[nxt].text == ")":
+            counted = [*counted, doc[nxt]]  # "29 percent (and 43 percent of Republicans)"
+    return counted
+
+
+_SHARE_WORDS = frozenset(
+    {"half", "third", "thirds", "quarter", "quarters", "fifth", "fifths", "majority"}
+    | {"majorities", "minority", "plurality", "percent", "%"}
+)
+_SHARE_GLUE = frozenset(
+    {"in", "out", "of", "a", "an", "-", "about", "nearly", "almost", "roughly", "some"}
+    | {"only", "just", "more", "than", "fewer", "less", "over", "under", "around", "close"}
+    | {"to", "at", "least", "most", "slightly", "well", "barely", "large", "small", "vast"}
+)
+# words after which a clause may begin with a counted group as its subject
+_CLAUSE_OPENERS = frozenset(
+    {",", ";", ":", "—", "–", "and", "but", "while", "whereas", "although", "though"}
+    | {"after", "before", "when", "as", "that", "yet", "compared", "with"}
+)
+
+
+def _share_before(cue: Any) -> tuple[list[Any], int] | None:
+    """ "… and one in four said the party was hostile", "About 4 in 10 say
+    …", "Nearly a third say …": the counted group right before a verb of
+    saying that the parser gave no subject (it hung the words elsewhere or
+    took them for modifiers of the verb). The group's words and the index
+    where its clause begins (the connective before it, if any), or None."""
+    if any(c.dep_ in _SUBJ for c in cue.children) or cue.pos_ != "VERB":
+        return None
+    doc = cue.doc
+    sent_start = cue.sent.start
+    j = cue.i - 1
+    if j > sent_start and doc[j].text == "," and doc[j - 1].lower_ in ("percent", "%"):
+        j -= 1  # "about two-thirds, 67 percent, say"
+    while j >= sent_start and (
+        doc[j].like_num
+        or doc[j].lower_ in _SHARE_WORDS
+        or doc[j].lower_ in _SHARE_GLUE
+        or (doc[j].text == "," and _apposed_share(doc, j))
+    ):
+        j -= 1
+    words = list(doc[j + 1 : cue.i])
+    while words and words[-1].text == ",":
+        words = words[:-1]
+    while words and words[0].lower_ in ("of", "in", "to", "-", "than", "at"):
+        words = words[1:]
+    if not words:
+        return None
+    if j >= sent_start and doc[j].lower_ not in _CLAUSE_OPENERS and not doc[j].is_space:
+        return None
+    low = [t.lower_ for t in words]
+    counted = any(w in _SHARE_WORDS for w in low) or any(
+        t.like_num and k + 2 < len(low) and low[k + 1] in ("in", "out") for k, t in enumerate(words)
+    )
+    if not counted or words[-1].lower_ in _SHARE_GLUE:
+        return None
+    if words[-1].lower_ in ("percent", "%") and not any(t.like_num for t in words):
+        return None
+    start = j if j >= sent_start and doc[j].text not in (",", ";", ":") else words[0].i
+    return words, start
+
+
+def _apposed_share(doc: Any, comma: int) -> bool:
+    """Whether the comma at ``comma`` sets a figure beside a share ("two-thirds,
+    67 percent"): a share word before it, a number after it."""
+    return bool(
+        comma > 0
+        and comma + 1 < len(doc)
+        and doc[comma - 1].lower_ in _SHARE_WORDS
+        and doc[comma + 1].like_num
+    )
+
+
+def _share_speaker(words: list[Any]) -> _Speaker:
+    return _Speaker(_clean(words), None, "group", words[0].idx)
+
+
+def _out_of_ten(core: Any) -> bool:
+    """ "four out of 10" with "four" as the head."""
+    doc = core.doc
+    return bool(
+        core.i + 3 < len(doc)
+        and doc[core.i + 1].lower_ == "out"
+        and doc[core.i + 2].lower_ == "of"
+        and doc[core.i + 3].tag_ == "CD"
+    )
 
 
 def _in_ten(core: Any) -> bool:

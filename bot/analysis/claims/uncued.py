@@ -20,16 +20,31 @@ from bot.analysis.claims.base import (
     _Speaker,
     _sub,
 )
-from bot.analysis.claims.speakers import _resolve_previous, _speaker
-from bot.analysis.claims.verb_cues import _agent, _draft_from_tokens, _subject_of
+from bot.analysis.claims.speakers import (
+    _a_share,
+    _resolve_previous,
+    _share_before,
+    _share_speaker,
+    _speaker,
+)
+from bot.analysis.claims.verb_cues import (
+    _agent,
+    _draft_from_tokens,
+    _likelier_holder,
+    _subject_of,
+)
 from bot.analysis.cues import (
+    ATTITUDE_ADJECTIVES,
     BELIEF_ADJECTIVES,
     BELIEF_NOUNS,
     BELIEF_VERBS_MORE,
     CUE_VERBS,
     FACT_LEMMAS,
+    FAVOUR_ADVERBS,
     FINDING_NOUNS,
+    OPINION_NOUNS,
     POLL_NOUNS,
+    POLL_VERBS,
     RECORD_CUES,
     VIEW_VERBS,
 )
@@ -145,9 +160,91 @@ def _belief_claims(sent: Any, k: int, ctx: _Ctx, found: list[_Draft]) -> list[_D
             d = _belief_noun_claim(t, sent, k, ctx)
         elif t.lower_ in BELIEF_ADJECTIVES and t.dep_ in ("acomp", "oprd"):
             d = _belief_adjective_claim(t, sent, k, ctx)
+        if d is None and (
+            (t.pos_ == "VERB" and (lemma in POLL_VERBS or lemma in _HOLDING))
+            or (t.lower_ in ATTITUDE_ADJECTIVES and t.dep_ == "acomp")
+        ):
+            d = _poll_share_claim(t, sent, k, ctx)
         if d is not None and not any(_overlap(d, f) for f in (*found, *out)):
             out.append(d)
     return out
+
+
+_HOLDING = frozenset({"have", "hold", "view", "see", "rate"})
+# what a poll verb needs after it to report a preference
+_PREFERRED = frozenset({"dobj", "prep", "xcomp", "ccomp", "dative", "attr", "oprd"})
+
+
+def _poll_share_claim(verb: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
+    """ "41 percent would choose Ruiz", "a majority of voters oppose the toll",
+    "six in 10 have a favourable opinion of her", "with 87 percent viewing him
+    favourably": what a counted share of the people a poll asked prefers or
+    holds, stated without a verb of saying; the share speaks."""
+    lemma = verb.lemma_.lower()
+    adjective = verb
+    if verb.dep_ == "acomp":
+        # "nine in 10 are unhappy with the council": the copula carries the subject
+        verb = verb.head
+        if verb.lemma_.lower() != "be" or not any(
+            c.dep_ in ("prep", "ccomp", "xcomp") and c.i > adjective.i for c in adjective.children
+        ):
+            return None
+    subj = next((c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i), None)
+    speaker: _Speaker | None = None
+    floor = subj.i if subj is not None else -1  # where the holder's words end
+    if subj is not None:
+        if ctx.in_quote(subj.idx) or not _a_share(subj):
+            return None
+        speaker = _speaker(subj, ctx)
+    else:
+        share = _share_before(verb)
+        likelier = _likelier_holder(verb)
+        if share is not None:
+            speaker = _share_speaker(share[0])
+            floor = share[0][-1].i
+        elif likelier is not None and (
+            _a_share(likelier) or likelier.tag_ in ("NNS", "NNPS") or likelier.ent_type_ == "NORP"
+        ):
+            # "Liberal voters were more likely to want a change"
+            speaker = _speaker(likelier, ctx)
+    if speaker is None or ctx.in_quote(verb.idx):
+        return None
+    right = [
+        c
+        for c in verb.children
+        if c.i > verb.i
+        and c.dep_ not in ("punct", "cc", "conj", "advcl", "parataxis", "relcl")
+        and c.lower_ not in ("compared", "up", "down")  # "compared to 50 percent in May"
+    ]
+    if adjective is not verb:
+        pass
+    elif lemma in ("have", "hold"):
+        objs = [c for c in right if c.dep_ == "dobj"]
+        if not objs or objs[0].lemma_.lower() not in OPINION_NOUNS:
+            return None  # "half have children": no view
+    elif lemma in ("view", "see", "rate"):
+        if not any(c.lower_ in FAVOUR_ADVERBS for c in right):
+            return None  # "see the pier as a waste" is a view claim of its own
+    elif not any(c.dep_ in _PREFERRED for c in right):
+        return None
+    if lemma == "vote" and not any(c.dep_ == "prep" or c.dep_ == "dobj" for c in right):
+        return None
+    # "would", "do not", "still" before the verb read with it
+    left = [
+        c
+        for c in verb.children
+        if c.i < verb.i and c.dep_ in ("aux", "neg", "advmod") and c.i > floor
+    ]
+    toks = sorted(
+        {t.i: t for t in [*left, verb, *(t for c in right for t in c.subtree)]}.values(),
+        key=lambda t: t.i,
+    )
+    toks = [t for t in toks if t.i >= (left[0].i if left else verb.i)]
+    likely = verb.head if subj is None and _likelier_holder(verb) is not None else None
+    if likely is not None:
+        # "were more likely to want …", not "to want …"
+        toks = [*verb.doc[likely.head.i : toks[0].i], *toks]
+    return _draft_from_tokens(speaker, adjective, "believe", toks, sent, k, ctx, False)
 
 
 def _negated(tok: Any) -> bool:

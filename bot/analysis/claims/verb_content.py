@@ -13,10 +13,12 @@ from bot.analysis.claims.base import (
     _sub,
 )
 from bot.analysis.claims.positions import position_content
+from bot.analysis.claims.speakers import _a_share, _share_before
 from bot.analysis.cues import (
     AUDIENCE,
     CLAUSE_ONLY_CUES,
     CUE_VERBS,
+    POLL_VERBS,
     POSITION_CUES,
     RECORD_CUES,
 )
@@ -228,6 +230,29 @@ def _cut_other_attribution(toks: list[Any], cue: Any, ctx: _Ctx) -> list[Any]:
         return toks
     first = toks[0].i
     for t in toks:
+        share = (
+            _share_before(t)
+            if t.i != cue.i and t.lemma_.lower() in CUE_VERBS and not ctx.in_quote(t.idx)
+            else None
+        )
+        if (
+            share is None
+            and t.i != cue.i
+            and t.dep_ in ("advcl", "conj")
+            and t.lemma_.lower() in POLL_VERBS
+            and not ctx.in_quote(t.idx)
+        ):
+            # "… prefer an outsider, while about 4 in 10 want one with
+            # experience": another share's finding
+            subj = next((c for c in t.children if c.dep_ == "nsubj" and c.i < t.i), None)
+            if subj is not None and _a_share(subj):
+                share = ([subj], min(x.i for x in _sub(t)))
+        if share is not None and share[1] > first + 2:
+            # "… does not care and one in four said …": the group's own claim
+            kept = [x for x in toks if x.i < share[1]]
+            while kept and (kept[-1].is_punct or kept[-1].dep_ in ("cc", "mark")):
+                kept = kept[:-1]
+            return kept
         if (
             t.i > first + 2
             and t.i != cue.i
@@ -280,3 +305,46 @@ def _recorded(cue: Any, kids: list[Any]) -> list[Any]:
         return []
     right = [c for c in kids if c.i > cue.i and c.dep_ not in ("punct", "cc", "conj")]
     return [cue, *_span_of(right)]
+
+
+_PRO_FORMS = frozenset({"so", "yes", "no", "otherwise", "likewise", "as much", "the same", "not"})
+
+
+def _pro_form(words: list[Any]) -> bool:
+    """Content that only stands for something said before: "half said so",
+    "46 percent said yes", "said as much", "49 percent say the same of
+    Jones" (not "the same voters backed her"). No proposition of its own."""
+    low = " ".join(t.lower_ for t in words)
+    if low in _PRO_FORMS:
+        return True
+    return (
+        len(words) >= 2
+        and words[0].lower_ == "the"
+        and words[1].lower_ == "same"
+        and words[1].dep_ != "amod"
+        and not any(t.pos_ in ("VERB", "AUX") for t in words)
+    )
+
+
+def _says_pro_form(cue: Any) -> bool:
+    """ "half said so in the earlier poll", "46 percent said yes", "said as
+    much", "say the same of Jones": what the cue reports is a word standing
+    for something said before (not "said no one was hurt", "said so far")."""
+    doc = cue.doc
+    j = cue.i + 1
+    while j < len(doc) and doc[j].dep_ == "prt":
+        j += 1
+
+    def closes(n: int) -> bool:
+        return (
+            n >= len(doc) or doc[n].is_punct or (doc[n].pos_ == "ADP" and doc[n].lower_ != "that")
+        )
+
+    if j >= len(doc):
+        return False
+    w = doc[j].lower_
+    if w in ("so", "yes", "no", "otherwise", "likewise") and closes(j + 1):
+        return True
+    if j + 1 < len(doc) and (w, doc[j + 1].lower_) in (("the", "same"), ("as", "much")):
+        return closes(j + 2)
+    return False

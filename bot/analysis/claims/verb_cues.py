@@ -20,12 +20,14 @@ from bot.analysis.claims.base import (
 )
 from bot.analysis.claims.positions import in_background, position_content
 from bot.analysis.claims.quotes import _adjacent_quote
-from bot.analysis.claims.speakers import _speaker
+from bot.analysis.claims.speakers import _a_share, _share_before, _share_speaker, _speaker
 from bot.analysis.claims.verb_content import (
     _BEFORE_CUES,
     _cut_other_attribution,
     _outer_coordinate,
+    _pro_form,
     _recorded,
+    _says_pro_form,
     _that_clause,
     _with_antecedent,
 )
@@ -632,7 +634,13 @@ def _parsed_subject(cue: Any) -> tuple[Any, bool]:
         before = [c for c in subjects if c.i < node.i]
         if subjects:
             c = before[-1] if before else subjects[0]
-            return c, c.dep_ == "nsubjpass" and not _has_contracted(node, c)
+            return _reduced_relative(c) or c, c.dep_ == "nsubjpass" and not _has_contracted(node, c)
+        if node.i == cue.i and cue.dep_ == "dep" and cue.head.i < cue.i:
+            # "Majorities of voters going to the polls Tuesday say …" parsed
+            # with "going" as the main verb and "say" hung on it
+            inner = _reduced_relative(cue.head)
+            if inner is not None:
+                return inner, False
         outer = _outer_coordinate(node) if node.i == cue.i else None
         if outer is not None:
             node = outer  # "acknowledged that A and said B": the first cue's speaker
@@ -650,6 +658,34 @@ def _parsed_subject(cue: Any) -> tuple[Any, bool]:
             return node.head, False
         break
     return None, False
+
+
+def _likelier_holder(verb: Any) -> Any:
+    """ "Liberal voters were more likely to say …", "women were less likely to
+    support …": a poll's comparison of groups, held by the subject of the
+    copula; None otherwise ("is likely to say" is a guess about someone)."""
+    head = verb.head
+    if verb.dep_ != "xcomp" or head.lower_ != "likely" or head.dep_ != "acomp":
+        return None
+    if not any(c.lower_ in ("more", "less") for c in head.children):
+        return None
+    return next((c for c in head.head.children if c.dep_ == "nsubj" and c.i < head.i), None)
+
+
+def _reduced_relative(subj: Any) -> Any:
+    """The noun of a subject the parser broke at its participle ("Large
+    majorities of voters going to the polls Tuesday said": "going" taken for
+    a clausal subject with "majorities" as its own subject), else None."""
+    if subj.tag_ != "VBG" or subj.dep_ not in ("csubj", "ROOT"):
+        return None
+    return next(
+        (
+            c
+            for c in subj.children
+            if c.dep_ == "nsubj" and c.i < subj.i and c.pos_ in ("NOUN", "PROPN")
+        ),
+        None,
+    )
 
 
 def _has_contracted(verb: Any, subj: Any) -> bool:
@@ -889,6 +925,10 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         return None
     if lemma == "quote":  # "X was quoted as saying": the cue is "saying"
         return None
+    if lemma == "ask" and cue.tag_ == "VBN" and not any(c.dep_ in _SUBJ for c in cue.children):
+        asked, _ = _subject_of(cue, ctx)
+        if asked is not None and _a_share(asked):
+            return None  # "Asked whether …, 46 percent said yes": the poll asked them
     holder = _participle_holder(cue)
     if holder is not None:
         # "left 62 percent of voters saying race relations are worse"
@@ -903,6 +943,15 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     if neg:
         return None
     own_subject = any(c.dep_ in _SUBJ for c in cue.children)
+    likelier = _likelier_holder(cue)
+    if likelier is not None:
+        # "Liberal voters were more likely to say …": a poll comparing groups
+        group = _speaker(likelier, ctx)
+        return None if group is None else _verb_content(cue, lemma, group, sent, k, ctx, modal)
+    share = _share_before(cue) if lemma not in CLAUSE_ONLY_CUES | RECORD_CUES else None
+    if share is not None:
+        # "… and one in four said …": a counted group the parser left unattached
+        return _verb_content(cue, lemma, _share_speaker(share[0]), sent, k, ctx, modal)
     if lemma in CLAUSE_ONLY_CUES and (
         (cue.tag_ == "VBG" and not own_subject) or (not own_subject and cue.dep_ != "conj")
     ):
@@ -1036,6 +1085,8 @@ def _verb_content(
 ) -> _Draft | None:
     """The content of a verb cue whose speaker is known: the complement, the
     quotation beside the cue, or the clause the parse attached elsewhere."""
+    if _says_pro_form(cue):
+        return None  # "half said so": no proposition of its own
     toks, tag = _content_from_children(cue, ctx)
     if tag == "position":
         # a demand or a proposal: the verb phrase, never a quotation nearby
@@ -1133,12 +1184,17 @@ def _draft_from_tokens(
     colon = next((n for n, t in enumerate(toks[:4]) if t.text == ":"), None)
     if colon is not None and " ".join(t.lower_ for t in toks[:colon]) in _ANNOUNCING:
         toks = toks[colon + 1 :]
-    while toks and (toks[-1].is_punct and toks[-1].text not in '”"»%'):
-        toks = toks[:-1]
+    while toks and (
+        (toks[-1].is_punct and toks[-1].text not in '”"»%')
+        or (toks[-1].dep_ == "cc" and toks[-1].pos_ == "CCONJ")
+    ):
+        toks = toks[:-1]  # "… about the economy, and": the next claim's connective
     if not toks:
         return None
     words = [t for t in toks if not t.is_punct]
     if len(words) < 2 and not (words and words[0].pos_ == "PROPN"):
+        return None
+    if _pro_form(words):
         return None
     inside = sum(1 for t in words if ctx.in_quote(t.idx))
     start = toks[0].idx
