@@ -22,6 +22,7 @@ from bot.analysis.claims.quotes import _adjacent_quote
 from bot.analysis.claims.speakers import _speaker
 from bot.analysis.claims.verb_content import (
     _BEFORE_CUES,
+    _antecedent,
     _cut_other_attribution,
     _outer_coordinate,
     _recorded,
@@ -140,6 +141,12 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
             and d.pos_ != "PRON"
             and not is_outlet_name(_clean(_sub(d)))
         ]
+    label = comp or dobj or [p for p in preps if p.lower_ == "as"]
+    if label and lemma in OBJECT_CUES and cue.dep_ == "relcl" and _relative_object(cue, kids):
+        # "…, which he called “a total disaster”": what the clause hangs on, and the label
+        toks = _span_of(label[:1])
+        before = cue.doc[toks[0].i - 1]
+        return [*_antecedent(cue), *([before] if before.is_quote else []), *toks], "object"
     if lemma in NEEDS_COMPLEMENT:
         if not dobj and comp and ctx is not None and ctx.in_quote(comp[0].idx) and _after_what(cue):
             # "denounced what she called ''a reckless plan''": the quoted label
@@ -222,6 +229,11 @@ def _unquoted_opening(cue: Any, ctx: _Ctx) -> bool:
     )
 
 
+def _relative_object(cue: Any, kids: list[Any]) -> bool:
+    """Whether a relative pronoun is the object of the cue ("which he called …")."""
+    return any(c.dep_ == "dobj" and c.tag_ in ("WDT", "WP") and c.i < cue.i for c in kids)
+
+
 def _after_what(cue: Any) -> bool:
     """Whether the cue's clause is a free relative: "what she called …"."""
     subj = next((c for c in cue.children if c.dep_ in _SUBJ and c.i < cue.i), None)
@@ -237,7 +249,17 @@ def _quoted_label(obj: Any, ctx: _Ctx) -> bool:
     object's phrase. A quotation that starts after the object's head word,
     not as the object of a preposition ("called the office of ''…''")."""
     doc = obj.doc
-    for t in sorted(obj.subtree, key=lambda x: x.i):
+    sub = sorted(obj.subtree, key=lambda x: x.i)
+    if (
+        len(sub) > 2
+        and sub[0].dep_ == "poss"
+        and sub[0].lower_ == "her"
+        and sub[1].is_quote
+        and ctx.in_quote(sub[2].idx)
+    ):
+        # "calls her “an extremely intelligent woman”": "her" read as a possessive
+        return True
+    for t in sub:
         if t.i <= obj.i or t.is_punct or not ctx.in_quote(t.idx):
             continue
         j = t.i - 1
@@ -561,12 +583,16 @@ def _reporter_of_participle(cue: Any) -> Any:
     for _ in range(6):
         if node.dep_ in ("ccomp", "parataxis") and node.head.i != node.i:
             inner = [c for c in node.children if c.dep_ in _SUBJ]
-            if not inner or inner[0].lower_ not in ("it", "there", "this", "that"):
+            outer = node.head
+            if (not inner or inner[0].lower_ not in ("it", "there", "this", "that")) and not (
+                outer.i < node.i and _set_off(cue) and not _relayed(outer)
+            ):
                 # "Trump welcomed the news, saying …, CNN reported": the clause's
                 # own subject speaks; only an empty subject ("it was premature
-                # to back the plan while adding …") is no speaker
+                # to back the plan while adding …") is no speaker. After the
+                # cue, a participle set off at the end of its clause is the
+                # cue's speaker's ("said the bridge would reopen, insisting …")
                 return None
-            outer = node.head
             if (
                 outer.lemma_.lower() in CUE_VERBS
                 and outer.lemma_.lower() not in CLAUSE_ONLY_CUES
@@ -580,6 +606,23 @@ def _reporter_of_participle(cue: Any) -> Any:
             continue
         break
     return None
+
+
+def _relayed(cue: Any) -> bool:
+    """Whether a cue relays a report ("The Journal reported that …")."""
+    subj = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+    return cue.lemma_.lower() == "report" or (
+        subj is not None and is_outlet_name(_clean(_sub(subj)))
+    )
+
+
+def _set_off(verb: Any) -> bool:
+    """Whether a participle follows a comma or a dash (", also insisting")."""
+    doc = verb.doc
+    j = verb.i - 1
+    while j > verb.sent.start and doc[j].dep_ == "advmod" and doc[j].head.i == verb.i:
+        j -= 1
+    return j >= verb.sent.start and doc[j].text in (",", "—", "–", ";")
 
 
 def _what_antecedent(subj: Any, cue: Any) -> Any:
@@ -932,12 +975,15 @@ def _draft_from_tokens(
         for t in toks
         if t.i not in relay and ctx.same_para(t.idx, cue.idx) and not ctx.in_dateline(t.idx)
     ]
-    toks = _cut_other_attribution(toks, cue, ctx)
+    toks = _cut_other_attribution(
+        toks, cue, ctx, lambda other: _verb_claim(other, sent, k, ctx) is not None
+    )
     # "said the following: all flights will resume": what follows the colon
     colon = next((n for n, t in enumerate(toks[:4]) if t.text == ":"), None)
     if colon is not None and " ".join(t.lower_ for t in toks[:colon]) in _ANNOUNCING:
         toks = toks[colon + 1 :]
-    while toks and (toks[-1].is_punct and toks[-1].text not in '”"»%'):
+    # "they were worried, and": the conjunction before a clause reported apart
+    while toks and ((toks[-1].is_punct and toks[-1].text not in '”"»%') or toks[-1].dep_ == "cc"):
         toks = toks[:-1]
     if not toks:
         return None
