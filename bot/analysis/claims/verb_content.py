@@ -272,7 +272,7 @@ def _second_saying(verb: Any, cue: Any, first: int) -> bool:
         if doc[j].text in (",", "—", "–", ";"):
             return True
         # "urging voters to … and promising to …": a second participle of saying
-        return doc[j].dep_ == "cc" and verb.dep_ == "conj" and cue.tag_ == "VBG"
+        return bool(doc[j].dep_ == "cc" and verb.dep_ == "conj" and cue.tag_ == "VBG")
     if verb.dep_ != "conj" or verb.tag_ not in ("VBD", "VBZ", "VBP"):
         return False
     head = verb.head
