@@ -106,6 +106,14 @@ def test_relative_clause_with_a_label_is_a_second_claim(nlp: Any, gazetteer: Gaz
     called = _by_cue(claims, "called")
     assert "Ridley" in called.speaker, called
     check(called, has=("$2 billion", "a fair price for clean water"))
+    # in the middle of the content, only the relative clause leaves it
+    text = (
+        "Senator Maria Lopez said voters have two options: back the mayor, whom she "
+        "called “the most divisive figure in a generation,” or stay at home."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    check(_by_cue(claims, "said"), has=("back the mayor", "or stay at home"), lacks=("divisive",))
+    check(_by_cue(claims, "called"), has=("the mayor", "the most divisive figure"))
 
 
 def test_relative_clause_with_a_reported_clause_is_a_second_claim(

@@ -186,16 +186,26 @@ def _dedupe(found: list[_Draft]) -> list[_Draft]:
         same = [o for o in out if o.start == d.start and o.end == d.end]
         if same:
             continue
-        # a content inside another claim's content by the same speaker
+        # a content inside another claim's content by the same speaker (not
+        # one the other's content leaves out: "…, which he called “…”")
         inner = [
             o
             for o in out
-            if o.speaker.name == d.speaker.name and o.start <= d.start and d.end <= o.end
+            if o.speaker.name == d.speaker.name
+            and o.start <= d.start
+            and d.end <= o.end
+            and (o.tokens is None or d.tokens is None or _token_subset(d.tokens, o.tokens))
         ]
         if inner and d.stance is Stance.ASSERT:
             continue
         out.append(d)
     return sorted(out, key=lambda d: d.start)
+
+
+def _token_subset(inner: list[Any], outer: list[Any]) -> bool:
+    """Whether every word of ``inner`` is among ``outer``'s tokens."""
+    have = {t.i for t in outer}
+    return all(t.i in have for t in inner if not t.is_punct)
 
 
 def _drop_nested_beliefs(found: list[_Draft]) -> list[_Draft]:

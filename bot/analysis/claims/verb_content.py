@@ -217,6 +217,14 @@ def _cut_other_attribution(
             )
         ):
             start = min(x.i for x in _sub(t))
+            if start > first + 2 and t.dep_ == "relcl":
+                # "Vote for Clinton, whom he called “…”, or throw away his vote":
+                # the relative clause and its commas, not what follows it
+                end = max(x.i for x in _sub(t))
+                doc = t.doc
+                while end + 1 < len(doc) and doc[end + 1].is_punct and doc[end + 1].text != ".":
+                    end += 1  # ',”' closing the clause
+                return _trim_end([x for x in toks if not start - 1 <= x.i <= end])
             if start > first + 2:
                 kept = _trim_end([x for x in toks if x.i < start])
                 last = kept[-1] if kept else None
