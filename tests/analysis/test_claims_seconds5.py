@@ -176,3 +176,19 @@ def test_second_participle_coordinated_with_the_first(nlp: Any, gazetteer: Gazet
     promised = _by_cue(claims, "promising")
     assert "Gold" in promised.speaker, promised
     check(promised, has=("to cut taxes for families",))
+
+
+def test_view_of_other_people_ends_the_content_and_is_their_claim(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = (
+        "Senator Ann Gold says the emails were personal and not work-related, but for "
+        "Republicans, they are a smoking gun for a cover-up."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    check(one(claims, "Gold"), has=("the emails were personal",), lacks=("smoking gun",))
+    view = one(claims, "Republicans")
+    check(view, has=("a smoking gun for a cover-up",), lacks=("for Republicans",))
+    # "for" with a time or a thing names nobody's view
+    claims = claims_of(nlp, gazetteer, "For now, the bridge over the Vell stays closed.")
+    assert not claims, claims

@@ -26,6 +26,7 @@ from bot.analysis.claims.nominal_cues import (
     _message_claim,
     _source_relative,
     _statement_claim,
+    _view_claim,
 )
 from bot.analysis.claims.quotes import (
     _continuation,
@@ -98,6 +99,10 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
                     found.append(d)
             elif t.dep_ == "prep" and t.lower_ in ("in", "during"):
                 d = _statement_claim(t, sent, k, ctx)
+                if d is not None and not any(_overlap(d, f) for f in found):
+                    found.append(d)
+            elif t.dep_ == "prep" and t.lower_ == "for":
+                d = _view_claim(t, sent, k, ctx)
                 if d is not None and not any(_overlap(d, f) for f in found):
                     found.append(d)
         found.extend(_belief_claims(sent, k, ctx, found))

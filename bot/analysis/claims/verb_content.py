@@ -197,6 +197,10 @@ def _cut_other_attribution(
         return toks
     first = toks[0].i
     for t in toks:
+        if t.i > first + 2 and t.dep_ == "conj" and _view_for(t) is not None:
+            # "said the mails were personal, but for Republicans, it is …"
+            start = min(x.i for x in _sub(t))
+            return _trim_end([x for x in toks if x.i < start])
         if (
             t.i > first + 2
             and t.i != cue.i
@@ -236,6 +240,39 @@ def _cut_other_attribution(
                     kept = _trim_end([x for x in kept if x.i < own])
                 return kept
     return toks
+
+
+# people whose view "for X, …" states ("but for Republicans, it is a smoking gun")
+_VIEW_HOLDERS = frozenset(
+    {"critic", "supporter", "voter", "opponent", "observer", "conservative", "liberal"}
+    | {"progressive", "democrat", "republican", "activist", "advocate", "expert", "analyst"}
+    | {"economist", "investor", "resident", "official", "lawmaker", "member", "student"}
+)
+
+
+def _view_for(verb: Any) -> Any:
+    """ "For many voters, the plan is a betrayal", "…, but for Republicans, it is
+    a smoking gun": a "for" phrase naming people, set off by a comma before
+    the clause's subject, gives their view. The "for" token, else None."""
+    subj = next((c for c in verb.children if c.dep_ in _SUBJ), None)
+    if subj is None or verb.pos_ not in ("VERB", "AUX"):
+        return None
+    doc = verb.doc
+    for tok in verb.children:
+        if tok.dep_ != "prep" or tok.lower_ != "for" or tok.i > subj.i:
+            continue
+        obj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+        end = max(t.i for t in tok.subtree)
+        if obj is None or end + 1 >= len(doc) or doc[end + 1].text != ",":
+            continue
+        prev = doc[tok.i - 1] if tok.i > tok.sent.start else None
+        if prev is not None and not (prev.dep_ == "cc" or prev.text == ","):
+            continue
+        if obj.ent_type_ == "NORP" or (
+            obj.tag_ in ("NNS", "NNPS") and obj.lemma_.lower() in _VIEW_HOLDERS
+        ):
+            return tok
+    return None
 
 
 def _trim_end(toks: list[Any]) -> list[Any]:
