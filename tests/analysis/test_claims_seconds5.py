@@ -76,6 +76,13 @@ def test_participle_of_a_denial(nlp: Any, gazetteer: Gazetteer) -> None:
     explained = _by_cue(claims, "explaining")
     assert "Renzetti" in explained.speaker, explained
     check(explained, has=("he had not been consulted",))
+    # hung on the clause of a claim noun the cue takes ("denied the notion that")
+    text = (
+        "Campaign manager Barry Benton denied the notion that a campaign shakeup is "
+        "coming, explaining that he was unaware of the interview."
+    )
+    explained = _by_cue(claims_of(nlp, gazetteer, text), "explaining")
+    assert "Benton" in explained.speaker, explained
 
 
 def test_coordinated_verb_of_saying_with_its_own_tense(nlp: Any, gazetteer: Gazetteer) -> None:

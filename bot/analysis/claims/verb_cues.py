@@ -581,9 +581,17 @@ def _reporter_of_participle(cue: Any) -> Any:
         return None
     node = cue.head
     for _ in range(6):
-        if node.dep_ in ("ccomp", "parataxis") and node.head.i != node.i:
+        claimed = (
+            node.dep_ == "acl"
+            and node.head.lemma_.lower() in CLAIM_NOUNS
+            and node.head.dep_ == "dobj"
+            and node.head.head.i != node.head.i
+        )
+        if (node.dep_ in ("ccomp", "parataxis") or claimed) and node.head.i != node.i:
             inner = [c for c in node.children if c.dep_ in _SUBJ]
-            outer = node.head
+            # "denied the notion that a shakeup is coming, explaining …": the
+            # clause of the claim noun the cue takes
+            outer = node.head.head if claimed else node.head
             if (not inner or inner[0].lower_ not in ("it", "there", "this", "that")) and not (
                 outer.i < node.i and _set_off(cue) and not _relayed(outer)
             ):
