@@ -199,3 +199,16 @@ def test_view_of_other_people_ends_the_content_and_is_their_claim(
     # "for" with a time or a thing names nobody's view
     claims = claims_of(nlp, gazetteer, "For now, the bridge over the Vell stays closed.")
     assert not claims, claims
+
+
+def test_participle_hung_on_the_speaker_named_after_the_cue(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "“The folks who understand the game are engaged,” said Don Ytterberg, the party "
+        "chairman for Jefferson County, explaining that dissatisfaction had largely "
+        "fallen away since the convention."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    check(_by_cue(claims, "said"), has=("The folks who understand the game are engaged",))
+    explained = _by_cue(claims, "explaining")
+    assert "Ytterberg" in explained.speaker, explained
+    check(explained, has=("dissatisfaction had largely fallen away",))

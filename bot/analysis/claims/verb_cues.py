@@ -390,6 +390,25 @@ def _participle_holder(cue: Any) -> Any:
     return node
 
 
+def _speaker_participle(cue: Any) -> Any:
+    """ "“…,” said Don Ytterberg, the county chairman, explaining that …": a
+    participle of saying the parser hung on the speaker named after the cue
+    speaks for that speaker. The speaker's token, else None."""
+    head = cue.head
+    if (
+        cue.tag_ != "VBG"
+        or cue.dep_ != "acl"
+        or head.dep_ != "nsubj"
+        or head.head.i > head.i
+        or head.head.lemma_.lower() not in CUE_VERBS
+        or head.head.lemma_.lower() in CLAUSE_ONLY_CUES
+        or cue.lemma_.lower() in CLAUSE_ONLY_CUES | RECORD_CUES
+        or not _set_off(cue)
+    ):
+        return None
+    return head if any(c.dep_ == "ccomp" for c in cue.children) else None
+
+
 def _hung_participle(clause: Any) -> Any:
     """ "said, adding, “He cares”": a participle of saying that the parser
     hung on the clause it introduces (adding ← cares); that clause is the
@@ -785,7 +804,7 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         return None
     if lemma == "quote":  # "X was quoted as saying": the cue is "saying"
         return None
-    holder = _participle_holder(cue)
+    holder = _participle_holder(cue) or _speaker_participle(cue)
     if holder is not None:
         # "left 62 percent of voters saying race relations are worse"
         group = _speaker(holder, ctx)
