@@ -27,6 +27,7 @@ from bot.analysis.claims.nominal_cues import (
     _message_claim,
     _source_relative,
     _statement_claim,
+    _view_claim,
 )
 from bot.analysis.claims.quotes import (
     _continuation,
@@ -111,6 +112,10 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
                     # position's verb is in the content, the statement is the cue
                     same[0].cue = d.cue
                 elif d is not None and not any(_overlap(d, f) for f in found):
+                    found.append(d)
+            elif t.dep_ == "prep" and t.lower_ == "for":
+                d = _view_claim(t, sent, k, ctx)
+                if d is not None and not any(_overlap(d, f) for f in found):
                     found.append(d)
         found.extend(_belief_claims(sent, k, ctx, found))
         if headline is not None and k > headline.sentence:
@@ -211,16 +216,26 @@ def _dedupe(found: list[_Draft]) -> list[_Draft]:
         same = [o for o in out if o.start == d.start and o.end == d.end]
         if same:
             continue
-        # a content inside another claim's content by the same speaker
+        # a content inside another claim's content by the same speaker (not
+        # one the other's content leaves out: "…, which he called “…”")
         inner = [
             o
             for o in out
-            if o.speaker.name == d.speaker.name and o.start <= d.start and d.end <= o.end
+            if o.speaker.name == d.speaker.name
+            and o.start <= d.start
+            and d.end <= o.end
+            and (o.tokens is None or d.tokens is None or _token_subset(d.tokens, o.tokens))
         ]
         if inner and d.stance is Stance.ASSERT:
             continue
         out.append(d)
     return sorted(out, key=lambda d: d.start)
+
+
+def _token_subset(inner: list[Any], outer: list[Any]) -> bool:
+    """Whether every word of ``inner`` is among ``outer``'s tokens."""
+    have = {t.i for t in outer}
+    return all(t.i in have for t in inner if not t.is_punct)
 
 
 def _drop_nested_beliefs(found: list[_Draft]) -> list[_Draft]:

@@ -18,6 +18,7 @@ from bot.analysis.claims.base import (
     _sub,
 )
 from bot.analysis.claims.speakers import _kind, _speaker, _transcript_speaker
+from bot.analysis.claims.verb_content import _view_for
 from bot.analysis.claims.verb_cues import _draft_from_tokens, _subject_of
 from bot.analysis.cues import (
     CUE_VERBS,
@@ -144,6 +145,28 @@ def _source_relative(tok: Any, other: _Draft, ctx: _Ctx) -> bool:
     while nxt < len(doc) and doc[nxt].is_punct:
         nxt += 1
     return nxt < len(doc) and doc[nxt].tag_ in ("WP", "WDT") and nxt < cue.i
+
+
+def _view_claim(tok: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
+    """ "…, but for Republicans, it is a smoking gun": the view of the people a
+    "for" phrase before the clause's subject names (see ``_view_for``)."""
+    verb = tok.head
+    holder = _view_for(verb)
+    if holder is None or holder.i != tok.i:
+        return None
+    obj = _pobj(tok)
+    speaker = None if obj is None else _speaker(obj, ctx)
+    if speaker is None:
+        return None
+    skip = {t.i for t in tok.subtree}
+    toks = [t for t in _sub(verb) if t.i not in skip and t.i > tok.i]
+    while toks and (toks[0].is_punct or toks[0].dep_ == "cc"):
+        toks = toks[1:]
+    draft = _draft_from_tokens(speaker, verb, "think", toks, sent, k, ctx, False)
+    if draft is None:
+        return None
+    draft.cue = "".join(t.text_with_ws for t in tok.subtree).strip()
+    return draft
 
 
 def _statement_claim(tok: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:

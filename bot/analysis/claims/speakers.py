@@ -375,6 +375,11 @@ def _subject_speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
         ahead = _cataphora(head)
         if ahead is not None:
             return _speaker(ahead, ctx)
+        reporter = _reporting_subject(head)
+        if reporter is not None:
+            said = _speaker(reporter, ctx)
+            if said is not None and (said.kind == "person" or low not in _PERSONAL):
+                return said
         if low in _PERSONAL:
             return _resolve_previous(ctx, "person", head.idx)
         if head.text == "I" and not ctx.in_quote(head.idx) and ctx.first_person():
@@ -919,6 +924,29 @@ def _cataphora(pron: Any) -> Any:
 
 
 _CATAPHORIC = frozenset({"he", "she", "it", "they"})
+
+
+def _reporting_subject(pron: Any) -> Any:
+    """ "Kasich said Trump would have a path, which he called a disaster",
+    "Sanders says he respects her and calls her …": a pronoun subject of a
+    verb of saying inside what another verb of saying reports names that
+    verb's subject, when a noun names it. None otherwise."""
+    verb = pron.head
+    if pron.dep_ != "nsubj" or pron.lower_ not in _REPORTING:
+        return None
+    if verb.lemma_.lower() not in CUE_VERBS:
+        return None
+    for outer in verb.ancestors:
+        if outer.lemma_.lower() not in CUE_VERBS or outer.i > verb.i:
+            continue
+        subj = next((c for c in outer.children if c.dep_ == "nsubj" and c.i < outer.i), None)
+        if subj is None or outer.sent.start != verb.sent.start:
+            return None
+        return None if _is_pronoun(subj) else subj
+    return None
+
+
+_REPORTING = frozenset({"he", "she", "they", "we"})
 
 
 def _mention_name(m: Mention, core: Any) -> str:

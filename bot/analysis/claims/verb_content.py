@@ -4,6 +4,7 @@ cut off."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from bot.analysis.claims.base import (
@@ -187,12 +188,31 @@ def _with_antecedent(cue: Any, toks: list[Any]) -> list[Any]:
         return toks  # "the first time that Ukraine alleged …"
     # the relative pronoun and the speaker are no part of the content
     toks = [t for t in toks if t.i > cue.i]
+    noun = _antecedent(cue)
+    return noun + toks if noun else toks
+
+
+def _antecedent(cue: Any) -> list[Any]:
+    """The noun phrase a relative clause with a cue hangs on, without it:
+    "the 5,600 buildings [officials said were destroyed]"; set off by a comma,
+    the whole phrase a preposition's object belongs to ("sinking to 1.1
+    percent of output, which he said would be its lowest")."""
     head = cue.head
+    first = min(t.i for t in cue.subtree)
+    if first > 0 and cue.doc[first - 1].text == ",":
+        while (
+            head.dep_ == "pobj"
+            and head.head.lower_ == "of"
+            and head.head.head.pos_ in ("NOUN", "NUM", "PROPN")
+        ):
+            head = head.head.head
     skip = {t.i for t in cue.subtree}
     noun = [t for t in _sub(head) if t.i not in skip and t.i < cue.i]
     while (noun and noun[0].dep_ in ("prep", "case")) or (noun and noun[0].is_punct):
         noun = noun[1:]
-    return noun + toks if noun else toks
+    while noun and noun[-1].is_punct:
+        noun = noun[:-1]
+    return noun
 
 
 def _outer_coordinate(verb: Any) -> Any | None:
@@ -223,9 +243,13 @@ def _is_outer(verb: Any, cue: Any) -> bool:
     return outer is not None and outer.i == cue.i
 
 
-def _cut_other_attribution(toks: list[Any], cue: Any, ctx: _Ctx) -> list[Any]:
+def _cut_other_attribution(
+    toks: list[Any], cue: Any, ctx: _Ctx, claims: Callable[[Any], bool] | None = None
+) -> list[Any]:
     """ "Police said two men were arrested, while the mayor warned that …": the
-    second attribution is a claim of its own, not part of the first one."""
+    second attribution is a claim of its own, not part of the first one. A
+    second verb of saying of the same speaker's (see ``_second_saying``) cuts
+    the content only when ``claims`` says it makes a claim of its own."""
     if not toks:
         return toks
     first = toks[0].i
@@ -253,23 +277,134 @@ def _cut_other_attribution(toks: list[Any], cue: Any, ctx: _Ctx) -> list[Any]:
             while kept and (kept[-1].is_punct or kept[-1].dep_ in ("cc", "mark")):
                 kept = kept[:-1]
             return kept
+        if t.i > first + 2 and t.dep_ == "conj" and _view_for(t) is not None:
+            # "said the mails were personal, but for Republicans, it is …"
+            start = min(x.i for x in _sub(t))
+            return _trim_end([x for x in toks if x.i < start])
         if (
             t.i > first + 2
             and t.i != cue.i
-            and t.dep_ in ("advcl", "conj")
+            and t.dep_ in ("advcl", "conj", "relcl")
             and t.lemma_.lower() in CUE_VERBS
             and t.lemma_.lower() not in CLAUSE_ONLY_CUES | RECORD_CUES
             and _speech_sense(t)
             and not ctx.in_quote(t.idx)
-            and (any(c.dep_ == "nsubj" for c in t.children) or _is_outer(t, cue) or _hung_saying(t))
+            and (
+                t.dep_ != "relcl"
+                or (_second_saying(t, cue, first) and claims is not None and claims(t))
+            )
+            and (
+                any(c.dep_ == "nsubj" for c in t.children)
+                or _is_outer(t, cue)
+                or _hung_saying(t)
+                or (_second_saying(t, cue, first) and claims is not None and claims(t))
+            )
         ):
             start = min(x.i for x in _sub(t))
+            if start > first + 2 and t.dep_ == "relcl":
+                # "Vote for Clinton, whom he called “…”, or throw away his vote":
+                # the relative clause and its commas, not what follows it
+                end = max(x.i for x in _sub(t))
+                doc = t.doc
+                while end + 1 < len(doc) and doc[end + 1].is_punct and doc[end + 1].text != ".":
+                    end += 1  # ',”' closing the clause
+                return _trim_end([x for x in toks if not start - 1 <= x.i <= end])
             if start > first + 2:
-                kept = [x for x in toks if x.i < start]
-                while kept and (kept[-1].is_punct or kept[-1].dep_ in ("cc", "mark")):
-                    kept = kept[:-1]
+                kept = _trim_end([x for x in toks if x.i < start])
+                last = kept[-1] if kept else None
+                subj = [] if last is None else [c for c in last.children if c.dep_ in _SUBJ]
+                if last is not None and last.lemma_.lower() in CUE_VERBS and subj:
+                    # "“…,” he said, adding that …, he added": the words before
+                    # are the first cue's, not the last one's
+                    own = min(x.i for c in subj for x in c.subtree)
+                    kept = _trim_end([x for x in kept if x.i < own])
                 return kept
     return toks
+
+
+# people whose view "for X, …" states ("but for Republicans, it is a smoking gun")
+_VIEW_HOLDERS = frozenset(
+    {"critic", "supporter", "voter", "opponent", "observer", "conservative", "liberal"}
+    | {"progressive", "democrat", "republican", "activist", "advocate", "expert", "analyst"}
+    | {"economist", "investor", "resident", "official", "lawmaker", "member", "student"}
+)
+
+
+def _view_for(verb: Any) -> Any:
+    """ "For many voters, the plan is a betrayal", "…, but for Republicans, it is
+    a smoking gun": a "for" phrase naming people, set off by a comma before
+    the clause's subject, gives their view. The "for" token, else None."""
+    subj = next((c for c in verb.children if c.dep_ in _SUBJ), None)
+    if subj is None or verb.pos_ not in ("VERB", "AUX"):
+        return None
+    doc = verb.doc
+    for tok in verb.children:
+        if tok.dep_ != "prep" or tok.lower_ != "for" or tok.i > subj.i:
+            continue
+        obj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+        end = max(t.i for t in tok.subtree)
+        if obj is None or end + 1 >= len(doc) or doc[end + 1].text != ",":
+            continue
+        prev = doc[tok.i - 1] if tok.i > tok.sent.start else None
+        if prev is not None and not (prev.dep_ == "cc" or prev.text == ","):
+            continue
+        if obj.ent_type_ == "NORP" or (
+            obj.tag_ in ("NNS", "NNPS") and obj.lemma_.lower() in _VIEW_HOLDERS
+        ):
+            return tok
+    return None
+
+
+def _trim_end(toks: list[Any]) -> list[Any]:
+    while toks and (toks[-1].is_punct or toks[-1].dep_ in ("cc", "mark")):
+        toks = toks[:-1]
+    return toks
+
+
+# what a verb of saying says, when it says something of its own
+_OWN_CONTENT = frozenset({"ccomp", "dobj", "dative", "oprd", "xcomp", "parataxis"})
+# pronouns by which a reported clause names its speaker again ("says he …")
+_SELF = frozenset({"he", "she", "they", "i", "we"})
+
+
+def _second_saying(verb: Any, cue: Any, first: int) -> bool:
+    """ "said he saw no need to change, telling reporters that …", "insisted
+    that A, claiming that B": a participle of saying set off by a comma at
+    the end of the reported clause; "says he respects her and calls her
+    “…”": a verb of saying with a tense of its own coordinated with the
+    reported clause's verb whose subject names the speaker again. Either is
+    the speaker's second claim, with content of its own, not part of the
+    first one."""
+    if not any(c.dep_ in _OWN_CONTENT and c.i > verb.i for c in verb.children):
+        return False
+    doc = verb.doc
+    if verb.dep_ == "relcl":
+        # "…, which he called “a total disaster”", "…, which she argued would …"
+        start = min(t.i for t in verb.subtree)
+        return (
+            doc[start].tag_ in ("WDT", "WP")
+            and doc[start - 1].text in (",", "—", "–")
+            and any(c.dep_ == "nsubj" for c in verb.children)
+        )
+    if any(c.dep_ in _SUBJ for c in verb.children):
+        return False
+    if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "conj") and verb.head.i != cue.i:
+        j = verb.i - 1
+        while j > first and (
+            (doc[j].dep_ == "advmod" and doc[j].head.i == verb.i) or doc[j].is_quote
+        ):
+            j -= 1  # ", also telling …"; ',” citing …'
+        if doc[j].text in (",", "—", "–", ";"):
+            return True
+        # "urging voters to … and promising to …": a second participle of saying
+        return bool(doc[j].dep_ == "cc" and verb.dep_ == "conj" and cue.tag_ == "VBG")
+    if verb.dep_ != "conj" or verb.tag_ not in ("VBD", "VBZ", "VBP"):
+        return False
+    head = verb.head
+    if not any(c.dep_ == "cc" and head.i < c.i < verb.i for c in head.children):
+        return False
+    subj = next((c for c in head.children if c.dep_ in _SUBJ), None)
+    return subj is not None and subj.lower_ in _SELF and head.tag_ == verb.tag_
 
 
 def _hung_saying(verb: Any) -> bool:

@@ -23,6 +23,7 @@ from bot.analysis.claims.quotes import _adjacent_quote
 from bot.analysis.claims.speakers import _a_share, _share_before, _share_speaker, _speaker
 from bot.analysis.claims.verb_content import (
     _BEFORE_CUES,
+    _antecedent,
     _cut_other_attribution,
     _outer_coordinate,
     _pro_form,
@@ -169,6 +170,12 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
             and d.pos_ != "PRON"
             and not is_outlet_name(_clean(_sub(d)))
         ]
+    label = comp or dobj or [p for p in preps if p.lower_ == "as"]
+    if label and lemma in OBJECT_CUES and cue.dep_ == "relcl" and _relative_object(cue, kids):
+        # "…, which he called “a total disaster”": what the clause hangs on, and the label
+        toks = _span_of(label[:1])
+        before = cue.doc[toks[0].i - 1]
+        return [*_antecedent(cue), *([before] if before.is_quote else []), *toks], "object"
     if lemma in NEEDS_COMPLEMENT:
         if not dobj and comp and ctx is not None and ctx.in_quote(comp[0].idx) and _after_what(cue):
             # "denounced what she called ''a reckless plan''": the quoted label
@@ -251,6 +258,11 @@ def _unquoted_opening(cue: Any, ctx: _Ctx) -> bool:
     )
 
 
+def _relative_object(cue: Any, kids: list[Any]) -> bool:
+    """Whether a relative pronoun is the object of the cue ("which he called …")."""
+    return any(c.dep_ == "dobj" and c.tag_ in ("WDT", "WP") and c.i < cue.i for c in kids)
+
+
 def _after_what(cue: Any) -> bool:
     """Whether the cue's clause is a free relative: "what she called …"."""
     subj = next((c for c in cue.children if c.dep_ in _SUBJ and c.i < cue.i), None)
@@ -266,7 +278,17 @@ def _quoted_label(obj: Any, ctx: _Ctx) -> bool:
     object's phrase. A quotation that starts after the object's head word,
     not as the object of a preposition ("called the office of ''…''")."""
     doc = obj.doc
-    for t in sorted(obj.subtree, key=lambda x: x.i):
+    sub = sorted(obj.subtree, key=lambda x: x.i)
+    if (
+        len(sub) > 2
+        and sub[0].dep_ == "poss"
+        and sub[0].lower_ == "her"
+        and sub[1].is_quote
+        and ctx.in_quote(sub[2].idx)
+    ):
+        # "calls her “an extremely intelligent woman”": "her" read as a possessive
+        return True
+    for t in sub:
         if t.i <= obj.i or t.is_punct or not ctx.in_quote(t.idx):
             continue
         j = t.i - 1
@@ -410,6 +432,25 @@ def _participle_holder(cue: Any) -> Any:
         subj = next((c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i), None)
         return subj
     return node
+
+
+def _speaker_participle(cue: Any) -> Any:
+    """ "“…,” said Don Ytterberg, the county chairman, explaining that …": a
+    participle of saying the parser hung on the speaker named after the cue
+    speaks for that speaker. The speaker's token, else None."""
+    head = cue.head
+    if (
+        cue.tag_ != "VBG"
+        or cue.dep_ != "acl"
+        or head.dep_ != "nsubj"
+        or head.head.i > head.i
+        or head.head.lemma_.lower() not in CUE_VERBS
+        or head.head.lemma_.lower() in CLAUSE_ONLY_CUES
+        or cue.lemma_.lower() in CLAUSE_ONLY_CUES | RECORD_CUES
+        or not _set_off(cue)
+    ):
+        return None
+    return head if any(c.dep_ == "ccomp" for c in cue.children) else None
 
 
 def _hung_participle(clause: Any) -> Any:
@@ -712,14 +753,26 @@ def _reporter_of_participle(cue: Any) -> Any:
         return None
     node = cue.head
     for _ in range(6):
-        if node.dep_ in ("ccomp", "parataxis") and node.head.i != node.i:
+        claimed = (
+            node.dep_ == "acl"
+            and node.head.lemma_.lower() in CLAIM_NOUNS
+            and node.head.dep_ == "dobj"
+            and node.head.head.i != node.head.i
+        )
+        if (node.dep_ in ("ccomp", "parataxis") or claimed) and node.head.i != node.i:
             inner = [c for c in node.children if c.dep_ in _SUBJ]
-            if not inner or inner[0].lower_ not in ("it", "there", "this", "that"):
+            # "denied the notion that a shakeup is coming, explaining …": the
+            # clause of the claim noun the cue takes
+            outer = node.head.head if claimed else node.head
+            if (not inner or inner[0].lower_ not in ("it", "there", "this", "that")) and not (
+                outer.i < node.i and _set_off(cue) and not _relayed(outer)
+            ):
                 # "Trump welcomed the news, saying …, CNN reported": the clause's
                 # own subject speaks; only an empty subject ("it was premature
-                # to back the plan while adding …") is no speaker
+                # to back the plan while adding …") is no speaker. After the
+                # cue, a participle set off at the end of its clause is the
+                # cue's speaker's ("said the bridge would reopen, insisting …")
                 return None
-            outer = node.head
             if (
                 outer.lemma_.lower() in CUE_VERBS
                 and outer.lemma_.lower() not in CLAUSE_ONLY_CUES
@@ -733,6 +786,23 @@ def _reporter_of_participle(cue: Any) -> Any:
             continue
         break
     return None
+
+
+def _relayed(cue: Any) -> bool:
+    """Whether a cue relays a report ("The Journal reported that …")."""
+    subj = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+    return cue.lemma_.lower() == "report" or (
+        subj is not None and is_outlet_name(_clean(_sub(subj)))
+    )
+
+
+def _set_off(verb: Any) -> bool:
+    """Whether a participle follows a comma or a dash (", also insisting")."""
+    doc = verb.doc
+    j = verb.i - 1
+    while j > verb.sent.start and doc[j].dep_ == "advmod" and doc[j].head.i == verb.i:
+        j -= 1
+    return j >= verb.sent.start and doc[j].text in (",", "—", "–", ";")
 
 
 def _what_antecedent(subj: Any, cue: Any) -> Any:
@@ -929,7 +999,7 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         asked, _ = _subject_of(cue, ctx)
         if asked is not None and _a_share(asked):
             return None  # "Asked whether …, 46 percent said yes": the poll asked them
-    holder = _participle_holder(cue)
+    holder = _participle_holder(cue) or _speaker_participle(cue)
     if holder is not None:
         # "left 62 percent of voters saying race relations are worse"
         group = _speaker(holder, ctx)
@@ -1179,7 +1249,9 @@ def _draft_from_tokens(
         for t in toks
         if t.i not in relay and ctx.same_para(t.idx, cue.idx) and not ctx.in_dateline(t.idx)
     ]
-    toks = _cut_other_attribution(toks, cue, ctx)
+    toks = _cut_other_attribution(
+        toks, cue, ctx, lambda other: _verb_claim(other, sent, k, ctx) is not None
+    )
     # "said the following: all flights will resume": what follows the colon
     colon = next((n for n, t in enumerate(toks[:4]) if t.text == ":"), None)
     if colon is not None and " ".join(t.lower_ for t in toks[:colon]) in _ANNOUNCING:
