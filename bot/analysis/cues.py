@@ -222,6 +222,22 @@ OBJECT_CUES = frozenset(
     }
 )
 
+# cues of judging someone or something ("praised the efforts of a donor to
+# attack …", "questioning her judgment in backing the war", "blamed the
+# violence on a disturbed man"): what was judged is the object's whole
+# phrase, however the parser hung its pieces on the verb
+JUDGING_CUES = frozenset(
+    {"praise", "hail", "criticise", "criticize", "condemn", "blame", "accuse", "question"}
+    | {"decry", "mock", "ridicule", "attack", "slam", "blast", "lambast", "lambaste"}
+    | {"denounce", "assail", "fault", "rebuke", "chastise", "scold", "thank", "applaud"}
+    | {"commend", "congratulate", "lament", "deride"}
+)
+# prepositions that open a time, place or occasion, not part of what was judged
+# ("praised the crew at a news conference on Monday")
+JUDGING_ADJUNCT_PREPS = frozenset(
+    {"at", "during", "after", "before", "since", "until", "amid", "despite", "via", "through"}
+)
+
 # cues that need a second complement after the object ("called the claims
 # unfounded", "labelled Beijing a decisive enabler"); bare "call" is a phone call
 NEEDS_COMPLEMENT = frozenset({"call", "label", "brand", "describe", "characterize", "characterise"})

@@ -28,6 +28,7 @@ from bot.analysis.claims.verb_content import (
     _recorded,
     _that_clause,
     _with_antecedent,
+    whole_object,
 )
 from bot.analysis.cues import (
     AUDIENCE,
@@ -35,6 +36,7 @@ from bot.analysis.cues import (
     CLAUSE_ONLY_CUES,
     CUE_VERBS,
     EMPHASIS_NOUNS,
+    JUDGING_CUES,
     MEDIUM_NOUNS,
     MODALS,
     NEEDS_CLAUSE,
@@ -164,6 +166,9 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
         if len(dobj) == 1 and not comp and ctx is not None and _quoted_label(dobj[0], ctx):
             return _span_of(dobj), "object"
         return [], ""
+    if lemma in JUDGING_CUES and len(dobj) == 1 and not comp:
+        # "praised the efforts of a donor to the senator to attack the rival"
+        return whole_object(cue, dobj[0]), "object"
     if lemma in ("accuse", "blame", "criticise", "criticize", "condemn", "warn") and dobj:
         return _span_of(dobj + preps), "object"
     if comp and lemma in ("urge", "claim", "promise", "pledge", "vow", "warn", "tell"):
@@ -912,8 +917,15 @@ def _verb_content(
         and toks
         and toks[0].i > cue.i
         and lemma not in NEEDS_COMPLEMENT
-        and not any(t.pos_ in ("VERB", "AUX") for t in toks)
-        and not any(ctx.in_quote(t.idx) for t in toks)
+        and (
+            # "questioning her judgment in backing the war": what was judged
+            # reads as a proposition only with its verb
+            (lemma in JUDGING_CUES and lemma != "accuse" and not _all_quoted(toks, ctx))
+            or (
+                not any(t.pos_ in ("VERB", "AUX") for t in toks)
+                and not any(ctx.in_quote(t.idx) for t in toks)
+            )
+        )
     ):
         # "denied involvement in the blasts", "claimed neutrality": a noun
         # phrase alone is no proposition; with its verb it reads as one
@@ -961,6 +973,11 @@ def _verb_content(
     if not toks:
         return None
     return _draft_from_tokens(speaker, cue, lemma, _with_antecedent(cue, toks), sent, k, ctx, modal)
+
+
+def _all_quoted(toks: list[Any], ctx: _Ctx) -> bool:
+    words = [t for t in toks if not t.is_punct]
+    return bool(words) and all(ctx.in_quote(t.idx) for t in words)
 
 
 _ANNOUNCING = frozenset({"the following", "this", "these words", "as follows", "the message"})
