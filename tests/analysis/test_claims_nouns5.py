@@ -68,3 +68,46 @@ def test_the_occasion_and_a_clause_of_its_own_stay_out(nlp: Any, gazetteer: Gaze
         has=("criticized the decision of the board to close the pool",),
         lacks=("no other one",),
     )
+
+
+def test_slammed_and_mocked_with_what_for(nlp: Any, gazetteer: Gazetteer) -> None:
+    claims = claims_of(
+        nlp,
+        gazetteer,
+        "Governor Ola Vinter slammed the harbour board for delaying the vote again.",
+    )
+    check(one(claims, "Vinter"), has=("slammed the harbour board for delaying the vote again",))
+    claims = claims_of(
+        nlp, gazetteer, "Ines Marr mocked Vinter for not having won a single district."
+    )
+    check(one(claims, "Marr"), has=("mocked Vinter for not having won a single district",))
+
+
+def test_denounced(nlp: Any, gazetteer: Gazetteer) -> None:
+    claims = claims_of(
+        nlp, gazetteer, "The Fishers Guild strongly denounced the ban on night trawling."
+    )
+    check(one(claims, "Fishers Guild"), has=("denounced the ban on night trawling",))
+
+
+def test_attacks_that_judge_nothing_said(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Ines Marr attacked Vinter as too close to the builders. "
+        "Rebel forces attacked the town overnight. The storm blasted the coast. "
+        "Mayor Tomas Brandt thanked the volunteers for rebuilding the pier. "
+        "Vinter was attacked by Marr."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    check(one(claims, "Marr"), has=("attacked Vinter as too close to the builders",))
+    assert len(claims) == 1, [(c.speaker, c.text) for c in claims]
+
+
+def test_a_judgment_reads_with_its_verb_in_an_alert() -> None:
+    from bot.analysis.summary import claim_line, with_verb
+    from bot.models import AlertClaim
+
+    line = claim_line(AlertClaim("c1", "Marr", "slammed the board for the delay", "NEW"))
+    assert "".join(s.text for s in line) == "[NEW] Marr slammed the board for the delay"
+    assert (
+        with_verb("mocking the board for the delay", "mocking") == "mocked the board for the delay"
+    )

@@ -16,10 +16,8 @@ from bot.analysis.claims.positions import position_content
 from bot.analysis.cues import (
     CLAUSE_ONLY_CUES,
     CUE_VERBS,
-    JUDGING_ADJUNCT_PREPS,
     POSITION_CUES,
     RECORD_CUES,
-    STATEMENT_NOUNS,
 )
 
 _BEFORE_CUES = frozenset(
@@ -233,44 +231,3 @@ def _recorded(cue: Any, kids: list[Any]) -> list[Any]:
         return []
     right = [c for c in kids if c.i > cue.i and c.dep_ not in ("punct", "cc", "conj")]
     return [cue, *_span_of(right)]
-
-
-def whole_object(cue: Any, obj: Any) -> list[Any]:
-    """ "praised the efforts of a donor to the senator to attack the rival",
-    "questioning her judgment in backing the war", "blamed the violence on a
-    disturbed man": the parser hangs the pieces of what was judged on the
-    verb; the object with each piece that follows it without a break. A
-    clause with its own subject ("… because he lost"), a time, place or
-    occasion ("at a rally", "on Monday", "in a statement") and anything
-    after a comma are no part of it."""
-    toks = {t.i: t for t in obj.subtree}
-    end = max(toks)
-    for c in sorted(cue.children, key=lambda t: t.i):
-        if c.i <= end:
-            continue
-        sub = list(c.subtree)
-        if min(t.i for t in sub) != end + 1 or not _continues_object(c):
-            break
-        toks.update((t.i, t) for t in sub)
-        end = max(toks)
-    doc = cue.doc
-    return [doc[i] for i in range(min(toks), end + 1)]
-
-
-def _continues_object(dep: Any) -> bool:
-    if dep.dep_ == "prep":
-        if dep.lower_ in JUDGING_ADJUNCT_PREPS:
-            return False
-        pobj = next((c for c in dep.children if c.dep_ in ("pobj", "pcomp")), None)
-        if pobj is None:
-            return False
-        return pobj.ent_type_ not in ("DATE", "TIME") and pobj.lemma_.lower() not in STATEMENT_NOUNS
-    if dep.dep_ in ("advcl", "xcomp"):
-        if any(c.dep_ in _SUBJ for c in dep.children):
-            return False  # "… because he lost": a clause of its own
-        # "to attack the rival", "for being a failed candidate", "as a liar"
-        return any(
-            (c.tag_ == "TO" and c.i < dep.i) or (c.dep_ == "mark" and c.lower_ in ("for", "as"))
-            for c in dep.children
-        )
-    return False

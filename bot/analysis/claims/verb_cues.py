@@ -18,7 +18,7 @@ from bot.analysis.claims.base import (
     _stance,
     _sub,
 )
-from bot.analysis.claims.positions import in_background, position_content
+from bot.analysis.claims.positions import in_background, position_content, whole_object
 from bot.analysis.claims.quotes import _adjacent_quote
 from bot.analysis.claims.speakers import _speaker
 from bot.analysis.claims.verb_content import (
@@ -28,7 +28,6 @@ from bot.analysis.claims.verb_content import (
     _recorded,
     _that_clause,
     _with_antecedent,
-    whole_object,
 )
 from bot.analysis.cues import (
     AUDIENCE,
