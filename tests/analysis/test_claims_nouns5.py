@@ -111,3 +111,31 @@ def test_a_judgment_reads_with_its_verb_in_an_alert() -> None:
     assert (
         with_verb("mocking the board for the delay", "mocking") == "mocked the board for the delay"
     )
+
+
+def test_a_statement_put_out_condemning(nlp: Any, gazetteer: Gazetteer) -> None:
+    claims = claims_of(
+        nlp,
+        gazetteer,
+        "Mayor Tomas Brandt released a statement on Monday condemning the attack on the ferry.",
+    )
+    check(one(claims, "Brandt"), has=("condemning the attack on the ferry",))
+    claims = claims_of(
+        nlp,
+        gazetteer,
+        "The Fishers Guild issued a statement Tuesday criticizing the decision of the board "
+        "to close the depot.",
+    )
+    check(one(claims, "Fishers Guild"), has=("criticizing the decision of the board",))
+
+
+def test_a_document_someone_else_put_out(nlp: Any, gazetteer: Gazetteer) -> None:
+    claims = claims_of(
+        nlp,
+        gazetteer,
+        "The Fishers Guild issued a statement Tuesday criticizing the decision of the board "
+        "to close the depot. The harbour office read a letter demanding a new quay. "
+        "Councillor Ines Marr signed the petition demanding a new quay.",
+    )
+    check(one(claims, "Fishers Guild"), has=("criticizing the decision",))
+    assert not any("new quay" in c.text for c in claims), [(c.speaker, c.text) for c in claims]

@@ -34,6 +34,7 @@ from bot.analysis.cues import (
     CLAIM_NOUNS,
     CLAUSE_ONLY_CUES,
     CUE_VERBS,
+    DOCUMENT_NOUNS,
     EMPHASIS_NOUNS,
     JUDGING_CUES,
     MEDIUM_NOUNS,
@@ -769,8 +770,8 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         if group is None or not toks:
             return None
         return _draft_from_tokens(group, cue, lemma, toks, sent, k, ctx, False)
-    if cue.dep_ in ("acl", "amod", "compound"):  # "cases reported each day"
-        return None
+    if cue.dep_ in ("acl", "amod", "compound") and not _document_participle(cue):
+        return None  # "cases reported each day"
     modal, neg = _modal_or_negated(cue)
     if neg:
         return None
@@ -810,9 +811,13 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
                 cue.i != sent.start
                 and (prev is None or prev.text not in (",", "—", "–", ";"))
                 and not after_while
+                and not _document_participle(cue)
             ):
                 return None
     subj, passive = _subject_of(cue, ctx)
+    if subj is None and cue.dep_ == "acl" and _document_participle(cue):
+        # "the union issued a statement criticizing …": the sender's
+        subj = next((c for c in cue.head.head.children if c.dep_ == "nsubj"), None)
     speaker: _Speaker | None = None
     if passive and subj is not None and subj.lower_ == "it":
         agent = _agent(cue)
@@ -865,6 +870,36 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     if draft is not None and subj is not None and not passive:
         draft.also = _co_speakers(subj, speaker, ctx)
     return draft
+
+
+# verbs by which a side puts out a document of its own ("read a letter
+# demanding …", "cited a report showing …", "signed the letter demanding …"
+# are someone else's, or many people's)
+_SENDING = frozenset(
+    {"issue", "release", "send", "file", "publish", "post", "write", "submit", "pen"}
+    | {"deliver", "draft", "put", "circulate", "lodge"}
+)
+
+
+def _document_participle(cue: Any) -> bool:
+    """ "released a statement on Monday condemning the attack", "sent a
+    letter urging the council to …": what the document says is its sender's,
+    with no comma before the participle."""
+    head = cue.head
+    if cue.dep_ == "acl":
+        return (
+            head.lemma_.lower() in DOCUMENT_NOUNS
+            and head.dep_ == "dobj"
+            and head.head.lemma_.lower() in _SENDING
+        )
+    return (
+        cue.dep_ == "advcl"
+        and head.lemma_.lower() in _SENDING
+        and any(
+            c.dep_ == "dobj" and c.lemma_.lower() in DOCUMENT_NOUNS and c.i < cue.i
+            for c in head.children
+        )
+    )
 
 
 def _relative_head(subj: Any) -> Any:
