@@ -222,6 +222,29 @@ OBJECT_CUES = frozenset(
     }
 )
 
+# the cues of judging that are no verbs of saying: a position with its
+# object ("slammed the media for …", "denounced the ruling"); "attacked",
+# "blasted", "slammed" and "assailed" only with a reason, or a person
+# judging someone named. Thanks and congratulations are courtesies, no stand.
+JUDGING_ONLY = frozenset(
+    {"mock", "ridicule", "attack", "slam", "blast", "lambast", "lambaste", "denounce"}
+    | {"assail", "fault", "rebuke", "chastise", "scold", "applaud", "commend", "deride"}
+)
+JUDGING_PHYSICAL = frozenset({"attack", "slam", "blast", "assail"})
+# cues of judging someone or something ("praised the efforts of a donor to
+# attack …", "questioning her judgment in backing the war", "blamed the
+# violence on a disturbed man"): what was judged is the object's whole
+# phrase, however the parser hung its pieces on the verb
+JUDGING_CUES = JUDGING_ONLY | frozenset(
+    {"praise", "hail", "criticise", "criticize", "condemn", "blame", "accuse", "question"}
+    | {"decry", "lament"}
+)
+# prepositions that open a time, place or occasion, not part of what was judged
+# ("praised the crew at a news conference on Monday")
+JUDGING_ADJUNCT_PREPS = frozenset(
+    {"at", "during", "after", "before", "since", "until", "amid", "despite", "via", "through"}
+)
+
 # cues that need a second complement after the object ("called the claims
 # unfounded", "labelled Beijing a decisive enabler"); bare "call" is a phone call
 NEEDS_COMPLEMENT = frozenset({"call", "label", "brand", "describe", "characterize", "characterise"})
@@ -693,7 +716,7 @@ PLAIN_ACTS = frozenset(
     | {"identify", "disclose", "specify", "give", "get", "go", "come", "do", "make", "be"}
     | {"have", "keep", "look", "wait", "try", "add", "point", "note", "remind", "share"}
 )
-POSITION_CUES = REQUEST_CUES | PROPOSAL_CUES | SUPPORT_CUES | WILL_CUES
+POSITION_CUES = REQUEST_CUES | PROPOSAL_CUES | SUPPORT_CUES | WILL_CUES | JUDGING_ONLY
 # what a call asks for when it asks for nothing one could follow up
 # ("called for calm", "urged restraint", "demanded answers", "calling for
 # immediate international attention"), and acts as vague ("called on allies
@@ -733,4 +756,24 @@ POSITION_PAST = {
     "supporting": "supported",
     "opposing": "opposed",
     "refusing": "refused",
+    "mocking": "mocked",
+    "ridiculing": "ridiculed",
+    "deriding": "derided",
+    "attacking": "attacked",
+    "slamming": "slammed",
+    "blasting": "blasted",
+    "lambasting": "lambasted",
+    "denouncing": "denounced",
+    "assailing": "assailed",
+    "faulting": "faulted",
+    "rebuking": "rebuked",
+    "chastising": "chastised",
+    "scolding": "scolded",
+    "applauding": "applauded",
+    "commending": "commended",
+    "praising": "praised",
+    "criticizing": "criticized",
+    "criticising": "criticised",
+    "condemning": "condemned",
+    "questioning": "questioned",
 }

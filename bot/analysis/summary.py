@@ -532,7 +532,11 @@ _POSITION_OPENS = re.compile(
     r"^(?:call(?:ed|s)\s+(?:for|on)|appeal(?:ed|s)\s+(?:for|to)|(?:push|press)(?:ed|es)\s+for|"
     r"urged|urges|demanded|pressed|pushed|asked|pleaded|implored|begged|requested|proposed|"
     r"recommended|endorsed|endorses|backed|backs|supported|supports|opposed|opposes|"
-    r"wants|wanted|refused|refuses)\s",
+    r"wants|wanted|refused|refuses|"
+    # what a side judges: "Ruiz slammed the board for the delay"
+    r"mocked|ridiculed|derided|attacked|slammed|blasted|lambasted|denounced|assailed|"
+    r"faulted|rebuked|chastised|scolded|applauded|commended|"
+    r"praised|criticized|criticised|condemned|questioned)\s",
     re.IGNORECASE,
 )
 

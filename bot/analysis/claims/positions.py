@@ -11,14 +11,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.analysis.claims.base import _span_of
+from bot.analysis.claims.base import _SUBJ, _span_of
 from bot.analysis.cues import (
     CUE_VERBS,
+    JUDGING_ADJUNCT_PREPS,
+    JUDGING_ONLY,
+    JUDGING_PHYSICAL,
     MEASURE_NOUNS,
     PLAIN_ACTS,
     POSITION_CUES,
     PROPOSAL_CUES,
     ROLE_WORDS,
+    STATEMENT_NOUNS,
     SUPPORT_CUES,
     VAGUE_ACTS,
     VAGUE_REQUESTS,
@@ -85,6 +89,8 @@ def position_content(cue: Any) -> list[Any] | None:
         return None
     if lemma in SUPPORT_CUES:
         return _support(cue)
+    if lemma in JUDGING_ONLY:
+        return _judging(cue)
     if lemma in WILL_CUES:
         return _will(cue)
     kids = [c for c in cue.children if c.i > cue.i]
@@ -283,3 +289,81 @@ def _vague(asked: Any) -> bool:
         or (c.dep_ == "prep" and c.lower_ == "from")
         for c in asked.children
     )
+
+
+def whole_object(cue: Any, obj: Any) -> list[Any]:
+    """ "praised the efforts of a donor to the senator to attack the rival",
+    "questioning her judgment in backing the war", "blamed the violence on a
+    disturbed man": the parser hangs the pieces of what was judged on the
+    verb; the object with each piece that follows it without a break. A
+    clause with its own subject ("… because he lost"), a time, place or
+    occasion ("at a rally", "on Monday", "in a statement") and anything
+    after a comma are no part of it."""
+    toks = {t.i: t for t in obj.subtree}
+    end = max(toks)
+    for c in sorted(cue.children, key=lambda t: t.i):
+        if c.i <= end:
+            continue
+        sub = list(c.subtree)
+        if min(t.i for t in sub) != end + 1 or not _continues_object(c):
+            break
+        toks.update((t.i, t) for t in sub)
+        end = max(toks)
+    doc = cue.doc
+    return [doc[i] for i in range(min(toks), end + 1)]
+
+
+def _continues_object(dep: Any) -> bool:
+    if dep.dep_ == "prep":
+        if dep.lower_ in JUDGING_ADJUNCT_PREPS:
+            return False
+        pobj = next((c for c in dep.children if c.dep_ in ("pobj", "pcomp")), None)
+        if pobj is None:
+            return any(True for _ in dep.children)  # "as too close to the builders"
+        return pobj.ent_type_ not in ("DATE", "TIME") and pobj.lemma_.lower() not in STATEMENT_NOUNS
+    if dep.dep_ in ("advcl", "xcomp"):
+        if any(c.dep_ in _SUBJ for c in dep.children):
+            return False  # "… because he lost": a clause of its own
+        # "to attack the rival", "for being a failed candidate", "as a liar"
+        return any(
+            (c.tag_ == "TO" and c.i < dep.i) or (c.dep_ == "mark" and c.lower_ in ("for", "as"))
+            for c in dep.children
+        )
+    return False
+
+
+def _judging(cue: Any) -> list[Any] | None:
+    """ "slammed the media for raising the question again", "mocked his
+    rivals", "denounced the ruling": the verb with what it judges, when someone judges someone or
+    something ("the storm blasted the coast", "was attacked by", "mocked
+    him" are none)."""
+    lemma = cue.lemma_.lower()
+    if any(c.dep_ in ("prt", "auxpass") for c in cue.children):
+        return None
+    subj = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+    node = cue
+    while subj is None and node.dep_ in ("conj", "xcomp", "advcl") and node.head.i != node.i:
+        node = node.head
+        subj = next((c for c in node.children if c.dep_ == "nsubj"), None)
+    if subj is None or not (_someone(subj) or subj.is_title) or subj.ent_type_ in ("LOC", "FAC"):
+        return None
+    obj = next((c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i), None)
+    if obj is None:
+        return None
+    span = whole_object(cue, obj)
+    # "for raising the question again", "over the delay", "as a liar"
+    reason = any(
+        t.i > obj.i
+        and t.lower_ in ("for", "over", "as")
+        and (t.head.i in (cue.i, obj.i) or (t.dep_ == "mark" and t.head.head.i == cue.i))
+        for t in span
+    )
+    if not reason:
+        if obj.pos_ == "PRON":
+            return None  # "mocked him": nothing judged one could follow up
+        if lemma in JUDGING_PHYSICAL and not (
+            (subj.ent_type_ == "PERSON" or subj.lower_ in ("he", "she"))
+            and (obj.ent_type_ in ("PERSON", "ORG", "NORP") or obj.lemma_.lower() in MEASURE_NOUNS)
+        ):
+            return None  # "forces attacked the town", "the storm blasted the coast"
+    return [cue, *[t for t in span if t.i > cue.i]]

@@ -18,7 +18,7 @@ from bot.analysis.claims.base import (
     _stance,
     _sub,
 )
-from bot.analysis.claims.positions import in_background, position_content
+from bot.analysis.claims.positions import in_background, position_content, whole_object
 from bot.analysis.claims.quotes import _adjacent_quote
 from bot.analysis.claims.speakers import _a_share, _share_before, _share_speaker, _speaker
 from bot.analysis.claims.verb_content import (
@@ -37,7 +37,9 @@ from bot.analysis.cues import (
     CLAIM_NOUNS,
     CLAUSE_ONLY_CUES,
     CUE_VERBS,
+    DOCUMENT_NOUNS,
     EMPHASIS_NOUNS,
+    JUDGING_CUES,
     MEDIUM_NOUNS,
     MODALS,
     NEEDS_CLAUSE,
@@ -192,6 +194,9 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
         if len(dobj) == 1 and not comp and ctx is not None and _quoted_label(dobj[0], ctx):
             return _span_of(dobj), "object"
         return [], ""
+    if lemma in JUDGING_CUES and len(dobj) == 1 and not comp:
+        # "praised the efforts of a donor to the senator to attack the rival"
+        return whole_object(cue, dobj[0]), "object"
     if lemma in ("accuse", "blame", "criticise", "criticize", "condemn", "warn") and dobj:
         return _span_of(dobj + preps), "object"
     if comp and lemma in ("urge", "claim", "promise", "pledge", "vow", "warn", "tell"):
@@ -1007,8 +1012,8 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         if group is None or not toks:
             return None
         return _draft_from_tokens(group, cue, lemma, toks, sent, k, ctx, False)
-    if cue.dep_ in ("acl", "amod", "compound"):  # "cases reported each day"
-        return None
+    if cue.dep_ in ("acl", "amod", "compound") and not _document_participle(cue):
+        return None  # "cases reported each day"
     modal, neg = _modal_or_negated(cue)
     if neg:
         return None
@@ -1063,11 +1068,15 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
                 cue.i != sent.start
                 and (prev is None or prev.text not in (",", "—", "–", ";", "-", "--"))
                 and not after_while
+                and not _document_participle(cue)
             ):
                 return None
     subj, passive = _subject_of(cue, ctx)
     if infinitive is not None:
         subj, passive = infinitive, False
+    if subj is None and cue.dep_ == "acl" and _document_participle(cue):
+        # "the union issued a statement criticizing …": the sender's
+        subj = next((c for c in cue.head.head.children if c.dep_ == "nsubj"), None)
     speaker: _Speaker | None = None
     if passive and subj is not None and subj.lower_ == "it":
         agent = _agent(cue)
@@ -1122,6 +1131,36 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     return draft
 
 
+# verbs by which a side puts out a document of its own ("read a letter
+# demanding …", "cited a report showing …", "signed the letter demanding …"
+# are someone else's, or many people's)
+_SENDING = frozenset(
+    {"issue", "release", "send", "file", "publish", "post", "write", "submit", "pen"}
+    | {"deliver", "draft", "put", "circulate", "lodge"}
+)
+
+
+def _document_participle(cue: Any) -> bool:
+    """ "released a statement on Monday condemning the attack", "sent a
+    letter urging the council to …": what the document says is its sender's,
+    with no comma before the participle."""
+    head = cue.head
+    if cue.dep_ == "acl":
+        return (
+            head.lemma_.lower() in DOCUMENT_NOUNS
+            and head.dep_ == "dobj"
+            and head.head.lemma_.lower() in _SENDING
+        )
+    return (
+        cue.dep_ == "advcl"
+        and head.lemma_.lower() in _SENDING
+        and any(
+            c.dep_ == "dobj" and c.lemma_.lower() in DOCUMENT_NOUNS and c.i < cue.i
+            for c in head.children
+        )
+    )
+
+
 def _relative_head(subj: Any) -> Any:
     """The noun a relative pronoun stands for ("messages that ask …",
     "emails that know … and ask …"); any other subject as it is."""
@@ -1173,8 +1212,15 @@ def _verb_content(
         and toks
         and toks[0].i > cue.i
         and lemma not in NEEDS_COMPLEMENT
-        and not any(t.pos_ in ("VERB", "AUX") for t in toks)
-        and not any(ctx.in_quote(t.idx) for t in toks)
+        and (
+            # "questioning her judgment in backing the war": what was judged
+            # reads as a proposition only with its verb
+            (lemma in JUDGING_CUES and lemma != "accuse" and not _all_quoted(toks, ctx))
+            or (
+                not any(t.pos_ in ("VERB", "AUX") for t in toks)
+                and not any(ctx.in_quote(t.idx) for t in toks)
+            )
+        )
     ):
         # "denied involvement in the blasts", "claimed neutrality": a noun
         # phrase alone is no proposition; with its verb it reads as one
@@ -1228,6 +1274,11 @@ def _verb_content(
     if not toks:
         return None
     return _draft_from_tokens(speaker, cue, lemma, _with_antecedent(cue, toks), sent, k, ctx, modal)
+
+
+def _all_quoted(toks: list[Any], ctx: _Ctx) -> bool:
+    words = [t for t in toks if not t.is_punct]
+    return bool(words) and all(ctx.in_quote(t.idx) for t in words)
 
 
 _ANNOUNCING = frozenset({"the following", "this", "these words", "as follows", "the message"})
