@@ -193,6 +193,17 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
             return _span_of(dobj), "object"
         if len(dobj) == 1 and not comp and ctx is not None and _quoted_label(dobj[0], ctx):
             return _span_of(dobj), "object"
+        if not dobj and len(comp) >= 2 and all(c.dep_ == "oprd" for c in comp):
+            # "called both Dorn and Pike ''reckless''": the object read as a complement
+            return _span_of(comp), "object"
+        if not dobj and len(comp) == 1 and _small_clause(cue, comp[0]):
+            # "calling Dorn a fraud": object and label read as a clause
+            return _span_of(comp), "object"
+        one = dobj if len(dobj) == 1 and not comp else comp if len(comp) == 1 and not dobj else []
+        if one and ctx is not None and _label_ends_phrase(one[0], ctx):
+            # "called her ''third-rate''", "called the mayor ''the city's worst
+            # enemy''": object and quoted label read as one phrase
+            return _span_of(one), "object"
         return [], ""
     if lemma in JUDGING_CUES and len(dobj) == 1 and not comp:
         # "praised the efforts of a donor to the senator to attack the rival"
@@ -301,6 +312,44 @@ def _quoted_label(obj: Any, ctx: _Ctx) -> bool:
             j -= 1
         return doc[j].pos_ != "ADP" and not ctx.in_quote(doc[j].idx)
     return False
+
+
+def _small_clause(cue: Any, comp: Any) -> bool:
+    """ "calling Dorn a fraud": the parser read the object and its label as a
+    clause right after the cue, the object its verb ("Dorn") and the label
+    that verb's object; not an infinitive ("called to ask the minister")."""
+    if comp.dep_ != "xcomp" or comp.i != cue.i + 1 or not comp.text[:1].isupper():
+        return False
+    if any(c.dep_ in ("aux", "mark", "neg") or c.dep_ in _SUBJ for c in comp.children):
+        return False
+    return any(
+        c.dep_ in ("dobj", "oprd", "attr")
+        and c.i > comp.i
+        and any(d.dep_ == "det" and d.lower_ in ("a", "an", "the") for d in c.children)
+        for c in comp.children
+    )
+
+
+def _label_ends_phrase(head: Any, ctx: _Ctx) -> bool:
+    """ "her ''third-rate''", "the mayor ''the city's worst enemy''": a phrase
+    whose last words are a quotation and whose first words, outside it, end
+    in a noun or a pronoun (the object); not "an ''emergency'' meeting"."""
+    doc = head.doc
+    sub = sorted(head.subtree, key=lambda x: x.i)
+    words = [t for t in sub if not (t.is_punct or t.is_space)]
+    opens = [t for t in sub if t.is_quote and t.i > sub[0].i]
+    if not words or not opens:
+        return False
+    start = opens[0].i
+    before = [t for t in words if t.i < start]
+    after = [t for t in words if t.i > start]
+    if not before or not after or any(ctx.in_quote(t.idx) for t in before):
+        return False
+    closer = {"“": "”", "‘": "’", "``": "''"}.get(doc[start].text, doc[start].text)
+    close = next((t.i for t in doc[start + 1 : head.sent.end] if t.text == closer), None)
+    if close is None or any(t.i > close for t in after):
+        return False
+    return bool(before[-1].pos_ in ("NOUN", "PROPN", "PRON") and doc[start - 1].i == before[-1].i)
 
 
 def _as_clause_host(cue: Any, kids: list[Any]) -> Any:

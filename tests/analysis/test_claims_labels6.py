@@ -1,0 +1,53 @@
+"""Labels a speaker puts on someone or something ("called Dorn a fraud",
+"called her ''second-rate''") that the parser read as one phrase or as a
+clause (issue 12, sixth round), each on sentences written for this test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.analysis.aliases import Gazetteer
+from tests.analysis.test_claims import check, claims_of, one
+
+
+def test_object_and_label_read_as_a_clause(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "The former governor, Martin Owen, took aim at the senator, calling Dorn a fascist."
+    claim = one(claims_of(nlp, gazetteer, text), "Owen")
+    check(claim, has=("Dorn a fascist",), lacks=("took aim",))
+
+
+def test_two_objects_and_a_quoted_label(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Ruiz called both Dorn and Republican front-runner Ada Vale “crazy” "
+        "and said the party would lose."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    label = "Dorn and Republican front-runner Ada Vale “crazy”"
+    assert any(label in c.text for c in claims), claims
+
+
+def test_object_and_quoted_label_as_one_phrase(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "The idea came up in a debate in May, when Ada Vale "
+        "called the Republican frontrunner “Varnia’ best recruiter.”"
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "Vale")
+    check(claim, has=("the Republican frontrunner “Varnia’ best recruiter",))
+
+
+def test_pronoun_object_and_quoted_label(nlp: Any, gazetteer: Gazetteer) -> None:
+    claim = one(claims_of(nlp, gazetteer, "Mayor Dorn called her “second-rate” and left."), "Dorn")
+    check(claim, has=("her “second-rate”",))
+
+
+def test_label_kept_and_no_label_in_a_call_to_a_meeting(nlp: Any, gazetteer: Gazetteer) -> None:
+    claim = one(claims_of(nlp, gazetteer, "Mayor Dorn called Vale “a coward.”"), "Dorn")
+    check(claim, has=("Vale “a coward",))
+    for text in (
+        "The council called an “emergency” meeting on Monday.",
+        "The council called the “snap” vote on Monday.",
+        "Ruiz called Dorn to ask about the plan.",
+        "Ruiz called Dorn on Monday.",
+        "A group called the “Friends of the Lake” met on Monday.",
+    ):
+        assert not claims_of(nlp, gazetteer, text), text
