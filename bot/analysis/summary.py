@@ -124,9 +124,13 @@ def claim_spans(speaker: str, text: str, stance: Stance, cue: str = "") -> tuple
     "China blamed the US for prolonging the war"."""
     shown = claim_text(text, stance, cue)
     if stance is Stance.DENY:
-        sep = " " if shown.startswith("denied ") else ": "
+        sep = " " if shown.startswith("denied ") or _LABEL_OPENS.match(shown) else ": "
         return (Span(speaker, bold=True), Span(f"{sep}{shown}"))
-    if (shown != text and _verb_first(shown, cue)) or _POSITION_OPENS.match(shown):
+    if (
+        (shown != text and _verb_first(shown, cue))
+        or _POSITION_OPENS.match(shown)
+        or _LABEL_OPENS.match(shown)
+    ):
         return (Span(speaker, bold=True), Span(f" {shown}"))
     return (Span(speaker, bold=True), Span(f" — {shown}"))
 
@@ -523,6 +527,15 @@ def living_summary(thread: Sequence[Alert], replied: Collection[str] = ()) -> Al
 _VERB_OPENS = re.compile(
     r"^[a-z]+(?:ed|d|s)\s+(?:(?:the|a|an|its|their|his|her)\s+)?"
     r"(?:[A-Z]|each other|one another|[a-z]+ (?:officials|authorities|forces|government))"
+)
+
+
+# a label put on someone or something, which opens with its verb ("called
+# the claims unfounded", "labelled Beijing a decisive enabler")
+_LABEL_OPENS = re.compile(
+    r"^(?:call(?:ed|s)|label(?:l?ed|s)|brand(?:ed|s)|describ(?:ed|es)|"
+    r"characteri[sz](?:ed|es))\s",
+    re.IGNORECASE,
 )
 
 

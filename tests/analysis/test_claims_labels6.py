@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.analysis.aliases import Gazetteer
+from bot.analysis.summary import claim_spans
 from tests.analysis.test_claims import check, claims_of, one
 
 
@@ -51,3 +52,16 @@ def test_label_kept_and_no_label_in_a_call_to_a_meeting(nlp: Any, gazetteer: Gaz
         "A group called the “Friends of the Lake” met on Monday.",
     ):
         assert not claims_of(nlp, gazetteer, text), text
+
+
+def test_label_reads_with_its_verb_in_an_alert(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "The former governor, Martin Owen, took aim at the senator, calling Dorn a fascist."
+    claim = one(claims_of(nlp, gazetteer, text), "Owen")
+    line = "".join(s.text for s in claim_spans(claim.speaker, claim.text, claim.stance, claim.cue))
+    assert line == "Martin Owen called Dorn a fascist", line
+    claim = one(claims_of(nlp, gazetteer, "The ministry called the claims unfounded."), "ministry")
+    line = "".join(s.text for s in claim_spans(claim.speaker, claim.text, claim.stance, claim.cue))
+    assert line.endswith(" called the claims unfounded"), line
+    text = "The mayor denounced what she called “a reckless plan.”"
+    for claim in claims_of(nlp, gazetteer, text):
+        assert not claim.text.startswith("called"), claim

@@ -1288,6 +1288,16 @@ def _verb_content(
             # something, not a proposition anyone could check
             return None
         toks = [cue, *[c for c in cue.children if c.dep_ == "prt"], *toks]
+    elif (
+        tag == "object"
+        and toks
+        and toks[0].i > cue.i
+        and lemma in NEEDS_COMPLEMENT
+        and not _after_what(cue)
+    ):
+        # "called Dorn a fraud", "described the plan as reckless": a label
+        # reads as the speaker's judgment only with its verb
+        toks = [cue, *toks]
     quote = None
     if toks:
         inside = sum(1 for t in toks if ctx.in_quote(t.idx) and not t.is_punct)
