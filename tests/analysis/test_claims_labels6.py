@@ -65,3 +65,13 @@ def test_label_reads_with_its_verb_in_an_alert(nlp: Any, gazetteer: Gazetteer) -
     text = "The mayor denounced what she called “a reckless plan.”"
     for claim in claims_of(nlp, gazetteer, text):
         assert not claim.text.startswith("called"), claim
+
+
+def test_opening_on_is_no_call_on_someone(nlp: Any, gazetteer: Gazetteer) -> None:
+    claim = one(claims_of(nlp, gazetteer, "On Monday, Ada Vale called Dorn a liar."), "Vale")
+    check(claim, has=("Dorn a liar",))
+    claim = one(
+        claims_of(nlp, gazetteer, "On Twitter, former Gov. Ada Vale called Dorn “unhinged.”"),
+        "Vale",
+    )
+    check(claim, has=("Dorn “unhinged",))

@@ -1041,7 +1041,10 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         return None  # "hours after the union urged the city to …": what happened then
     if (
         lemma == "call"
-        and any(c.dep_ == "prep" and c.lower_ in ("for", "on") for c in cue.children)
+        # "called on the agency to …", not "On Monday, Vale called Dorn a liar"
+        and any(
+            c.dep_ == "prep" and c.lower_ in ("for", "on") and c.i > cue.i for c in cue.children
+        )
         and position_content(cue) is None
     ):
         return None
