@@ -75,3 +75,10 @@ def test_opening_on_is_no_call_on_someone(nlp: Any, gazetteer: Gazetteer) -> Non
         "Vale",
     )
     check(claim, has=("Dorn “unhinged",))
+
+
+def test_label_read_as_a_verbless_clause_keeps_its_verb(nlp: Any, gazetteer: Gazetteer) -> None:
+    claim = one(claims_of(nlp, gazetteer, "Vale branded the strike illegal."), "Vale")
+    assert claim.text == "branded the strike illegal", claim.text
+    claim = one(claims_of(nlp, gazetteer, "Vale described how the plan would fail."), "Vale")
+    assert not claim.text.startswith("described"), claim.text

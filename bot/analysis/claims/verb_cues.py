@@ -1292,10 +1292,10 @@ def _verb_content(
             return None
         toks = [cue, *[c for c in cue.children if c.dep_ == "prt"], *toks]
     elif (
-        tag == "object"
-        and toks
+        toks
         and toks[0].i > cue.i
         and lemma in NEEDS_COMPLEMENT
+        and (tag == "object" or (tag == "ccomp" and _verbless_clause(cue, toks)))
         and not _after_what(cue)
     ):
         # "called Dorn a fraud", "described the plan as reckless": a label
@@ -1336,6 +1336,17 @@ def _verb_content(
     if not toks:
         return None
     return _draft_from_tokens(speaker, cue, lemma, _with_antecedent(cue, toks), sent, k, ctx, modal)
+
+
+def _verbless_clause(cue: Any, toks: list[Any]) -> bool:
+    """ "branded the strike illegal": object and label the parser read as a
+    clause with no verb, its subject the object."""
+    head = next((t for t in toks if t.head.i == cue.i), None)
+    return (
+        head is not None
+        and head.pos_ not in ("VERB", "AUX")
+        and any(c.dep_ in _SUBJ for c in head.children)
+    )
 
 
 def _all_quoted(toks: list[Any], ctx: _Ctx) -> bool:
