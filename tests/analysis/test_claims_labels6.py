@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.analysis.aliases import Gazetteer
 from bot.analysis.summary import claim_spans
+from bot.models import Stance
 from tests.analysis.test_claims import check, claims_of, one
 
 
@@ -62,6 +63,10 @@ def test_label_reads_with_its_verb_in_an_alert(nlp: Any, gazetteer: Gazetteer) -
     claim = one(claims_of(nlp, gazetteer, "The ministry called the claims unfounded."), "ministry")
     line = "".join(s.text for s in claim_spans(claim.speaker, claim.text, claim.stance, claim.cue))
     assert line.endswith(" called the claims unfounded"), line
+    line = "".join(
+        s.text for s in claim_spans("Police", "calls to the hotline rose", Stance.ASSERT, "said")
+    )
+    assert line == "Police — calls to the hotline rose", line
     text = "The mayor denounced what she called “a reckless plan.”"
     for claim in claims_of(nlp, gazetteer, text):
         assert not claim.text.startswith("called"), claim
