@@ -739,6 +739,12 @@ VAGUE_ACTS = frozenset({"respond", "react", "act", "help", "do"})
 # inquiry" → "called for an inquiry")
 POSITION_PAST = {
     "calling": "called",
+    "describing": "described",
+    "labelling": "labelled",
+    "labeling": "labeled",
+    "branding": "branded",
+    "characterizing": "characterized",
+    "characterising": "characterised",
     "urging": "urged",
     "demanding": "demanded",
     "appealing": "appealed",

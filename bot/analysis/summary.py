@@ -124,9 +124,13 @@ def claim_spans(speaker: str, text: str, stance: Stance, cue: str = "") -> tuple
     "China blamed the US for prolonging the war"."""
     shown = claim_text(text, stance, cue)
     if stance is Stance.DENY:
-        sep = " " if shown.startswith("denied ") else ": "
+        sep = " " if shown.startswith("denied ") or _label_first(shown, text, cue) else ": "
         return (Span(speaker, bold=True), Span(f"{sep}{shown}"))
-    if (shown != text and _verb_first(shown, cue)) or _POSITION_OPENS.match(shown):
+    if (
+        (shown != text and _verb_first(shown, cue))
+        or _POSITION_OPENS.match(shown)
+        or _label_first(shown, text, cue)
+    ):
         return (Span(speaker, bold=True), Span(f" {shown}"))
     return (Span(speaker, bold=True), Span(f" — {shown}"))
 
@@ -524,6 +528,22 @@ _VERB_OPENS = re.compile(
     r"^[a-z]+(?:ed|d|s)\s+(?:(?:the|a|an|its|their|his|her)\s+)?"
     r"(?:[A-Z]|each other|one another|[a-z]+ (?:officials|authorities|forces|government))"
 )
+
+
+# a label put on someone or something, which opens with its verb ("called
+# the claims unfounded", "labelled Beijing a decisive enabler")
+_LABEL_OPENS = re.compile(
+    r"^(?:call(?:ed|s)|label(?:l?ed|s)|brand(?:ed|s)|describ(?:ed|es)|"
+    r"characteri[sz](?:ed|es))\s",
+    re.IGNORECASE,
+)
+
+
+def _label_first(shown: str, text: str, cue: str) -> bool:
+    """Whether a content opens with its own cue of labelling ("called the
+    claims unfounded"), not with a noun ("calls to the hotline rose")."""
+    first = text.split(" ", 1)[0].lower()
+    return bool(_LABEL_OPENS.match(shown)) and first == (cue.split() or [""])[0].lower()
 
 
 # a demand or a proposal, which opens with its verb ("called for an inquiry",

@@ -193,6 +193,17 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
             return _span_of(dobj), "object"
         if len(dobj) == 1 and not comp and ctx is not None and _quoted_label(dobj[0], ctx):
             return _span_of(dobj), "object"
+        if not dobj and len(comp) >= 2 and all(c.dep_ == "oprd" for c in comp):
+            # "called both Dorn and Pike ''reckless''": the object read as a complement
+            return _span_of(comp), "object"
+        if not dobj and len(comp) == 1 and _small_clause(cue, comp[0]):
+            # "calling Dorn a fraud": object and label read as a clause
+            return _span_of(comp), "object"
+        one = dobj if len(dobj) == 1 and not comp else comp if len(comp) == 1 and not dobj else []
+        if one and ctx is not None and _label_ends_phrase(one[0], ctx):
+            # "called her ''third-rate''", "called the mayor ''the city's worst
+            # enemy''": object and quoted label read as one phrase
+            return _span_of(one), "object"
         return [], ""
     if lemma in JUDGING_CUES and len(dobj) == 1 and not comp:
         # "praised the efforts of a donor to the senator to attack the rival"
@@ -301,6 +312,44 @@ def _quoted_label(obj: Any, ctx: _Ctx) -> bool:
             j -= 1
         return doc[j].pos_ != "ADP" and not ctx.in_quote(doc[j].idx)
     return False
+
+
+def _small_clause(cue: Any, comp: Any) -> bool:
+    """ "calling Dorn a fraud": the parser read the object and its label as a
+    clause right after the cue, the object its verb ("Dorn") and the label
+    that verb's object; not an infinitive ("called to ask the minister")."""
+    if comp.dep_ != "xcomp" or comp.i != cue.i + 1 or not comp.text[:1].isupper():
+        return False
+    if any(c.dep_ in ("aux", "mark", "neg") or c.dep_ in _SUBJ for c in comp.children):
+        return False
+    return any(
+        c.dep_ in ("dobj", "oprd", "attr")
+        and c.i > comp.i
+        and any(d.dep_ == "det" and d.lower_ in ("a", "an", "the") for d in c.children)
+        for c in comp.children
+    )
+
+
+def _label_ends_phrase(head: Any, ctx: _Ctx) -> bool:
+    """ "her ''third-rate''", "the mayor ''the city's worst enemy''": a phrase
+    whose last words are a quotation and whose first words, outside it, end
+    in a noun or a pronoun (the object); not "an ''emergency'' meeting"."""
+    doc = head.doc
+    sub = sorted(head.subtree, key=lambda x: x.i)
+    words = [t for t in sub if not (t.is_punct or t.is_space)]
+    opens = [t for t in sub if t.is_quote and t.i > sub[0].i]
+    if not words or not opens:
+        return False
+    start = opens[0].i
+    before = [t for t in words if t.i < start]
+    after = [t for t in words if t.i > start]
+    if not before or not after or any(ctx.in_quote(t.idx) for t in before):
+        return False
+    closer = {"“": "”", "‘": "’", "``": "''"}.get(doc[start].text, doc[start].text)
+    close = next((t.i for t in doc[start + 1 : head.sent.end] if t.text == closer), None)
+    if close is None or any(t.i > close for t in after):
+        return False
+    return bool(before[-1].pos_ in ("NOUN", "PROPN", "PRON") and doc[start - 1].i == before[-1].i)
 
 
 def _as_clause_host(cue: Any, kids: list[Any]) -> Any:
@@ -992,7 +1041,10 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         return None  # "hours after the union urged the city to …": what happened then
     if (
         lemma == "call"
-        and any(c.dep_ == "prep" and c.lower_ in ("for", "on") for c in cue.children)
+        # "called on the agency to …", not "On Monday, Vale called Dorn a liar"
+        and any(
+            c.dep_ == "prep" and c.lower_ in ("for", "on") and c.i > cue.i for c in cue.children
+        )
         and position_content(cue) is None
     ):
         return None
@@ -1239,6 +1291,16 @@ def _verb_content(
             # something, not a proposition anyone could check
             return None
         toks = [cue, *[c for c in cue.children if c.dep_ == "prt"], *toks]
+    elif (
+        toks
+        and toks[0].i > cue.i
+        and lemma in NEEDS_COMPLEMENT
+        and (tag == "object" or (tag == "ccomp" and _verbless_clause(cue, toks)))
+        and not _after_what(cue)
+    ):
+        # "called Dorn a fraud", "described the plan as reckless": a label
+        # reads as the speaker's judgment only with its verb
+        toks = [cue, *toks]
     quote = None
     if toks:
         inside = sum(1 for t in toks if ctx.in_quote(t.idx) and not t.is_punct)
@@ -1274,6 +1336,17 @@ def _verb_content(
     if not toks:
         return None
     return _draft_from_tokens(speaker, cue, lemma, _with_antecedent(cue, toks), sent, k, ctx, modal)
+
+
+def _verbless_clause(cue: Any, toks: list[Any]) -> bool:
+    """ "branded the strike illegal": object and label the parser read as a
+    clause with no verb, its subject the object."""
+    head = next((t for t in toks if t.head.i == cue.i), None)
+    return (
+        head is not None
+        and head.pos_ not in ("VERB", "AUX")
+        and any(c.dep_ in _SUBJ for c in head.children)
+    )
 
 
 def _all_quoted(toks: list[Any], ctx: _Ctx) -> bool:
