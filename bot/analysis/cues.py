@@ -716,7 +716,10 @@ PLAIN_ACTS = frozenset(
     | {"identify", "disclose", "specify", "give", "get", "go", "come", "do", "make", "be"}
     | {"have", "keep", "look", "wait", "try", "add", "point", "note", "remind", "share"}
 )
-POSITION_CUES = REQUEST_CUES | PROPOSAL_CUES | SUPPORT_CUES | WILL_CUES | JUDGING_ONLY
+# a source or reason a side gives for a stand ("citing rising costs",
+# "pointed to the drop in sales"): the verb with what is cited
+REASON_CUES = frozenset({"cite", "point"})
+POSITION_CUES = REQUEST_CUES | PROPOSAL_CUES | SUPPORT_CUES | WILL_CUES | JUDGING_ONLY | REASON_CUES
 # what a call asks for when it asks for nothing one could follow up
 # ("called for calm", "urged restraint", "demanded answers", "calling for
 # immediate international attention"), and acts as vague ("called on allies
