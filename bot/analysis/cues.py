@@ -707,7 +707,7 @@ MEASURE_NOUNS = frozenset(
 )
 # what a side wants or refuses to do ("wants to build a wall", "wants
 # Congress to act", "refused to resign")
-WILL_CUES = frozenset({"want", "refuse"})
+WILL_CUES = frozenset({"want", "refuse", "decline"})
 # acts that are no stand when wanted or refused ("refused to comment",
 # "wants to thank", "wanted to know")
 PLAIN_ACTS = frozenset(
@@ -715,6 +715,7 @@ PLAIN_ACTS = frozenset(
     | {"discuss", "elaborate", "confirm", "speculate", "respond", "reply", "reveal", "name"}
     | {"identify", "disclose", "specify", "give", "get", "go", "come", "do", "make", "be"}
     | {"have", "keep", "look", "wait", "try", "add", "point", "note", "remind", "share"}
+    | {"weigh"}
 )
 # a source or reason a side gives for a stand ("citing rising costs",
 # "pointed to the drop in sales"): the verb with what is cited

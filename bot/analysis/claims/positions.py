@@ -229,6 +229,15 @@ def _will(cue: Any) -> list[Any] | None:
     to_do = [c for c in kids if c.dep_ in ("xcomp", "ccomp", "advcl") and _infinitive(c)]
     if to_do and to_do[0].lemma_.lower() in PLAIN_ACTS and not objs:
         return None
+    if (
+        to_do
+        and cue.lemma_.lower() == "decline"
+        and to_do[0].lemma_.lower() in CUE_VERBS
+        and not objs
+    ):
+        return None  # "declined to claim victory", "declined to predict": words withheld
+    if to_do and any(c.dep_ == "auxpass" for c in to_do[0].children):
+        return None  # "declined to be interviewed": no stand one could follow up
     if to_do and (not objs or min(t.i for t in to_do[0].subtree) > objs[0].i):
         if objs and (to_do[0].lemma_.lower() in PLAIN_ACTS or not _someone(objs[0])):
             return None
