@@ -707,7 +707,7 @@ MEASURE_NOUNS = frozenset(
 )
 # what a side wants or refuses to do ("wants to build a wall", "wants
 # Congress to act", "refused to resign")
-WILL_CUES = frozenset({"want", "refuse"})
+WILL_CUES = frozenset({"want", "refuse", "decline"})
 # acts that are no stand when wanted or refused ("refused to comment",
 # "wants to thank", "wanted to know")
 PLAIN_ACTS = frozenset(
@@ -715,8 +715,12 @@ PLAIN_ACTS = frozenset(
     | {"discuss", "elaborate", "confirm", "speculate", "respond", "reply", "reveal", "name"}
     | {"identify", "disclose", "specify", "give", "get", "go", "come", "do", "make", "be"}
     | {"have", "keep", "look", "wait", "try", "add", "point", "note", "remind", "share"}
+    | {"weigh"}
 )
-POSITION_CUES = REQUEST_CUES | PROPOSAL_CUES | SUPPORT_CUES | WILL_CUES | JUDGING_ONLY
+# a source or reason a side gives for a stand ("citing rising costs",
+# "pointed to the drop in sales"): the verb with what is cited
+REASON_CUES = frozenset({"cite", "point"})
+POSITION_CUES = REQUEST_CUES | PROPOSAL_CUES | SUPPORT_CUES | WILL_CUES | JUDGING_ONLY | REASON_CUES
 # what a call asks for when it asks for nothing one could follow up
 # ("called for calm", "urged restraint", "demanded answers", "calling for
 # immediate international attention"), and acts as vague ("called on allies

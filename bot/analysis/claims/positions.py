@@ -21,6 +21,7 @@ from bot.analysis.cues import (
     PLAIN_ACTS,
     POSITION_CUES,
     PROPOSAL_CUES,
+    REASON_CUES,
     ROLE_WORDS,
     STATEMENT_NOUNS,
     SUPPORT_CUES,
@@ -93,6 +94,8 @@ def position_content(cue: Any) -> list[Any] | None:
         return _judging(cue)
     if lemma in WILL_CUES:
         return _will(cue)
+    if lemma in REASON_CUES:
+        return _reason(cue)
     kids = [c for c in cue.children if c.i > cue.i]
     preps = [c for c in kids if c.dep_ == "prep"]
     objs = [c for c in kids if c.dep_ in ("dobj", "dative")]
@@ -226,6 +229,15 @@ def _will(cue: Any) -> list[Any] | None:
     to_do = [c for c in kids if c.dep_ in ("xcomp", "ccomp", "advcl") and _infinitive(c)]
     if to_do and to_do[0].lemma_.lower() in PLAIN_ACTS and not objs:
         return None
+    if (
+        to_do
+        and cue.lemma_.lower() == "decline"
+        and to_do[0].lemma_.lower() in CUE_VERBS
+        and not objs
+    ):
+        return None  # "declined to claim victory", "declined to predict": words withheld
+    if to_do and any(c.dep_ == "auxpass" for c in to_do[0].children):
+        return None  # "declined to be interviewed": no stand one could follow up
     if to_do and (not objs or min(t.i for t in to_do[0].subtree) > objs[0].i):
         if objs and (to_do[0].lemma_.lower() in PLAIN_ACTS or not _someone(objs[0])):
             return None
@@ -366,4 +378,68 @@ def _judging(cue: Any) -> list[Any] | None:
             and (obj.ent_type_ in ("PERSON", "ORG", "NORP") or obj.lemma_.lower() in MEASURE_NOUNS)
         ):
             return None  # "forces attacked the town", "the storm blasted the coast"
+    return [cue, *[t for t in span if t.i > cue.i]]
+
+
+# what a source is that can point to something ("the findings point to …")
+_SOURCES = frozenset({"finding", "report", "study", "survey", "poll", "data", "analysis", "letter"})
+# what a finger points at ("pointing to one ear", "pointed to the door"),
+# and pro-forms ("cited it")
+_POINTED_AT = frozenset(
+    {"it", "this", "that", "one", "ear", "eye", "head", "chest", "heart", "hand", "finger"}
+    | {"door", "window", "sky", "ceiling", "floor", "crowd", "camera", "audience", "stage"}
+)
+# where a report comes from, when cited with nothing it says
+_BARE_SOURCES = (
+    _SOURCES
+    | ROLE_WORDS
+    | {"document", "source", "record", "people", "person", "official", "figure", "statistic"}
+    | {"account", "estimate", "filing", "court", "paper", "memo", "email", "interview"}
+)
+
+
+def _reason(cue: Any) -> list[Any] | None:
+    """ "…, citing a study by the university", "pointed to the drop in
+    sales", "cited the ruling as a reason to wait": the verb with what a
+    side gives as its source or reason, when someone gives it ("was cited",
+    "pointed the camera at", "cited it", "points out that …" are none; the
+    last is a verb of saying)."""
+    if any(c.dep_ in ("auxpass", "prt") for c in cue.children):
+        return None
+    subj = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+    node = cue
+    while (
+        subj is None and node.dep_ in ("conj", "xcomp", "advcl", "ccomp") and node.head.i != node.i
+    ):
+        if node.dep_ == "ccomp" and node.i != cue.i and cue.tag_ != "VBG":
+            break
+        # "said the budget would be cut, pointing to …": the one who said it
+        node = node.head
+        subj = next((c for c in node.children if c.dep_ == "nsubj"), None)
+    if subj is None or subj.ent_type_ in ("LOC", "FAC"):
+        return None
+    if cue.lemma_.lower() == "point" and not (
+        _someone(subj) or subj.is_title or subj.lemma_.lower() in _SOURCES | STATEMENT_NOUNS
+    ):
+        return None  # "the arrow points to the exit"
+    if cue.lemma_.lower() == "point":
+        to = next((c for c in cue.children if c.dep_ == "prep" and c.i == cue.i + 1), None)
+        obj = None if to is None or to.lower_ != "to" else _obj_of(to)
+        if obj is None or obj.dep_ != "pobj":
+            return None
+        span = [to, *whole_object(cue, obj)]
+    else:
+        obj = next((c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i), None)
+        if obj is None:
+            return None
+        span = whole_object(cue, obj)
+    if obj.pos_ in ("PRON", "NUM") or obj.lemma_.lower() in _POINTED_AT:
+        return None
+    if (obj.lemma_.lower() in _BARE_SOURCES or obj.ent_type_ in ("PERSON", "ORG")) and not any(
+        c.dep_ in ("relcl", "acl", "conj") or (c.dep_ == "prep" and c.lower_ == "as")
+        for c in [*obj.children, *(c for c in cue.children if c.i > obj.i)]
+    ):
+        # "The Gazette, citing internal documents, reported …", "citing a
+        # senior official": where a report comes from, saying nothing itself
+        return None
     return [cue, *[t for t in span if t.i > cue.i]]

@@ -21,6 +21,7 @@ from bot.analysis.cues import (
     CUE_VERBS,
     POLL_VERBS,
     POSITION_CUES,
+    REASON_CUES,
     RECORD_CUES,
 )
 
@@ -285,9 +286,16 @@ def _cut_other_attribution(
             t.i > first + 2
             and t.i != cue.i
             and t.dep_ in ("advcl", "conj", "relcl")
-            and t.lemma_.lower() in CUE_VERBS
-            and t.lemma_.lower() not in CLAUSE_ONLY_CUES | RECORD_CUES
-            and _speech_sense(t)
+            and (
+                (
+                    t.lemma_.lower() in CUE_VERBS
+                    and t.lemma_.lower() not in CLAUSE_ONLY_CUES | RECORD_CUES
+                    and _speech_sense(t)
+                )
+                # "said the budget would be cut, pointing to the drop in
+                # sales": the reason given is a claim of its own
+                or (t.lemma_.lower() in REASON_CUES and claims is not None and claims(t))
+            )
             and not ctx.in_quote(t.idx)
             and (
                 t.dep_ != "relcl"
@@ -375,7 +383,11 @@ def _second_saying(verb: Any, cue: Any, first: int) -> bool:
     reported clause's verb whose subject names the speaker again. Either is
     the speaker's second claim, with content of its own, not part of the
     first one."""
-    if not any(c.dep_ in _OWN_CONTENT and c.i > verb.i for c in verb.children):
+    if not any(
+        (c.dep_ in _OWN_CONTENT or (c.dep_ == "prep" and verb.lemma_.lower() in REASON_CUES))
+        and c.i > verb.i
+        for c in verb.children
+    ):
         return False
     doc = verb.doc
     if verb.dep_ == "relcl":

@@ -1048,7 +1048,11 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         and position_content(cue) is None
     ):
         return None
-    if lemma in ("point",) and not any(c.dep_ == "prt" and c.lower_ == "out" for c in cue.children):
+    if (
+        lemma == "point"
+        and not any(c.dep_ == "prt" and c.lower_ == "out" for c in cue.children)
+        and position_content(cue) is None
+    ):
         return None
     if lemma == "quote":  # "X was quoted as saying": the cue is "saying"
         return None
