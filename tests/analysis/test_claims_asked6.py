@@ -58,3 +58,9 @@ def test_turn_holding_a_relative_clause_of_saying(nlp: Any, gazetteer: Gazetteer
     assert not any(
         "brandt" in c.speaker.lower() and "pumps were repaired" in c.text for c in claims
     ), claims
+
+
+def test_inverted_asked_after_a_question_names_the_asker(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "“Is the council running against the harbour board?” asked Mr. Dorn."
+    claim = one(claims_of(nlp, gazetteer, text), "Dorn")
+    check(claim, has=("running against the harbour board?",), stance=Stance.QUESTION)
