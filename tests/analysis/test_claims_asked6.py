@@ -64,3 +64,9 @@ def test_inverted_asked_after_a_question_names_the_asker(nlp: Any, gazetteer: Ga
     text = "“Is the council running against the harbour board?” asked Mr. Dorn."
     claim = one(claims_of(nlp, gazetteer, text), "Dorn")
     check(claim, has=("running against the harbour board?",), stance=Stance.QUESTION)
+
+
+def test_question_in_double_apostrophes_before_its_cue(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "''Will the ferry run again before the winter?'' Mr. Dorn asked."
+    claim = one(claims_of(nlp, gazetteer, text), "Dorn")
+    check(claim, has=("ferry run again before the winter?",), stance=Stance.QUESTION)
