@@ -70,3 +70,12 @@ def test_question_in_double_apostrophes_before_its_cue(nlp: Any, gazetteer: Gaze
     text = "''Will the ferry run again before the winter?'' Mr. Dorn asked."
     claim = one(claims_of(nlp, gazetteer, text), "Dorn")
     check(claim, has=("ferry run again before the winter?",), stance=Stance.QUESTION)
+
+
+def test_the_one_asked_answers_in_a_coordinate_verb(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Mayor Lena Ostrova was asked whether the bridge would reopen, "
+        "and said it would open again in May."
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "Ostrova")
+    check(claim, has=("it would open again in May",), lacks=("whether",))

@@ -694,7 +694,11 @@ def _parsed_subject(cue: Any) -> tuple[Any, bool]:
         before = [c for c in subjects if c.i < node.i]
         if subjects:
             c = before[-1] if before else subjects[0]
-            return _reduced_relative(c) or c, c.dep_ == "nsubjpass" and not _has_contracted(node, c)
+            passive = c.dep_ == "nsubjpass" and not _has_contracted(node, c)
+            if passive and node.i != cue.i and cue.dep_ == "conj" and cue.tag_ in ("VBD", "VBZ"):
+                # "was asked whether …, and said …": the one asked answers
+                passive = False
+            return _reduced_relative(c) or c, passive
         if node.i == cue.i and cue.dep_ == "dep" and cue.head.i < cue.i:
             # "Majorities of voters going to the polls Tuesday say …" parsed
             # with "going" as the main verb and "say" hung on it
