@@ -135,6 +135,12 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
             d = _colon_claim(sent, k, ctx) or _message_claim(sent, k, ctx)
             if d is not None:
                 found.append(d)
+        elif _opens_turn(sent, ctx):
+            # "BENENSON: This is a man who said …": the turn is the speaker's,
+            # the claim inside it another's
+            d = _colon_claim(sent, k, ctx)
+            if d is not None:
+                found.append(d)
         block = _intro_block_claims(sent, ctx, sent_at)
         if block and all(f.end <= block[0].end and f.start >= block[0].start for f in found):
             # "… shared this message:" and the quoted paragraphs after it
@@ -188,6 +194,19 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
     drafts = [e for d in drafts for e in (d, *(replace(d, speaker=sp) for sp in d.also))]
     claims = [_with_parts(d, ctx) for d in sorted(drafts, key=lambda d: (d.sentence, d.start))]
     return _once_each(claims)
+
+
+def _opens_turn(sent: Any, ctx: _Ctx) -> bool:
+    """Whether a sentence opens a transcript turn: a name in capitals and a
+    colon at the start of a paragraph ("KOVAL: …")."""
+    head = [t for t in sent[:5] if not t.is_space]
+    colon = next((n for n, t in enumerate(head) if t.text == ":"), None)
+    if colon is None or colon == 0:
+        return False
+    if ctx.text[: sent.start_char].rstrip(" \t")[-1:] not in ("", "\n"):
+        return False
+    words = [t for t in head[:colon] if t.is_alpha]
+    return bool(words) and all(t.text.isupper() and len(t.text) > 1 for t in words)
 
 
 def _held(d: _Draft) -> bool:

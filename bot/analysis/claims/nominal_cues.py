@@ -28,6 +28,7 @@ from bot.analysis.cues import (
     STATEMENT_NOUNS,
     is_outlet_name,
 )
+from bot.models import Stance
 
 
 def _active_speaker(verb: Any, ctx: _Ctx) -> tuple[Any, _Speaker] | None:
@@ -282,12 +283,15 @@ def _colon_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         for later in ctx.doc.char_span(rest_start, end, alignment_mode="expand").sents:
             if later.start_char <= rest_start:
                 continue
-            if any(t.lemma_.lower() in CUE_VERBS and not ctx.in_quote(t.idx) for t in later):
+            if any(_others_cue(t, ctx) for t in later):
                 end = later.start_char
                 break
         content, start, end = _finish(text, rest_start, end, None, ctx)
         if content.endswith("?") and "\n" not in text[: colon.idx]:
             return None  # a headline "Dorn: reformer or career politician?" asks about him
+        if content.endswith("?"):
+            # "ORTIZ: Will the line reopen?": the turn asks
+            return _Draft(speaker, ":", Stance.QUESTION, True, start, end, None, k, 0)
     else:
         return None
     if len(content.split()) < 3:
@@ -373,12 +377,30 @@ def _attributes_itself(sent: Any, colon: Any, ctx: _Ctx) -> bool:
     first = colon.doc[colon.i + 1].sent if colon.i + 1 < len(colon.doc) else sent
     return any(
         t.i > colon.i
-        and t.lemma_.lower() in CUE_VERBS
         and t.pos_ == "VERB"
-        and not ctx.in_quote(t.idx)
+        and _others_cue(t, ctx)
         and any(c.dep_ in _SUBJ for c in t.children)
         for t in [*sent, *first]
     )
+
+
+# the people of a conversation: a turn's "I think", "you say" are its own words
+_TALKERS = frozenset({"i", "we", "you"})
+
+
+def _others_cue(t: Any, ctx: _Ctx) -> bool:
+    """Whether ``t`` is a cue verb in a transcript turn that reports a third
+    party's words ("…, the minister confirmed"), not the turn speaker's own
+    ("I think …", "Do you believe …?"), nor a feeling the turn asks for
+    ("make every family feel that …")."""
+    if t.lemma_.lower() not in CUE_VERBS or ctx.in_quote(t.idx):
+        return False
+    subj = [c for c in t.children if c.dep_ in _SUBJ]
+    if subj and all(c.lower_ in _TALKERS for c in subj):
+        return False
+    if t.dep_ == "relcl":
+        return False  # "This is a man who said …" describes someone
+    return not (t.dep_ == "ccomp" and t.head.pos_ == "VERB" and t.head.lemma_.lower() == "make")
 
 
 _SHARING_VERBS = frozenset(

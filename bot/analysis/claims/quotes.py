@@ -119,9 +119,11 @@ def _adjacent_quote(cue: Any, sent: Any, ctx: _Ctx) -> tuple[int, int] | None:
             continue
         # a quotation ending in "?" or "!" is a sentence of its own to the
         # parser: '"Who pays?" the mayor asked.' opens the cue's sentence
+        # a closing mark of two characters ("''") ends one further on
+        close = qe + (2 if text.startswith("''", qe) else 1)
         ends_before = (
             qe < s_start - 1
-            and text[qe + 1 : s_start].strip() == ""
+            and text[close:s_start].strip() == ""
             and text[qs:qe].rstrip(" \"'”’").endswith(("?", "!"))
         )
         if qe <= cue.idx and (qe >= s_start - 1 or ends_before):

@@ -651,8 +651,22 @@ def _subject_of(cue: Any, ctx: _Ctx | None = None) -> tuple[Any, bool]:
         if inner:
             subj = inner[0]
     if subj is None and ctx is not None:
-        subj = _stranded_subject(cue, ctx)
+        subj = _inverted_object(cue) or _stranded_subject(cue, ctx)
     return subj, passive
+
+
+def _inverted_object(cue: Any) -> Any:
+    """ "“Is the bridge safe?” asked Councillor Ruiz": right after a
+    quotation, the parser may take the name after an inverted cue for its
+    object; the name is the speaker ("asked Ruiz to stay" is a request)."""
+    if cue.i == 0 or not cue.doc[cue.i - 1].is_quote:
+        return None
+    if any(c.dep_ in ("xcomp", "ccomp", "dative") and c.i > cue.i for c in cue.children):
+        return None
+    return next(
+        (c for c in cue.children if c.dep_ == "dobj" and c.pos_ == "PROPN" and c.i - cue.i <= 4),
+        None,
+    )
 
 
 def _stranded_subject(cue: Any, ctx: _Ctx) -> Any:
@@ -729,7 +743,11 @@ def _parsed_subject(cue: Any) -> tuple[Any, bool]:
         before = [c for c in subjects if c.i < node.i]
         if subjects:
             c = before[-1] if before else subjects[0]
-            return _reduced_relative(c) or c, c.dep_ == "nsubjpass" and not _has_contracted(node, c)
+            passive = c.dep_ == "nsubjpass" and not _has_contracted(node, c)
+            if passive and node.i != cue.i and cue.dep_ == "conj" and cue.tag_ in ("VBD", "VBZ"):
+                # "was asked whether …, and said …": the one asked answers
+                passive = False
+            return _reduced_relative(c) or c, passive
         if node.i == cue.i and cue.dep_ == "dep" and cue.head.i < cue.i:
             # "Majorities of voters going to the polls Tuesday say …" parsed
             # with "going" as the main verb and "say" hung on it
