@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.analysis.aliases import Gazetteer
-from bot.analysis.summary import claim_spans
-from bot.models import Stance
+from bot.analysis.summary import alert_claim, claim_line, claim_spans, claim_tag
+from bot.models import Claim, Stance
 from tests.analysis.test_claims import check, claims_of, one
 
 
@@ -87,3 +87,20 @@ def test_label_read_as_a_verbless_clause_keeps_its_verb(nlp: Any, gazetteer: Gaz
     assert claim.text == "branded the strike illegal", claim.text
     claim = one(claims_of(nlp, gazetteer, "Vale described how the plan would fail."), "Vale")
     assert not claim.text.startswith("described"), claim.text
+
+
+def test_an_alert_line_reads_as_the_claims_answer_does() -> None:
+    # the alert (claim_line) and /claims (claim_spans) join speaker and content alike
+    for speaker, cue, stance, text, line in (
+        ("Beijing", "called", Stance.DENY, "called the claims unfounded", "Beijing called"),
+        ("Vale", "branded", Stance.ASSERT, "branded the strike illegal", "Vale branded"),
+        ("Ruiz", "declined", Stance.ASSERT, "declined to rule out a levy", "Ruiz declined"),
+        ("Mill", "citing", Stance.ASSERT, "citing legal risks", "Mill cited legal risks"),
+        ("Police", "said", Stance.ASSERT, "calls to the hotline rose", "Police — calls"),
+        ("Beijing", "said", Stance.DENY, "the claims are unfounded", "Beijing: the claims"),
+    ):
+        claim = Claim(speaker, cue, stance, False, text)
+        spans = "".join(s.text for s in claim_spans(speaker, text, stance, cue))
+        alert = "".join(s.text for s in claim_line(alert_claim(claim)))
+        assert spans.startswith(line), spans
+        assert alert == f"[{claim_tag(claim)}] {spans}", alert
