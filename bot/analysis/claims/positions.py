@@ -2,10 +2,13 @@
 ("the UN called for an independent investigation", "the union urged the
 city to reopen the talks", "Rivera called on the agency to release the
 files"), proposals and recommendations ("proposed a ban on new coal
-plants"). The content is the verb phrase with its verb ("called for an
-independent investigation"), so that an alert line "UN called for …" reads
-as what was asked, and never as a fact ("UN — an independent
-investigation")."""
+plants"), stated support or opposition ("the governor endorsed Cruz"),
+what a side wants or refuses to do ("refused to resign"), judgements that
+are no verbs of saying ("slammed the board for the delay") and the source
+or reason a side gives ("citing rising costs"). The content is the verb
+phrase with its verb ("called for an independent investigation"), so that
+an alert line "UN called for …" reads as what was asked, and never as a
+fact ("UN — an independent investigation")."""
 
 from __future__ import annotations
 
@@ -39,8 +42,6 @@ _ON = {"call": "on", "appeal": "to", "plead": "with"}
 # "urged a rethink", "proposed a ban"); the others take a person as object
 # and need what the person is to do ("pressed the board to resign")
 _THING_OBJECT = frozenset({"demand", "urge", "request"}) | PROPOSAL_CUES
-# verbs whose clause is what is asked ("demanded that the plant close",
-# "recommended that the plant be closed")
 # bodies and groups that are asked to act, besides institutions and roles
 _BODIES = frozenset(
     {"board", "company", "firm", "union", "team", "people", "resident", "voter", "member"}
@@ -48,6 +49,8 @@ _BODIES = frozenset(
 )
 _WHEN = frozenset({"after", "before", "when", "since", "until", "once", "because"})
 _AFTER_OBJECT = frozenset({"from", "against", "for", "into", "to", "on", "over", "of", "by"})
+# verbs whose clause is what is asked ("demanded that the plant close",
+# "recommended that the plant be closed")
 _CLAUSE = frozenset({"demand", "urge", "ask", "propose", "recommend", "request"})
 
 
@@ -193,11 +196,7 @@ def _support(cue: Any) -> list[Any] | None:
     are none)."""
     if any(c.dep_ in ("prt", "auxpass") for c in cue.children):
         return None
-    subj = next((c for c in cue.children if c.dep_ == "nsubj"), None)
-    node = cue
-    while subj is None and node.dep_ in ("conj", "xcomp") and node.head.i != node.i:
-        node = node.head
-        subj = next((c for c in node.children if c.dep_ == "nsubj"), None)
+    subj = _holder(cue, ("conj", "xcomp"))
     if subj is not None and not (_someone(subj) and subj.ent_type_ not in ("LOC", "FAC")):
         return None
     obj = next((c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i), None)
@@ -252,6 +251,20 @@ def _will(cue: Any) -> list[Any] | None:
         return None
     span = _span_of(parts)
     return [cue, *[t for t in span if t.i > cue.i]]
+
+
+def _holder(cue: Any, through: tuple[str, ...], into_reported: bool = False) -> Any:
+    """The subject of a position verb, or of the verb it hangs on by one of
+    the relations ``through`` ("endorsed X and backs Y", "went on to slam
+    …"); past a reported clause only when ``into_reported``."""
+    node = cue
+    subj = next((c for c in node.children if c.dep_ == "nsubj"), None)
+    while subj is None and node.dep_ in through and node.head.i != node.i:
+        if node.dep_ == "ccomp" and node.i != cue.i and not into_reported:
+            break
+        node = node.head
+        subj = next((c for c in node.children if c.dep_ == "nsubj"), None)
+    return subj
 
 
 def _someone(obj: Any) -> bool:
@@ -329,7 +342,7 @@ def _continues_object(dep: Any) -> bool:
     if dep.dep_ == "prep":
         if dep.lower_ in JUDGING_ADJUNCT_PREPS:
             return False
-        pobj = next((c for c in dep.children if c.dep_ in ("pobj", "pcomp")), None)
+        pobj = _obj_of(dep)
         if pobj is None:
             return any(True for _ in dep.children)  # "as too close to the builders"
         return pobj.ent_type_ not in ("DATE", "TIME") and pobj.lemma_.lower() not in STATEMENT_NOUNS
@@ -352,11 +365,7 @@ def _judging(cue: Any) -> list[Any] | None:
     lemma = cue.lemma_.lower()
     if any(c.dep_ in ("prt", "auxpass") for c in cue.children):
         return None
-    subj = next((c for c in cue.children if c.dep_ == "nsubj"), None)
-    node = cue
-    while subj is None and node.dep_ in ("conj", "xcomp", "advcl") and node.head.i != node.i:
-        node = node.head
-        subj = next((c for c in node.children if c.dep_ == "nsubj"), None)
+    subj = _holder(cue, ("conj", "xcomp", "advcl"))
     if subj is None or not (_someone(subj) or subj.is_title) or subj.ent_type_ in ("LOC", "FAC"):
         return None
     obj = next((c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i), None)
@@ -406,16 +415,8 @@ def _reason(cue: Any) -> list[Any] | None:
     last is a verb of saying)."""
     if any(c.dep_ in ("auxpass", "prt") for c in cue.children):
         return None
-    subj = next((c for c in cue.children if c.dep_ == "nsubj"), None)
-    node = cue
-    while (
-        subj is None and node.dep_ in ("conj", "xcomp", "advcl", "ccomp") and node.head.i != node.i
-    ):
-        if node.dep_ == "ccomp" and node.i != cue.i and cue.tag_ != "VBG":
-            break
-        # "said the budget would be cut, pointing to …": the one who said it
-        node = node.head
-        subj = next((c for c in node.children if c.dep_ == "nsubj"), None)
+    # "said the budget would be cut, pointing to …": the one who said it
+    subj = _holder(cue, ("conj", "xcomp", "advcl", "ccomp"), into_reported=cue.tag_ == "VBG")
     if subj is None or subj.ent_type_ in ("LOC", "FAC"):
         return None
     if cue.lemma_.lower() == "point" and not (

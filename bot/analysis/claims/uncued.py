@@ -192,13 +192,13 @@ def _poll_share_claim(verb: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     subj = next((c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i), None)
     speaker: _Speaker | None = None
     floor = subj.i if subj is not None else -1  # where the holder's words end
+    likelier = _likelier_holder(verb) if subj is None else None
     if subj is not None:
         if ctx.in_quote(subj.idx) or not _a_share(subj):
             return None
         speaker = _speaker(subj, ctx)
     else:
         share = _share_before(verb)
-        likelier = _likelier_holder(verb)
         if share is not None:
             speaker = _share_speaker(share[0])
             floor = share[0][-1].i
@@ -216,18 +216,7 @@ def _poll_share_claim(verb: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         and c.dep_ not in ("punct", "cc", "conj", "advcl", "parataxis", "relcl")
         and c.lower_ not in ("compared", "up", "down")  # "compared to 50 percent in May"
     ]
-    if adjective is not verb:
-        pass
-    elif lemma in ("have", "hold"):
-        objs = [c for c in right if c.dep_ == "dobj"]
-        if not objs or objs[0].lemma_.lower() not in OPINION_NOUNS:
-            return None  # "half have children": no view
-    elif lemma in ("view", "see", "rate"):
-        if not any(c.lower_ in FAVOUR_ADVERBS for c in right):
-            return None  # "see the pier as a waste" is a view claim of its own
-    elif not any(c.dep_ in _PREFERRED for c in right):
-        return None
-    if lemma == "vote" and not any(c.dep_ == "prep" or c.dep_ == "dobj" for c in right):
+    if adjective is verb and not _states_a_view(lemma, right):
         return None
     # "would", "do not", "still" before the verb read with it
     left = [
@@ -240,11 +229,26 @@ def _poll_share_claim(verb: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         key=lambda t: t.i,
     )
     toks = [t for t in toks if t.i >= (left[0].i if left else verb.i)]
-    likely = verb.head if subj is None and _likelier_holder(verb) is not None else None
+    likely = verb.head if likelier is not None else None
     if likely is not None:
         # "were more likely to want …", not "to want …"
         toks = [*verb.doc[likely.head.i : toks[0].i], *toks]
     return _draft_from_tokens(speaker, adjective, "believe", toks, sent, k, ctx, False)
+
+
+def _states_a_view(lemma: str, right: list[Any]) -> bool:
+    """Whether a poll verb with what follows it reports a view or a
+    preference: "have a favourable opinion of her" ("have children" is none),
+    "viewed him favourably" ("see the pier as a waste" is a view claim of its
+    own), "would vote for Ruiz", "oppose the toll"."""
+    if lemma in ("have", "hold"):
+        objs = [c for c in right if c.dep_ == "dobj"]
+        return bool(objs) and objs[0].lemma_.lower() in OPINION_NOUNS
+    if lemma in ("view", "see", "rate"):
+        return any(c.lower_ in FAVOUR_ADVERBS for c in right)
+    if lemma == "vote":
+        return any(c.dep_ in ("prep", "dobj") for c in right)
+    return any(c.dep_ in _PREFERRED for c in right)
 
 
 def _negated(tok: Any) -> bool:

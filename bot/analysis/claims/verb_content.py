@@ -274,10 +274,7 @@ def _cut_other_attribution(
                 share = ([subj], min(x.i for x in _sub(t)))
         if share is not None and share[1] > first + 2:
             # "… does not care and one in four said …": the group's own claim
-            kept = [x for x in toks if x.i < share[1]]
-            while kept and (kept[-1].is_punct or kept[-1].dep_ in ("cc", "mark")):
-                kept = kept[:-1]
-            return kept
+            return _trim_end([x for x in toks if x.i < share[1]])
         if t.i > first + 2 and t.dep_ == "conj" and _view_for(t) is not None:
             # "said the mails were personal, but for Republicans, it is …"
             start = min(x.i for x in _sub(t))
