@@ -112,6 +112,7 @@ CUE_VERBS: dict[str, Stance] = {
     },
     **{v: Stance.ASSERT for v in ("think", "believe", "expect", "fear", "hope", "suspect")},
     **{v: Stance.ASSERT for v in ("feel", "worry", "agree", "find", "show", "know", "determine")},
+    "rule": Stance.ASSERT,
     **{v: Stance.ASSERT for v in ("record", "register", "tally", "count", "log", "detect")},
     "measure": Stance.ASSERT,
     **{v: Stance.DENY for v in ("deny", "dismiss", "reject", "refute", "rebuff", "dispute")},
@@ -129,7 +130,7 @@ CUE_VERBS: dict[str, Stance] = {
 # never with an object alone ("found the keys") nor a quotation beside them
 CLAUSE_ONLY_CUES = frozenset(
     {"think", "believe", "expect", "fear", "hope", "suspect", "feel", "worry", "agree"}
-    | {"find", "show", "know", "determine"}
+    | {"find", "show", "know", "determine", "rule"}
     | BELIEF_VERBS_MORE
 )
 
@@ -154,6 +155,13 @@ NEEDS_CLAUSE = (
         | {"ask", "continue"}
     )
     | CLAUSE_ONLY_CUES
+)
+
+# objects that name a kind of content without giving it ("announced plans",
+# "confirmed the details", "disclosed its decision"): no claim by themselves
+EMPTY_OBJECTS = frozenset(
+    {"plan", "detail", "step", "measure", "change", "decision", "result", "news", "move"}
+    | {"intention", "update", "information", "figure", "number", "finding", "outcome"}
 )
 
 # cues whose object is a proposition in itself ("dismissed the claims")
@@ -707,7 +715,7 @@ MEASURE_NOUNS = frozenset(
 )
 # what a side wants or refuses to do ("wants to build a wall", "wants
 # Congress to act", "refused to resign")
-WILL_CUES = frozenset({"want", "refuse", "decline"})
+WILL_CUES = frozenset({"want", "refuse", "decline", "agree", "plan", "intend", "decide", "hope"})
 # acts that are no stand when wanted or refused ("refused to comment",
 # "wants to thank", "wanted to know")
 PLAIN_ACTS = frozenset(
@@ -766,6 +774,11 @@ POSITION_PAST = {
     "supporting": "supported",
     "opposing": "opposed",
     "refusing": "refused",
+    "agreeing": "agreed",
+    "planning": "planned",
+    "intending": "intended",
+    "deciding": "decided",
+    "hoping": "hoped",
     "declining": "declined",
     "citing": "cited",
     "pointing": "pointed",

@@ -232,6 +232,7 @@ def _will(cue: Any) -> list[Any] | None:
         to_do
         and cue.lemma_.lower() == "decline"
         and to_do[0].lemma_.lower() in CUE_VERBS
+        and not any(c.dep_ == "prt" for c in to_do[0].children)  # "to rule out"
         and not objs
     ):
         return None  # "declined to claim victory", "declined to predict": words withheld

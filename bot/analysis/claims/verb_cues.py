@@ -39,6 +39,7 @@ from bot.analysis.cues import (
     CUE_VERBS,
     DOCUMENT_NOUNS,
     EMPHASIS_NOUNS,
+    EMPTY_OBJECTS,
     JUDGING_CUES,
     MEDIUM_NOUNS,
     MODALS,
@@ -208,6 +209,9 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
     if lemma in JUDGING_CUES and len(dobj) == 1 and not comp:
         # "praised the efforts of a donor to the senator to attack the rival"
         return whole_object(cue, dobj[0]), "object"
+    if lemma == "warn" and dobj and not preps and not comp:
+        # "warned state officials last month": whom it warned, not of what
+        return [], ""
     if lemma in ("accuse", "blame", "criticise", "criticize", "condemn", "warn") and dobj:
         return _span_of(dobj + preps), "object"
     if comp and lemma in ("urge", "claim", "promise", "pledge", "vow", "warn", "tell"):
@@ -224,6 +228,18 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
         at = [p for p in kids if p.dep_ == "prep" and p.lower_ == "at" and p.i > cue.i]
         if dobj and at:
             return _span_of(dobj + at), "object"
+        return [], ""
+    if (
+        dobj
+        and lemma in OBJECT_CUES
+        and not comp
+        and not preps
+        and dobj[0].ent_type_ in ("GPE", "LOC", "FAC")
+    ):
+        # "both campaigns are contesting Ohio": a place is fought over, not a claim
+        return [], ""
+    if dobj and lemma in OBJECT_CUES and not comp and not preps and _empty_object(dobj[0]):
+        # "announced plans", "confirmed the details": nothing one could check
         return [], ""
     if dobj and (lemma in OBJECT_CUES):
         return _span_of(dobj + comp + preps), "object"
@@ -244,6 +260,14 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
     if preps and lemma in ("warn", "speak", "complain", "boast"):
         return _span_of(preps), "object"
     return [], ""
+
+
+def _empty_object(obj: Any) -> bool:
+    """An object that names a kind of content without giving it ("plans",
+    "the details", "its decision"), with nothing after it that says which."""
+    return obj.lemma_.lower() in EMPTY_OBJECTS and all(
+        c.dep_ in ("det", "poss", "amod") for c in obj.children
+    )
 
 
 def _explicit_that(cue: Any) -> bool:

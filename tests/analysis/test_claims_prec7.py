@@ -1,0 +1,96 @@
+"""What a side agrees, plans, decides or hopes to do and what a court rules;
+lines that say nothing one could check are no claims — an outlet's
+background figure, whom a warning went to, an object that only names a kind
+of content (issue 12, seventh round), each on sentences written for this test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.analysis.aliases import Gazetteer
+from bot.analysis.summary import claim_spans
+from bot.models import Stance
+from tests.analysis.test_claims import OUTLET, check, claims_of, one
+
+
+def _line(speaker: str, text: str, cue: str = "") -> str:
+    return "".join(s.text for s in claim_spans(speaker, text, Stance.ASSERT, cue))
+
+
+def test_an_outlets_background_figure_is_no_claim_but_its_toll_is(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = (
+        "Drones struck the Velta grain terminal early on Monday. "
+        "Three dock workers were killed and nine were injured, regional officials said. "
+        "The terminal handled about 12% of the region's barley exports last year. "
+        "The valley is home to some 4.5 million people. "
+        "By Tuesday, more than 2,300 residents had been evacuated from the district."
+    )
+    claims = [c for c in claims_of(nlp, gazetteer, text) if c.speaker == OUTLET]
+    texts = [c.text for c in claims]
+    assert not any("barley" in t or "4.5 million" in t for t in texts), texts
+    assert any("2,300 residents had been evacuated" in t for t in texts), texts
+
+
+def test_what_a_side_agrees_plans_decides_or_hopes_to_do(nlp: Any, gazetteer: Gazetteer) -> None:
+    for text, who, verb_phrase in (
+        ("The two dock unions agreed to end the strike on Friday.", "unions", "agreed to end"),
+        ("Governor Lena Ortez plans to sign the water bill next week.", "Ortez", "plans to sign"),
+        ("The Harlow council decided to delay the vote until March.", "council", "decided to"),
+        ("Mayor Tom Brask intends to run for a third term.", "Brask", "intends to run"),
+        ("The trade minister hopes to reach a deal with Oslo by June.", "minister", "hopes to"),
+    ):
+        claim = one(claims_of(nlp, gazetteer, text), who)
+        check(claim, has=(verb_phrase,))
+        # the line keeps the verb: "… agreed to end the strike", not "… — agreed …"
+        assert _line(claim.speaker, claim.text, claim.cue).startswith(
+            f"{claim.speaker} {verb_phrase}"
+        ), _line(claim.speaker, claim.text, claim.cue)
+
+
+def test_plain_acts_and_ones_own_voice_are_no_plans(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "The Varga family decided to go home after the storm. "
+        "We hope to see you at the fair. "
+        "She plans to be in Dorrel on Saturday."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    assert not claims, [(c.speaker, c.text) for c in claims]
+
+
+def test_a_court_ruling_is_a_claim_of_the_court(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "A federal judge in Marlow ruled that the county's ban on street vendors was unlawful."
+    claim = one(claims_of(nlp, gazetteer, text), "judge")
+    check(claim, has=("ban on street vendors was unlawful",))
+    # a ruler's reign or a ruling for one side is no proposition
+    text = (
+        "The old king ruled the island for thirty years. The court ruled in favor of the tenants."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    assert not claims, [(c.speaker, c.text) for c in claims]
+
+
+def test_a_warning_needs_what_it_warned_of(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "The coast guard warned harbor officials last month."
+    claims = claims_of(nlp, gazetteer, text)
+    assert not claims, [(c.speaker, c.text) for c in claims]
+    text = "The coast guard warned harbor officials about a rise in smuggling."
+    check(one(claims_of(nlp, gazetteer, text), "coast guard"), has=("rise in smuggling",))
+
+
+def test_an_object_naming_only_a_kind_of_content_is_no_claim(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = (
+        "The shipping firm announced plans on Monday. "
+        "The ministry confirmed the figures. "
+        "Both parties are contesting Ohio."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    assert not claims, [(c.speaker, c.text) for c in claims]
+    # with what the plans are, or a thing of its own, it is one
+    text = "The shipping firm announced plans to close two depots. Pell mentioned climate change."
+    claims = claims_of(nlp, gazetteer, text)
+    check(one(claims, "firm"), has=("plans to close two depots",))
+    check(one(claims, "Pell"), has=("climate change",))
