@@ -715,7 +715,10 @@ MEASURE_NOUNS = frozenset(
 )
 # what a side wants or refuses to do ("wants to build a wall", "wants
 # Congress to act", "refused to resign")
-WILL_CUES = frozenset({"want", "refuse", "decline", "agree", "plan", "intend", "decide", "hope"})
+WILL_CUES = frozenset(
+    {"want", "refuse", "decline", "agree", "plan", "intend", "decide", "hope", "expect", "aim"}
+    | {"vow", "pledge", "promise", "threaten", "seek", "offer"}
+)
 # acts that are no stand when wanted or refused ("refused to comment",
 # "wants to thank", "wanted to know")
 PLAIN_ACTS = frozenset(
@@ -779,6 +782,14 @@ POSITION_PAST = {
     "intending": "intended",
     "deciding": "decided",
     "hoping": "hoped",
+    "expecting": "expected",
+    "aiming": "aimed",
+    "vowing": "vowed",
+    "pledging": "pledged",
+    "promising": "promised",
+    "threatening": "threatened",
+    "seeking": "sought",
+    "offering": "offered",
     "declining": "declined",
     "citing": "cited",
     "pointing": "pointed",

@@ -94,3 +94,27 @@ def test_an_object_naming_only_a_kind_of_content_is_no_claim(
     claims = claims_of(nlp, gazetteer, text)
     check(one(claims, "firm"), has=("plans to close two depots",))
     check(one(claims, "Pell"), has=("climate change",))
+
+
+def test_a_vow_or_a_goal_keeps_its_verb(nlp: Any, gazetteer: Gazetteer) -> None:
+    for text, who, verb_phrase in (
+        ("President Ana Voss vowed to veto the harbour bill.", "Voss", "vowed to veto"),
+        ("The dock union promised to end the strike by May.", "union", "promised to end"),
+        ("The Varnia ministry aims to halve coal use by 2030.", "ministry", "aims to halve"),
+        ("The shipping firm expects to hire 500 workers next year.", "firm", "expects to hire"),
+        ("Mayor Tom Brask offered to resign over the audit.", "Brask", "offered to resign"),
+    ):
+        claim = one(claims_of(nlp, gazetteer, text), who)
+        check(claim, has=(verb_phrase,))
+        line = _line(claim.speaker, claim.text, claim.cue)
+        # never "Voss — to veto the harbour bill"
+        assert line.startswith(f"{claim.speaker} {verb_phrase}"), line
+
+
+def test_what_others_expect_of_someone_is_not_their_plan(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "The party is in turmoil, with both Mayor Tom Brask and his deputy "
+        "expected to resign next week."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    assert not claims, [(c.speaker, c.text) for c in claims]

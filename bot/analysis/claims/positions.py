@@ -223,6 +223,8 @@ def _will(cue: Any) -> list[Any] | None:
         return None
     if subj.lower_ in ("i", "we", "you"):
         return None  # the outlet's or a quoted speaker's own voice
+    if cue.tag_ == "VBN" and not any(c.dep_ == "aux" for c in cue.children):
+        return None  # "with the mayor expected to attend": what others expect of someone
     kids = [c for c in cue.children if c.i > cue.i]
     objs = [c for c in kids if c.dep_ == "dobj"]
     to_do = [c for c in kids if c.dep_ in ("xcomp", "ccomp", "advcl") and _infinitive(c)]
@@ -244,7 +246,7 @@ def _will(cue: Any) -> list[Any] | None:
         parts = [*objs[:1], to_do[0]]
     elif (
         objs
-        and cue.lemma_.lower() == "want"
+        and cue.lemma_.lower() in ("want", "seek")
         and (objs[0].lemma_.lower() in MEASURE_NOUNS or objs[0].ent_type_ == "PERSON")
     ):
         parts = objs[:1]  # "wants a wall"
