@@ -717,7 +717,7 @@ MEASURE_NOUNS = frozenset(
 # Congress to act", "refused to resign")
 WILL_CUES = frozenset(
     {"want", "refuse", "decline", "agree", "plan", "intend", "decide", "hope", "expect", "aim"}
-    | {"vow", "pledge", "promise", "threaten", "seek", "offer"}
+    | {"vow", "pledge", "promise", "threaten", "seek", "offer", "vote"}
 )
 # acts that are no stand when wanted or refused ("refused to comment",
 # "wants to thank", "wanted to know")
@@ -790,6 +790,7 @@ POSITION_PAST = {
     "threatening": "threatened",
     "seeking": "sought",
     "offering": "offered",
+    "voting": "voted",
     "declining": "declined",
     "citing": "cited",
     "pointing": "pointed",

@@ -96,13 +96,14 @@ def test_an_object_naming_only_a_kind_of_content_is_no_claim(
     check(one(claims, "Pell"), has=("climate change",))
 
 
-def test_a_vow_or_a_goal_keeps_its_verb(nlp: Any, gazetteer: Gazetteer) -> None:
+def test_a_vow_a_goal_or_a_vote_keeps_its_verb(nlp: Any, gazetteer: Gazetteer) -> None:
     for text, who, verb_phrase in (
         ("President Ana Voss vowed to veto the harbour bill.", "Voss", "vowed to veto"),
         ("The dock union promised to end the strike by May.", "union", "promised to end"),
         ("The Varnia ministry aims to halve coal use by 2030.", "ministry", "aims to halve"),
         ("The shipping firm expects to hire 500 workers next year.", "firm", "expects to hire"),
         ("Mayor Tom Brask offered to resign over the audit.", "Brask", "offered to resign"),
+        ("The Harlow council voted to close the ferry depot.", "council", "voted to close"),
     ):
         claim = one(claims_of(nlp, gazetteer, text), who)
         check(claim, has=(verb_phrase,))
