@@ -119,3 +119,10 @@ def test_what_others_expect_of_someone_is_not_their_plan(nlp: Any, gazetteer: Ga
     )
     claims = claims_of(nlp, gazetteer, text)
     assert not claims, [(c.speaker, c.text) for c in claims]
+
+
+def test_two_roles_of_one_person_are_one_speaker(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "The former first lady and Maine senator said the bridge tolls were a mistake."
+    claims = claims_of(nlp, gazetteer, text)
+    assert len(claims) == 1, [(c.speaker, c.text) for c in claims]
+    check(claims[0], has=("bridge tolls were a mistake",))

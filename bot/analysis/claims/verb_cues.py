@@ -48,6 +48,7 @@ from bot.analysis.cues import (
     OBJECT_CUES,
     POSITION_CUES,
     RECORD_CUES,
+    ROLE_NOUNS,
     is_outlet_name,
 )
 from bot.models import Stance
@@ -1277,6 +1278,12 @@ def _co_speakers(subj: Any, speaker: _Speaker, ctx: _Ctx) -> list[_Speaker]:
     for c in subj.conjuncts:
         if c.i <= subj.i or c.pos_ not in ("PROPN", "NOUN") or ctx.in_quote(c.idx):
             continue
+        if (
+            c.pos_ == "NOUN"
+            and c.lemma_.lower() in ROLE_NOUNS
+            and not any(d.dep_ in ("det", "poss") for d in c.children)
+        ):
+            continue  # "the former first lady and senator": one person, two roles
         sp = _speaker(c, ctx)
         if sp is not None and sp.name != speaker.name and sp.id != speaker.id:
             if sp.id is None and not any(
