@@ -126,3 +126,23 @@ def test_two_roles_of_one_person_are_one_speaker(nlp: Any, gazetteer: Gazetteer)
     claims = claims_of(nlp, gazetteer, text)
     assert len(claims) == 1, [(c.speaker, c.text) for c in claims]
     check(claims[0], has=("bridge tolls were a mistake",))
+
+
+def test_a_quotation_signed_with_a_dash_and_a_name_is_the_signers(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = (
+        "Readers wrote in about the ferry plan.\n\n"
+        "“The new bridge will ruin the harbour. Nobody asked us before the vote.” ― Ana Ruiz\n"
+        "“We waited ten years for this and it is worth every penny.” — Tom Brask\n\n"
+        "The council meets again on Monday."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    ruiz = one(claims, "Ana Ruiz")
+    check(ruiz, has=("ruin the harbour", "Nobody asked us"), lacks=("Brask",), direct=True)
+    brask = one(claims, "Tom Brask")
+    check(brask, has=("worth every penny",), lacks=("harbour",), direct=True)
+    # a dash before a phrase that is no signature signs nothing
+    text = "“We will rebuild,” the mayor said — a promise made twice before."
+    claims = claims_of(nlp, gazetteer, text)
+    assert [c.speaker for c in claims] == ["The mayor"], [(c.speaker, c.text) for c in claims]
