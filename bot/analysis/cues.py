@@ -237,8 +237,16 @@ OBJECT_CUES = frozenset(
 JUDGING_ONLY = frozenset(
     {"mock", "ridicule", "attack", "slam", "blast", "lambast", "lambaste", "denounce"}
     | {"assail", "fault", "rebuke", "chastise", "scold", "applaud", "commend", "deride"}
+    | {"defend"}
 )
 JUDGING_PHYSICAL = frozenset({"attack", "slam", "blast", "assail"})
+# what a side defends as a stand, not a place or a title ("defended the
+# decision", "defended his remarks", "is defending its record")
+DEFENDED_NOUNS = frozenset(
+    {"action", "decision", "remark", "comment", "statement", "endorsement", "record", "vote"}
+    | {"choice", "position", "stance", "response", "handling", "approach", "use", "practice"}
+    | {"strategy", "conduct", "move", "order", "ruling", "claim", "view", "support", "tweet"}
+)
 # cues of judging someone or something ("praised the efforts of a donor to
 # attack …", "questioning her judgment in backing the war", "blamed the
 # violence on a disturbed man"): what was judged is the object's whole
@@ -790,6 +798,7 @@ POSITION_PAST = {
     "threatening": "threatened",
     "seeking": "sought",
     "offering": "offered",
+    "defending": "defended",
     "voting": "voted",
     "declining": "declined",
     "citing": "cited",

@@ -146,3 +146,13 @@ def test_a_quotation_signed_with_a_dash_and_a_name_is_the_signers(
     text = "“We will rebuild,” the mayor said — a promise made twice before."
     claims = claims_of(nlp, gazetteer, text)
     assert [c.speaker for c in claims] == ["The mayor"], [(c.speaker, c.text) for c in claims]
+
+
+def test_defending_a_decision_is_a_stand_defending_a_town_is_none(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = "The trade minister defended the decision to close the northern border crossing."
+    check(one(claims_of(nlp, gazetteer, text), "minister"), has=("defended the decision to close",))
+    text = "Soldiers defended the town for three days. The champion defended her title."
+    claims = claims_of(nlp, gazetteer, text)
+    assert not claims, [(c.speaker, c.text) for c in claims]

@@ -17,6 +17,7 @@ from typing import Any
 from bot.analysis.claims.base import _SUBJ, _span_of
 from bot.analysis.cues import (
     CUE_VERBS,
+    DEFENDED_NOUNS,
     JUDGING_ADJUNCT_PREPS,
     JUDGING_ONLY,
     JUDGING_PHYSICAL,
@@ -390,6 +391,8 @@ def _judging(cue: Any) -> list[Any] | None:
             and (obj.ent_type_ in ("PERSON", "ORG", "NORP") or obj.lemma_.lower() in MEASURE_NOUNS)
         ):
             return None  # "forces attacked the town", "the storm blasted the coast"
+    if lemma == "defend" and obj.lemma_.lower() not in MEASURE_NOUNS | DEFENDED_NOUNS:
+        return None  # "defended the town", "defended her title", "defended the suspect"
     return [cue, *[t for t in span if t.i > cue.i]]
 
 
