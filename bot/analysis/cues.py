@@ -19,6 +19,16 @@ BELIEF_VERBS_MORE = frozenset(
     | {"project", "understand", "sense", "gather"}
 )
 
+# verbs of saying that tell how something was said ("joked that …", "“…,”
+# she quipped", "reminded voters that …"): a claim only with a clause or a
+# quotation, never with an object alone ("shouted slogans")
+MANNER_VERBS = frozenset(
+    {"joke", "quip", "brag", "gripe", "grumble", "muse", "marvel", "scoff", "sneer"}
+    | {"exclaim", "shout", "yell", "whisper", "mutter", "murmur", "confide", "divulge"}
+    | {"recount", "remind", "reassure", "opine", "posit", "surmise", "concur", "clarify"}
+    | {"swear"}
+)
+
 # verbs of saying and of stance; the value is the stance the cue gives
 CUE_VERBS: dict[str, Stance] = {
     **{
@@ -123,6 +133,8 @@ CUE_VERBS: dict[str, Stance] = {
     # "asked him to leave" (a request) has no clause and gives no claim
     "ask": Stance.QUESTION,
     **{v: Stance.ASSERT for v in BELIEF_VERBS_MORE},
+    **{v: Stance.ASSERT for v in MANNER_VERBS},
+    "confess": Stance.CONFIRM,
 }
 
 # verbs of belief, finding and showing: a claim only with a reported clause
@@ -152,7 +164,8 @@ DOCUMENT_NOUNS = frozenset(
 NEEDS_CLAUSE = (
     frozenset(
         {"add", "note", "post", "tweet", "reply", "respond", "comment", "point", "repeat", "signal"}
-        | {"ask", "continue"}
+        | {"ask", "continue", "confess"}
+        | MANNER_VERBS
     )
     | CLAUSE_ONLY_CUES
 )

@@ -156,3 +156,16 @@ def test_defending_a_decision_is_a_stand_defending_a_town_is_none(
     text = "Soldiers defended the town for three days. The champion defended her title."
     claims = claims_of(nlp, gazetteer, text)
     assert not claims, [(c.speaker, c.text) for c in claims]
+
+
+def test_verbs_that_tell_how_something_was_said(nlp: Any, gazetteer: Gazetteer) -> None:
+    for text, who, content in (
+        ("Senator Tom Brask joked that the ferry ran on hope.", "Brask", "the ferry ran on hope"),
+        ("Mayor Ana Ruiz mused that the bridge might never open.", "Ruiz", "might never open"),
+        ("Governor Lena Ortez reminded voters that she had cut the levy.", "Ortez", "cut the levy"),
+        ("“We will be back next spring,” Ana Ruiz quipped.", "Ruiz", "back next spring"),
+    ):
+        check(one(claims_of(nlp, gazetteer, text), who), has=(content,))
+    text = "The protesters shouted slogans outside the embassy. The crowd yelled at the referee."
+    claims = claims_of(nlp, gazetteer, text)
+    assert not claims, [(c.speaker, c.text) for c in claims]
