@@ -102,6 +102,7 @@ def test_a_vow_a_goal_or_a_vote_keeps_its_verb(nlp: Any, gazetteer: Gazetteer) -
         ("The dock union promised to end the strike by May.", "union", "promised to end"),
         ("The Varnia ministry aims to halve coal use by 2030.", "ministry", "aims to halve"),
         ("The shipping firm expects to hire 500 workers next year.", "firm", "expects to hire"),
+        ("Velta Air expects “serious delays on Friday as well.”", "Velta Air", "expects serious"),
         ("Mayor Tom Brask offered to resign over the audit.", "Brask", "offered to resign"),
         ("The Harlow council voted to close the ferry depot.", "council", "voted to close"),
     ):

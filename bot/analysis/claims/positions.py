@@ -251,6 +251,8 @@ def _will(cue: Any) -> list[Any] | None:
         and (objs[0].lemma_.lower() in MEASURE_NOUNS or objs[0].ent_type_ == "PERSON")
     ):
         parts = objs[:1]  # "wants a wall"
+    elif objs and cue.lemma_.lower() == "expect" and objs[0].pos_ in ("NOUN", "PROPN"):
+        parts = objs[:1]  # "expects significant cancellations on Tuesday"
     else:
         return None
     span = _span_of(parts)
