@@ -170,3 +170,16 @@ def test_verbs_that_tell_how_something_was_said(nlp: Any, gazetteer: Gazetteer) 
     text = "The protesters shouted slogans outside the embassy. The crowd yelled at the referee."
     claims = claims_of(nlp, gazetteer, text)
     assert not claims, [(c.speaker, c.text) for c in claims]
+
+
+def test_a_label_hung_on_the_object_is_still_the_label(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "The alliance labeled the damage as acts of sabotage."
+    claim = one(claims_of(nlp, gazetteer, text), "alliance")
+    check(claim, has=("labeled the damage", "acts of sabotage"))
+
+
+def test_two_of_a_series_named_together_are_no_figures() -> None:
+    from bot.analysis.numbers import extract_numbers
+
+    assert extract_numbers("damage to the Velta Line 1 and 2 cables") == ()
+    assert extract_numbers("the storm killed 1 and injured 2") == (1.0, 2.0)

@@ -46,6 +46,7 @@ _THING_OBJECT = frozenset({"demand", "urge", "request"}) | PROPOSAL_CUES
 # bodies and groups that are asked to act, besides institutions and roles
 _BODIES = frozenset(
     {"board", "company", "firm", "union", "team", "people", "resident", "voter", "member"}
+    | {"employee", "worker", "staff", "official", "lawmaker", "leader", "parent", "student"}
     | {"citizen", "country", "nation", "ally", "party", "candidate", "group", "city", "state"}
 )
 _WHEN = frozenset({"after", "before", "when", "since", "until", "once", "because"})
@@ -275,7 +276,14 @@ def _holder(cue: Any, through: tuple[str, ...], into_reported: bool = False) -> 
 
 def _someone(obj: Any) -> bool:
     """Whether an object names someone who could be asked to act (a person,
-    a body, "him"), not a thing ("pressed the button to open the door")."""
+    a body, "him", "more than 700 of the staff"), not a thing ("pressed the
+    button to open the door")."""
+    if obj.pos_ == "NUM":
+        # "more than 700 of the 770 employees": the people counted
+        return any(
+            p.dep_ == "prep" and p.lower_ == "of" and any(_someone(o) for o in p.children)
+            for p in obj.children
+        )
     return (
         obj.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
         or obj.pos_ in ("PROPN", "PRON")

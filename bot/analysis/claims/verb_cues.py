@@ -191,6 +191,13 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
             return _span_of(parts), "object"
         if any(d.lemma_.lower() in CLAIM_NOUNS for d in dobj) and comp:
             return _span_of(dobj + comp), "object"
+        if (
+            len(dobj) == 1
+            and not comp
+            and any(t.dep_ == "prep" and t.lower_ == "as" for t in dobj[0].subtree)
+        ):
+            # "labeled the damage as acts of sabotage": the label hung on the object
+            return _span_of(dobj), "object"
         if len(dobj) == 1 and not comp and _label_as_apposition(dobj[0]):
             return _span_of(dobj), "object"
         if len(dobj) == 1 and not comp and ctx is not None and _quoted_label(dobj[0], ctx):
