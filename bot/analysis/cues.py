@@ -19,6 +19,16 @@ BELIEF_VERBS_MORE = frozenset(
     | {"project", "understand", "sense", "gather"}
 )
 
+# verbs of saying that tell how something was said ("joked that …", "“…,”
+# she quipped", "reminded voters that …"): a claim only with a clause or a
+# quotation, never with an object alone ("shouted slogans")
+MANNER_VERBS = frozenset(
+    {"joke", "quip", "brag", "gripe", "grumble", "muse", "marvel", "scoff", "sneer"}
+    | {"exclaim", "shout", "yell", "whisper", "mutter", "murmur", "confide", "divulge"}
+    | {"recount", "remind", "reassure", "opine", "posit", "surmise", "concur", "clarify"}
+    | {"swear"}
+)
+
 # verbs of saying and of stance; the value is the stance the cue gives
 CUE_VERBS: dict[str, Stance] = {
     **{
@@ -112,6 +122,7 @@ CUE_VERBS: dict[str, Stance] = {
     },
     **{v: Stance.ASSERT for v in ("think", "believe", "expect", "fear", "hope", "suspect")},
     **{v: Stance.ASSERT for v in ("feel", "worry", "agree", "find", "show", "know", "determine")},
+    "rule": Stance.ASSERT,
     **{v: Stance.ASSERT for v in ("record", "register", "tally", "count", "log", "detect")},
     "measure": Stance.ASSERT,
     **{v: Stance.DENY for v in ("deny", "dismiss", "reject", "refute", "rebuff", "dispute")},
@@ -122,6 +133,8 @@ CUE_VERBS: dict[str, Stance] = {
     # "asked him to leave" (a request) has no clause and gives no claim
     "ask": Stance.QUESTION,
     **{v: Stance.ASSERT for v in BELIEF_VERBS_MORE},
+    **{v: Stance.ASSERT for v in MANNER_VERBS},
+    "confess": Stance.CONFIRM,
 }
 
 # verbs of belief, finding and showing: a claim only with a reported clause
@@ -129,7 +142,7 @@ CUE_VERBS: dict[str, Stance] = {
 # never with an object alone ("found the keys") nor a quotation beside them
 CLAUSE_ONLY_CUES = frozenset(
     {"think", "believe", "expect", "fear", "hope", "suspect", "feel", "worry", "agree"}
-    | {"find", "show", "know", "determine"}
+    | {"find", "show", "know", "determine", "rule"}
     | BELIEF_VERBS_MORE
 )
 
@@ -151,9 +164,17 @@ DOCUMENT_NOUNS = frozenset(
 NEEDS_CLAUSE = (
     frozenset(
         {"add", "note", "post", "tweet", "reply", "respond", "comment", "point", "repeat", "signal"}
-        | {"ask", "continue"}
+        | {"ask", "continue", "confess"}
+        | MANNER_VERBS
     )
     | CLAUSE_ONLY_CUES
+)
+
+# objects that name a kind of content without giving it ("announced plans",
+# "confirmed the details", "disclosed its decision"): no claim by themselves
+EMPTY_OBJECTS = frozenset(
+    {"plan", "detail", "step", "measure", "change", "decision", "result", "news", "move"}
+    | {"intention", "update", "information", "figure", "number", "finding", "outcome"}
 )
 
 # cues whose object is a proposition in itself ("dismissed the claims")
@@ -229,8 +250,16 @@ OBJECT_CUES = frozenset(
 JUDGING_ONLY = frozenset(
     {"mock", "ridicule", "attack", "slam", "blast", "lambast", "lambaste", "denounce"}
     | {"assail", "fault", "rebuke", "chastise", "scold", "applaud", "commend", "deride"}
+    | {"defend"}
 )
 JUDGING_PHYSICAL = frozenset({"attack", "slam", "blast", "assail"})
+# what a side defends as a stand, not a place or a title ("defended the
+# decision", "defended his remarks", "is defending its record")
+DEFENDED_NOUNS = frozenset(
+    {"action", "decision", "remark", "comment", "statement", "endorsement", "record", "vote"}
+    | {"choice", "position", "stance", "response", "handling", "approach", "use", "practice"}
+    | {"strategy", "conduct", "move", "order", "ruling", "claim", "view", "support", "tweet"}
+)
 # cues of judging someone or something ("praised the efforts of a donor to
 # attack …", "questioning her judgment in backing the war", "blamed the
 # violence on a disturbed man"): what was judged is the object's whole
@@ -707,7 +736,10 @@ MEASURE_NOUNS = frozenset(
 )
 # what a side wants or refuses to do ("wants to build a wall", "wants
 # Congress to act", "refused to resign")
-WILL_CUES = frozenset({"want", "refuse", "decline"})
+WILL_CUES = frozenset(
+    {"want", "refuse", "decline", "agree", "plan", "intend", "decide", "hope", "expect", "aim"}
+    | {"vow", "pledge", "promise", "threaten", "seek", "offer", "vote"}
+)
 # acts that are no stand when wanted or refused ("refused to comment",
 # "wants to thank", "wanted to know")
 PLAIN_ACTS = frozenset(
@@ -766,6 +798,21 @@ POSITION_PAST = {
     "supporting": "supported",
     "opposing": "opposed",
     "refusing": "refused",
+    "agreeing": "agreed",
+    "planning": "planned",
+    "intending": "intended",
+    "deciding": "decided",
+    "hoping": "hoped",
+    "expecting": "expected",
+    "aiming": "aimed",
+    "vowing": "vowed",
+    "pledging": "pledged",
+    "promising": "promised",
+    "threatening": "threatened",
+    "seeking": "sought",
+    "offering": "offered",
+    "defending": "defended",
+    "voting": "voted",
     "declining": "declined",
     "citing": "cited",
     "pointing": "pointed",

@@ -143,6 +143,10 @@ _CAPS_BEFORE = re.compile(r"\b[A-Z]{2,}\s$")
 _NAME_BEFORE = re.compile(r"\b([A-Z][\w-]*)\s$")
 _NAME_AFTER = re.compile(r"^\s[A-Z][\w-]*")
 _MODEL_BEFORE = re.compile(r"\d\s[A-Z][\w-]*\s$")
+# two of a series named together ("Nord Stream 1 and 2", "Apollo 11 and 12")
+_PAIR_AFTER = re.compile(r"^\s(?:and|or|&)\s\d{1,3}\b")
+_PAIR_BEFORE = re.compile(r"[A-Za-z]\s([A-Z][\w-]*)\s\d{1,3}\s(?:and|or|&)\s$")
+_WORD_BEFORE = re.compile(r"[A-Za-z]\s$")
 # capitalised words before a figure in a title-case headline ("Toll Rises To 17")
 _HEADLINE_WORDS = frozenset(
     str.split(
@@ -155,13 +159,20 @@ _HEADLINE_WORDS = frozenset(
 
 
 def _is_designation(before: str, after: str) -> bool:
-    """A model or series name, not a count: "737 MAX 9", "Boeing 737 Max 9"."""
+    """A model or series name, not a count: "737 MAX 9", "Boeing 737 Max 9",
+    "Nord Stream 1 and 2"."""
     if _CAPS_BEFORE.search(before) or _MODEL_BEFORE.search(before):
         return True
+    pair = _PAIR_BEFORE.search(before)
+    if pair is not None and pair.group(1).lower() not in _HEADLINE_WORDS:
+        return True  # the second of "Nord Stream 1 and 2"
     name = _NAME_BEFORE.search(before)
     if name is None or name.group(1).lower() in _HEADLINE_WORDS:
         return False
-    return bool(_NAME_AFTER.match(after))
+    if _NAME_AFTER.match(after):
+        return True
+    # "Nord Stream 1 and 2" inside a sentence, not "Pipelines 1 and 2" opening one
+    return bool(_PAIR_AFTER.match(after)) and bool(_WORD_BEFORE.search(before[: name.start()]))
 
 
 def _significant(value: float) -> int:

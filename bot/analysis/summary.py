@@ -545,7 +545,7 @@ _LABEL_OPENS = re.compile(
 # the past forms are those :func:`with_verb` gives a participle
 _POSITION_OPENS = re.compile(
     r"^(?:call(?:ed|s)\s+(?:for|on)|appeals\s+(?:for|to)|(?:push|press)es\s+for|"
-    r"urges|endorses|backs|supports|opposes|wants|wanted|refuses|declines|cites|"
+    r"urges|endorses|backs|supports|opposes|wants|wanted|refuses|declines|cites|agrees|plans|intends|decides|hopes|expects|aims|vows|pledges|promises|threatens|seeks|offers|votes|"
     + "|".join(sorted(set(POSITION_PAST.values()) - _LABEL_VERBS))
     + r")\s",
     re.IGNORECASE,

@@ -35,6 +35,7 @@ from bot.analysis.claims.quotes import (
     _one_per_quote,
     _run_on_quotes,
     quote_spans,
+    signed_quotes,
 )
 from bot.analysis.claims.sides import _learn_sides, _speaker_side
 from bot.analysis.claims.split import split_clauses
@@ -151,6 +152,11 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
         for d in found:
             ctx.history.append(replace(d.speaker, pos=sent.start_char, minor=_in_relative(d, ctx)))
         drafts.extend(found)
+    signed = signed_quotes(ctx, sent_at)
+    if signed:
+        # "“…” ― Ana Ruiz": the signer's words, not a cue's nearby
+        drafts = [d for d in drafts if not any(_overlap(d, s) for s in signed)]
+        drafts.extend(signed)
     drafts = _one_per_quote(drafts)
     _join_split_quotes(drafts, ctx)
     drafts = _run_on_quotes(drafts, ctx, sent_at)

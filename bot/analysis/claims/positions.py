@@ -17,6 +17,7 @@ from typing import Any
 from bot.analysis.claims.base import _SUBJ, _span_of
 from bot.analysis.cues import (
     CUE_VERBS,
+    DEFENDED_NOUNS,
     JUDGING_ADJUNCT_PREPS,
     JUDGING_ONLY,
     JUDGING_PHYSICAL,
@@ -45,6 +46,7 @@ _THING_OBJECT = frozenset({"demand", "urge", "request"}) | PROPOSAL_CUES
 # bodies and groups that are asked to act, besides institutions and roles
 _BODIES = frozenset(
     {"board", "company", "firm", "union", "team", "people", "resident", "voter", "member"}
+    | {"employee", "worker", "staff", "official", "lawmaker", "leader", "parent", "student"}
     | {"citizen", "country", "nation", "ally", "party", "candidate", "group", "city", "state"}
 )
 _WHEN = frozenset({"after", "before", "when", "since", "until", "once", "because"})
@@ -223,6 +225,8 @@ def _will(cue: Any) -> list[Any] | None:
         return None
     if subj.lower_ in ("i", "we", "you"):
         return None  # the outlet's or a quoted speaker's own voice
+    if cue.tag_ == "VBN" and not any(c.dep_ == "aux" for c in cue.children):
+        return None  # "with the mayor expected to attend": what others expect of someone
     kids = [c for c in cue.children if c.i > cue.i]
     objs = [c for c in kids if c.dep_ == "dobj"]
     to_do = [c for c in kids if c.dep_ in ("xcomp", "ccomp", "advcl") and _infinitive(c)]
@@ -232,6 +236,7 @@ def _will(cue: Any) -> list[Any] | None:
         to_do
         and cue.lemma_.lower() == "decline"
         and to_do[0].lemma_.lower() in CUE_VERBS
+        and not any(c.dep_ == "prt" for c in to_do[0].children)  # "to rule out"
         and not objs
     ):
         return None  # "declined to claim victory", "declined to predict": words withheld
@@ -243,10 +248,12 @@ def _will(cue: Any) -> list[Any] | None:
         parts = [*objs[:1], to_do[0]]
     elif (
         objs
-        and cue.lemma_.lower() == "want"
+        and cue.lemma_.lower() in ("want", "seek")
         and (objs[0].lemma_.lower() in MEASURE_NOUNS or objs[0].ent_type_ == "PERSON")
     ):
         parts = objs[:1]  # "wants a wall"
+    elif objs and cue.lemma_.lower() == "expect" and objs[0].pos_ in ("NOUN", "PROPN"):
+        parts = objs[:1]  # "expects significant cancellations on Tuesday"
     else:
         return None
     span = _span_of(parts)
@@ -269,7 +276,14 @@ def _holder(cue: Any, through: tuple[str, ...], into_reported: bool = False) -> 
 
 def _someone(obj: Any) -> bool:
     """Whether an object names someone who could be asked to act (a person,
-    a body, "him"), not a thing ("pressed the button to open the door")."""
+    a body, "him", "more than 700 of the staff"), not a thing ("pressed the
+    button to open the door")."""
+    if obj.pos_ == "NUM":
+        # "more than 700 of the 770 employees": the people counted
+        return any(
+            p.dep_ == "prep" and p.lower_ == "of" and any(_someone(o) for o in p.children)
+            for p in obj.children
+        )
     return (
         obj.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")
         or obj.pos_ in ("PROPN", "PRON")
@@ -387,6 +401,8 @@ def _judging(cue: Any) -> list[Any] | None:
             and (obj.ent_type_ in ("PERSON", "ORG", "NORP") or obj.lemma_.lower() in MEASURE_NOUNS)
         ):
             return None  # "forces attacked the town", "the storm blasted the coast"
+    if lemma == "defend" and obj.lemma_.lower() not in MEASURE_NOUNS | DEFENDED_NOUNS:
+        return None  # "defended the town", "defended her title", "defended the suspect"
     return [cue, *[t for t in span if t.i > cue.i]]
 
 

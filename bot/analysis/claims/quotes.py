@@ -7,7 +7,8 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from bot.analysis.claims.base import _Ctx, _Draft, _finish, _stance
+from bot.analysis.claims.base import _Ctx, _Draft, _finish, _Speaker, _stance
+from bot.analysis.claims.speakers import _kind
 
 _OPEN = {"“": "”", "«": "»", "„": "“"}
 
@@ -312,3 +313,68 @@ def _run_on_quotes(drafts: list[_Draft], ctx: _Ctx, sent_at: Any) -> list[_Draft
 
 
 _OPENERS = ("“", '"', "«")
+
+
+# "“…” ― Ana Ruiz", "“…” — Tom Brask (@tbrask) May 2, 2024": a quotation
+# signed by a dash and a name at the end of its paragraph (pull quotes,
+# readers' voices, posts copied into a story)
+_SIGNATURE = re.compile(
+    r"[”\"]\s*[―—–]\s*(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4})"
+    r"(?:\s*\(@\w+\))?(?:\s+[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})?[\s.\u00a0]*$"
+)
+
+
+def signed_quotes(ctx: _Ctx, sent_at: Any) -> list[_Draft]:
+    """Each quotation signed at the end of its paragraph with a dash and a
+    name ("“The plan will fail.” ― Ana Ruiz"): the signer's words, whoever
+    the paragraphs around it quote."""
+    text = ctx.text
+    out: list[_Draft] = []
+    pos = 0
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        m = _SIGNATURE.search(text, pos, end)
+        if m is not None:
+            opening = pos
+            while opening < m.start() and text[opening] in " \t\u00a0":
+                opening += 1
+            # the paragraph opens the quotation (a closing mark stands for an
+            # opening one in some copy: "”The plan …” ― Ana Ruiz")
+            if opening < m.start() and text[opening] in '“”"':
+                q = (opening + 1, m.start())
+                name_start, name_end = m.start("name"), m.end("name")
+                mention = next(
+                    (
+                        x
+                        for x in ctx.mentions_in(name_start, name_end)
+                        if x.start >= name_start and x.entity.type in ("PERSON", "ORG")
+                    ),
+                    None,
+                )
+                span = ctx.doc.char_span(name_start, name_end, alignment_mode="expand")
+                if span is not None:
+                    name = mention.entity.name if mention is not None else text[name_start:name_end]
+                    speaker = _Speaker(
+                        name,
+                        mention.entity.id if mention is not None else None,
+                        _kind(mention, span[-1]) if mention is not None else "person",
+                        name_start,
+                    )
+                    content, start, stop = _finish(text, q[0], q[1], None, ctx)
+                    if len(content.split()) >= 3:
+                        out.append(
+                            _Draft(
+                                speaker,
+                                "―",
+                                _stance("say", content, []),
+                                True,
+                                start,
+                                stop,
+                                None,
+                                sent_at(start),
+                                0,
+                            )
+                        )
+        pos = end + 1
+    return out

@@ -61,7 +61,7 @@ def _outlet_fact(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     nums = extract_numbers(text)
     if not nums:
         return None
-    if not fact and not _sizeable_figure(sent):
+    if not fact:
         return None
     if not any(t.pos_ in ("VERB", "AUX") and t.dep_ == "ROOT" for t in sent):
         return None

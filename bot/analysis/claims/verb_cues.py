@@ -39,6 +39,7 @@ from bot.analysis.cues import (
     CUE_VERBS,
     DOCUMENT_NOUNS,
     EMPHASIS_NOUNS,
+    EMPTY_OBJECTS,
     JUDGING_CUES,
     MEDIUM_NOUNS,
     MODALS,
@@ -47,6 +48,7 @@ from bot.analysis.cues import (
     OBJECT_CUES,
     POSITION_CUES,
     RECORD_CUES,
+    ROLE_NOUNS,
     is_outlet_name,
 )
 from bot.models import Stance
@@ -189,6 +191,13 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
             return _span_of(parts), "object"
         if any(d.lemma_.lower() in CLAIM_NOUNS for d in dobj) and comp:
             return _span_of(dobj + comp), "object"
+        if (
+            len(dobj) == 1
+            and not comp
+            and any(t.dep_ == "prep" and t.lower_ == "as" for t in dobj[0].subtree)
+        ):
+            # "labeled the damage as acts of sabotage": the label hung on the object
+            return _span_of(dobj), "object"
         if len(dobj) == 1 and not comp and _label_as_apposition(dobj[0]):
             return _span_of(dobj), "object"
         if len(dobj) == 1 and not comp and ctx is not None and _quoted_label(dobj[0], ctx):
@@ -208,6 +217,9 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
     if lemma in JUDGING_CUES and len(dobj) == 1 and not comp:
         # "praised the efforts of a donor to the senator to attack the rival"
         return whole_object(cue, dobj[0]), "object"
+    if lemma == "warn" and dobj and not preps and not comp:
+        # "warned state officials last month": whom it warned, not of what
+        return [], ""
     if lemma in ("accuse", "blame", "criticise", "criticize", "condemn", "warn") and dobj:
         return _span_of(dobj + preps), "object"
     if comp and lemma in ("urge", "claim", "promise", "pledge", "vow", "warn", "tell"):
@@ -224,6 +236,18 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
         at = [p for p in kids if p.dep_ == "prep" and p.lower_ == "at" and p.i > cue.i]
         if dobj and at:
             return _span_of(dobj + at), "object"
+        return [], ""
+    if (
+        dobj
+        and lemma in OBJECT_CUES
+        and not comp
+        and not preps
+        and dobj[0].ent_type_ in ("GPE", "LOC", "FAC")
+    ):
+        # "both campaigns are contesting Ohio": a place is fought over, not a claim
+        return [], ""
+    if dobj and lemma in OBJECT_CUES and not comp and not preps and _empty_object(dobj[0]):
+        # "announced plans", "confirmed the details": nothing one could check
         return [], ""
     if dobj and (lemma in OBJECT_CUES):
         return _span_of(dobj + comp + preps), "object"
@@ -244,6 +268,14 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
     if preps and lemma in ("warn", "speak", "complain", "boast"):
         return _span_of(preps), "object"
     return [], ""
+
+
+def _empty_object(obj: Any) -> bool:
+    """An object that names a kind of content without giving it ("plans",
+    "the details", "its decision"), with nothing after it that says which."""
+    return obj.lemma_.lower() in EMPTY_OBJECTS and all(
+        c.dep_ in ("det", "poss", "amod") for c in obj.children
+    )
 
 
 def _explicit_that(cue: Any) -> bool:
@@ -1253,6 +1285,12 @@ def _co_speakers(subj: Any, speaker: _Speaker, ctx: _Ctx) -> list[_Speaker]:
     for c in subj.conjuncts:
         if c.i <= subj.i or c.pos_ not in ("PROPN", "NOUN") or ctx.in_quote(c.idx):
             continue
+        if (
+            c.pos_ == "NOUN"
+            and c.lemma_.lower() in ROLE_NOUNS
+            and not any(d.dep_ in ("det", "poss") for d in c.children)
+        ):
+            continue  # "the former first lady and senator": one person, two roles
         sp = _speaker(c, ctx)
         if sp is not None and sp.name != speaker.name and sp.id != speaker.id:
             if sp.id is None and not any(
