@@ -229,6 +229,7 @@ OBJECT_CUES = frozenset(
 JUDGING_ONLY = frozenset(
     {"mock", "ridicule", "attack", "slam", "blast", "lambast", "lambaste", "denounce"}
     | {"assail", "fault", "rebuke", "chastise", "scold", "applaud", "commend", "deride"}
+    | {"laud", "chide", "berate", "castigate", "excoriate", "upbraid"}
 )
 JUDGING_PHYSICAL = frozenset({"attack", "slam", "blast", "assail"})
 # cues of judging someone or something ("praised the efforts of a donor to
@@ -720,7 +721,28 @@ PLAIN_ACTS = frozenset(
 # a source or reason a side gives for a stand ("citing rising costs",
 # "pointed to the drop in sales"): the verb with what is cited
 REASON_CUES = frozenset({"cite", "point"})
-POSITION_CUES = REQUEST_CUES | PROPOSAL_CUES | SUPPORT_CUES | WILL_CUES | JUDGING_ONLY | REASON_CUES
+# what a side spoke, wrote or reminded others of, named without what it said
+# of it ("talked about the new budget", "spoke of a visit to the mill",
+# "referring to the mayor's plan", "recalled her years as a teacher"): the
+# verb with its topic, each in its own frame (``claims.positions``); the
+# preposition each takes before the topic, "" for an object
+TOPIC_CUES: dict[str, frozenset[str]] = {
+    "talk": frozenset({"about", "of"}),
+    "speak": frozenset({"about", "of"}),
+    "write": frozenset({"about", "of"}),
+    "refer": frozenset({"to"}),
+    "recall": frozenset({""}),
+    "recount": frozenset({""}),
+}
+POSITION_CUES = (
+    REQUEST_CUES
+    | PROPOSAL_CUES
+    | SUPPORT_CUES
+    | WILL_CUES
+    | JUDGING_ONLY
+    | REASON_CUES
+    | frozenset(TOPIC_CUES)
+)
 # what a call asks for when it asks for nothing one could follow up
 # ("called for calm", "urged restraint", "demanded answers", "calling for
 # immediate international attention"), and acts as vague ("called on allies
@@ -769,6 +791,12 @@ POSITION_PAST = {
     "declining": "declined",
     "citing": "cited",
     "pointing": "pointed",
+    "talking": "talked",
+    "speaking": "spoke",
+    "writing": "wrote",
+    "referring": "referred",
+    "recalling": "recalled",
+    "recounting": "recounted",
     "mocking": "mocked",
     "ridiculing": "ridiculed",
     "deriding": "derided",
@@ -783,6 +811,12 @@ POSITION_PAST = {
     "chastising": "chastised",
     "scolding": "scolded",
     "applauding": "applauded",
+    "lauding": "lauded",
+    "chiding": "chided",
+    "berating": "berated",
+    "castigating": "castigated",
+    "excoriating": "excoriated",
+    "upbraiding": "upbraided",
     "commending": "commended",
     "praising": "praised",
     "criticizing": "criticized",

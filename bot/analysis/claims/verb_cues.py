@@ -47,6 +47,7 @@ from bot.analysis.cues import (
     OBJECT_CUES,
     POSITION_CUES,
     RECORD_CUES,
+    TOPIC_CUES,
     is_outlet_name,
 )
 from bot.models import Stance
@@ -552,7 +553,7 @@ def _cue_phrase(cue: Any) -> str:
         if c.dep_ == "prt" and c.i == cue.i + 1:
             words.append(c.text)
     lemma = cue.lemma_.lower()
-    if lemma in POSITION_CUES:
+    if lemma in POSITION_CUES and lemma not in TOPIC_CUES:
         # "called for", "called on", "appealed to", "pleaded with"
         nxt = cue.doc[cue.i + len(words)] if cue.i + len(words) < len(cue.doc) else None
         if (

@@ -1,0 +1,94 @@
+"""Speech cues that gave no claim (issue 12, seventh round): what a side
+spoke of without what it said of it ("talked about the budget", "…,
+referring to the plan", "recalled her years as a teacher"), and judging
+verbs in more frames ("the White House blasted …", "lauded", "chided"),
+each on sentences written for this test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.analysis.aliases import Gazetteer
+from tests.analysis.test_claims import check, claims_of, one
+
+
+def _lines(claims: list[Any]) -> list[tuple[str, str]]:
+    return [(c.speaker, c.text) for c in claims]
+
+
+def test_talked_about_a_topic_keeps_its_verb(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Mayor Dana Holt talked to reporters about the new harbour budget on Monday."
+    claim = one(claims_of(nlp, gazetteer, text), "Holt")
+    check(claim, has=("talked about the new harbour budget",), lacks=("Monday",))
+    text = "Residents of the valley spoke of a loud bang before the fire."
+    claim = one(claims_of(nlp, gazetteer, text), "Residents")
+    check(claim, has=("spoke of a loud bang before the fire",))
+
+
+def test_referring_to_after_a_quotation_is_a_claim_of_its_own(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = "“It was a mistake,” Tom Varga said, referring to the decision to close the clinic."
+    claims = [c for c in claims_of(nlp, gazetteer, text) if "Varga" in c.speaker]
+    assert any(c.text == "It was a mistake" for c in claims), _lines(claims)
+    refer = [c for c in claims if c.text.startswith("referring to")]
+    assert refer, _lines(claims)
+    check(refer[0], has=("referring to the decision to close the clinic",))
+
+
+def test_referring_to_ends_the_reported_clause(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Tom Varga said the school budget would be cut, referring to the drop in sales."
+    claims = [c for c in claims_of(nlp, gazetteer, text) if "Varga" in c.speaker]
+    said = [c for c in claims if "budget" in c.text]
+    assert said and any("referring to the drop" in c.text for c in claims), _lines(claims)
+    check(said[0], lacks=("referring",))
+
+
+def test_recalled_with_an_object_is_a_persons_and_nothing_elses(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = "The minister recalled her years as a teacher in the northern valley."
+    claim = one(claims_of(nlp, gazetteer, text), "minister")
+    check(claim, has=("recalled her years as a teacher",))
+    # none from a thing, a body, a pro-form, a definition or another sense
+    for text in (
+        "Norvik Motors recalled 10,000 cars last week.",
+        "The ministry recalled its ambassador.",
+        "Dana Holt talked about it for an hour.",
+        "The Rust Belt refers to the old mill towns east of the lake.",
+        "Dana Holt referred the case to the prosecutor.",
+        "Dana Holt spoke on condition of anonymity.",
+    ):
+        claims = claims_of(nlp, gazetteer, text)
+        assert not claims, (text, _lines(claims))
+
+
+def test_what_is_written_keeps_the_verb_of_saying(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Dana Holt wrote about the strike in her memoir. Tom Varga wrote that the strike failed."
+    claims = claims_of(nlp, gazetteer, text)
+    check(one(claims, "Holt"), has=("wrote about the strike",))
+    check(one(claims, "Varga"), has=("the strike failed",), lacks=("wrote",))
+
+
+def test_a_body_blasts_and_slams_in_words(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "The White House also blasted congressional Republicans."
+    check(one(claims_of(nlp, gazetteer, text), "White House"), has=("blasted",))
+    text = "A committee aide blasted the statement on Friday."
+    check(one(claims_of(nlp, gazetteer, text), "aide"), has=("blasted the statement",))
+    for text in (
+        "Dana Holt slammed the door and left.",
+        "The storm blasted the coast.",
+        "The band blasted music all night.",
+    ):
+        claims = claims_of(nlp, gazetteer, text)
+        assert not claims, (text, _lines(claims))
+
+
+def test_lauded_and_chided_are_judgements(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Tom Weber lauded her choice of campaign manager all the same."
+    check(one(claims_of(nlp, gazetteer, text), "Weber"), has=("lauded her choice",))
+    text = "Dana Holt chided Tom Varga for raising questions about the budget."
+    check(
+        one(claims_of(nlp, gazetteer, text), "Holt"),
+        has=("chided Tom Varga for raising questions about the budget",),
+    )
