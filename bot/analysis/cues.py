@@ -708,7 +708,7 @@ MEASURE_NOUNS = frozenset(
 )
 # what a side wants or refuses to do ("wants to build a wall", "wants
 # Congress to act", "refused to resign")
-WILL_CUES = frozenset({"want", "refuse", "decline"})
+WILL_CUES = frozenset({"want", "refuse", "decline", "threaten"})
 # acts that are no stand when wanted or refused ("refused to comment",
 # "wants to thank", "wanted to know")
 PLAIN_ACTS = frozenset(
@@ -733,6 +733,11 @@ TOPIC_CUES: dict[str, frozenset[str]] = {
     "refer": frozenset({"to"}),
     "recall": frozenset({""}),
     "recount": frozenset({""}),
+    "discuss": frozenset({""}),
+    "explain": frozenset({""}),
+    "describe": frozenset({""}),
+    "tweet": frozenset({""}),
+    "post": frozenset({""}),
 }
 POSITION_CUES = (
     REQUEST_CUES
@@ -788,6 +793,7 @@ POSITION_PAST = {
     "supporting": "supported",
     "opposing": "opposed",
     "refusing": "refused",
+    "threatening": "threatened",
     "declining": "declined",
     "citing": "cited",
     "pointing": "pointed",
@@ -797,6 +803,10 @@ POSITION_PAST = {
     "referring": "referred",
     "recalling": "recalled",
     "recounting": "recounted",
+    "discussing": "discussed",
+    "explaining": "explained",
+    "tweeting": "tweeted",
+    "posting": "posted",
     "mocking": "mocked",
     "ridiculing": "ridiculed",
     "deriding": "derided",

@@ -92,3 +92,41 @@ def test_lauded_and_chided_are_judgements(nlp: Any, gazetteer: Gazetteer) -> Non
         one(claims_of(nlp, gazetteer, text), "Holt"),
         has=("chided Tom Varga for raising questions about the budget",),
     )
+
+
+def test_a_thing_explained_described_or_posted_keeps_its_verb(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = "Dana Holt explained her reasoning to the harbour board."
+    check(one(claims_of(nlp, gazetteer, text), "Holt"), has=("explained her reasoning",))
+    text = "Dana Holt described his visit to the northern mill."
+    check(one(claims_of(nlp, gazetteer, text), "Holt"), has=("described his visit to the",))
+    text = "Dana Holt tweeted a photo of the flooded street."
+    check(one(claims_of(nlp, gazetteer, text), "Holt"), has=("tweeted a photo of the flooded",))
+    # a figure or bail is posted, not said; a denial stays nothing said
+    for text in (
+        "Norvik posted a loss of $2 million.",
+        "Dana Holt posted bail on Friday.",
+        "Dana Holt did not discuss the plan.",
+    ):
+        claims = claims_of(nlp, gazetteer, text)
+        assert not claims, (text, _lines(claims))
+
+
+def test_threatened_to_is_a_stand(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "The dockers' union has threatened to strike if the talks fail."
+    check(one(claims_of(nlp, gazetteer, text), "union"), has=("threatened to strike",))
+    text = "New technology threatens to change the industry."
+    claims = claims_of(nlp, gazetteer, text)
+    assert not claims, _lines(claims)
+
+
+def test_asked_someone_about_a_topic_is_the_askers(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "The host asked Senator Dana Holt about the new harbour budget."
+    check(
+        one(claims_of(nlp, gazetteer, text), "host"),
+        has=("asked Senator Dana Holt about the new harbour budget",),
+    )
+    for text in ("Dana Holt was asked about the plan.", "The survey asked voters about the tax."):
+        claims = claims_of(nlp, gazetteer, text)
+        assert not claims, (text, _lines(claims))

@@ -21,11 +21,13 @@ from bot.analysis.cues import (
     CLAIM_NOUNS,
     CUE_VERBS,
     DOCUMENT_NOUNS,
+    FINDING_NOUNS,
     INSTITUTION_NOUNS,
     JUDGING_ADJUNCT_PREPS,
     JUDGING_ONLY,
     JUDGING_PHYSICAL,
     MEASURE_NOUNS,
+    MEDIUM_NOUNS,
     PLAIN_ACTS,
     POSITION_CUES,
     PROPOSAL_CUES,
@@ -107,6 +109,8 @@ def position_content(cue: Any) -> list[Any] | None:
         return _reason(cue)
     if lemma in TOPIC_CUES:
         return _topic(cue)
+    if lemma == "ask" and any(c.dep_ == "prep" and c.lower_ == "about" for c in cue.children):
+        return _asked_about(cue)
     kids = [c for c in cue.children if c.i > cue.i]
     preps = [c for c in kids if c.dep_ == "prep"]
     objs = [c for c in kids if c.dep_ in ("dobj", "dative")]
@@ -482,8 +486,26 @@ def _reason(cue: Any) -> list[Any] | None:
 
 
 # what a person, never a body, recalls ("Toyota recalled 10,000 cars", "the
-# ministry recalled its ambassador" are none)
+# ministry recalled its ambassador" are none) or refers to ("the term refers to")
 _PERSON_PRONOUNS = frozenset({"he", "she", "they", "who"})
+_PERSON_TOPICS = frozenset({"recall", "recount", "refer"})
+# what is posted without being said ("posted a loss", "posted bail")
+_POSTED_FIGURES = frozenset(
+    {"loss", "profit", "gain", "revenue", "earnings", "bail", "record", "result", "growth"}
+    | {"deficit", "surplus", "sale", "figure", "increase", "decline", "drop", "rise", "bond"}
+    | {"job", "vacancy", "opening", "guard", "sentry", "time", "score", "win", "victory"}
+)
+
+
+def _not_said(obj: Any) -> bool:
+    """Whether an object of "posted", "tweeted", "explained" names no thing
+    said: a figure ("posted a loss of $2 million", "posted bail"), or a
+    message whose words another cue gives ("tweeted a message saying …")."""
+    if obj.lemma_.lower() in _POSTED_FIGURES or obj.ent_type_ in ("MONEY", "PERCENT", "CARDINAL"):
+        return True
+    if any(c.dep_ == "nummod" for c in obj.children):
+        return True
+    return any(c.dep_ in ("acl", "relcl") and c.lemma_.lower() in CUE_VERBS for c in obj.children)
 
 
 def _topic(cue: Any) -> list[Any] | None:
@@ -494,13 +516,13 @@ def _topic(cue: Any) -> list[Any] | None:
     saying), someone speaks ("the report refers to"), and the topic is more
     than a pro-form ("talked about it", "referring to him" are none)."""
     lemma = cue.lemma_.lower()
-    if any(c.dep_ in ("auxpass", "prt", "ccomp", "parataxis") for c in cue.children):
-        return None
+    if any(c.dep_ in ("auxpass", "prt", "ccomp", "parataxis", "neg") for c in cue.children):
+        return None  # "did not discuss the plan": nothing said
     subj = _holder(cue, ("conj", "xcomp", "advcl", "ccomp"), into_reported=cue.tag_ == "VBG")
     if subj is None or not (_someone(subj) or subj.is_title) or subj.ent_type_ in ("LOC", "FAC"):
         return None
     preps = TOPIC_CUES[lemma]
-    if "" in preps or lemma == "refer":
+    if lemma in _PERSON_TOPICS:
         # "the Rust Belt refers to …", "Toyota recalled 10,000 cars": a
         # person speaks here, never a place, a body or a product
         named = subj.ent_type_ == "PERSON" or subj.lower_ in _PERSON_PRONOUNS
@@ -515,6 +537,13 @@ def _topic(cue: Any) -> list[Any] | None:
         obj = next((c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i), None)
         if obj is None or obj.ent_type_ in ("PERSON", "ORG", "GPE", "NORP", "DATE", "TIME"):
             return None  # "recalled the ambassador", "recalled Monday"
+        if any(c.dep_ in ("oprd", "dative") for c in cue.children) or (
+            lemma == "describe"
+            and any(t.lower_ == "as" and t.i > obj.i for t in cue.doc[obj.i : cue.sent.end])
+        ):
+            return None  # "described the plan as a disaster": a label (verb_cues)
+        if _not_said(obj):
+            return None
         span = whole_object(cue, obj)
     else:
         if any(c.dep_ == "dobj" for c in cue.children):
@@ -533,3 +562,24 @@ def _topic(cue: Any) -> list[Any] | None:
     if end + 1 < len(cue.doc) and cue.doc[end + 1].text == ":":
         return None  # "recalling her own experience: “…”": the quotation is what she said
     return [cue, *[t for t in span if t.i > cue.i]]
+
+
+def _asked_about(cue: Any) -> list[Any] | None:
+    """ "the host asked Holt about the new budget": the verb with whom it
+    asks and what about, when the asker is named ("was asked about …",
+    "Asked about the plan, she said" name none and stay the answer's)."""
+    subj = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+    if subj is None or subj.ent_type_ in ("LOC", "FAC"):
+        return None
+    if not (_someone(subj) or subj.is_title or subj.pos_ == "NOUN"):
+        return None
+    if subj.lemma_.lower() in FINDING_NOUNS | DOCUMENT_NOUNS | MEDIUM_NOUNS:
+        return None  # "the survey asked voters about …": a poll's question, no side's
+    if any(c.dep_ in ("auxpass", "neg", "ccomp") for c in cue.children):
+        return None
+    about = next(c for c in cue.children if c.dep_ == "prep" and c.lower_ == "about")
+    obj = _obj_of(about)
+    if obj is None or obj.pos_ not in ("NOUN", "PROPN", "VERB") or about.i < cue.i:
+        return None  # "asked him about it"
+    whom = [c for c in cue.children if c.dep_ in ("dobj", "dative") and cue.i < c.i < about.i]
+    return [cue, *_span_of(whom[:1]), about, *whole_object(cue, obj)]
