@@ -130,3 +130,14 @@ def test_asked_someone_about_a_topic_is_the_askers(nlp: Any, gazetteer: Gazettee
     for text in ("Dana Holt was asked about the plan.", "The survey asked voters about the tax."):
         claims = claims_of(nlp, gazetteer, text)
         assert not claims, (text, _lines(claims))
+
+
+def test_commented_on_is_a_topic_unless_withheld(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Dana Holt commented on the new harbour budget at the rally."
+    check(one(claims_of(nlp, gazetteer, text), "Holt"), has=("commented on the new harbour",))
+    for text in (
+        "A spokeswoman for the port declined to comment on the latest request.",
+        "Dana Holt refused to talk about the case.",
+    ):
+        claims = claims_of(nlp, gazetteer, text)
+        assert not claims, (text, _lines(claims))

@@ -508,6 +508,24 @@ def _not_said(obj: Any) -> bool:
     return any(c.dep_ in ("acl", "relcl") and c.lemma_.lower() in CUE_VERBS for c in obj.children)
 
 
+# verbs before an infinitive or a gerund of speaking that say it did not
+# happen ("declined to comment on …", "refused to talk about …")
+_WITHHOLD = frozenset({"decline", "refuse", "avoid", "fail", "want", "hope", "plan", "try"})
+
+
+def _withheld(cue: Any) -> bool:
+    """Whether a verb of speaking hangs on one that withholds it ("declined
+    to comment on the case", "has not wanted to talk about it")."""
+    node = cue
+    for _ in range(3):
+        if node.dep_ not in ("xcomp", "pcomp", "prep") or node.head.i == node.i:
+            return False
+        node = node.head
+        if node.lemma_.lower() in _WITHHOLD or any(c.dep_ == "neg" for c in node.children):
+            return True
+    return False
+
+
 def _topic(cue: Any) -> list[Any] | None:
     """ "talked about the new budget", "spoke of a visit to the mill",
     "…, referring to the mayor's plan", "recalled her years as a teacher":
@@ -518,6 +536,8 @@ def _topic(cue: Any) -> list[Any] | None:
     lemma = cue.lemma_.lower()
     if any(c.dep_ in ("auxpass", "prt", "ccomp", "parataxis", "neg") for c in cue.children):
         return None  # "did not discuss the plan": nothing said
+    if _withheld(cue):
+        return None
     subj = _holder(cue, ("conj", "xcomp", "advcl", "ccomp"), into_reported=cue.tag_ == "VBG")
     if subj is None or not (_someone(subj) or subj.is_title) or subj.ent_type_ in ("LOC", "FAC"):
         return None
