@@ -141,3 +141,20 @@ def test_commented_on_is_a_topic_unless_withheld(nlp: Any, gazetteer: Gazetteer)
     ):
         claims = claims_of(nlp, gazetteer, text)
         assert not claims, (text, _lines(claims))
+
+
+def test_part_of_a_gathering_speaks_as_itself(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Many in the crowd said the senator was the only candidate they trusted."
+    check(one(claims_of(nlp, gazetteer, text), "Many in the crowd"), has=("only candidate",))
+    text = "Several at the rally said they would stay home in November."
+    check(one(claims_of(nlp, gazetteer, text), "Several at the rally"), has=("stay home",))
+    # a bare "Many" names nobody
+    claims = claims_of(nlp, gazetteer, "Many said the ruling raised the stakes.")
+    assert not claims, _lines(claims)
+
+
+def test_party_figures_are_people(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Some party figures concluded it was too late to stop the mayor."
+    check(one(claims_of(nlp, gazetteer, text), "party figures"), has=("too late",))
+    claims = claims_of(nlp, gazetteer, "Official figures show that unemployment rose.")
+    assert not [c for c in claims if "figures" in c.speaker.lower()], _lines(claims)
