@@ -142,7 +142,17 @@ RECORD_CUES = frozenset({"record", "register", "tally", "count", "log", "detect"
 # report said", "a review by the regulator found", "the letter says")
 DOCUMENT_NOUNS = frozenset(
     {"report", "review", "letter", "filing", "study", "investigation", "inquiry", "audit"}
-    | {"memo", "notice", "document", "assessment", "survey", "poll", "statement", "analysis"}
+    | {
+        "memo",
+        "memorandum",
+        "notice",
+        "document",
+        "assessment",
+        "survey",
+        "poll",
+        "statement",
+        "analysis",
+    }
     | {"complaint", "lawsuit", "ruling", "indictment", "petition", "release", "missive"}
 )
 

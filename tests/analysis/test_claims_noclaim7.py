@@ -158,3 +158,9 @@ def test_party_figures_are_people(nlp: Any, gazetteer: Gazetteer) -> None:
     check(one(claims_of(nlp, gazetteer, text), "party figures"), has=("too late",))
     claims = claims_of(nlp, gazetteer, "Official figures show that unemployment rose.")
     assert not [c for c in claims if "figures" in c.speaker.lower()], _lines(claims)
+
+
+def test_it_after_a_document_named_as_an_object(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "The mayor read the audit aloud at the meeting. It said the bridge was unsafe."
+    claims = [c for c in claims_of(nlp, gazetteer, text) if "bridge" in c.text]
+    assert claims and "audit" in claims[0].speaker.lower(), _lines(claims)

@@ -536,7 +536,17 @@ def _previous_thing_subject(pron: Any, ctx: _Ctx) -> _Speaker | None:
             c.lemma_.lower() in _ORG_NOUNS and c.pos_ == "NOUN"
         ):
             return _speaker(c, ctx)
-    return None
+    # "Vale cited a memorandum of the agency. It says …": the one document
+    # the previous sentence names as an object
+    docs = [
+        t
+        for t in prev
+        if t.dep_ in ("dobj", "pobj")
+        and t.tag_ == "NN"
+        and t.lemma_.lower() in DOCUMENT_NOUNS
+        and not ctx.in_quote(t.idx)
+    ]
+    return _speaker(docs[0], ctx) if len(docs) == 1 else None
 
 
 def _first_conjunct_subject(pron: Any) -> Any:
