@@ -155,7 +155,17 @@ RECORD_CUES = frozenset({"record", "register", "tally", "count", "log", "detect"
 # report said", "a review by the regulator found", "the letter says")
 DOCUMENT_NOUNS = frozenset(
     {"report", "review", "letter", "filing", "study", "investigation", "inquiry", "audit"}
-    | {"memo", "notice", "document", "assessment", "survey", "poll", "statement", "analysis"}
+    | {
+        "memo",
+        "memorandum",
+        "notice",
+        "document",
+        "assessment",
+        "survey",
+        "poll",
+        "statement",
+        "analysis",
+    }
     | {"complaint", "lawsuit", "ruling", "indictment", "petition", "release", "missive"}
 )
 
@@ -251,6 +261,7 @@ JUDGING_ONLY = frozenset(
     {"mock", "ridicule", "attack", "slam", "blast", "lambast", "lambaste", "denounce"}
     | {"assail", "fault", "rebuke", "chastise", "scold", "applaud", "commend", "deride"}
     | {"defend"}
+    | {"laud", "chide", "berate", "castigate", "excoriate", "upbraid"}
 )
 JUDGING_PHYSICAL = frozenset({"attack", "slam", "blast", "assail"})
 # what a side defends as a stand, not a place or a title ("defended the
@@ -752,7 +763,35 @@ PLAIN_ACTS = frozenset(
 # a source or reason a side gives for a stand ("citing rising costs",
 # "pointed to the drop in sales"): the verb with what is cited
 REASON_CUES = frozenset({"cite", "point"})
-POSITION_CUES = REQUEST_CUES | PROPOSAL_CUES | SUPPORT_CUES | WILL_CUES | JUDGING_ONLY | REASON_CUES
+# what a side spoke, wrote or reminded others of, named without what it said
+# of it ("talked about the new budget", "spoke of a visit to the mill",
+# "referring to the mayor's plan", "recalled her years as a teacher"): the
+# verb with its topic, each in its own frame (``claims.positions``); the
+# preposition each takes before the topic, "" for an object
+TOPIC_CUES: dict[str, frozenset[str]] = {
+    "talk": frozenset({"about", "of"}),
+    "speak": frozenset({"about", "of"}),
+    "write": frozenset({"about", "of"}),
+    "refer": frozenset({"to"}),
+    "comment": frozenset({"on", "about"}),
+    "joke": frozenset({"about"}),
+    "recall": frozenset({""}),
+    "recount": frozenset({""}),
+    "discuss": frozenset({""}),
+    "explain": frozenset({""}),
+    "describe": frozenset({""}),
+    "tweet": frozenset({""}),
+    "post": frozenset({""}),
+}
+POSITION_CUES = (
+    REQUEST_CUES
+    | PROPOSAL_CUES
+    | SUPPORT_CUES
+    | WILL_CUES
+    | JUDGING_ONLY
+    | REASON_CUES
+    | frozenset(TOPIC_CUES)
+)
 # what a call asks for when it asks for nothing one could follow up
 # ("called for calm", "urged restraint", "demanded answers", "calling for
 # immediate international attention"), and acts as vague ("called on allies
@@ -816,6 +855,18 @@ POSITION_PAST = {
     "declining": "declined",
     "citing": "cited",
     "pointing": "pointed",
+    "talking": "talked",
+    "speaking": "spoke",
+    "writing": "wrote",
+    "referring": "referred",
+    "recalling": "recalled",
+    "recounting": "recounted",
+    "discussing": "discussed",
+    "commenting": "commented",
+    "joking": "joked",
+    "explaining": "explained",
+    "tweeting": "tweeted",
+    "posting": "posted",
     "mocking": "mocked",
     "ridiculing": "ridiculed",
     "deriding": "derided",
@@ -830,6 +881,12 @@ POSITION_PAST = {
     "chastising": "chastised",
     "scolding": "scolded",
     "applauding": "applauded",
+    "lauding": "lauded",
+    "chiding": "chided",
+    "berating": "berated",
+    "castigating": "castigated",
+    "excoriating": "excoriated",
+    "upbraiding": "upbraided",
     "commending": "commended",
     "praising": "praised",
     "criticizing": "criticized",

@@ -5,7 +5,9 @@ files"), proposals and recommendations ("proposed a ban on new coal
 plants"), stated support or opposition ("the governor endorsed Cruz"),
 what a side wants or refuses to do ("refused to resign"), judgements that
 are no verbs of saying ("slammed the board for the delay") and the source
-or reason a side gives ("citing rising costs"). The content is the verb
+or reason a side gives ("citing rising costs"), and what a side spoke of
+without what it said of it ("talked about the new budget", "referring to
+the mayor's plan", "recalled her years as a teacher"). The content is the verb
 phrase with its verb ("called for an independent investigation"), so that
 an alert line "UN called for …" reads as what was asked, and never as a
 fact ("UN — an independent investigation")."""
@@ -16,12 +18,17 @@ from typing import Any
 
 from bot.analysis.claims.base import _SUBJ, _span_of
 from bot.analysis.cues import (
+    CLAIM_NOUNS,
     CUE_VERBS,
     DEFENDED_NOUNS,
+    DOCUMENT_NOUNS,
+    FINDING_NOUNS,
+    INSTITUTION_NOUNS,
     JUDGING_ADJUNCT_PREPS,
     JUDGING_ONLY,
     JUDGING_PHYSICAL,
     MEASURE_NOUNS,
+    MEDIUM_NOUNS,
     PLAIN_ACTS,
     POSITION_CUES,
     PROPOSAL_CUES,
@@ -29,6 +36,7 @@ from bot.analysis.cues import (
     ROLE_WORDS,
     STATEMENT_NOUNS,
     SUPPORT_CUES,
+    TOPIC_CUES,
     VAGUE_ACTS,
     VAGUE_REQUESTS,
     WILL_CUES,
@@ -101,6 +109,10 @@ def position_content(cue: Any) -> list[Any] | None:
         return _will(cue)
     if lemma in REASON_CUES:
         return _reason(cue)
+    if lemma in TOPIC_CUES:
+        return _topic(cue)
+    if lemma == "ask" and any(c.dep_ == "prep" and c.lower_ == "about" for c in cue.children):
+        return _asked_about(cue)
     kids = [c for c in cue.children if c.i > cue.i]
     preps = [c for c in kids if c.dep_ == "prep"]
     objs = [c for c in kids if c.dep_ in ("dobj", "dative")]
@@ -397,13 +409,40 @@ def _judging(cue: Any) -> list[Any] | None:
         if obj.pos_ == "PRON":
             return None  # "mocked him": nothing judged one could follow up
         if lemma in JUDGING_PHYSICAL and not (
-            (subj.ent_type_ == "PERSON" or subj.lower_ in ("he", "she"))
-            and (obj.ent_type_ in ("PERSON", "ORG", "NORP") or obj.lemma_.lower() in MEASURE_NOUNS)
+            _judge(subj, lemma)
+            and (obj.ent_type_ in ("PERSON", "ORG", "NORP") or obj.lemma_.lower() in _SAID_OR_DONE)
         ):
             return None  # "forces attacked the town", "the storm blasted the coast"
     if lemma == "defend" and obj.lemma_.lower() not in MEASURE_NOUNS | DEFENDED_NOUNS:
         return None  # "defended the town", "defended her title", "defended the suspect"
     return [cue, *[t for t in span if t.i > cue.i]]
+
+
+# what one slams or blasts in words, not by hand ("blasted the statement",
+# "slammed the ruling", "blasted the raids"; not "slammed the door")
+_SAID_OR_DONE = (
+    MEASURE_NOUNS
+    | STATEMENT_NOUNS
+    | CLAIM_NOUNS
+    | DOCUMENT_NOUNS
+    | ROLE_WORDS
+    | _BODIES
+    | {"loophole", "raid", "roundup", "media", "press", "administration", "government"}
+    | {"handling", "response", "record", "remark", "conduct", "approach", "stance", "vote"}
+)
+
+
+def _judge(subj: Any, lemma: str) -> bool:
+    """Whether the subject of "attacked", "slammed", "blasted" judges in
+    words: a person; for "slammed" and "blasted", which no army does, also
+    a body or a group ("the White House blasted …", "Democrats slammed …")."""
+    if subj.ent_type_ == "PERSON" or subj.lower_ in ("he", "she"):
+        return True
+    return lemma in ("slam", "blast") and (
+        subj.ent_type_ in ("ORG", "NORP")
+        or subj.lower_ in ("they", "who")
+        or subj.lemma_.lower() in ROLE_WORDS | _BODIES
+    )
 
 
 # what a source is that can point to something ("the findings point to …")
@@ -460,3 +499,123 @@ def _reason(cue: Any) -> list[Any] | None:
         # senior official": where a report comes from, saying nothing itself
         return None
     return [cue, *[t for t in span if t.i > cue.i]]
+
+
+# what a person, never a body, recalls ("Toyota recalled 10,000 cars", "the
+# ministry recalled its ambassador" are none) or refers to ("the term refers to")
+_PERSON_PRONOUNS = frozenset({"he", "she", "they", "who"})
+_PERSON_TOPICS = frozenset({"recall", "recount", "refer"})
+# what is posted without being said ("posted a loss", "posted bail")
+_POSTED_FIGURES = frozenset(
+    {"loss", "profit", "gain", "revenue", "earnings", "bail", "record", "result", "growth"}
+    | {"deficit", "surplus", "sale", "figure", "increase", "decline", "drop", "rise", "bond"}
+    | {"job", "vacancy", "opening", "guard", "sentry", "time", "score", "win", "victory"}
+)
+
+
+def _not_said(obj: Any) -> bool:
+    """Whether an object of "posted", "tweeted", "explained" names no thing
+    said: a figure ("posted a loss of $2 million", "posted bail"), or a
+    message whose words another cue gives ("tweeted a message saying …")."""
+    if obj.lemma_.lower() in _POSTED_FIGURES or obj.ent_type_ in ("MONEY", "PERCENT", "CARDINAL"):
+        return True
+    if any(c.dep_ == "nummod" for c in obj.children):
+        return True
+    return any(c.dep_ in ("acl", "relcl") and c.lemma_.lower() in CUE_VERBS for c in obj.children)
+
+
+# verbs before an infinitive or a gerund of speaking that say it did not
+# happen ("declined to comment on …", "refused to talk about …")
+_WITHHOLD = frozenset({"decline", "refuse", "avoid", "fail", "want", "hope", "plan", "try"})
+
+
+def _withheld(cue: Any) -> bool:
+    """Whether a verb of speaking hangs on one that withholds it ("declined
+    to comment on the case", "has not wanted to talk about it")."""
+    node = cue
+    for _ in range(3):
+        if node.dep_ not in ("xcomp", "pcomp", "prep") or node.head.i == node.i:
+            return False
+        node = node.head
+        if node.lemma_.lower() in _WITHHOLD or any(c.dep_ == "neg" for c in node.children):
+            return True
+    return False
+
+
+def _topic(cue: Any) -> list[Any] | None:
+    """ "talked about the new budget", "spoke of a visit to the mill",
+    "…, referring to the mayor's plan", "recalled her years as a teacher":
+    the verb with what someone spoke of, when no clause or quotation says
+    what they said of it ("wrote that …", "recalled that …" are verbs of
+    saying), someone speaks ("the report refers to"), and the topic is more
+    than a pro-form ("talked about it", "referring to him" are none)."""
+    lemma = cue.lemma_.lower()
+    if any(c.dep_ in ("auxpass", "prt", "ccomp", "parataxis", "neg") for c in cue.children):
+        return None  # "did not discuss the plan": nothing said
+    if _withheld(cue):
+        return None
+    subj = _holder(cue, ("conj", "xcomp", "advcl", "ccomp"), into_reported=cue.tag_ == "VBG")
+    if subj is None or not (_someone(subj) or subj.is_title) or subj.ent_type_ in ("LOC", "FAC"):
+        return None
+    preps = TOPIC_CUES[lemma]
+    if lemma in _PERSON_TOPICS:
+        # "the Rust Belt refers to …", "Toyota recalled 10,000 cars": a
+        # person speaks here, never a place, a body or a product
+        named = subj.ent_type_ == "PERSON" or subj.lower_ in _PERSON_PRONOUNS
+        if not named and (
+            subj.ent_type_ in ("ORG", "GPE", "NORP", "PRODUCT")
+            or subj.pos_ == "PRON"
+            or subj.lemma_.lower() in INSTITUTION_NOUNS | _BODIES
+            or cue.tag_ == "VBZ"  # "the term refers to …", "the Inland Sea refers to …"
+        ):
+            return None
+    if "" in preps:
+        obj = next((c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i), None)
+        if obj is None or obj.ent_type_ in ("PERSON", "ORG", "GPE", "NORP", "DATE", "TIME"):
+            return None  # "recalled the ambassador", "recalled Monday"
+        if any(c.dep_ in ("oprd", "dative") for c in cue.children) or (
+            lemma == "describe"
+            and any(t.lower_ == "as" and t.i > obj.i for t in cue.doc[obj.i : cue.sent.end])
+        ):
+            return None  # "described the plan as a disaster": a label (verb_cues)
+        if _not_said(obj):
+            return None
+        span = whole_object(cue, obj)
+    else:
+        if any(c.dep_ == "dobj" for c in cue.children):
+            return None  # "referred the case to the court", "wrote a letter about"
+        prep = next(
+            (c for c in cue.children if c.dep_ == "prep" and c.i > cue.i and c.lower_ in preps),
+            None,
+        )
+        obj = None if prep is None else _obj_of(prep)
+        if prep is None or obj is None:
+            return None
+        span = [prep, *whole_object(cue, obj)]
+    if obj.pos_ not in ("NOUN", "PROPN", "VERB") or obj.lemma_.lower() in _POINTED_AT:
+        return None  # "talked about it", "the job he talks about most"
+    end = max(t.i for t in span)
+    if end + 1 < len(cue.doc) and cue.doc[end + 1].text == ":":
+        return None  # "recalling her own experience: “…”": the quotation is what she said
+    return [cue, *[t for t in span if t.i > cue.i]]
+
+
+def _asked_about(cue: Any) -> list[Any] | None:
+    """ "the host asked Holt about the new budget": the verb with whom it
+    asks and what about, when the asker is named ("was asked about …",
+    "Asked about the plan, she said" name none and stay the answer's)."""
+    subj = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+    if subj is None or subj.ent_type_ in ("LOC", "FAC"):
+        return None
+    if not (_someone(subj) or subj.is_title or subj.pos_ == "NOUN"):
+        return None
+    if subj.lemma_.lower() in FINDING_NOUNS | DOCUMENT_NOUNS | MEDIUM_NOUNS:
+        return None  # "the survey asked voters about …": a poll's question, no side's
+    if any(c.dep_ in ("auxpass", "neg", "ccomp") for c in cue.children):
+        return None
+    about = next(c for c in cue.children if c.dep_ == "prep" and c.lower_ == "about")
+    obj = _obj_of(about)
+    if obj is None or obj.pos_ not in ("NOUN", "PROPN", "VERB") or about.i < cue.i:
+        return None  # "asked him about it"
+    whom = [c for c in cue.children if c.dep_ in ("dobj", "dative") and cue.i < c.i < about.i]
+    return [cue, *_span_of(whom[:1]), about, *whole_object(cue, obj)]

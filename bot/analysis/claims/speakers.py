@@ -456,7 +456,7 @@ def _subject_speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
         # "half of Vermont Democrats said", "a majority of voters say": the
         # people asked, counted by a poll
         return _Speaker(_clean(toks), None, "group", start)
-    if lemma in NON_SPEAKERS or lemma in CLAIM_NOUNS:
+    if (lemma in NON_SPEAKERS or lemma in CLAIM_NOUNS) and not _public_figures(core):
         return None
     if toks[0].lower_ in ("no", "nobody", "neither", "few"):
         return None
@@ -536,7 +536,17 @@ def _previous_thing_subject(pron: Any, ctx: _Ctx) -> _Speaker | None:
             c.lemma_.lower() in _ORG_NOUNS and c.pos_ == "NOUN"
         ):
             return _speaker(c, ctx)
-    return None
+    # "Vale cited a memorandum of the agency. It says …": the one document
+    # the previous sentence names as an object
+    docs = [
+        t
+        for t in prev
+        if t.dep_ in ("dobj", "pobj")
+        and t.tag_ == "NN"
+        and t.lemma_.lower() in DOCUMENT_NOUNS
+        and not ctx.in_quote(t.idx)
+    ]
+    return _speaker(docs[0], ctx) if len(docs) == 1 else None
 
 
 def _first_conjunct_subject(pron: Any) -> Any:
@@ -578,6 +588,22 @@ def _share_of_people(core: Any) -> bool:
 
 
 _COUNTS = frozenset({"some", "several", "many", "most", "all", "both"})
+# what makes "figures" people ("party figures", "GOP figures", "senior figures
+# in the church"), not numbers ("official figures", "the figures show")
+_FIGURE_OF = frozenset(
+    {"party", "opposition", "establishment", "church", "business", "community", "media"}
+    | {"political", "public", "senior", "leading", "prominent", "religious", "key", "sports"}
+)
+
+
+def _public_figures(core: Any) -> bool:
+    """ "Some party figures said", "GOP figures declared": people, though
+    "figures" alone are numbers."""
+    return core.lemma_.lower() == "figure" and any(
+        c.dep_ in ("compound", "amod")
+        and (c.lemma_.lower() in _FIGURE_OF or c.ent_type_ in ("NORP", "ORG"))
+        for c in core.children
+    )
 
 
 def _counted_people(core: Any) -> bool:
@@ -603,7 +629,20 @@ def _counted_people(core: Any) -> bool:
             and lemma not in NON_SPEAKERS | CLAIM_NOUNS | DOCUMENT_NOUNS
         ):
             return True
+        if prep.lower_ in ("in", "among", "at") and (
+            lemma in _GATHERINGS or obj.ent_type_ in ("NORP", "ORG")
+        ):
+            # "many in the crowd", "some in the party", "several at the rally"
+            return True
     return False
+
+
+# a group whose part speaks ("many in the crowd", "some in the party")
+_GATHERINGS = frozenset(
+    {"crowd", "audience", "room", "hall", "party", "caucus", "delegation", "congregation"}
+    | {"community", "rally", "meeting", "conference", "convention", "movement", "campaign"}
+    | {"administration", "government", "industry", "church", "union", "chamber", "house"}
+)
 
 
 _SHARE_NOUNS = frozenset({"half", "majority", "minority", "plurality", "third", "quarter", "fifth"})

@@ -23,6 +23,7 @@ from bot.analysis.cues import (
     POSITION_CUES,
     REASON_CUES,
     RECORD_CUES,
+    TOPIC_CUES,
 )
 
 _BEFORE_CUES = frozenset(
@@ -291,7 +292,11 @@ def _cut_other_attribution(
                 )
                 # "said the budget would be cut, pointing to the drop in
                 # sales": the reason given is a claim of its own
-                or (t.lemma_.lower() in REASON_CUES and claims is not None and claims(t))
+                or (
+                    (t.lemma_.lower() in REASON_CUES or t.lemma_.lower() in TOPIC_CUES)
+                    and claims is not None
+                    and claims(t)
+                )
             )
             and not ctx.in_quote(t.idx)
             and (
@@ -381,7 +386,13 @@ def _second_saying(verb: Any, cue: Any, first: int) -> bool:
     the speaker's second claim, with content of its own, not part of the
     first one."""
     if not any(
-        (c.dep_ in _OWN_CONTENT or (c.dep_ == "prep" and verb.lemma_.lower() in REASON_CUES))
+        (
+            c.dep_ in _OWN_CONTENT
+            or (
+                c.dep_ == "prep"
+                and (verb.lemma_.lower() in REASON_CUES or verb.lemma_.lower() in TOPIC_CUES)
+            )
+        )
         and c.i > verb.i
         for c in verb.children
     ):

@@ -49,6 +49,7 @@ from bot.analysis.cues import (
     POSITION_CUES,
     RECORD_CUES,
     ROLE_NOUNS,
+    TOPIC_CUES,
     is_outlet_name,
 )
 from bot.models import Stance
@@ -584,7 +585,7 @@ def _cue_phrase(cue: Any) -> str:
         if c.dep_ == "prt" and c.i == cue.i + 1:
             words.append(c.text)
     lemma = cue.lemma_.lower()
-    if lemma in POSITION_CUES:
+    if lemma in POSITION_CUES and lemma not in TOPIC_CUES:
         # "called for", "called on", "appealed to", "pleaded with"
         nxt = cue.doc[cue.i + len(words)] if cue.i + len(words) < len(cue.doc) else None
         if (
