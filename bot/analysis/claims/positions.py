@@ -63,6 +63,96 @@ def in_background(cue: Any) -> bool:
 
 
 def position_content(cue: Any) -> list[Any] | None:
+    """The tokens of a position verb with what it asks for or proposes (see
+    ``_position_tokens``), with the rest of a list the parser hung elsewhere."""
+    toks = _position_tokens(cue)
+    return _with_list_rest(cue, toks) if toks else toks
+
+
+def _with_list_rest(cue: Any, toks: list[Any]) -> list[Any]:
+    """ "urged the board to cut the fares, hire more drivers and open the
+    depot", "citing a busy schedule, a sick child and the weather": the
+    parser hangs the later members of a list on the verb (or on one
+    another), so a content read off one subtree stops at the first comma.
+    The members that follow, each of the kind of the content's head (a verb
+    of the same form, a noun) and with no subject of its own, join it when
+    the list closes with "and" or "or". A clause the parser hung on the
+    verb straight after an infinitive with nothing of its own ("wants to
+    cement what polls show is a lead") joins it too."""
+    doc = cue.doc
+    inside = {t.i for t in toks}
+    tops = [t for t in toks if t.i > cue.i and (t.head.i == cue.i or t.head.i not in inside)]
+    heads = [t for t in tops if t.pos_ in ("VERB", "NOUN", "PROPN")]
+    if not heads:
+        return toks
+    head = heads[-1]
+    end = toks[-1].i
+    stop = cue.sent.end
+    if end + 1 >= stop:
+        return toks
+    nxt = _constituent(doc, end + 1)
+    if (
+        doc[end + 1].is_alpha
+        and nxt.dep_ in ("ccomp", "dobj")
+        and nxt.head.i == cue.i
+        and head.pos_ == "VERB"
+        and head.tag_ == "VB"
+        and not any(c.dep_ in ("dobj", "ccomp", "xcomp", "prep", "attr") for c in head.children)
+    ):
+        # "wants to cement what polls show is a large lead"
+        return [*toks, *doc[end + 1 : nxt.right_edge.i + 1]]
+    # the parser may hang a member on the verb, on the verb above it, or on
+    # the member before
+    allowed = inside | {cue.i} | {a.i for a in cue.ancestors}
+    p = end + 1
+    last = end
+    closed = False
+    while p < stop:
+        t = doc[p]
+        if t.text == ",":
+            p += 1
+            continue
+        if t.dep_ == "cc" and t.lower_ in ("and", "or"):
+            closed = True
+            p += 1
+            continue
+        x = _constituent(doc, p)
+        if x.head.i not in allowed or not _same_kind(x, head):
+            break
+        if any(c.dep_ in _SUBJ for c in x.children):
+            break
+        allowed.update(c.i for c in x.subtree)
+        last = x.right_edge.i
+        p = last + 1
+        # the last member, or the rest of the list in one subtree
+        if closed or any(c.dep_ == "cc" and c.lower_ in ("and", "or") for c in x.subtree):
+            closed = True
+            break
+    if not closed or last == end:
+        return toks
+    return [*toks, *doc[end + 1 : last + 1]]
+
+
+def _constituent(doc: Any, p: int) -> Any:
+    """The highest token whose phrase starts at position ``p``."""
+    x = doc[p]
+    while x.head.i != x.i and x.head.left_edge.i == p:
+        x = x.head
+    return x
+
+
+def _same_kind(x: Any, head: Any) -> bool:
+    """Whether ``x`` can be a further member of a list that ``head`` opens:
+    a verb of the same form ("cut …, hire …"), a noun ("a plan, a ferry")."""
+    if head.pos_ == "VERB":
+        return bool(x.pos_ == "VERB" and x.tag_ == head.tag_)
+    if x.dep_ == "npadvmod":
+        # "…, opposition to the bridge and …"; not "…, Friday"
+        return bool(x.pos_ == "NOUN" and x.ent_type_ not in ("DATE", "TIME"))
+    return bool(x.pos_ in ("NOUN", "PROPN"))
+
+
+def _position_tokens(cue: Any) -> list[Any] | None:
     """The tokens of a position verb with what it asks for or proposes, the
     verb first: [] when the verb is used so but asks for nothing one could
     follow up ("called for calm", "urged the council to act"); None when the
