@@ -46,3 +46,55 @@ def test_what_is_wanted_after_an_infinitive(nlp: Any, gazetteer: Gazetteer) -> N
     text = "The mayor wants to cement what polls show is a large lead over Brandt in the city."
     claim = one(claims_of(nlp, gazetteer, text), "mayor")
     check(claim, has=("wants to cement what polls show is a large lead",))
+
+
+def test_clause_ending_in_a_quotation_goes_on_after_the_cue(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        'Yet, "it is hard to prove that the dredging caused it," added Marta Olsen, '
+        'the former harbour engineer. "The river has moved before."'
+    )
+    claims = [c for c in claims_of(nlp, gazetteer, text) if "Olsen" in c.speaker]
+    assert len(claims) == 1, claims
+    check(claims[0], has=("hard to prove", "The river has moved before"))
+
+
+def test_clause_with_quotation_after_its_cue_and_a_relative(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        'Tom Brandt "has a lot of good roles to play, but I think this is the main one," '
+        "said Marta Olsen, whose home town of Easthaven is a target too. "
+        '"He deserves that job."'
+    )
+    claims = [c for c in claims_of(nlp, gazetteer, text) if "Olsen" in c.speaker]
+    assert len(claims) == 1, claims
+    check(claims[0], has=("good roles to play", "He deserves that job"))
+
+
+def test_quoted_words_inside_a_phrase_are_no_claim(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Ministers were circulating a passage from the memoir of Marta Olsen, "
+        "who wrote about the “creative” use of fake letters in elections.\n\n"
+        'Tom Brandt responded with anger, promoting a "Stop Olsen" campaign that '
+        "focused on her record."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    assert not any(c.text.strip(' "“”').lower() in ("creative", "stop olsen") for c in claims), [
+        (c.speaker, c.text) for c in claims
+    ]
+
+
+def test_quotation_after_another_verb_is_not_the_cues(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        'Olsen has proposed appointing a "chief harbour inspector" who reports directly '
+        'to the mayor, and called for tripling "the number of harbour inspectors so the '
+        'town can act before floods cost jobs."'
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    assert not any("inspector" in c.speaker.lower() for c in claims), [
+        (c.speaker, c.text) for c in claims
+    ]
+
+
+def test_quotation_opening_with_thats(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "“That’s where the money went,” Marta Olsen said."
+    claim = one(claims_of(nlp, gazetteer, text), "Olsen")
+    assert claim.text.startswith("That’s where"), claim.text
