@@ -80,6 +80,8 @@ def test_quoted_words_inside_a_phrase_are_no_claim(nlp: Any, gazetteer: Gazettee
     assert not any(c.text.strip(' "“”').lower() in ("creative", "stop olsen") for c in claims), [
         (c.speaker, c.text) for c in claims
     ]
+    # the quoted words with the phrase they sit in, the verb first
+    check(one(claims, "Olsen"), has=("wrote about the “creative” use of fake letters",))
 
 
 def test_quotation_after_another_verb_is_not_the_cues(nlp: Any, gazetteer: Gazetteer) -> None:
@@ -98,3 +100,20 @@ def test_quotation_opening_with_thats(nlp: Any, gazetteer: Gazetteer) -> None:
     text = "“That’s where the money went,” Marta Olsen said."
     claim = one(claims_of(nlp, gazetteer, text), "Olsen")
     assert claim.text.startswith("That’s where"), claim.text
+
+
+def test_that_clause_of_a_judged_noun(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Last fall, Tom Brandt mocked the mayor's protestations that she remained a good "
+        "friend of the port, as “political theatre.”"
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "Brandt")
+    check(claim, has=("protestations that she remained a good friend",))
+
+
+def test_phrase_of_an_announced_object(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Tom Reed announced his engagement to the singer Ana Pike on Monday."
+    claim = one(claims_of(nlp, gazetteer, text), "Reed")
+    check(claim, has=("his engagement to the singer Ana Pike",), lacks=("Monday",))
+    text = "The ministry has dismissed similar accusations in the past."
+    assert not claims_of(nlp, gazetteer, text)

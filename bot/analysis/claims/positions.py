@@ -420,12 +420,29 @@ def whole_object(cue: Any, obj: Any) -> list[Any]:
         if c.i <= end:
             continue
         sub = list(c.subtree)
-        if min(t.i for t in sub) != end + 1 or not _continues_object(c):
+        if min(t.i for t in sub) != end + 1 or not (
+            _continues_object(c) or _content_of_noun(obj, c)
+        ):
             break
         toks.update((t.i, t) for t in sub)
         end = max(toks)
     doc = cue.doc
     return [doc[i] for i in range(min(toks), end + 1)]
+
+
+def _content_of_noun(obj: Any, dep: Any) -> bool:
+    """ "mocked the pair's protestations that they remained friends": a
+    "that" clause right after a common noun the parser hung on the verb is
+    what the noun says."""
+    last = obj  # "Bush and Rubio's protestations": the last of the coordinated nouns
+    while (more := next((c for c in last.children if c.dep_ == "conj"), None)) is not None:
+        last = more
+    return bool(
+        dep.dep_ == "ccomp"
+        and dep.left_edge.lower_ == "that"
+        and last.pos_ == "NOUN"
+        and not _someone(last)
+    )
 
 
 def _continues_object(dep: Any) -> bool:
