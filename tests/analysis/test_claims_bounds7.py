@@ -117,3 +117,28 @@ def test_phrase_of_an_announced_object(nlp: Any, gazetteer: Gazetteer) -> None:
     check(claim, has=("his engagement to the singer Ana Pike",), lacks=("Monday",))
     text = "The ministry has dismissed similar accusations in the past."
     assert not claims_of(nlp, gazetteer, text)
+
+
+def test_urged_someone_with_a_time_before_what_is_asked(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Tom Reed, now head of the harbour trust, urged Olsen last year not to close the "
+        "port until there was a way to house the fishermen."
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "Reed")
+    check(claim, has=("urged Olsen last year not to close the port",))
+
+
+def test_urged_someone_and_nothing_asked_is_no_claim(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Tom Reed urged the mayor in a letter to close the port."
+    check(one(claims_of(nlp, gazetteer, text), "Reed"), has=("to close the port",))
+    text = "At the meeting, Tom Reed urged the mayor again."
+    assert not [c for c in claims_of(nlp, gazetteer, text) if "Reed" in c.speaker]
+
+
+def test_clause_of_time_stays_in_the_content(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Ben Ford says he didn't know much about Olsen before she announced her bid for "
+        "mayor, but now he plans to vote for her."
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "Ford")
+    check(claim, has=("before she announced her bid",))

@@ -233,7 +233,7 @@ def _position_tokens(cue: Any) -> list[Any] | None:
         # "urged the city to reopen the talks"; not "pushing the mayor to
         # victory despite her struggles to attract voters"
         end = max(t.i for t in objs[0].subtree)
-        to_do = [c for c in to_do if min(t.i for t in c.subtree) == end + 1]
+        to_do = [c for c in to_do if _after_time(cue, end, min(t.i for t in c.subtree))]
     if parts is None and objs and to_do and lemma not in PROPOSAL_CUES:
         # "urged the city to reopen the talks", "asked the court to block the sale"
         parts, asked = [objs[0], *to_do], to_do
@@ -245,6 +245,13 @@ def _position_tokens(cue: Any) -> list[Any] | None:
         parts, asked = clause[:1], []
     if parts is None and objs and lemma in _THING_OBJECT and not to_do:
         # "demanded an apology from the council", "proposed a ban on new coal plants"
+        if lemma == "urge" and _someone(objs[0]):
+            # "urged the mayor in a letter to close the port": the parser
+            # hung the infinitive on the letter
+            inner = [p for p in preps if p.i > objs[0].i and _infinitive_inside(p) is not None]
+            if not inner:
+                return []  # "urged Obama": whom, and nothing asked of them
+            return [cue, *_span_of([objs[0], inner[0]])]
         after = [p for p in preps if p.i > objs[0].i and p.lower_ in _AFTER_OBJECT]
         parts, asked = [objs[0], *after[:1]], objs[:1]
     if parts is None and to_do and lemma in PROPOSAL_CUES | {"demand"}:
@@ -259,6 +266,21 @@ def _position_tokens(cue: Any) -> list[Any] | None:
     prt = [c for c in cue.children if c.dep_ == "prt" and c.i == cue.i + 1]
     span = _span_of(parts)
     return [cue, *prt, *[t for t in span if t.i > cue.i + len(prt)]] if span else []
+
+
+def _after_time(cue: Any, end: int, start: int) -> bool:
+    """Whether what starts at ``start`` follows the token at ``end`` straight
+    on or after a time the parser hung on the verb ("urged Olsen last year
+    not to close the port", "pressed the board on Monday to resign")."""
+    if start == end + 1:
+        return True
+    gap = cue.doc[end + 1 : start]
+    return bool(
+        0 < len(gap) <= 4
+        and all(t.ent_type_ in ("DATE", "TIME") or t.dep_ == "prep" for t in gap)
+        and any(t.ent_type_ in ("DATE", "TIME") for t in gap)
+        and all(t.head.i == cue.i or end < t.head.i < start for t in gap)
+    )
 
 
 def _reported(verb: Any) -> bool:

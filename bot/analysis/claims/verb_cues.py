@@ -256,10 +256,15 @@ def _phrase_around_quote(cue: Any, sent: Any, ctx: _Ctx) -> list[Any]:
     """The verb and its phrase up to the end of the one that holds a few
     quoted words right after it ("admitted to his government’s
     “shortcomings”"), when that phrase follows the verb straight on."""
+    lemma = cue.lemma_.lower()
+    if lemma in RECORD_CUES or lemma == "put" or any(c.tag_ == "TO" for c in cue.children):
+        return []  # "register as “undeclared”", "to respond … by recognizing that “…”"
     q = next((q for q in ctx.quotes if cue.idx < q[0] < sent.end_char), None)
     if q is None or not _quoted_phrase(q[0], q[1], ctx):
         return []
     doc = cue.doc
+    if len(doc.char_span(cue.idx, q[0], alignment_mode="expand") or ()) > 8:
+        return []  # the quoted words belong to a later phrase
     end = cue.i
     for c in sorted(cue.children, key=lambda t: t.i):
         if c.i < cue.i or c.dep_ not in ("prep", "dobj", "dative", "prt"):
