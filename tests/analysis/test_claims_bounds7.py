@@ -142,3 +142,12 @@ def test_clause_of_time_stays_in_the_content(nlp: Any, gazetteer: Gazetteer) -> 
     )
     claim = one(claims_of(nlp, gazetteer, text), "Ford")
     check(claim, has=("before she announced her bid",))
+
+
+def test_what_an_endorsed_object_is_after_a_colon(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Later, Governor Ana Pike endorsed one of their favourite ideas for stopping Reed: "
+        "freeing all 500 delegates to vote as they wish, rather than binding them to the count."
+    )
+    claim = one(claims_of(nlp, gazetteer, text), "Pike")
+    check(claim, has=("endorsed one of their favourite ideas", "freeing all 500 delegates"))

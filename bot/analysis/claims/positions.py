@@ -82,14 +82,34 @@ def _with_list_rest(cue: Any, toks: list[Any]) -> list[Any]:
     doc = cue.doc
     inside = {t.i for t in toks}
     tops = [t for t in toks if t.i > cue.i and (t.head.i == cue.i or t.head.i not in inside)]
+    end = toks[-1].i
+    stop = cue.sent.end
+    if end + 1 >= stop or not tops:
+        return toks
+    # the object, before any phrase the parser hung on the verb after it
+    obj = next((t for t in tops if t.pos_ != "ADP"), tops[-1])
+    allowed = inside | {cue.i} | {a.i for a in cue.ancestors}
+    if doc[end + 1].text == ":" and end + 2 < stop:
+        # "endorsed one of their methods for stopping him: freeing all the
+        # delegates to vote as they wish": what the object is, after a colon
+        x = _constituent(doc, end + 2)
+        last_word = max(
+            (t.i for t in doc[end + 2 : stop] if not (t.is_punct or t.is_space)), default=end + 1
+        )
+        if (
+            obj.pos_ in ("NOUN", "NUM")
+            and not _someone(obj)
+            and x.head.i in allowed
+            and x.right_edge.i >= last_word
+            and not x.is_quote
+            and not any(c.dep_ in _SUBJ for c in x.children)
+            and (x.pos_ in ("NOUN", "PROPN") or x.tag_ == "VBG")
+        ):
+            return [*toks, *doc[end + 1 : x.right_edge.i + 1]]
     heads = [t for t in tops if t.pos_ in ("VERB", "NOUN", "PROPN")]
     if not heads:
         return toks
     head = heads[-1]
-    end = toks[-1].i
-    stop = cue.sent.end
-    if end + 1 >= stop:
-        return toks
     nxt = _constituent(doc, end + 1)
     if (
         doc[end + 1].is_alpha
@@ -103,7 +123,6 @@ def _with_list_rest(cue: Any, toks: list[Any]) -> list[Any]:
         return [*toks, *doc[end + 1 : nxt.right_edge.i + 1]]
     # the parser may hang a member on the verb, on the verb above it, or on
     # the member before
-    allowed = inside | {cue.i} | {a.i for a in cue.ancestors}
     p = end + 1
     last = end
     closed = False
