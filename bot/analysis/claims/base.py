@@ -36,7 +36,8 @@ _TIMESTAMP = re.compile(
 )
 
 
-_LEAD_TRIM = re.compile(r"^(?:(?:that|whether|if)\b|,|:|;|—|–|-|\s)+", re.IGNORECASE)
+# "that" opening a content, not "That’s" (a quotation's first word)
+_LEAD_TRIM = re.compile(r"^(?:(?:that|whether|if)\b(?![’'])|,|:|;|—|–|-|\s)+", re.IGNORECASE)
 _LEAD_PUNCT = re.compile(r"^(?:,|:|;|—|–|-|\s)+")
 
 
@@ -139,6 +140,9 @@ class _Draft:
     # one clause cut from a longer content: it does not run on to the end of
     # the quotation it sits in
     cut: bool = False
+    # a reported clause ending in a quotation, joined to the quotation that
+    # goes on after its cue ("Yet, “it is hard,” he added. “…”")
+    joined: bool = False
 
 
 def _sentence_index(doc: Any) -> tuple[dict[int, int], list[Any]]:

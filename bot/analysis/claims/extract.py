@@ -161,13 +161,13 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
     _join_split_quotes(drafts, ctx)
     drafts = _run_on_quotes(drafts, ctx, sent_at)
     for d in drafts:
-        if d.direct:
+        if d.direct or d.joined:
             for q in ctx.quotes:
                 if q[0] < d.end and d.start < q[1]:
                     covered_quotes.add(q)
     # second pass: sentences without an attribution of their own
     claimed = {d.sentence for d in drafts}
-    quoted = _union((d.start, d.end) for d in drafts if d.direct)
+    quoted = _union((d.start, d.end) for d in drafts if d.direct or d.joined)
     quoted_starts = [q[0] for q in quoted]
     for k, sent in enumerate(sents):
         i = bisect_right(quoted_starts, sent.start_char) - 1

@@ -73,6 +73,115 @@ def in_background(cue: Any) -> bool:
 
 
 def position_content(cue: Any) -> list[Any] | None:
+    """The tokens of a position verb with what it asks for or proposes (see
+    ``_position_tokens``), with the rest of a list the parser hung elsewhere."""
+    toks = _position_tokens(cue)
+    return _with_list_rest(cue, toks) if toks else toks
+
+
+def _with_list_rest(cue: Any, toks: list[Any]) -> list[Any]:
+    """ "urged the board to cut the fares, hire more drivers and open the
+    depot", "citing a busy schedule, a sick child and the weather": the
+    parser hangs the later members of a list on the verb (or on one
+    another), so a content read off one subtree stops at the first comma.
+    The members that follow, each of the kind of the content's head (a verb
+    of the same form, a noun) and with no subject of its own, join it when
+    the list closes with "and" or "or". A clause the parser hung on the
+    verb straight after an infinitive with nothing of its own ("wants to
+    cement what polls show is a lead") joins it too."""
+    doc = cue.doc
+    inside = {t.i for t in toks}
+    tops = [t for t in toks if t.i > cue.i and (t.head.i == cue.i or t.head.i not in inside)]
+    end = toks[-1].i
+    stop = cue.sent.end
+    if end + 1 >= stop or not tops:
+        return toks
+    # the object, before any phrase the parser hung on the verb after it
+    obj = next((t for t in tops if t.pos_ != "ADP"), tops[-1])
+    allowed = inside | {cue.i} | {a.i for a in cue.ancestors}
+    if doc[end + 1].text == ":" and end + 2 < stop:
+        # "endorsed one of their methods for stopping him: freeing all the
+        # delegates to vote as they wish": what the object is, after a colon
+        x = _constituent(doc, end + 2)
+        last_word = max(
+            (t.i for t in doc[end + 2 : stop] if not (t.is_punct or t.is_space)), default=end + 1
+        )
+        if (
+            obj.pos_ in ("NOUN", "NUM")
+            and not _someone(obj)
+            and x.head.i in allowed
+            and x.right_edge.i >= last_word
+            and not x.is_quote
+            and not any(c.dep_ in _SUBJ for c in x.children)
+            and (x.pos_ in ("NOUN", "PROPN") or x.tag_ == "VBG")
+        ):
+            return [*toks, *doc[end + 1 : x.right_edge.i + 1]]
+    heads = [t for t in tops if t.pos_ in ("VERB", "NOUN", "PROPN")]
+    if not heads:
+        return toks
+    head = heads[-1]
+    nxt = _constituent(doc, end + 1)
+    if (
+        doc[end + 1].is_alpha
+        and nxt.dep_ in ("ccomp", "dobj")
+        and nxt.head.i == cue.i
+        and head.pos_ == "VERB"
+        and head.tag_ == "VB"
+        and not any(c.dep_ in ("dobj", "ccomp", "xcomp", "prep", "attr") for c in head.children)
+    ):
+        # "wants to cement what polls show is a large lead"
+        return [*toks, *doc[end + 1 : nxt.right_edge.i + 1]]
+    # the parser may hang a member on the verb, on the verb above it, or on
+    # the member before
+    p = end + 1
+    last = end
+    closed = False
+    while p < stop:
+        t = doc[p]
+        if t.text == ",":
+            p += 1
+            continue
+        if t.dep_ == "cc" and t.lower_ in ("and", "or"):
+            closed = True
+            p += 1
+            continue
+        x = _constituent(doc, p)
+        if x.head.i not in allowed or not _same_kind(x, head):
+            break
+        if any(c.dep_ in _SUBJ for c in x.children):
+            break
+        allowed.update(c.i for c in x.subtree)
+        last = x.right_edge.i
+        p = last + 1
+        # the last member, or the rest of the list in one subtree
+        if closed or any(c.dep_ == "cc" and c.lower_ in ("and", "or") for c in x.subtree):
+            closed = True
+            break
+    if not closed or last == end:
+        return toks
+    return [*toks, *doc[end + 1 : last + 1]]
+
+
+def _constituent(doc: Any, p: int) -> Any:
+    """The highest token whose phrase starts at position ``p``."""
+    x = doc[p]
+    while x.head.i != x.i and x.head.left_edge.i == p:
+        x = x.head
+    return x
+
+
+def _same_kind(x: Any, head: Any) -> bool:
+    """Whether ``x`` can be a further member of a list that ``head`` opens:
+    a verb of the same form ("cut …, hire …"), a noun ("a plan, a ferry")."""
+    if head.pos_ == "VERB":
+        return bool(x.pos_ == "VERB" and x.tag_ == head.tag_)
+    if x.dep_ == "npadvmod":
+        # "…, opposition to the bridge and …"; not "…, Friday"
+        return bool(x.pos_ == "NOUN" and x.ent_type_ not in ("DATE", "TIME"))
+    return bool(x.pos_ in ("NOUN", "PROPN"))
+
+
+def _position_tokens(cue: Any) -> list[Any] | None:
     """The tokens of a position verb with what it asks for or proposes, the
     verb first: [] when the verb is used so but asks for nothing one could
     follow up ("called for calm", "urged the council to act"); None when the
@@ -157,7 +266,7 @@ def position_content(cue: Any) -> list[Any] | None:
         # "urged the city to reopen the talks"; not "pushing the mayor to
         # victory despite her struggles to attract voters"
         end = max(t.i for t in objs[0].subtree)
-        to_do = [c for c in to_do if min(t.i for t in c.subtree) == end + 1]
+        to_do = [c for c in to_do if _after_time(cue, end, min(t.i for t in c.subtree))]
     if parts is None and objs and to_do and lemma not in PROPOSAL_CUES:
         # "urged the city to reopen the talks", "asked the court to block the sale"
         parts, asked = [objs[0], *to_do], to_do
@@ -169,6 +278,13 @@ def position_content(cue: Any) -> list[Any] | None:
         parts, asked = clause[:1], []
     if parts is None and objs and lemma in _THING_OBJECT and not to_do:
         # "demanded an apology from the council", "proposed a ban on new coal plants"
+        if lemma == "urge" and _someone(objs[0]):
+            # "urged the mayor in a letter to close the port": the parser
+            # hung the infinitive on the letter
+            inner = [p for p in preps if p.i > objs[0].i and _infinitive_inside(p) is not None]
+            if not inner:
+                return []  # "urged Obama": whom, and nothing asked of them
+            return [cue, *_span_of([objs[0], inner[0]])]
         after = [p for p in preps if p.i > objs[0].i and p.lower_ in _AFTER_OBJECT]
         parts, asked = [objs[0], *after[:1]], objs[:1]
     if parts is None and to_do and lemma in PROPOSAL_CUES | {"demand"}:
@@ -183,6 +299,21 @@ def position_content(cue: Any) -> list[Any] | None:
     prt = [c for c in cue.children if c.dep_ == "prt" and c.i == cue.i + 1]
     span = _span_of(parts)
     return [cue, *prt, *[t for t in span if t.i > cue.i + len(prt)]] if span else []
+
+
+def _after_time(cue: Any, end: int, start: int) -> bool:
+    """Whether what starts at ``start`` follows the token at ``end`` straight
+    on or after a time the parser hung on the verb ("urged Olsen last year
+    not to close the port", "pressed the board on Monday to resign")."""
+    if start == end + 1:
+        return True
+    gap = cue.doc[end + 1 : start]
+    return bool(
+        0 < len(gap) <= 4
+        and all(t.ent_type_ in ("DATE", "TIME") or t.dep_ == "prep" for t in gap)
+        and any(t.ent_type_ in ("DATE", "TIME") for t in gap)
+        and all(t.head.i == cue.i or end < t.head.i < start for t in gap)
+    )
 
 
 def _reported(verb: Any) -> bool:
@@ -356,12 +487,29 @@ def whole_object(cue: Any, obj: Any) -> list[Any]:
         if c.i <= end:
             continue
         sub = list(c.subtree)
-        if min(t.i for t in sub) != end + 1 or not _continues_object(c):
+        if min(t.i for t in sub) != end + 1 or not (
+            _continues_object(c) or _content_of_noun(obj, c)
+        ):
             break
         toks.update((t.i, t) for t in sub)
         end = max(toks)
     doc = cue.doc
     return [doc[i] for i in range(min(toks), end + 1)]
+
+
+def _content_of_noun(obj: Any, dep: Any) -> bool:
+    """ "mocked the pair's protestations that they remained friends": a
+    "that" clause right after a common noun the parser hung on the verb is
+    what the noun says."""
+    last = obj  # "Bush and Rubio's protestations": the last of the coordinated nouns
+    while (more := next((c for c in last.children if c.dep_ == "conj"), None)) is not None:
+        last = more
+    return bool(
+        dep.dep_ == "ccomp"
+        and dep.left_edge.lower_ == "that"
+        and last.pos_ == "NOUN"
+        and not _someone(last)
+    )
 
 
 def _continues_object(dep: Any) -> bool:

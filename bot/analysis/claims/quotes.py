@@ -118,6 +118,12 @@ def _adjacent_quote(cue: Any, sent: Any, ctx: _Ctx) -> tuple[int, int] | None:
     for qs, qe in ctx.quotes:
         if qe - qs < 8:
             continue
+        if _quoted_phrase(qs, qe, ctx):
+            # nearer than any quotation before it; none after it is the cue's
+            if qs > cue.idx:
+                break
+            best = None
+            continue
         # a quotation ending in "?" or "!" is a sentence of its own to the
         # parser: '"Who pays?" the mayor asked.' opens the cue's sentence
         # a closing mark of two characters ("''") ends one further on
@@ -150,9 +156,49 @@ def _adjacent_quote(cue: Any, sent: Any, ctx: _Ctx) -> tuple[int, int] | None:
                 len(words) <= 8
                 and ("," in between or ":" in between or between.strip() == "" or len(words) <= 3)
                 and best is None
+                and not _another_verb(cue, qs, ctx)
             ):
                 return (qs, qe)
     return best
+
+
+def _another_verb(cue: Any, qs: int, ctx: _Ctx) -> bool:
+    """ "… who reports to the mayor, and called for “…”": a finite verb
+    coordinated between the cue and a quotation after it; the quotation is
+    that verb's ("said as he arrived: “…”" is the cue's)."""
+    span = ctx.doc.char_span(cue.idx + len(cue.text), qs, alignment_mode="contract")
+    return span is not None and any(
+        t.pos_ == "VERB" and t.tag_ in ("VBD", "VBZ", "VBP") and t.dep_ == "conj" for t in span
+    )
+
+
+def _quoted_phrase(qs: int, qe: int, ctx: _Ctx) -> bool:
+    """Whether a quotation is a few words set in quotes inside a phrase of
+    the sentence (a “creative” use, Olsen “laughed” and said, a "Stop
+    Brandt" campaign), not words someone said that stand on their own: it
+    has no verb, or two words at most, and the phrase runs on straight
+    before it (an article or a word, no comma or colon) or after it (a word)."""
+    text = ctx.text
+    inner = ctx.doc.char_span(qs, qe, alignment_mode="expand")
+    if inner is None:
+        return False
+    words = [t for t in inner if not (t.is_punct or t.is_space)]
+    if (
+        not words
+        or words[-1].text in ("?", "!")
+        or text[qs:qe].rstrip(" ,").endswith((".", "?", "!"))
+    ):
+        return False
+    if len(words) > 2 and any(t.pos_ in ("VERB", "AUX") for t in words):
+        return False
+    # the word before the opening mark: an article, a possessive, an adjective
+    prev = ctx.doc[inner.start - 1] if inner.start > 0 else None
+    while prev is not None and prev.i > 0 and (prev.is_quote or prev.is_space):
+        prev = ctx.doc[prev.i - 1]
+    runs_in = prev is not None and prev.tag_ in ("DT", "PRP$", "POS", "JJ", "IN")
+    close = qe + (2 if text.startswith("''", qe) else 1)
+    after = text[close : close + 40].lstrip(" \t")
+    return runs_in or (bool(after) and after[0].isalnum())
 
 
 def _one_per_quote(drafts: list[_Draft]) -> list[_Draft]:
@@ -206,12 +252,13 @@ def _join_split_quotes(drafts: list[_Draft], ctx: _Ctx) -> None:
     text = ctx.text
     taken = [(d.start, d.end) for d in drafts]
     for d in drafts:
-        if not d.direct or d.tokens is not None or d.cue_pos < d.end:
+        end = _quoted_end(d, ctx)
+        if end is None or d.cue_pos < end:
             continue
         nxt = next((q for q in ctx.quotes if q[0] > d.cue_pos), None)
-        if nxt is None or nxt[1] - nxt[0] < 8 or not ctx.same_para(d.end, nxt[0]):
+        if nxt is None or nxt[1] - nxt[0] < 8 or not ctx.same_para(end, nxt[0]):
             continue
-        between = text[d.end : nxt[0]].strip(" \t\"“”«»'`")
+        between = text[end : nxt[0]].strip(" \t\"“”«»'`")
         # the cue and its speaker, with a long title or a relative clause
         # ("said Gregory Slayton, whom the president appointed …, and who …")
         if len(between.split()) > 30 or not between.endswith((",", ".", ":", ";", "—")):
@@ -222,12 +269,39 @@ def _join_split_quotes(drafts: list[_Draft], ctx: _Ctx) -> None:
             continue
         if _other_speaker_between(ctx, d.cue_pos, nxt[0]):
             continue
-        first = ctx.doc.char_span(d.start, d.end, alignment_mode="expand")
-        second = ctx.doc.char_span(nxt[0], nxt[1], alignment_mode="expand")
+        own = d.tokens
+        if own is None:
+            first = ctx.doc.char_span(d.start, d.end, alignment_mode="expand")
+            second = ctx.doc.char_span(nxt[0], nxt[1], alignment_mode="expand")
+        else:
+            # a reported clause keeps its quotation marks: the words up to
+            # the closing mark, the second quotation with its own
+            last = own[-1].idx + len(own[-1].text)
+            rest = ctx.doc.char_span(last, end + 1, alignment_mode="expand")
+            first = own + [t for t in rest or () if t.i > own[-1].i]
+            second = ctx.doc.char_span(nxt[0] - 1, nxt[1] + 1, alignment_mode="expand")
         if first is None or second is None:
             continue
+        d.joined = own is not None
         d.tokens = [t for t in first if not t.is_space] + [t for t in second if not t.is_space]
         d.end = nxt[1]
+
+
+def _quoted_end(d: _Draft, ctx: _Ctx) -> int | None:
+    """Where a content ends when it ends with a quotation: a quotation by
+    itself, or a reported clause whose last words are quoted ("Yet, “it is
+    hard to tell,” he added"); None for other contents."""
+    if d.direct and d.tokens is None:
+        return d.end
+    if d.direct or not d.tokens or d.cut:
+        return None
+    words = [t for t in d.tokens if not (t.is_punct or t.is_space)]
+    q = ctx.quote_at(words[-1].idx) if words else None
+    if q is None or q[0] <= d.tokens[0].idx:
+        return None
+    if any(t.idx >= q[1] and not (t.is_punct or t.is_space) for t in d.tokens):
+        return None
+    return q[1]
 
 
 def _other_speaker_between(ctx: _Ctx, cue_pos: int, quote_start: int) -> bool:

@@ -245,6 +245,17 @@ def _is_outer(verb: Any, cue: Any) -> bool:
     return outer is not None and outer.i == cue.i
 
 
+def _background_clause(verb: Any) -> bool:
+    """ "he knew little of her before she announced her bid, but …": a
+    clause of time that sets the reported clause in time, not a second
+    attribution."""
+    return verb.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ in ("before", "after", "when", "since", "until", "once")
+        for c in verb.children
+        if c.i < verb.i
+    )
+
+
 def _cut_other_attribution(
     toks: list[Any], cue: Any, ctx: _Ctx, claims: Callable[[Any], bool] | None = None
 ) -> list[Any]:
@@ -299,6 +310,7 @@ def _cut_other_attribution(
                 )
             )
             and not ctx.in_quote(t.idx)
+            and not _background_clause(t)
             and (
                 t.dep_ != "relcl"
                 or (_second_saying(t, cue, first) and claims is not None and claims(t))

@@ -19,7 +19,7 @@ from bot.analysis.claims.base import (
     _sub,
 )
 from bot.analysis.claims.positions import in_background, position_content, whole_object
-from bot.analysis.claims.quotes import _adjacent_quote
+from bot.analysis.claims.quotes import _adjacent_quote, _quoted_phrase
 from bot.analysis.claims.speakers import _a_share, _share_before, _share_speaker, _speaker
 from bot.analysis.claims.verb_content import (
     _BEFORE_CUES,
@@ -49,6 +49,7 @@ from bot.analysis.cues import (
     POSITION_CUES,
     RECORD_CUES,
     ROLE_NOUNS,
+    STATEMENT_NOUNS,
     TOPIC_CUES,
     is_outlet_name,
 )
@@ -251,7 +252,12 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
         # "announced plans", "confirmed the details": nothing one could check
         return [], ""
     if dobj and (lemma in OBJECT_CUES):
-        return _span_of(dobj + comp + preps), "object"
+        toks = _span_of(dobj + comp + preps)
+        if not comp and not preps and len(dobj) == 1:
+            # "denied any role in the attacks", "announced his engagement to
+            # X": a phrase of the object the parser hung on the verb
+            toks = _object_with_phrase(cue, dobj[0])
+        return toks, "object"
     if comp and lemma not in NEEDS_CLAUSE:
         return _span_of(comp), "xcomp"
     # "asked the minister whether the depot would close": the question is a
@@ -277,6 +283,52 @@ def _empty_object(obj: Any) -> bool:
     return obj.lemma_.lower() in EMPTY_OBJECTS and all(
         c.dep_ in ("det", "poss", "amod") for c in obj.children
     )
+
+
+def _phrase_around_quote(cue: Any, sent: Any, ctx: _Ctx) -> list[Any]:
+    """The verb and its phrase up to the end of the one that holds a few
+    quoted words right after it ("admitted to his government’s
+    “shortcomings”"), when that phrase follows the verb straight on."""
+    lemma = cue.lemma_.lower()
+    if lemma in RECORD_CUES or lemma == "put" or any(c.tag_ == "TO" for c in cue.children):
+        return []  # "register as “undeclared”", "to respond … by recognizing that “…”"
+    q = next((q for q in ctx.quotes if cue.idx < q[0] < sent.end_char), None)
+    if q is None or not _quoted_phrase(q[0], q[1], ctx):
+        return []
+    doc = cue.doc
+    if len(doc.char_span(cue.idx, q[0], alignment_mode="expand") or ()) > 8:
+        return []  # the quoted words belong to a later phrase
+    end = cue.i
+    for c in sorted(cue.children, key=lambda t: t.i):
+        if c.i < cue.i or c.dep_ not in ("prep", "dobj", "dative", "prt"):
+            continue
+        if c.left_edge.i != end + 1:
+            return []
+        end = c.right_edge.i
+        if any(q[0] <= t.idx < q[1] for t in c.subtree):
+            return list(doc[cue.i : end + 1])
+    return []
+
+
+def _object_with_phrase(cue: Any, obj: Any) -> list[Any]:
+    """The object with an "in" or "to" phrase right after it that the parser
+    hung on the verb, when it names neither a place, a time, a medium nor an
+    audience ("in Paris", "in a statement", "to reporters")."""
+    toks = _sub(obj)
+    end = toks[-1].i
+    nxt = next((c for c in cue.children if c.dep_ == "prep" and c.i == end + 1), None)
+    if nxt is None or nxt.lower_ not in ("in", "to") or obj.lemma_.lower() in CLAIM_NOUNS:
+        # "dismissed similar accusations in the past": claims that point at nothing
+        return toks
+    pobj = next((c for c in nxt.children if c.dep_ == "pobj"), None)
+    if (
+        pobj is None
+        or pobj.ent_type_ in ("GPE", "LOC", "FAC", "DATE", "TIME", "ORDINAL", "CARDINAL")
+        or pobj.pos_ == "PRON"
+        or pobj.lemma_.lower() in AUDIENCE | STATEMENT_NOUNS | MEDIUM_NOUNS | DOCUMENT_NOUNS
+    ):
+        return toks
+    return [*toks, *_sub(nxt)]
 
 
 def _explicit_that(cue: Any) -> bool:
@@ -1384,6 +1436,10 @@ def _verb_content(
     ):
         # "interjected to say: “…”", not "wants to say"
         quote = _adjacent_quote(cue, sent, ctx)
+        if quote is None:
+            # "wrote about the “creative” use of fake letters": the quoted
+            # words with the phrase they sit in, the verb first
+            toks = _phrase_around_quote(cue, sent, ctx)
     if quote is not None:
         text, start, end = _finish(ctx.text, quote[0], quote[1], None, ctx)
         if not text:
