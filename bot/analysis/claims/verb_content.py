@@ -86,7 +86,11 @@ def _that_clause(cue: Any, ctx: _Ctx) -> list[Any]:
                 for i in range(cue.sent.start, first - 1)
                 if not ctx.in_dateline(doc[i].idx) and ctx.same_para(doc[i].idx, cue.idx)
             ]
-            if len(toks) >= 4 and any(t.pos_ in ("VERB", "AUX") for t in toks):
+            if (
+                len(toks) >= 4
+                and any(t.pos_ in ("VERB", "AUX") for t in toks)
+                and not _subordinate(toks)
+            ):
                 return toks
         if first == cue.sent.start + 1 and doc[cue.sent.start].text == "," and cue.sent.start > 0:
             # "Those who borrow struggle, even with a job, he said.": the
@@ -166,6 +170,19 @@ def _that_clause(cue: Any, ctx: _Ctx) -> list[Any]:
     if toks and toks[0].pos_ in ("DET", "PROPN", "NOUN", "PRON", "ADJ", "NUM") and has_clause:
         return toks
     return []
+
+
+def _subordinate(toks: list[Any]) -> bool:
+    """ "But when Congress cut the funding, Mexico said enough": a clause
+    of time or condition before the comma is no reported clause."""
+    words = [t for t in toks if not t.is_punct]
+    while words and words[0].lower_ in ("but", "and", "so", "yet", "then"):
+        words = words[1:]
+    return (
+        bool(words)
+        and words[0].head.dep_ == "advcl"
+        and (words[0].dep_ == "mark" or words[0].lower_ in ("when", "where", "whenever", "once"))
+    )
 
 
 def _audience(tok: Any) -> bool:

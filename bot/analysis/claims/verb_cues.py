@@ -258,8 +258,11 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
             # X": a phrase of the object the parser hung on the verb
             toks = _object_with_phrase(cue, dobj[0])
         return toks, "object"
-    if comp and lemma not in NEEDS_CLAUSE:
-        return _span_of(comp), "xcomp"
+    # "said as she and others marched": a time with a subject of its own is
+    # no complement of a cue by itself
+    own = [c for c in comp if not (c.dep_ == "advcl" and any(g.dep_ in _SUBJ for g in c.children))]
+    if own and lemma not in NEEDS_CLAUSE:
+        return _span_of(own), "xcomp"
     # "asked the minister whether the depot would close": the question is a
     # clause the parser hangs as an adverbial
     if lemma in ("ask", "wonder"):
