@@ -259,6 +259,9 @@ def _join_split_quotes(drafts: list[_Draft], ctx: _Ctx) -> None:
         if nxt is None or nxt[1] - nxt[0] < 8 or not ctx.same_para(end, nxt[0]):
             continue
         between = text[end : nxt[0]].strip(" \t\"“”«»'`")
+        # "“A,” he said, but “B”": the quotation goes on past a conjunction
+        conj = re.search(r",\s+(but|and)$", between)
+        between = between[: conj.start() + 1] if conj is not None else between
         # the cue and its speaker, with a long title or a relative clause
         # ("said Gregory Slayton, whom the president appointed …, and who …")
         if len(between.split()) > 30 or not between.endswith((",", ".", ":", ";", "—")):
@@ -283,7 +286,19 @@ def _join_split_quotes(drafts: list[_Draft], ctx: _Ctx) -> None:
         if first is None or second is None:
             continue
         d.joined = own is not None
-        d.tokens = [t for t in first if not t.is_space] + [t for t in second if not t.is_space]
+        # the conjunction stays between the parts ("I admire Tom, but when …")
+        link = (
+            [
+                t
+                for t in ctx.doc.char_span(end, nxt[0], alignment_mode="expand") or ()
+                if t.lower_ == conj.group(1)
+            ][-1:]
+            if conj is not None
+            else []
+        )
+        d.tokens = (
+            [t for t in first if not t.is_space] + link + [t for t in second if not t.is_space]
+        )
         d.end = nxt[1]
 
 
