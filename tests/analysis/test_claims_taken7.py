@@ -1,0 +1,81 @@
+"""One claim of ours that held two attributions (issue 12, seventh round):
+a second verb of the same speaker coordinated with the reported clause, or
+set off after it, gets a claim of its own and ends the first one. Sentences
+written for these tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.analysis.aliases import Gazetteer
+from tests.analysis.test_claims import check, claims_of
+
+
+def _by_cue(claims: list[Any], cue: str) -> Any:
+    found = [c for c in claims if c.cue.split()[0] == cue]
+    assert found, f"no claim with cue {cue!r} in {[(c.speaker, c.cue, c.text) for c in claims]}"
+    return found[0]
+
+
+def test_coordinated_pledge_after_the_reported_clause(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "The harbour master, Ines Kolar, announced that she was leaving the port authority "
+        "and vowed to spend more time on the lifeboat service."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    said = _by_cue(claims, "announced")
+    check(said, has=("she was leaving the port authority",), lacks=("vowed", "lifeboat"))
+    vowed = _by_cue(claims, "vowed")
+    assert "Kolar" in vowed.speaker, vowed
+    check(vowed, has=("spend more time on the lifeboat service",))
+
+
+def test_coordinated_demand_after_a_belief(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Many fishermen believe the new quota is unfair and have been calling on the "
+        "ministry to suspend it until the spring."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    believe = _by_cue(claims, "believe")
+    check(believe, has=("the new quota is unfair",), lacks=("calling", "ministry"))
+    calling = _by_cue(claims, "calling")
+    assert "fishermen" in calling.speaker.lower(), calling
+    check(calling, has=("ministry to suspend it",))
+
+
+def test_belief_set_off_after_the_reported_clause(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Aides to the senator say she sees no reason to answer her rivals, believing "
+        "that her voting record speaks for itself."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    say = _by_cue(claims, "say")
+    check(say, has=("no reason to answer her rivals",), lacks=("believing", "voting record"))
+    believing = _by_cue(claims, "believing")
+    assert "aides" in believing.speaker.lower(), believing
+    check(believing, has=("her voting record speaks for itself",))
+
+
+def test_participle_of_saying_after_before(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        'The governor said the toll had "paid for the bridge" in a radio interview '
+        'before claiming that the ferries were "never late."'
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    said = _by_cue(claims, "said")
+    check(said, has=("paid for the bridge",), lacks=("claiming", "ferries"))
+    claiming = _by_cue(claims, "claiming")
+    assert "governor" in claiming.speaker.lower(), claiming
+    check(claiming, has=("ferries were",))
+
+
+def test_participle_of_saying_after_after_is_the_clause_subjects(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = "The mayor said the police chief resigned after saying that the force was underfunded."
+    claims = claims_of(nlp, gazetteer, text)
+    said = _by_cue(claims, "said")
+    check(said, has=("police chief resigned",), lacks=("underfunded",))
+    saying = _by_cue(claims, "saying")
+    assert "chief" in saying.speaker.lower(), saying
+    check(saying, has=("the force was underfunded",))
