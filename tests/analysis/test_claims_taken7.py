@@ -79,3 +79,19 @@ def test_participle_of_saying_after_after_is_the_clause_subjects(
     saying = _by_cue(claims, "saying")
     assert "chief" in saying.speaker.lower(), saying
     check(saying, has=("the force was underfunded",))
+
+
+def test_clause_set_against_the_report_speaks_for_its_subject(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = (
+        "Growers in the valley argue that the water levy is rigged against small farms, "
+        "while the mayor, Tom Reyes, has gained support by saying that the levy "
+        "protects the river."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    argue = _by_cue(claims, "argue")
+    check(argue, has=("rigged against small farms",), lacks=("Reyes", "protects the river"))
+    saying = _by_cue(claims, "saying")
+    assert "Reyes" in saying.speaker, saying
+    check(saying, has=("the levy protects the river",))

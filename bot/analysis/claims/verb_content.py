@@ -279,6 +279,39 @@ def _pledged(verb: Any) -> bool:
     )
 
 
+# subordinators of a clause set against the reported one ("…, while B …")
+_CONTRAST = frozenset({"while", "whereas", "although", "though"})
+
+
+def _other_speakers_clause(verb: Any, cue: Any, toks: list[Any]) -> int | None:
+    """ "argue that the tax is rigged, while her rival has gained by saying
+    that …": a verb of saying inside a clause set against the reported one
+    ("while", "whereas", "although") that has a subject of its own belongs to
+    that subject, not to the first claim. Where the clause begins, else
+    None."""
+    if verb.i == cue.i or verb.lemma_.lower() not in CUE_VERBS or verb.tag_ != "VBG":
+        return None
+    inside = {t.i for t in toks}
+    node = verb
+    for _ in range(4):
+        if node.head.i == node.i or node.head.i not in inside:
+            return None
+        if node.dep_ == "advcl":
+            break
+        if node.dep_ not in ("pcomp", "prep", "xcomp"):
+            return None
+        node = node.head
+    else:
+        return None
+    if not (
+        any(c.dep_ == "mark" and c.lower_ in _CONTRAST for c in node.children)
+        and any(c.dep_ == "nsubj" for c in node.children)
+    ):
+        return None
+    start = min(t.i for t in node.subtree)
+    return start if all(i in inside for i in range(start, verb.i)) else None
+
+
 def _is_outer(verb: Any, cue: Any) -> bool:
     outer = _outer_coordinate(verb)
     return outer is not None and outer.i == cue.i
@@ -326,6 +359,11 @@ def _cut_other_attribution(
         if share is not None and share[1] > first + 2:
             # "… does not care and one in four said …": the group's own claim
             return _trim_end([x for x in toks if x.i < share[1]])
+        other = _other_speakers_clause(t, cue, toks) if claims is not None else None
+        if other is not None and other > first + 2 and claims is not None and claims(t):
+            # "argue that A, while her rival has gained by saying that B": a
+            # clause set against A whose own subject speaks
+            return _trim_end([x for x in toks if x.i < other])
         if t.i > first + 2 and t.dep_ == "conj" and _view_for(t) is not None:
             # "said the mails were personal, but for Republicans, it is …"
             start = min(x.i for x in _sub(t))
