@@ -95,3 +95,20 @@ def test_clause_set_against_the_report_speaks_for_its_subject(
     saying = _by_cue(claims, "saying")
     assert "Reyes" in saying.speaker, saying
     check(saying, has=("the levy protects the river",))
+
+
+def test_quote_paragraph_with_its_own_cue_is_not_the_one_before(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = (
+        "The historian Dana Roth spoke about the crowds at the rallies.\n\n"
+        "“One kind I would call a polite hostility,” Roth said. “The rallies give "
+        "people a place to let it out — and they enjoy it.\n"
+        "“There is another kind that just wants to wreck things,” Roth said. "
+        "“I cannot tell if it was relief or a symptom.”\n"
+    )
+    claims = [c for c in claims_of(nlp, gazetteer, text) if "Roth" in c.speaker]
+    first = next(c for c in claims if "polite hostility" in c.text)
+    check(first, has=("they enjoy it",), lacks=("another kind",))
+    second = next(c for c in claims if "another kind" in c.text)
+    check(second, has=("relief or a symptom",), lacks=("enjoy",))
