@@ -112,3 +112,31 @@ def test_quote_paragraph_with_its_own_cue_is_not_the_one_before(
     check(first, has=("they enjoy it",), lacks=("another kind",))
     second = next(c for c in claims if "another kind" in c.text)
     check(second, has=("relief or a symptom",), lacks=("enjoy",))
+
+
+def test_manner_of_saying_with_a_quotation_or_clause(nlp: Any, gazetteer: Gazetteer) -> None:
+    claims = claims_of(
+        nlp, gazetteer, "An exasperated Brandt quipped, “It’s like a ferry with no captain at all.”"
+    )
+    quipped = _by_cue(claims, "quipped")
+    assert "Brandt" in quipped.speaker, quipped
+    check(quipped, has=("a ferry with no captain",), direct=True)
+    claims = claims_of(
+        nlp, gazetteer, "The mayor joked that the new ferry was faster than the bridge."
+    )
+    check(_by_cue(claims, "joked"), has=("the new ferry was faster than the bridge",))
+    # how something was said, with no words of it, is no claim
+    for text in (
+        "Protesters shouted slogans outside the town hall on Friday.",
+        "The old film ''Harbour Lights,'' which recounts the flood of 1953, is shown daily.",
+    ):
+        assert not claims_of(nlp, gazetteer, text), text
+
+
+def test_what_a_brag_is_about(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "For a year, Mayor Tom Brandt bragged to voters about how cheaply he was running the port."
+    )
+    claim = _by_cue(claims_of(nlp, gazetteer, text), "bragged")
+    assert "Brandt" in claim.speaker, claim
+    check(claim, has=("how cheaply he was running the port",), lacks=("For a year",))

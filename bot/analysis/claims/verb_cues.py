@@ -42,6 +42,7 @@ from bot.analysis.cues import (
     EMPHASIS_NOUNS,
     EMPTY_OBJECTS,
     JUDGING_CUES,
+    MANNER_CUES,
     MEDIUM_NOUNS,
     MODALS,
     NEEDS_CLAUSE,
@@ -276,7 +277,11 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
         ]
         if asked:
             return _sub(asked[0]), "ccomp"
-    if preps and lemma in ("warn", "speak", "complain", "boast"):
+    about = [p for p in preps if p.lower_ in ("about", "of")]
+    if lemma in ("boast", "brag") and about:
+        # "bragged for a year about how cheaply …": what the bragging was about
+        preps = about
+    if preps and lemma in ("warn", "speak", "complain", "boast", "brag"):
         return _span_of(preps), "object"
     return [], ""
 
@@ -1298,6 +1303,17 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         draft is None or not draft.direct or subj is None or subj.pos_ not in ("PRON", "PROPN")
     ):
         return None  # "the talks continued": speech only when it goes on quoting someone
+    if lemma in MANNER_CUES and (
+        cue.dep_ == "relcl"
+        or (
+            draft is not None
+            and not draft.direct
+            and not any(c.dep_ in ("ccomp", "parataxis") for c in cue.children)
+        )
+    ):
+        # "shouted slogans", "recounted the day", "a film that recounts the
+        # trade": how something was told, not what
+        return None
     if draft is not None and subj is not None and not passive:
         draft.also = _co_speakers(subj, speaker, ctx)
     return draft
