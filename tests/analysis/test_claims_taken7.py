@@ -133,6 +133,15 @@ def test_manner_of_saying_with_a_quotation_or_clause(nlp: Any, gazetteer: Gazett
         assert not claims_of(nlp, gazetteer, text), text
 
 
+def test_dateline_with_a_horizontal_bar_is_no_content(nlp: Any, gazetteer: Gazetteer) -> None:
+    for text in (
+        "OSLO ― The port will reopen in May, the mayor said on Tuesday.",
+        "OSLO ―\u00a0The port will reopen in May, the mayor said on Tuesday.",
+    ):
+        claim = _by_cue(claims_of(nlp, gazetteer, text), "said")
+        check(claim, has=("The port will reopen in May",), lacks=("OSLO",))
+
+
 def test_what_a_brag_is_about(nlp: Any, gazetteer: Gazetteer) -> None:
     text = (
         "For a year, Mayor Tom Brandt bragged to voters about how cheaply he was running the port."
