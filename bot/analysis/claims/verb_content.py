@@ -262,7 +262,7 @@ def _outer_coordinate(verb: Any) -> Any | None:
 
 
 # verbs by which a speaker commits to what the infinitive after them says
-_PLEDGES = frozenset({"vow", "pledge", "promise", "threaten", "swear"})
+_PLEDGES = frozenset({"vow", "pledge", "promise"})
 
 
 def _pledged(verb: Any) -> bool:
