@@ -26,7 +26,7 @@ MANNER_VERBS = frozenset(
     {"joke", "quip", "brag", "gripe", "grumble", "muse", "marvel", "scoff", "sneer"}
     | {"exclaim", "shout", "yell", "whisper", "mutter", "murmur", "confide", "divulge"}
     | {"recount", "remind", "reassure", "opine", "posit", "surmise", "concur", "clarify"}
-    | {"swear"}
+    | {"swear", "gush"}
 )
 
 # verbs of saying and of stance; the value is the stance the cue gives
@@ -120,9 +120,6 @@ CUE_VERBS: dict[str, Stance] = {
             "continue",
         )
     },
-    # manners of saying: a claim only with a quotation or a reported clause
-    **{v: Stance.ASSERT for v in ("quip", "joke", "scoff", "muse", "mutter", "brag")},
-    **{v: Stance.ASSERT for v in ("grumble", "gush", "shout", "yell", "whisper", "recount")},
     **{v: Stance.ASSERT for v in ("think", "believe", "expect", "fear", "hope", "suspect")},
     **{v: Stance.ASSERT for v in ("feel", "worry", "agree", "find", "show", "know", "determine")},
     "rule": Stance.ASSERT,
@@ -172,14 +169,6 @@ DOCUMENT_NOUNS = frozenset(
     | {"complaint", "lawsuit", "ruling", "indictment", "petition", "release", "missive"}
 )
 
-# verbs that tell how something was said: a claim only with a quotation or
-# a reported clause ("“…,” she quipped", "joked that …"), never with an
-# object alone ("shouted slogans", "recounted the day")
-MANNER_CUES = frozenset(
-    {"quip", "joke", "scoff", "muse", "mutter", "grumble", "gush", "shout", "yell"}
-    | {"whisper", "recount"}
-)
-
 # cues that carry no content by themselves and need a clause, a quote or an
 # object: "he added" alone is not a claim
 NEEDS_CLAUSE = (
@@ -189,7 +178,6 @@ NEEDS_CLAUSE = (
         | MANNER_VERBS
     )
     | CLAUSE_ONLY_CUES
-    | MANNER_CUES
 )
 
 # objects that name a kind of content without giving it ("announced plans",

@@ -42,7 +42,7 @@ from bot.analysis.cues import (
     EMPHASIS_NOUNS,
     EMPTY_OBJECTS,
     JUDGING_CUES,
-    MANNER_CUES,
+    MANNER_VERBS,
     MEDIUM_NOUNS,
     MODALS,
     NEEDS_CLAUSE,
@@ -1303,16 +1303,8 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         draft is None or not draft.direct or subj is None or subj.pos_ not in ("PRON", "PROPN")
     ):
         return None  # "the talks continued": speech only when it goes on quoting someone
-    if lemma in MANNER_CUES and (
-        cue.dep_ == "relcl"
-        or (
-            draft is not None
-            and not draft.direct
-            and not any(c.dep_ in ("ccomp", "parataxis") for c in cue.children)
-        )
-    ):
-        # "shouted slogans", "recounted the day", "a film that recounts the
-        # trade": how something was told, not what
+    if lemma in MANNER_VERBS and cue.dep_ == "relcl":
+        # "a film which recounts the trade": how something is told, not what
         return None
     if draft is not None and subj is not None and not passive:
         draft.also = _co_speakers(subj, speaker, ctx)
