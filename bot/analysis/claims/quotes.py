@@ -53,7 +53,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
                 reopen = 1
             elif text.startswith(("''", "``"), j) and j > i:
                 reopen = 2
-            if reopen and not _cued_again(text, j + reopen):
+            if reopen and not (_cued_again(text, j + reopen) and _after_quotation(text, start)):
                 i = j + reopen
                 continue
             if i > start:
@@ -67,6 +67,14 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
 
 # a quotation's first part closed on a comma, then the cue ("“…,” she said")
 _CLOSED_FOR_CUE = re.compile(r",\s*(?:”|\"|'')")
+
+
+def _after_quotation(text: str, start: int) -> bool:
+    """Whether the quotation open at a paragraph's end follows another one of
+    the same paragraph (“A,” Roth said. “B …): a cued paragraph, not a stray
+    opening mark."""
+    para = text.rfind("\n", 0, start) + 1
+    return re.search(r"”|\"|''", text[para : max(para, start - 2)]) is not None
 
 
 def _cued_again(text: str, begin: int) -> bool:
