@@ -114,22 +114,6 @@ def test_quote_paragraph_with_its_own_cue_is_not_the_one_before(
     check(second, has=("relief or a symptom",), lacks=("enjoy",))
 
 
-def test_manner_of_saying_in_a_relative_clause_is_no_claim(nlp: Any, gazetteer: Gazetteer) -> None:
-    text = "The old film ''Harbour Lights,'' which recounts the flood of 1953, is shown daily."
-    assert not claims_of(nlp, gazetteer, text), text
-    # with its words beside it, a manner of saying is a claim, in a relative
-    # clause too
-    text = (
-        "The ceremony featured singers like Ana Ruiz and Tom Brask, who joked of the "
-        "harbour, ''I haven't sailed it yet, but I'm going to.''"
-    )
-    check(_by_cue(claims_of(nlp, gazetteer, text), "joked"), has=("haven't sailed it yet",))
-    claims = claims_of(
-        nlp, gazetteer, "An exasperated Brandt quipped, “It’s like a ferry with no captain at all.”"
-    )
-    check(_by_cue(claims, "quipped"), has=("a ferry with no captain",), direct=True)
-
-
 def test_dateline_with_a_horizontal_bar_is_no_content(nlp: Any, gazetteer: Gazetteer) -> None:
     for text in (
         "OSLO ― The port will reopen in May, the mayor said on Tuesday.",

@@ -42,7 +42,6 @@ from bot.analysis.cues import (
     EMPHASIS_NOUNS,
     EMPTY_OBJECTS,
     JUDGING_CUES,
-    MANNER_VERBS,
     MEDIUM_NOUNS,
     MODALS,
     NEEDS_CLAUSE,
@@ -1303,10 +1302,6 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         draft is None or not draft.direct or subj is None or subj.pos_ not in ("PRON", "PROPN")
     ):
         return None  # "the talks continued": speech only when it goes on quoting someone
-    if lemma in MANNER_VERBS and cue.dep_ == "relcl" and (draft is None or draft.start < cue.idx):
-        # "a film which recounts the trade": how something is told, not what
-        # (", who joked of the museum, ''I haven't seen it yet''" has its words)
-        return None
     if draft is not None and subj is not None and not passive:
         draft.also = _co_speakers(subj, speaker, ctx)
     return draft
