@@ -26,7 +26,7 @@ MANNER_VERBS = frozenset(
     {"joke", "quip", "brag", "gripe", "grumble", "muse", "marvel", "scoff", "sneer"}
     | {"exclaim", "shout", "yell", "whisper", "mutter", "murmur", "confide", "divulge"}
     | {"recount", "remind", "reassure", "opine", "posit", "surmise", "concur", "clarify"}
-    | {"swear"}
+    | {"swear", "gush"}
 )
 
 # verbs of saying and of stance; the value is the stance the cue gives

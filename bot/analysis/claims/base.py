@@ -24,7 +24,7 @@ _GROUP_PRONOUNS = {"they", "it", "we"}
 
 _DATELINE = re.compile(
     r"^[ \t]*(?:[A-Z][A-Z.'’-]+(?:[ ,]+[A-Z][A-Za-z.'’-]+)*)[ \t]*(?:\([^)\n]{1,40}\))?[ \t]*"
-    r"(?:[:—–-]|--)[ \t]+",
+    r"(?:[:—–―-]|--)[ \t\u00a0]+",
     re.MULTILINE,
 )
 

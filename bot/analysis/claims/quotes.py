@@ -48,11 +48,13 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
             j = i
             while j < n and text[j] in "\n \t":
                 j += 1
+            reopen = 0
             if j < n and text[j] in ('"', "“", "«") and j > i:
-                i = j + 1
-                continue
-            if text.startswith(("''", "``"), j) and j > i:
-                i = j + 2
+                reopen = 1
+            elif text.startswith(("''", "``"), j) and j > i:
+                reopen = 2
+            if reopen and not (_cued_again(text, j + reopen) and _after_quotation(text, start)):
+                i = j + reopen
                 continue
             if i > start:
                 spans.append((start, i))
@@ -61,6 +63,28 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     if start is not None and n > start:
         spans.append((start, n))
     return _with_single_quotes(text, spans)
+
+
+# a quotation's first part closed on a comma, then the cue ("“…,” she said")
+_CLOSED_FOR_CUE = re.compile(r",\s*(?:”|\"|'')")
+
+
+def _after_quotation(text: str, start: int) -> bool:
+    """Whether the quotation open at a paragraph's end follows another one of
+    the same paragraph (“A,” Roth said. “B …): a cued paragraph, not a stray
+    opening mark."""
+    para = text.rfind("\n", 0, start) + 1
+    return re.search(r"”|\"|''", text[para : max(para, start - 2)]) is not None
+
+
+def _cued_again(text: str, begin: int) -> bool:
+    """Whether the quotation a paragraph reopens closes on a comma before its
+    cue (“…,” Sexton said. “…”): the paragraph then has a cue of its own, and
+    the quotation of the paragraph before ends there."""
+    end = text.find("\n", begin)
+    para = text[begin : len(text) if end < 0 else end]
+    close = re.search(r"”|\"|''", para)
+    return close is not None and _CLOSED_FOR_CUE.match(para, max(0, close.start() - 1)) is not None
 
 
 _SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(:—–\[]))[‘'](?=\w)", re.MULTILINE)

@@ -244,10 +244,14 @@ def _outer_coordinate(verb: Any) -> Any | None:
         return None
     if any(c.dep_ in _SUBJ for c in verb.children):
         return None
-    if not any(c.dep_ == "ccomp" for c in verb.children) and not (
-        # "revealed that A and urged Washington to reconsider": a demand is
-        # the first cue's speaker's too
-        verb.lemma_.lower() in POSITION_CUES and position_content(verb)
+    if (
+        not any(c.dep_ == "ccomp" for c in verb.children)
+        and not (
+            # "revealed that A and urged Washington to reconsider": a demand is
+            # the first cue's speaker's too
+            verb.lemma_.lower() in POSITION_CUES and position_content(verb)
+        )
+        and not _pledged(verb)
     ):
         return None  # "said it is reviewing … and will continue cooperating": no report
     clause = verb.head
@@ -255,6 +259,57 @@ def _outer_coordinate(verb: Any) -> Any | None:
     if clause.dep_ != "ccomp" or outer is clause or verb.i < clause.i:
         return None
     return outer if outer.lemma_.lower() in CUE_VERBS else None
+
+
+# verbs by which a speaker commits to what the infinitive after them says
+_PLEDGES = frozenset({"vow", "pledge", "promise"})
+
+
+def _pledged(verb: Any) -> bool:
+    """ "announced that she was stepping down and vowed to focus on …": a
+    pledge in the past or present tense with an infinitive of its own
+    ("vowed to", "promised to", "threatened to") says what its speaker will
+    do ("claims not to be arming …" restates the clause before it)."""
+    return (verb.lemma_.lower() in _PLEDGES and verb.tag_ in ("VBD", "VBZ", "VBP")) and any(
+        c.dep_ == "xcomp"
+        and c.i > verb.i
+        and c.pos_ == "VERB"
+        and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children)
+        for c in verb.children
+    )
+
+
+# subordinators of a clause set against the reported one ("…, while B …")
+_CONTRAST = frozenset({"while", "whereas", "although", "though"})
+
+
+def _other_speakers_clause(verb: Any, cue: Any, toks: list[Any]) -> int | None:
+    """ "argue that the tax is rigged, while her rival has gained by saying
+    that …": a verb of saying inside a clause set against the reported one
+    ("while", "whereas", "although") that has a subject of its own belongs to
+    that subject, not to the first claim. Where the clause begins, else
+    None."""
+    if verb.i == cue.i or verb.lemma_.lower() not in CUE_VERBS or verb.tag_ != "VBG":
+        return None
+    inside = {t.i for t in toks}
+    node = verb
+    for _ in range(4):
+        if node.head.i == node.i or node.head.i not in inside:
+            return None
+        if node.dep_ == "advcl":
+            break
+        if node.dep_ not in ("pcomp", "prep", "xcomp"):
+            return None
+        node = node.head
+    else:
+        return None
+    if not (
+        any(c.dep_ == "mark" and c.lower_ in _CONTRAST for c in node.children)
+        and any(c.dep_ == "nsubj" for c in node.children)
+    ):
+        return None
+    start = min(t.i for t in node.subtree)
+    return start if all(i in inside for i in range(start, verb.i)) else None
 
 
 def _is_outer(verb: Any, cue: Any) -> bool:
@@ -304,6 +359,11 @@ def _cut_other_attribution(
         if share is not None and share[1] > first + 2:
             # "… does not care and one in four said …": the group's own claim
             return _trim_end([x for x in toks if x.i < share[1]])
+        other = _other_speakers_clause(t, cue, toks) if claims is not None else None
+        if other is not None and other > first + 2 and claims is not None and claims(t):
+            # "argue that A, while her rival has gained by saying that B": a
+            # clause set against A whose own subject speaks
+            return _trim_end([x for x in toks if x.i < other])
         if t.i > first + 2 and t.dep_ == "conj" and _view_for(t) is not None:
             # "said the mails were personal, but for Republicans, it is …"
             start = min(x.i for x in _sub(t))
@@ -311,13 +371,22 @@ def _cut_other_attribution(
         if (
             t.i > first + 2
             and t.i != cue.i
-            and t.dep_ in ("advcl", "conj", "relcl")
+            and (t.dep_ in ("advcl", "conj", "relcl") or _saying_after_prep(t))
             and (
                 (
                     t.lemma_.lower() in CUE_VERBS
-                    and t.lemma_.lower() not in CLAUSE_ONLY_CUES | RECORD_CUES
+                    and t.lemma_.lower() not in RECORD_CUES
+                    and (
+                        t.lemma_.lower() not in CLAUSE_ONLY_CUES
+                        # "say he sees no need to debate, believing that …":
+                        # a belief set off after the clause is held apart
+                        or (t.tag_ == "VBG" and _second_saying(t, cue, first))
+                    )
                     and _speech_sense(t)
                 )
+                # "believe A and have been calling on the council to …": the
+                # speaker's demand, coordinated with the clause A
+                or (_is_outer(t, cue) and claims is not None and claims(t))
                 # "said the budget would be cut, pointing to the drop in
                 # sales": the reason given is a claim of its own
                 or (
@@ -334,12 +403,15 @@ def _cut_other_attribution(
             )
             and (
                 any(c.dep_ == "nsubj" for c in t.children)
-                or _is_outer(t, cue)
+                or (_is_outer(t, cue) and claims is not None and claims(t))
                 or _hung_saying(t)
                 or (_second_saying(t, cue, first) and claims is not None and claims(t))
+                or (_saying_after_prep(t) and claims is not None and claims(t))
             )
         ):
             start = min(x.i for x in _sub(t))
+            if _saying_after_prep(t):
+                start = t.head.i  # the preposition with its participle
             if start > first + 2 and t.dep_ == "relcl":
                 # "Vote for Clinton, whom he called “…”, or throw away his vote":
                 # the relative clause and its commas, not what follows it
@@ -454,6 +526,27 @@ def _second_saying(verb: Any, cue: Any, first: int) -> bool:
         return False
     subj = next((c for c in head.children if c.dep_ in _SUBJ), None)
     return subj is not None and subj.lower_ in _SELF and head.tag_ == verb.tag_
+
+
+# prepositions by which a participle of saying follows the reported clause
+_THEN_PREPS = frozenset({"before", "after", "while"})
+
+
+def _saying_after_prep(verb: Any) -> bool:
+    """ "said the levy had “saved the harbour” before claiming that …": a
+    participle of saying with a reported clause of its own after "before",
+    "after" or "while", at the end of the first claim's clause, is a second
+    claim, not part of the first one."""
+    prep = verb.head
+    return (
+        verb.tag_ == "VBG"
+        and verb.dep_ == "pcomp"
+        and prep.dep_ == "prep"
+        and prep.lower_ in _THEN_PREPS
+        and prep.i == verb.i - 1
+        and not any(c.dep_ in _SUBJ for c in verb.children)
+        and any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children)
+    )
 
 
 def _hung_saying(verb: Any) -> bool:

@@ -28,6 +28,7 @@ from bot.analysis.claims.verb_content import (
     _outer_coordinate,
     _pro_form,
     _recorded,
+    _saying_after_prep,
     _says_pro_form,
     _that_clause,
     _with_antecedent,
@@ -275,7 +276,11 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
         ]
         if asked:
             return _sub(asked[0]), "ccomp"
-    if preps and lemma in ("warn", "speak", "complain", "boast"):
+    about = [p for p in preps if p.lower_ in ("about", "of")]
+    if lemma in ("boast", "brag") and about:
+        # "bragged for a year about how cheaply …": what the bragging was about
+        preps = about
+    if preps and lemma in ("warn", "speak", "complain", "boast", "brag"):
         return _span_of(preps), "object"
     return [], ""
 
@@ -905,13 +910,15 @@ def _reporter_of_participle(cue: Any) -> Any:
     participle of saying that the parser hung inside another cue's reported
     clause speaks for that cue's subject, not for the clause's. None
     otherwise."""
+    after_prep = _saying_after_prep(cue)
     if (
         cue.tag_ != "VBG"
-        or cue.dep_ not in ("advcl", "conj")
+        or (cue.dep_ not in ("advcl", "conj") and not after_prep)
         or any(c.dep_ in _SUBJ for c in cue.children)
     ):
         return None
-    node = cue.head
+    # "said the levy had risen before claiming that …": the preposition's head
+    node = cue.head.head if after_prep else cue.head
     for _ in range(6):
         claimed = (
             node.dep_ == "acl"
@@ -925,7 +932,10 @@ def _reporter_of_participle(cue: Any) -> Any:
             # clause of the claim noun the cue takes
             outer = node.head.head if claimed else node.head
             if (not inner or inner[0].lower_ not in ("it", "there", "this", "that")) and not (
-                outer.i < node.i and _set_off(cue) and not _relayed(outer)
+                outer.i < node.i
+                # "said the chief resigned after saying …" is the chief's
+                and (_set_off(cue) or (after_prep and cue.head.lower_ != "after"))
+                and not _relayed(outer)
             ):
                 # "Trump welcomed the news, saying …, CNN reported": the clause's
                 # own subject speaks; only an empty subject ("it was premature
@@ -1189,8 +1199,12 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     if share is not None:
         # "… and one in four said …": a counted group the parser left unattached
         return _verb_content(cue, lemma, _share_speaker(share[0]), sent, k, ctx, modal)
-    if lemma in CLAUSE_ONLY_CUES and (
-        (cue.tag_ == "VBG" and not own_subject) or (not own_subject and cue.dep_ != "conj")
+    if (
+        lemma in CLAUSE_ONLY_CUES
+        and ((cue.tag_ == "VBG" and not own_subject) or (not own_subject and cue.dep_ != "conj"))
+        # "say he sees no need to debate, believing that …": the holder is
+        # the speaker of the clause the belief is set off after
+        and not (cue.tag_ == "VBG" and _set_off(cue) and _reporter_of_participle(cue) is not None)
     ):
         # "knowing it could fail": a belief needs its holder named ("is hoping" has one)
         return None
