@@ -311,19 +311,17 @@ def _join_split_quotes(drafts: list[_Draft], ctx: _Ctx) -> None:
             continue
         d.joined = own is not None
         # the conjunction stays between the parts ("I admire Tom, but when …")
-        link = (
-            [
-                t
-                for t in ctx.doc.char_span(end, nxt[0], alignment_mode="expand") or ()
-                if t.lower_ == conj.group(1)
-            ][-1:]
-            if conj is not None
-            else []
-        )
+        link = _last_word(ctx, end, nxt[0], conj.group(1)) if conj is not None else []
         d.tokens = (
             [t for t in first if not t.is_space] + link + [t for t in second if not t.is_space]
         )
         d.end = nxt[1]
+
+
+def _last_word(ctx: _Ctx, start: int, end: int, word: str) -> list[Any]:
+    """The last token ``word`` between two offsets, as a list of one or none."""
+    span = ctx.doc.char_span(start, end, alignment_mode="expand") or ()
+    return [t for t in span if t.lower_ == word][-1:]
 
 
 def _quoted_end(d: _Draft, ctx: _Ctx) -> int | None:
