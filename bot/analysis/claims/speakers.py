@@ -350,12 +350,44 @@ def _on_clause_of(noun: Any, verb: Any) -> bool:
     return bool(node.i == verb.i)
 
 
+_NAMED = ("PERSON", "ORG", "NORP", "GPE")
+
+
+def _described(noun: Any) -> Any:
+    """ "Barlow is a fibber, crank and bully who has pledged …": the subject
+    of "is" speaks for the relative clause on the description, through its
+    conjuncts and appositions; any other noun as it is ("It was the mayor
+    who said …", "two guests: Ann Cole and her friend Tom Barlow, who …",
+    "the mayor, a lawyer who argued …" keep the noun the clause is on)."""
+    if noun.ent_type_ in _NAMED:
+        return noun
+    top = noun
+    while top.head.i != top.i and (
+        (top.dep_ == "conj" and top.head.ent_type_ not in _NAMED)
+        or (top.dep_ == "appos" and top.head.pos_ in ("NOUN", "PROPN"))
+    ):
+        top = top.head
+    if top.dep_ == "attr" and top.head.lemma_ == "be":
+        verb = top.head
+        subj = [c for c in verb.children if c.dep_ == "nsubj"]
+        if not subj and verb.dep_ == "conj":
+            # "X campaigns hard and is a crank who …"
+            subj = [c for c in verb.head.children if c.dep_ == "nsubj"]
+        if subj and (
+            subj[0].lower_ in ("he", "she", "they")
+            or subj[0].pos_ == "PROPN"
+            or subj[0].ent_type_ in _NAMED
+        ):
+            return subj[0]
+    return noun
+
+
 def _subject_speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
     low = head.lower_
     if ctx.in_dateline(head.idx):
         return None
     if head.tag_ in ("WP", "WDT") and head.head.dep_ == "relcl":
-        head = head.head.head
+        head = _described(head.head.head)
         low = head.lower_
     if low == "those" and any(
         c.dep_ == "relcl" and c.lemma_.lower() not in CUE_VERBS for c in head.children

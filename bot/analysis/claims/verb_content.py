@@ -199,6 +199,8 @@ def _with_antecedent(cue: Any, toks: list[Any]) -> list[Any]:
     clause hangs on; the content starts with that noun phrase."""
     if cue.dep_ != "relcl" or not toks:
         return toks
+    if any(c.dep_ in _SUBJ and c.tag_ in ("WDT", "WP") for c in cue.children):
+        return toks  # "a lawyer who has pledged to …": the noun is the speaker
     verbs = [t for t in toks if t.head.i == cue.i and t.pos_ in ("VERB", "AUX")]
     subjects = [c for v in verbs for c in v.children if c.dep_ in _SUBJ]
     if not verbs or any(c.tag_ not in ("WDT", "WP") for c in subjects):

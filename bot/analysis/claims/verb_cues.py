@@ -1469,7 +1469,37 @@ def _verb_content(
         toks = _that_clause(cue, ctx)
     if not toks:
         return None
-    return _draft_from_tokens(speaker, cue, lemma, _with_antecedent(cue, toks), sent, k, ctx, modal)
+    toks = _through_aside(cue, _with_antecedent(cue, toks), sent, ctx)
+    return _draft_from_tokens(speaker, cue, lemma, toks, sent, k, ctx, modal)
+
+
+_DASHES = ("—", "–", "―", "--")
+
+
+def _through_aside(cue: Any, toks: list[Any], sent: Any, ctx: _Ctx) -> list[Any]:
+    """ "pledged to close all depots — some forty sites in the region — by
+    spring": when the parser hangs a dashed aside and what follows it on a
+    noun before the cue, the content still runs through them to the
+    sentence's end (no clause of its own there, nothing quoted)."""
+    if not toks or toks[-1].i < cue.i:
+        return toks
+    doc = cue.doc
+    nxt = toks[-1].i + 1
+    end = sent.end
+    while end > nxt and doc[end - 1].is_punct and doc[end - 1].text not in _DASHES:
+        end -= 1
+    tail = list(doc[nxt:end])
+    dashes = [t for t in tail if t.text in _DASHES]
+    if (
+        len(tail) < 4
+        or tail[0].text not in _DASHES
+        or len(dashes) != 2
+        or dashes[1].i >= end - 1
+        or any(ctx.in_quote(t.idx) or t.is_ancestor(cue) for t in tail)
+        or any(c.dep_ in _SUBJ for t in tail for c in t.children)
+    ):
+        return toks
+    return toks + tail
 
 
 def _verbless_clause(cue: Any, toks: list[Any]) -> bool:
