@@ -710,6 +710,21 @@ BELIEF_NOUNS: dict[str, str] = {
     **{n: "expect" for n in ("expectation", "prediction", "estimate", "forecast")},
     **{n: "fear" for n in ("fear", "concern", "worry")},
     **{"hope": "hope", "suspicion": "suspect", "doubt": "doubt", "confidence": "believe"},
+    # feelings voiced about a proposition ("expressed frustration that the
+    # allies did too little", "voiced skepticism that the plan would work")
+    **{n: "believe" for n in ("frustration", "alarm", "outrage", "dismay", "regret", "anger")},
+    **{n: "believe" for n in ("disappointment", "surprise", "relief", "satisfaction")},
+    **{n: "believe" for n in ("displeasure", "amusement", "remorse", "astonishment")},
+    **{"skepticism": "doubt", "scepticism": "doubt", "optimism": "hope", "pessimism": "fear"},
+    # things said, named by a noun that a light verb carries ("issued a
+    # warning that …", "gave assurances that …", "made the case that …",
+    # "repeated the claim that …"); the value is the verb of saying whose
+    # stance the claim takes
+    **{n: "warn" for n in ("warning", "caution")},
+    **{n: "assure" for n in ("assurance", "reassurance", "guarantee")},
+    **{n: "promise" for n in ("promise", "pledge", "vow")},
+    **{n: "argue" for n in ("case", "argument", "point")},
+    **{"claim": "claim", "insistence": "insist", "admission": "admit", "threat": "warn"},
 }
 BELIEF_ADJECTIVES: dict[str, str] = {
     **{a: "believe" for a in ("convinced", "confident", "sure", "certain", "adamant")},
