@@ -798,8 +798,29 @@ TOPIC_CUES: dict[str, frozenset[str]] = {
     "tweet": frozenset({""}),
     "post": frozenset({""}),
 }
+# verbs that voice a stand or a feeling named by a noun, and the nouns, each
+# with the prepositions that name what it is about ("expressed support for
+# the levy", "voiced concern about the cost", "expressed confidence in the
+# board"): the verb with its noun and that phrase is the claim
+VOICE_CUES = frozenset({"express", "voice"})
+VOICED_NOUNS: dict[str, frozenset[str]] = {
+    **{n: frozenset({"for", "of"}) for n in ("support", "backing", "admiration", "sympathy")},
+    **{n: frozenset({"for"}) for n in ("enthusiasm", "solidarity", "preference", "contempt")},
+    **{n: frozenset({"to", "of"}) for n in ("opposition", "objection", "objections")},
+    **{n: frozenset({"about", "over", "at", "regarding"}) for n in ("concern", "concerns")},
+    **{n: frozenset({"about", "over", "at", "regarding"}) for n in ("worry", "worries")},
+    **{n: frozenset({"about", "over", "at", "with"}) for n in ("frustration", "dismay")},
+    **{n: frozenset({"about", "over", "at", "with"}) for n in ("outrage", "anger", "alarm")},
+    **{n: frozenset({"about", "over", "at", "with"}) for n in ("displeasure", "disappointment")},
+    **{n: frozenset({"about", "over", "of", "toward", "towards"}) for n in ("skepticism",)},
+    **{n: frozenset({"about", "over", "regarding"}) for n in ("doubt", "doubts", "reservations")},
+    **{n: frozenset({"about", "over", "regarding"}) for n in ("optimism", "pessimism")},
+    **{n: frozenset({"in", "about"}) for n in ("confidence", "faith", "trust")},
+    **{"regret": frozenset({"for", "over", "about", "at"}), "interest": frozenset({"in"})},
+}
 POSITION_CUES = (
-    REQUEST_CUES
+    VOICE_CUES
+    | REQUEST_CUES
     | PROPOSAL_CUES
     | SUPPORT_CUES
     | WILL_CUES

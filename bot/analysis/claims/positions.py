@@ -39,6 +39,8 @@ from bot.analysis.cues import (
     TOPIC_CUES,
     VAGUE_ACTS,
     VAGUE_REQUESTS,
+    VOICE_CUES,
+    VOICED_NOUNS,
     WILL_CUES,
 )
 
@@ -212,6 +214,8 @@ def _position_tokens(cue: Any) -> list[Any] | None:
         return None
     if lemma in SUPPORT_CUES:
         return _support(cue)
+    if lemma in VOICE_CUES:
+        return _voiced(cue)
     if lemma in JUDGING_ONLY:
         return _judging(cue)
     if lemma in WILL_CUES:
@@ -355,6 +359,39 @@ def _support(cue: Any) -> list[Any] | None:
         return None
     after = [c for c in cue.children if c.dep_ == "prep" and c.i > obj.i and c.lower_ == "for"]
     span = _span_of([obj, *after[:1]])
+    return [cue, *[t for t in span if t.i > cue.i]]
+
+
+def _voiced(cue: Any) -> list[Any] | None:
+    """ "expressed support for the levy", "voiced concern about the cost":
+    the verb with its noun of a stand or a feeling and what that is about,
+    when someone voices it; none with no such phrase ("expressed concern",
+    "voiced the hope of millions") or with a clause the belief rules read
+    ("expressed concern that …")."""
+    if any(c.dep_ in ("prt", "auxpass") for c in cue.children):
+        return None
+    subj = _holder(cue, ("conj", "xcomp"))
+    if subj is None or not (_someone(subj) and subj.ent_type_ not in ("LOC", "FAC")):
+        return None
+    obj = next((c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i), None)
+    if obj is None:
+        return None
+    preps = VOICED_NOUNS.get(obj.lower_) or VOICED_NOUNS.get(obj.lemma_.lower())
+    if preps is None:
+        return None
+    if any(c.dep_ in ("acl", "ccomp", "relcl") for c in obj.children):
+        return None
+    about = [
+        c
+        for c in (*obj.children, *cue.children)
+        if c.dep_ == "prep" and c.i > obj.i and c.lower_ in preps and _obj_of(c) is not None
+    ]
+    if not about:
+        return None
+    obj_of = _obj_of(about[0])
+    if obj_of.pos_ == "PRON" and obj_of.lower_ in ("it", "this", "that"):
+        return None
+    span = _span_of([obj, about[0]])
     return [cue, *[t for t in span if t.i > cue.i]]
 
 
