@@ -19,6 +19,12 @@ BELIEF_VERBS_MORE = frozenset(
     | {"project", "understand", "sense", "gather"}
 )
 
+# verbs outside the lexicon that report a clause or a quotation ("charged
+# that the party ignored them", "“…,” she snapped", "O'Neill interjected:
+# “…”"); alone they name no source ("will be charged with murder").
+# "answer" and "advise" were tried and cost a match on PolNeAR dev
+CLAUSE_VERBS_MORE = frozenset({"charge", "snap", "fume", "interject"})
+
 # verbs of saying that tell how something was said ("joked that …", "“…,”
 # she quipped", "reminded voters that …"): a claim only with a clause or a
 # quotation, never with an object alone ("shouted slogans")
@@ -27,6 +33,7 @@ MANNER_VERBS = frozenset(
     | {"exclaim", "shout", "yell", "whisper", "mutter", "murmur", "confide", "divulge"}
     | {"recount", "remind", "reassure", "opine", "posit", "surmise", "concur", "clarify"}
     | {"swear", "gush"}
+    | CLAUSE_VERBS_MORE
 )
 
 # verbs of saying and of stance; the value is the stance the cue gives

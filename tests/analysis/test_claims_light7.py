@@ -71,3 +71,20 @@ def test_concern_voiced_about_a_topic_keeps_its_verb(nlp: Any, gazetteer: Gazett
     check(one(claims, "Vos"), has=("voiced concerns about the cost of the new depot",))
     # a feeling voiced about nothing named, or for others, is no claim
     assert [c.speaker for c in claims] == ["Marta Vos"]
+
+
+def test_caution_against_keeps_its_verb(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Mayor Tom Reyes cautioned against reading too much into a single poll of the valley."
+    claim = one(claims_of(nlp, gazetteer, text), "Reyes")
+    check(claim, has=("cautioned against reading too much into a single poll",))
+
+
+def test_charged_that_reports_its_clause(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Senator Ann Pryce charged that the ministry had ignored the flood victims for a month. "
+        "The driver will be charged with reckless driving."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    check(one(claims, "Pryce"), has=("the ministry had ignored the flood victims",))
+    # a charge in court is no one's words here
+    assert not [c for c in claims if "reckless" in c.text]

@@ -39,6 +39,7 @@ from bot.analysis.cues import (
     BELIEF_ADJECTIVES,
     BELIEF_NOUNS,
     BELIEF_VERBS_MORE,
+    CLAUSE_VERBS_MORE,
     CUE_VERBS,
     FACT_LEMMAS,
     FAVOUR_ADVERBS,
@@ -137,7 +138,9 @@ def _names_a_source(tok: Any, ctx: _Ctx) -> bool:
     if tok.pos_ == "VERB" and lemma in CUE_VERBS and lemma not in RECORD_CUES:
         # "rescuers discovered 40 bodies": a newer verb of knowing names a
         # source only with the clause it reports
-        return lemma not in BELIEF_VERBS_MORE or any(c.dep_ == "ccomp" for c in tok.children)
+        return lemma not in BELIEF_VERBS_MORE | CLAUSE_VERBS_MORE or any(
+            c.dep_ == "ccomp" for c in tok.children
+        )
     return tok.pos_ == "NOUN" and lemma in _SOURCE_NOUNS
 
 
