@@ -825,8 +825,14 @@ VOICED_NOUNS: dict[str, frozenset[str]] = {
     **{n: frozenset({"in", "about"}) for n in ("confidence", "faith", "trust")},
     **{"regret": frozenset({"for", "over", "about", "at"}), "interest": frozenset({"in"})},
 }
+# light verbs that make a call ("made a call for an end to the subsidies",
+# "renewed her appeal for donations"): a claim
+# only with one of CALL_NOUNS and what it asks for
+LIGHT_CALL_CUES = frozenset({"make", "renew"})
+CALL_NOUNS = frozenset({"call", "appeal", "plea", "demand", "request"})
 POSITION_CUES = (
     VOICE_CUES
+    | LIGHT_CALL_CUES
     | REQUEST_CUES
     | PROPOSAL_CUES
     | SUPPORT_CUES

@@ -88,3 +88,13 @@ def test_charged_that_reports_its_clause(nlp: Any, gazetteer: Gazetteer) -> None
     check(one(claims, "Pryce"), has=("the ministry had ignored the flood victims",))
     # a charge in court is no one's words here
     assert not [c for c in claims if "reckless" in c.text]
+
+
+def test_call_made_with_a_noun_keeps_its_verb(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Senator Ann Pryce made an unprompted call for an end to the ferry subsidies. "
+        "Mayor Tom Reyes made a plea for calm."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    check(one(claims, "Pryce"), has=("made an unprompted call for an end to the ferry subsidies",))
+    assert not [c for c in claims if "calm" in c.text]
