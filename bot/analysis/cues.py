@@ -19,6 +19,12 @@ BELIEF_VERBS_MORE = frozenset(
     | {"project", "understand", "sense", "gather"}
 )
 
+# verbs outside the lexicon that report a clause or a quotation ("charged
+# that the party ignored them", "“…,” she snapped", "O'Neill interjected:
+# “…”"); alone they name no source ("will be charged with murder").
+# "answer" and "advise" were tried and cost a match on PolNeAR dev
+CLAUSE_VERBS_MORE = frozenset({"charge", "snap", "fume", "interject"})
+
 # verbs of saying that tell how something was said ("joked that …", "“…,”
 # she quipped", "reminded voters that …"): a claim only with a clause or a
 # quotation, never with an object alone ("shouted slogans")
@@ -27,6 +33,7 @@ MANNER_VERBS = frozenset(
     | {"exclaim", "shout", "yell", "whisper", "mutter", "murmur", "confide", "divulge"}
     | {"recount", "remind", "reassure", "opine", "posit", "surmise", "concur", "clarify"}
     | {"swear", "gush"}
+    | CLAUSE_VERBS_MORE
 )
 
 # verbs of saying and of stance; the value is the stance the cue gives
@@ -710,6 +717,21 @@ BELIEF_NOUNS: dict[str, str] = {
     **{n: "expect" for n in ("expectation", "prediction", "estimate", "forecast")},
     **{n: "fear" for n in ("fear", "concern", "worry")},
     **{"hope": "hope", "suspicion": "suspect", "doubt": "doubt", "confidence": "believe"},
+    # feelings voiced about a proposition ("expressed frustration that the
+    # allies did too little", "voiced skepticism that the plan would work")
+    **{n: "believe" for n in ("frustration", "alarm", "outrage", "dismay", "regret", "anger")},
+    **{n: "believe" for n in ("disappointment", "surprise", "relief", "satisfaction")},
+    **{n: "believe" for n in ("displeasure", "amusement", "remorse", "astonishment")},
+    **{"skepticism": "doubt", "scepticism": "doubt", "optimism": "hope", "pessimism": "fear"},
+    # things said, named by a noun that a light verb carries ("issued a
+    # warning that …", "gave assurances that …", "made the case that …",
+    # "repeated the claim that …"); the value is the verb of saying whose
+    # stance the claim takes
+    **{n: "warn" for n in ("warning", "caution")},
+    **{n: "assure" for n in ("assurance", "reassurance", "guarantee")},
+    **{n: "promise" for n in ("promise", "pledge", "vow")},
+    **{n: "argue" for n in ("case", "argument", "point")},
+    **{"claim": "claim", "insistence": "insist", "admission": "admit", "threat": "warn"},
 }
 BELIEF_ADJECTIVES: dict[str, str] = {
     **{a: "believe" for a in ("convinced", "confident", "sure", "certain", "adamant")},
@@ -783,8 +805,35 @@ TOPIC_CUES: dict[str, frozenset[str]] = {
     "tweet": frozenset({""}),
     "post": frozenset({""}),
 }
+# verbs that voice a stand or a feeling named by a noun, and the nouns, each
+# with the prepositions that name what it is about ("expressed support for
+# the levy", "voiced concern about the cost", "expressed confidence in the
+# board"): the verb with its noun and that phrase is the claim
+VOICE_CUES = frozenset({"express", "voice"})
+VOICED_NOUNS: dict[str, frozenset[str]] = {
+    **{n: frozenset({"for", "of"}) for n in ("support", "backing", "admiration", "sympathy")},
+    **{n: frozenset({"for"}) for n in ("enthusiasm", "solidarity", "preference", "contempt")},
+    **{n: frozenset({"to", "of"}) for n in ("opposition", "objection", "objections")},
+    **{n: frozenset({"about", "over", "at", "regarding"}) for n in ("concern", "concerns")},
+    **{n: frozenset({"about", "over", "at", "regarding"}) for n in ("worry", "worries")},
+    **{n: frozenset({"about", "over", "at", "with"}) for n in ("frustration", "dismay")},
+    **{n: frozenset({"about", "over", "at", "with"}) for n in ("outrage", "anger", "alarm")},
+    **{n: frozenset({"about", "over", "at", "with"}) for n in ("displeasure", "disappointment")},
+    **{n: frozenset({"about", "over", "of", "toward", "towards"}) for n in ("skepticism",)},
+    **{n: frozenset({"about", "over", "regarding"}) for n in ("doubt", "doubts", "reservations")},
+    **{n: frozenset({"about", "over", "regarding"}) for n in ("optimism", "pessimism")},
+    **{n: frozenset({"in", "about"}) for n in ("confidence", "faith", "trust")},
+    **{"regret": frozenset({"for", "over", "about", "at"}), "interest": frozenset({"in"})},
+}
+# light verbs that make a call ("made a call for an end to the subsidies",
+# "renewed her appeal for donations"): a claim
+# only with one of CALL_NOUNS and what it asks for
+LIGHT_CALL_CUES = frozenset({"make", "renew"})
+CALL_NOUNS = frozenset({"call", "appeal", "plea", "demand", "request"})
 POSITION_CUES = (
-    REQUEST_CUES
+    VOICE_CUES
+    | LIGHT_CALL_CUES
+    | REQUEST_CUES
     | PROPOSAL_CUES
     | SUPPORT_CUES
     | WILL_CUES

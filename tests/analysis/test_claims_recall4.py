@@ -172,8 +172,9 @@ def test_participle_after_an_adverb(nlp: Any, gazetteer: Gazetteer) -> None:
         "Mayor Ana Ruiz has expressed frustration about the audit, recently telling one "
         "friend that she is puzzled about the timing."
     )
-    claim = one(claims_of(nlp, gazetteer, text), "Ruiz")
-    check(claim, has=("she is puzzled about the timing",))
+    # the frustration she voiced is a claim of its own now (round 7, light7)
+    claims = [c for c in claims_of(nlp, gazetteer, text) if "puzzled" in c.text]
+    check(one(claims, "Ruiz"), has=("she is puzzled about the timing",))
 
 
 def test_declared_after_a_quotation_with_an_aside(nlp: Any, gazetteer: Gazetteer) -> None:

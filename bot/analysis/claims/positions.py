@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.analysis.claims.base import _SUBJ, _span_of
 from bot.analysis.cues import (
+    CALL_NOUNS,
     CLAIM_NOUNS,
     CUE_VERBS,
     DEFENDED_NOUNS,
@@ -27,6 +28,7 @@ from bot.analysis.cues import (
     JUDGING_ADJUNCT_PREPS,
     JUDGING_ONLY,
     JUDGING_PHYSICAL,
+    LIGHT_CALL_CUES,
     MEASURE_NOUNS,
     MEDIUM_NOUNS,
     PLAIN_ACTS,
@@ -39,6 +41,8 @@ from bot.analysis.cues import (
     TOPIC_CUES,
     VAGUE_ACTS,
     VAGUE_REQUESTS,
+    VOICE_CUES,
+    VOICED_NOUNS,
     WILL_CUES,
 )
 
@@ -212,6 +216,10 @@ def _position_tokens(cue: Any) -> list[Any] | None:
         return None
     if lemma in SUPPORT_CUES:
         return _support(cue)
+    if lemma in VOICE_CUES:
+        return _voiced(cue)
+    if lemma in LIGHT_CALL_CUES:
+        return _light_call(cue)
     if lemma in JUDGING_ONLY:
         return _judging(cue)
     if lemma in WILL_CUES:
@@ -355,6 +363,68 @@ def _support(cue: Any) -> list[Any] | None:
         return None
     after = [c for c in cue.children if c.dep_ == "prep" and c.i > obj.i and c.lower_ == "for"]
     span = _span_of([obj, *after[:1]])
+    return [cue, *[t for t in span if t.i > cue.i]]
+
+
+def _voiced(cue: Any) -> list[Any] | None:
+    """ "expressed support for the levy", "voiced concern about the cost":
+    the verb with its noun of a stand or a feeling and what that is about,
+    when someone voices it; none with no such phrase ("expressed concern",
+    "voiced the hope of millions") or with a clause the belief rules read
+    ("expressed concern that …")."""
+    if any(c.dep_ in ("prt", "auxpass") for c in cue.children):
+        return None
+    subj = _holder(cue, ("conj", "xcomp"))
+    if subj is None or not (_someone(subj) and subj.ent_type_ not in ("LOC", "FAC")):
+        return None
+    obj = next((c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i), None)
+    if obj is None:
+        return None
+    preps = VOICED_NOUNS.get(obj.lower_) or VOICED_NOUNS.get(obj.lemma_.lower())
+    if preps is None:
+        return None
+    if any(c.dep_ in ("acl", "ccomp", "relcl") for c in obj.children):
+        return None
+    about = [
+        c
+        for c in (*obj.children, *cue.children)
+        if c.dep_ == "prep" and c.i > obj.i and c.lower_ in preps and _obj_of(c) is not None
+    ]
+    if not about:
+        return None
+    obj_of = _obj_of(about[0])
+    if obj_of.pos_ == "PRON" and obj_of.lower_ in ("it", "this", "that"):
+        return None
+    span = _span_of([obj, about[0]])
+    return [cue, *[t for t in span if t.i > cue.i]]
+
+
+def _light_call(cue: Any) -> list[Any] | None:
+    """ "made a call for an end to the subsidies", "renewed her appeal for
+    donations": a demand carried by a noun, with what it asks for; none
+    when the call asks for nothing one could follow up ("made a plea for
+    calm"), is no one's, or is a decision ("made the call for …"). "issue"
+    ("issued an appeal for …") was tried and cost a claim on a train slice."""
+    if any(c.dep_ in ("prt", "auxpass") for c in cue.children):
+        return None
+    subj = _holder(cue, ("conj", "xcomp"))
+    if subj is None or not (_someone(subj) and subj.ent_type_ not in ("LOC", "FAC")):
+        return None
+    obj = next((c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i), None)
+    if obj is None or obj.lemma_.lower() not in CALL_NOUNS:
+        return None
+    if obj.lower_ == "call" and any(c.lower_ == "the" for c in obj.children):
+        return None  # "made the call for the evacuation": a decision
+    about = [
+        c
+        for c in (*obj.children, *cue.children)
+        if c.dep_ == "prep" and c.i > obj.i and c.lower_ == "for" and _obj_of(c) is not None
+    ]
+    if not about:
+        return None
+    if _vague(_obj_of(about[0])):
+        return []
+    span = _span_of([obj, about[0]])
     return [cue, *[t for t in span if t.i > cue.i]]
 
 

@@ -20,6 +20,7 @@ from bot.analysis.claims.base import (
     _Speaker,
     _sub,
 )
+from bot.analysis.claims.positions import _someone
 from bot.analysis.claims.speakers import (
     _a_share,
     _resolve_previous,
@@ -38,6 +39,7 @@ from bot.analysis.cues import (
     BELIEF_ADJECTIVES,
     BELIEF_NOUNS,
     BELIEF_VERBS_MORE,
+    CLAUSE_VERBS_MORE,
     CUE_VERBS,
     FACT_LEMMAS,
     FAVOUR_ADVERBS,
@@ -136,7 +138,9 @@ def _names_a_source(tok: Any, ctx: _Ctx) -> bool:
     if tok.pos_ == "VERB" and lemma in CUE_VERBS and lemma not in RECORD_CUES:
         # "rescuers discovered 40 bodies": a newer verb of knowing names a
         # source only with the clause it reports
-        return lemma not in BELIEF_VERBS_MORE or any(c.dep_ == "ccomp" for c in tok.children)
+        return lemma not in BELIEF_VERBS_MORE | CLAUSE_VERBS_MORE or any(
+            c.dep_ == "ccomp" for c in tok.children
+        )
     return tok.pos_ == "NOUN" and lemma in _SOURCE_NOUNS
 
 
@@ -160,6 +164,8 @@ def _belief_claims(sent: Any, k: int, ctx: _Ctx, found: list[_Draft]) -> list[_D
             d = _belief_noun_claim(t, sent, k, ctx)
         elif t.lower_ in BELIEF_ADJECTIVES and t.dep_ in ("acomp", "oprd"):
             d = _belief_adjective_claim(t, sent, k, ctx)
+        elif t.pos_ == "VERB" and lemma == "make":
+            d = _made_clear_claim(t, sent, k, ctx)
         if d is None and (
             (t.pos_ == "VERB" and (lemma in POLL_VERBS or lemma in _HOLDING))
             or (t.lower_ in ATTITUDE_ADJECTIVES and t.dep_ == "acomp")
@@ -390,7 +396,7 @@ _HOLDING_VERBS = frozenset(
     {"express", "voice", "share", "state", "repeat", "reiterate", "hold", "have", "harbor"}
     | {"harbour", "raise", "air", "offer", "convey", "keep", "maintain", "take", "stress"}
     | {"emphasize", "emphasise", "underline", "make", "give", "revise", "reaffirm", "note"}
-    | {"leave", "cast"}
+    | {"leave", "cast", "issue", "deliver", "sound", "press", "renew", "repeat", "lay"}
 )
 
 
@@ -478,6 +484,58 @@ def _belief_noun_claim(noun: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None
         if noun.dep_ == "dobj":
             phrase = [head, *phrase]  # "voiced her belief"
         d.cue = "".join(t.text_with_ws for t in phrase).strip()
+    return d
+
+
+def _made_clear_claim(verb: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
+    """ "The governor made clear that he would veto the levy", "officials
+    made it clear the border would stay open": what the subject made clear
+    is a claim of theirs, the clause after "clear"."""
+    near = [*verb.children]
+    near += [g for c in verb.children if c.dep_ == "npadvmod" for g in c.children]
+    clear = next(
+        (
+            c
+            for c in near
+            if c.lower_ == "clear" and c.dep_ in ("ccomp", "acomp", "oprd", "amod", "advmod")
+        ),
+        None,
+    )
+    if clear is None or _negated(verb) or _negated(clear):
+        return None
+    if any(c.dep_ == "neg" or c.lower_ in ("not", "never") for c in clear.children):
+        return None
+
+    def finite(c: Any) -> bool:
+        return (
+            c.pos_ in ("VERB", "AUX")
+            and c.i > clear.i
+            and any(g.dep_ in _SUBJ for g in c.children)
+            and not any(m.dep_ == "mark" and m.lower_ not in ("that",) for m in c.children)
+        )
+
+    clause = next(
+        (
+            c
+            for c in (*verb.children, *clear.children)
+            if c.dep_ in ("ccomp", "advcl") and finite(c)
+        ),
+        None,
+    )
+    if clause is None:
+        return None
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is not None and not _someone(subj):
+        return None  # "the primary made it clear that …" tells, but says nothing
+    holder = _holder(verb, ctx)
+    if holder is None:
+        return None
+    toks = [t for t in _sub(clause)]
+    if toks and toks[0].dep_ == "mark":
+        toks = toks[1:]
+    d = _draft_from_tokens(holder, verb, "say", toks, sent, k, ctx, False)
+    if d is not None:
+        d.cue = "".join(t.text_with_ws for t in sent if verb.i <= t.i <= clear.i).strip()
     return d
 
 

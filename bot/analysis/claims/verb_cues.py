@@ -280,9 +280,14 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
     if lemma in ("boast", "brag") and about:
         # "bragged for a year about how cheaply …": what the bragging was about
         preps = about
-    if preps and lemma in ("warn", "speak", "complain", "boast", "brag"):
+    if preps and lemma in _PREP_CUES:
         return _span_of(preps), "object"
     return [], ""
+
+
+# cues whose content can be a prepositional phrase ("warned of a new war",
+# "cautioned against reading too much into it", "complained about the fees")
+_PREP_CUES = frozenset({"warn", "caution", "speak", "complain", "boast", "brag"})
 
 
 def _empty_object(obj: Any) -> bool:
@@ -1402,6 +1407,9 @@ def _verb_content(
                 not any(t.pos_ in ("VERB", "AUX") for t in toks)
                 and not any(ctx.in_quote(t.idx) for t in toks)
             )
+            # "cautioned against reading too much into it": a phrase that
+            # opens with its preposition reads only with its verb
+            or (lemma in _PREP_CUES and toks[0].dep_ == "prep" and toks[0].head.i == cue.i)
         )
     ):
         # "denied involvement in the blasts", "claimed neutrality": a noun
