@@ -19,7 +19,7 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from bot.analysis.cues import POSITION_PAST, is_outlet_name
+from bot.analysis.cues import POSITION_PAST, WILL_CUES, is_outlet_name
 from bot.models import Alert, AlertClaim, Button, Claim, Line, Link, Novelty, Span, Stance
 
 MAX_CLAIM_CHARS = 280
@@ -545,7 +545,10 @@ _LABEL_OPENS = re.compile(
 # the past forms are those :func:`with_verb` gives a participle
 _POSITION_OPENS = re.compile(
     r"^(?:call(?:ed|s)\s+(?:for|on)|appeals\s+(?:for|to)|(?:push|press)es\s+for|"
-    r"urges|endorses|backs|supports|opposes|wants|wanted|refuses|declines|cites|agrees|plans|intends|decides|hopes|expects|aims|vows|pledges|promises|threatens|seeks|offers|votes|"
+    r"urges|endorses|backs|supports|opposes|wanted|cites|"
+    # the present of what a side wants, plans, vows … to do ("wants", "vows")
+    + "|".join(sorted(f"{verb}s" for verb in WILL_CUES))
+    + "|"
     + "|".join(sorted(set(POSITION_PAST.values()) - _LABEL_VERBS))
     + r")\s",
     re.IGNORECASE,

@@ -372,12 +372,7 @@ def _voiced(cue: Any) -> list[Any] | None:
     when someone voices it; none with no such phrase ("expressed concern",
     "voiced the hope of millions") or with a clause the belief rules read
     ("expressed concern that …")."""
-    if any(c.dep_ in ("prt", "auxpass") for c in cue.children):
-        return None
-    subj = _holder(cue, ("conj", "xcomp"))
-    if subj is None or not (_someone(subj) and subj.ent_type_ not in ("LOC", "FAC")):
-        return None
-    obj = next((c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i), None)
+    obj = _held_object(cue)
     if obj is None:
         return None
     preps = VOICED_NOUNS.get(obj.lower_) or VOICED_NOUNS.get(obj.lemma_.lower())
@@ -385,18 +380,38 @@ def _voiced(cue: Any) -> list[Any] | None:
         return None
     if any(c.dep_ in ("acl", "ccomp", "relcl") for c in obj.children):
         return None
-    about = [
-        c
-        for c in (*obj.children, *cue.children)
-        if c.dep_ == "prep" and c.i > obj.i and c.lower_ in preps and _obj_of(c) is not None
-    ]
-    if not about:
+    about = _phrase_after(cue, obj, preps)
+    if about is None:
         return None
-    obj_of = _obj_of(about[0])
+    obj_of = _obj_of(about)
     if obj_of.pos_ == "PRON" and obj_of.lower_ in ("it", "this", "that"):
         return None
-    span = _span_of([obj, about[0]])
+    span = _span_of([obj, about])
     return [cue, *[t for t in span if t.i > cue.i]]
+
+
+def _held_object(cue: Any) -> Any | None:
+    """The object of a verb that voices or makes something, when someone
+    (not a place) holds it and the verb is neither passive nor phrasal."""
+    if any(c.dep_ in ("prt", "auxpass") for c in cue.children):
+        return None
+    subj = _holder(cue, ("conj", "xcomp"))
+    if subj is None or not (_someone(subj) and subj.ent_type_ not in ("LOC", "FAC")):
+        return None
+    return next((c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i), None)
+
+
+def _phrase_after(cue: Any, obj: Any, preps: frozenset[str]) -> Any | None:
+    """The first phrase after ``obj``, hung on it or on the verb, that opens
+    with one of ``preps`` and has an object ("support *for the levy*")."""
+    return next(
+        (
+            c
+            for c in (*obj.children, *cue.children)
+            if c.dep_ == "prep" and c.i > obj.i and c.lower_ in preps and _obj_of(c) is not None
+        ),
+        None,
+    )
 
 
 def _light_call(cue: Any) -> list[Any] | None:
@@ -405,26 +420,17 @@ def _light_call(cue: Any) -> list[Any] | None:
     when the call asks for nothing one could follow up ("made a plea for
     calm"), is no one's, or is a decision ("made the call for …"). "issue"
     ("issued an appeal for …") was tried and cost a claim on a train slice."""
-    if any(c.dep_ in ("prt", "auxpass") for c in cue.children):
-        return None
-    subj = _holder(cue, ("conj", "xcomp"))
-    if subj is None or not (_someone(subj) and subj.ent_type_ not in ("LOC", "FAC")):
-        return None
-    obj = next((c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i), None)
+    obj = _held_object(cue)
     if obj is None or obj.lemma_.lower() not in CALL_NOUNS:
         return None
     if obj.lower_ == "call" and any(c.lower_ == "the" for c in obj.children):
         return None  # "made the call for the evacuation": a decision
-    about = [
-        c
-        for c in (*obj.children, *cue.children)
-        if c.dep_ == "prep" and c.i > obj.i and c.lower_ == "for" and _obj_of(c) is not None
-    ]
-    if not about:
+    about = _phrase_after(cue, obj, frozenset({"for"}))
+    if about is None:
         return None
-    if _vague(_obj_of(about[0])):
+    if _vague(_obj_of(about)):
         return []
-    span = _span_of([obj, about[0]])
+    span = _span_of([obj, about])
     return [cue, *[t for t in span if t.i > cue.i]]
 
 

@@ -89,25 +89,6 @@ def _outlet_fact(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     return _Draft(speaker, "reported", Stance.ASSERT, False, start, end, toks, k, 0)
 
 
-def _sizeable_figure(sent: Any) -> bool:
-    """A figure that sizes something: a share ("15%") or a large count
-    ("60 million people", "1.2 million accounts", "20,000 tonnes")."""
-    for t in sent:
-        if not t.like_num:
-            continue
-        nxt = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
-        if nxt is not None and nxt.lower_ in ("%", "percent", "per"):
-            return True
-        if nxt is not None and nxt.lower_ in ("million", "billion", "trillion", "thousand"):
-            return True
-        if t.ent_type_ in ("DATE", "TIME", "ORDINAL"):
-            continue
-        digits = t.text.replace(",", "")
-        if digits.isdigit() and int(digits) >= 1000 and "," in t.text:
-            return True
-    return False
-
-
 def _carry_over(sent: Any, k: int, ctx: _Ctx, drafts: list[_Draft]) -> _Draft | None:
     """Sustained attribution: in the paragraph of an "according to X"
     sentence, a following fact sentence with a figure is still X's."""
@@ -396,7 +377,7 @@ _HOLDING_VERBS = frozenset(
     {"express", "voice", "share", "state", "repeat", "reiterate", "hold", "have", "harbor"}
     | {"harbour", "raise", "air", "offer", "convey", "keep", "maintain", "take", "stress"}
     | {"emphasize", "emphasise", "underline", "make", "give", "revise", "reaffirm", "note"}
-    | {"leave", "cast", "issue", "deliver", "sound", "press", "renew", "repeat", "lay"}
+    | {"leave", "cast", "issue", "deliver", "sound", "press", "renew", "lay"}
 )
 
 
@@ -511,7 +492,7 @@ def _made_clear_claim(verb: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
             c.pos_ in ("VERB", "AUX")
             and c.i > clear.i
             and any(g.dep_ in _SUBJ for g in c.children)
-            and not any(m.dep_ == "mark" and m.lower_ not in ("that",) for m in c.children)
+            and not any(m.dep_ == "mark" and m.lower_ != "that" for m in c.children)
         )
 
     clause = next(
@@ -530,7 +511,7 @@ def _made_clear_claim(verb: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     holder = _holder(verb, ctx)
     if holder is None:
         return None
-    toks = [t for t in _sub(clause)]
+    toks = list(_sub(clause))
     if toks and toks[0].dep_ == "mark":
         toks = toks[1:]
     d = _draft_from_tokens(holder, verb, "say", toks, sent, k, ctx, False)

@@ -270,7 +270,7 @@ _PLEDGES = frozenset({"vow", "pledge", "promise"})
 def _pledged(verb: Any) -> bool:
     """ "announced that she was stepping down and vowed to focus on …": a
     pledge in the past or present tense with an infinitive of its own
-    ("vowed to", "promised to", "threatened to") says what its speaker will
+    ("vowed to", "pledged to", "promised to") says what its speaker will
     do ("claims not to be arming …" restates the clause before it)."""
     return (verb.lemma_.lower() in _PLEDGES and verb.tag_ in ("VBD", "VBZ", "VBP")) and any(
         c.dep_ == "xcomp"
@@ -339,6 +339,16 @@ def _cut_other_attribution(
     the content only when ``claims`` says it makes a claim of its own."""
     if not toks:
         return toks
+    made: dict[int, bool] = {}
+
+    def makes_claim(t: Any) -> bool:
+        """Whether ``claims`` says ``t`` makes a claim of its own, asked once per token."""
+        if claims is None:
+            return False
+        if t.i not in made:
+            made[t.i] = claims(t)
+        return made[t.i]
+
     first = toks[0].i
     for t in toks:
         share = (
@@ -362,7 +372,7 @@ def _cut_other_attribution(
             # "… does not care and one in four said …": the group's own claim
             return _trim_end([x for x in toks if x.i < share[1]])
         other = _other_speakers_clause(t, cue, toks) if claims is not None else None
-        if other is not None and other > first + 2 and claims is not None and claims(t):
+        if other is not None and other > first + 2 and makes_claim(t):
             # "argue that A, while her rival has gained by saying that B": a
             # clause set against A whose own subject speaks
             return _trim_end([x for x in toks if x.i < other])
@@ -388,27 +398,23 @@ def _cut_other_attribution(
                 )
                 # "believe A and have been calling on the council to …": the
                 # speaker's demand, coordinated with the clause A
-                or (_is_outer(t, cue) and claims is not None and claims(t))
+                or (_is_outer(t, cue) and makes_claim(t))
                 # "said the budget would be cut, pointing to the drop in
                 # sales": the reason given is a claim of its own
                 or (
                     (t.lemma_.lower() in REASON_CUES or t.lemma_.lower() in TOPIC_CUES)
-                    and claims is not None
-                    and claims(t)
+                    and makes_claim(t)
                 )
             )
             and not ctx.in_quote(t.idx)
             and not _background_clause(t)
-            and (
-                t.dep_ != "relcl"
-                or (_second_saying(t, cue, first) and claims is not None and claims(t))
-            )
+            and (t.dep_ != "relcl" or (_second_saying(t, cue, first) and makes_claim(t)))
             and (
                 any(c.dep_ == "nsubj" for c in t.children)
-                or (_is_outer(t, cue) and claims is not None and claims(t))
+                or (_is_outer(t, cue) and makes_claim(t))
                 or _hung_saying(t)
-                or (_second_saying(t, cue, first) and claims is not None and claims(t))
-                or (_saying_after_prep(t) and claims is not None and claims(t))
+                or (_second_saying(t, cue, first) and makes_claim(t))
+                or (_saying_after_prep(t) and makes_claim(t))
             )
         ):
             start = min(x.i for x in _sub(t))

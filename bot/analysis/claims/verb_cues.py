@@ -245,11 +245,9 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
         and lemma in OBJECT_CUES
         and not comp
         and not preps
-        and dobj[0].ent_type_ in ("GPE", "LOC", "FAC")
+        and (dobj[0].ent_type_ in ("GPE", "LOC", "FAC") or _empty_object(dobj[0]))
     ):
-        # "both campaigns are contesting Ohio": a place is fought over, not a claim
-        return [], ""
-    if dobj and lemma in OBJECT_CUES and not comp and not preps and _empty_object(dobj[0]):
+        # "both campaigns are contesting Ohio": a place is fought over;
         # "announced plans", "confirmed the details": nothing one could check
         return [], ""
     if dobj and (lemma in OBJECT_CUES):
