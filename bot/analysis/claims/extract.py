@@ -174,6 +174,7 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
         if i >= 0 and sent.start_char < quoted[i][1]:
             claimed.add(k)
     extra: list[_Draft] = []
+    lead = _lead_end(sents, ctx)
     # the latest claim before each sentence, walked in step (not re-sorted per sentence)
     ordered = sorted(drafts, key=lambda d: d.sentence)
     nxt = 0
@@ -191,7 +192,7 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
         d = _continuation(sent, k, ctx, before, covered_quotes)
         if d is None:
             d = _carry_over(sent, k, ctx, before)
-        if d is None:
+        if d is None and ctx.para_of[k] <= lead:
             d = _outlet_fact(sent, k, ctx)
         if d is not None:
             extra.append(d)
@@ -200,6 +201,18 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
     drafts = [e for d in drafts for e in (d, *(replace(d, speaker=sp) for sp in d.also))]
     claims = [_with_parts(d, ctx) for d in sorted(drafts, key=lambda d: (d.sentence, d.start))]
     return _once_each(claims)
+
+
+def _lead_end(sents: list[Any], ctx: _Ctx) -> int:
+    """The last paragraph of the story's lead: the headline and the first
+    paragraph after it that holds a full sentence. An outlet states the news
+    there; a fact sentence further down is background (history, context
+    figures) that the outlet gives, not a claim to alert on."""
+    for k, sent in enumerate(sents):
+        words = [t for t in sent if t.is_alpha]
+        if ctx.para_of[k] > 0 and len(words) >= 8:
+            return ctx.para_of[k]
+    return 1
 
 
 def _opens_turn(sent: Any, ctx: _Ctx) -> bool:
