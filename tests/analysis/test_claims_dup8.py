@@ -1,0 +1,34 @@
+"""Claims that split or merge attributions wrongly (issue 12, eighth round):
+a report that is the main verb of another claim's reported clause is part of
+that claim, not a second claim beside it. Each on sentences written for
+this test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.analysis.aliases import Gazetteer
+from tests.analysis.test_claims import claims_of, one
+
+
+def test_a_report_inside_the_reported_clause_is_no_claim_of_its_own(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = (
+        "Jana Ortiz, the council's budget chief, said that a panel appointed by the "
+        "mayor estimated in 2019 that the new tram line would cost less than $2 billion."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    assert len(claims) == 1, [(c.speaker, c.text) for c in claims]
+    assert "panel appointed by the mayor estimated" in one(claims, "Ortiz").text
+
+
+def test_a_denial_inside_the_reported_clause_stays_the_reporters(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = (
+        "Top aides said the mayor had rejected the idea of a farewell speech "
+        "in the style of his predecessor."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    assert [c.speaker for c in claims] == ["Top aides"], [(c.speaker, c.text) for c in claims]
