@@ -32,3 +32,19 @@ def test_a_denial_inside_the_reported_clause_stays_the_reporters(
     )
     claims = claims_of(nlp, gazetteer, text)
     assert [c.speaker for c in claims] == ["Top aides"], [(c.speaker, c.text) for c in claims]
+
+
+def test_the_agent_of_asked_is_the_asker(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "When asked by a reporter whether the plan differed from the old registry, "
+        "Mayor Tom Hale said he would not answer."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    question = next(c for c in claims if "registry" in c.text)
+    assert question.speaker == "a reporter", [(c.speaker, c.text) for c in claims]
+    assert one(claims, "Hale").text == "he would not answer"
+
+    # without "by …" the one asked stays the speaker, as before
+    text = "Asked whether the plan would pass, Mayor Tom Hale said he was confident."
+    claims = claims_of(nlp, gazetteer, text)
+    assert all("Hale" in c.speaker for c in claims), [(c.speaker, c.text) for c in claims]
