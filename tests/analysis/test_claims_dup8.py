@@ -48,3 +48,16 @@ def test_the_agent_of_asked_is_the_asker(nlp: Any, gazetteer: Gazetteer) -> None
     text = "Asked whether the plan would pass, Mayor Tom Hale said he was confident."
     claims = claims_of(nlp, gazetteer, text)
     assert all("Hale" in c.speaker for c in claims), [(c.speaker, c.text) for c in claims]
+
+
+def test_a_participle_after_a_preposition_in_the_clause_is_no_claim(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = (
+        "Tom Vale spoke in Denver on Monday. Asked about his fees, his campaign said he "
+        "has not accepted any new speeches since announcing his candidacy and suggested "
+        "that the bigger question is whether rivals are wasting public money."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    assert not any(c.cue == "announcing" for c in claims), [(c.speaker, c.text) for c in claims]
+    assert "since announcing his candidacy" in one(claims, "campaign").text
