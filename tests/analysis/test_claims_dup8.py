@@ -61,3 +61,17 @@ def test_a_participle_after_a_preposition_in_the_clause_is_no_claim(
     claims = claims_of(nlp, gazetteer, text)
     assert not any(c.cue == "announcing" for c in claims), [(c.speaker, c.text) for c in claims]
     assert "since announcing his candidacy" in one(claims, "campaign").text
+
+
+def test_a_name_set_off_at_the_end_of_the_subject_is_the_speaker(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    # the parser apposes the name to "Mr. Cole"; a name does not appose a name
+    text = (
+        "One pastor supporting Mr. Cole, Darran Whiting of Liberty Church in Marion, "
+        "said he had made more than 150 phone calls to other pastors."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    assert len(claims) == 1 and "Darran Whiting" in claims[0].speaker, [
+        (c.speaker, c.text) for c in claims
+    ]

@@ -51,6 +51,9 @@ def _core(head: Any) -> Any:
         if child.dep_ == "appos" and child.pos_ == "PROPN" and head.pos_ != "PROPN":
             return child
     doc = head.doc
+    named = _name_set_off_last(head)
+    if named is not None:
+        return named
     opens_turn = head.i == head.sent.start or doc[head.i - 1].text == ":"
     if (
         head.pos_ == "PROPN"
@@ -64,6 +67,29 @@ def _core(head: Any) -> Any:
                 if names:
                     return names[-1]
     return head
+
+
+def _name_set_off_last(head: Any) -> Any:
+    """ "One pastor supporting Mr. Cole, Darran Whiting of Liberty Church,
+    said …", "The wife of Senator Tom Cole, Ana Cole, said …": a person's
+    name set off by commas at the end of a subject that a noun heads, which
+    the parser apposed to another name inside the subject (a name does not
+    appose another name), names the noun's person. The name, else None."""
+    if head.tag_ != "NN" or head.dep_ not in ("nsubj", "nsubjpass"):
+        return None
+    if head.lemma_.lower() in INSTITUTION_NOUNS:
+        return None
+    doc = head.doc
+    last = max(t.i for t in head.subtree)
+    for tok in head.subtree:
+        if tok.dep_ != "appos" or tok.pos_ != "PROPN" or tok.head.pos_ != "PROPN":
+            continue
+        span = sorted(t.i for t in tok.subtree)
+        if doc[span[0] - 1].text != "," or span[-1] + 1 > last:
+            continue
+        if doc[span[-1] + 1].text == "," and span[-1] + 1 == last and last + 1 == head.head.i:
+            return tok
+    return None
 
 
 def _resolve_previous(
