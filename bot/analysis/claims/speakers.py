@@ -71,10 +71,11 @@ def _core(head: Any) -> Any:
 
 def _name_set_off_last(head: Any) -> Any:
     """ "One pastor supporting Mr. Cole, Darran Whiting of Liberty Church,
-    said …", "The wife of Senator Tom Cole, Ana Cole, said …": a person's
-    name set off by commas at the end of a subject that a noun heads, which
-    the parser apposed to another name inside the subject (a name does not
-    appose another name), names the noun's person. The name, else None."""
+    said …": a name (a proper noun) set off by commas at the end of a subject
+    that a singular noun heads, right before the verb, which the parser
+    apposed to another name inside the subject (a name does not appose
+    another name), names the noun's person. Not for institutions ("the
+    committee"). The name, else None."""
     if head.tag_ != "NN" or head.dep_ not in ("nsubj", "nsubjpass"):
         return None
     if head.lemma_.lower() in INSTITUTION_NOUNS:
