@@ -75,3 +75,17 @@ def test_a_name_set_off_at_the_end_of_the_subject_is_the_speaker(
     assert len(claims) == 1 and "Darran Whiting" in claims[0].speaker, [
         (c.speaker, c.text) for c in claims
     ]
+
+
+def test_a_second_description_of_the_one_named_is_no_co_speaker(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = (
+        "Steve Bell, senior director of policy at the Harlan Center, and a Republican "
+        "who headed the committee staff, said the plans were deeply reckless."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    assert [c.speaker for c in claims] == ["Steve Bell"], [(c.speaker, c.text) for c in claims]
+    # two people named, each with a description, both speak
+    text = "Anna Lee, a lawyer, and Tom Ross, a banker, said the deal was fair."
+    assert {c.speaker for c in claims_of(nlp, gazetteer, text)} == {"Anna Lee", "Tom Ross"}

@@ -1379,6 +1379,12 @@ def _co_speakers(subj: Any, speaker: _Speaker, ctx: _Ctx) -> list[_Speaker]:
             and not any(d.dep_ in ("det", "poss") for d in c.children)
         ):
             continue  # "the former first lady and senator": one person, two roles
+        if any(d.dep_ == "det" and d.lower_ in ("a", "an") for d in c.children) and any(
+            a.dep_ == "appos" for a in subj.children
+        ):
+            # "Steve Bell, senior director of the center, and a Republican
+            # who headed the staff": a second description of the one named
+            continue
         sp = _speaker(c, ctx)
         if sp is not None and sp.name != speaker.name and sp.id != speaker.id:
             if sp.id is None and not any(
