@@ -89,3 +89,12 @@ def test_a_second_description_of_the_one_named_is_no_co_speaker(
     # two people named, each with a description, both speak
     text = "Anna Lee, a lawyer, and Tom Ross, a banker, said the deal was fair."
     assert {c.speaker for c in claims_of(nlp, gazetteer, text)} == {"Anna Lee", "Tom Ross"}
+
+
+def test_a_cue_in_a_condition_inside_the_clause_is_no_claim(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Tom Vale spoke on Monday. The businessman has insisted that his bargaining "
+        "position will be strongest if he refuses to divulge his plans."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    assert [c.cue for c in claims] == ["insisted"], [(c.speaker, c.cue, c.text) for c in claims]

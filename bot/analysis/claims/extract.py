@@ -323,9 +323,17 @@ def _subordinate_participle(tok: Any) -> bool:
     """ "said he had given no speeches since announcing his candidacy", "was
     like saying …", "leaning toward supporting Trump": a participle after a
     preposition is a circumstance of the reported clause, no report beside it
-    (on PolNeAR train, 4 such claims of 4 matched nothing). Reads the cue
-    token's tag and dependency."""
-    return bool(tok.tag_ == "VBG" and tok.dep_ == "pcomp")
+    (on PolNeAR train, 4 such claims of 4 matched nothing); so is a cue in a
+    condition ("… if he refuses to divulge his plans"). Reads the cue token's
+    tag, dependency and subordinator."""
+    if tok.tag_ == "VBG" and tok.dep_ == "pcomp":
+        return True
+    # "insisted his position will be strongest if he refuses to divulge
+    # his plans": a condition, nothing said
+    return bool(
+        tok.dep_ == "advcl"
+        and any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in tok.children)
+    )
 
 
 def _drop_relays(found: list[_Draft], ctx: _Ctx) -> list[_Draft]:
