@@ -98,3 +98,15 @@ def test_a_cue_in_a_condition_inside_the_clause_is_no_claim(nlp: Any, gazetteer:
     )
     claims = claims_of(nlp, gazetteer, text)
     assert [c.cue for c in claims] == ["insisted"], [(c.speaker, c.cue, c.text) for c in claims]
+
+
+def test_someone_tied_to_a_named_person_is_not_that_person(nlp: Any, gazetteer: Gazetteer) -> None:
+    claims = claims_of(nlp, gazetteer, "A friend of Mr. Cole said the senator was tired.")
+    assert [c.speaker for c in claims] == ["A friend of Mr. Cole"], [
+        (c.speaker, c.text) for c in claims
+    ]
+    claims = claims_of(nlp, gazetteer, "Cole's lawyer said the case was weak.")
+    assert [c.speaker for c in claims] == ["Cole's lawyer"], [(c.speaker, c.text) for c in claims]
+    # a tie in an apposition leaves the one named the speaker
+    claims = claims_of(nlp, gazetteer, "Tom Cole, a friend of the mayor, said the vote was fair.")
+    assert [c.speaker for c in claims] == ["Tom Cole"], [(c.speaker, c.text) for c in claims]

@@ -24,6 +24,7 @@ from bot.analysis.cues import (
     DOCUMENT_NOUNS,
     INSTITUTION_NOUNS,
     NON_SPEAKERS,
+    RELATION_NOUNS,
     ROLE_NOUNS,
 )
 from bot.models import Mention
@@ -503,6 +504,10 @@ def _subject_speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
         if delegate is not None:
             return delegate
     persons = [m for m in found if m.entity.type == "PERSON"]
+    tied = _tied_to(core, persons)
+    if tied is not None:
+        # "A friend of Mr. Cole said": the friend, on Cole's side
+        return _Speaker(_clean(toks), None, "person", start, side=tied.entity.id)
     if persons:
         m = persons[-1]
         affil = frozenset(x.entity.id for x in around if x.entity.id != m.entity.id)
@@ -570,6 +575,25 @@ def _subject_speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
     own = _own_entities(found, None, ctx)
     side = min(own, key=_side_rank).entity.id if own else None
     return _Speaker(name, None, _kind(None, core), start, side=side)
+
+
+def _tied_to(core: Any, persons: list[Mention]) -> Mention | None:
+    """ "A friend of Mr. Cole", "an aide to Senator Vale", "Cole's lawyer": a
+    noun of a tie to someone (``RELATION_NOUNS``) whose only named people
+    are in its possessive or its "of"/"to"/"for" phrase names someone else,
+    tied to them. The last person named there, else None."""
+    if core.pos_ != "NOUN" or core.lemma_.lower() not in RELATION_NOUNS or not persons:
+        return None
+    owners = {
+        t.i
+        for c in core.children
+        if c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ in ("of", "to", "for"))
+        for t in c.subtree
+    }
+    spans = [core.doc.char_span(m.start, m.end, alignment_mode="expand") for m in persons]
+    if not all(sp is not None and all(t.i in owners for t in sp) for sp in spans):
+        return None
+    return persons[-1]
 
 
 def _an_organisation(sp: _Speaker) -> bool:
