@@ -110,3 +110,11 @@ def test_someone_tied_to_a_named_person_is_not_that_person(nlp: Any, gazetteer: 
     # a tie in an apposition leaves the one named the speaker
     claims = claims_of(nlp, gazetteer, "Tom Cole, a friend of the mayor, said the vote was fair.")
     assert [c.speaker for c in claims] == ["Tom Cole"], [(c.speaker, c.text) for c in claims]
+
+
+def test_people_tied_to_a_person_are_no_antecedent_of_he(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Two aides to Mr. Cole said the senator was tired. He said he would not run again."
+    claims = claims_of(nlp, gazetteer, text)
+    assert one(claims, "aides").text == "the senator was tired"
+    later = next(c for c in claims if "run again" in c.text)
+    assert later.speaker == "Cole", [(c.speaker, c.text) for c in claims]

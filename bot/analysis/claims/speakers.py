@@ -506,8 +506,10 @@ def _subject_speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
     persons = [m for m in found if m.entity.type == "PERSON"]
     tied = _tied_to(core, persons)
     if tied is not None:
-        # "A friend of Mr. Cole said": the friend, on Cole's side
-        return _Speaker(_clean(toks), None, "person", start, side=tied.entity.id)
+        # "A friend of Mr. Cole said": the friend, on Cole's side ("Aides to
+        # Mr. Cole" are a group: a later "they", not "he")
+        kind = "group" if core.tag_ == "NNS" else "person"
+        return _Speaker(_clean(toks), None, kind, start, side=tied.entity.id)
     if persons:
         m = persons[-1]
         affil = frozenset(x.entity.id for x in around if x.entity.id != m.entity.id)
