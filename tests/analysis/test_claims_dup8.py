@@ -118,3 +118,17 @@ def test_people_tied_to_a_person_are_no_antecedent_of_he(nlp: Any, gazetteer: Ga
     assert one(claims, "aides").text == "the senator was tired"
     later = next(c for c in claims if "run again" in c.text)
     assert later.speaker == "Cole", [(c.speaker, c.text) for c in claims]
+
+
+def test_a_judging_verb_on_him_after_the_clause_is_the_first_speakers(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = (
+        "Ms. Khan said Mr. Cole was ignorant of the faith and criticized him for "
+        "saying he had sacrificed for his country."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    assert all("Khan" in c.speaker for c in claims), [(c.speaker, c.text) for c in claims]
+    criticism = next(c for c in claims if c.cue == "criticized")
+    assert "sacrificed" in criticism.text
+    assert "criticized" not in next(c for c in claims if c.cue == "said").text
