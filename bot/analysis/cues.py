@@ -473,6 +473,15 @@ ROLE_NOUNS = frozenset(
     }
 )
 
+# people named by their tie to someone else ("a friend of Mr. Cole", "his
+# lawyer"): the phrase is the speaker, not the one they are tied to
+RELATION_NOUNS = frozenset(
+    {"friend", "wife", "husband", "brother", "sister", "son", "daughter", "father"}
+    | {"mother", "cousin", "relative", "aide", "adviser", "advisor", "ally", "associate"}
+    | {"colleague", "lawyer", "attorney", "supporter", "neighbor", "neighbour", "roommate"}
+    | {"classmate", "confidant", "confidante"}
+)
+
 # institution heads that make "the Chinese government" a speaker of that side
 INSTITUTION_NOUNS = frozenset(
     {

@@ -24,6 +24,7 @@ from bot.analysis.cues import (
     DOCUMENT_NOUNS,
     INSTITUTION_NOUNS,
     NON_SPEAKERS,
+    RELATION_NOUNS,
     ROLE_NOUNS,
 )
 from bot.models import Mention
@@ -51,6 +52,9 @@ def _core(head: Any) -> Any:
         if child.dep_ == "appos" and child.pos_ == "PROPN" and head.pos_ != "PROPN":
             return child
     doc = head.doc
+    named = _name_set_off_last(head)
+    if named is not None:
+        return named
     opens_turn = head.i == head.sent.start or doc[head.i - 1].text == ":"
     if (
         head.pos_ == "PROPN"
@@ -64,6 +68,30 @@ def _core(head: Any) -> Any:
                 if names:
                     return names[-1]
     return head
+
+
+def _name_set_off_last(head: Any) -> Any:
+    """ "One pastor supporting Mr. Cole, Darran Whiting of Liberty Church,
+    said …": a name (a proper noun) set off by commas at the end of a subject
+    that a singular noun heads, right before the verb, which the parser
+    apposed to another name inside the subject (a name does not appose
+    another name), names the noun's person. Not for institutions ("the
+    committee"). The name, else None."""
+    if head.tag_ != "NN" or head.dep_ not in ("nsubj", "nsubjpass"):
+        return None
+    if head.lemma_.lower() in INSTITUTION_NOUNS:
+        return None
+    doc = head.doc
+    last = max(t.i for t in head.subtree)
+    for tok in head.subtree:
+        if tok.dep_ != "appos" or tok.pos_ != "PROPN" or tok.head.pos_ != "PROPN":
+            continue
+        span = sorted(t.i for t in tok.subtree)
+        if doc[span[0] - 1].text != "," or span[-1] + 1 > last:
+            continue
+        if doc[span[-1] + 1].text == "," and span[-1] + 1 == last and last + 1 == head.head.i:
+            return tok
+    return None
 
 
 def _resolve_previous(
@@ -476,6 +504,12 @@ def _subject_speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
         if delegate is not None:
             return delegate
     persons = [m for m in found if m.entity.type == "PERSON"]
+    tied = _tied_to(core, persons)
+    if tied is not None:
+        # "A friend of Mr. Cole said": the friend, on Cole's side ("Aides to
+        # Mr. Cole" are a group: a later "they", not "he")
+        kind = "group" if core.tag_ == "NNS" else "person"
+        return _Speaker(_clean(toks), None, kind, start, side=tied.entity.id)
     if persons:
         m = persons[-1]
         affil = frozenset(x.entity.id for x in around if x.entity.id != m.entity.id)
@@ -543,6 +577,25 @@ def _subject_speaker(head: Any, ctx: _Ctx) -> _Speaker | None:
     own = _own_entities(found, None, ctx)
     side = min(own, key=_side_rank).entity.id if own else None
     return _Speaker(name, None, _kind(None, core), start, side=side)
+
+
+def _tied_to(core: Any, persons: list[Mention]) -> Mention | None:
+    """ "A friend of Mr. Cole", "an aide to Senator Vale", "Cole's lawyer": a
+    noun of a tie to someone (``RELATION_NOUNS``) whose only named people
+    are in its possessive or its "of"/"to"/"for" phrase names someone else,
+    tied to them. The last person named there, else None."""
+    if core.pos_ != "NOUN" or core.lemma_.lower() not in RELATION_NOUNS or not persons:
+        return None
+    owners = {
+        t.i
+        for c in core.children
+        if c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ in ("of", "to", "for"))
+        for t in c.subtree
+    }
+    spans = [core.doc.char_span(m.start, m.end, alignment_mode="expand") for m in persons]
+    if not all(sp is not None and all(t.i in owners for t in sp) for sp in spans):
+        return None
+    return persons[-1]
 
 
 def _an_organisation(sp: _Speaker) -> bool:

@@ -254,6 +254,7 @@ def _outer_coordinate(verb: Any) -> Any | None:
             verb.lemma_.lower() in POSITION_CUES and position_content(verb)
         )
         and not _pledged(verb)
+        and not _judges_clause_subject(verb)
     ):
         return None  # "said it is reviewing … and will continue cooperating": no report
     clause = verb.head
@@ -261,6 +262,20 @@ def _outer_coordinate(verb: Any) -> Any | None:
     if clause.dep_ != "ccomp" or outer is clause or verb.i < clause.i:
         return None
     return outer if outer.lemma_.lower() in CUE_VERBS else None
+
+
+def _judges_clause_subject(verb: Any) -> bool:
+    """ "said Mr. Cole was ignorant and criticized him for saying …": a verb
+    of saying whose object is "him" or "her" while the clause it is
+    coordinated with has a named person for subject: "him" most likely is
+    that person, who then does not judge himself ("him", not "himself"), so
+    the verb is the first cue's speaker's speaking again."""
+    if verb.lemma_.lower() not in CUE_VERBS:
+        return False
+    if not any(c.dep_ == "dobj" and c.lower_ in ("him", "her") for c in verb.children):
+        return False
+    subj = next((c for c in verb.head.children if c.dep_ in _SUBJ), None)
+    return subj is not None and subj.pos_ == "PROPN" and subj.ent_type_ == "PERSON"
 
 
 # verbs by which a speaker commits to what the infinitive after them says

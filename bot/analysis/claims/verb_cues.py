@@ -1032,6 +1032,16 @@ def _cue_before_participle(cue: Any) -> Any:
     return next((c for c in prev.children if c.dep_ == "nsubj"), None)
 
 
+def _asker(cue: Any) -> Any:
+    """ "When asked by a reporter whether …", "Asked by Starnes if …": the
+    agent of a participle "asked" with no subject of its own is who asked the
+    question (the person asked is the main clause's subject). The agent's
+    noun, else None."""
+    if cue.lemma_.lower() != "ask" or cue.tag_ != "VBN":
+        return None
+    return _agent(cue)
+
+
 def _agent(cue: Any) -> Any:
     for c in cue.children:
         if c.dep_ == "agent":
@@ -1257,7 +1267,12 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         # "the union issued a statement criticizing …": the sender's
         subj = next((c for c in cue.head.head.children if c.dep_ == "nsubj"), None)
     speaker: _Speaker | None = None
-    if passive and subj is not None and subj.lower_ == "it":
+    asker = _asker(cue) if not own_subject else None
+    if asker is not None:
+        # "When asked by a reporter whether …, Hale said …": the reporter asks
+        speaker = _speaker(asker, ctx)
+        subj, passive = asker, False
+    elif passive and subj is not None and subj.lower_ == "it":
         agent = _agent(cue)
         if agent is not None:
             speaker = _speaker(agent, ctx)
@@ -1364,6 +1379,12 @@ def _co_speakers(subj: Any, speaker: _Speaker, ctx: _Ctx) -> list[_Speaker]:
             and not any(d.dep_ in ("det", "poss") for d in c.children)
         ):
             continue  # "the former first lady and senator": one person, two roles
+        if any(d.dep_ == "det" and d.lower_ in ("a", "an") for d in c.children) and any(
+            a.dep_ == "appos" for a in subj.children
+        ):
+            # "Steve Bell, senior director of the center, and a Republican
+            # who headed the staff": a second description of the one named
+            continue
         sp = _speaker(c, ctx)
         if sp is not None and sp.name != speaker.name and sp.id != speaker.id:
             if sp.id is None and not any(
