@@ -42,6 +42,7 @@ from bot.analysis.cues import (
     EMPHASIS_NOUNS,
     EMPTY_OBJECTS,
     JUDGING_CUES,
+    MAINTAINED_NOUNS,
     MEDIUM_NOUNS,
     MODALS,
     NEEDS_CLAUSE,
@@ -1146,6 +1147,31 @@ def _aux_cue_lemma(tok: Any) -> str | None:
     return None
 
 
+def _kept(cue: Any) -> bool:
+    """ "maintains a commanding lead", "maintained some clout", "maintains the
+    title": an object that is kept, not a stand held ("maintained his
+    innocence", "maintains its position") nor a clause ("maintained that …")."""
+    objs = [c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i]
+    return bool(objs) and objs[0].lemma_.lower() not in CLAIM_NOUNS | MAINTAINED_NOUNS
+
+
+def _noun_modifier(cue: Any) -> bool:
+    """A participle between a noun's determiner, number or possessor and the
+    noun itself, whatever the parser made of it ("271 pledged delegates",
+    "the mayor's reported net worth"): a modifier of the noun, no cue."""
+    if cue.i == cue.sent.start or any(c.dep_ in _SUBJ for c in cue.children):
+        return False
+    prev = cue.doc[cue.i - 1]
+    nxt = cue.doc[cue.i + 1] if cue.i + 1 < len(cue.doc) else None
+    return (
+        cue.tag_ in ("VBD", "VBN")
+        and prev.tag_ in ("CD", "DT", "POS", "PRP$")
+        and nxt is not None
+        and nxt.pos_ in ("NOUN", "ADJ")
+        and nxt.head.i in (cue.i, cue.i + 1, cue.i + 2)
+    )
+
+
 def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     lemma = cue.lemma_.lower()
     if cue.dep_ == "aux":
@@ -1189,6 +1215,10 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         return _draft_from_tokens(group, cue, lemma, toks, sent, k, ctx, False)
     if cue.dep_ in ("acl", "amod", "compound") and not _document_participle(cue):
         return None  # "cases reported each day"
+    if _noun_modifier(cue):
+        return None  # "leads by 271 pledged delegates", "his reported net worth"
+    if lemma == "maintain" and _kept(cue):
+        return None  # "maintains a commanding lead", "maintained some clout"
     modal, neg = _modal_or_negated(cue)
     if neg:
         return None

@@ -1,0 +1,86 @@
+"""Claims that carry nothing anyone said (issue 12, eighth round, precision):
+a statement phrase on a verb that says nothing in it, a participle that only
+modifies a noun, and what a side "maintains" when it keeps it. Each on
+sentences written for this test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.analysis.aliases import Gazetteer
+from tests.analysis.test_claims import check, claims_of, one
+
+
+def _texts(nlp: Any, gazetteer: Gazetteer, text: str) -> list[tuple[str, str]]:
+    return [(c.speaker, c.text) for c in claims_of(nlp, gazetteer, text)]
+
+
+def test_taking_part_in_an_interview_says_nothing(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Tom Hale will participate in an interview with WXYZ in Dover."
+    assert _texts(nlp, gazetteer, text) == []
+    assert (
+        _texts(
+            nlp,
+            gazetteer,
+            "The report sparked backlash on Twitter and ultimately resulted in Hale's tweet "
+            "discrediting the report.",
+        )
+        == []
+    )
+    # a verb with a complement of its own says it in the statement
+    claim = one(
+        claims_of(
+            nlp,
+            gazetteer,
+            "In a Facebook post on Sunday night, Ines Voss urged residents to join her in a fast.",
+        ),
+        "Voss",
+    )
+    check(claim, has=("residents to join her in a fast",))
+
+
+def test_a_statement_phrase_in_a_clause_of_time_or_manner_is_no_cue(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    claims = claims_of(
+        nlp,
+        gazetteer,
+        "In a statement released shortly after the Ardan senator suspended his presidential "
+        "campaign, Tom Hale said he is certain Voss will continue to be a champion for the port.",
+    )
+    assert [c.cue for c in claims] == ["said"], [(c.cue, c.text) for c in claims]
+    claims = claims_of(
+        nlp,
+        gazetteer,
+        "Tom Hale wants to build on his skill with radio interviews and his digs at Voss, as he "
+        "has demonstrated in recent speeches.",
+    )
+    assert [c.cue for c in claims] == ["wants"], [(c.cue, c.text) for c in claims]
+
+
+def test_a_participle_before_its_noun_is_no_cue(nlp: Any, gazetteer: Gazetteer) -> None:
+    claims = claims_of(
+        nlp,
+        gazetteer,
+        "Ines Voss leads Tom Hale by 271 pledged delegates according to a count by the Harbour "
+        "Wire.",
+    )
+    assert not any(c.cue == "pledged" for c in claims), [(c.cue, c.text) for c in claims]
+
+
+def test_what_a_side_maintains_is_kept_not_said(nlp: Any, gazetteer: Gazetteer) -> None:
+    for text in (
+        "Ines Voss maintains a commanding lock on the party's leadership.",
+        "The Voss family has maintained some clout in the county.",
+        "Tom Hale also maintained above-average costs for raising that money.",
+    ):
+        assert _texts(nlp, gazetteer, text) == [], text
+    # a stand or a clause is still what the side holds
+    check(
+        one(claims_of(nlp, gazetteer, "Tom Hale has always maintained his innocence."), "Hale"),
+        has=("maintained his innocence",),
+    )
+    check(
+        one(claims_of(nlp, gazetteer, "Ines Voss maintained that the pier was safe."), "Voss"),
+        has=("the pier was safe",),
+    )
