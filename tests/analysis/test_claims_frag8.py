@@ -84,3 +84,32 @@ def test_what_a_side_maintains_is_kept_not_said(nlp: Any, gazetteer: Gazetteer) 
         one(claims_of(nlp, gazetteer, "Ines Voss maintained that the pier was safe."), "Voss"),
         has=("the pier was safe",),
     )
+
+
+def test_a_judgment_keeps_its_reason_after_the_day_it_was_made(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    claim = one(
+        claims_of(
+            nlp,
+            gazetteer,
+            "Senator Marta Quill blasted the Harbour Authority (HA) on Tuesday for its decision "
+            "to close the east pier.",
+        ),
+        "Quill",
+    )
+    check(
+        claim, has=("blasted the Harbour Authority (HA)", "for its decision to close the east pier")
+    )
+    claim = one(
+        claims_of(
+            nlp,
+            gazetteer,
+            "Mayor Ines Voss criticized the council on Monday over the delay in the repairs.",
+        ),
+        "Voss",
+    )
+    check(claim, has=("over the delay in the repairs",))
+    # a time with no reason after it stays out
+    claim = one(claims_of(nlp, gazetteer, "Mayor Ines Voss praised the crew on Monday."), "Voss")
+    check(claim, has=("praised the crew",), lacks=("Monday",))

@@ -559,14 +559,22 @@ def whole_object(cue: Any, obj: Any) -> list[Any]:
     after a comma are no part of it."""
     toks = {t.i: t for t in obj.subtree}
     end = max(toks)
-    for c in sorted(cue.children, key=lambda t: t.i):
-        if c.i <= end:
-            continue
+    kids = sorted((c for c in cue.children if c.i > end), key=lambda t: t.i)
+    for n, c in enumerate(kids):
         sub = list(c.subtree)
-        if min(t.i for t in sub) != end + 1 or not (
-            _continues_object(c) or _content_of_noun(obj, c)
-        ):
+        if min(t.i for t in sub) != end + 1:
             break
+        if c.dep_ == "punct" and c.text in _CLOSING and any(
+            t.text in _OPENING[c.text] for t in toks.values()
+        ):
+            # "the Federal Bureau of Investigation (FBI)": the bracket it opened
+            toks[c.i] = c
+            end = c.i
+            continue
+        if not (_continues_object(c) or _content_of_noun(obj, c)):
+            nxt = kids[n + 1] if n + 1 < len(kids) else None
+            if not (_a_time(c) and nxt is not None and _a_reason(nxt, max(t.i for t in sub))):
+                break
         toks.update((t.i, t) for t in sub)
         end = max(toks)
     doc = cue.doc
@@ -585,6 +593,30 @@ def _content_of_noun(obj: Any, dep: Any) -> bool:
         and dep.left_edge.lower_ == "that"
         and last.pos_ == "NOUN"
         and not _someone(last)
+    )
+
+
+_CLOSING = frozenset({")", "]"})
+_OPENING = {")": "(", "]": "["}
+
+
+def _a_time(dep: Any) -> bool:
+    """ "Tuesday", "on Monday", "last week": when something was judged."""
+    if dep.dep_ == "npadvmod":
+        return dep.ent_type_ in ("DATE", "TIME")
+    pobj = _obj_of(dep) if dep.dep_ == "prep" else None
+    return pobj is not None and pobj.ent_type_ in ("DATE", "TIME")
+
+
+def _a_reason(dep: Any, after: int) -> bool:
+    """ "blasted the bureau on Tuesday for its decision": the reason for a
+    judgment right after the time it was made; whole_object keeps the time to
+    reach it."""
+    return (
+        dep.dep_ == "prep"
+        and dep.lower_ in ("for", "over")
+        and min(t.i for t in dep.subtree) == after + 1
+        and _continues_object(dep)
     )
 
 
