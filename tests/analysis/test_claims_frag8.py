@@ -113,3 +113,23 @@ def test_a_judgment_keeps_its_reason_after_the_day_it_was_made(
     # a time with no reason after it stays out
     claim = one(claims_of(nlp, gazetteer, "Mayor Ines Voss praised the crew on Monday."), "Voss")
     check(claim, has=("praised the crew",), lacks=("Monday",))
+
+
+def test_a_name_after_a_cue_set_off_by_a_comma_reports_the_clause_before(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    claims = claims_of(
+        nlp, gazetteer, "The mayor backs the new budget, reported the Washington Examiner."
+    )
+    assert not any(c.cue == "reported" and "mayor" in c.speaker.lower() for c in claims), [
+        (c.speaker, c.cue, c.text) for c in claims
+    ]
+    claim = one(
+        claims_of(
+            nlp,
+            gazetteer,
+            "The port will close on Monday, reported the Harbour Gazette on Friday.",
+        ),
+        "Gazette",
+    )
+    check(claim, has=("The port will close on Monday",), lacks=("reported",))

@@ -564,8 +564,10 @@ def whole_object(cue: Any, obj: Any) -> list[Any]:
         sub = list(c.subtree)
         if min(t.i for t in sub) != end + 1:
             break
-        if c.dep_ == "punct" and c.text in _CLOSING and any(
-            t.text in _OPENING[c.text] for t in toks.values()
+        if (
+            c.dep_ == "punct"
+            and c.text in _CLOSING
+            and any(t.text in _OPENING[c.text] for t in toks.values())
         ):
             # "the Federal Bureau of Investigation (FBI)": the bracket it opened
             toks[c.i] = c

@@ -1147,6 +1147,32 @@ def _aux_cue_lemma(tok: Any) -> str | None:
     return None
 
 
+def _inverted_reporter(cue: Any) -> Any:
+    """ "The mayor backs the budget, reported the Harbour Gazette": a cue of
+    reporting after a comma, with no subject of its own, whose name after it
+    ends the sentence (a time may follow) is the one who reports the clause
+    before; the parser hangs the cue on that clause's verb and takes the name
+    for its object."""
+    doc = cue.doc
+    if (
+        cue.lemma_.lower() not in _BEFORE_CUES
+        or cue.dep_ not in ("conj", "parataxis", "advcl", "ccomp")
+        or cue.head.i >= cue.i
+        or cue.i < 4
+        or doc[cue.i - 1].text != ","
+        or any(c.dep_ in _SUBJ or c.dep_ in ("ccomp", "xcomp", "dative") for c in cue.children)
+    ):
+        return None
+    obj = next((c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i), None)
+    if obj is None or obj.pos_ != "PROPN" or obj.i - cue.i > 5:
+        return None
+    end = max(t.i for t in obj.subtree)
+    rest = [t for t in doc[end + 1 : cue.sent.end] if not (t.is_punct or t.is_space)]
+    if rest and not all(t.ent_type_ in ("DATE", "TIME") or t.dep_ == "prep" for t in rest):
+        return None
+    return obj
+
+
 def _kept(cue: Any) -> bool:
     """ "maintains a commanding lead", "maintained some clout", "maintains the
     title": an object that is kept, not a stand held ("maintained his
@@ -1205,6 +1231,16 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         asked, _ = _subject_of(cue, ctx)
         if asked is not None and _a_share(asked):
             return None  # "Asked whether …, 46 percent said yes": the poll asked them
+    reporter = _inverted_reporter(cue)
+    if reporter is not None:
+        # "The mayor backs the budget, reported the Harbour Gazette."
+        reporting = _speaker(reporter, ctx)
+        toks = [t for t in sent if t.i < cue.i - 1 and not ctx.in_quote(t.idx)]
+        while toks and (toks[0].is_punct or toks[0].is_space):
+            toks = toks[1:]
+        if reporting is None or len(toks) < 3:
+            return None
+        return _draft_from_tokens(reporting, cue, lemma, toks, sent, k, ctx, False)
     holder = _participle_holder(cue) or _speaker_participle(cue)
     if holder is not None:
         # "left 62 percent of voters saying race relations are worse"
