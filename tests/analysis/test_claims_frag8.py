@@ -133,3 +133,20 @@ def test_a_name_after_a_cue_set_off_by_a_comma_reports_the_clause_before(
         "Gazette",
     )
     check(claim, has=("The port will close on Monday",), lacks=("reported",))
+
+
+def test_links_to_other_stories_after_a_related_label_are_no_claims(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = (
+        "Mayor Ines Voss said the port would reopen on Monday.\n\n"
+        '"Related:"\n\n'
+        "Candidates Resoundingly Reject The Idea Of A Harbour Toll.\n\n"
+        "Tom Hale Responds To Question About The Port By Saying We Need Fewer Ferries.\n\n"
+        "The harbour master said the ferries would run again by June."
+    )
+    claims = claims_of(nlp, gazetteer, text)
+    texts = [c.text for c in claims]
+    assert not any("Toll" in t or "Ferries" in t for t in texts), texts
+    assert any("port would reopen" in t for t in texts), texts
+    assert any("ferries would run again" in t for t in texts), texts
