@@ -1182,20 +1182,29 @@ def _kept(cue: Any) -> bool:
 
 
 def _noun_modifier(cue: Any) -> bool:
-    """A participle between a noun's determiner, number or possessor and the
-    noun itself, whatever the parser made of it ("271 pledged delegates",
-    "the mayor's reported net worth"): a modifier of the noun, no cue."""
-    if cue.i == cue.sent.start or any(c.dep_ in _SUBJ for c in cue.children):
+    """A participle between a noun's possessor, determiner or number and the
+    noun itself, whatever the parser made of it ("the mayor's reported net
+    worth", "271 pledged delegates"): a modifier of the noun, no cue. After a
+    possessor no verb can follow; after a number or a determiner only one
+    without a subject of its own ("the two reported no damage")."""
+    if cue.i == cue.sent.start or cue.tag_ not in ("VBD", "VBN"):
         return False
     prev = cue.doc[cue.i - 1]
     nxt = cue.doc[cue.i + 1] if cue.i + 1 < len(cue.doc) else None
-    return (
-        cue.tag_ in ("VBD", "VBN")
-        and prev.tag_ in ("CD", "DT", "POS", "PRP$")
-        and nxt is not None
-        and nxt.pos_ in ("NOUN", "ADJ")
-        and nxt.head.i in (cue.i, cue.i + 1, cue.i + 2)
-    )
+    if (
+        nxt is None
+        or nxt.pos_ not in ("NOUN", "ADJ")
+        or nxt.head.i
+        not in (
+            cue.i,
+            cue.i + 1,
+            cue.i + 2,
+        )
+    ):
+        return False
+    if prev.tag_ in ("POS", "PRP$"):
+        return True
+    return prev.tag_ in ("CD", "DT") and not any(c.dep_ in _SUBJ for c in cue.children)
 
 
 def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
@@ -1231,6 +1240,8 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         asked, _ = _subject_of(cue, ctx)
         if asked is not None and _a_share(asked):
             return None  # "Asked whether …, 46 percent said yes": the poll asked them
+    if _noun_modifier(cue):
+        return None  # "leads by 271 pledged delegates", "his reported net worth"
     reporter = _inverted_reporter(cue)
     if reporter is not None:
         # "The mayor backs the budget, reported the Harbour Gazette."
@@ -1251,8 +1262,6 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         return _draft_from_tokens(group, cue, lemma, toks, sent, k, ctx, False)
     if cue.dep_ in ("acl", "amod", "compound") and not _document_participle(cue):
         return None  # "cases reported each day"
-    if _noun_modifier(cue):
-        return None  # "leads by 271 pledged delegates", "his reported net worth"
     if lemma == "maintain" and _kept(cue):
         return None  # "maintains a commanding lead", "maintained some clout"
     modal, neg = _modal_or_negated(cue)
