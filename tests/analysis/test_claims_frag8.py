@@ -157,3 +157,13 @@ def test_links_to_other_stories_after_a_related_label_are_no_claims(
     assert not any("Toll" in t or "Ferries" in t for t in texts), texts
     assert any("port would reopen" in t for t in texts), texts
     assert any("ferries would run again" in t for t in texts), texts
+
+
+def test_whom_the_writer_addresses_before_a_colon_is_no_speaker(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = (
+        "But beware, Republicans: Because the harbour is on our team, the port will win again "
+        "and again."
+    )
+    assert _texts(nlp, gazetteer, text) == []

@@ -240,6 +240,11 @@ def _colon_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     left = [t for t in sent if t.i < colon.i and ctx.same_para(t.idx, colon.idx) and not t.is_space]
     if not left or len(left) > 8 or any(ctx.in_dateline(t.idx) for t in left):
         return None
+    if any(
+        t.tag_ == "VB" and not any(c.dep_ in ("nsubj", "aux", "auxpass") for c in t.children)
+        for t in left
+    ):
+        return None  # "But beware, Republicans: …": whom the writer addresses
     rest_start = colon.idx + 1
     while rest_start < len(text) and text[rest_start] == " ":
         rest_start += 1
