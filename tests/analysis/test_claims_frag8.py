@@ -167,3 +167,16 @@ def test_whom_the_writer_addresses_before_a_colon_is_no_speaker(
         "and again."
     )
     assert _texts(nlp, gazetteer, text) == []
+
+
+def test_a_clause_of_time_after_the_cue_is_not_what_was_said(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    claims = claims_of(
+        nlp,
+        gazetteer,
+        "“His legend will live on,” Spencer said, as a few young fighters worked out inside the "
+        "gym, while outside some passers-by stopped to take photos near the large image of the "
+        "champion.",
+    )
+    check(one(claims, "Spencer"), has=("His legend will live on",), lacks=("fighters",))

@@ -97,6 +97,7 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
         and _hung_participle(c) is None
         and not _behind_other_clause(cue, c, kids)
         and not _subjectless_after_quote(cue, c, kids, ctx)
+        and not _clause_of_time(c)
     ]
     if ccomp and ctx is not None and _quote_resumed(cue, ccomp[0], kids, ctx):
         ccomp = []  # "“A,” she said, “and B.”": A is the cue's; B joins it later
@@ -1171,6 +1172,23 @@ def _inverted_reporter(cue: Any) -> Any:
     if rest and not all(t.ent_type_ in ("DATE", "TIME") or t.dep_ == "prep" for t in rest):
         return None
     return obj
+
+
+# conjunctions that open a clause of time, cause or contrast, never a reported one
+_TIME_MARKS = frozenset(
+    {"as", "while", "when", "whenever", "before", "after", "because", "since", "until"}
+    | {"although", "though", "whereas", "once"}
+)
+
+
+def _clause_of_time(clause: Any) -> bool:
+    """ "“…,” Spencer said, as a few fighters worked out inside the gym": a
+    clause the parser hung on the cue as what was said, opened by a
+    conjunction of time, cause or contrast; what was said is elsewhere."""
+    return any(
+        c.dep_ == "mark" and c.lower_ in _TIME_MARKS and c.i == clause.left_edge.i
+        for c in clause.children
+    )
 
 
 def _kept(cue: Any) -> bool:
