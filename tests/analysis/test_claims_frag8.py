@@ -180,3 +180,26 @@ def test_a_clause_of_time_after_the_cue_is_not_what_was_said(
         "champion.",
     )
     check(one(claims, "Spencer"), has=("His legend will live on",), lacks=("fighters",))
+
+
+def test_a_shares_answer_to_a_poll_in_the_past_tense_is_the_polls_count(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    assert _texts(nlp, gazetteer, "Less than 1 percent chose Tom Hale.") == []
+    claims = claims_of(
+        nlp,
+        gazetteer,
+        "In a Harbour Wire poll released Monday, 50 percent of respondents chose Voss while 40 "
+        "percent chose Hale.",
+    )
+    assert not any(c.speaker.endswith("percent") for c in claims), [
+        (c.speaker, c.text) for c in claims
+    ]
+    # a preference the share states is still its claim
+    check(
+        one(
+            claims_of(nlp, gazetteer, "Forty-one percent would choose Voss to be the next mayor."),
+            "Forty-one percent",
+        ),
+        has=("would choose Voss",),
+    )
