@@ -203,3 +203,22 @@ def test_a_shares_answer_to_a_poll_in_the_past_tense_is_the_polls_count(
         ),
         has=("would choose Voss",),
     )
+
+
+def test_an_act_weighed_with_for_and_an_infinitive_is_not_its_subjects_stand(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    claims = claims_of(
+        nlp,
+        gazetteer,
+        "Tom Hale declined to say whether it is appropriate for a sitting judge to openly "
+        "criticize a mayoral contender.",
+    )
+    assert not any(c.cue == "criticize" for c in claims), [(c.speaker, c.text) for c in claims]
+    # a demand that someone act is still the demand of whoever makes it
+    check(
+        one(
+            claims_of(nlp, gazetteer, "The dockers' union called for the board to resign."), "union"
+        ),
+        has=("the board to resign",),
+    )

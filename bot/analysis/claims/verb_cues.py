@@ -1191,6 +1191,19 @@ def _clause_of_time(clause: Any) -> bool:
     )
 
 
+def _act_weighed(cue: Any) -> bool:
+    """ "it was inappropriate for a sitting judge to criticize a contender":
+    an infinitive with its subject after "for" is an act someone weighs, not
+    a stand its subject took; with a reported clause it still reports what
+    its subject said ("it was absurd for Brenning to claim that …")."""
+    kids = list(cue.children)
+    return (
+        any(c.tag_ == "TO" for c in kids)
+        and any(c.dep_ == "mark" and c.lower_ == "for" and c.i < cue.i for c in kids)
+        and not any(c.dep_ in ("ccomp", "parataxis") for c in kids)
+    )
+
+
 def _kept(cue: Any) -> bool:
     """ "maintains a commanding lead", "maintained some clout", "maintains the
     title": an object that is kept, not a stand held ("maintained his
@@ -1260,6 +1273,8 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
             return None  # "Asked whether …, 46 percent said yes": the poll asked them
     if _noun_modifier(cue):
         return None  # "leads by 271 pledged delegates", "his reported net worth"
+    if _act_weighed(cue):
+        return None  # "it was inappropriate for the judge to criticize him"
     reporter = _inverted_reporter(cue)
     if reporter is not None:
         # "The mayor backs the budget, reported the Harbour Gazette."
