@@ -222,3 +222,17 @@ def test_an_act_weighed_with_for_and_an_infinitive_is_not_its_subjects_stand(
         ),
         has=("the board to resign",),
     )
+
+
+def test_a_handle_or_a_post_whose_words_another_cue_gives_is_nothing_said(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = "Peter Hale is an economist and a columnist. He tweets @phale1."
+    assert _texts(nlp, gazetteer, text) == []
+    claims = claims_of(
+        nlp,
+        gazetteer,
+        "Ines Voss immediately posted a Twitter comment of her own, saying, “We are so excited "
+        "to meet our grandchild!”",
+    )
+    assert claims and all("grandchild" in c.text for c in claims), [(c.cue, c.text) for c in claims]

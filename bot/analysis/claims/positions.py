@@ -773,13 +773,22 @@ _POSTED_FIGURES = frozenset(
 
 def _not_said(obj: Any) -> bool:
     """Whether an object of "posted", "tweeted", "explained" names no thing
-    said: a figure ("posted a loss of $2 million", "posted bail"), or a
-    message whose words another cue gives ("tweeted a message saying …")."""
+    said: a figure ("posted a loss of $2 million", "posted bail"), an
+    account's handle ("tweets @jdoe"), or a message whose words another cue
+    gives ("tweeted a message saying …", "posted a comment of her own,
+    saying, “…”")."""
     if obj.lemma_.lower() in _POSTED_FIGURES or obj.ent_type_ in ("MONEY", "PERCENT", "CARDINAL"):
+        return True
+    if obj.text.startswith("@") or obj.like_url or obj.like_email:
         return True
     if any(c.dep_ == "nummod" for c in obj.children):
         return True
-    return any(c.dep_ in ("acl", "relcl") and c.lemma_.lower() in CUE_VERBS for c in obj.children)
+    if any(c.dep_ in ("acl", "relcl") and c.lemma_.lower() in CUE_VERBS for c in obj.children):
+        return True
+    return obj.lemma_.lower() in STATEMENT_NOUNS | {"comment"} and any(
+        c.dep_ in ("advcl", "xcomp", "conj") and c.i > obj.i and c.lemma_.lower() in CUE_VERBS
+        for c in obj.head.children
+    )
 
 
 # verbs before an infinitive or a gerund of speaking that say it did not
