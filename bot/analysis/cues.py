@@ -260,6 +260,13 @@ OBJECT_CUES = frozenset(
     }
 )
 
+# what one "maintains" as a stand when no clause follows ("maintained his
+# innocence", "maintains its position"); any other object is something kept
+# ("maintains a commanding lead", "maintained some clout", "maintains the title")
+MAINTAINED_NOUNS = frozenset(
+    {"innocence", "position", "stance", "view", "line", "belief", "opposition", "silence"}
+)
+
 # the cues of judging that are no verbs of saying: a position with its
 # object ("slammed the media for …", "denounced the ruling"); "attacked",
 # "blasted", "slammed" and "assailed" only with a reason, or a person

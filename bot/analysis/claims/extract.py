@@ -198,9 +198,44 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
             extra.append(d)
             latest = d
     drafts.extend(extra)
+    links = _link_list(sents, ctx)
+    drafts = [d for d in drafts if d.sentence not in links]
     drafts = [e for d in drafts for e in (d, *(replace(d, speaker=sp) for sp in d.also))]
     claims = [_with_parts(d, ctx) for d in sorted(drafts, key=lambda d: (d.sentence, d.start))]
     return _once_each(claims)
+
+
+_LINKS_LABEL = re.compile(
+    r"^\W*(related|related (stories|coverage|articles|links)|read more|see also|also read)\W*$",
+    re.I,
+)
+
+
+def _a_title(text: str) -> bool:
+    """A line in title case ("Candidates Reject The Idea Of A Wage Hike"):
+    most of its longer words capitalized, and short."""
+    words = [w for w in re.findall(r"[^\W\d_][\w’']*", text) if len(w) > 3]
+    return 0 < len(words) <= 20 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+def _link_list(sents: list[Any], ctx: _Ctx) -> set[int]:
+    """The sentences of a list of links to other stories: the title-case
+    lines after a paragraph that is only a label ("Related:", "Read more:").
+    They are other stories' headlines, no claims of this one."""
+    paras: dict[int, list[int]] = {}
+    for k in range(len(sents)):
+        paras.setdefault(ctx.para_of[k], []).append(k)
+    out: set[int] = set()
+    listing = False
+    for _, ks in sorted(paras.items()):
+        text = " ".join(sents[k].text for k in ks).strip()
+        if _LINKS_LABEL.match(text):
+            listing = True
+        elif listing and _a_title(text):
+            out.update(ks)
+        else:
+            listing = False
+    return out
 
 
 def _lead_end(sents: list[Any], ctx: _Ctx) -> int:

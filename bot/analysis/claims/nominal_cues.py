@@ -170,6 +170,23 @@ def _view_claim(tok: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     return draft
 
 
+# what a verb needs after it to say something in a statement ("condemned the
+# attack", "appealed for calm", "was wrong"), beyond the statement phrase itself
+_STATED = frozenset({"dobj", "dative", "ccomp", "xcomp", "attr", "acomp", "oprd", "prep"})
+
+
+def _states_something(verb: Any, prep: Any) -> bool:
+    """Whether the verb a statement phrase hangs on says something in it: a
+    main verb with a complement of its own. Not a clause of time or manner
+    ("as he has demonstrated in recent speeches", "after the senator quit"),
+    a participle ("the bureau cited in his tweet"), nor a verb that only takes
+    part in the interview or leads to the tweet ("will participate in an
+    interview", "ultimately resulted in his tweet")."""
+    if verb.dep_ in ("acl", "amod") or any(c.dep_ == "mark" for c in verb.children):
+        return False
+    return any(c.dep_ in _STATED and c.i != prep.i for c in verb.children)
+
+
 def _statement_claim(tok: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     """ "In a statement, the ministry condemned …": a nominal cue on a verb
     that is not a cue itself."""
@@ -178,6 +195,8 @@ def _statement_claim(tok: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         return None
     verb = tok.head
     if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() in CUE_VERBS:
+        return None
+    if not _states_something(verb, tok):
         return None
     active = _active_speaker(verb, ctx)
     if active is None:
@@ -221,6 +240,11 @@ def _colon_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     left = [t for t in sent if t.i < colon.i and ctx.same_para(t.idx, colon.idx) and not t.is_space]
     if not left or len(left) > 8 or any(ctx.in_dateline(t.idx) for t in left):
         return None
+    if any(
+        t.tag_ == "VB" and not any(c.dep_ in ("nsubj", "aux", "auxpass") for c in t.children)
+        for t in left
+    ):
+        return None  # "But beware, Republicans: …": whom the writer addresses
     rest_start = colon.idx + 1
     while rest_start < len(text) and text[rest_start] == " ":
         rest_start += 1

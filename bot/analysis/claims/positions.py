@@ -559,14 +559,24 @@ def whole_object(cue: Any, obj: Any) -> list[Any]:
     after a comma are no part of it."""
     toks = {t.i: t for t in obj.subtree}
     end = max(toks)
-    for c in sorted(cue.children, key=lambda t: t.i):
-        if c.i <= end:
-            continue
+    kids = sorted((c for c in cue.children if c.i > end), key=lambda t: t.i)
+    for n, c in enumerate(kids):
         sub = list(c.subtree)
-        if min(t.i for t in sub) != end + 1 or not (
-            _continues_object(c) or _content_of_noun(obj, c)
-        ):
+        if min(t.i for t in sub) != end + 1:
             break
+        if (
+            c.dep_ == "punct"
+            and c.text in _CLOSING
+            and any(t.text in _OPENING[c.text] for t in toks.values())
+        ):
+            # "the Federal Bureau of Investigation (FBI)": the bracket it opened
+            toks[c.i] = c
+            end = c.i
+            continue
+        if not (_continues_object(c) or _content_of_noun(obj, c)):
+            nxt = kids[n + 1] if n + 1 < len(kids) else None
+            if not (_a_time(c) and nxt is not None and _a_reason(nxt, max(t.i for t in sub))):
+                break
         toks.update((t.i, t) for t in sub)
         end = max(toks)
     doc = cue.doc
@@ -585,6 +595,30 @@ def _content_of_noun(obj: Any, dep: Any) -> bool:
         and dep.left_edge.lower_ == "that"
         and last.pos_ == "NOUN"
         and not _someone(last)
+    )
+
+
+_CLOSING = frozenset({")", "]"})
+_OPENING = {")": "(", "]": "["}
+
+
+def _a_time(dep: Any) -> bool:
+    """ "Tuesday", "on Monday", "last week": when something was judged."""
+    if dep.dep_ == "npadvmod":
+        return dep.ent_type_ in ("DATE", "TIME")
+    pobj = _obj_of(dep) if dep.dep_ == "prep" else None
+    return pobj is not None and pobj.ent_type_ in ("DATE", "TIME")
+
+
+def _a_reason(dep: Any, after: int) -> bool:
+    """ "blasted the bureau on Tuesday for its decision": the reason for a
+    judgment right after the time it was made; whole_object keeps the time to
+    reach it."""
+    return (
+        dep.dep_ == "prep"
+        and dep.lower_ in ("for", "over")
+        and min(t.i for t in dep.subtree) == after + 1
+        and _continues_object(dep)
     )
 
 
@@ -739,13 +773,22 @@ _POSTED_FIGURES = frozenset(
 
 def _not_said(obj: Any) -> bool:
     """Whether an object of "posted", "tweeted", "explained" names no thing
-    said: a figure ("posted a loss of $2 million", "posted bail"), or a
-    message whose words another cue gives ("tweeted a message saying …")."""
+    said: a figure ("posted a loss of $2 million", "posted bail"), an
+    account's handle ("tweets @jdoe"), or a message whose words another cue
+    gives ("tweeted a message saying …", "posted a comment of her own,
+    saying, “…”")."""
     if obj.lemma_.lower() in _POSTED_FIGURES or obj.ent_type_ in ("MONEY", "PERCENT", "CARDINAL"):
+        return True
+    if obj.text.startswith("@") or obj.like_url or obj.like_email:
         return True
     if any(c.dep_ == "nummod" for c in obj.children):
         return True
-    return any(c.dep_ in ("acl", "relcl") and c.lemma_.lower() in CUE_VERBS for c in obj.children)
+    if any(c.dep_ in ("acl", "relcl") and c.lemma_.lower() in CUE_VERBS for c in obj.children):
+        return True
+    return obj.lemma_.lower() in STATEMENT_NOUNS | {"comment"} and any(
+        c.dep_ in ("advcl", "xcomp", "conj") and c.i > obj.i and c.lemma_.lower() in CUE_VERBS
+        for c in obj.head.children
+    )
 
 
 # verbs before an infinitive or a gerund of speaking that say it did not

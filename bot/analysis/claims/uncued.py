@@ -162,12 +162,30 @@ _HOLDING = frozenset({"have", "hold", "view", "see", "rate"})
 _PREFERRED = frozenset({"dobj", "prep", "xcomp", "ccomp", "dative", "attr", "oprd"})
 
 
+# verbs by which a share picks one of a poll's answers
+_PICKING = frozenset({"choose", "select", "pick"})
+
+
+def _answer_counted(verb: Any) -> bool:
+    """ "40 percent chose Trump", "less than 10 percent selected Bush": in
+    the past tense, the answer a share gave to a poll's question, a count the
+    poll reports, not a preference the share states ("41 percent would choose
+    Ruiz", "a majority prefer Ruiz" are)."""
+    return (
+        verb.lemma_.lower() in _PICKING
+        and verb.tag_ == "VBD"
+        and not any(c.dep_ in ("aux", "neg") for c in verb.children)
+    )
+
+
 def _poll_share_claim(verb: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     """ "41 percent would choose Ruiz", "a majority of voters oppose the toll",
     "six in 10 have a favourable opinion of her", "with 87 percent viewing him
     favourably": what a counted share of the people a poll asked prefers or
     holds, stated without a verb of saying; the share speaks."""
     lemma = verb.lemma_.lower()
+    if _answer_counted(verb):
+        return None
     adjective = verb
     if verb.dep_ == "acomp":
         # "nine in 10 are unhappy with the council": the copula carries the subject

@@ -42,6 +42,7 @@ from bot.analysis.cues import (
     EMPHASIS_NOUNS,
     EMPTY_OBJECTS,
     JUDGING_CUES,
+    MAINTAINED_NOUNS,
     MEDIUM_NOUNS,
     MODALS,
     NEEDS_CLAUSE,
@@ -96,6 +97,7 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
         and _hung_participle(c) is None
         and not _behind_other_clause(cue, c, kids)
         and not _subjectless_after_quote(cue, c, kids, ctx)
+        and not _clause_of_time(c)
     ]
     if ccomp and ctx is not None and _quote_resumed(cue, ccomp[0], kids, ctx):
         ccomp = []  # "“A,” she said, “and B.”": A is the cue's; B joins it later
@@ -1156,6 +1158,96 @@ def _aux_cue_lemma(tok: Any) -> str | None:
     return None
 
 
+def _inverted_reporter(cue: Any) -> Any:
+    """ "The mayor backs the budget, reported the Harbour Gazette": a cue of
+    reporting after a comma, with no subject of its own, whose name after it
+    ends the sentence (a time may follow) is the one who reports the clause
+    before; the parser hangs the cue on that clause's verb and takes the name
+    for its object."""
+    doc = cue.doc
+    if (
+        cue.lemma_.lower() not in _BEFORE_CUES
+        or cue.dep_ not in ("conj", "parataxis", "advcl", "ccomp")
+        or cue.head.i >= cue.i
+        or cue.i < 4
+        or doc[cue.i - 1].text != ","
+        or any(c.dep_ in _SUBJ or c.dep_ in ("ccomp", "xcomp", "dative") for c in cue.children)
+    ):
+        return None
+    obj = next((c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i), None)
+    if obj is None or obj.pos_ != "PROPN" or obj.i - cue.i > 5:
+        return None
+    end = max(t.i for t in obj.subtree)
+    rest = [t for t in doc[end + 1 : cue.sent.end] if not (t.is_punct or t.is_space)]
+    if rest and not all(t.ent_type_ in ("DATE", "TIME") or t.dep_ == "prep" for t in rest):
+        return None
+    return obj
+
+
+# conjunctions that open a clause of time, cause or contrast, never a reported one
+_TIME_MARKS = frozenset(
+    {"as", "while", "when", "whenever", "before", "after", "because", "since", "until"}
+    | {"although", "though", "whereas", "once"}
+)
+
+
+def _clause_of_time(clause: Any) -> bool:
+    """ "“…,” Spencer said, as a few fighters worked out inside the gym": a
+    clause the parser hung on the cue as what was said, opened by a
+    conjunction of time, cause or contrast; what was said is elsewhere."""
+    return any(
+        c.dep_ == "mark" and c.lower_ in _TIME_MARKS and c.i == clause.left_edge.i
+        for c in clause.children
+    )
+
+
+def _act_weighed(cue: Any) -> bool:
+    """ "it was inappropriate for a sitting judge to criticize a contender":
+    an infinitive with its subject after "for" is an act someone weighs, not
+    a stand its subject took; with a reported clause it still reports what
+    its subject said ("it was absurd for Brenning to claim that …")."""
+    kids = list(cue.children)
+    return (
+        any(c.tag_ == "TO" for c in kids)
+        and any(c.dep_ == "mark" and c.lower_ == "for" and c.i < cue.i for c in kids)
+        and not any(c.dep_ in ("ccomp", "parataxis") for c in kids)
+    )
+
+
+def _kept(cue: Any) -> bool:
+    """ "maintains a commanding lead", "maintained some clout", "maintains the
+    title": an object that is kept, not a stand held ("maintained his
+    innocence", "maintains its position") nor a clause ("maintained that …")."""
+    objs = [c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i]
+    return bool(objs) and objs[0].lemma_.lower() not in CLAIM_NOUNS | MAINTAINED_NOUNS
+
+
+def _noun_modifier(cue: Any) -> bool:
+    """A participle between a noun's possessor, determiner or number and the
+    noun itself, whatever the parser made of it ("the mayor's reported net
+    worth", "271 pledged delegates"): a modifier of the noun, no cue. After a
+    possessor no verb can follow; after a number or a determiner only one
+    without a subject of its own ("the two reported no damage")."""
+    if cue.i == cue.sent.start or cue.tag_ not in ("VBD", "VBN"):
+        return False
+    prev = cue.doc[cue.i - 1]
+    nxt = cue.doc[cue.i + 1] if cue.i + 1 < len(cue.doc) else None
+    if (
+        nxt is None
+        or nxt.pos_ not in ("NOUN", "ADJ")
+        or nxt.head.i
+        not in (
+            cue.i,
+            cue.i + 1,
+            cue.i + 2,
+        )
+    ):
+        return False
+    if prev.tag_ in ("POS", "PRP$"):
+        return True
+    return prev.tag_ in ("CD", "DT") and not any(c.dep_ in _SUBJ for c in cue.children)
+
+
 def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     lemma = cue.lemma_.lower()
     if cue.dep_ == "aux":
@@ -1189,6 +1281,20 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         asked, _ = _subject_of(cue, ctx)
         if asked is not None and _a_share(asked):
             return None  # "Asked whether …, 46 percent said yes": the poll asked them
+    if _noun_modifier(cue):
+        return None  # "leads by 271 pledged delegates", "his reported net worth"
+    if _act_weighed(cue):
+        return None  # "it was inappropriate for the judge to criticize him"
+    reporter = _inverted_reporter(cue)
+    if reporter is not None:
+        # "The mayor backs the budget, reported the Harbour Gazette."
+        reporting = _speaker(reporter, ctx)
+        toks = [t for t in sent if t.i < cue.i - 1 and not ctx.in_quote(t.idx)]
+        while toks and (toks[0].is_punct or toks[0].is_space):
+            toks = toks[1:]
+        if reporting is None or len(toks) < 3:
+            return None
+        return _draft_from_tokens(reporting, cue, lemma, toks, sent, k, ctx, False)
     holder = _participle_holder(cue) or _speaker_participle(cue)
     if holder is not None:
         # "left 62 percent of voters saying race relations are worse"
@@ -1199,6 +1305,8 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         return _draft_from_tokens(group, cue, lemma, toks, sent, k, ctx, False)
     if cue.dep_ in ("acl", "amod", "compound") and not _document_participle(cue):
         return None  # "cases reported each day"
+    if lemma == "maintain" and _kept(cue):
+        return None  # "maintains a commanding lead", "maintained some clout"
     modal, neg = _modal_or_negated(cue)
     if neg:
         return None
