@@ -830,6 +830,15 @@ VOICED_NOUNS: dict[str, frozenset[str]] = {
 # only with one of CALL_NOUNS and what it asks for
 LIGHT_CALL_CUES = frozenset({"make", "renew"})
 CALL_NOUNS = frozenset({"call", "appeal", "plea", "demand", "request"})
+# words of readiness or expectation under which an infinitive of saying with
+# a reported clause is what their subject says ("was quick to point out that
+# …", "were careful to note that …", "is expected to argue that …", "went out
+# of his way to say that …", "hastened to add that …")
+READINESS_WORDS = frozenset(
+    {"quick", "swift", "fast", "eager", "keen", "careful", "happy", "glad", "proud", "first"}
+)
+READINESS_VERBS = frozenset({"expect", "go", "hasten", "rush", "seem", "move", "continue"})
+
 POSITION_CUES = (
     VOICE_CUES
     | LIGHT_CALL_CUES

@@ -48,6 +48,8 @@ from bot.analysis.cues import (
     NEEDS_COMPLEMENT,
     OBJECT_CUES,
     POSITION_CUES,
+    READINESS_VERBS,
+    READINESS_WORDS,
     RECORD_CUES,
     ROLE_NOUNS,
     STATEMENT_NOUNS,
@@ -1108,15 +1110,58 @@ _OCCASIONS = frozenset({"take", "rise", "step", "return", "interject", "stand", 
 _MAKING = frozenset({"lead", "prompt", "cause", "force", "spur"})
 
 
+def _readiness_holder(cue: Any) -> Any:
+    """ "was quick to point out that …", "are eager to stress that …", "is
+    expected to argue that …", "went out of his way to say that …": an
+    infinitive of saying with a reported clause, set under a word of
+    readiness or expectation, reports what that word's subject says. The
+    subject's token, or None."""
+    lemma = cue.lemma_.lower()
+    if (
+        lemma not in CUE_VERBS
+        or lemma in CLAUSE_ONLY_CUES | RECORD_CUES
+        or not any(c.dep_ == "ccomp" and c.i > cue.i for c in cue.children)
+    ):
+        return None
+    head = cue.head
+    hlemma = head.lemma_.lower()
+    if cue.dep_ == "xcomp" and head.dep_ == "acomp" and hlemma in READINESS_WORDS:
+        subj, passive = _parsed_subject(head.head)
+    elif cue.dep_ in ("xcomp", "advcl") and head.pos_ == "VERB" and hlemma in READINESS_VERBS:
+        subj, passive = _parsed_subject(head)
+        if hlemma == "expect":
+            # "is expected to argue" ("she's expected" parsed with an active
+            # subject), not "expects to argue" (a plan)
+            passive = passive or any(c.dep_ == "auxpass" for c in head.children)
+            return subj if passive else None
+    elif (
+        cue.dep_ in ("relcl", "acl")
+        and hlemma == "way"
+        and head.head.lower_ == "of"
+        and head.head.head.lower_ == "out"
+        and head.head.head.head.lemma_.lower() == "go"
+    ):
+        # "went out of his way to say that …", the infinitive hung on "way"
+        subj, passive = _parsed_subject(head.head.head.head)
+    else:
+        return None
+    return None if subj is None or passive else subj
+
+
 def _speaking_infinitive(cue: Any) -> Any:
     """ "tweeted on Friday to say …", "took to Twitter to say …", "went so
     far as to say: …", "interjected to say …", "led Republicans to say that …":
     an infinitive of saying that reports what the subject (or, after a verb
     of making, the object) said, not a purpose. The speaker's token, or
     None."""
-    if cue.lemma_.lower() not in ("say", "declare", "insist", "argue", "add"):
+    if not any(c.tag_ == "TO" for c in cue.children):
         return None
-    if not any(c.tag_ == "TO" for c in cue.children) or cue.dep_ not in ("advcl", "xcomp"):
+    ready = _readiness_holder(cue)
+    if ready is not None:
+        return ready
+    if cue.dep_ not in ("advcl", "xcomp"):
+        return None
+    if cue.lemma_.lower() not in ("say", "declare", "insist", "argue", "add"):
         return None
     head = cue.head
     if head.lower_ == "far" and head.dep_ == "advmod":

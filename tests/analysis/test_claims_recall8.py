@@ -1,0 +1,40 @@
+"""Speech the extractor used to miss (issue 12, eighth round): an infinitive
+of saying under a word of readiness or expectation ("was quick to point out
+that …", "is expected to argue that …", "went out of his way to say that
+…"). Each on sentences written for this test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.analysis.aliases import Gazetteer
+from tests.analysis.test_claims import check, claims_of, one
+
+
+def test_an_infinitive_of_saying_under_a_word_of_readiness(nlp: Any, gazetteer: Gazetteer) -> None:
+    for text, who, has in (
+        (
+            "Mayor Lena Ortez was quick to point out that the ferry fares had not risen in "
+            "five years.",
+            "Ortez",
+            "the ferry fares had not risen",
+        ),
+        (
+            "Councillor Ivo Brandt is expected to argue that the harbor levy hurts small "
+            "fishing crews.",
+            "Brandt",
+            "the harbor levy hurts",
+        ),
+        (
+            "Governor Tomas Reyl spoke at the mill on Monday. He went out of his way to say "
+            "that the valley's economy had turned a corner.",
+            "Reyl",
+            "the valley's economy had turned a corner",
+        ),
+        (
+            "Senator Ada Kovic was careful to note that no vote on the dam had been scheduled.",
+            "Kovic",
+            "no vote on the dam",
+        ),
+    ):
+        check(one(claims_of(nlp, gazetteer, text), who), has=(has,))
