@@ -142,7 +142,14 @@ CUE_VERBS: dict[str, Stance] = {
     **{v: Stance.ASSERT for v in BELIEF_VERBS_MORE},
     **{v: Stance.ASSERT for v in MANNER_VERBS},
     "confess": Stance.CONFIRM,
+    **{v: Stance.ASSERT for v in ("portray", "depict", "paint", "frame")},
 }
+
+# verbs of casting someone or something in a light, a claim only with the
+# object and its label after "as" ("portrayed the strikers as criminals",
+# "framed the vote as a referendum on the mayor"; never "painted the fence").
+# "cast" was tried and dropped: "cast the actor as the hero" is a film's
+AS_LABEL_CUES = frozenset({"portray", "depict", "paint", "frame"})
 
 # verbs of belief, finding and showing: a claim only with a reported clause
 # ("officials believe the blast was deliberate", "the review found that …"),

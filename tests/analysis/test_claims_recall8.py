@@ -38,3 +38,33 @@ def test_an_infinitive_of_saying_under_a_word_of_readiness(nlp: Any, gazetteer: 
         ),
     ):
         check(one(claims_of(nlp, gazetteer, text), who), has=(has,))
+
+
+def test_a_verb_of_casting_is_a_claim_only_with_its_label_after_as(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    for text, who, has in (
+        (
+            "Councillor Ivo Brandt portrayed the dock strikers as paid agitators.",
+            "Brandt",
+            "the dock strikers as paid agitators",
+        ),
+        (
+            "Mayor Lena Ortez continued to portray the ferry company as a threat to the island.",
+            "Ortez",
+            "the ferry company as a threat",
+        ),
+        (
+            "Governor Tomas Reyl framed the levy vote as a referendum on the harbor board.",
+            "Reyl",
+            "a referendum on the harbor board",
+        ),
+    ):
+        check(one(claims_of(nlp, gazetteer, text), who), has=(has,))
+    # no label, or a work of art that portrays: no claim
+    for text in (
+        "Councillor Ivo Brandt painted the fence of the harbor office on Sunday.",
+        "The new film portrays the harbor strike as a turning point for the town.",
+    ):
+        claims = claims_of(nlp, gazetteer, text)
+        assert not claims, [(c.speaker, c.text) for c in claims]

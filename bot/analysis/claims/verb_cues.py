@@ -34,6 +34,7 @@ from bot.analysis.claims.verb_content import (
     _with_antecedent,
 )
 from bot.analysis.cues import (
+    AS_LABEL_CUES,
     AUDIENCE,
     CLAIM_NOUNS,
     CLAUSE_ONLY_CUES,
@@ -185,6 +186,9 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
         toks = _span_of(label[:1])
         before = cue.doc[toks[0].i - 1]
         return [*_antecedent(cue), *([before] if before.is_quote else []), *toks], "object"
+    if lemma in AS_LABEL_CUES:
+        # "portrayed the strikers as criminals": the object with its label
+        return (_as_label(cue, dobj[0]), "object") if len(dobj) == 1 else ([], "")
     if lemma in NEEDS_COMPLEMENT:
         if not dobj and comp and ctx is not None and ctx.in_quote(comp[0].idx) and _after_what(cue):
             # "denounced what she called ''a reckless plan''": the quoted label
@@ -288,6 +292,34 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
 # cues whose content can be a prepositional phrase ("warned of a new war",
 # "cautioned against reading too much into it", "complained about the fees")
 _PREP_CUES = frozenset({"warn", "caution", "speak", "complain", "boast", "brag"})
+
+
+def _as_label(cue: Any, obj: Any) -> list[Any]:
+    """The object of a verb of casting and its label after "as", however the
+    parser hung the label: on the object ("the strikers as criminals"), on
+    the verb as a phrase ("as a fight for …") or a clause ("as paid
+    agitators"), or as "as" alone before the phrase ("as out of touch with
+    voters"). Empty when there is no label."""
+    own = _sub(obj)
+    as_tok = next((t for t in own if t.lower_ == "as" and t.dep_ == "prep"), None)
+    if as_tok is not None:
+        return own
+    for c in cue.children:
+        if c.i <= obj.i:
+            continue
+        if c.lower_ == "as" and c.dep_ == "prep":
+            label = _sub(c)
+            if len(label) == 1:
+                # "as" alone: the phrase the parser hung next to it
+                after = [d for d in cue.children if d.i > c.i and not d.is_punct]
+                label = [*label, *(_sub(after[0]) if after else [])]
+            return [t for t in cue.doc[own[0].i : label[-1].i + 1]] if len(label) > 1 else []
+        if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "as" for m in c.children):
+            # "as paid agitators": a label read as a clause
+            cut = [t for t in c.children if t.dep_ == "prep" and t.i > c.i]
+            end = cut[0].i if cut else _sub(c)[-1].i + 1
+            return [t for t in cue.doc[own[0].i : end]]
+    return []
 
 
 def _empty_object(obj: Any) -> bool:
@@ -1329,8 +1361,12 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
                 return None
             subj = tops[0]
         speaker = _speaker(_what_antecedent(_relative_antecedent(subj, cue), cue), ctx)
-    if speaker is None:
-        return None
+    if speaker is None or (
+        lemma in AS_LABEL_CUES
+        and speaker.kind == "other"
+        and (subj is None or subj.pos_ != "PROPN")
+    ):
+        return None  # "the film portrays the strike as …": no side's claim
     if (
         subj is not None
         and position_content(cue) is not None
