@@ -143,6 +143,16 @@ CUE_VERBS: dict[str, Stance] = {
     **{v: Stance.ASSERT for v in MANNER_VERBS},
     "confess": Stance.CONFIRM,
     **{v: Stance.ASSERT for v in ("portray", "depict", "paint", "frame")},
+    "downplay": Stance.DENY,
+}
+
+# phrasal verbs of talking something up or down, read as their one-word cue
+# ("talked up his plans to widen the port" is "touted …", "played down the
+# risk" is "downplayed …"): the verb and its particle
+PHRASAL_CUES: dict[tuple[str, str], str] = {
+    ("talk", "up"): "tout",
+    ("play", "up"): "tout",
+    ("play", "down"): "downplay",
 }
 
 # verbs of casting someone or something in a light, a claim only with the
@@ -264,6 +274,7 @@ OBJECT_CUES = frozenset(
         "pledge",
         "vow",
         "mention",
+        "downplay",
     }
 )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.analysis.aliases import Gazetteer
+from bot.models import Stance
 from tests.analysis.test_claims import check, claims_of, one
 
 
@@ -68,3 +69,38 @@ def test_a_verb_of_casting_is_a_claim_only_with_its_label_after_as(
     ):
         claims = claims_of(nlp, gazetteer, text)
         assert not claims, [(c.speaker, c.text) for c in claims]
+
+
+def test_a_phrasal_verb_of_talking_up_or_down_is_read_as_its_one_word_cue(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    for text, who, has, stance in (
+        (
+            "Right afterward, Senator Ada Kovic talked up her plans to widen the ferry port.",
+            "Kovic",
+            "her plans to widen the ferry port",
+            Stance.ASSERT,
+        ),
+        (
+            "Governor Tomas Reyl of Ardan played down the risk of flooding in the lower valley.",
+            "Reyl",
+            "the risk of flooding",
+            Stance.DENY,
+        ),
+        (
+            "Mayor Lena Ortez downplayed the council's attack on the harbor board.",
+            "Ortez",
+            "attack on the harbor board",
+            Stance.DENY,
+        ),
+    ):
+        check(one(claims_of(nlp, gazetteer, text), who), has=(has,), stance=stance)
+    claims = claims_of(nlp, gazetteer, "The brass band played up the tempo at the fair.")
+    assert not claims, [(c.speaker, c.text) for c in claims]
+
+
+def test_a_gerund_after_the_phrase_of_a_boast_or_a_warning_is_part_of_it(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = "Senator Ada Kovic bragged about her father teaching her how to sail as a girl."
+    check(one(claims_of(nlp, gazetteer, text), "Kovic"), has=("teaching her how to sail",))

@@ -48,6 +48,7 @@ from bot.analysis.cues import (
     NEEDS_CLAUSE,
     NEEDS_COMPLEMENT,
     OBJECT_CUES,
+    PHRASAL_CUES,
     POSITION_CUES,
     READINESS_VERBS,
     READINESS_WORDS,
@@ -67,10 +68,21 @@ _AUXILIARIES = frozenset({"be", "have", "do", "will", "shall", "may", "might", "
 _POINTING = frozenset({"the", "this", "that", "these", "those"})
 
 
+def _cue_lemma(tok: Any) -> str:
+    """The lemma a verb is read as for a cue: a phrasal verb of talking
+    something up or down by its one-word sense ("talked up" is "tout",
+    "played down" is "downplay"), any other verb by its own lemma."""
+    lemma: str = tok.lemma_.lower()
+    for c in tok.children:
+        if c.dep_ == "prt" and (lemma, c.lower_) in PHRASAL_CUES:
+            return PHRASAL_CUES[(lemma, c.lower_)]
+    return lemma
+
+
 def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any], str]:
     """The content tokens of a verb cue from its complements, and a tag for
     the kind of complement."""
-    lemma = cue.lemma_.lower()
+    lemma = _cue_lemma(cue)
     kids = list(cue.children)
     head = cue.head
     hung = _hung_participle(head) if head.i != cue.i else None
@@ -285,7 +297,18 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
         # "bragged for a year about how cheaply …": what the bragging was about
         preps = about
     if preps and lemma in _PREP_CUES:
-        return _span_of(preps), "object"
+        end = _span_of(preps)[-1].i
+        # "bragged about her father teaching her to fish", "warned of the bank
+        # cutting jobs": the gerund of the phrase's noun, hung on the cue
+        gerund = [
+            c
+            for c in kids
+            if c.dep_ == "advcl"
+            and c.tag_ == "VBG"
+            and _sub(c)[0].i == end + 1
+            and not any(g.dep_ in _SUBJ or g.dep_ == "mark" for g in c.children)
+        ]
+        return _span_of(preps + gerund[:1]), "object"
     return [], ""
 
 
@@ -1224,7 +1247,7 @@ def _aux_cue_lemma(tok: Any) -> str | None:
 
 
 def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
-    lemma = cue.lemma_.lower()
+    lemma = _cue_lemma(cue)
     if cue.dep_ == "aux":
         return _headline_cue(cue, sent, k, ctx) if _aux_cue_lemma(cue) else None
     if any(_aux_cue_lemma(c) for c in cue.children):
@@ -1362,11 +1385,13 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
             subj = tops[0]
         speaker = _speaker(_what_antecedent(_relative_antecedent(subj, cue), cue), ctx)
     if speaker is None or (
-        lemma in AS_LABEL_CUES
+        (lemma in AS_LABEL_CUES or lemma != cue.lemma_.lower())
         and speaker.kind == "other"
         and (subj is None or subj.pos_ != "PROPN")
     ):
-        return None  # "the film portrays the strike as …": no side's claim
+        # "the film portrays the strike as …", "the band played up the
+        # tempo": a casting or a phrasal verb by a thing is no side's claim
+        return None
     if (
         subj is not None
         and position_content(cue) is not None
