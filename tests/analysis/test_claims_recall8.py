@@ -104,3 +104,24 @@ def test_a_gerund_after_the_phrase_of_a_boast_or_a_warning_is_part_of_it(
 ) -> None:
     text = "Senator Ada Kovic bragged about her father teaching her how to sail as a girl."
     check(one(claims_of(nlp, gazetteer, text), "Kovic"), has=("teaching her how to sail",))
+
+
+def test_a_quotation_after_a_round_up_heading_and_a_name(nlp: Any, gazetteer: Gazetteer) -> None:
+    for text, who, has in (
+        (
+            "Harbor poll round-up\n\n"
+            "COASTAL TOWNS SWING TOWARD THE FERRY LEVY FOR THE FIRST TIME - Ines Barrow: "
+            "“Our survey of 40 coastal towns finds that 22 now back the levy. The rest are "
+            "split.”",
+            "Barrow",
+            "22 now back the levy",
+        ),
+        (
+            "Harbor poll round-up\n\n"
+            "The swing was there all along -More from Ines Barrow: “Data "
+            "from our panel confirm that the shift began in the final week of the race.”",
+            "Barrow",
+            "the shift began in the final week",
+        ),
+    ):
+        check(one(claims_of(nlp, gazetteer, text), who), has=(has,), direct=True)

@@ -212,6 +212,36 @@ def _para_end(text: str, pos: int) -> int:
     return len(text) if end < 0 else end
 
 
+_RUBRIC_DASHES = frozenset({"-", "—", "–", "--"})
+
+
+def _after_rubric(left: list[Any]) -> list[Any]:
+    """ "RED STATES OUTNUMBER BLUE ONES - Jeffrey Jones: “…”", "Signs were
+    there all along -More from Blumenthal and Cohen: “…”": in a round-up, the
+    name before a quotation's colon comes after the item's heading and a
+    dash (and "More from"); the words before the colon otherwise."""
+    dashes = [
+        n
+        for n, t in enumerate(left)
+        if n > 0
+        and (
+            t.text in _RUBRIC_DASHES
+            # "-More" read as one word, the dash stuck to it
+            or (t.text[:1] in _RUBRIC_DASHES and t.text[1:].lower() == "more")
+        )
+    ]
+    if not dashes:
+        return left
+    n = dashes[-1]
+    after = left[n + 1 :]
+    words = [t.lower_ for t in after[:2]]
+    if left[n].text not in _RUBRIC_DASHES:
+        words = ["more", *words[:1]]  # "-More" "from"
+    if words == ["more", "from"]:
+        return after[2:] if left[n].text in _RUBRIC_DASHES else after[1:]
+    return after
+
+
 def _colon_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     """ "Zelensky: “…”" and transcript turns "ORTIZ: …"."""
     text = ctx.text
@@ -219,14 +249,16 @@ def _colon_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     if colon is None:
         return None
     left = [t for t in sent if t.i < colon.i and ctx.same_para(t.idx, colon.idx) and not t.is_space]
-    if not left or len(left) > 8 or any(ctx.in_dateline(t.idx) for t in left):
-        return None
     rest_start = colon.idx + 1
     while rest_start < len(text) and text[rest_start] == " ":
         rest_start += 1
     if rest_start >= len(text):
         return None
     quoted = text[rest_start] in "\"“«‘'"
+    if quoted:
+        left = _after_rubric(left)
+    if not left or len(left) > 8 or any(ctx.in_dateline(t.idx) for t in left):
+        return None
     found = ctx.mentions_in(left[0].idx, colon.idx)
     speaker: _Speaker | None = None
     persons = [m for m in found if m.entity.type == "PERSON"]
