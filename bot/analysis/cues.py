@@ -144,6 +144,8 @@ CUE_VERBS: dict[str, Stance] = {
     "confess": Stance.CONFIRM,
     **{v: Stance.ASSERT for v in ("portray", "depict", "paint", "frame")},
     "downplay": Stance.DENY,
+    # "apologized for the remarks": owning up to something, with what for
+    **{v: Stance.CONFIRM for v in ("apologize", "apologise")},
 }
 
 # phrasal verbs of talking something up or down, read as their one-word cue

@@ -125,3 +125,17 @@ def test_a_quotation_after_a_round_up_heading_and_a_name(nlp: Any, gazetteer: Ga
         ),
     ):
         check(one(claims_of(nlp, gazetteer, text), who), has=(has,), direct=True)
+
+
+def test_an_apology_with_what_it_is_for(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Councillor Ivo Brandt of Ardan apologized for his campaign's use of the harbor "
+        "board's mailing list."
+    )
+    check(
+        one(claims_of(nlp, gazetteer, text), "Brandt"),
+        has=("apologized for his campaign's use",),
+        stance=Stance.CONFIRM,
+    )
+    claims = claims_of(nlp, gazetteer, "Councillor Ivo Brandt of Ardan apologized on Monday.")
+    assert not claims, [(c.speaker, c.text) for c in claims]

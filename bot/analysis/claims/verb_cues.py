@@ -313,8 +313,11 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
 
 
 # cues whose content can be a prepositional phrase ("warned of a new war",
-# "cautioned against reading too much into it", "complained about the fees")
-_PREP_CUES = frozenset({"warn", "caution", "speak", "complain", "boast", "brag"})
+# "cautioned against reading too much into it", "complained about the fees",
+# "apologized for the remarks")
+_PREP_CUES = frozenset(
+    {"warn", "caution", "speak", "complain", "boast", "brag", "apologize", "apologise"}
+)
 
 
 def _as_label(cue: Any, obj: Any) -> list[Any]:
@@ -1139,7 +1142,13 @@ QUOTE_CUES = (
         "underline",
         "underscore",
         "highlight",
+        # a quotation next to them is someone's words, not what was cast,
+        # played down or apologized for
+        "downplay",
+        "apologize",
+        "apologise",
     }
+    - AS_LABEL_CUES
 )
 
 
