@@ -139,3 +139,34 @@ def test_an_apology_with_what_it_is_for(nlp: Any, gazetteer: Gazetteer) -> None:
     )
     claims = claims_of(nlp, gazetteer, "Councillor Ivo Brandt of Ardan apologized on Monday.")
     assert not claims, [(c.speaker, c.text) for c in claims]
+
+
+def test_a_speaker_with_an_apposition_after_an_opening_phrase(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = (
+        "But in a conference call with reporters, Col. Tom Reyl, a military spokesman in "
+        "Dover, said, “A raid is a combat operation. There is no way around that.”"
+    )
+    check(one(claims_of(nlp, gazetteer, text), "Reyl"), has=("a raid is a combat operation",))
+
+
+def test_a_quotation_that_opens_with_that_keeps_its_first_word(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = "“That was a fine speech you gave last night,” Steve Marsh of Ardan said."
+    claim = one(claims_of(nlp, gazetteer, text), "Marsh")
+    assert claim.text.startswith("That was a fine speech"), claim.text
+
+
+def test_a_clause_before_a_parenthetical_suggested(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = (
+        "Voters, Senator Ada Kovic suggested, need not worry that the banks can sway "
+        "the harbor board with donations."
+    )
+    check(one(claims_of(nlp, gazetteer, text), "Kovic"), has=("need not worry that the banks",))
+    text = (
+        "In his 2002 book, “Make Your Kid a Millionaire,” Kevin Marsh of Ardan suggested "
+        "looking at the things on a card statement."
+    )
+    check(one(claims_of(nlp, gazetteer, text), "Marsh"), has=("looking at the things",))

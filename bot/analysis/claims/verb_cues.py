@@ -22,6 +22,7 @@ from bot.analysis.claims.positions import in_background, position_content, whole
 from bot.analysis.claims.quotes import _adjacent_quote, _quoted_phrase
 from bot.analysis.claims.speakers import _a_share, _share_before, _share_speaker, _speaker
 from bot.analysis.claims.verb_content import (
+    _BEFORE_BARE_CUES,
     _BEFORE_CUES,
     _antecedent,
     _cut_other_attribution,
@@ -159,6 +160,10 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
         return toks, "ccomp"
     # "The toll stands at seven, the governor said." - the clause comes first
     before = [c for c in kids if c.dep_ in ("ccomp", "parataxis") and c.i < cue.i]
+    if lemma in _BEFORE_BARE_CUES and any(
+        c.dep_ in ("dobj", "xcomp", "ccomp", "advcl", "prep") and c.i > cue.i for c in kids
+    ):
+        before = []
     if before and lemma in _BEFORE_CUES:
         toks = [t for t in _span_of(before[-1:]) if t.dep_ != "meta"]
         while toks and (
@@ -837,6 +842,19 @@ def _stranded_subject(cue: Any, ctx: _Ctx) -> Any:
         # "In a post on the blog, chief executive Priya Raman confirmed …":
         # the name right before the cue, hung on the preceding phrase
         prev = cue.doc[cue.i - 1] if cue.i > sent.start else None
+        if prev is not None and prev.text == ",":
+            # "In a call with reporters, Col. Tom Reyl, a military spokesman,
+            # said …": the name with its apposition, set off before the cue
+            prev = next(
+                (
+                    t
+                    for t in cue.doc[sent.start : cue.i - 1]
+                    if t.dep_ == "appos"
+                    and t.pos_ == "PROPN"
+                    and max(x.i for x in t.subtree) in (cue.i - 1, cue.i - 2)
+                ),
+                None,
+            )
         if (
             prev is not None
             and prev.pos_ == "PROPN"
