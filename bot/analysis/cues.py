@@ -882,6 +882,12 @@ VAGUE_REQUESTS = frozenset(
 )
 # media that ask without being a side ("the messages ask them to log in",
 # "a pop-up asks you to pay"): no position of anyone
+# occasions to speak that a side uses to say something ("used her speech to
+# accuse …", "used the hearing to criticize …")
+OCCASION_NOUNS = frozenset(
+    {"speech", "remarks", "address", "appearance", "platform", "hearing", "debate"}
+    | {"rally", "column", "op-ed", "podcast", "show", "sermon", "testimony", "floor"}
+)
 MEDIUM_NOUNS = frozenset(
     {"message", "email", "e-mail", "text", "sms", "link", "pop", "popup", "pop-up", "ad"}
     | {"advert", "advertisement", "sign", "banner", "screen", "notification", "prompt", "form"}

@@ -170,3 +170,26 @@ def test_a_clause_before_a_parenthetical_suggested(nlp: Any, gazetteer: Gazettee
         "looking at the things on a card statement."
     )
     check(one(claims_of(nlp, gazetteer, text), "Marsh"), has=("looking at the things",))
+
+
+def test_an_infinitive_of_saying_after_an_occasion_to_speak(nlp: Any, gazetteer: Gazetteer) -> None:
+    for text, who, has in (
+        (
+            "Corey Marsh of Ardan took to Twitter to call the reporter “totally delusional.”",
+            "Marsh",
+            "the reporter “totally delusional",
+        ),
+        (
+            "Senator Ada Kovic used her speech to accuse the governor of hiding the report.",
+            "Kovic",
+            "the governor of hiding the report",
+        ),
+    ):
+        check(one(claims_of(nlp, gazetteer, text), who), has=(has,))
+    # a hedge is no occasion; a tool used is no speech
+    for text in (
+        "Senator Ada Kovic appeared to suggest the harbor deal was off.",
+        "Senator Ada Kovic used the grant to praise the ferry crews with a dinner.",
+    ):
+        claims = claims_of(nlp, gazetteer, text)
+        assert not claims, [(c.speaker, c.text) for c in claims]

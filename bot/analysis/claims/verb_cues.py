@@ -49,6 +49,7 @@ from bot.analysis.cues import (
     NEEDS_CLAUSE,
     NEEDS_COMPLEMENT,
     OBJECT_CUES,
+    OCCASION_NOUNS,
     PHRASAL_CUES,
     POSITION_CUES,
     READINESS_VERBS,
@@ -1230,6 +1231,30 @@ def _readiness_holder(cue: Any) -> Any:
     return None if subj is None or passive else subj
 
 
+def _occasion_infinitive(cue: Any, head: Any) -> Any:
+    """ "took to Twitter to call Fields “delusional”", "rose to criticize the
+    levy", "used her speech to accuse the governor of …": an infinitive of any
+    verb of saying after a verb of an occasion to speak, or after using a
+    speech or a post, reports what the subject said. The subject's token, or
+    None."""
+    lemma = cue.lemma_.lower()
+    if lemma not in CUE_VERBS or lemma in CLAUSE_ONLY_CUES | RECORD_CUES:
+        return None
+    if cue.dep_ not in ("advcl", "xcomp") or head.pos_ != "VERB":
+        return None
+    hlemma = head.lemma_.lower()
+    objs = [c for c in head.children if c.dep_ == "dobj" and c.i < cue.i]
+    if hlemma == "use":
+        # "used her speech to accuse …", not "used the money to …"
+        if not objs or objs[0].lemma_.lower() not in STATEMENT_NOUNS | OCCASION_NOUNS:
+            return None
+    elif hlemma not in _OCCASIONS or hlemma == "appear" or objs:
+        # "appeared to suggest …": a hedge, not an occasion
+        return None
+    subj, passive = _parsed_subject(head)
+    return None if subj is None or passive else subj
+
+
 def _speaking_infinitive(cue: Any) -> Any:
     """ "tweeted on Friday to say …", "took to Twitter to say …", "went so
     far as to say: …", "interjected to say …", "led Republicans to say that …":
@@ -1243,9 +1268,9 @@ def _speaking_infinitive(cue: Any) -> Any:
         return ready
     if cue.dep_ not in ("advcl", "xcomp"):
         return None
-    if cue.lemma_.lower() not in ("say", "declare", "insist", "argue", "add"):
-        return None
     head = cue.head
+    if cue.lemma_.lower() not in ("say", "declare", "insist", "argue", "add"):
+        return _occasion_infinitive(cue, head)
     if head.lower_ == "far" and head.dep_ == "advmod":
         head = head.head  # "went so far as to say"
     lemma = head.lemma_.lower()
