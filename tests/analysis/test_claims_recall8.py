@@ -193,3 +193,17 @@ def test_an_infinitive_of_saying_after_an_occasion_to_speak(nlp: Any, gazetteer:
     ):
         claims = claims_of(nlp, gazetteer, text)
         assert not claims, [(c.speaker, c.text) for c in claims]
+
+
+def test_a_clause_of_a_voiced_feeling_hung_on_the_verb_past_a_time(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    text = (
+        "Senator Ada Kovic expressed cautious optimism over the weekend that the ferry "
+        "strike would end before the holiday."
+    )
+    check(
+        one(claims_of(nlp, gazetteer, text), "Kovic"),
+        has=("the ferry strike would end",),
+        lacks=("over the weekend",),
+    )

@@ -380,6 +380,13 @@ def _voiced(cue: Any) -> list[Any] | None:
         return None
     if any(c.dep_ in ("acl", "ccomp", "relcl") for c in obj.children):
         return None
+    if any(
+        c.dep_ == "ccomp" and c.i > obj.i and any(m.lower_ == "that" for m in c.children)
+        for c in cue.children
+    ):
+        # "expressed cautious optimism over the weekend that …": the clause
+        # hung on the verb past a time phrase is what is held
+        return None
     about = _phrase_after(cue, obj, preps)
     if about is None:
         return None
