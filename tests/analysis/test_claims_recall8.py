@@ -207,3 +207,25 @@ def test_a_clause_of_a_voiced_feeling_hung_on_the_verb_past_a_time(
         has=("the ferry strike would end",),
         lacks=("over the weekend",),
     )
+
+
+def test_a_round_up_name_in_common_words_or_after_a_wide_space(
+    nlp: Any, gazetteer: Gazetteer
+) -> None:
+    for text, who, has in (
+        (
+            "Harbor poll round-up\n\n"
+            "Estimates of turnout are particularly shaky - Harbor Research: “All the "
+            "panels we studied include more engaged voters than the census says exist.”",
+            "Harbor Research",
+            "more engaged voters",
+        ),
+        (
+            "Harbor poll round-up\n\n"
+            "TURNOUT IN THE VALLEY DOES NOT RAISE HOPES - Ines Barrow:\u00a0 “At long last the "
+            "contests have started, and we have a first glimpse at turnout in the valley.”",
+            "Barrow",
+            "a first glimpse at turnout",
+        ),
+    ):
+        check(one(claims_of(nlp, gazetteer, text), who), has=(has,), direct=True)

@@ -250,13 +250,16 @@ def _colon_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         return None
     left = [t for t in sent if t.i < colon.i and ctx.same_para(t.idx, colon.idx) and not t.is_space]
     rest_start = colon.idx + 1
-    while rest_start < len(text) and text[rest_start] == " ":
+    while rest_start < len(text) and text[rest_start] in (" ", "\xa0"):
         rest_start += 1
     if rest_start >= len(text):
         return None
     quoted = text[rest_start] in "\"“«‘'"
+    whole = len(left)
     if quoted:
         left = _after_rubric(left)
+    # "… problematic - Pew Research: “…”": a name after a round-up's heading
+    after_heading = len(left) < whole
     if not left or len(left) > 8 or any(ctx.in_dateline(t.idx) for t in left):
         return None
     found = ctx.mentions_in(left[0].idx, colon.idx)
@@ -296,6 +299,7 @@ def _colon_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
             not all(t.text.isupper() for t in words)
             and not any(t.ent_type_ in ("PERSON", "ORG") for t in words)
             and not (quoted and all(t.pos_ == "PROPN" for t in words))
+            and not after_heading
         ):
             return None
         if words[0].lower_ in _HOSTS:
