@@ -229,3 +229,20 @@ def test_a_round_up_name_in_common_words_or_after_a_wide_space(
         ),
     ):
         check(one(claims_of(nlp, gazetteer, text), who), has=(has,), direct=True)
+
+
+def test_a_name_given_with_referred_to_as(nlp: Any, gazetteer: Gazetteer) -> None:
+    for text, who, has in (
+        (
+            "A neighbor referred to him as “the kindest man on the whole island” in a post.",
+            "neighbor",
+            "the kindest man on the whole island",
+        ),
+        (
+            "Senator Ada Kovic referred to the governor as “the best friend the smugglers ever "
+            "had.”",
+            "Kovic",
+            "the best friend the smugglers ever had",
+        ),
+    ):
+        check(one(claims_of(nlp, gazetteer, text), who), has=(has,))
