@@ -146,6 +146,8 @@ CUE_VERBS: dict[str, Stance] = {
     "downplay": Stance.DENY,
     # "apologized for the remarks": owning up to something, with what for
     **{v: Stance.CONFIRM for v in ("apologize", "apologise")},
+    # "echoed the mayor's call for a ceasefire": what was echoed, never whom
+    "echo": Stance.ASSERT,
 }
 
 # phrasal verbs of talking something up or down, read as their one-word cue
@@ -277,6 +279,7 @@ OBJECT_CUES = frozenset(
         "vow",
         "mention",
         "downplay",
+        "echo",
     }
 )
 

@@ -246,3 +246,16 @@ def test_a_name_given_with_referred_to_as(nlp: Any, gazetteer: Gazetteer) -> Non
         ),
     ):
         check(one(claims_of(nlp, gazetteer, text), who), has=(has,))
+
+
+def test_what_was_echoed_when_it_says_something(nlp: Any, gazetteer: Gazetteer) -> None:
+    text = "Senator Ada Kovic echoed the mayor's call for a ceasefire in the harbor dispute."
+    check(one(claims_of(nlp, gazetteer, text), "Kovic"), has=("call for a ceasefire",))
+    # whom, or only a kind of content, was echoed; a place echoes sounds
+    for text in (
+        "Mayor Tom Reyl of Ardan, echoing Governor Lena Ortez, stayed at home on Monday.",
+        "Other members of the council echo her concerns.",
+        "The harbor echoed the shouts of the crowd.",
+    ):
+        claims = claims_of(nlp, gazetteer, text)
+        assert not claims, [(c.speaker, c.text) for c in claims]

@@ -63,6 +63,10 @@ from bot.analysis.cues import (
 from bot.models import Stance
 
 _POSITION_PREPS = frozenset({"for", "on", "to", "with"})
+# objects of "echo" that name only a kind of content ("echoed the remarks")
+EMPTY_ECHOES = frozenset(
+    {"comment", "remark", "word", "sentiment", "view", "line", "theme", "concern", "point"}
+)
 _AUXILIARIES = frozenset({"be", "have", "do", "will", "shall", "may", "might", "can", "could"})
 
 
@@ -204,6 +208,8 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
         toks = _span_of(label[:1])
         before = cue.doc[toks[0].i - 1]
         return [*_antecedent(cue), *([before] if before.is_quote else []), *toks], "object"
+    if lemma == "echo" and (len(dobj) != 1 or not _echoed_content(dobj[0])):
+        return [], ""
     if lemma in AS_LABEL_CUES:
         # "portrayed the strikers as criminals": the object with its label
         return (_as_label(cue, dobj[0]), "object") if len(dobj) == 1 else ([], "")
@@ -324,6 +330,18 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
 _PREP_CUES = frozenset(
     {"warn", "caution", "speak", "complain", "boast", "brag", "apologize", "apologise"}
 )
+
+
+def _echoed_content(obj: Any) -> bool:
+    """Whether what was echoed says something ("echoed the mayor's call for a
+    ceasefire"), not whom ("echoing Erdogan") nor only a kind of content
+    ("echoing comments made earlier by …", "echo her concerns")."""
+    if obj.pos_ in ("PRON", "PROPN") or obj.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+        return False
+    return obj.lemma_.lower() not in STATEMENT_NOUNS | EMPTY_ECHOES or any(
+        c.dep_ == "prep" and c.lower_ in ("for", "about", "on", "of", "against")
+        for c in obj.children
+    )
 
 
 def _as_label(cue: Any, obj: Any) -> list[Any]:
@@ -1166,6 +1184,7 @@ QUOTE_CUES = (
         "downplay",
         "apologize",
         "apologise",
+        "echo",
     }
     - AS_LABEL_CUES
 )
@@ -1423,7 +1442,7 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
             return None
         speaker = _speaker(agent, ctx)
         content = _sub(subj)
-        if speaker is None or not content:
+        if speaker is None or not content or (lemma == "echo" and not _echoed_content(subj)):
             return None
         return _draft_from_tokens(speaker, cue, lemma, content, sent, k, ctx, modal)
     elif subj is not None:
@@ -1437,7 +1456,7 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
             subj = tops[0]
         speaker = _speaker(_what_antecedent(_relative_antecedent(subj, cue), cue), ctx)
     if speaker is None or (
-        (lemma in AS_LABEL_CUES or lemma != cue.lemma_.lower())
+        (lemma in AS_LABEL_CUES or lemma == "echo" or lemma != cue.lemma_.lower())
         and speaker.kind == "other"
         and (subj is None or subj.pos_ != "PROPN")
     ):
