@@ -150,6 +150,12 @@ CUE_VERBS: dict[str, Stance] = {
     "echo": Stance.ASSERT,
 }
 
+# objects of "echo" that name only a kind of content ("echoed the remarks",
+# "echo her concerns"), not what it said
+EMPTY_ECHOES = frozenset(
+    {"comment", "remark", "word", "sentiment", "view", "line", "theme", "concern", "point"}
+)
+
 # phrasal verbs of talking something up or down, read as their one-word cue
 # ("talked up his plans to widen the port" is "touted …", "played down the
 # risk" is "downplayed …"): the verb and its particle

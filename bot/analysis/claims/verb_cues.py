@@ -42,6 +42,7 @@ from bot.analysis.cues import (
     CUE_VERBS,
     DOCUMENT_NOUNS,
     EMPHASIS_NOUNS,
+    EMPTY_ECHOES,
     EMPTY_OBJECTS,
     JUDGING_CUES,
     MEDIUM_NOUNS,
@@ -63,10 +64,6 @@ from bot.analysis.cues import (
 from bot.models import Stance
 
 _POSITION_PREPS = frozenset({"for", "on", "to", "with"})
-# objects of "echo" that name only a kind of content ("echoed the remarks")
-EMPTY_ECHOES = frozenset(
-    {"comment", "remark", "word", "sentiment", "view", "line", "theme", "concern", "point"}
-)
 _AUXILIARIES = frozenset({"be", "have", "do", "will", "shall", "may", "might", "can", "could"})
 
 
