@@ -142,7 +142,34 @@ CUE_VERBS: dict[str, Stance] = {
     **{v: Stance.ASSERT for v in BELIEF_VERBS_MORE},
     **{v: Stance.ASSERT for v in MANNER_VERBS},
     "confess": Stance.CONFIRM,
+    **{v: Stance.ASSERT for v in ("portray", "depict", "paint", "frame")},
+    "downplay": Stance.DENY,
+    # "apologized for the remarks": owning up to something, with what for
+    **{v: Stance.CONFIRM for v in ("apologize", "apologise")},
+    # "echoed the mayor's call for a ceasefire": what was echoed, never whom
+    "echo": Stance.ASSERT,
 }
+
+# objects of "echo" that name only a kind of content ("echoed the remarks",
+# "echo her concerns"), not what it said
+EMPTY_ECHOES = frozenset(
+    {"comment", "remark", "word", "sentiment", "view", "line", "theme", "concern", "point"}
+)
+
+# phrasal verbs of talking something up or down, read as their one-word cue
+# ("talked up his plans to widen the port" is "touted …", "played down the
+# risk" is "downplayed …"): the verb and its particle
+PHRASAL_CUES: dict[tuple[str, str], str] = {
+    ("talk", "up"): "tout",
+    ("play", "up"): "tout",
+    ("play", "down"): "downplay",
+}
+
+# verbs of casting someone or something in a light, a claim only with the
+# object and its label after "as" ("portrayed the strikers as criminals",
+# "framed the vote as a referendum on the mayor"; never "painted the fence").
+# "cast" was tried and dropped: "cast the actor as the hero" is a film's
+AS_LABEL_CUES = frozenset({"portray", "depict", "paint", "frame"})
 
 # verbs of belief, finding and showing: a claim only with a reported clause
 # ("officials believe the blast was deliberate", "the review found that …"),
@@ -257,6 +284,8 @@ OBJECT_CUES = frozenset(
         "pledge",
         "vow",
         "mention",
+        "downplay",
+        "echo",
     }
 )
 
@@ -846,6 +875,15 @@ VOICED_NOUNS: dict[str, frozenset[str]] = {
 # only with one of CALL_NOUNS and what it asks for
 LIGHT_CALL_CUES = frozenset({"make", "renew"})
 CALL_NOUNS = frozenset({"call", "appeal", "plea", "demand", "request"})
+# words of readiness or expectation under which an infinitive of saying with
+# a reported clause is what their subject says ("was quick to point out that
+# …", "were careful to note that …", "is expected to argue that …", "went out
+# of his way to say that …", "hastened to add that …")
+READINESS_WORDS = frozenset(
+    {"quick", "swift", "fast", "eager", "keen", "careful", "happy", "glad", "proud", "first"}
+)
+READINESS_VERBS = frozenset({"expect", "go", "hasten", "rush", "seem", "move", "continue"})
+
 POSITION_CUES = (
     VOICE_CUES
     | LIGHT_CALL_CUES
@@ -869,6 +907,12 @@ VAGUE_REQUESTS = frozenset(
 )
 # media that ask without being a side ("the messages ask them to log in",
 # "a pop-up asks you to pay"): no position of anyone
+# occasions to speak that a side uses to say something ("used her speech to
+# accuse …", "used the hearing to criticize …")
+OCCASION_NOUNS = frozenset(
+    {"speech", "remarks", "address", "appearance", "platform", "hearing", "debate"}
+    | {"rally", "column", "op-ed", "podcast", "show", "sermon", "testimony", "floor"}
+)
 MEDIUM_NOUNS = frozenset(
     {"message", "email", "e-mail", "text", "sms", "link", "pop", "popup", "pop-up", "ad"}
     | {"advert", "advertisement", "sign", "banner", "screen", "notification", "prompt", "form"}

@@ -300,6 +300,10 @@ def _finish(
     # subject ("That prompted a backlash, the paper reported")
     first = next((t for t in tokens or () if not (t.is_punct or t.is_space)), None)
     demonstrative = first is not None and first.lower_ == "that" and first.dep_ != "mark"
+    if tokens is None and re.match(r"[“\"«‘']*That\b(?![’'])", raw) and ctx.in_quote(start):
+        # a quotation that opens with "That" ("“That was a good speech,” he
+        # said"): the speaker's own first word
+        demonstrative = True
     # "whether" and "if" keep a question or a condition from reading as a fact
     kept = demonstrative or (first is not None and first.lower_ in ("whether", "if"))
     raw = (_LEAD_PUNCT if kept else _LEAD_TRIM).sub("", raw)

@@ -40,7 +40,7 @@ from bot.analysis.claims.quotes import (
 from bot.analysis.claims.sides import _learn_sides, _speaker_side
 from bot.analysis.claims.split import split_clauses
 from bot.analysis.claims.uncued import _belief_claims, _carry_over, _outlet_fact
-from bot.analysis.claims.verb_cues import _aux_cue_lemma, _verb_claim
+from bot.analysis.claims.verb_cues import _aux_cue_lemma, _cue_lemma, _verb_claim
 from bot.analysis.cues import (
     CLAUSE_ONLY_CUES,
     CUE_VERBS,
@@ -84,9 +84,7 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
             t
             for t in sent
             if (
-                t.lemma_.lower() in CUE_VERBS
-                or t.lemma_.lower() in POSITION_CUES
-                or _aux_cue_lemma(t)
+                _cue_lemma(t) in CUE_VERBS or t.lemma_.lower() in POSITION_CUES or _aux_cue_lemma(t)
             )
             and not ctx.in_quote(t.idx)
             and not ctx.in_dateline(t.idx)

@@ -231,6 +231,36 @@ def _para_end(text: str, pos: int) -> int:
     return len(text) if end < 0 else end
 
 
+_RUBRIC_DASHES = frozenset({"-", "—", "–", "--"})
+
+
+def _after_rubric(left: list[Any]) -> list[Any]:
+    """ "RED STATES OUTNUMBER BLUE ONES - Jeffrey Jones: “…”", "Signs were
+    there all along -More from Blumenthal and Cohen: “…”": in a round-up, the
+    name before a quotation's colon comes after the item's heading and a
+    dash (and "More from"); the words before the colon otherwise."""
+    dashes = [
+        n
+        for n, t in enumerate(left)
+        if n > 0
+        and (
+            t.text in _RUBRIC_DASHES
+            # "-More" read as one word, the dash stuck to it
+            or (t.text[:1] in _RUBRIC_DASHES and t.text[1:].lower() == "more")
+        )
+    ]
+    if not dashes:
+        return left
+    n = dashes[-1]
+    after = left[n + 1 :]
+    words = [t.lower_ for t in after[:2]]
+    if left[n].text not in _RUBRIC_DASHES:
+        words = ["more", *words[:1]]  # "-More" "from"
+    if words == ["more", "from"]:
+        return after[2:] if left[n].text in _RUBRIC_DASHES else after[1:]
+    return after
+
+
 def _colon_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     """ "Zelensky: “…”" and transcript turns "ORTIZ: …"."""
     text = ctx.text
@@ -238,6 +268,17 @@ def _colon_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     if colon is None:
         return None
     left = [t for t in sent if t.i < colon.i and ctx.same_para(t.idx, colon.idx) and not t.is_space]
+    rest_start = colon.idx + 1
+    while rest_start < len(text) and text[rest_start] in (" ", "\xa0"):
+        rest_start += 1
+    if rest_start >= len(text):
+        return None
+    quoted = text[rest_start] in "\"“«‘'"
+    whole = len(left)
+    if quoted:
+        left = _after_rubric(left)
+    # "… problematic - Pew Research: “…”": a name after a round-up's heading
+    after_heading = len(left) < whole
     if not left or len(left) > 8 or any(ctx.in_dateline(t.idx) for t in left):
         return None
     if any(
@@ -245,12 +286,6 @@ def _colon_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
         for t in left
     ):
         return None  # "But beware, Republicans: …": whom the writer addresses
-    rest_start = colon.idx + 1
-    while rest_start < len(text) and text[rest_start] == " ":
-        rest_start += 1
-    if rest_start >= len(text):
-        return None
-    quoted = text[rest_start] in "\"“«‘'"
     found = ctx.mentions_in(left[0].idx, colon.idx)
     speaker: _Speaker | None = None
     persons = [m for m in found if m.entity.type == "PERSON"]
@@ -288,6 +323,7 @@ def _colon_claim(sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
             not all(t.text.isupper() for t in words)
             and not any(t.ent_type_ in ("PERSON", "ORG") for t in words)
             and not (quoted and all(t.pos_ == "PROPN" for t in words))
+            and not after_heading
         ):
             return None
         if words[0].lower_ in _HOSTS:

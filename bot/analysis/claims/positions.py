@@ -380,6 +380,13 @@ def _voiced(cue: Any) -> list[Any] | None:
         return None
     if any(c.dep_ in ("acl", "ccomp", "relcl") for c in obj.children):
         return None
+    if any(
+        c.dep_ == "ccomp" and c.i > obj.i and any(m.lower_ == "that" for m in c.children)
+        for c in cue.children
+    ):
+        # "expressed cautious optimism over the weekend that …": the clause
+        # hung on the verb past a time phrase is what is held
+        return None
     about = _phrase_after(cue, obj, preps)
     if about is None:
         return None
@@ -822,7 +829,25 @@ def _topic(cue: Any) -> list[Any] | None:
     if _withheld(cue):
         return None
     subj = _holder(cue, ("conj", "xcomp", "advcl", "ccomp"), into_reported=cue.tag_ == "VBG")
-    if subj is None or not (_someone(subj) or subj.is_title) or subj.ent_type_ in ("LOC", "FAC"):
+    # "referred to him as “the kindest man I've met”": a name given, which
+    # says something of whom it names, even a pronoun, and anyone may give it
+    label = next(
+        (
+            c
+            for c in cue.children
+            if c.dep_ == "prep"
+            and c.lower_ == "as"
+            and lemma == "refer"
+            # not "… the same as Sotomayor referring to herself as …", a
+            # gerund inside what someone else said
+            and cue.tag_ != "VBG"
+            and _obj_of(c) is not None
+        ),
+        None,
+    )
+    if subj is None or subj.ent_type_ in ("LOC", "FAC"):
+        return None
+    if not (_someone(subj) or subj.is_title or (label is not None and subj.pos_ == "NOUN")):
         return None
     preps = TOPIC_CUES[lemma]
     if lemma in _PERSON_TOPICS:
@@ -859,6 +884,9 @@ def _topic(cue: Any) -> list[Any] | None:
         if prep is None or obj is None:
             return None
         span = [prep, *whole_object(cue, obj)]
+        if label is not None and label.i > prep.i:
+            span = _span_of([prep, obj, label])
+            return [cue, *[t for t in span if t.i > cue.i]]
     if obj.pos_ not in ("NOUN", "PROPN", "VERB") or obj.lemma_.lower() in _POINTED_AT:
         return None  # "talked about it", "the job he talks about most"
     end = max(t.i for t in span)

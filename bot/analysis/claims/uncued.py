@@ -421,6 +421,19 @@ def _belief_noun_claim(noun: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None
     head = noun.head
     holder: _Speaker | None = None
     owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if clause is None and noun.dep_ == "dobj" and head.lemma_.lower() in _HOLDING_VERBS:
+        # "expressed cautious optimism over the weekend that …": the clause
+        # hung on the verb, past a time phrase
+        clause = next(
+            (
+                c
+                for c in head.children
+                if c.dep_ == "ccomp"
+                and c.i > noun.i
+                and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+            ),
+            None,
+        )
     if clause is None and noun.dep_ == "nsubj" and head.lemma_ == "be":
         # "the mayor's view is that the bridge is safe"
         clause = next(

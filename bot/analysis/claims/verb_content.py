@@ -26,12 +26,19 @@ from bot.analysis.cues import (
     TOPIC_CUES,
 )
 
+# cues whose clause may come first only when nothing follows them ("Voters,
+# Clinton suggested, don't have to worry that …", not "In his book, ''…,''
+# he suggested looking at …")
+_BEFORE_BARE_CUES = frozenset(
+    {"suggest", "contend", "assert", "maintain", "emphasize", "emphasise"}
+)
 _BEFORE_CUES = frozenset(
     {"say", "add", "tell", "claim", "insist", "warn", "argue", "write", "state", "note"}
     | {"explain", "report", "allege", "confirm", "acknowledge", "admit", "deny", "stress"}
     # "The ferry will resume on Monday, the port authority announced Friday."
     | {"announce", "predict", "declare", "concede", "reply", "respond", "tweet", "post"}
     | {"recall", "boast", "complain", "counter", "retort", "observe", "remark", "conclude"}
+    | _BEFORE_BARE_CUES
 )
 
 

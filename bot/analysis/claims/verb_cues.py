@@ -22,6 +22,7 @@ from bot.analysis.claims.positions import in_background, position_content, whole
 from bot.analysis.claims.quotes import _adjacent_quote, _quoted_phrase
 from bot.analysis.claims.speakers import _a_share, _share_before, _share_speaker, _speaker
 from bot.analysis.claims.verb_content import (
+    _BEFORE_BARE_CUES,
     _BEFORE_CUES,
     _antecedent,
     _cut_other_attribution,
@@ -34,12 +35,14 @@ from bot.analysis.claims.verb_content import (
     _with_antecedent,
 )
 from bot.analysis.cues import (
+    AS_LABEL_CUES,
     AUDIENCE,
     CLAIM_NOUNS,
     CLAUSE_ONLY_CUES,
     CUE_VERBS,
     DOCUMENT_NOUNS,
     EMPHASIS_NOUNS,
+    EMPTY_ECHOES,
     EMPTY_OBJECTS,
     JUDGING_CUES,
     MAINTAINED_NOUNS,
@@ -48,7 +51,11 @@ from bot.analysis.cues import (
     NEEDS_CLAUSE,
     NEEDS_COMPLEMENT,
     OBJECT_CUES,
+    OCCASION_NOUNS,
+    PHRASAL_CUES,
     POSITION_CUES,
+    READINESS_VERBS,
+    READINESS_WORDS,
     RECORD_CUES,
     ROLE_NOUNS,
     STATEMENT_NOUNS,
@@ -65,10 +72,21 @@ _AUXILIARIES = frozenset({"be", "have", "do", "will", "shall", "may", "might", "
 _POINTING = frozenset({"the", "this", "that", "these", "those"})
 
 
+def _cue_lemma(tok: Any) -> str:
+    """The lemma a verb is read as for a cue: a phrasal verb of talking
+    something up or down by its one-word sense ("talked up" is "tout",
+    "played down" is "downplay"), any other verb by its own lemma."""
+    lemma: str = tok.lemma_.lower()
+    for c in tok.children:
+        if c.dep_ == "prt" and (lemma, c.lower_) in PHRASAL_CUES:
+            return PHRASAL_CUES[(lemma, c.lower_)]
+    return lemma
+
+
 def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any], str]:
     """The content tokens of a verb cue from its complements, and a tag for
     the kind of complement."""
-    lemma = cue.lemma_.lower()
+    lemma = _cue_lemma(cue)
     kids = list(cue.children)
     head = cue.head
     hung = _hung_participle(head) if head.i != cue.i else None
@@ -146,6 +164,10 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
         return toks, "ccomp"
     # "The toll stands at seven, the governor said." - the clause comes first
     before = [c for c in kids if c.dep_ in ("ccomp", "parataxis") and c.i < cue.i]
+    if lemma in _BEFORE_BARE_CUES and any(
+        c.dep_ in ("dobj", "xcomp", "ccomp", "advcl", "prep") and c.i > cue.i for c in kids
+    ):
+        before = []
     if before and lemma in _BEFORE_CUES:
         toks = [t for t in _span_of(before[-1:]) if t.dep_ != "meta"]
         while toks and (
@@ -185,6 +207,11 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
         toks = _span_of(label[:1])
         before = cue.doc[toks[0].i - 1]
         return [*_antecedent(cue), *([before] if before.is_quote else []), *toks], "object"
+    if lemma == "echo" and (len(dobj) != 1 or not _echoed_content(dobj[0])):
+        return [], ""
+    if lemma in AS_LABEL_CUES:
+        # "portrayed the strikers as criminals": the object with its label
+        return (_as_label(cue, dobj[0]), "object") if len(dobj) == 1 else ([], "")
     if lemma in NEEDS_COMPLEMENT:
         if not dobj and comp and ctx is not None and ctx.in_quote(comp[0].idx) and _after_what(cue):
             # "denounced what she called ''a reckless plan''": the quoted label
@@ -281,13 +308,67 @@ def _content_from_children(cue: Any, ctx: _Ctx | None = None) -> tuple[list[Any]
         # "bragged for a year about how cheaply …": what the bragging was about
         preps = about
     if preps and lemma in _PREP_CUES:
-        return _span_of(preps), "object"
+        end = _span_of(preps)[-1].i
+        # "bragged about her father teaching her to fish", "warned of the bank
+        # cutting jobs": the gerund of the phrase's noun, hung on the cue
+        gerund = [
+            c
+            for c in kids
+            if c.dep_ == "advcl"
+            and c.tag_ == "VBG"
+            and _sub(c)[0].i == end + 1
+            and not any(g.dep_ in _SUBJ or g.dep_ == "mark" for g in c.children)
+        ]
+        return _span_of(preps + gerund[:1]), "object"
     return [], ""
 
 
 # cues whose content can be a prepositional phrase ("warned of a new war",
-# "cautioned against reading too much into it", "complained about the fees")
-_PREP_CUES = frozenset({"warn", "caution", "speak", "complain", "boast", "brag"})
+# "cautioned against reading too much into it", "complained about the fees",
+# "apologized for the remarks")
+_PREP_CUES = frozenset(
+    {"warn", "caution", "speak", "complain", "boast", "brag", "apologize", "apologise"}
+)
+
+
+def _echoed_content(obj: Any) -> bool:
+    """Whether what was echoed says something ("echoed the mayor's call for a
+    ceasefire"), not whom ("echoing Erdogan") nor only a kind of content
+    ("echoing comments made earlier by …", "echo her concerns")."""
+    if obj.pos_ in ("PRON", "PROPN") or obj.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+        return False
+    return obj.lemma_.lower() not in STATEMENT_NOUNS | EMPTY_ECHOES or any(
+        c.dep_ == "prep" and c.lower_ in ("for", "about", "on", "of", "against")
+        for c in obj.children
+    )
+
+
+def _as_label(cue: Any, obj: Any) -> list[Any]:
+    """The object of a verb of casting and its label after "as", however the
+    parser hung the label: on the object ("the strikers as criminals"), on
+    the verb as a phrase ("as a fight for …") or a clause ("as paid
+    agitators"), or as "as" alone before the phrase ("as out of touch with
+    voters"). Empty when there is no label."""
+    own = _sub(obj)
+    as_tok = next((t for t in own if t.lower_ == "as" and t.dep_ == "prep"), None)
+    if as_tok is not None:
+        return own
+    for c in cue.children:
+        if c.i <= obj.i:
+            continue
+        if c.lower_ == "as" and c.dep_ == "prep":
+            label = _sub(c)
+            if len(label) == 1:
+                # "as" alone: the phrase the parser hung next to it
+                after = [d for d in cue.children if d.i > c.i and not d.is_punct]
+                label = [*label, *(_sub(after[0]) if after else [])]
+            return [t for t in cue.doc[own[0].i : label[-1].i + 1]] if len(label) > 1 else []
+        if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "as" for m in c.children):
+            # "as paid agitators": a label read as a clause
+            cut = [t for t in c.children if t.dep_ == "prep" and t.i > c.i]
+            end = cut[0].i if cut else _sub(c)[-1].i + 1
+            return [t for t in cue.doc[own[0].i : end]]
+    return []
 
 
 def _empty_object(obj: Any) -> bool:
@@ -779,6 +860,19 @@ def _stranded_subject(cue: Any, ctx: _Ctx) -> Any:
         # "In a post on the blog, chief executive Priya Raman confirmed …":
         # the name right before the cue, hung on the preceding phrase
         prev = cue.doc[cue.i - 1] if cue.i > sent.start else None
+        if prev is not None and prev.text == ",":
+            # "In a call with reporters, Col. Tom Reyl, a military spokesman,
+            # said …": the name with its apposition, set off before the cue
+            prev = next(
+                (
+                    t
+                    for t in cue.doc[sent.start : cue.i - 1]
+                    if t.dep_ == "appos"
+                    and t.pos_ == "PROPN"
+                    and max(x.i for x in t.subtree) in (cue.i - 1, cue.i - 2)
+                ),
+                None,
+            )
         if (
             prev is not None
             and prev.pos_ == "PROPN"
@@ -1094,7 +1188,14 @@ QUOTE_CUES = (
         "underline",
         "underscore",
         "highlight",
+        # a quotation next to them is someone's words, not what was cast,
+        # played down or apologized for
+        "downplay",
+        "apologize",
+        "apologise",
+        "echo",
     }
+    - AS_LABEL_CUES
 )
 
 
@@ -1120,17 +1221,84 @@ _OCCASIONS = frozenset({"take", "rise", "step", "return", "interject", "stand", 
 _MAKING = frozenset({"lead", "prompt", "cause", "force", "spur"})
 
 
+def _readiness_holder(cue: Any) -> Any:
+    """ "was quick to point out that …", "are eager to stress that …", "is
+    expected to argue that …", "went out of his way to say that …": an
+    infinitive of saying with a reported clause, set under a word of
+    readiness or expectation, reports what that word's subject says. The
+    subject's token, or None."""
+    lemma = cue.lemma_.lower()
+    if (
+        lemma not in CUE_VERBS
+        or lemma in CLAUSE_ONLY_CUES | RECORD_CUES
+        or not any(c.dep_ == "ccomp" and c.i > cue.i for c in cue.children)
+    ):
+        return None
+    head = cue.head
+    hlemma = head.lemma_.lower()
+    if cue.dep_ == "xcomp" and head.dep_ == "acomp" and hlemma in READINESS_WORDS:
+        subj, passive = _parsed_subject(head.head)
+    elif cue.dep_ in ("xcomp", "advcl") and head.pos_ == "VERB" and hlemma in READINESS_VERBS:
+        subj, passive = _parsed_subject(head)
+        if hlemma == "expect":
+            # "is expected to argue" ("she's expected" parsed with an active
+            # subject), not "expects to argue" (a plan)
+            passive = passive or any(c.dep_ == "auxpass" for c in head.children)
+            return subj if passive else None
+    elif (
+        cue.dep_ in ("relcl", "acl")
+        and hlemma == "way"
+        and head.head.lower_ == "of"
+        and head.head.head.lower_ == "out"
+        and head.head.head.head.lemma_.lower() == "go"
+    ):
+        # "went out of his way to say that …", the infinitive hung on "way"
+        subj, passive = _parsed_subject(head.head.head.head)
+    else:
+        return None
+    return None if subj is None or passive else subj
+
+
+def _occasion_infinitive(cue: Any, head: Any) -> Any:
+    """ "took to Twitter to call Fields “delusional”", "rose to criticize the
+    levy", "used her speech to accuse the governor of …": an infinitive of any
+    verb of saying after a verb of an occasion to speak, or after using a
+    speech or a post, reports what the subject said. The subject's token, or
+    None."""
+    lemma = cue.lemma_.lower()
+    if lemma not in CUE_VERBS or lemma in CLAUSE_ONLY_CUES | RECORD_CUES:
+        return None
+    if cue.dep_ not in ("advcl", "xcomp") or head.pos_ != "VERB":
+        return None
+    hlemma = head.lemma_.lower()
+    objs = [c for c in head.children if c.dep_ == "dobj" and c.i < cue.i]
+    if hlemma == "use":
+        # "used her speech to accuse …", not "used the money to …"
+        if not objs or objs[0].lemma_.lower() not in STATEMENT_NOUNS | OCCASION_NOUNS:
+            return None
+    elif hlemma not in _OCCASIONS or hlemma == "appear" or objs:
+        # "appeared to suggest …": a hedge, not an occasion
+        return None
+    subj, passive = _parsed_subject(head)
+    return None if subj is None or passive else subj
+
+
 def _speaking_infinitive(cue: Any) -> Any:
     """ "tweeted on Friday to say …", "took to Twitter to say …", "went so
     far as to say: …", "interjected to say …", "led Republicans to say that …":
     an infinitive of saying that reports what the subject (or, after a verb
     of making, the object) said, not a purpose. The speaker's token, or
     None."""
-    if cue.lemma_.lower() not in ("say", "declare", "insist", "argue", "add"):
+    if not any(c.tag_ == "TO" for c in cue.children):
         return None
-    if not any(c.tag_ == "TO" for c in cue.children) or cue.dep_ not in ("advcl", "xcomp"):
+    ready = _readiness_holder(cue)
+    if ready is not None:
+        return ready
+    if cue.dep_ not in ("advcl", "xcomp"):
         return None
     head = cue.head
+    if cue.lemma_.lower() not in ("say", "declare", "insist", "argue", "add"):
+        return _occasion_infinitive(cue, head)
     if head.lower_ == "far" and head.dep_ == "advmod":
         head = head.head  # "went so far as to say"
     lemma = head.lemma_.lower()
@@ -1249,7 +1417,7 @@ def _noun_modifier(cue: Any) -> bool:
 
 
 def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
-    lemma = cue.lemma_.lower()
+    lemma = _cue_lemma(cue)
     if cue.dep_ == "aux":
         return _headline_cue(cue, sent, k, ctx) if _aux_cue_lemma(cue) else None
     if any(_aux_cue_lemma(c) for c in cue.children):
@@ -1394,7 +1562,7 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
             return None
         speaker = _speaker(agent, ctx)
         content = _sub(subj)
-        if speaker is None or not content:
+        if speaker is None or not content or (lemma == "echo" and not _echoed_content(subj)):
             return None
         return _draft_from_tokens(speaker, cue, lemma, content, sent, k, ctx, modal)
     elif subj is not None:
@@ -1407,7 +1575,13 @@ def _verb_claim(cue: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
                 return None
             subj = tops[0]
         speaker = _speaker(_what_antecedent(_relative_antecedent(subj, cue), cue), ctx)
-    if speaker is None:
+    if speaker is None or (
+        (lemma in AS_LABEL_CUES or lemma == "echo" or lemma != cue.lemma_.lower())
+        and speaker.kind == "other"
+        and (subj is None or subj.pos_ != "PROPN")
+    ):
+        # "the film portrays the strike as …", "the band played up the
+        # tempo": a casting or a phrasal verb by a thing is no side's claim
         return None
     if (
         subj is not None
