@@ -1400,16 +1400,7 @@ def _noun_modifier(cue: Any) -> bool:
         return False
     prev = cue.doc[cue.i - 1]
     nxt = cue.doc[cue.i + 1] if cue.i + 1 < len(cue.doc) else None
-    if (
-        nxt is None
-        or nxt.pos_ not in ("NOUN", "ADJ")
-        or nxt.head.i
-        not in (
-            cue.i,
-            cue.i + 1,
-            cue.i + 2,
-        )
-    ):
+    if nxt is None or nxt.pos_ not in ("NOUN", "ADJ") or not cue.i <= nxt.head.i <= cue.i + 2:
         return False
     if prev.tag_ in ("POS", "PRP$"):
         return True
