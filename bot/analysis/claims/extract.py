@@ -203,6 +203,7 @@ def extract_claims(doc: Any, mentions: Sequence[Mention], outlet: str | None) ->
     return _once_each(claims)
 
 
+_LINKS_WORDS = re.compile(r"related|read more|see also|also read", re.I)
 _LINKS_LABEL = re.compile(
     r"^\W*(related|related (stories|coverage|articles|links)|read more|see also|also read)\W*$",
     re.I,
@@ -220,13 +221,15 @@ def _link_list(sents: list[Any], ctx: _Ctx) -> set[int]:
     """The sentences of a list of links to other stories: the title-case
     lines after a paragraph that is only a label ("Related:", "Read more:").
     They are other stories' headlines, no claims of this one."""
+    if not _LINKS_WORDS.search(ctx.text):
+        return set()
     paras: dict[int, list[int]] = {}
     for k in range(len(sents)):
         paras.setdefault(ctx.para_of[k], []).append(k)
     out: set[int] = set()
     listing = False
     for _, ks in sorted(paras.items()):
-        text = " ".join(sents[k].text for k in ks).strip()
+        text = ctx.text[sents[ks[0]].start_char : sents[ks[-1]].end_char].strip()
         if _LINKS_LABEL.match(text):
             listing = True
         elif listing and _a_title(text):

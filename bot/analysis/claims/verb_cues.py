@@ -72,11 +72,16 @@ _AUXILIARIES = frozenset({"be", "have", "do", "will", "shall", "may", "might", "
 _POINTING = frozenset({"the", "this", "that", "these", "those"})
 
 
+_PHRASAL_HEADS = frozenset(verb for verb, _ in PHRASAL_CUES)
+
+
 def _cue_lemma(tok: Any) -> str:
     """The lemma a verb is read as for a cue: a phrasal verb of talking
     something up or down by its one-word sense ("talked up" is "tout",
     "played down" is "downplay"), any other verb by its own lemma."""
     lemma: str = tok.lemma_.lower()
+    if lemma not in _PHRASAL_HEADS:
+        return lemma
     for c in tok.children:
         if c.dep_ == "prt" and (lemma, c.lower_) in PHRASAL_CUES:
             return PHRASAL_CUES[(lemma, c.lower_)]
