@@ -65,14 +65,15 @@ def _split_points(toks: list[Any]) -> list[int]:
     the company said. “B.”", a quotation broken by its cue whose parts are
     each one sentence, a main clause with its own subject and finite verb."""
     points: list[int] = []
+    first = toks[0].sent.start if toks else 0
     for prev, tok in pairwise(toks):
-        opens = tok.sent.start
         # a first part of several sentences is one longer statement ("Both
-        # halls were full. We were loading two ships," he said. "Now …")
+        # halls were full. We were loading two ships," he said. "Now …");
+        # the gap is read first, a token's sentence is dear to compute
         if (
             tok.i > prev.i + 1
-            and toks[0].sent.start == prev.sent.start
-            and all(t.is_punct for t in tok.doc[opens : tok.i])
+            and first == prev.sent.start
+            and all(t.is_punct for t in tok.doc[tok.sent.start : tok.i])
             and _main_clause([t for t in toks if t.i < tok.i])
             and _main_clause([t for t in toks if t.i >= tok.i])
         ):
@@ -100,7 +101,9 @@ def _coordinated(toks: list[Any]) -> list[int]:
     second verb of the content's main clause with a tense or modal of its own
     states a second proposition, with or without a subject of its own."""
     inside = {t.i for t in toks}
-    if len({t.sent.start for t in toks}) > 1:
+    if toks and (
+        min(toks, key=lambda t: t.i).sent.start != max(toks, key=lambda t: t.i).sent.start
+    ):
         return []  # a quotation of several sentences is one longer statement
     points = []
     for head in _tops(toks, inside):
