@@ -131,9 +131,9 @@ def _belief_claims(sent: Any, k: int, ctx: _Ctx, found: list[_Draft]) -> list[_D
     sentence already covers those words."""
     out: list[_Draft] = []
     for t in sent:
-        if ctx.in_quote(t.idx) or ctx.in_dateline(t.idx):
-            continue
         lemma = t.lemma_.lower()
+        if not _may_hold(t, lemma) or ctx.in_quote(t.idx) or ctx.in_dateline(t.idx):
+            continue
         d: _Draft | None = None
         if t.pos_ == "VERB" and lemma in VIEW_VERBS:
             d = _view_claim(t, sent, k, ctx)
@@ -158,6 +158,26 @@ def _belief_claims(sent: Any, k: int, ctx: _Ctx, found: list[_Draft]) -> list[_D
 
 
 _HOLDING = frozenset({"have", "hold", "view", "see", "rate"})
+_FINDING_VERBS = frozenset({"show", "find", "make"})
+
+
+def _may_hold(t: Any, lemma: str) -> bool:
+    """Whether a token is one that ``_belief_claims`` reads at all (a verb of
+    viewing, finding or polling, "in", a noun of belief, an adjective of
+    belief or attitude): the cheap test before the dearer ones."""
+    pos = t.pos_
+    if pos == "VERB" and (
+        lemma in VIEW_VERBS or lemma in _FINDING_VERBS or lemma in POLL_VERBS or lemma in _HOLDING
+    ):
+        return True
+    if pos == "NOUN" and lemma in BELIEF_NOUNS:
+        return True
+    low = t.lower_
+    return (
+        (low == "in" and t.dep_ == "prep") or low in BELIEF_ADJECTIVES or low in ATTITUDE_ADJECTIVES
+    )
+
+
 # what a poll verb needs after it to report a preference
 _PREFERRED = frozenset({"dobj", "prep", "xcomp", "ccomp", "dative", "attr", "oprd"})
 
