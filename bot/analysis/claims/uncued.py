@@ -419,6 +419,21 @@ _HOLDING_VERBS = frozenset(
 )
 
 
+def _that_clause(children: Any, after: int, deps: tuple[str, ...] = ("ccomp",)) -> Any:
+    """The first clause among ``children`` after token ``after`` that opens
+    with "that" ("her belief that …", "is convinced that …"), else None."""
+    return next(
+        (
+            c
+            for c in children
+            if c.dep_ in deps
+            and c.i > after
+            and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+        ),
+        None,
+    )
+
+
 def _belief_noun_claim(noun: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None:
     """ "Her belief that the bridge is safe", "voiced his concern that …",
     "the mayor's view is that …", "in the mayor's view, …": a belief named by
@@ -428,44 +443,17 @@ def _belief_noun_claim(noun: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | None
         if lemma != "doubt":
             return None  # "no belief that …"
         lemma = "believe"  # "left no doubt that …"
-    clause = next(
-        (
-            c
-            for c in noun.children
-            if c.dep_ in ("acl", "ccomp")
-            and c.i > noun.i
-            and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
-        ),
-        None,
-    )
+    clause = _that_clause(noun.children, noun.i, ("acl", "ccomp"))
     head = noun.head
     holder: _Speaker | None = None
     owner = next((c for c in noun.children if c.dep_ == "poss"), None)
     if clause is None and noun.dep_ == "dobj" and head.lemma_.lower() in _HOLDING_VERBS:
         # "expressed cautious optimism over the weekend that …": the clause
         # hung on the verb, past a time phrase
-        clause = next(
-            (
-                c
-                for c in head.children
-                if c.dep_ == "ccomp"
-                and c.i > noun.i
-                and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
-            ),
-            None,
-        )
+        clause = _that_clause(head.children, noun.i)
     if clause is None and noun.dep_ == "nsubj" and head.lemma_ == "be":
         # "the mayor's view is that the bridge is safe"
-        clause = next(
-            (
-                c
-                for c in head.children
-                if c.dep_ == "ccomp"
-                and c.i > head.i
-                and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
-            ),
-            None,
-        )
+        clause = _that_clause(head.children, head.i)
     if clause is None and noun.dep_ == "pobj" and head.lower_ == "in" and owner is not None:
         # "in the mayor's view, the bridge is safe"
         if noun.lemma_.lower() not in ("view", "opinion", "assessment", "estimate"):
@@ -595,16 +583,7 @@ def _belief_adjective_claim(adj: Any, sent: Any, k: int, ctx: _Ctx) -> _Draft | 
     verb = adj.head
     if _negated(verb):
         return None
-    clause = next(
-        (
-            c
-            for c in (*adj.children, *verb.children)
-            if c.dep_ == "ccomp"
-            and c.i > adj.i
-            and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
-        ),
-        None,
-    )
+    clause = _that_clause((*adj.children, *verb.children), adj.i)
     if clause is None:
         return None
     holder = _holder(verb, ctx)
