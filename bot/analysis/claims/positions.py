@@ -573,8 +573,8 @@ def whole_object(cue: Any, obj: Any) -> list[Any]:
             break
         if (
             c.dep_ == "punct"
-            and c.text in _CLOSING
-            and any(t.text in _OPENING[c.text] for t in toks.values())
+            and c.text in _BRACKETS
+            and any(t.text == _BRACKETS[c.text] for t in toks.values())
         ):
             # "the Federal Bureau of Investigation (FBI)": the bracket it opened
             toks[c.i] = c
@@ -605,8 +605,8 @@ def _content_of_noun(obj: Any, dep: Any) -> bool:
     )
 
 
-_CLOSING = frozenset({")", "]"})
-_OPENING = {")": "(", "]": "["}
+# a closing bracket and the one that opens it
+_BRACKETS = {")": "(", "]": "["}
 
 
 def _a_time(dep: Any) -> bool:

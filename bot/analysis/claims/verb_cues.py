@@ -355,8 +355,7 @@ def _as_label(cue: Any, obj: Any) -> list[Any]:
     agitators"), or as "as" alone before the phrase ("as out of touch with
     voters"). Empty when there is no label."""
     own = _sub(obj)
-    as_tok = next((t for t in own if t.lower_ == "as" and t.dep_ == "prep"), None)
-    if as_tok is not None:
+    if any(t.lower_ == "as" and t.dep_ == "prep" for t in own):
         return own
     for c in cue.children:
         if c.i <= obj.i:
@@ -367,12 +366,12 @@ def _as_label(cue: Any, obj: Any) -> list[Any]:
                 # "as" alone: the phrase the parser hung next to it
                 after = [d for d in cue.children if d.i > c.i and not d.is_punct]
                 label = [*label, *(_sub(after[0]) if after else [])]
-            return [t for t in cue.doc[own[0].i : label[-1].i + 1]] if len(label) > 1 else []
+            return list(cue.doc[own[0].i : label[-1].i + 1]) if len(label) > 1 else []
         if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "as" for m in c.children):
             # "as paid agitators": a label read as a clause
             cut = [t for t in c.children if t.dep_ == "prep" and t.i > c.i]
             end = cut[0].i if cut else _sub(c)[-1].i + 1
-            return [t for t in cue.doc[own[0].i : end]]
+            return list(cue.doc[own[0].i : end])
     return []
 
 
